@@ -1,0 +1,36 @@
+namespace StudyBot.Core.Chat;
+
+public enum DeliveryStatus
+{
+    Sent = 0,
+
+    /// <summary>Worth retrying later (rate limit, 5xx, network).</summary>
+    Transient = 1,
+
+    /// <summary>Will not work for this target until something changes (DMs closed, channel gone).</summary>
+    Permanent = 2,
+}
+
+public sealed record DeliveryResult(DeliveryStatus Status, string? Reason = null, TimeSpan? RetryAfter = null)
+{
+    public static readonly DeliveryResult Ok = new(DeliveryStatus.Sent);
+
+    public static DeliveryResult TransientFailure(string reason, TimeSpan? retryAfter = null) => new(DeliveryStatus.Transient, reason, retryAfter);
+
+    public static DeliveryResult PermanentFailure(string reason) => new(DeliveryStatus.Permanent, reason);
+}
+
+/// <summary>
+/// The outbound port: how Core's notifications reach people. One implementation per platform adapter;
+/// the outbox job picks the one whose <see cref="Platform"/> matches the community.
+/// </summary>
+public interface INotifier
+{
+    string Platform { get; }
+
+    /// <summary>Sends a member a direct message.</summary>
+    Task<DeliveryResult> SendDirectAsync(MemberRef member, Reply message, CancellationToken cancellationToken);
+
+    /// <summary>Posts to a channel of a community.</summary>
+    Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, CancellationToken cancellationToken);
+}

@@ -1,0 +1,24 @@
+namespace StudyBot.Core.Chat;
+
+public static class Platforms
+{
+    public const string Console = "console";
+    public const string Discord = "discord";
+    public const string Slack = "slack";
+}
+
+/// <summary>A community as a platform names it: a Discord guild, a Slack workspace, the local console group.</summary>
+public sealed record CommunityRef(string Platform, string ExternalId, string Name);
+
+/// <summary>Who is talking: a member is (platform, community, platform user id).</summary>
+public sealed record MemberRef(CommunityRef Community, string UserId, string DisplayName)
+{
+    /// <summary>The member's zone as the platform reports it (Slack's <c>tz</c>), used as a default.</summary>
+    public string? TimeZoneHint { get; init; }
+
+    /// <summary>Whether the platform says this member may run admin commands.</summary>
+    public bool IsAdmin { get; init; }
+}
+
+/// <summary>Where to post in a community: a channel id as the platform knows it.</summary>
+public sealed record ChannelAddress(CommunityRef Community, string ChannelId);

@@ -1,0 +1,74 @@
+namespace StudyBot.Core.Chat;
+
+public enum Visibility
+{
+    /// <summary>Only the member who asked sees it (Discord ephemeral, Slack ephemeral).</summary>
+    Private = 0,
+
+    /// <summary>Everyone in the channel sees it.</summary>
+    Public = 1,
+}
+
+public enum ReplyTone
+{
+    Info = 0,
+    Success = 1,
+    Celebration = 2,
+    Warning = 3,
+    Error = 4,
+}
+
+public enum ButtonStyle
+{
+    Primary = 0,
+    Secondary = 1,
+    Success = 2,
+    Danger = 3,
+}
+
+public sealed record ReplyField(string Name, string Value, bool Inline = false);
+
+public sealed record ProgressBar(string Label, int Percent)
+{
+    /// <summary>A text bar such as "██████░░░░ 60%", for platforms without native bars.</summary>
+    public string Render(int width = 10)
+    {
+        var filled = Math.Clamp((int)Math.Round(Percent / 100.0 * width), 0, width);
+        return $"{new string('█', filled)}{new string('░', width - filled)} {Percent}%";
+    }
+}
+
+/// <summary>A button that runs a command when pressed, e.g. Command = "progress done numpy".</summary>
+public sealed record ReplyButton(string Label, string Command, ButtonStyle Style = ButtonStyle.Secondary);
+
+/// <summary>
+/// A platform-neutral answer or message. Adapters render it (Discord embeds and components, Slack Block Kit,
+/// plain text) within their platform's limits.
+/// </summary>
+public sealed record Reply
+{
+    public string? Title { get; init; }
+
+    public string Text { get; init; } = "";
+
+    public IReadOnlyList<ReplyField> Fields { get; init; } = [];
+
+    public IReadOnlyList<ProgressBar> Bars { get; init; } = [];
+
+    public IReadOnlyList<ReplyButton> Buttons { get; init; } = [];
+
+    public Visibility Visibility { get; init; } = Visibility.Private;
+
+    public ReplyTone Tone { get; init; } = ReplyTone.Info;
+
+    /// <summary>Extra messages for the same member after this one (e.g. a milestone celebration).</summary>
+    public IReadOnlyList<Reply> FollowUps { get; init; } = [];
+
+    public static Reply Error(string text, string? example = null) => new()
+    {
+        Tone = ReplyTone.Error,
+        Text = example is null ? text : $"{text}\nExample: `{example}`",
+    };
+
+    public static Reply Info(string text, string? title = null) => new() { Title = title, Text = text };
+}

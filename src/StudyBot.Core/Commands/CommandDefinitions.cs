@@ -1,0 +1,82 @@
+namespace StudyBot.Core.Commands;
+
+public enum OptionType
+{
+    String = 0,
+    Integer = 1,
+    Boolean = 2,
+
+    /// <summary>Whole minutes; the text grammar also accepts "90m", "1h", "1h30" and "1.5h".</summary>
+    Minutes = 3,
+}
+
+/// <summary>Where an adapter's autocomplete gets suggestions for an option.</summary>
+public enum AutocompleteSource
+{
+    None = 0,
+    RoadmapItems = 1,
+    Phases = 2,
+    TimeZones = 3,
+    ItemsAndPhases = 4,
+    Commands = 5,
+}
+
+/// <summary>A fixed choice. <see cref="Aliases"/> are extra spellings the text grammar accepts.</summary>
+public sealed record ChoiceDefinition(string Value, string Label, params string[] Aliases)
+{
+    public bool Matches(string text) =>
+        string.Equals(Value, text, StringComparison.OrdinalIgnoreCase)
+        || Aliases.Any(a => string.Equals(a, text, StringComparison.OrdinalIgnoreCase));
+}
+
+public sealed record OptionDefinition(string Name, OptionType Type, string Description)
+{
+    public bool Required { get; init; }
+
+    public long? Min { get; init; }
+
+    public long? Max { get; init; }
+
+    public int? MaxLength { get; init; }
+
+    public IReadOnlyList<ChoiceDefinition> Choices { get; init; } = [];
+
+    public AutocompleteSource Autocomplete { get; init; }
+
+    /// <summary>In the text grammar, this option takes the rest of the line (several words without quotes).</summary>
+    public bool TakesRest { get; init; }
+
+    public string Placeholder => Required ? $"<{Name}>" : $"[{Name}]";
+}
+
+/// <summary>A command, a subcommand group or a subcommand. Leaves (no subcommands) have a handler.</summary>
+public sealed record CommandDefinition(string Name, string Description)
+{
+    public IReadOnlyList<OptionDefinition> Options { get; init; } = [];
+
+    public IReadOnlyList<CommandDefinition> Subcommands { get; init; } = [];
+
+    /// <summary>The subcommand the text grammar runs when none is given ("/progress" runs "overview").</summary>
+    public string? DefaultSubcommand { get; init; }
+
+    /// <summary>Only community admins may run it (Discord: Manage Server; Slack: workspace admins).</summary>
+    public bool AdminOnly { get; init; }
+
+    /// <summary>A correct invocation, shown in help and in error replies.</summary>
+    public string? Example { get; init; }
+
+    /// <summary>Set by the catalog: the full path such as "progress goal set".</summary>
+    public string Path { get; internal set; } = "";
+
+    public bool IsLeaf => Subcommands.Count == 0;
+
+    public string Usage => Options.Count == 0
+        ? $"/{Path}"
+        : $"/{Path} {string.Join(' ', Options.Select(o => o.Placeholder))}";
+
+    public CommandDefinition? Subcommand(string name) =>
+        Subcommands.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public OptionDefinition? Option(string name) =>
+        Options.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase));
+}

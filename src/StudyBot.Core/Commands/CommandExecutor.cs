@@ -1,0 +1,225 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StudyBot.Core.Chat;
+using StudyBot.Core.Notifications;
+using StudyBot.Core.Progress;
+using StudyBot.Core.Roadmaps;
+
+namespace StudyBot.Core.Commands;
+
+/// <summary>Settings Core needs for communities and members it has not seen before.</summary>
+public sealed class CoreSettings
+{
+    public string DefaultTimeZone { get; set; } = "UTC";
+}
+
+/// <summary>
+/// The one entry point adapters call: parse (for text), check, load the member, run the handler in its own
+/// DI scope, commit its changes with any completion events, and return the reply. Bad input comes back as
+/// a reply that says what was wrong; an exception is a bug, logged and answered politely.
+/// </summary>
+public sealed partial class CommandExecutor(
+    IServiceScopeFactory scopes,
+    CommandCatalog catalog,
+    RoadmapCatalog roadmaps,
+    TimeProvider time,
+    CoreSettings settings,
+    ILogger<CommandExecutor> logger)
+{
+    private readonly CommandParser _parser = new(catalog);
+
+    public CommandCatalog Catalog => catalog;
+
+    public CommandParser Parser => _parser;
+
+    public Task<Reply> RunTextAsync(MemberRef who, string text, CancellationToken cancellationToken)
+    {
+        var parsed = _parser.Parse(text);
+        return parsed.Ok
+            ? RunAsync(who, parsed.Request!, cancellationToken)
+            : Task.FromResult(ErrorReply(parsed.Error!));
+    }
+
+    /// <summary>Runs a request whose options came typed from the platform (Discord); they are validated here too.</summary>
+    public Task<Reply> RunTypedAsync(MemberRef who, string path, IReadOnlyDictionary<string, object> options, CancellationToken cancellationToken)
+    {
+        var command = catalog.Find(path);
+        if (command is null || !command.IsLeaf)
+        {
+            return Task.FromResult(Reply.Error($"I don't know the command `/{TextInput.Quote(path)}`. Try `/progress help`."));
+        }
+
+        var validated = CommandValidator.Validate(command, options);
+        return validated.Ok
+            ? RunAsync(who, validated.Request!, cancellationToken)
+            : Task.FromResult(ErrorReply(validated.Error!));
+    }
+
+    public async Task<Reply> RunAsync(MemberRef who, CommandRequest request, CancellationToken cancellationToken)
+    {
+        var command = catalog.Find(request.Path);
+        if (command is null || !command.IsLeaf)
+        {
+            return Reply.Error($"I don't know the command `/{TextInput.Quote(request.Path)}`. Try `/progress help`.");
+        }
+
+        if (command.AdminOnly && !who.IsAdmin)
+        {
+            return new Reply
+            {
+                Tone = ReplyTone.Warning,
+                Text = $"Sorry, `/{command.Path}` is for the community's admins. Ask one of them if you'd like it changed.",
+            };
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetServices<ICommandHandler>().FirstOrDefault(h => h.Path == command.Path);
+            if (handler is null)
+            {
+                LogNoHandler(command.Path);
+                return Reply.Error("That command is not available right now.");
+            }
+
+            var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
+            var defaults = new NewcomerDefaults(roadmaps.Default.Id, TimeZones.TryNormalize(who.TimeZoneHint, out var hinted) ? hinted : settings.DefaultTimeZone);
+            var snapshot = await store.LoadAsync(who, defaults, cancellationToken);
+            var context = new CommandContext
+            {
+                Who = who,
+                Request = request,
+                Command = command,
+                Catalog = catalog,
+                Roadmap = roadmaps.Get(snapshot.Community.RoadmapId),
+                Snapshot = snapshot,
+                Now = time.GetUtcNow(),
+            };
+
+            var result = await handler.HandleAsync(context, cancellationToken);
+            if (result.Changes is not { IsEmpty: false } changes)
+            {
+                return result.Reply;
+            }
+
+            var celebrations = AddCompletions(context, changes);
+            var commit = await store.CommitAsync(who, snapshot, changes, cancellationToken);
+            if (commit.Outcome == CommitOutcome.Conflict)
+            {
+                return new Reply
+                {
+                    Tone = ReplyTone.Warning,
+                    Text = "Something else changed your progress at the same moment, so I saved nothing. Please try that again.",
+                };
+            }
+
+            return celebrations.Count == 0 ? result.Reply : result.Reply with { FollowUps = [.. result.Reply.FollowUps, .. celebrations] };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            LogCommandFailed(ex, command.Path, who.Community.Platform);
+            return Reply.Error("Sorry, something went wrong on my side and your change was not saved. Please try again in a moment.");
+        }
+    }
+
+    /// <summary>
+    /// Autocomplete for an option of a command: the member's own in-progress and next items come first.
+    /// Never throws; on any problem it returns no suggestions.
+    /// </summary>
+    public async Task<IReadOnlyList<Suggestion>> SuggestAsync(MemberRef who, string path, string optionName, string typed, CancellationToken cancellationToken)
+    {
+        var option = catalog.Find(path)?.Option(optionName);
+        if (option is null || option.Autocomplete == AutocompleteSource.None)
+        {
+            return [];
+        }
+
+        try
+        {
+            MemberSnapshot? snapshot = null;
+            if (option.Autocomplete is AutocompleteSource.RoadmapItems or AutocompleteSource.ItemsAndPhases)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
+                snapshot = await store.LoadAsync(who, new NewcomerDefaults(roadmaps.Default.Id, settings.DefaultTimeZone), cancellationToken);
+            }
+
+            var roadmap = roadmaps.Get(snapshot?.Community.RoadmapId);
+            return Autocomplete.For(option.Autocomplete, roadmap, snapshot, typed.Length > 100 ? typed[..100] : typed, catalog);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            LogCommandFailed(ex, path + " (autocomplete)", who.Community.Platform);
+            return [];
+        }
+    }
+
+    public static Reply ErrorReply(CommandError error)
+    {
+        var text = error.Message;
+        if (error.Command is { IsLeaf: true } command)
+        {
+            text += $"\nUsage: `{command.Usage}`";
+            if (command.Example is not null)
+            {
+                text += $"\nExample: `{command.Example}`";
+            }
+        }
+        else if (error.Command is null && !text.Contains("/progress help", StringComparison.Ordinal))
+        {
+            text += "\nTry `/progress help` to see what I understand.";
+        }
+
+        return new Reply
+        {
+            Tone = ReplyTone.Error,
+            Text = text,
+            Buttons = error.Suggestion is { } s ? [new ReplyButton($"/{s}", s, ButtonStyle.Primary)] : [],
+        };
+    }
+
+    /// <summary>Adds a completion record for each milestone or phase this change completes for the first time.</summary>
+    private static List<Reply> AddCompletions(CommandContext context, ChangeSet changes)
+    {
+        if (changes.ItemChanges.Count == 0 || changes.Reverts is not null)
+        {
+            return [];
+        }
+
+        var after = new Dictionary<string, ItemState>(context.Snapshot.Items);
+        foreach (var change in changes.ItemChanges)
+        {
+            after[change.ItemId] = change.To;
+        }
+
+        var roadmap = context.Roadmap;
+        var before = ProgressMath.Completions(roadmap, context.State).Select(c => c.Key).ToHashSet();
+        var replies = new List<Reply>();
+        foreach (var completion in ProgressMath.Completions(roadmap, id => after.TryGetValue(id, out var s) ? s : ItemState.NotStarted))
+        {
+            if (before.Contains(completion.Key) || context.Snapshot.RecordedCompletions.Contains(completion.Key))
+            {
+                continue;
+            }
+
+            changes.Completions.Add(completion);
+            replies.Add(Celebrations.ForCompletion(roadmap, completion, id => after.TryGetValue(id, out var s) ? s : ItemState.NotStarted));
+        }
+
+        return replies;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "No handler is registered for command '{Path}'")]
+    private partial void LogNoHandler(string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command '{Path}' from {Platform} failed")]
+    private partial void LogCommandFailed(Exception ex, string path, string platform);
+}

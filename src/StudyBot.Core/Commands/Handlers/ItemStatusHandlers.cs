@@ -1,0 +1,167 @@
+using StudyBot.Core.Chat;
+using StudyBot.Core.Progress;
+using StudyBot.Core.Roadmaps;
+
+namespace StudyBot.Core.Commands.Handlers;
+
+internal static class ItemStatusChange
+{
+    /// <summary>Moves one item to a new state; the reply says what changed and what is next.</summary>
+    public static CommandResult Apply(CommandContext ctx, RoadmapItem item, ItemState to)
+    {
+        var from = ctx.State(item.Id);
+        if (from == to)
+        {
+            return new Reply { Text = $"{Format.Item(item)} is already {to.Describe()}. Nothing changed." };
+        }
+
+        var points = to.Status == ItemStatus.Done && from.Status != ItemStatus.Done ? Points.ForItemDone(item.Kind) : 0;
+        var changes = ctx.NewChanges();
+        changes.ItemChanges.Add(new ItemChange(item.Id, from, to, points));
+        if (ctx.Member.StartDate is null)
+        {
+            changes.Profile = ctx.Member with { StartDate = ctx.Today, DisplayName = ctx.Who.DisplayName };
+        }
+
+        var after = new Dictionary<string, ItemState>(ctx.Snapshot.Items) { [item.Id] = to };
+        ItemState State(string id) => after.TryGetValue(id, out var s) ? s : ItemState.NotStarted;
+        var next = ProgressMath.NextItems(ctx.Roadmap, State, Views.NextCount);
+        var phaseLine = "";
+        if (item.PhaseId is not null && ctx.Roadmap.FindPhaseById(item.PhaseId) is { } phase)
+        {
+            var progress = ProgressMath.PhaseOf(ctx.Roadmap, phase, State);
+            phaseLine = $"\n{Format.PhaseName(phase)}: {progress.Percent}%";
+        }
+
+        var (icon, text) = to.Status switch
+        {
+            ItemStatus.Done => ("✅", $"Marked {Format.Item(item)} done"),
+            ItemStatus.InProgress => ("🔄", $"You're working on {Format.Item(item)}"),
+            _ => ("⏭️", $"Skipped {Format.Item(item)} ({to.Describe().Replace("skipped ", "", StringComparison.Ordinal).Trim('(', ')')})"),
+        };
+        var pointsText = points > 0 ? $" (+{points} points)" : "";
+        var reply = new Reply
+        {
+            Tone = ReplyTone.Success,
+            Text = $"{icon} {text}{pointsText}.{phaseLine}",
+            Fields = [new ReplyField("Next", Views.NextLines(next, State))],
+            Buttons = [new ReplyButton("Undo", "progress undo"), .. Views.NextButtons(next, State)],
+        };
+        return new CommandResult(reply, changes);
+    }
+}
+
+internal sealed class DoneHandler : ICommandHandler
+{
+    public string Path => "progress done";
+
+    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var query = ctx.Request.String("item")!;
+        var (item, problem) = Views.ResolveItem(ctx, query, "done");
+        return ValueTask.FromResult(problem is not null
+            ? new CommandResult(problem)
+            : ItemStatusChange.Apply(ctx, item!, new ItemState(ItemStatus.Done)));
+    }
+}
+
+internal sealed class DoingHandler : ICommandHandler
+{
+    public string Path => "progress doing";
+
+    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var query = ctx.Request.String("item")!;
+        var (item, problem) = Views.ResolveItem(ctx, query, "doing");
+        if (problem is not null)
+        {
+            return ValueTask.FromResult(new CommandResult(problem));
+        }
+
+        if (ctx.State(item!.Id).Status == ItemStatus.Done)
+        {
+            // Re-opening finished work is allowed, but say so, since it lowers the member's percentage.
+            var result = ItemStatusChange.Apply(ctx, item, new ItemState(ItemStatus.InProgress));
+            return ValueTask.FromResult(result with { Reply = result.Reply with { Text = result.Reply.Text + "\n(It was done; it's back in progress now. `/progress undo` if that was a slip.)" } });
+        }
+
+        return ValueTask.FromResult(ItemStatusChange.Apply(ctx, item, new ItemState(ItemStatus.InProgress)));
+    }
+}
+
+internal sealed class SkipHandler : ICommandHandler
+{
+    public string Path => "progress skip";
+
+    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var query = ctx.Request.String("item")!;
+        var reason = ctx.Request.String("reason") switch
+        {
+            "not-relevant" => SkipReason.NotRelevant,
+            "later" => SkipReason.Later,
+            _ => SkipReason.AlreadyKnown,
+        };
+        var to = new ItemState(ItemStatus.Skipped, reason);
+
+        var phase = ctx.Roadmap.FindPhase(query);
+        if (phase is not null && ctx.Roadmap.FindItem(query.Trim()) is null)
+        {
+            return ValueTask.FromResult(SkipPhase(ctx, phase, to));
+        }
+
+        var (item, problem) = Views.ResolveItem(ctx, query, "skip");
+        if (problem is not null)
+        {
+            return ValueTask.FromResult(new CommandResult(problem));
+        }
+
+        if (ctx.State(item!.Id).Status == ItemStatus.Done)
+        {
+            return ValueTask.FromResult(new CommandResult(new Reply
+            {
+                Text = $"{Format.Item(item)} is already done, so there's nothing to skip. (`/progress undo` reverts your last change.)",
+            }));
+        }
+
+        return ValueTask.FromResult(ItemStatusChange.Apply(ctx, item, to));
+    }
+
+    /// <summary>Skips every open module and milestone item of a phase as one change (one undo reverts it).</summary>
+    private static CommandResult SkipPhase(CommandContext ctx, Phase phase, ItemState to)
+    {
+        var open = ctx.Roadmap.PhaseItems(phase.Id).Where(i => ctx.State(i.Id).IsOpen && ctx.State(i.Id) != to).ToList();
+        if (open.Count == 0)
+        {
+            return new Reply { Text = $"Nothing open to skip in {Format.PhaseName(phase)}." };
+        }
+
+        var changes = ctx.NewChanges();
+        foreach (var item in open)
+        {
+            changes.ItemChanges.Add(new ItemChange(item.Id, ctx.State(item.Id), to, 0));
+        }
+
+        if (ctx.Member.StartDate is null)
+        {
+            changes.Profile = ctx.Member with { StartDate = ctx.Today, DisplayName = ctx.Who.DisplayName };
+        }
+
+        var after = new Dictionary<string, ItemState>(ctx.Snapshot.Items);
+        foreach (var item in open)
+        {
+            after[item.Id] = to;
+        }
+
+        ItemState State(string id) => after.TryGetValue(id, out var s) ? s : ItemState.NotStarted;
+        var next = ProgressMath.NextItems(ctx.Roadmap, State, Views.NextCount);
+        var reply = new Reply
+        {
+            Tone = ReplyTone.Success,
+            Text = $"⏭️ Skipped {Format.Plural(open.Count, "item", "items")} of {Format.PhaseName(phase)} ({to.Describe().Replace("skipped ", "", StringComparison.Ordinal).Trim('(', ')')}). `/progress undo` brings them back.",
+            Fields = [new ReplyField("Next", Views.NextLines(next, State))],
+            Buttons = [new ReplyButton("Undo", "progress undo"), .. Views.NextButtons(next, State)],
+        };
+        return new CommandResult(reply, changes);
+    }
+}

@@ -1,0 +1,38 @@
+using StudyBot.Core.Chat;
+using StudyBot.Core.Progress;
+
+namespace StudyBot.Core.Commands.Handlers;
+
+internal sealed class TimezoneHandler : ICommandHandler
+{
+    public string Path => "progress timezone";
+
+    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var input = ctx.Request.String("zone")!;
+        if (!TimeZones.TryNormalize(input, out var zone))
+        {
+            var suggestions = TimeZones.Suggest(input);
+            var hint = suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"`{s}`"))}?" : "";
+            return ValueTask.FromResult<CommandResult>(Reply.Error(
+                $"`{TextInput.Quote(input, 40)}` is not a time zone I know.{hint} Use an IANA name (Region/City).",
+                "/progress timezone Europe/Berlin"));
+        }
+
+        if (zone == ctx.Member.TimeZoneId && !ctx.Member.IsNew)
+        {
+            return ValueTask.FromResult<CommandResult>(new Reply { Text = $"Your time zone is already {zone}." });
+        }
+
+        var changes = ctx.NewChanges();
+        changes.Profile = ctx.Member with { TimeZoneId = zone, DisplayName = ctx.Who.DisplayName };
+        var local = TimeZones.ToLocal(ctx.Now, zone);
+        return ValueTask.FromResult(new CommandResult(
+            new Reply
+            {
+                Tone = ReplyTone.Success,
+                Text = $"🕒 Time zone set to {zone} (it's {local:ddd HH:mm} there). Your weeks now start on Monday at midnight, {zone} time.",
+            },
+            changes));
+    }
+}

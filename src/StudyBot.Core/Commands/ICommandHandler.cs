@@ -1,0 +1,49 @@
+using StudyBot.Core.Chat;
+using StudyBot.Core.Progress;
+using StudyBot.Core.Roadmaps;
+
+namespace StudyBot.Core.Commands;
+
+/// <summary>What a handler knows when it runs: who asked, what, about which state, and when.</summary>
+public sealed class CommandContext
+{
+    public required MemberRef Who { get; init; }
+
+    public required CommandRequest Request { get; init; }
+
+    public required CommandDefinition Command { get; init; }
+
+    public required CommandCatalog Catalog { get; init; }
+
+    public required Roadmap Roadmap { get; init; }
+
+    public required MemberSnapshot Snapshot { get; init; }
+
+    /// <summary>The instant the command arrived.</summary>
+    public required DateTimeOffset Now { get; init; }
+
+    public MemberProfile Member => Snapshot.Member;
+
+    /// <summary>Today in the member's time zone.</summary>
+    public DateOnly Today => TimeZones.LocalDate(Now, Member.TimeZoneId);
+
+    public ItemState State(string itemId) => Snapshot.StateOf(itemId);
+
+    /// <summary>A new, empty change set stamped with this command's time and actor.</summary>
+    public ChangeSet NewChanges() => new(Guid.NewGuid(), Now.UtcDateTime, Today, Who.UserId);
+}
+
+/// <summary>A handler's answer and, when the command changes something, the writes to commit first.</summary>
+public sealed record CommandResult(Reply Reply, ChangeSet? Changes = null)
+{
+    public static implicit operator CommandResult(Reply reply) => new(reply);
+}
+
+/// <summary>Runs one leaf command of the catalog. Handlers validate, decide and describe; the executor commits.</summary>
+public interface ICommandHandler
+{
+    /// <summary>The catalog path this handler runs, e.g. "progress goal set".</summary>
+    string Path { get; }
+
+    ValueTask<CommandResult> HandleAsync(CommandContext context, CancellationToken cancellationToken);
+}

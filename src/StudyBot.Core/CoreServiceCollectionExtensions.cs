@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StudyBot.Core.Commands;
+using StudyBot.Core.Commands.Handlers;
+
+namespace StudyBot.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// The engine: command catalog, handlers and executor. The host adds a <see cref="Roadmaps.RoadmapCatalog"/>,
+    /// <see cref="CoreSettings"/>, a <see cref="TimeProvider"/> and an <see cref="Progress.IProgressStore"/>.
+    /// </summary>
+    public static IServiceCollection AddStudyBotCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new CoreSettings());
+        services.AddSingleton(_ => StudyBotCommands.Catalog());
+        services.AddSingleton<CommandExecutor>();
+
+        services.AddScoped<ICommandHandler, OverviewHandler>();
+        services.AddScoped<ICommandHandler, StartHandler>();
+        services.AddScoped<ICommandHandler, PathHandler>();
+        services.AddScoped<ICommandHandler, DoneHandler>();
+        services.AddScoped<ICommandHandler, DoingHandler>();
+        services.AddScoped<ICommandHandler, SkipHandler>();
+        services.AddScoped<ICommandHandler, UndoHandler>();
+        services.AddScoped<ICommandHandler, NextHandler>();
+        services.AddScoped<ICommandHandler, RoadmapHandler>();
+        services.AddScoped<ICommandHandler, LogHandler>();
+        services.AddScoped<ICommandHandler, GoalSetHandler>();
+        services.AddScoped<ICommandHandler, GoalShowHandler>();
+        services.AddScoped<ICommandHandler, GoalSuggestHandler>();
+        services.AddScoped<ICommandHandler, StreakHandler>();
+        services.AddScoped<ICommandHandler, TimezoneHandler>();
+        services.AddScoped<ICommandHandler, HelpHandler>();
+        return services;
+    }
+}

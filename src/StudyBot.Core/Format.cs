@@ -1,0 +1,52 @@
+using System.Globalization;
+using StudyBot.Core.Progress;
+using StudyBot.Core.Roadmaps;
+
+namespace StudyBot.Core;
+
+/// <summary>How StudyBot writes numbers, durations and items in replies, in one place.</summary>
+public static class Format
+{
+    public static string Minutes(long minutes)
+    {
+        if (minutes < 60)
+        {
+            return $"{minutes} min";
+        }
+
+        var h = minutes / 60;
+        var m = minutes % 60;
+        return m == 0 ? $"{h}h" : $"{h}h {m:00}m";
+    }
+
+    public static string Hours(double hours) => hours.ToString(hours < 10 && hours != Math.Floor(hours) ? "0.#" : "0", CultureInfo.InvariantCulture);
+
+    public static string Item(RoadmapItem item) => $"{item.DisplayTitle} (`{item.Id}`)";
+
+    public static string Icon(ItemState state) => state.Status switch
+    {
+        ItemStatus.Done => "✅",
+        ItemStatus.InProgress => "🔄",
+        ItemStatus.Skipped when state.Reason == SkipReason.AlreadyKnown => "☑️",
+        ItemStatus.Skipped when state.Reason == SkipReason.Later => "⏳",
+        ItemStatus.Skipped => "➖",
+        _ => "⬜",
+    };
+
+    public static string PhaseName(Phase phase) => $"Phase {phase.Number}: {phase.Title}";
+
+    public static string Date(DateOnly date) => date.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
+    public static string MonthYear(DateOnly date) => date.ToString("MMMM yyyy", CultureInfo.InvariantCulture);
+
+    public static string Plural(long n, string one, string many) => n == 1 ? $"{n} {one}" : $"{n:N0} {many}";
+
+    public static string Pace(Roadmap roadmap, MemberProfile member) => member.Pace switch
+    {
+        PaceKind.FullTime => $"full-time ({roadmap.TimeEstimates.FullTime.MinHoursPerWeek}-{roadmap.TimeEstimates.FullTime.MaxHoursPerWeek} h/week)",
+        PaceKind.Custom => $"custom ({member.CustomHoursPerWeek ?? 0} h/week)",
+        _ => $"part-time ({roadmap.TimeEstimates.PartTime.MinHoursPerWeek}-{roadmap.TimeEstimates.PartTime.MaxHoursPerWeek} h/week)",
+    };
+
+    public static string PathName(PathKind path) => path == PathKind.Accelerated ? "accelerated" : "standard";
+}

@@ -1,0 +1,32 @@
+using StudyBot.Core.Chat;
+
+namespace StudyBot.Core.Progress;
+
+/// <summary>Defaults for a community or member the store has not seen before.</summary>
+public sealed record NewcomerDefaults(string RoadmapId, string TimeZoneId);
+
+/// <summary>
+/// Member progress persistence. Every call is scoped to the community named in the <see cref="MemberRef"/>:
+/// nothing here reads or writes another community's rows.
+/// </summary>
+public interface IProgressStore
+{
+    /// <summary>
+    /// Loads a member's state. Unknown communities and members come back unsaved (Id 0) and are only
+    /// created when a change is committed, so a rejected command writes nothing.
+    /// </summary>
+    Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken);
+
+    /// <summary>Applies one command's changes in a single transaction, completion events included.</summary>
+    Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken);
+}
+
+public enum CommitOutcome
+{
+    Committed = 0,
+
+    /// <summary>Another command changed the same thing first (e.g. two undos at once); nothing was written.</summary>
+    Conflict = 1,
+}
+
+public sealed record CommitResult(CommitOutcome Outcome, long MemberId);

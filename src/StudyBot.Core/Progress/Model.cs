@@ -1,0 +1,218 @@
+namespace StudyBot.Core.Progress;
+
+public enum ItemStatus
+{
+    NotStarted = 0,
+    InProgress = 1,
+    Done = 2,
+    Skipped = 3,
+}
+
+public enum SkipReason
+{
+    None = 0,
+    AlreadyKnown = 1,
+    NotRelevant = 2,
+    Later = 3,
+}
+
+/// <summary>Where a member stands on one roadmap item.</summary>
+public readonly record struct ItemState(ItemStatus Status, SkipReason Reason = SkipReason.None)
+{
+    public static readonly ItemState NotStarted = new(ItemStatus.NotStarted);
+
+    /// <summary>Done, or skipped because the member already knows it: counts as learned.</summary>
+    public bool IsLearned => Status == ItemStatus.Done || (Status == ItemStatus.Skipped && Reason == SkipReason.AlreadyKnown);
+
+    /// <summary>Not relevant to this member: left out of their percentages.</summary>
+    public bool IsExcluded => Status == ItemStatus.Skipped && Reason == SkipReason.NotRelevant;
+
+    public bool IsOpen => Status == ItemStatus.NotStarted || Status == ItemStatus.InProgress || (Status == ItemStatus.Skipped && Reason == SkipReason.Later);
+
+    public string Describe() => Status switch
+    {
+        ItemStatus.NotStarted => "not started",
+        ItemStatus.InProgress => "in progress",
+        ItemStatus.Done => "done",
+        _ => Reason switch
+        {
+            SkipReason.AlreadyKnown => "skipped (already known)",
+            SkipReason.NotRelevant => "skipped (not relevant)",
+            SkipReason.Later => "skipped for later",
+            _ => "skipped",
+        },
+    };
+}
+
+public enum StudyKind
+{
+    Practice = 0,
+    Learning = 1,
+    Review = 2,
+}
+
+public enum PathKind
+{
+    Standard = 0,
+    Accelerated = 1,
+}
+
+public enum PaceKind
+{
+    PartTime = 0,
+    FullTime = 1,
+    Custom = 2,
+}
+
+public enum GoalPeriod
+{
+    Week = 0,
+    Month = 1,
+}
+
+public enum GoalUnit
+{
+    Hours = 0,
+    Items = 1,
+}
+
+/// <summary>A weekly or monthly target, in effect from the local date it was set.</summary>
+public sealed record Goal(GoalPeriod Period, GoalUnit Unit, int Target, DateOnly EffectiveFrom)
+{
+    public string Describe() => Unit == GoalUnit.Hours
+        ? $"{Target} {(Target == 1 ? "hour" : "hours")} a {(Period == GoalPeriod.Week ? "week" : "month")}"
+        : $"{Target} {(Target == 1 ? "item" : "items")} a {(Period == GoalPeriod.Week ? "week" : "month")}";
+}
+
+/// <summary>One local day of a member's activity, summed from the study log and item changes.</summary>
+public sealed record DailyTotal(DateOnly Date, int PracticeMinutes, int LearningMinutes, int ReviewMinutes, int ItemsDone, int Points)
+{
+    public int TotalMinutes => PracticeMinutes + LearningMinutes + ReviewMinutes;
+
+    public int MinutesOf(StudyKind kind) => kind switch
+    {
+        StudyKind.Practice => PracticeMinutes,
+        StudyKind.Learning => LearningMinutes,
+        _ => ReviewMinutes,
+    };
+}
+
+/// <summary>A community: a Discord guild, a Slack workspace or the local console group.</summary>
+public sealed record Community
+{
+    public long Id { get; init; }
+
+    public required string Platform { get; init; }
+
+    public required string ExternalId { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string RoadmapId { get; init; }
+
+    public required string TimeZoneId { get; init; }
+
+    public bool IsNew => Id == 0;
+}
+
+/// <summary>A member's settings. <see cref="Id"/> is 0 until the member's first change is saved.</summary>
+public sealed record MemberProfile
+{
+    public long Id { get; init; }
+
+    public required string UserId { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public required string TimeZoneId { get; init; }
+
+    public string? LearnerProfileId { get; init; }
+
+    public PathKind Path { get; init; }
+
+    public PaceKind Pace { get; init; }
+
+    public int? CustomHoursPerWeek { get; init; }
+
+    /// <summary>The local date the member started; weeks since then give their level.</summary>
+    public DateOnly? StartDate { get; init; }
+
+    public bool Onboarded { get; init; }
+
+    public bool IsNew => Id == 0;
+}
+
+/// <summary>The most recent change a member can undo: one command's worth of item changes or a study log.</summary>
+public sealed record UndoCandidate(Guid BatchId, DateTime AtUtc, IReadOnlyList<RecordedItemChange> ItemChanges, IReadOnlyList<RecordedLog> Logs);
+
+public sealed record RecordedItemChange(string ItemId, ItemState From, ItemState To);
+
+public sealed record RecordedLog(long Id, int Minutes, StudyKind Kind, DateOnly LocalDate);
+
+/// <summary>Everything a command needs to know about one member, loaded in one go.</summary>
+public sealed record MemberSnapshot
+{
+    public required Community Community { get; init; }
+
+    public required MemberProfile Member { get; init; }
+
+    public required IReadOnlyDictionary<string, ItemState> Items { get; init; }
+
+    public required IReadOnlyList<DailyTotal> Days { get; init; }
+
+    public required IReadOnlyList<Goal> Goals { get; init; }
+
+    public UndoCandidate? Undo { get; init; }
+
+    /// <summary>Completions already recorded, as keys like "milestone:foundation-milestone".</summary>
+    public required IReadOnlySet<string> RecordedCompletions { get; init; }
+
+    public ItemState StateOf(string itemId) => Items.TryGetValue(itemId, out var s) ? s : ItemState.NotStarted;
+
+    public Goal? CurrentGoal(GoalPeriod period) => Goals.Where(g => g.Period == period).MaxBy(g => g.EffectiveFrom);
+}
+
+public enum CompletionKind
+{
+    Milestone = 0,
+    Phase = 1,
+}
+
+public sealed record CompletionRecord(CompletionKind Kind, string TargetId)
+{
+    public string Key => $"{(Kind == CompletionKind.Milestone ? "milestone" : "phase")}:{TargetId}";
+}
+
+public sealed record ItemChange(string ItemId, ItemState From, ItemState To, int Points);
+
+public sealed record NewStudyLog(int Minutes, StudyKind Kind, string? ItemId, string? Note, int Points);
+
+/// <summary>One command's writes, applied by the store in a single transaction.</summary>
+public sealed class ChangeSet(Guid batchId, DateTime atUtc, DateOnly localDate, string actorId)
+{
+    public Guid BatchId { get; } = batchId;
+
+    public DateTime AtUtc { get; } = atUtc;
+
+    public DateOnly LocalDate { get; } = localDate;
+
+    /// <summary>The platform user id of whoever issued the command.</summary>
+    public string ActorId { get; } = actorId;
+
+    public MemberProfile? Profile { get; set; }
+
+    public List<ItemChange> ItemChanges { get; } = [];
+
+    public List<NewStudyLog> Logs { get; } = [];
+
+    public List<Goal> Goals { get; } = [];
+
+    public List<CompletionRecord> Completions { get; } = [];
+
+    /// <summary>The batch this change set reverts, when it is an undo.</summary>
+    public Guid? Reverts { get; set; }
+
+    public List<long> RetractedLogIds { get; } = [];
+
+    public bool IsEmpty => Profile is null && ItemChanges.Count == 0 && Logs.Count == 0 && Goals.Count == 0 && Reverts is null;
+}

@@ -1,0 +1,371 @@
+using Microsoft.EntityFrameworkCore;
+using StudyBot.Core.Chat;
+using StudyBot.Core.Progress;
+using StudyBot.Data.Entities;
+
+namespace StudyBot.Data;
+
+/// <summary>
+/// EF Core implementation of <see cref="IProgressStore"/>. Community and member ids are always derived from
+/// the <see cref="MemberRef"/> here, never taken from callers, so one community's command cannot touch
+/// another's rows.
+/// </summary>
+internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : IProgressStore
+{
+    public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
+    {
+        var c = member.Community;
+        var community = await db.Communities.AsNoTracking()
+            .FirstOrDefaultAsync(x => x.Platform == c.Platform && x.ExternalId == c.ExternalId, cancellationToken);
+        var communityModel = community is null
+            ? new Community { Platform = c.Platform, ExternalId = c.ExternalId, Name = c.Name, RoadmapId = defaults.RoadmapId, TimeZoneId = defaults.TimeZoneId }
+            : ToModel(community);
+
+        var entity = community is null
+            ? null
+            : await db.Members.AsNoTracking().FirstOrDefaultAsync(x => x.CommunityId == community.Id && x.UserId == member.UserId, cancellationToken);
+        if (entity is null)
+        {
+            return new MemberSnapshot
+            {
+                Community = communityModel,
+                Member = new MemberProfile
+                {
+                    UserId = member.UserId,
+                    DisplayName = member.DisplayName,
+                    TimeZoneId = community?.TimeZoneId ?? defaults.TimeZoneId,
+                },
+                Items = new Dictionary<string, ItemState>(),
+                Days = [],
+                Goals = [],
+                RecordedCompletions = new HashSet<string>(),
+            };
+        }
+
+        var communityId = community!.Id;
+        var memberId = entity.Id;
+        var items = await db.ItemProgress.AsNoTracking()
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
+            .Select(x => new { x.ItemId, x.Status, x.Reason })
+            .ToListAsync(cancellationToken);
+
+        var logDays = await db.StudyLogs.AsNoTracking()
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
+            .GroupBy(x => new { x.LocalDate, x.Kind })
+            .Select(g => new { g.Key.LocalDate, g.Key.Kind, Minutes = g.Sum(x => x.Minutes), Points = g.Sum(x => x.Points) })
+            .ToListAsync(cancellationToken);
+        var itemDays = await db.ItemChanges.AsNoTracking()
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
+            .GroupBy(x => x.LocalDate)
+            .Select(g => new { LocalDate = g.Key, Done = g.Count(x => x.ToStatus == (int)ItemStatus.Done), Points = g.Sum(x => x.Points) })
+            .ToListAsync(cancellationToken);
+
+        var goals = await db.Goals.AsNoTracking()
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
+            .OrderBy(x => x.Id)
+            .Select(x => new Goal((GoalPeriod)x.Period, (GoalUnit)x.Unit, x.Target, x.EffectiveFrom))
+            .ToListAsync(cancellationToken);
+
+        var completions = await db.CompletionEvents.AsNoTracking()
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
+            .Select(x => new { x.Kind, x.TargetId })
+            .ToListAsync(cancellationToken);
+
+        return new MemberSnapshot
+        {
+            Community = communityModel,
+            Member = ToModel(entity),
+            Items = items.ToDictionary(x => x.ItemId, x => new ItemState((ItemStatus)x.Status, (SkipReason)x.Reason)),
+            Days = MergeDays(logDays.Select(x => (x.LocalDate, (StudyKind)x.Kind, x.Minutes, x.Points)), itemDays.Select(x => (x.LocalDate, x.Done, x.Points))),
+            Goals = goals,
+            Undo = await LoadUndoAsync(communityId, memberId, cancellationToken),
+            RecordedCompletions = completions.Select(x => new CompletionRecord((CompletionKind)x.Kind, x.TargetId).Key).ToHashSet(),
+        };
+    }
+
+    private async Task<UndoCandidate?> LoadUndoAsync(long communityId, long memberId, CancellationToken cancellationToken)
+    {
+        var lastChange = await db.ItemChanges.AsNoTracking()
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
+            .OrderByDescending(x => x.Id)
+            .Select(x => new { x.BatchId, x.AtUtc })
+            .FirstOrDefaultAsync(cancellationToken);
+        var lastLog = await db.StudyLogs.AsNoTracking()
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
+            .OrderByDescending(x => x.Id)
+            .Select(x => new { x.BatchId, x.AtUtc })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (lastChange is null && lastLog is null)
+        {
+            return null;
+        }
+
+        var batch = lastLog is null || (lastChange is not null && lastChange.AtUtc >= lastLog.AtUtc) ? lastChange!.BatchId : lastLog.BatchId;
+        var at = lastLog is null || (lastChange is not null && lastChange.AtUtc >= lastLog.AtUtc) ? lastChange!.AtUtc : lastLog.AtUtc;
+        var changes = await db.ItemChanges.AsNoTracking()
+            .Where(x => x.BatchId == batch && x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
+            .OrderBy(x => x.Id)
+            .Select(x => new RecordedItemChange(x.ItemId, new ItemState((ItemStatus)x.FromStatus, (SkipReason)x.FromReason), new ItemState((ItemStatus)x.ToStatus, (SkipReason)x.ToReason)))
+            .ToListAsync(cancellationToken);
+        var logs = await db.StudyLogs.AsNoTracking()
+            .Where(x => x.BatchId == batch && x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
+            .OrderBy(x => x.Id)
+            .Select(x => new RecordedLog(x.Id, x.Minutes, (StudyKind)x.Kind, x.LocalDate))
+            .ToListAsync(cancellationToken);
+        return new UndoCandidate(batch, at, changes, logs);
+    }
+
+    public async Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var result = await ApplyAsync(member, snapshot, changes, ct);
+            if (result.Outcome == CommitOutcome.Committed)
+            {
+                await tx.CommitAsync(ct);
+            }
+            else
+            {
+                await tx.RollbackAsync(ct);
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    private async Task<CommitResult> ApplyAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var community = await EnsureCommunityAsync(member.Community, snapshot.Community, now, ct);
+        var entity = await EnsureMemberAsync(community, member, snapshot.Member, now, ct);
+        var communityId = community.Id;
+        var memberId = entity.Id;
+
+        if (changes.Profile is { } profile)
+        {
+            entity.DisplayName = Clip(profile.DisplayName, 100);
+            entity.TimeZoneId = profile.TimeZoneId;
+            entity.LearnerProfileId = profile.LearnerProfileId;
+            entity.Path = (int)profile.Path;
+            entity.Pace = (int)profile.Pace;
+            entity.CustomHoursPerWeek = profile.CustomHoursPerWeek;
+            entity.StartDate = profile.StartDate;
+            entity.Onboarded = profile.Onboarded;
+            entity.UpdatedAtUtc = now;
+        }
+        else if (entity.DisplayName != member.DisplayName)
+        {
+            entity.DisplayName = Clip(member.DisplayName, 100);
+            entity.UpdatedAtUtc = now;
+        }
+
+        if (changes.Reverts is { } reverted)
+        {
+            // Mark the originals first: if another undo got there before us, nothing matches and we stop.
+            var undoneChanges = await db.ItemChanges
+                .Where(x => x.BatchId == reverted && x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.UndoneAtUtc, now), ct);
+            var retracted = await db.StudyLogs
+                .Where(x => x.BatchId == reverted && x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RetractedAtUtc, now), ct);
+            if (undoneChanges + retracted == 0)
+            {
+                return new CommitResult(CommitOutcome.Conflict, memberId);
+            }
+
+            // A celebration not yet sent for a completion that is now undone is withdrawn.
+            await db.CompletionEvents
+                .Where(x => x.BatchId == reverted && x.MemberId == memberId && x.CommunityId == communityId && x.NotifiedAtUtc == null)
+                .ExecuteDeleteAsync(ct);
+        }
+
+        if (changes.ItemChanges.Count > 0)
+        {
+            var ids = changes.ItemChanges.Select(c => c.ItemId).Distinct().ToList();
+            var existing = await db.ItemProgress
+                .Where(x => x.MemberId == memberId && x.CommunityId == communityId && ids.Contains(x.ItemId))
+                .ToDictionaryAsync(x => x.ItemId, ct);
+            foreach (var change in changes.ItemChanges)
+            {
+                if (!existing.TryGetValue(change.ItemId, out var row))
+                {
+                    row = new ItemProgressEntity { CommunityId = communityId, MemberId = memberId, ItemId = change.ItemId };
+                    db.ItemProgress.Add(row);
+                    existing[change.ItemId] = row;
+                }
+
+                row.Status = (int)change.To.Status;
+                row.Reason = (int)change.To.Reason;
+                row.UpdatedAtUtc = now;
+                db.ItemChanges.Add(new ItemChangeEntity
+                {
+                    CommunityId = communityId,
+                    MemberId = memberId,
+                    BatchId = changes.BatchId,
+                    ItemId = change.ItemId,
+                    FromStatus = (int)change.From.Status,
+                    FromReason = (int)change.From.Reason,
+                    ToStatus = (int)change.To.Status,
+                    ToReason = (int)change.To.Reason,
+                    Points = change.Points,
+                    AtUtc = changes.AtUtc,
+                    LocalDate = changes.LocalDate,
+                    ActorId = Clip(changes.ActorId, 64),
+                    IsUndo = changes.Reverts is not null,
+                });
+            }
+        }
+
+        foreach (var log in changes.Logs)
+        {
+            db.StudyLogs.Add(new StudyLogEntity
+            {
+                CommunityId = communityId,
+                MemberId = memberId,
+                BatchId = changes.BatchId,
+                Minutes = log.Minutes,
+                Kind = (int)log.Kind,
+                ItemId = log.ItemId,
+                Note = log.Note is null ? null : Clip(log.Note, 200),
+                Points = log.Points,
+                AtUtc = changes.AtUtc,
+                LocalDate = changes.LocalDate,
+                ActorId = Clip(changes.ActorId, 64),
+            });
+        }
+
+        foreach (var goal in changes.Goals)
+        {
+            db.Goals.Add(new GoalEntity
+            {
+                CommunityId = communityId,
+                MemberId = memberId,
+                Period = (int)goal.Period,
+                Unit = (int)goal.Unit,
+                Target = goal.Target,
+                EffectiveFrom = goal.EffectiveFrom,
+                CreatedAtUtc = now,
+            });
+        }
+
+        foreach (var completion in changes.Completions)
+        {
+            var exists = await db.CompletionEvents.AnyAsync(
+                x => x.MemberId == memberId && x.Kind == (int)completion.Kind && x.TargetId == completion.TargetId, ct);
+            if (!exists)
+            {
+                db.CompletionEvents.Add(new CompletionEventEntity
+                {
+                    CommunityId = communityId,
+                    MemberId = memberId,
+                    Kind = (int)completion.Kind,
+                    TargetId = completion.TargetId,
+                    BatchId = changes.BatchId,
+                    AtUtc = changes.AtUtc,
+                });
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        return new CommitResult(CommitOutcome.Committed, memberId);
+    }
+
+    private async Task<CommunityEntity> EnsureCommunityAsync(CommunityRef c, Community defaults, DateTime now, CancellationToken ct)
+    {
+        var community = await db.Communities.FirstOrDefaultAsync(x => x.Platform == c.Platform && x.ExternalId == c.ExternalId, ct);
+        if (community is not null)
+        {
+            return community;
+        }
+
+        community = new CommunityEntity
+        {
+            Platform = c.Platform,
+            ExternalId = Clip(c.ExternalId, 64),
+            Name = Clip(c.Name, 100),
+            RoadmapId = defaults.RoadmapId,
+            TimeZoneId = defaults.TimeZoneId,
+            CreatedAtUtc = now,
+        };
+        db.Communities.Add(community);
+        await db.SaveChangesAsync(ct);
+        return community;
+    }
+
+    private async Task<MemberEntity> EnsureMemberAsync(CommunityEntity community, MemberRef member, MemberProfile defaults, DateTime now, CancellationToken ct)
+    {
+        var entity = await db.Members.FirstOrDefaultAsync(x => x.CommunityId == community.Id && x.UserId == member.UserId, ct);
+        if (entity is not null)
+        {
+            return entity;
+        }
+
+        entity = new MemberEntity
+        {
+            CommunityId = community.Id,
+            UserId = Clip(member.UserId, 64),
+            DisplayName = Clip(member.DisplayName, 100),
+            TimeZoneId = defaults.TimeZoneId,
+            Path = (int)defaults.Path,
+            Pace = (int)defaults.Pace,
+            CreatedAtUtc = now,
+            UpdatedAtUtc = now,
+        };
+        db.Members.Add(entity);
+        await db.SaveChangesAsync(ct);
+        return entity;
+    }
+
+    private static List<DailyTotal> MergeDays(IEnumerable<(DateOnly Date, StudyKind Kind, int Minutes, int Points)> logs, IEnumerable<(DateOnly Date, int Done, int Points)> items)
+    {
+        var days = new SortedDictionary<DateOnly, DailyTotal>();
+        DailyTotal Day(DateOnly d) => days.TryGetValue(d, out var t) ? t : new DailyTotal(d, 0, 0, 0, 0, 0);
+        foreach (var (date, kind, minutes, points) in logs)
+        {
+            var d = Day(date);
+            days[date] = kind switch
+            {
+                StudyKind.Practice => d with { PracticeMinutes = d.PracticeMinutes + minutes, Points = d.Points + points },
+                StudyKind.Learning => d with { LearningMinutes = d.LearningMinutes + minutes, Points = d.Points + points },
+                _ => d with { ReviewMinutes = d.ReviewMinutes + minutes, Points = d.Points + points },
+            };
+        }
+
+        foreach (var (date, done, points) in items)
+        {
+            var d = Day(date);
+            days[date] = d with { ItemsDone = d.ItemsDone + done, Points = d.Points + points };
+        }
+
+        return [.. days.Values];
+    }
+
+    private static Community ToModel(CommunityEntity x) => new()
+    {
+        Id = x.Id,
+        Platform = x.Platform,
+        ExternalId = x.ExternalId,
+        Name = x.Name,
+        RoadmapId = x.RoadmapId,
+        TimeZoneId = x.TimeZoneId,
+    };
+
+    private static MemberProfile ToModel(MemberEntity x) => new()
+    {
+        Id = x.Id,
+        UserId = x.UserId,
+        DisplayName = x.DisplayName,
+        TimeZoneId = x.TimeZoneId,
+        LearnerProfileId = x.LearnerProfileId,
+        Path = (PathKind)x.Path,
+        Pace = (PaceKind)x.Pace,
+        CustomHoursPerWeek = x.CustomHoursPerWeek,
+        StartDate = x.StartDate,
+        Onboarded = x.Onboarded,
+    };
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
+}

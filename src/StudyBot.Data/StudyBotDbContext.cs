@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using StudyBot.Data.Configurations;
+using StudyBot.Data.Entities;
+
+namespace StudyBot.Data;
+
+public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> options) : DbContext(options)
+{
+    internal DbSet<CommunityEntity> Communities => Set<CommunityEntity>();
+
+    internal DbSet<MemberEntity> Members => Set<MemberEntity>();
+
+    internal DbSet<ItemProgressEntity> ItemProgress => Set<ItemProgressEntity>();
+
+    internal DbSet<ItemChangeEntity> ItemChanges => Set<ItemChangeEntity>();
+
+    internal DbSet<StudyLogEntity> StudyLogs => Set<StudyLogEntity>();
+
+    internal DbSet<GoalEntity> Goals => Set<GoalEntity>();
+
+    internal DbSet<CompletionEventEntity> CompletionEvents => Set<CompletionEventEntity>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfiguration(new CommunityConfiguration());
+        modelBuilder.ApplyConfiguration(new MemberConfiguration());
+        modelBuilder.ApplyConfiguration(new ItemProgressConfiguration());
+        modelBuilder.ApplyConfiguration(new ItemChangeConfiguration());
+        modelBuilder.ApplyConfiguration(new StudyLogConfiguration());
+        modelBuilder.ApplyConfiguration(new GoalConfiguration());
+        modelBuilder.ApplyConfiguration(new CompletionEventConfiguration());
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text;
+using StudyBot.Core.Chat;
+
+namespace StudyBot.Host.Console;
+
+/// <summary>Renders a <see cref="Reply"/> as plain text for a terminal: readable, no markup.</summary>
+public static class ConsoleRenderer
+{
+    public static string Render(Reply reply, IReadOnlyList<ReplyButton>? numberedButtons = null)
+    {
+        var sb = new StringBuilder();
+        var marker = reply.Tone switch
+        {
+            ReplyTone.Error => "⚠️ ",
+            ReplyTone.Warning => "ℹ️ ",
+            _ => "",
+        };
+        if (reply.Title is not null)
+        {
+            sb.Append("== ").Append(Plain(reply.Title)).AppendLine(" ==");
+        }
+
+        if (reply.Text.Length > 0)
+        {
+            sb.Append(marker).AppendLine(Plain(reply.Text));
+        }
+
+        if (reply.Bars.Count > 0)
+        {
+            var width = reply.Bars.Max(b => b.Label.Length);
+            foreach (var bar in reply.Bars)
+            {
+                sb.Append("  ").Append(bar.Label.PadRight(width)).Append("  ").AppendLine(bar.Render());
+            }
+        }
+
+        foreach (var field in reply.Fields)
+        {
+            var value = Plain(field.Value);
+            if (value.Contains('\n'))
+            {
+                sb.Append(Plain(field.Name)).AppendLine(":");
+                foreach (var line in value.Split('\n'))
+                {
+                    sb.Append("  ").AppendLine(line);
+                }
+            }
+            else
+            {
+                sb.Append(Plain(field.Name)).Append(": ").AppendLine(value);
+            }
+        }
+
+        var buttons = numberedButtons ?? reply.Buttons;
+        if (buttons.Count > 0)
+        {
+            sb.AppendLine("Buttons (type the number): " + string.Join("  ", buttons.Select((b, i) => $"[{i + 1}] {b.Label}")));
+        }
+
+        foreach (var followUp in reply.FollowUps)
+        {
+            sb.Append(Render(followUp with { Buttons = [] }));
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Removes the light markdown replies use (**bold**, `code`), which a terminal shows literally.</summary>
+    public static string Plain(string text) => text.Replace("**", "", StringComparison.Ordinal).Replace("`", "", StringComparison.Ordinal);
+}

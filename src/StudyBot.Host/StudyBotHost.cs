@@ -1,0 +1,153 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using StudyBot.Core;
+using StudyBot.Core.Chat;
+using StudyBot.Core.Commands;
+using StudyBot.Core.Roadmaps;
+using StudyBot.Data;
+using StudyBot.Host.Console;
+using StudyBot.Host.Options;
+
+namespace StudyBot.Host;
+
+/// <summary>A configuration or content problem that must stop the host with one clear message.</summary>
+public sealed class StartupException(string message) : Exception(message);
+
+/// <summary>Builds the one StudyBot process: options, engine, data, adapters, endpoints.</summary>
+public static class StudyBotHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+
+        // Settings next to the binary first, then the working directory's, then environment and command line.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"),
+            Optional = true,
+            ReloadOnChange = false,
+        });
+        builder.Host.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateScopes = true;
+            o.ValidateOnBuild = true;
+        });
+        configure?.Invoke(builder);
+
+        var config = builder.Configuration;
+        var services = builder.Services;
+        AddOptions<DatabaseOptions, DatabaseOptionsValidator>(services, config, DatabaseOptions.Section);
+        AddOptions<CommunityOptions, CommunityOptionsValidator>(services, config, CommunityOptions.Section);
+        AddOptions<HttpOptions, HttpOptionsValidator>(services, config, HttpOptions.Section);
+        services.AddOptions<RoadmapOptions>().Bind(config.GetSection(RoadmapOptions.Section));
+        services.AddOptions<ConsoleOptions>().Bind(config.GetSection(ConsoleOptions.Section));
+
+        var roadmapOptions = config.GetSection(RoadmapOptions.Section).Get<RoadmapOptions>() ?? new RoadmapOptions();
+        services.AddSingleton(LoadRoadmaps(roadmapOptions, builder.Environment.ContentRootPath));
+        services.AddSingleton(sp => new CoreSettings { DefaultTimeZone = sp.GetRequiredService<IOptions<CommunityOptions>>().Value.DefaultTimeZone });
+        services.AddSingleton(TimeProvider.System);
+        services.AddStudyBotCore();
+
+        var database = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddStudyBotData(database.ConnectionString);
+
+        var consoleOptions = config.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
+        var platformsConfigured = false;
+        var consoleOn = consoleOptions.Enabled ?? !platformsConfigured;
+        if (consoleOn)
+        {
+            services.AddSingleton(new ConsoleOutput(System.Console.Out));
+            services.AddSingleton(new ConsoleInput(System.Console.In, !System.Console.IsInputRedirected, stopHostAtEnd: !platformsConfigured));
+            services.AddSingleton<INotifier, ConsoleNotifier>();
+            services.AddHostedService<ConsoleAdapter>();
+        }
+
+        ConfigureLogging(builder, consoleOn);
+
+        var urls = config.GetSection(HttpOptions.Section).Get<HttpOptions>()?.Urls;
+        if (string.IsNullOrWhiteSpace(urls))
+        {
+            services.AddSingleton<IServer, NoHttpServer>();
+        }
+        else
+        {
+            builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+
+    /// <summary>Checks every option, then migrates the database: both before anything connects or listens.</summary>
+    public static async Task PrepareAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new StartupException(string.Join(Environment.NewLine, ex.Failures));
+        }
+
+        try
+        {
+            await StudyBotDatabase.MigrateAsync(app.Services, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"The database (Database:ConnectionString) cannot be opened or migrated: {ex.Message}");
+        }
+    }
+
+    private static void AddOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration config, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(config.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+
+    private static RoadmapCatalog LoadRoadmaps(RoadmapOptions options, string contentRoot)
+    {
+        var directory = options.Directory;
+        if (!Path.IsPathRooted(directory))
+        {
+            var fromContentRoot = Path.Combine(contentRoot, directory);
+            directory = System.IO.Directory.Exists(fromContentRoot) ? fromContentRoot : Path.Combine(AppContext.BaseDirectory, directory);
+        }
+
+        try
+        {
+            return new RoadmapCatalog(RoadmapLoader.LoadDirectory(directory), options.Default);
+        }
+        catch (RoadmapLoadException ex)
+        {
+            throw new StartupException($"Roadmap error in {ex.Message}");
+        }
+    }
+
+    private static void ConfigureLogging(WebApplicationBuilder builder, bool consoleOn)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+
+        // Every log line goes to stderr, so the conversation on stdout stays clean.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (consoleOn)
+        {
+            builder.Logging.AddFilter<ConsoleLoggerProvider>((category, level) => level >= LogLevel.Warning);
+        }
+    }
+}
