@@ -115,6 +115,18 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         return new UndoCandidate(batch, at, changes, logs);
     }
 
+    public async Task<CommunityRef?> FindHomeCommunityAsync(string platform, string userId, CancellationToken cancellationToken)
+    {
+        var home = await (
+                from m in db.Members.AsNoTracking()
+                join c in db.Communities.AsNoTracking() on m.CommunityId equals c.Id
+                where m.UserId == userId && c.Platform == platform
+                orderby m.UpdatedAtUtc descending
+                select new { c.ExternalId, c.Name })
+            .FirstOrDefaultAsync(cancellationToken);
+        return home is null ? null : new CommunityRef(platform, home.ExternalId, home.Name);
+    }
+
     public async Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken)
     {
         var strategy = db.Database.CreateExecutionStrategy();
@@ -156,7 +168,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
             entity.Onboarded = profile.Onboarded;
             entity.UpdatedAtUtc = now;
         }
-        else if (entity.DisplayName != member.DisplayName)
+        else
         {
             entity.DisplayName = Clip(member.DisplayName, 100);
             entity.UpdatedAtUtc = now;

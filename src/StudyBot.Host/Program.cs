@@ -1,3 +1,4 @@
+using StudyBot.Core.Chat;
 using StudyBot.Host;
 
 try
@@ -6,9 +7,16 @@ try
     var app = StudyBotHost.Build(args);
     await StudyBotHost.PrepareAsync(app, stopping.Token);
     await app.RunAsync();
-    return 0;
+
+    // An adapter that hit a fatal platform error at run time sets the exit code before stopping the host.
+    return Environment.ExitCode;
 }
 catch (StartupException ex)
+{
+    Console.Error.WriteLine($"StudyBot cannot start: {ex.Message}");
+    return 1;
+}
+catch (AdapterFatalException ex)
 {
     Console.Error.WriteLine($"StudyBot cannot start: {ex.Message}");
     return 1;

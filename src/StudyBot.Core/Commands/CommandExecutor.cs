@@ -162,6 +162,18 @@ public sealed partial class CommandExecutor(
         }
     }
 
+    /// <summary>
+    /// The community a direct message to the bot belongs to: where the user was last active on that platform,
+    /// or a personal one ("dm:&lt;userId&gt;") when they have never used the bot in a community.
+    /// </summary>
+    public async Task<CommunityRef> DirectMessageCommunityAsync(string platform, string userId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
+        return await store.FindHomeCommunityAsync(platform, userId, cancellationToken)
+            ?? new CommunityRef(platform, $"dm:{userId}", "Direct messages");
+    }
+
     public static Reply ErrorReply(CommandError error)
     {
         var text = error.Message;

@@ -17,6 +17,12 @@ public interface IProgressStore
     /// </summary>
     Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The community where this platform user most recently did something, for commands sent in a direct
+    /// message to the bot (which belong to no community of their own); null when they have none yet.
+    /// </summary>
+    Task<CommunityRef?> FindHomeCommunityAsync(string platform, string userId, CancellationToken cancellationToken);
+
     /// <summary>Applies one command's changes in a single transaction, completion events included.</summary>
     Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken);
 }
