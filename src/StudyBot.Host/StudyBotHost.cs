@@ -6,6 +6,7 @@ using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
 using StudyBot.Core.Roadmaps;
 using StudyBot.Data;
+using StudyBot.Discord;
 using StudyBot.Host.Console;
 using StudyBot.Host.Options;
 
@@ -57,7 +58,8 @@ public static class StudyBotHost
         services.AddStudyBotData(database.ConnectionString);
 
         var consoleOptions = config.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
-        var platformsConfigured = false;
+        var discordOn = services.AddDiscordAdapter(config);
+        var platformsConfigured = discordOn;
         var consoleOn = consoleOptions.Enabled ?? !platformsConfigured;
         if (consoleOn)
         {
@@ -81,6 +83,11 @@ public static class StudyBotHost
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        if (discordOn)
+        {
+            app.MapDiscordInteractions();
+        }
+
         return app;
     }
 

@@ -1,0 +1,234 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Core.Chat;
+using StudyBot.Discord.Gateway;
+using StudyBot.Discord.Interactions;
+using StudyBot.Discord.Json;
+using StudyBot.Discord.Registration;
+using StudyBot.Discord.Rest;
+
+namespace StudyBot.Discord;
+
+/// <summary>The adapter's own lifetime: interactions in flight get a grace period at shutdown before they are cancelled.</summary>
+internal sealed class DiscordRuntime : IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    public CancellationToken Stopping => _stopping.Token;
+
+    public void Stop() => _stopping.Cancel();
+
+    public void Dispose() => _stopping.Dispose();
+}
+
+/// <summary>How a fatal adapter error at run time stops the process.</summary>
+internal interface IFatalStop
+{
+    void Stop(string message);
+}
+
+internal sealed class HostFatalStop(IHostApplicationLifetime lifetime) : IFatalStop
+{
+    public void Stop(string message)
+    {
+        Environment.ExitCode = 1;
+        lifetime.StopApplication();
+    }
+}
+
+/// <summary>Gateway dispatches the adapter cares about: interactions, and guild names for communities.</summary>
+internal sealed class GatewayDispatchSink(
+    InteractionProcessor processor,
+    DiscordRestClient rest,
+    GuildDirectory guilds,
+    DiscordRuntime runtime) : IGatewayEventSink
+{
+    public void OnDispatch(string type, JsonElement data)
+    {
+        switch (type)
+        {
+            case "INTERACTION_CREATE":
+                var interaction = data.Deserialize(DiscordJsonContext.Default.Interaction);
+                if (interaction is not null && processor.TryClaim(interaction.Id))
+                {
+                    processor.Start(interaction, new CallbackResponder(rest, interaction), runtime.Stopping);
+                }
+
+                break;
+            case "GUILD_CREATE" or "GUILD_UPDATE":
+                if (data.Deserialize(DiscordJsonContext.Default.GatewayGuild) is { Unavailable: not true } guild)
+                {
+                    guilds.Set(guild.Id, guild.Name);
+                }
+
+                break;
+            case "GUILD_DELETE":
+                if (data.Deserialize(DiscordJsonContext.Default.GatewayGuild) is { Unavailable: not true } left)
+                {
+                    guilds.Remove(left.Id);
+                }
+
+                break;
+        }
+    }
+}
+
+/// <summary>
+/// Starts the Discord adapter: checks the token (a 401 stops the host, naming Discord:Token), registers the
+/// commands when they changed, and in Gateway mode keeps the gateway session running. Fatal gateway close
+/// codes at run time stop the host with exit code 1.
+/// </summary>
+internal sealed partial class DiscordAdapterService(
+    IOptions<DiscordOptions> options,
+    DiscordRestClient rest,
+    CommandRegistrar registrar,
+    IdentifyLimiter identifyLimiter,
+    GatewayDispatchSink sink,
+    InteractionProcessor processor,
+    DiscordRuntime runtime,
+    IFatalStop fatalStop,
+    TimeProvider time,
+    ILoggerFactory loggers) : IHostedService
+{
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
+
+    private readonly ILogger<DiscordAdapterService> _logger = loggers.CreateLogger<DiscordAdapterService>();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _background = Task.CompletedTask;
+
+    /// <summary>The running gateway shard (Gateway mode), for health checks and tests.</summary>
+    public GatewayClient? Gateway { get; private set; }
+
+    public ulong? ApplicationId { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var identified = false;
+        try
+        {
+            await IdentifyAsync(cancellationToken);
+            identified = true;
+        }
+        catch (DiscordAuthException)
+        {
+            throw new AdapterFatalException("Discord refused the bot token (401 Unauthorized on GET /users/@me): Discord:Token is wrong or was reset. Copy the token from the Developer Portal (Bot > Reset Token) into the environment variable Discord__Token.");
+        }
+        catch (Exception ex) when (ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordApiException or JsonException)
+        {
+            // Discord unreachable at start is not a configuration error: keep trying in the background.
+            LogStartDeferred(ex.Message);
+        }
+
+        if (o.Mode == DiscordMode.Gateway)
+        {
+            Gateway = new GatewayClient(
+                new GatewaySettings(o.Token!, o.ShardId, o.ShardCount, o.GatewayUrl),
+                rest,
+                identifyLimiter,
+                sink,
+                time,
+                loggers.CreateLogger<GatewayClient>());
+        }
+
+        _background = Task.Run(() => RunAsync(identified, _stop.Token), CancellationToken.None);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _background.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await processor.DrainAsync(ShutdownGrace);
+        runtime.Stop();
+    }
+
+    private async Task RunAsync(bool identified, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var failures = 0;
+            while (!identified)
+            {
+                try
+                {
+                    await IdentifyAsync(stoppingToken);
+                    identified = true;
+                }
+                catch (Exception ex) when (ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordApiException or JsonException)
+                {
+                    var wait = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, failures++)));
+                    LogStartDeferred(ex.Message);
+                    await Task.Delay(wait, time, stoppingToken);
+                }
+            }
+
+            if (ApplicationId is { } applicationId)
+            {
+                await RegisterAsync(applicationId, stoppingToken);
+            }
+
+            if (Gateway is not null)
+            {
+                await Gateway.RunAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (DiscordAuthException)
+        {
+            Fatal("Discord refused the bot token (401 Unauthorized): Discord:Token is wrong or was reset. Set a valid token in the environment variable Discord__Token.");
+        }
+        catch (GatewayFatalException ex)
+        {
+            Fatal(ex.Message);
+        }
+    }
+
+    private async Task IdentifyAsync(CancellationToken cancellationToken)
+    {
+        var me = await rest.GetCurrentUserAsync(cancellationToken);
+        ApplicationId = options.Value.ParsedApplicationId ?? (await rest.GetCurrentApplicationAsync(cancellationToken)).Id;
+        LogSignedIn(me.Username ?? Snowflake.Format(me.Id), ApplicationId.Value, options.Value.Mode);
+    }
+
+    private async Task RegisterAsync(ulong applicationId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registrar.RegisterAsync(applicationId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordApiException)
+        {
+            // The commands registered last time stay in place; the next start tries again.
+            LogRegistrationFailed(ex.Message);
+        }
+    }
+
+    private void Fatal(string message)
+    {
+        LogFatal(message);
+        fatalStop.Stop(message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Discord: signed in as {User}, application {ApplicationId}, {Mode} mode")]
+    private partial void LogSignedIn(string user, ulong applicationId, DiscordMode mode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Discord is not reachable yet ({Reason}); retrying in the background")]
+    private partial void LogStartDeferred(string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Registering Discord commands failed ({Reason}); the previously registered commands stay in place")]
+    private partial void LogRegistrationFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Discord adapter stopped: {Message}")]
+    private partial void LogFatal(string message);
+}

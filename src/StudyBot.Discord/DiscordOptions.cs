@@ -1,0 +1,167 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace StudyBot.Discord;
+
+/// <summary>How Discord delivers interactions to the bot.</summary>
+public enum DiscordMode
+{
+    /// <summary>A gateway WebSocket; needs no public URL.</summary>
+    Gateway = 0,
+
+    /// <summary>Discord POSTs signed interactions to <c>/discord/interactions</c> on the host's Kestrel.</summary>
+    Http = 1,
+}
+
+/// <summary>Section <c>Discord</c>. The token comes from the environment (<c>Discord__Token</c>), never appsettings.json.</summary>
+public sealed class DiscordOptions
+{
+    public const string Section = "Discord";
+
+    public const string DefaultApiBaseUrl = "https://discord.com/api/v10";
+
+    /// <summary>The bot token (without "Bot "). The adapter is on when it is set.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>The application id; read from Discord when empty.</summary>
+    public string? ApplicationId { get; set; }
+
+    /// <summary>The application's Ed25519 public key (64 hex characters); needed in Http mode.</summary>
+    public string? PublicKey { get; set; }
+
+    public DiscordMode Mode { get; set; } = DiscordMode.Gateway;
+
+    /// <summary>Register commands in these guilds (instant updates) instead of globally.</summary>
+    public IList<string> GuildIds { get; } = [];
+
+    public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
+
+    /// <summary>Overrides the gateway URL that <c>GET /gateway/bot</c> returns (tests, proxies).</summary>
+    public string? GatewayUrl { get; set; }
+
+    public int ShardId { get; set; }
+
+    public int ShardCount { get; set; } = 1;
+
+    /// <summary>Where the adapter keeps small state files (the registered-commands hash).</summary>
+    public string StateDirectory { get; set; } = "data";
+
+    /// <summary>How long a command may run before the interaction is deferred (Discord's deadline is 3 s).</summary>
+    public TimeSpan DeferAfter { get; set; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>How many invalid responses (401, 403, 429) per 10 minutes trip the circuit breaker; Discord bans at 10,000.</summary>
+    public int InvalidRequestBudget { get; set; } = 1000;
+
+    /// <summary>Per-attempt timeout of a REST request.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    internal bool IsOn => !string.IsNullOrWhiteSpace(Token);
+
+    internal ulong? ParsedApplicationId =>
+        ulong.TryParse(ApplicationId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    internal IReadOnlyList<ulong> ParsedGuildIds =>
+        GuildIds.Select(g => ulong.Parse(g, NumberStyles.None, CultureInfo.InvariantCulture)).Distinct().ToList();
+}
+
+internal sealed class DiscordOptionsValidator(IConfiguration configuration) : IValidateOptions<DiscordOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DiscordOptions options)
+    {
+        var failures = new List<string>();
+        var token = options.Token ?? "";
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            failures.Add("Discord:Token is empty; set the bot token in the environment variable Discord__Token.");
+        }
+        else if (token.StartsWith("Bot ", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add("Discord:Token starts with 'Bot '; set only the token itself, StudyBot adds the prefix.");
+        }
+        else if (token.Any(char.IsWhiteSpace))
+        {
+            failures.Add("Discord:Token contains whitespace; copy the token again from the Developer Portal (Bot > Reset Token).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ApplicationId) && options.ParsedApplicationId is null)
+        {
+            failures.Add("Discord:ApplicationId must be the numeric application id from the Developer Portal (General Information), or empty.");
+        }
+
+        if (!Enum.IsDefined(options.Mode))
+        {
+            failures.Add("Discord:Mode must be Gateway or Http.");
+        }
+
+        if (options.Mode == DiscordMode.Http)
+        {
+            if (!IsHex(options.PublicKey, 64))
+            {
+                failures.Add("Discord:PublicKey must be the application's public key (64 hex characters, General Information page) in Http mode.");
+            }
+
+            if (string.IsNullOrWhiteSpace(configuration["Http:Urls"]))
+            {
+                failures.Add("Discord:Mode is Http, which needs Http:Urls (e.g. http://0.0.0.0:8080) so Kestrel can receive POST /discord/interactions.");
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(options.PublicKey) && !IsHex(options.PublicKey, 64))
+        {
+            failures.Add("Discord:PublicKey must be 64 hex characters when set.");
+        }
+
+        foreach (var guild in options.GuildIds)
+        {
+            if (!ulong.TryParse(guild, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                failures.Add($"Discord:GuildIds contains '{guild}', which is not a numeric guild id.");
+            }
+        }
+
+        if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
+        {
+            failures.Add($"Discord:ApiBaseUrl '{options.ApiBaseUrl}' is not an http(s) URL; the default is {DiscordOptions.DefaultApiBaseUrl}.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.GatewayUrl)
+            && (!Uri.TryCreate(options.GatewayUrl, UriKind.Absolute, out var gateway) || (gateway.Scheme != "wss" && gateway.Scheme != "ws")))
+        {
+            failures.Add($"Discord:GatewayUrl '{options.GatewayUrl}' is not a ws(s) URL; leave it empty to use the one Discord gives.");
+        }
+
+        if (options.ShardCount < 1)
+        {
+            failures.Add("Discord:ShardCount must be at least 1.");
+        }
+        else if (options.ShardId < 0 || options.ShardId >= options.ShardCount)
+        {
+            failures.Add($"Discord:ShardId must be between 0 and Discord:ShardCount - 1 ({options.ShardCount - 1}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.StateDirectory))
+        {
+            failures.Add("Discord:StateDirectory is empty; use e.g. 'data'.");
+        }
+
+        if (options.DeferAfter < TimeSpan.FromMilliseconds(50) || options.DeferAfter > TimeSpan.FromMilliseconds(2500))
+        {
+            failures.Add("Discord:DeferAfter must be between 00:00:00.05 and 00:00:02.5, within Discord's 3-second deadline.");
+        }
+
+        if (options.InvalidRequestBudget is < 1 or > 5000)
+        {
+            failures.Add("Discord:InvalidRequestBudget must be between 1 and 5000 (Discord bans at 10,000 per 10 minutes).");
+        }
+
+        if (options.RequestTimeout < TimeSpan.FromMilliseconds(100) || options.RequestTimeout > TimeSpan.FromMinutes(2))
+        {
+            failures.Add("Discord:RequestTimeout must be between 00:00:00.1 and 00:02:00.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsHex(string? value, int length) =>
+        value is not null && value.Length == length && value.All(char.IsAsciiHexDigit);
+}

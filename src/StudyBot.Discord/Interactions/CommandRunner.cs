@@ -1,0 +1,31 @@
+using StudyBot.Core.Chat;
+using StudyBot.Core.Commands;
+
+namespace StudyBot.Discord.Interactions;
+
+/// <summary>What the adapter needs from the engine; a seam so protocol tests can use a scripted engine.</summary>
+internal interface ICommandRunner
+{
+    Task<Reply> RunTypedAsync(MemberRef who, string path, IReadOnlyDictionary<string, object> options, CancellationToken cancellationToken);
+
+    Task<Reply> RunTextAsync(MemberRef who, string text, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Suggestion>> SuggestAsync(MemberRef who, string path, string optionName, string typed, CancellationToken cancellationToken);
+
+    Task<CommunityRef> DirectMessageCommunityAsync(string userId, CancellationToken cancellationToken);
+}
+
+internal sealed class ExecutorCommandRunner(CommandExecutor executor) : ICommandRunner
+{
+    public Task<Reply> RunTypedAsync(MemberRef who, string path, IReadOnlyDictionary<string, object> options, CancellationToken cancellationToken) =>
+        executor.RunTypedAsync(who, path, options, cancellationToken);
+
+    public Task<Reply> RunTextAsync(MemberRef who, string text, CancellationToken cancellationToken) =>
+        executor.RunTextAsync(who, text, cancellationToken);
+
+    public Task<IReadOnlyList<Suggestion>> SuggestAsync(MemberRef who, string path, string optionName, string typed, CancellationToken cancellationToken) =>
+        executor.SuggestAsync(who, path, optionName, typed, cancellationToken);
+
+    public Task<CommunityRef> DirectMessageCommunityAsync(string userId, CancellationToken cancellationToken) =>
+        executor.DirectMessageCommunityAsync(Platforms.Discord, userId, cancellationToken);
+}

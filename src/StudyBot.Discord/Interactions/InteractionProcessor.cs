@@ -1,0 +1,312 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Core.Chat;
+using StudyBot.Discord.Json;
+using StudyBot.Discord.Rendering;
+using StudyBot.Discord.Rest;
+
+namespace StudyBot.Discord.Interactions;
+
+/// <summary>Delivers the one initial response of an interaction: a REST callback (gateway) or the HTTP answer.</summary>
+internal interface IInteractionResponder
+{
+    Task<CallbackOutcome> RespondAsync(InteractionResponse response, CancellationToken cancellationToken);
+}
+
+/// <summary>Gateway mode: the answer is a POST to the interaction's callback URL.</summary>
+internal sealed class CallbackResponder(DiscordRestClient rest, Interaction interaction) : IInteractionResponder
+{
+    public Task<CallbackOutcome> RespondAsync(InteractionResponse response, CancellationToken cancellationToken) =>
+        rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, response, cancellationToken);
+}
+
+/// <summary>
+/// Runs an interaction against the engine and answers it exactly once within Discord's 3 seconds: a message
+/// (type 4) when the command is done within <see cref="DiscordOptions.DeferAfter"/>, otherwise a deferral
+/// (type 5, ephemeral) followed by an edit of <c>@original</c>. Autocomplete gets type 8 with at most 25 choices;
+/// buttons run the command their custom_id names.
+/// </summary>
+internal sealed partial class InteractionProcessor(
+    ICommandRunner runner,
+    DiscordRestClient rest,
+    RecentIds recent,
+    GuildDirectory guilds,
+    DmReachability dms,
+    IOptions<DiscordOptions> options,
+    TimeProvider time,
+    ILogger<InteractionProcessor> logger)
+{
+    /// <summary>Autocomplete cannot be deferred: after this, answer with no choices rather than not at all.</summary>
+    public static readonly TimeSpan AutocompleteBudget = TimeSpan.FromSeconds(2);
+
+    private readonly Lock _lock = new();
+    private readonly HashSet<Task> _inFlight = [];
+    private readonly TimeSpan _deferAfter = options.Value.DeferAfter;
+    private long _handled;
+
+    /// <summary>Interactions answered (or given up on) so far.</summary>
+    public long Handled => Interlocked.Read(ref _handled);
+
+    public int InFlight
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inFlight.Count;
+            }
+        }
+    }
+
+    /// <summary>True the first time an interaction id is seen; a duplicate is never answered again.</summary>
+    public bool TryClaim(ulong interactionId)
+    {
+        if (recent.TryClaim(interactionId))
+        {
+            return true;
+        }
+
+        LogDuplicate(interactionId);
+        return false;
+    }
+
+    /// <summary>Starts processing in the background (tracked for shutdown) and returns the task.</summary>
+    public Task Start(Interaction interaction, IInteractionResponder responder, CancellationToken cancellationToken)
+    {
+        var received = time.GetTimestamp();
+        var task = Task.Run(() => ProcessAsync(interaction, responder, received, cancellationToken), CancellationToken.None);
+        lock (_lock)
+        {
+            _inFlight.Add(task);
+        }
+
+        _ = task.ContinueWith(
+            t =>
+            {
+                lock (_lock)
+                {
+                    _inFlight.Remove(t);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return task;
+    }
+
+    /// <summary>Waits for interactions being answered, up to <paramref name="grace"/>.</summary>
+    public async Task DrainAsync(TimeSpan grace)
+    {
+        Task[] pending;
+        lock (_lock)
+        {
+            pending = [.. _inFlight];
+        }
+
+        if (pending.Length > 0)
+        {
+            await Task.WhenAny(Task.WhenAll(pending), Task.Delay(grace, time));
+        }
+    }
+
+    private async Task ProcessAsync(Interaction interaction, IInteractionResponder responder, long received, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (interaction.Invoker is { } user)
+            {
+                dms.Clear(user.Id);
+            }
+
+            switch (interaction.Type)
+            {
+                case InteractionTypes.Ping:
+                    await responder.RespondAsync(InteractionResponse.Pong, cancellationToken);
+                    break;
+                case InteractionTypes.Autocomplete:
+                    await AutocompleteAsync(interaction, responder, received, cancellationToken);
+                    break;
+                case InteractionTypes.ApplicationCommand:
+                case InteractionTypes.MessageComponent:
+                    await CommandAsync(interaction, responder, received, cancellationToken);
+                    break;
+                default:
+                    await responder.RespondAsync(Message(Reply.Info("Sorry, I can't handle that kind of interaction."), ephemeral: true), cancellationToken);
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogCancelled(interaction.Id);
+        }
+        catch (Exception ex) when (ex is DiscordApiException or DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordAuthException or InvalidOperationException)
+        {
+            LogFailed(ex, interaction.Id, interaction.Type);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _handled);
+        }
+    }
+
+    private async Task CommandAsync(Interaction interaction, IInteractionResponder responder, long received, CancellationToken cancellationToken)
+    {
+        using var workCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var work = RunAsync(interaction, workCancellation.Token);
+        var remaining = _deferAfter - time.GetElapsedTime(received);
+        if (remaining > TimeSpan.Zero && !work.IsCompleted)
+        {
+            using var timerCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(work, Task.Delay(remaining, time, timerCancellation.Token));
+            await timerCancellation.CancelAsync();
+        }
+
+        Reply reply;
+        if (work.IsCompleted)
+        {
+            reply = await work;
+            var outcome = await responder.RespondAsync(Message(reply, ephemeral: reply.Visibility == Visibility.Private), cancellationToken);
+            if (!Answered(outcome, interaction))
+            {
+                return;
+            }
+        }
+        else
+        {
+            // Ephemeral is fixed by the deferral; personal answers are the common case.
+            var outcome = await responder.RespondAsync(new InteractionResponse(CallbackTypes.DeferredChannelMessage, new DeferData(MessageFlags.Ephemeral)), cancellationToken);
+            if (!Answered(outcome, interaction))
+            {
+                await workCancellation.CancelAsync();
+                return;
+            }
+
+            LogDeferred(interaction.Id, _deferAfter.TotalMilliseconds);
+            reply = await work;
+            await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(reply, ephemeral: true), cancellationToken);
+        }
+
+        foreach (var followUp in reply.FollowUps)
+        {
+            await rest.CreateFollowupAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(followUp, ephemeral: followUp.Visibility == Visibility.Private), cancellationToken);
+        }
+    }
+
+    private async Task<Reply> RunAsync(Interaction interaction, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunCoreAsync(interaction, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // The engine answers bad input itself; reaching here is a bug, but the member still gets an answer.
+            LogEngineFailed(ex, interaction.Id);
+            return Reply.Error("Sorry, something went wrong on my side. Please try again in a moment.");
+        }
+    }
+
+    private async Task<Reply> RunCoreAsync(Interaction interaction, CancellationToken cancellationToken)
+    {
+        var member = await MemberAsync(interaction, cancellationToken);
+        if (interaction.Type == InteractionTypes.MessageComponent)
+        {
+            var customId = interaction.Data?.CustomId;
+            return string.IsNullOrWhiteSpace(customId)
+                ? Reply.Error("That button does nothing.")
+                : await runner.RunTextAsync(member, "/" + customId, cancellationToken);
+        }
+
+        var command = InteractionCommandReader.Read(interaction.Data);
+        return command is null
+            ? Reply.Error("I could not read that command.")
+            : await runner.RunTypedAsync(member, command.Path, command.Options, cancellationToken);
+    }
+
+    private async Task AutocompleteAsync(Interaction interaction, IInteractionResponder responder, long received, CancellationToken cancellationToken)
+    {
+        var command = InteractionCommandReader.Read(interaction.Data);
+        IReadOnlyList<AutocompleteChoice> choices = [];
+        if (command?.Focused is { } focused)
+        {
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var remaining = AutocompleteBudget - time.GetElapsedTime(received);
+            var suggest = SuggestAsync(interaction, command.Path, focused, budget.Token);
+            var first = await Task.WhenAny(suggest, Task.Delay(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time, budget.Token));
+            await budget.CancelAsync();
+            if (first == suggest && suggest.IsCompletedSuccessfully)
+            {
+                choices = suggest.Result;
+            }
+            else
+            {
+                LogAutocompleteSlow(interaction.Id);
+            }
+        }
+
+        await responder.RespondAsync(new InteractionResponse(CallbackTypes.AutocompleteResult, new AutocompleteData(choices)), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<AutocompleteChoice>> SuggestAsync(Interaction interaction, string path, FocusedOption focused, CancellationToken cancellationToken)
+    {
+        var member = await MemberAsync(interaction, cancellationToken);
+        var suggestions = await runner.SuggestAsync(member, path, focused.Name, focused.Typed, cancellationToken);
+        return suggestions
+            .Where(s => s.Value.Length is > 0 and <= 100)
+            .DistinctBy(s => s.Value)
+            .Take(25)
+            .Select(s => new AutocompleteChoice(TextLimits.Cut(string.IsNullOrWhiteSpace(s.Label) ? s.Value : s.Label, 100), s.Value))
+            .ToList();
+    }
+
+    private async Task<MemberRef> MemberAsync(Interaction interaction, CancellationToken cancellationToken)
+    {
+        var user = interaction.Invoker ?? throw new InvalidOperationException("The interaction names no user.");
+        var community = interaction.GuildId is { } guildId
+            ? DiscordIdentity.Community(guildId, guilds)
+            : await runner.DirectMessageCommunityAsync(Snowflake.Format(user.Id), cancellationToken);
+        return DiscordIdentity.Member(interaction, community);
+    }
+
+    private bool Answered(CallbackOutcome outcome, Interaction interaction)
+    {
+        switch (outcome)
+        {
+            case CallbackOutcome.Accepted:
+                return true;
+            case CallbackOutcome.Expired:
+                LogExpired(interaction.Id);
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static InteractionResponse Message(Reply reply, bool ephemeral) =>
+        new(CallbackTypes.ChannelMessage, MessageRenderer.Render(reply, ephemeral));
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Interaction {InteractionId} arrived again; it is answered once only")]
+    private partial void LogDuplicate(ulong interactionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Interaction {InteractionId} took longer than {DeferMs:0} ms; deferred, the answer follows as an edit")]
+    private partial void LogDeferred(ulong interactionId, double deferMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Interaction {InteractionId} expired before it was answered (Discord's 3-second deadline)")]
+    private partial void LogExpired(ulong interactionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Autocomplete for interaction {InteractionId} was too slow; answered with no choices")]
+    private partial void LogAutocompleteSlow(ulong interactionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Interaction {InteractionId} was cancelled by shutdown")]
+    private partial void LogCancelled(ulong interactionId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Interaction {InteractionId}: the command failed unexpectedly")]
+    private partial void LogEngineFailed(Exception ex, ulong interactionId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Interaction {InteractionId} (type {Type}) could not be answered")]
+    private partial void LogFailed(Exception ex, ulong interactionId, int type);
+}

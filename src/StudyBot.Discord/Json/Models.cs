@@ -1,0 +1,189 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StudyBot.Discord.Json;
+
+// Wire shapes of the Discord API v10, only the fields StudyBot reads or writes. Unknown members are ignored
+// on read (Discord adds fields without notice); nulls are left out on write.
+
+internal sealed record GatewayHello(int HeartbeatInterval);
+
+internal sealed record GatewayReady(
+    int V,
+    DiscordUser User,
+    string SessionId,
+    string ResumeGatewayUrl,
+    IReadOnlyList<GatewayGuild>? Guilds,
+    int[]? Shard,
+    ReadyApplication? Application);
+
+internal sealed record ReadyApplication([property: JsonConverter(typeof(SnowflakeConverter))] ulong Id);
+
+internal sealed record GatewayGuild(
+    [property: JsonConverter(typeof(SnowflakeConverter))] ulong Id,
+    string? Name,
+    bool? Unavailable);
+
+internal sealed record IdentifyProperties(string Os, string Browser, string Device);
+
+internal sealed record IdentifyData(string Token, int Intents, IdentifyProperties Properties, int[] Shard);
+
+internal sealed record ResumeData(string Token, string SessionId, long Seq);
+
+internal sealed record OutgoingPayload<T>(int Op, T D);
+
+internal sealed record SessionStartLimit(int Total, int Remaining, long ResetAfter, int MaxConcurrency);
+
+internal sealed record GatewayBotInfo(string Url, int Shards, SessionStartLimit SessionStartLimit);
+
+internal sealed record DiscordUser(
+    [property: JsonConverter(typeof(SnowflakeConverter))] ulong Id,
+    string? Username,
+    string? GlobalName,
+    bool? Bot);
+
+internal sealed record DiscordApplication([property: JsonConverter(typeof(SnowflakeConverter))] ulong Id, string? Name);
+
+internal sealed record GuildMember(DiscordUser? User, string? Nick, string? Permissions);
+
+internal sealed record Interaction(
+    [property: JsonConverter(typeof(SnowflakeConverter))] ulong Id,
+    [property: JsonConverter(typeof(SnowflakeConverter))] ulong ApplicationId,
+    int Type,
+    InteractionData? Data,
+    [property: JsonConverter(typeof(NullableSnowflakeConverter))] ulong? GuildId,
+    [property: JsonConverter(typeof(NullableSnowflakeConverter))] ulong? ChannelId,
+    GuildMember? Member,
+    DiscordUser? User,
+    string Token,
+    int Version,
+    string? Locale)
+{
+    public DiscordUser? Invoker => Member?.User ?? User;
+}
+
+internal sealed record InteractionData(
+    string? Name,
+    int? Type,
+    IReadOnlyList<InteractionOption>? Options,
+    string? CustomId,
+    int? ComponentType);
+
+internal sealed record InteractionOption(
+    string Name,
+    int Type,
+    JsonElement? Value,
+    IReadOnlyList<InteractionOption>? Options,
+    bool? Focused);
+
+internal static class InteractionTypes
+{
+    public const int Ping = 1;
+    public const int ApplicationCommand = 2;
+    public const int MessageComponent = 3;
+    public const int Autocomplete = 4;
+    public const int ModalSubmit = 5;
+}
+
+internal static class CallbackTypes
+{
+    public const int Pong = 1;
+    public const int ChannelMessage = 4;
+    public const int DeferredChannelMessage = 5;
+    public const int AutocompleteResult = 8;
+}
+
+internal static class MessageFlags
+{
+    public const int Ephemeral = 1 << 6;
+}
+
+internal sealed record AllowedMentions(IReadOnlyList<string> Parse)
+{
+    /// <summary>Nobody is pinged: member notes are user text and may contain @everyone.</summary>
+    public static readonly AllowedMentions None = new([]);
+}
+
+internal sealed record EmbedField(string Name, string Value, bool? Inline);
+
+internal sealed record EmbedFooter(string Text);
+
+internal sealed record Embed(
+    string? Title,
+    string? Description,
+    int? Color,
+    IReadOnlyList<EmbedField>? Fields,
+    EmbedFooter? Footer);
+
+internal sealed record Component(
+    int Type,
+    IReadOnlyList<Component>? Components = null,
+    int? Style = null,
+    string? Label = null,
+    string? CustomId = null);
+
+/// <summary>A message body for channel sends, interaction replies, follow-ups and edits.</summary>
+internal sealed record MessagePayload
+{
+    public string? Content { get; init; }
+
+    public IReadOnlyList<Embed>? Embeds { get; init; }
+
+    public IReadOnlyList<Component>? Components { get; init; }
+
+    public AllowedMentions AllowedMentions { get; init; } = AllowedMentions.None;
+
+    public int? Flags { get; init; }
+
+    public string? Nonce { get; init; }
+
+    public bool? EnforceNonce { get; init; }
+}
+
+internal sealed record AutocompleteChoice(string Name, string Value);
+
+internal sealed record AutocompleteData(IReadOnlyList<AutocompleteChoice> Choices);
+
+internal sealed record DeferData(int Flags);
+
+/// <summary>The body of <c>POST /interactions/{id}/{token}/callback</c> (or of the HTTP-mode response).</summary>
+internal sealed record InteractionResponse(int Type, object? Data = null)
+{
+    public static readonly InteractionResponse Pong = new(CallbackTypes.Pong);
+}
+
+internal sealed record CreateDmRequest([property: JsonConverter(typeof(SnowflakeConverter))] ulong RecipientId);
+
+internal sealed record DiscordChannel([property: JsonConverter(typeof(SnowflakeConverter))] ulong Id, int Type);
+
+internal sealed record DiscordMessage(
+    [property: JsonConverter(typeof(SnowflakeConverter))] ulong Id,
+    [property: JsonConverter(typeof(SnowflakeConverter))] ulong ChannelId,
+    string? Content,
+    string? Nonce);
+
+internal sealed record DiscordErrorBody(int? Code, string? Message, double? RetryAfter, bool? Global);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(GatewayHello))]
+[JsonSerializable(typeof(GatewayReady))]
+[JsonSerializable(typeof(GatewayGuild))]
+[JsonSerializable(typeof(OutgoingPayload<IdentifyData>))]
+[JsonSerializable(typeof(OutgoingPayload<ResumeData>))]
+[JsonSerializable(typeof(OutgoingPayload<long?>))]
+[JsonSerializable(typeof(GatewayBotInfo))]
+[JsonSerializable(typeof(DiscordUser))]
+[JsonSerializable(typeof(DiscordApplication))]
+[JsonSerializable(typeof(Interaction))]
+[JsonSerializable(typeof(MessagePayload))]
+[JsonSerializable(typeof(InteractionResponse))]
+[JsonSerializable(typeof(AutocompleteData))]
+[JsonSerializable(typeof(DeferData))]
+[JsonSerializable(typeof(CreateDmRequest))]
+[JsonSerializable(typeof(DiscordChannel))]
+[JsonSerializable(typeof(DiscordMessage))]
+[JsonSerializable(typeof(DiscordErrorBody))]
+internal sealed partial class DiscordJsonContext : JsonSerializerContext;

@@ -1,0 +1,135 @@
+using System.Globalization;
+using StudyBot.Core.Chat;
+using StudyBot.Discord.Json;
+
+namespace StudyBot.Discord.Rendering;
+
+/// <summary>
+/// Turns a platform-neutral <see cref="Reply"/> into a Discord message within Discord's limits: plain content for
+/// a short plain answer, otherwise one embed (title 256, description 4096, 25 fields of 256/1024, 6000 in all),
+/// and buttons as action rows (5 per row, 5 rows). Nothing pings anyone (<c>allowed_mentions.parse = []</c>).
+/// </summary>
+internal static class MessageRenderer
+{
+    public const int MaxContent = 2000;
+    public const int MaxTitle = 256;
+    public const int MaxDescription = 4096;
+    public const int MaxFields = 25;
+    public const int MaxFieldName = 256;
+    public const int MaxFieldValue = 1024;
+    public const int MaxEmbedTotal = 6000;
+    public const int MaxButtonsPerRow = 5;
+    public const int MaxRows = 5;
+    public const int MaxButtonLabel = 80;
+    public const int MaxCustomId = 100;
+
+    // Discord rejects empty field names and values; a zero-width space renders as nothing.
+    private const string Blank = "\u200b";
+
+    public static MessagePayload Render(Reply reply, bool ephemeral)
+    {
+        var components = Buttons(reply.Buttons);
+        var flags = ephemeral ? MessageFlags.Ephemeral : (int?)null;
+        if (reply.Title is null && reply.Fields.Count == 0 && reply.Bars.Count == 0 && reply.Text.Length <= MaxContent && reply.Text.Trim().Length > 0)
+        {
+            return new MessagePayload { Content = reply.Text, Components = components, Flags = flags };
+        }
+
+        return new MessagePayload { Embeds = [Embed(reply)], Components = components, Flags = flags };
+    }
+
+    private static Embed Embed(Reply reply)
+    {
+        var title = string.IsNullOrWhiteSpace(reply.Title) ? null : TextLimits.Cut(reply.Title.Trim(), MaxTitle);
+        var description = Description(reply);
+        var fields = reply.Fields.Take(MaxFields)
+            .Select(f => new EmbedField(
+                TextLimits.Cut(NonBlank(f.Name), MaxFieldName),
+                TextLimits.Cut(NonBlank(f.Value), MaxFieldValue),
+                f.Inline ? true : null))
+            .ToList();
+
+        // Everything counts toward 6000: shorten the description first, then drop trailing fields.
+        var budget = MaxEmbedTotal - (title?.Length ?? 0) - fields.Sum(f => f.Name.Length + f.Value.Length);
+        while (budget < Math.Min(description.Length, 200) && fields.Count > 0)
+        {
+            var last = fields[^1];
+            fields.RemoveAt(fields.Count - 1);
+            budget += last.Name.Length + last.Value.Length;
+        }
+
+        if (description.Length > budget)
+        {
+            description = TextLimits.Cut(description, Math.Max(1, budget));
+        }
+
+        return new Embed(
+            title,
+            description.Length == 0 ? null : description,
+            Color(reply.Tone),
+            fields.Count == 0 ? null : fields,
+            null);
+    }
+
+    private static string Description(Reply reply)
+    {
+        var text = reply.Text.Trim();
+        if (reply.Bars.Count > 0)
+        {
+            var bars = string.Join('\n', reply.Bars.Select(b => $"{b.Label}\n`{b.Render()}`"));
+            text = text.Length == 0 ? bars : $"{text}\n\n{bars}";
+        }
+
+        if (text.Length == 0 && reply.Title is null && reply.Fields.Count == 0)
+        {
+            text = Blank;
+        }
+
+        return TextLimits.Cut(text, MaxDescription);
+    }
+
+    private static IReadOnlyList<Component>? Buttons(IReadOnlyList<ReplyButton> buttons)
+    {
+        // custom_id must be unique within a message and 1-100 characters; the command it runs is the id.
+        var usable = buttons
+            .Where(b => b.Command.Trim().Length is > 0 and <= MaxCustomId)
+            .DistinctBy(b => b.Command.Trim())
+            .Take(MaxButtonsPerRow * MaxRows)
+            .Select(b => new Component(2, Style: Style(b.Style), Label: TextLimits.Cut(NonBlank(b.Label), MaxButtonLabel), CustomId: b.Command.Trim()))
+            .ToList();
+        if (usable.Count == 0)
+        {
+            return null;
+        }
+
+        return usable.Chunk(MaxButtonsPerRow).Select(row => new Component(1, row)).ToList();
+    }
+
+    private static int Style(ButtonStyle style) => style switch
+    {
+        ButtonStyle.Primary => 1,
+        ButtonStyle.Success => 3,
+        ButtonStyle.Danger => 4,
+        _ => 2,
+    };
+
+    private static int Color(ReplyTone tone) => tone switch
+    {
+        ReplyTone.Success => 0x57F287,
+        ReplyTone.Celebration => 0xF1C40F,
+        ReplyTone.Warning => 0xE67E22,
+        ReplyTone.Error => 0xED4245,
+        _ => 0x5865F2,
+    };
+
+    private static string NonBlank(string text) => string.IsNullOrWhiteSpace(text) ? Blank : text.Trim();
+
+    /// <summary>Total characters Discord counts against the 6000 limit for one embed.</summary>
+    public static int EmbedLength(Embed embed) =>
+        (embed.Title?.Length ?? 0) + (embed.Description?.Length ?? 0)
+        + (embed.Fields?.Sum(f => f.Name.Length + f.Value.Length) ?? 0)
+        + (embed.Footer?.Text.Length ?? 0);
+
+    public static string Describe(MessagePayload payload) =>
+        string.Create(CultureInfo.InvariantCulture, $"content {payload.Content?.Length ?? 0}, embeds {payload.Embeds?.Count ?? 0}, rows {payload.Components?.Count ?? 0}");
+}

@@ -1,0 +1,432 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace StudyBot.Discord.Rest;
+
+/// <summary>
+/// Discord's REST rate limits, read from the response headers rather than hard-coded:
+/// routes are bucketed by <c>X-RateLimit-Bucket</c> and the top-level resource, a route not seen before lets
+/// one request through until its headers arrive, resets are measured with <c>Reset-After</c> on the
+/// monotonic clock of the injected <see cref="TimeProvider"/>, and a global limiter keeps the bot under
+/// 50 requests per second. 429 answers feed back in by scope.
+/// </summary>
+internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter> logger)
+{
+    public const int GlobalLimit = 50;
+
+    /// <summary>Discord counts its second on its own clock; a little slack keeps arrival jitter from making 51.</summary>
+    public static readonly TimeSpan GlobalWindow = TimeSpan.FromMilliseconds(1025);
+
+    /// <summary>A request that would queue longer than this fails with <see cref="DiscordRateLimitedException"/> instead.</summary>
+    public static readonly TimeSpan MaxQueueWait = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan IdleBucketAge = TimeSpan.FromMinutes(5);
+
+    private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+    private readonly GlobalLimiter _global = new(time);
+    private long _lastPrune = time.GetTimestamp();
+
+    public int BucketCount => _buckets.Count;
+
+    /// <summary>Waits until the route's bucket and (unless exempt) the global limit allow one more request.</summary>
+    public async ValueTask<RateLimitLease> AcquireAsync(DiscordRoute route, CancellationToken cancellationToken)
+    {
+        PruneIfDue();
+        var bucket = await BucketFor(route).AcquireAsync(cancellationToken);
+        if (route.GlobalLimited)
+        {
+            try
+            {
+                await _global.AcquireAsync(cancellationToken);
+            }
+            catch
+            {
+                bucket.Release(null, consumed: false);
+                throw;
+            }
+        }
+
+        return new RateLimitLease(this, route, bucket);
+    }
+
+    /// <summary>The bucket a route uses now: the shared hash bucket once Discord named it, the route's own before.</summary>
+    internal Bucket BucketFor(DiscordRoute route)
+    {
+        var key = _hashes.TryGetValue(route.RouteKey, out var hash)
+            ? $"{hash}|{route.MajorParameter}"
+            : $"route:{route.RouteKey}|{route.MajorParameter}";
+        return _buckets.GetOrAdd(key, static (_, t) => new Bucket(t), time);
+    }
+
+    internal void Complete(DiscordRoute route, Bucket bucket, RateLimitHeaders headers, bool is429)
+    {
+        if (headers.Bucket is { } hash)
+        {
+            _hashes[route.RouteKey] = hash;
+            var target = _buckets.GetOrAdd($"{hash}|{route.MajorParameter}", static (_, t) => new Bucket(t), time);
+            if (!ReferenceEquals(target, bucket))
+            {
+                // Requests already queued on the route's discovery bucket move over to the shared one.
+                bucket.Release(null, consumed: true);
+                bucket.RedirectTo(target);
+                target.Observe(headers, is429);
+                return;
+            }
+        }
+
+        bucket.Release(headers, consumed: true, is429);
+    }
+
+    /// <summary>A 429 with scope <c>global</c>: nothing that counts against the global limit goes out until it passes.</summary>
+    public void BlockGlobal(TimeSpan retryAfter)
+    {
+        _global.Block(retryAfter);
+        LogGlobalBlocked(retryAfter.TotalSeconds);
+    }
+
+    /// <summary>A 429 with scope <c>user</c> or <c>shared</c> for this route's resource.</summary>
+    public void BlockRoute(DiscordRoute route, TimeSpan retryAfter) => BucketFor(route).Block(retryAfter);
+
+    private void PruneIfDue()
+    {
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastPrune);
+        if (time.GetElapsedTime(last, now) < PruneEvery || Interlocked.CompareExchange(ref _lastPrune, now, last) != last)
+        {
+            return;
+        }
+
+        foreach (var (key, bucket) in _buckets)
+        {
+            if (bucket.IsIdleSince(IdleBucketAge))
+            {
+                _buckets.TryRemove(key, out _);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Discord answered 429 with scope global; holding every request for {Seconds:0.###} s")]
+    private partial void LogGlobalBlocked(double seconds);
+
+    /// <summary>One rate-limit bucket for one top-level resource.</summary>
+    internal sealed class Bucket(TimeProvider time)
+    {
+        // A route with unknown limits lets one request through; its response tells us the rest.
+        private static readonly TimeSpan FallbackWait = TimeSpan.FromMilliseconds(750);
+        private static readonly TimeSpan NewWindowTolerance = TimeSpan.FromMilliseconds(100);
+
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private readonly Lock _lock = new();
+        private bool _known;
+        private bool _unlimited;
+        private int _limit = 1;
+        private int _remaining = 1;
+        private int _inflight;
+        private long? _resetAt;
+        private long _lastUsed = time.GetTimestamp();
+        private Bucket? _redirect;
+        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Remaining
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _remaining;
+                }
+            }
+        }
+
+        public bool Known => _known;
+
+        public async ValueTask<Bucket> AcquireAsync(CancellationToken cancellationToken)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                while (true)
+                {
+                    Task changed;
+                    TimeSpan wait;
+                    Bucket? redirect;
+                    lock (_lock)
+                    {
+                        redirect = _redirect;
+                    }
+
+                    if (redirect is not null)
+                    {
+                        return await redirect.AcquireAsync(cancellationToken);
+                    }
+
+                    lock (_lock)
+                    {
+
+                        var now = time.GetTimestamp();
+                        _lastUsed = now;
+                        if (_unlimited)
+                        {
+                            _inflight++;
+                            return this;
+                        }
+
+                        if (_known && _resetAt is { } reset && now >= reset)
+                        {
+                            // Requests still in flight may land in the new window on Discord's side: count them there.
+                            _remaining = Math.Max(0, _limit - _inflight);
+                            _resetAt = null;
+                        }
+
+                        if (_remaining > 0)
+                        {
+                            _remaining--;
+                            _inflight++;
+                            return this;
+                        }
+
+                        wait = _resetAt is { } until ? time.GetElapsedTime(now, until) : FallbackWait;
+                        if (wait > FallbackWait && _resetAt is null)
+                        {
+                            wait = FallbackWait;
+                        }
+
+                        if (_resetAt is not null && wait > MaxQueueWait)
+                        {
+                            throw new DiscordRateLimitedException(wait, RateLimitScope.User);
+                        }
+
+                        changed = _changed.Task;
+                    }
+
+                    using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    var delay = Task.Delay(wait <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : wait, time, cts.Token);
+                    await Task.WhenAny(delay, changed);
+                    await cts.CancelAsync();
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public void RedirectTo(Bucket target)
+        {
+            lock (_lock)
+            {
+                _redirect = target;
+                Signal();
+            }
+        }
+
+        /// <summary>A request holding a permit finished: with headers when Discord answered, without when it never got there.</summary>
+        public void Release(RateLimitHeaders? headers, bool consumed, bool is429 = false)
+        {
+            lock (_lock)
+            {
+                _inflight = Math.Max(0, _inflight - 1);
+                if (!consumed)
+                {
+                    _remaining++;
+                }
+                else if (headers is not null)
+                {
+                    ApplyHeaders(headers, is429);
+                }
+                else if (!_known && !_unlimited)
+                {
+                    _remaining = Math.Max(_remaining, 1);
+                }
+
+                Signal();
+            }
+        }
+
+        /// <summary>Headers from a request another bucket sent for this resource (the discovery request).</summary>
+        public void Observe(RateLimitHeaders headers, bool is429)
+        {
+            lock (_lock)
+            {
+                ApplyHeaders(headers, is429);
+                Signal();
+            }
+        }
+
+        public void Block(TimeSpan retryAfter)
+        {
+            lock (_lock)
+            {
+                var until = time.GetTimestamp() + ToTicks(retryAfter);
+                _remaining = 0;
+                _resetAt = _resetAt is { } r && r > until ? r : until;
+                _known = true;
+                _unlimited = false;
+                Signal();
+            }
+        }
+
+        public bool IsIdleSince(TimeSpan age)
+        {
+            lock (_lock)
+            {
+                var now = time.GetTimestamp();
+                return _inflight == 0 && _gate.CurrentCount == 1
+                    && time.GetElapsedTime(_lastUsed, now) > age
+                    && (_resetAt is null || now >= _resetAt);
+            }
+        }
+
+        private void ApplyHeaders(RateLimitHeaders headers, bool is429)
+        {
+            if (!headers.HasBucketInfo)
+            {
+                if (!_known && !is429)
+                {
+                    // Discord sent no limits for this route: nothing to pace.
+                    _unlimited = true;
+                }
+
+                return;
+            }
+
+            var now = time.GetTimestamp();
+            var reset = now + ToTicks(headers.ResetAfter!.Value);
+            var estimate = Math.Max(0, headers.Remaining!.Value - _inflight);
+            _limit = Math.Max(1, headers.Limit!.Value);
+            _unlimited = false;
+            if (!_known)
+            {
+                _known = true;
+                _remaining = estimate;
+                _resetAt = reset;
+                return;
+            }
+
+            var newWindow = _resetAt is { } current && (now >= current || reset > current + ToTicks(NewWindowTolerance));
+            if (newWindow)
+            {
+                _remaining = estimate;
+                _resetAt = reset;
+            }
+            else
+            {
+                // Responses can overtake each other; within a window the lowest count is the true one.
+                _remaining = Math.Min(_remaining, estimate);
+                _resetAt = _resetAt is { } r ? Math.Max(r, reset) : reset;
+            }
+        }
+
+        private void Signal()
+        {
+            var old = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            old.TrySetResult();
+        }
+
+        private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
+    }
+
+    /// <summary>At most <see cref="GlobalLimit"/> requests in any <see cref="GlobalWindow"/>, plus global 429 holds.</summary>
+    private sealed class GlobalLimiter(TimeProvider time)
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private readonly long[] _sent = new long[GlobalLimit];
+        private int _next;
+        private int _count;
+        private long _blockedUntil;
+
+        public async ValueTask AcquireAsync(CancellationToken cancellationToken)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                while (true)
+                {
+                    var now = time.GetTimestamp();
+                    var blocked = Interlocked.Read(ref _blockedUntil);
+                    TimeSpan wait;
+                    if (now < blocked)
+                    {
+                        wait = time.GetElapsedTime(now, blocked);
+                        if (wait > MaxQueueWait)
+                        {
+                            throw new DiscordRateLimitedException(wait, RateLimitScope.Global);
+                        }
+                    }
+                    else if (_count < GlobalLimit)
+                    {
+                        Record(now);
+                        return;
+                    }
+                    else
+                    {
+                        var oldest = _sent[_next];
+                        var free = oldest + (long)(GlobalWindow.TotalSeconds * time.TimestampFrequency);
+                        if (now >= free)
+                        {
+                            Record(now);
+                            return;
+                        }
+
+                        wait = time.GetElapsedTime(now, free);
+                    }
+
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public void Block(TimeSpan retryAfter)
+        {
+            var until = time.GetTimestamp() + (long)(retryAfter.TotalSeconds * time.TimestampFrequency);
+            long current;
+            do
+            {
+                current = Interlocked.Read(ref _blockedUntil);
+                if (current >= until)
+                {
+                    return;
+                }
+            }
+            while (Interlocked.CompareExchange(ref _blockedUntil, until, current) != current);
+        }
+
+        private void Record(long now)
+        {
+            _sent[_next] = now;
+            _next = (_next + 1) % GlobalLimit;
+            _count = Math.Min(GlobalLimit, _count + 1);
+        }
+    }
+}
+
+/// <summary>A permit for one request; report the response (or that there was none) exactly once.</summary>
+internal sealed class RateLimitLease(RateLimiter limiter, DiscordRoute route, RateLimiter.Bucket bucket)
+{
+    private int _done;
+
+    public void Complete(RateLimitHeaders headers, bool is429)
+    {
+        if (Interlocked.Exchange(ref _done, 1) == 0)
+        {
+            limiter.Complete(route, bucket, headers, is429);
+        }
+    }
+
+    /// <summary>The request never reached Discord (connection refused, cancelled before sending).</summary>
+    public void Abandon(bool mayHaveReachedDiscord)
+    {
+        if (Interlocked.Exchange(ref _done, 1) == 0)
+        {
+            bucket.Release(null, consumed: mayHaveReachedDiscord);
+        }
+    }
+}

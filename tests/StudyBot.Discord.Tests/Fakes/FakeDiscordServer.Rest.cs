@@ -1,0 +1,441 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace StudyBot.Discord.Tests.Fakes;
+
+public sealed partial class FakeDiscordServer
+{
+    private sealed record Route(string Method, Regex Pattern, string Template, bool Authenticated, bool GlobalLimited, string? Major);
+
+    private static readonly Route[] Routes =
+    [
+        new("GET", MeRegex(), "/users/@me", true, true, null),
+        new("GET", AppRegex(), "/applications/@me", true, true, null),
+        new("GET", GatewayBotRegex(), "/gateway/bot", true, true, null),
+        new("POST", DmRegex(), "/users/@me/channels", true, true, null),
+        new("POST", MessagesRegex(), "/channels/{channel_id}/messages", true, true, "channel_id"),
+        new("POST", CallbackRegex(), "/interactions/{interaction_id}/{interaction_token}/callback", false, false, "interaction_id"),
+        new("PATCH", OriginalRegex(), "/webhooks/{webhook_id}/{webhook_token}/messages/@original", false, false, "webhook_token"),
+        new("POST", WebhookRegex(), "/webhooks/{webhook_id}/{webhook_token}", false, false, "webhook_token"),
+        new("PUT", GlobalCommandsRegex(), "/applications/{application_id}/commands", true, true, null),
+        new("GET", GlobalCommandsRegex(), "/applications/{application_id}/commands", true, true, null),
+        new("PUT", GuildCommandsRegex(), "/applications/{application_id}/guilds/{guild_id}/commands", true, true, "guild_id"),
+        new("GET", GuildCommandsRegex(), "/applications/{application_id}/guilds/{guild_id}/commands", true, true, "guild_id"),
+    ];
+
+    [GeneratedRegex("^/users/@me$")]
+    private static partial Regex MeRegex();
+
+    [GeneratedRegex("^/applications/@me$")]
+    private static partial Regex AppRegex();
+
+    [GeneratedRegex("^/gateway/bot$")]
+    private static partial Regex GatewayBotRegex();
+
+    [GeneratedRegex("^/users/@me/channels$")]
+    private static partial Regex DmRegex();
+
+    [GeneratedRegex("^/channels/(?<channel_id>[0-9]+)/messages$")]
+    private static partial Regex MessagesRegex();
+
+    [GeneratedRegex("^/interactions/(?<interaction_id>[0-9]+)/(?<interaction_token>[^/]+)/callback$")]
+    private static partial Regex CallbackRegex();
+
+    [GeneratedRegex("^/webhooks/(?<webhook_id>[0-9]+)/(?<webhook_token>[^/]+)/messages/@original$")]
+    private static partial Regex OriginalRegex();
+
+    [GeneratedRegex("^/webhooks/(?<webhook_id>[0-9]+)/(?<webhook_token>[^/]+)$")]
+    private static partial Regex WebhookRegex();
+
+    [GeneratedRegex("^/applications/(?<application_id>[0-9]+)/commands$")]
+    private static partial Regex GlobalCommandsRegex();
+
+    [GeneratedRegex("^/applications/(?<application_id>[0-9]+)/guilds/(?<guild_id>[0-9]+)/commands$")]
+    private static partial Regex GuildCommandsRegex();
+
+    private sealed class BucketState
+    {
+        public int Count;
+        public long WindowEnd;
+    }
+
+    private async Task RestAsync(HttpContext context, string path)
+    {
+        Interlocked.Increment(ref TotalRequests);
+        var request = context.Request;
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        Match? match = null;
+        var route = Routes.FirstOrDefault(r => r.Method == request.Method && (match = r.Pattern.Match(path)).Success);
+        var record = new FakeRequest(
+            request.Method,
+            path,
+            route?.Template ?? path,
+            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            body,
+            _options.Time.GetUtcNow());
+        if (_options.RecordRequests)
+        {
+            Requests.Enqueue(record);
+        }
+
+        var response = await AnswerAsync(context, record, route, match, body);
+        if (response is null)
+        {
+            return;
+        }
+
+        record.Status = response.Status;
+        if (response.Status == 429)
+        {
+            Interlocked.Increment(ref Total429);
+        }
+
+        context.Response.StatusCode = response.Status;
+        foreach (var (name, value) in response.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        if (response.Body is not null)
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(response.Body.ToJsonString());
+        }
+    }
+
+    private sealed record Answer(int Status, JsonNode? Body, List<KeyValuePair<string, string>> Headers)
+    {
+        public static Answer Of(int status, JsonNode? body = null) => new(status, body, []);
+    }
+
+    private async Task<Answer?> AnswerAsync(HttpContext context, FakeRequest record, Route? route, Match? match, string body)
+    {
+        if (route is null || match is null)
+        {
+            return Answer.Of(404, Error(0, "404: Not Found"));
+        }
+
+        if (route.Authenticated && record.Headers.GetValueOrDefault("Authorization") != "Bot " + FakeDiscordOptions.Token)
+        {
+            return Answer.Of(401, Error(0, "401: Unauthorized"));
+        }
+
+        var fault = TakeFault(record);
+        if (fault is not null)
+        {
+            if (fault.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(fault.Delay);
+            }
+
+            if (fault.Abort)
+            {
+                context.Abort();
+                return null;
+            }
+
+            if (fault.Status == 429)
+            {
+                return RateLimited(fault.Scope ?? "user", fault.RetryAfter, route, match);
+            }
+
+            if (fault.Status >= 500)
+            {
+                return Answer.Of(fault.Status, Error(0, "Internal Server Error"));
+            }
+
+            if (fault.Status > 0)
+            {
+                return Answer.Of(fault.Status, Error(0, "Injected error"));
+            }
+        }
+
+        var now = _options.Time.GetTimestamp();
+        if (route.GlobalLimited && _options.EnforceGlobalLimit && !AllowGlobal(now))
+        {
+            return RateLimited("global", 0.2, route, match);
+        }
+
+        var headers = new List<KeyValuePair<string, string>>();
+        if (_options.Buckets.TryGetValue($"{route.Method} {route.Template}", out var spec))
+        {
+            var key = spec.Hash + "|" + (route.Major is { } major ? match.Groups[major].Value : "");
+            var state = _buckets.GetOrAdd(key, _ => new BucketState());
+            bool allowed;
+            long windowEnd;
+            int remaining;
+            lock (state)
+            {
+                if (now >= state.WindowEnd)
+                {
+                    state.Count = 0;
+                    state.WindowEnd = now + (long)(spec.Window.TotalSeconds * _options.Time.TimestampFrequency);
+                }
+
+                allowed = state.Count < spec.Limit;
+                if (allowed)
+                {
+                    state.Count++;
+                }
+
+                windowEnd = state.WindowEnd;
+                remaining = spec.Limit - state.Count;
+            }
+
+            // Rounded up, so a client that waits exactly Reset-After never arrives early.
+            var resetAfter = Math.Ceiling(_options.Time.GetElapsedTime(now, windowEnd).TotalSeconds * 1000) / 1000;
+            headers.AddRange(BucketHeaders(spec, remaining, resetAfter));
+            if (!allowed)
+            {
+                var limited = RateLimited("user", resetAfter, route, match);
+                limited.Headers.Clear();
+                limited.Headers.AddRange(headers);
+                limited.Headers.Add(new("X-RateLimit-Scope", "user"));
+                limited.Headers.Add(new("Retry-After", Math.Ceiling(resetAfter).ToString(CultureInfo.InvariantCulture)));
+                return limited;
+            }
+        }
+
+        if (body.Length > 0 && _options.BodyValidator is { } validate && validate(route.Method.ToLowerInvariant(), route.Template, body) is { } problem)
+        {
+            SchemaViolations.Enqueue($"{route.Method} {route.Template}: {problem}\n{body}");
+            return Answer.Of(400, new JsonObject { ["code"] = 50035, ["message"] = "Invalid Form Body", ["errors"] = new JsonObject { ["_errors"] = new JsonArray(new JsonObject { ["code"] = "SCHEMA", ["message"] = problem }) } });
+        }
+
+        var answer = Handle(route, match, body);
+        answer.Headers.AddRange(headers);
+        return answer;
+    }
+
+    private Answer Handle(Route route, Match match, string body)
+    {
+        var json = body.Length > 0 ? JsonNode.Parse(body) : null;
+        switch (route.Template)
+        {
+            case "/users/@me":
+                return Answer.Of(200, new JsonObject { ["id"] = Id(FakeDiscordOptions.BotUserId), ["username"] = "StudyBot", ["global_name"] = null, ["discriminator"] = "0", ["avatar"] = null, ["bot"] = true });
+            case "/applications/@me":
+                return Answer.Of(200, new JsonObject { ["id"] = Id(FakeDiscordOptions.ApplicationId), ["name"] = "StudyBot" });
+            case "/gateway/bot":
+                return Answer.Of(200, new JsonObject
+                {
+                    ["url"] = GatewayUrl,
+                    ["shards"] = 1,
+                    ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = _options.SessionStartRemaining, ["reset_after"] = _options.SessionStartResetAfterMs, ["max_concurrency"] = _options.MaxConcurrency },
+                });
+            case "/users/@me/channels":
+                var recipient = ulong.Parse((string)json!["recipient_id"]!, CultureInfo.InvariantCulture);
+                var channel = _dmChannels.GetOrAdd(recipient, _ => NextId());
+                return Answer.Of(200, new JsonObject
+                {
+                    ["id"] = Id(channel),
+                    ["type"] = 1,
+                    ["flags"] = 0,
+                    ["last_message_id"] = null,
+                    ["recipients"] = new JsonArray(new JsonObject { ["id"] = Id(recipient), ["username"] = "member", ["discriminator"] = "0", ["avatar"] = null }),
+                });
+            case "/channels/{channel_id}/messages":
+                return CreateMessage(ulong.Parse(match.Groups["channel_id"].Value, CultureInfo.InvariantCulture), json!);
+            case "/interactions/{interaction_id}/{interaction_token}/callback":
+                return Callback(ulong.Parse(match.Groups["interaction_id"].Value, CultureInfo.InvariantCulture), Uri.UnescapeDataString(match.Groups["interaction_token"].Value), json!);
+            case "/webhooks/{webhook_id}/{webhook_token}/messages/@original":
+            case "/webhooks/{webhook_id}/{webhook_token}":
+                return Webhook(route.Method == "PATCH", Uri.UnescapeDataString(match.Groups["webhook_token"].Value), json!);
+            case "/applications/{application_id}/commands":
+            case "/applications/{application_id}/guilds/{guild_id}/commands":
+                var scope = match.Groups["guild_id"].Success ? "guild:" + match.Groups["guild_id"].Value : "global";
+                if (route.Method == "GET")
+                {
+                    return Answer.Of(200, RegisteredCommands.GetValueOrDefault(scope)?.DeepClone() ?? new JsonArray());
+                }
+
+                var registered = new JsonArray();
+                foreach (var command in json!.AsArray())
+                {
+                    var copy = command!.DeepClone().AsObject();
+                    copy["id"] = Id(NextId());
+                    copy["application_id"] = Id(FakeDiscordOptions.ApplicationId);
+                    copy["version"] = Id(NextId());
+                    registered.Add(copy);
+                }
+
+                RegisteredCommands[scope] = registered;
+                return Answer.Of(200, registered.DeepClone());
+            default:
+                return Answer.Of(404, Error(0, "404: Not Found"));
+        }
+    }
+
+    private Answer CreateMessage(ulong channelId, JsonNode message)
+    {
+        var recipient = _dmChannels.FirstOrDefault(p => p.Value == channelId).Key;
+        if (recipient != 0 && _options.ClosedDms.Contains(recipient))
+        {
+            return Answer.Of(403, Error(50007, "Cannot send messages to this user"));
+        }
+
+        var nonce = message["nonce"]?.ToString();
+        var created = new JsonObject
+        {
+            ["id"] = Id(NextId()),
+            ["channel_id"] = Id(channelId),
+            ["type"] = 0,
+            ["content"] = message["content"]?.DeepClone() ?? "",
+            ["embeds"] = message["embeds"]?.DeepClone() ?? new JsonArray(),
+            ["components"] = message["components"]?.DeepClone() ?? new JsonArray(),
+            ["nonce"] = nonce,
+        };
+        if (nonce is not null && (bool?)message["enforce_nonce"] == true)
+        {
+            // Discord returns the message it already created for this nonce instead of posting again.
+            var existing = _nonces.GetOrAdd($"{channelId}:{nonce}", created);
+            if (!ReferenceEquals(existing, created))
+            {
+                return Answer.Of(200, existing.DeepClone());
+            }
+        }
+
+        Messages.GetOrAdd(channelId, _ => new ConcurrentQueue<JsonNode>()).Enqueue(created);
+        return Answer.Of(200, created.DeepClone());
+    }
+
+    private Answer Callback(ulong interactionId, string token, JsonNode response)
+    {
+        if (!_interactions.TryGetValue(interactionId, out var interaction) || interaction.Token != token)
+        {
+            return Answer.Of(404, Error(10062, "Unknown interaction"));
+        }
+
+        lock (interaction)
+        {
+            interaction.CallbackAttempts++;
+            if (!interaction.Callbacks.IsEmpty)
+            {
+                interaction.AlreadyAcknowledgedAnswers++;
+                return Answer.Of(400, Error(40060, "Interaction has already been acknowledged."));
+            }
+
+            if (_options.EnforceInteractionDeadline && _options.Time.GetElapsedTime(interaction.DispatchedAt) > TimeSpan.FromSeconds(3))
+            {
+                interaction.LateCallbacks++;
+                return Answer.Of(404, Error(10062, "Unknown interaction"));
+            }
+
+            interaction.Callbacks.Enqueue(response.DeepClone());
+        }
+
+        interaction.Answered.TrySetResult(response.DeepClone());
+        return Answer.Of(204);
+    }
+
+    /// <summary>Records an initial response given as the HTTP answer (HTTP mode), as Discord would.</summary>
+    public void RecordHttpAnswer(ulong interactionId, JsonNode response)
+    {
+        if (_interactions.TryGetValue(interactionId, out var interaction))
+        {
+            lock (interaction)
+            {
+                interaction.CallbackAttempts++;
+                interaction.Callbacks.Enqueue(response.DeepClone());
+            }
+
+            interaction.Answered.TrySetResult(response.DeepClone());
+        }
+    }
+
+    private Answer Webhook(bool edit, string token, JsonNode message)
+    {
+        var interaction = _interactions.Values.FirstOrDefault(i => i.Token == token);
+        if (interaction is null || interaction.Callbacks.IsEmpty)
+        {
+            return Answer.Of(404, Error(10015, "Unknown Webhook"));
+        }
+
+        var created = new JsonObject { ["id"] = Id(NextId()), ["channel_id"] = "645027906669510667", ["type"] = 0, ["content"] = message["content"]?.DeepClone() ?? "" };
+        if (edit)
+        {
+            interaction.Edits.Enqueue(message.DeepClone());
+            interaction.Edited.TrySetResult(message.DeepClone());
+        }
+        else
+        {
+            interaction.FollowUps.Enqueue(message.DeepClone());
+        }
+
+        return Answer.Of(200, created);
+    }
+
+    private FakeFault? TakeFault(FakeRequest request)
+    {
+        lock (_faults)
+        {
+            var fault = _faults.FirstOrDefault(f => f.Used < f.Times && f.Matches(request));
+            if (fault is not null)
+            {
+                fault.Used++;
+            }
+
+            return fault;
+        }
+    }
+
+    private bool AllowGlobal(long now)
+    {
+        lock (_globalLock)
+        {
+            while (_globalWindow.TryPeek(out var oldest) && _options.Time.GetElapsedTime(oldest, now) >= TimeSpan.FromSeconds(1))
+            {
+                _globalWindow.TryDequeue(out _);
+            }
+
+            if (_globalWindow.Count >= _options.GlobalLimit)
+            {
+                return false;
+            }
+
+            _globalWindow.Enqueue(now);
+            return true;
+        }
+    }
+
+    private Answer RateLimited(string scope, double retryAfter, Route route, Match match)
+    {
+        var answer = Answer.Of(429, new JsonObject
+        {
+            ["message"] = scope == "shared" ? "The resource is being rate limited." : "You are being rate limited.",
+            ["retry_after"] = Math.Round(retryAfter, 3),
+            ["global"] = scope == "global",
+        });
+        answer.Headers.Add(new("Retry-After", Math.Ceiling(retryAfter).ToString(CultureInfo.InvariantCulture)));
+        answer.Headers.Add(new("X-RateLimit-Scope", scope));
+        if (scope == "global")
+        {
+            answer.Headers.Add(new("X-RateLimit-Global", "true"));
+        }
+        else if (_options.Buckets.TryGetValue($"{route.Method} {route.Template}", out var spec))
+        {
+            answer.Headers.AddRange(BucketHeaders(spec, scope == "shared" ? spec.Limit - 1 : 0, retryAfter));
+        }
+
+        return answer;
+    }
+
+    private IEnumerable<KeyValuePair<string, string>> BucketHeaders(FakeBucket spec, int remaining, double resetAfter)
+    {
+        var reset = _options.Time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0 + resetAfter;
+        yield return new("X-RateLimit-Limit", spec.Limit.ToString(CultureInfo.InvariantCulture));
+        yield return new("X-RateLimit-Remaining", Math.Max(0, remaining).ToString(CultureInfo.InvariantCulture));
+        yield return new("X-RateLimit-Reset", reset.ToString("0.000", CultureInfo.InvariantCulture));
+        yield return new("X-RateLimit-Reset-After", resetAfter.ToString("0.000", CultureInfo.InvariantCulture));
+        yield return new("X-RateLimit-Bucket", spec.Hash);
+    }
+
+    private static JsonObject Error(int code, string message) => new() { ["message"] = message, ["code"] = code };
+
+    private static string Id(ulong id) => id.ToString(CultureInfo.InvariantCulture);
+}

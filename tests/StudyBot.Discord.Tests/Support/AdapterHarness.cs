@@ -1,0 +1,162 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using StudyBot.Core;
+using StudyBot.Core.Commands;
+using StudyBot.Core.Roadmaps;
+using StudyBot.Data;
+using StudyBot.Discord.Interactions;
+using StudyBot.Discord.Tests.Fakes;
+
+namespace StudyBot.Discord.Tests.Support;
+
+public sealed class HarnessOptions
+{
+    public FakeDiscordOptions Server { get; } = new() { BodyValidator = OpenApiSchemas.Validate };
+
+    /// <summary>Extra or overriding settings of the Discord section (and others), e.g. ["Discord:DeferAfter"].</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>The adapter runs on a FakeTimeProvider the test advances.</summary>
+    public bool FakeTime { get; set; }
+
+    /// <summary>The real engine on a temporary SQLite file instead of the scripted one.</summary>
+    public bool RealEngine { get; set; }
+
+    public bool Start { get; set; } = true;
+}
+
+/// <summary>
+/// The Discord adapter in a generic host against a <see cref="FakeDiscordServer"/>: real sockets, real HTTP,
+/// the adapter's own DI registration. Disposing checks that every body the adapter sent validated against
+/// Discord's OpenAPI schemas.
+/// </summary>
+internal sealed class AdapterHarness : IAsyncDisposable
+{
+    private readonly string _directory;
+
+    private AdapterHarness(FakeDiscordServer server, IHost host, string directory, FakeTimeProvider? time, FakeCommandRunner? runner, ListLoggerProvider logs, RecordingFatalStop fatal)
+    {
+        Server = server;
+        Host = host;
+        _directory = directory;
+        Time = time;
+        Runner = runner;
+        Logs = logs;
+        Fatal = fatal;
+    }
+
+    public FakeDiscordServer Server { get; }
+
+    public IHost Host { get; }
+
+    public IServiceProvider Services => Host.Services;
+
+    public FakeTimeProvider? Time { get; }
+
+    public FakeCommandRunner? Runner { get; }
+
+    public ListLoggerProvider Logs { get; }
+
+    public RecordingFatalStop Fatal { get; }
+
+    public string StateDirectory => Path.Combine(_directory, "state");
+
+    public DiscordAdapterService Adapter => Services.GetRequiredService<DiscordAdapterService>();
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    public static async Task<AdapterHarness> StartAsync(Action<HarnessOptions>? configure = null, FakeDiscordServer? sharedServer = null)
+    {
+        var options = new HarnessOptions();
+        configure?.Invoke(options);
+        var server = sharedServer ?? await FakeDiscordServer.StartAsync(options.Server);
+        var directory = Directory.CreateTempSubdirectory("studybot-discord-").FullName;
+        var logs = new ListLoggerProvider();
+        var fatal = new RecordingFatalStop();
+        var time = options.FakeTime ? new FakeTimeProvider(new DateTimeOffset(2026, 7, 6, 19, 0, 0, TimeSpan.Zero)) : null;
+        var runner = options.RealEngine ? null : new FakeCommandRunner();
+
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var settings = new Dictionary<string, string?>
+        {
+            ["Discord:Token"] = FakeDiscordOptions.Token,
+            ["Discord:ApiBaseUrl"] = server.ApiBaseUrl,
+            ["Discord:StateDirectory"] = Path.Combine(directory, "state"),
+            ["Discord:RequestTimeout"] = "00:00:05",
+        };
+        foreach (var (key, value) in options.Settings)
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddSingleton<TimeProvider>(time ?? TimeProvider.System);
+        builder.Services.AddSingleton<IFatalStop>(fatal);
+        if (runner is not null)
+        {
+            builder.Services.AddSingleton<ICommandRunner>(runner);
+            builder.Services.AddSingleton(StudyBotCommands.Catalog());
+        }
+        else
+        {
+            builder.Services.AddSingleton(new RoadmapCatalog(RoadmapLoader.LoadDirectory(TestPaths.Roadmaps), "ml-zero-to-hero"));
+            builder.Services.AddStudyBotCore();
+            builder.Services.AddStudyBotData($"Data Source={Path.Combine(directory, "studybot.db")}");
+        }
+
+        if (!builder.Services.AddDiscordAdapter(builder.Configuration))
+        {
+            throw new InvalidOperationException("The adapter did not turn on.");
+        }
+
+        var host = builder.Build();
+        if (options.RealEngine)
+        {
+            await StudyBotDatabase.MigrateAsync(host.Services, CancellationToken.None);
+        }
+
+        var harness = new AdapterHarness(server, host, directory, time, runner, logs, fatal);
+        if (options.Start)
+        {
+            await host.StartAsync();
+        }
+
+        return harness;
+    }
+
+    /// <summary>Waits for the gateway's READY (or RESUMED) on a new connection.</summary>
+    public Task<FakeGatewayConnection> ReadyAsync() =>
+        Server.WaitForConnectionAsync(c => c.Session is not null && !c.Closed.Task.IsCompleted);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await Host.StopAsync(stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Host.Dispose();
+        await Server.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        Assert.True(Server.SchemaViolations.IsEmpty, "Request bodies that break Discord's OpenAPI schemas:\n" + string.Join("\n", Server.SchemaViolations));
+    }
+}
