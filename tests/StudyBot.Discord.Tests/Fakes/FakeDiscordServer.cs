@@ -157,7 +157,19 @@ public sealed class FakeGatewayConnection(WebSocket socket, string path, HttpCon
     public void Drop()
     {
         ClosedByServer = true;
-        context.Abort();
+        if (Closed.Task.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            context.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request already ended.
+        }
     }
 }
 

@@ -1,0 +1,182 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using StudyBot.Discord.Rest;
+
+namespace StudyBot.Discord.Tests;
+
+/// <summary>The limiter on fake time: a request that must wait does not complete until the clock moves.</summary>
+public sealed class RateLimiterTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly RateLimiter _limiter;
+
+    public RateLimiterTests()
+    {
+        _limiter = new RateLimiter(_time, NullLogger<RateLimiter>.Instance);
+    }
+
+    private static RateLimitHeaders Bucket(int limit, int remaining, double resetAfter, string hash = "h1") =>
+        new(limit, remaining, TimeSpan.FromSeconds(resetAfter), hash, false, RateLimitScope.None, null);
+
+    [Fact]
+    public async Task An_unknown_route_lets_one_request_through_until_its_headers_arrive()
+    {
+        var route = DiscordRoute.CreateMessage(1);
+        var first = await _limiter.AcquireAsync(route, CancellationToken.None);
+
+        var second = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted);
+
+        first.Complete(Bucket(5, 4, 5), is429: false);
+        var lease = await second.WaitAsync(TimeSpan.FromSeconds(5));
+        lease.Complete(Bucket(5, 3, 5), false);
+    }
+
+    [Fact]
+    public async Task An_exhausted_bucket_waits_for_Reset_After_on_the_monotonic_clock()
+    {
+        var route = DiscordRoute.CreateMessage(1);
+        (await _limiter.AcquireAsync(route, CancellationToken.None)).Complete(Bucket(2, 1, 2.5), false);
+        (await _limiter.AcquireAsync(route, CancellationToken.None)).Complete(Bucket(2, 0, 2.4), false);
+
+        var third = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await Task.Delay(50);
+        Assert.False(third.IsCompleted);
+
+        _time.Advance(TimeSpan.FromSeconds(0.6));
+        (await third.WaitAsync(TimeSpan.FromSeconds(5))).Complete(Bucket(2, 1, 2.5), false);
+    }
+
+    [Fact]
+    public async Task Each_top_level_resource_has_its_own_bucket_under_the_same_hash()
+    {
+        (await _limiter.AcquireAsync(DiscordRoute.CreateMessage(1), CancellationToken.None)).Complete(Bucket(1, 0, 10), false);
+
+        var sameChannel = _limiter.AcquireAsync(DiscordRoute.CreateMessage(1), CancellationToken.None).AsTask();
+        var otherChannel = _limiter.AcquireAsync(DiscordRoute.CreateMessage(2), CancellationToken.None).AsTask();
+
+        await otherChannel.WaitAsync(TimeSpan.FromSeconds(5));
+        await Task.Delay(50);
+        Assert.False(sameChannel.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await sameChannel.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Routes_that_Discord_puts_in_one_bucket_share_its_limit()
+    {
+        var global = DiscordRoute.BulkOverwriteGlobalCommands(7);
+        var guild = DiscordRoute.BulkOverwriteGuildCommands(7, 0);
+        var sharedRoute = guild with { MajorParameter = "" };
+        (await _limiter.AcquireAsync(global, CancellationToken.None)).Complete(Bucket(1, 0, 20, "cmd"), false);
+        (await _limiter.AcquireAsync(sharedRoute, CancellationToken.None)).Complete(Bucket(1, 0, 20, "cmd"), false);
+
+        var next = _limiter.AcquireAsync(global, CancellationToken.None).AsTask();
+        await Task.Delay(50);
+
+        Assert.False(next.IsCompleted);
+        Assert.Same(_limiter.BucketFor(global), _limiter.BucketFor(sharedRoute));
+        _time.Advance(TimeSpan.FromSeconds(20));
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task The_wall_clock_Reset_header_is_not_what_decides()
+    {
+        // Reset-After says 1 s; a skewed X-RateLimit-Reset (not parsed) could say anything.
+        var route = DiscordRoute.CreateMessage(3);
+        var headers = RateLimitHeaders.Parse(name => name switch
+        {
+            "X-RateLimit-Limit" => "1",
+            "X-RateLimit-Remaining" => "0",
+            "X-RateLimit-Reset" => "1000000000.000",
+            "X-RateLimit-Reset-After" => "1.000",
+            "X-RateLimit-Bucket" => "h3",
+            _ => null,
+        });
+        (await _limiter.AcquireAsync(route, CancellationToken.None)).Complete(headers, false);
+
+        var next = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task The_global_limit_allows_50_requests_per_second_and_exempts_interaction_routes()
+    {
+        var leases = new List<RateLimitLease>();
+        for (var i = 0; i < RateLimiter.GlobalLimit; i++)
+        {
+            var lease = await _limiter.AcquireAsync(DiscordRoute.CreateMessage((ulong)i + 100), CancellationToken.None);
+            lease.Complete(Bucket(5, 4, 5, "m"), false);
+        }
+
+        var fiftyFirst = _limiter.AcquireAsync(DiscordRoute.CreateMessage(999), CancellationToken.None).AsTask();
+        var callback = _limiter.AcquireAsync(DiscordRoute.InteractionCallback(5, "t"), CancellationToken.None).AsTask();
+
+        await callback.WaitAsync(TimeSpan.FromSeconds(5));
+        await Task.Delay(50);
+        Assert.False(fiftyFirst.IsCompleted);
+        _time.Advance(RateLimiter.GlobalWindow);
+        await fiftyFirst.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_global_429_holds_every_globally_limited_route()
+    {
+        _limiter.BlockGlobal(TimeSpan.FromSeconds(3));
+
+        var blocked = _limiter.AcquireAsync(DiscordRoute.CreateDm(), CancellationToken.None).AsTask();
+        var exempt = _limiter.AcquireAsync(DiscordRoute.EditOriginal(1, "t"), CancellationToken.None).AsTask();
+
+        await exempt.WaitAsync(TimeSpan.FromSeconds(5));
+        await Task.Delay(50);
+        Assert.False(blocked.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        await blocked.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_route_429_blocks_that_resource_until_retry_after()
+    {
+        var route = DiscordRoute.CreateMessage(9);
+        (await _limiter.AcquireAsync(route, CancellationToken.None)).Complete(Bucket(5, 4, 5, "m9"), false);
+        _limiter.BlockRoute(route, TimeSpan.FromSeconds(7));
+
+        var next = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(6));
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_wait_longer_than_the_queue_limit_fails_fast_instead_of_hanging()
+    {
+        var route = DiscordRoute.CreateMessage(11);
+        (await _limiter.AcquireAsync(route, CancellationToken.None)).Complete(Bucket(5, 4, 5, "m11"), false);
+        _limiter.BlockRoute(route, TimeSpan.FromMinutes(20));
+
+        var ex = await Assert.ThrowsAsync<DiscordRateLimitedException>(() => _limiter.AcquireAsync(route, CancellationToken.None).AsTask());
+
+        Assert.True(ex.RetryAfter > TimeSpan.FromMinutes(19));
+    }
+
+    [Fact]
+    public async Task A_request_that_never_reached_Discord_gives_its_permit_back()
+    {
+        var route = DiscordRoute.CreateMessage(12);
+        (await _limiter.AcquireAsync(route, CancellationToken.None)).Complete(Bucket(1, 1, 10, "m12"), false);
+        var lease = await _limiter.AcquireAsync(route, CancellationToken.None);
+        lease.Abandon(mayHaveReachedDiscord: false);
+
+        var again = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
+
+        await again.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+}

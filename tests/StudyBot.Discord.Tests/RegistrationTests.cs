@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using StudyBot.Core.Commands;
+using StudyBot.Discord.Registration;
+using StudyBot.Discord.Tests.Support;
+
+namespace StudyBot.Discord.Tests;
+
+public sealed class RegistrationTests
+{
+    [Fact]
+    public void The_whole_catalog_registers_as_JSON_that_validates_against_the_spec_and_Discords_limits()
+    {
+        var catalog = StudyBotCommands.Catalog();
+
+        var commands = CommandRegistration.Build(catalog);
+
+        Assert.Empty(CommandRegistration.Validate(catalog, commands));
+        Assert.Null(OpenApiSchemas.Validate("put", "/applications/{application_id}/commands", commands.ToJsonString()));
+        Assert.Null(OpenApiSchemas.Validate("put", "/applications/{application_id}/guilds/{guild_id}/commands", commands.ToJsonString()));
+    }
+
+    [Fact]
+    public void Subcommands_groups_choices_autocomplete_and_ranges_come_from_the_catalog()
+    {
+        var progress = CommandRegistration.Build(StudyBotCommands.Catalog()).Single()!.AsObject();
+        var options = progress["options"]!.AsArray();
+        var done = options.Single(o => (string)o!["name"]! == "done")!;
+        var goal = options.Single(o => (string)o!["name"]! == "goal")!;
+        var log = options.Single(o => (string)o!["name"]! == "log")!;
+        var minutes = log["options"]!.AsArray().Single(o => (string)o!["name"]! == "minutes")!;
+        var kind = log["options"]!.AsArray().Single(o => (string)o!["name"]! == "kind")!;
+        var item = done["options"]![0]!;
+
+        Assert.Equal("progress", (string)progress["name"]!);
+        Assert.Equal(options.Count, StudyBotCommands.Progress().Subcommands.Count);
+        Assert.Equal(1, (int)done["type"]!);
+        Assert.Equal(2, (int)goal["type"]!);
+        Assert.Equal(["set", "show", "suggest"], goal["options"]!.AsArray().Select(o => (string)o!["name"]!));
+        Assert.Equal(3, (int)item["type"]!);
+        Assert.True((bool)item["autocomplete"]!);
+        Assert.True((bool)item["required"]!);
+        Assert.Equal(100, (int)item["max_length"]!);
+        Assert.Equal(4, (int)minutes["type"]!);
+        Assert.Equal(1, (long)minutes["min_value"]!);
+        Assert.Equal(960, (long)minutes["max_value"]!);
+        Assert.Equal(["practice", "learning", "review"], kind["choices"]!.AsArray().Select(c => (string)c!["value"]!));
+        Assert.Null(kind["autocomplete"]);
+        Assert.Null(progress["default_member_permissions"]);
+        Assert.Equal([0, 1], progress["contexts"]!.AsArray().Select(c => (int)c!));
+    }
+
+    [Fact]
+    public void An_admin_only_root_carries_Manage_Server_and_is_guild_only()
+    {
+        var catalog = new CommandCatalog([
+            StudyBotCommands.Progress(),
+            new CommandDefinition("studybot", "Community settings for admins")
+            {
+                AdminOnly = true,
+                Subcommands = [new CommandDefinition("channel", "Set the study channel") { Example = "/studybot channel", Options = [new OptionDefinition("enabled", OptionType.Boolean, "On or off") { Required = true }] }],
+            },
+        ]);
+
+        var commands = CommandRegistration.Build(catalog);
+        var admin = commands.Single(c => (string)c!["name"]! == "studybot")!;
+
+        Assert.Equal(0x20, (long)admin["default_member_permissions"]!);
+        Assert.Equal([0], admin["contexts"]!.AsArray().Select(c => (int)c!));
+        Assert.Equal(5, (int)admin["options"]![0]!["options"]![0]!["type"]!);
+        Assert.Empty(CommandRegistration.Validate(catalog, commands));
+        Assert.Null(OpenApiSchemas.Validate("put", "/applications/{application_id}/commands", commands.ToJsonString()));
+    }
+
+    [Fact]
+    public void A_catalog_that_breaks_Discords_limits_is_reported()
+    {
+        var catalog = new CommandCatalog([
+            new CommandDefinition("Bad Name", new string('d', 101))
+            {
+                Subcommands = [new CommandDefinition("x", "y") { Example = "/x", Options = [.. Enumerable.Range(0, 26).Select(i => new OptionDefinition($"o{i}", OptionType.String, "z"))] }],
+            },
+        ]);
+
+        var problems = CommandRegistration.Validate(catalog, CommandRegistration.Build(catalog));
+
+        Assert.Contains(problems, p => p.Contains("Bad Name", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("description", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("25 options", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_hash_changes_with_the_commands_and_the_scope_only()
+    {
+        var a = CommandRegistration.Build(StudyBotCommands.Catalog());
+        var b = CommandRegistration.Build(StudyBotCommands.Catalog());
+        var changed = CommandRegistration.Build(StudyBotCommands.Catalog());
+        changed[0]!["description"] = "Changed";
+
+        Assert.Equal(CommandRegistration.Hash(a, "1/global"), CommandRegistration.Hash(b, "1/global"));
+        Assert.NotEqual(CommandRegistration.Hash(a, "1/global"), CommandRegistration.Hash(changed, "1/global"));
+        Assert.NotEqual(CommandRegistration.Hash(a, "1/global"), CommandRegistration.Hash(a, "1/guild/2"));
+    }
+
+    [Fact]
+    public async Task Commands_are_bulk_overwritten_once_and_not_again_while_unchanged()
+    {
+        string stateDirectory;
+        await using (var first = await AdapterHarness.StartAsync())
+        {
+            await Wait.UntilAsync(() => first.Server.RegisteredCommands.ContainsKey("global"), "the first registration");
+            stateDirectory = first.StateDirectory;
+            var stored = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(stateDirectory, CommandRegistrar.StateFileName)))!.AsObject();
+            Assert.Single(stored);
+            Assert.Equal(64, ((string)stored[$"{Fakes.FakeDiscordOptions.ApplicationId}/global"]!).Length);
+
+            // Registering the same catalog again, with the hash on disk, sends no PUT.
+            var registrar = first.Get<CommandRegistrar>();
+            var again = await registrar.RegisterAsync(Fakes.FakeDiscordOptions.ApplicationId, CancellationToken.None);
+            Assert.Equal(RegistrationOutcome.Unchanged, again);
+            Assert.Single(first.Server.Requests, r => r.Method == "PUT");
+
+            // A changed file (another catalog registered since) triggers one PUT.
+            await File.WriteAllTextAsync(Path.Combine(stateDirectory, CommandRegistrar.StateFileName), """{"x":"y"}""");
+            Assert.Equal(RegistrationOutcome.Registered, await registrar.RegisterAsync(Fakes.FakeDiscordOptions.ApplicationId, CancellationToken.None));
+            Assert.Equal(2, first.Server.Requests.Count(r => r.Method == "PUT"));
+        }
+    }
+
+    [Fact]
+    public async Task Configured_guilds_get_guild_commands_instead_of_global_ones()
+    {
+        await using var harness = await AdapterHarness.StartAsync(o =>
+        {
+            o.Settings["Discord:GuildIds:0"] = "290926798626357999";
+            o.Settings["Discord:GuildIds:1"] = "41771983423143937";
+        });
+
+        await Wait.UntilAsync(() => harness.Server.RegisteredCommands.Count == 2, "both guild registrations");
+
+        Assert.True(harness.Server.RegisteredCommands.ContainsKey("guild:290926798626357999"));
+        Assert.True(harness.Server.RegisteredCommands.ContainsKey("guild:41771983423143937"));
+        Assert.False(harness.Server.RegisteredCommands.ContainsKey("global"));
+    }
+}
