@@ -289,6 +289,11 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
                     // Discord sent no limits for this route: nothing to pace.
                     _unlimited = true;
                 }
+                else if (!_known)
+                {
+                    // A global 429 says nothing about this route: the discovery permit comes back.
+                    _remaining = Math.Max(_remaining, 1);
+                }
 
                 return;
             }

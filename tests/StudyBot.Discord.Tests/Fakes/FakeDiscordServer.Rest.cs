@@ -313,16 +313,16 @@ public sealed partial class FakeDiscordServer
 
         lock (interaction)
         {
-            interaction.CallbackAttempts++;
+            interaction.CountAttempt();
             if (!interaction.Callbacks.IsEmpty)
             {
-                interaction.AlreadyAcknowledgedAnswers++;
+                interaction.CountAlreadyAcknowledged();
                 return Answer.Of(400, Error(40060, "Interaction has already been acknowledged."));
             }
 
             if (_options.EnforceInteractionDeadline && _options.Time.GetElapsedTime(interaction.DispatchedAt) > TimeSpan.FromSeconds(3))
             {
-                interaction.LateCallbacks++;
+                interaction.CountLate();
                 return Answer.Of(404, Error(10062, "Unknown interaction"));
             }
 
@@ -340,7 +340,7 @@ public sealed partial class FakeDiscordServer
         {
             lock (interaction)
             {
-                interaction.CallbackAttempts++;
+                interaction.CountAttempt();
                 interaction.Callbacks.Enqueue(response.DeepClone());
             }
 

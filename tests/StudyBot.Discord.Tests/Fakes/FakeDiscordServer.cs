@@ -46,11 +46,21 @@ public sealed class FakeInteraction(ulong id, string token, long dispatchedAt)
 
     public ConcurrentQueue<JsonNode> FollowUps { get; } = new();
 
-    public int CallbackAttempts;
+    private int _callbackAttempts;
+    private int _alreadyAcknowledged;
+    private int _late;
 
-    public int AlreadyAcknowledgedAnswers;
+    public int CallbackAttempts => Volatile.Read(ref _callbackAttempts);
 
-    public int LateCallbacks;
+    public int AlreadyAcknowledgedAnswers => Volatile.Read(ref _alreadyAcknowledged);
+
+    public int LateCallbacks => Volatile.Read(ref _late);
+
+    internal void CountAttempt() => Interlocked.Increment(ref _callbackAttempts);
+
+    internal void CountAlreadyAcknowledged() => Interlocked.Increment(ref _alreadyAcknowledged);
+
+    internal void CountLate() => Interlocked.Increment(ref _late);
 
     public TaskCompletionSource<JsonNode> Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
