@@ -192,6 +192,12 @@ internal sealed partial class DiscordAdapterService(
         {
             Fatal(ex.Message);
         }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // A bug, not a Discord condition: stop loudly rather than run on without a gateway.
+            LogCrashed(ex);
+            Fatal("The Discord adapter failed unexpectedly: " + ex.Message);
+        }
     }
 
     private async Task IdentifyAsync(CancellationToken cancellationToken)
@@ -228,6 +234,9 @@ internal sealed partial class DiscordAdapterService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Registering Discord commands failed ({Reason}); the previously registered commands stay in place")]
     private partial void LogRegistrationFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The Discord adapter's background loop failed")]
+    private partial void LogCrashed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Discord adapter stopped: {Message}")]
     private partial void LogFatal(string message);

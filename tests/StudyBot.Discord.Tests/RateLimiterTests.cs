@@ -179,4 +179,19 @@ public sealed class RateLimiterTests
 
         await again.WaitAsync(TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public async Task Answers_without_bucket_headers_after_a_reset_do_not_strand_the_bucket()
+    {
+        // A global 429 or a proxy's 502 carries no bucket headers; the permits it used must not be lost for good.
+        var route = DiscordRoute.CreateMessage(13);
+        (await _limiter.AcquireAsync(route, CancellationToken.None)).Complete(Bucket(2, 0, 1, "m13"), false);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        (await _limiter.AcquireAsync(route, CancellationToken.None)).Complete(RateLimitHeaders.None, is429: true);
+        (await _limiter.AcquireAsync(route, CancellationToken.None)).Complete(RateLimitHeaders.None, is429: false);
+
+        var next = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
+
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+    }
 }

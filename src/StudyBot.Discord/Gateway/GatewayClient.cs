@@ -208,7 +208,11 @@ internal sealed partial class GatewayClient(
         }
 
         Connections++;
-        using var connection = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+
+        // Not linked to stoppingToken: cancelling a pending receive aborts the socket, and a shutdown should
+        // send a close frame first. The registration below closes gracefully, then cancels if Discord is silent.
+        using var connection = new CancellationTokenSource();
+        await using var shutdown = stoppingToken.Register(() => _ = CloseForShutdownAsync(socket, connection));
         var state = new ConnectionState();
         var sender = new GatewaySender((bytes, ct) => socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, ct), time);
         var senderTask = sender.RunAsync(connection.Token);
@@ -218,7 +222,7 @@ internal sealed partial class GatewayClient(
         {
             result = await ReceiveLoopAsync(socket, sender, state, resuming, connection, t => heartbeatTask = t, stoppingToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or WebSocketException or IOException)
         {
             result = new ConnectionResult(Next.Stop, state.Established, null, "stopping");
         }
@@ -229,6 +233,11 @@ internal sealed partial class GatewayClient(
         catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or InvalidOperationException)
         {
             result = new ConnectionResult(Next.Resume, state.Established, null, $"connection lost: {ex.Message}");
+        }
+
+        if (stoppingToken.IsCancellationRequested)
+        {
+            result = result with { Next = Next.Stop };
         }
 
         await connection.CancelAsync();
@@ -523,6 +532,33 @@ internal sealed partial class GatewayClient(
         finally
         {
             socket.Abort();
+        }
+    }
+
+    /// <summary>At shutdown: send 1000 while the receive loop keeps reading, so it sees Discord's close reply.</summary>
+    private static async Task CloseForShutdownAsync(ClientWebSocket socket, CancellationTokenSource connection)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(CloseTimeout);
+            if (socket.State == WebSocketState.Open)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "shutting down", timeout.Token);
+            }
+
+            await Task.Delay(CloseTimeout, timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+        }
+
+        try
+        {
+            await connection.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection already ended on its own.
         }
     }
 

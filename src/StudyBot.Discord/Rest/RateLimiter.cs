@@ -142,6 +142,7 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
 
         public bool Known => _known;
 
+
         public async ValueTask<Bucket> AcquireAsync(CancellationToken cancellationToken)
         {
             await _gate.WaitAsync(cancellationToken);
@@ -178,6 +179,13 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
                             // Requests still in flight may land in the new window on Discord's side: count them there.
                             _remaining = Math.Max(0, _limit - _inflight);
                             _resetAt = null;
+                        }
+
+                        if (_remaining == 0 && _resetAt is null && _inflight == 0)
+                        {
+                            // Nothing in flight will bring headers and no reset is known (the last request ended
+                            // without an answer): let one request through to learn the limits again.
+                            _remaining = 1;
                         }
 
                         if (_remaining > 0)

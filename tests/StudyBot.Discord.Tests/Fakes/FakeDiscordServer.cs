@@ -149,7 +149,7 @@ public sealed class FakeGatewayConnection(WebSocket socket, string path, HttpCon
         await _send.WaitAsync();
         try
         {
-            if (socket.State == WebSocketState.Open)
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None);
             }
@@ -517,6 +517,12 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     connection.ClientCloseCode = (int?)socket.CloseStatus;
+                    if (socket.State == WebSocketState.CloseReceived)
+                    {
+                        // Complete the closing handshake, as Discord does.
+                        await connection.CloseAsync(connection.ClientCloseCode ?? 1000, "bye");
+                    }
+
                     return;
                 }
 

@@ -131,9 +131,15 @@ internal sealed class AdapterHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Waits for the gateway's READY (or RESUMED) on a new connection.</summary>
-    public Task<FakeGatewayConnection> ReadyAsync() =>
-        Server.WaitForConnectionAsync(c => c.Session is not null && !c.Closed.Task.IsCompleted);
+    /// <summary>Waits for a live gateway session that the adapter has taken in (READY or RESUMED processed).</summary>
+    public async Task<FakeGatewayConnection> ReadyAsync()
+    {
+        var connection = await Server.WaitForConnectionAsync(c => c.Session is not null && !c.Closed.Task.IsCompleted);
+        await Wait.UntilAsync(
+            () => Adapter.Gateway is { Status: Gateway.GatewayStatus.Ready } gateway && gateway.SessionId == connection.Session!.Id,
+            "the adapter to process READY");
+        return connection;
+    }
 
     public async ValueTask DisposeAsync()
     {
