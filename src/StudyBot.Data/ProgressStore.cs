@@ -15,15 +15,18 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
     public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
     {
         var c = member.Community;
-        var community = await db.Communities.AsNoTracking()
-            .FirstOrDefaultAsync(x => x.Platform == c.Platform && x.ExternalId == c.ExternalId, cancellationToken);
+        var found = await (
+                from co in db.Communities.AsNoTracking()
+                where co.Platform == c.Platform && co.ExternalId == c.ExternalId
+                from m in db.Members.AsNoTracking().Where(m => m.CommunityId == co.Id && m.UserId == member.UserId).DefaultIfEmpty()
+                select new { Community = co, Member = m })
+            .FirstOrDefaultAsync(cancellationToken);
+        var community = found?.Community;
         var communityModel = community is null
             ? new Community { Platform = c.Platform, ExternalId = c.ExternalId, Name = c.Name, RoadmapId = defaults.RoadmapId, TimeZoneId = defaults.TimeZoneId }
             : ToModel(community);
 
-        var entity = community is null
-            ? null
-            : await db.Members.AsNoTracking().FirstOrDefaultAsync(x => x.CommunityId == community.Id && x.UserId == member.UserId, cancellationToken);
+        var entity = found?.Member;
         if (entity is null)
         {
             return new MemberSnapshot
@@ -38,7 +41,6 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
                 Items = new Dictionary<string, ItemState>(),
                 Days = [],
                 Goals = [],
-                RecordedCompletions = new HashSet<string>(),
             };
         }
 
@@ -66,11 +68,6 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
             .Select(x => new Goal((GoalPeriod)x.Period, (GoalUnit)x.Unit, x.Target, x.EffectiveFrom))
             .ToListAsync(cancellationToken);
 
-        var completions = await db.CompletionEvents.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
-            .Select(x => new { x.Kind, x.TargetId })
-            .ToListAsync(cancellationToken);
-
         return new MemberSnapshot
         {
             Community = communityModel,
@@ -78,13 +75,47 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
             Items = items.ToDictionary(x => x.ItemId, x => new ItemState((ItemStatus)x.Status, (SkipReason)x.Reason)),
             Days = MergeDays(logDays.Select(x => (x.LocalDate, (StudyKind)x.Kind, x.Minutes, x.Points)), itemDays.Select(x => (x.LocalDate, x.Done, x.Points))),
             Goals = goals,
-            Undo = await LoadUndoAsync(communityId, memberId, cancellationToken),
-            RecordedCompletions = completions.Select(x => new CompletionRecord((CompletionKind)x.Kind, x.TargetId).Key).ToHashSet(),
         };
     }
 
-    private async Task<UndoCandidate?> LoadUndoAsync(long communityId, long memberId, CancellationToken cancellationToken)
+    /// <summary>The ids of an existing member of the caller's community, or null.</summary>
+    private async Task<(long CommunityId, long MemberId)?> FindIdsAsync(MemberRef member, CancellationToken cancellationToken)
     {
+        var c = member.Community;
+        var ids = await (
+                from co in db.Communities.AsNoTracking()
+                join m in db.Members.AsNoTracking() on co.Id equals m.CommunityId
+                where co.Platform == c.Platform && co.ExternalId == c.ExternalId && m.UserId == member.UserId
+                select new { CommunityId = co.Id, MemberId = m.Id })
+            .FirstOrDefaultAsync(cancellationToken);
+        return ids is null ? null : (ids.CommunityId, ids.MemberId);
+    }
+
+    public async Task<IReadOnlySet<string>> LoadRecordedCompletionsAsync(MemberRef member, CancellationToken cancellationToken)
+    {
+        var ids = await FindIdsAsync(member, cancellationToken);
+        if (ids is null)
+        {
+            return new HashSet<string>();
+        }
+
+        var (communityId, memberId) = ids.Value;
+        var rows = await db.CompletionEvents.AsNoTracking()
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
+            .Select(x => new { x.Kind, x.TargetId })
+            .ToListAsync(cancellationToken);
+        return rows.Select(x => new CompletionRecord((CompletionKind)x.Kind, x.TargetId).Key).ToHashSet();
+    }
+
+    public async Task<UndoCandidate?> LoadUndoAsync(MemberRef member, CancellationToken cancellationToken)
+    {
+        var ids = await FindIdsAsync(member, cancellationToken);
+        if (ids is null)
+        {
+            return null;
+        }
+
+        var (communityId, memberId) = ids.Value;
         var lastChange = await db.ItemChanges.AsNoTracking()
             .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
             .OrderByDescending(x => x.Id)

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
+using StudyBot.Core.Progress;
 
 namespace StudyBot.Core.Tests;
 
@@ -13,7 +15,7 @@ public sealed class CatalogTests
     [Fact]
     public void Every_command_has_exactly_one_handler_and_every_handler_a_command()
     {
-        var services = new ServiceCollection().AddStudyBotCore().BuildServiceProvider();
+        var services = new ServiceCollection().AddStudyBotCore().AddScoped<IProgressStore, UnusedStore>().BuildServiceProvider();
         using var scope = services.CreateScope();
         var handlers = scope.ServiceProvider.GetServices<ICommandHandler>().Select(h => h.Path).ToList();
 
@@ -56,4 +58,20 @@ public sealed class CatalogTests
         Assert.Contains(problems, p => p.Contains("must match", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("description must be 1-100", StringComparison.Ordinal));
     }
+}
+
+/// <summary>Lets handlers that need a store be constructed; these tests never call it.</summary>
+internal sealed class UnusedStore : IProgressStore
+{
+    private static InvalidOperationException Unused() => new("The store is not used by catalog tests.");
+
+    public Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken) => throw Unused();
+
+    public Task<UndoCandidate?> LoadUndoAsync(MemberRef member, CancellationToken cancellationToken) => throw Unused();
+
+    public Task<IReadOnlySet<string>> LoadRecordedCompletionsAsync(MemberRef member, CancellationToken cancellationToken) => throw Unused();
+
+    public Task<CommunityRef?> FindHomeCommunityAsync(string platform, string userId, CancellationToken cancellationToken) => throw Unused();
+
+    public Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken) => throw Unused();
 }
