@@ -41,12 +41,34 @@ internal static class Probe
                 Console.WriteLine($"// load {i}: {load.Elapsed.TotalMilliseconds:0.00} ms");
             }
 
-            for (var i = 0; i < 5; i++)
+            var loads = new List<double>();
+            var commits = new List<double>();
+            var runs = new List<double>();
+            for (var i = 0; i < 300; i++)
             {
-                var watch = Stopwatch.StartNew();
-                await executor.RunTextAsync(member, command, CancellationToken.None);
-                Console.WriteLine($"// run {i}: {watch.Elapsed.TotalMilliseconds:0.00} ms");
+                await using (var scope = services.CreateAsyncScope())
+                {
+                    var store = scope.ServiceProvider.GetRequiredService<StudyBot.Core.Progress.IProgressStore>();
+                    var watch = Stopwatch.StartNew();
+                    var snapshot = await store.LoadAsync(member, new StudyBot.Core.Progress.NewcomerDefaults("ml-zero-to-hero", "UTC"), CancellationToken.None);
+                    loads.Add(watch.Elapsed.TotalMilliseconds);
+                    var changes = new StudyBot.Core.Progress.ChangeSet(Guid.NewGuid(), DateTime.UtcNow, DateOnly.FromDateTime(DateTime.UtcNow), "probe");
+                    var from = snapshot.StateOf("numpy");
+                    var to = new StudyBot.Core.Progress.ItemState(from.Status == StudyBot.Core.Progress.ItemStatus.Done ? StudyBot.Core.Progress.ItemStatus.InProgress : StudyBot.Core.Progress.ItemStatus.Done);
+                    changes.ItemChanges.Add(new StudyBot.Core.Progress.ItemChange("numpy", from, to, 0));
+                    watch.Restart();
+                    await store.CommitAsync(member, snapshot, changes, CancellationToken.None);
+                    commits.Add(watch.Elapsed.TotalMilliseconds);
+                }
+
+                var text = command.Contains("{verb}", StringComparison.Ordinal) ? command.Replace("{verb}", i % 2 == 0 ? "done" : "doing", StringComparison.Ordinal) : command;
+                var run = Stopwatch.StartNew();
+                await executor.RunTextAsync(member, text, CancellationToken.None);
+                runs.Add(run.Elapsed.TotalMilliseconds);
             }
+
+            static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
+            Console.WriteLine($"// median load {Median(loads):0.00} ms, commit {Median(commits):0.00} ms, command '{command}' {Median(runs):0.00} ms");
         }
         finally
         {

@@ -15,12 +15,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
     public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
     {
         var c = member.Community;
-        var found = await (
-                from co in db.Communities.AsNoTracking()
-                where co.Platform == c.Platform && co.ExternalId == c.ExternalId
-                from m in db.Members.AsNoTracking().Where(m => m.CommunityId == co.Id && m.UserId == member.UserId).DefaultIfEmpty()
-                select new { Community = co, Member = m })
-            .FirstOrDefaultAsync(cancellationToken);
+        var found = await Queries.FindCommunityAndMember(db, c.Platform, c.ExternalId, member.UserId);
         var community = found?.Community;
         var communityModel = community is null
             ? new Community { Platform = c.Platform, ExternalId = c.ExternalId, Name = c.Name, RoadmapId = defaults.RoadmapId, TimeZoneId = defaults.TimeZoneId }
@@ -46,27 +41,12 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
 
         var communityId = community!.Id;
         var memberId = entity.Id;
-        var items = await db.ItemProgress.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
-            .Select(x => new { x.ItemId, x.Status, x.Reason })
-            .ToListAsync(cancellationToken);
-
-        var logDays = await db.StudyLogs.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
-            .GroupBy(x => new { x.LocalDate, x.Kind })
-            .Select(g => new { g.Key.LocalDate, g.Key.Kind, Minutes = g.Sum(x => x.Minutes), Points = g.Sum(x => x.Points) })
-            .ToListAsync(cancellationToken);
-        var itemDays = await db.ItemChanges.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
-            .GroupBy(x => x.LocalDate)
-            .Select(g => new { LocalDate = g.Key, Done = g.Count(x => x.ToStatus == (int)ItemStatus.Done), Points = g.Sum(x => x.Points) })
-            .ToListAsync(cancellationToken);
-
-        var goals = await db.Goals.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
-            .OrderBy(x => x.Id)
+        var items = await Queries.Items(db, memberId, communityId).ToListAsync(cancellationToken);
+        var logDays = await Queries.LogDays(db, memberId, communityId).ToListAsync(cancellationToken);
+        var itemDays = await Queries.ItemDays(db, memberId, communityId).ToListAsync(cancellationToken);
+        var goals = (await Queries.Goals(db, memberId, communityId).ToListAsync(cancellationToken))
             .Select(x => new Goal((GoalPeriod)x.Period, (GoalUnit)x.Unit, x.Target, x.EffectiveFrom))
-            .ToListAsync(cancellationToken);
+            .ToList();
 
         return new MemberSnapshot
         {
@@ -182,8 +162,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
     private async Task<CommitResult> ApplyAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var community = await EnsureCommunityAsync(member.Community, snapshot.Community, now, ct);
-        var entity = await EnsureMemberAsync(community, member, snapshot.Member, now, ct);
+        var found = await Queries.TrackCommunityAndMember(db, member.Community.Platform, member.Community.ExternalId, member.UserId);
+        var community = found?.Community ?? await CreateCommunityAsync(member.Community, snapshot.Community, now, ct);
+        var entity = found?.Member ?? await CreateMemberAsync(community, member, snapshot.Member, now, ct);
         var communityId = community.Id;
         var memberId = entity.Id;
 
@@ -227,22 +208,16 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
 
         if (changes.ItemChanges.Count > 0)
         {
-            var ids = changes.ItemChanges.Select(c => c.ItemId).Distinct().ToList();
-            var existing = await db.ItemProgress
-                .Where(x => x.MemberId == memberId && x.CommunityId == communityId && ids.Contains(x.ItemId))
-                .ToDictionaryAsync(x => x.ItemId, ct);
             foreach (var change in changes.ItemChanges)
             {
-                if (!existing.TryGetValue(change.ItemId, out var row))
-                {
-                    row = new ItemProgressEntity { CommunityId = communityId, MemberId = memberId, ItemId = change.ItemId };
-                    db.ItemProgress.Add(row);
-                    existing[change.ItemId] = row;
-                }
-
-                row.Status = (int)change.To.Status;
-                row.Reason = (int)change.To.Reason;
-                row.UpdatedAtUtc = now;
+                // One upsert per item: no read first, and a concurrent first change cannot collide on the key.
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""
+                    INSERT INTO ItemProgress (MemberId, ItemId, CommunityId, Status, Reason, UpdatedAtUtc)
+                    VALUES ({memberId}, {change.ItemId}, {communityId}, {(int)change.To.Status}, {(int)change.To.Reason}, {now})
+                    ON CONFLICT (MemberId, ItemId) DO UPDATE SET Status = excluded.Status, Reason = excluded.Reason, UpdatedAtUtc = excluded.UpdatedAtUtc
+                    """,
+                    ct);
                 db.ItemChanges.Add(new ItemChangeEntity
                 {
                     CommunityId = communityId,
@@ -316,15 +291,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         return new CommitResult(CommitOutcome.Committed, memberId);
     }
 
-    private async Task<CommunityEntity> EnsureCommunityAsync(CommunityRef c, Community defaults, DateTime now, CancellationToken ct)
+    private async Task<CommunityEntity> CreateCommunityAsync(CommunityRef c, Community defaults, DateTime now, CancellationToken ct)
     {
-        var community = await db.Communities.FirstOrDefaultAsync(x => x.Platform == c.Platform && x.ExternalId == c.ExternalId, ct);
-        if (community is not null)
-        {
-            return community;
-        }
-
-        community = new CommunityEntity
+        var community = new CommunityEntity
         {
             Platform = c.Platform,
             ExternalId = Clip(c.ExternalId, 64),
@@ -338,15 +307,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         return community;
     }
 
-    private async Task<MemberEntity> EnsureMemberAsync(CommunityEntity community, MemberRef member, MemberProfile defaults, DateTime now, CancellationToken ct)
+    private async Task<MemberEntity> CreateMemberAsync(CommunityEntity community, MemberRef member, MemberProfile defaults, DateTime now, CancellationToken ct)
     {
-        var entity = await db.Members.FirstOrDefaultAsync(x => x.CommunityId == community.Id && x.UserId == member.UserId, ct);
-        if (entity is not null)
-        {
-            return entity;
-        }
-
-        entity = new MemberEntity
+        var entity = new MemberEntity
         {
             CommunityId = community.Id,
             UserId = Clip(member.UserId, 64),
