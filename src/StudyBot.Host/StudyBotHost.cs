@@ -4,10 +4,12 @@ using Microsoft.Extensions.Options;
 using StudyBot.Core;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
+using StudyBot.Core.Notifications;
 using StudyBot.Core.Roadmaps;
 using StudyBot.Data;
 using StudyBot.Host.Console;
 using StudyBot.Host.Options;
+using StudyBot.Host.Scheduling;
 
 namespace StudyBot.Host;
 
@@ -56,6 +58,19 @@ public static class StudyBotHost
         var database = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddStudyBotData(database.ConnectionString);
 
+        var rates = new DeliveryRates();
+        foreach (var (platform, rate) in config.GetSection("Delivery:PerSecond").Get<Dictionary<string, double>>() ?? [])
+        {
+            rates.PerSecond[platform] = rate;
+        }
+
+        services.AddSingleton(rates);
+        var scheduling = config.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions();
+        if (scheduling.Enabled)
+        {
+            services.AddStudyBotScheduling(scheduling);
+        }
+
         var consoleOptions = config.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
         var platformsConfigured = false;
         var consoleOn = consoleOptions.Enabled ?? !platformsConfigured;
@@ -64,6 +79,7 @@ public static class StudyBotHost
             services.AddSingleton(new ConsoleOutput(System.Console.Out));
             services.AddSingleton(new ConsoleInput(System.Console.In, !System.Console.IsInputRedirected, stopHostAtEnd: !platformsConfigured));
             services.AddSingleton<INotifier, ConsoleNotifier>();
+            services.AddSingleton<IChannelDirectory, ConsoleChannels>();
             services.AddHostedService<ConsoleAdapter>();
         }
 

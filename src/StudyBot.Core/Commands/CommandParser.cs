@@ -50,6 +50,13 @@ public sealed partial class CommandParser(CommandCatalog catalog)
 
             var name = tokens[index].Text;
             var sub = command.Subcommand(name);
+            if (sub is null && command.DefaultSubcommand is { } fallback && command.Subcommand(fallback) is { Options.Count: > 0 } withOptions)
+            {
+                // "/progress rest until friday" is "/progress rest start until friday".
+                command = withOptions;
+                break;
+            }
+
             if (sub is null)
             {
                 var guess = Closest(name, command.Subcommands.Select(s => s.Name));
@@ -119,6 +126,15 @@ public sealed partial class CommandParser(CommandCatalog catalog)
 
                 p = positional.Count;
                 break;
+            }
+
+            // An optional choice that this word does not fit is left out, so "plan weekdays 19:00 library" leaves
+            // the frequency unset and gives "library" to the place.
+            if (!option.Required && option.Choices.Count > 0 && !positional[p].Quoted
+                && !option.Choices.Any(c => c.Matches(positional[p].Text))
+                && free.Skip(i + 1).Any(o => o.Choices.Count == 0 && o.Type == OptionType.String))
+            {
+                continue;
             }
 
             raw[option.Name] = positional[p++].Text;
