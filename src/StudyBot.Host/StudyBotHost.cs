@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using StudyBot.Core;
@@ -52,7 +53,7 @@ public static class StudyBotHost
         var roadmapOptions = config.GetSection(RoadmapOptions.Section).Get<RoadmapOptions>() ?? new RoadmapOptions();
         services.AddSingleton(LoadRoadmaps(roadmapOptions, builder.Environment.ContentRootPath));
         services.AddSingleton(sp => new CoreSettings { DefaultTimeZone = sp.GetRequiredService<IOptions<CommunityOptions>>().Value.DefaultTimeZone });
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddStudyBotCore();
 
         var database = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();

@@ -55,7 +55,7 @@ public static class Celebrations
             Visibility = inChannel ? Visibility.Public : Visibility.Private,
             Tone = ReplyTone.Celebration,
             Title = mine.Title,
-            Text = $"🎉 {who}{duration} {mine.Text}".Trim(),
+            Text = completion.Kind == CompletionKind.Phase ? $"🎉 {who}{duration} {mine.Text}" : $"🎉 {who}{duration}",
             Buttons = inChannel ? [new ReplyButton("See my progress", "progress")] : mine.Buttons,
         };
     }

@@ -14,6 +14,7 @@ public sealed class DeliveryRates
         [Platforms.Slack] = 1,
     };
 
+    /// <summary>The rate for a platform; <see cref="double.PositiveInfinity"/> means no pacing at all.</summary>
     public double For(string platform) => PerSecond.TryGetValue(platform, out var rate) && rate > 0 ? rate : 1;
 }
 
@@ -23,7 +24,7 @@ public sealed class DeliveryRates
 /// </summary>
 public sealed class Pacer(double perSecond, TimeProvider time)
 {
-    private readonly TimeSpan _interval = TimeSpan.FromSeconds(1 / perSecond);
+    private readonly TimeSpan _interval = double.IsPositiveInfinity(perSecond) ? TimeSpan.Zero : TimeSpan.FromSeconds(1 / perSecond);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DateTimeOffset _next = DateTimeOffset.MinValue;
 

@@ -64,7 +64,7 @@ public static class ReminderComposer
         var week = ProgressMath.WeekNumber(member.Member.StartDate ?? today, today);
         if (ProgressMath.QuickWinsFor(roadmap, week) is { } wins)
         {
-            fields.Add(new ReplyField("Quick win", $"Week {week}: {wins.Wins[0].Title.ToLowerInvariant()} (or {string.Join(", ", wins.Wins.Skip(1).Select(w => w.Title.ToLowerInvariant()))})."));
+            fields.Add(new ReplyField("Quick win", $"Week {week}: {Lower(wins.Wins[0].Title)} (or {string.Join(", ", wins.Wins.Skip(1).Select(w => Lower(w.Title)))})."));
         }
 
         var weekStart = TimeZones.WeekStart(today);
@@ -115,6 +115,8 @@ public static class ReminderComposer
             ],
         };
     }
+
+    private static string Lower(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
 
     /// <summary>Weeks that touch a rest period: they neither count toward nor break a streak.</summary>
     public static IReadOnlySet<DateOnly> PausedWeeks(IReadOnlyList<RestPeriod> rest, DateOnly today)
