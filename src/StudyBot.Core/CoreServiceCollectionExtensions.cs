@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StudyBot.Core.Commands;
 using StudyBot.Core.Commands.Handlers;
+using StudyBot.Core.Notifications;
 
 namespace StudyBot.Core;
 
@@ -17,6 +18,11 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(new CoreSettings());
         services.AddSingleton(_ => StudyBotCommands.Catalog());
         services.AddSingleton<CommandExecutor>();
+        services.TryAddSingleton(new DeliveryRates());
+        services.AddSingleton<ReminderService>();
+        services.AddSingleton<CelebrationService>();
+        services.AddSingleton<LeaderboardService>();
+        services.AddSingleton<OutboxDispatcher>();
 
         services.AddScoped<ICommandHandler, OverviewHandler>();
         services.AddScoped<ICommandHandler, StartHandler>();
@@ -34,6 +40,22 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ICommandHandler, StreakHandler>();
         services.AddScoped<ICommandHandler, TimezoneHandler>();
         services.AddScoped<ICommandHandler, HelpHandler>();
+        services.AddScoped<ICommandHandler, RemindPlanHandler>();
+        services.AddScoped<ICommandHandler, RemindShowHandler>();
+        services.AddScoped<ICommandHandler, RemindOnHandler>();
+        services.AddScoped<ICommandHandler, RemindOffHandler>();
+        services.AddScoped<ICommandHandler, RemindSnoozeHandler>();
+        services.AddScoped<ICommandHandler, RemindQuietHandler>();
+        services.AddScoped<ICommandHandler, RestStartHandler>();
+        services.AddScoped<ICommandHandler, RestEndHandler>();
+        services.AddScoped<ICommandHandler, BoardHandler>();
+        services.AddScoped<ICommandHandler, MePrivacyHandler>();
+        services.AddScoped<ICommandHandler, MeCelebrateHandler>();
+        services.AddScoped<ICommandHandler, AdminChannelHandler>();
+        services.AddScoped<ICommandHandler, AdminTimezoneHandler>();
+        services.AddScoped<ICommandHandler, AdminLeaderboardScheduleHandler>();
+        services.AddScoped<ICommandHandler, AdminRemindersMaxHandler>();
+        services.AddScoped<ICommandHandler, AdminShowHandler>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Data;
@@ -10,8 +11,14 @@ public static class DataServiceCollectionExtensions
     /// <summary>EF Core on SQLite and the stores built on it.</summary>
     public static IServiceCollection AddStudyBotData(this IServiceCollection services, string connectionString)
     {
-        services.AddDbContextPool<StudyBotDbContext>(o => o.UseSqlite(connectionString));
+        services.AddDbContextPool<StudyBotDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
         services.AddScoped<IProgressStore, ProgressStore>();
+        services.AddScoped<NotificationStore>();
+        services.AddScoped<IReminderStore>(sp => sp.GetRequiredService<NotificationStore>());
+        services.AddScoped<ICelebrationStore>(sp => sp.GetRequiredService<NotificationStore>());
+        services.AddScoped<ILeaderboardScheduleStore>(sp => sp.GetRequiredService<NotificationStore>());
+        services.AddScoped<IOutboxStore>(sp => sp.GetRequiredService<NotificationStore>());
+        services.AddScoped<ILeaderboardStore>(sp => sp.GetRequiredService<NotificationStore>());
         return services;
     }
 }
@@ -29,6 +36,9 @@ public static class StudyBotDatabase
         EnsureFolder(db.Database.GetConnectionString());
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+
+        // Gives the query planner fresh statistics where they matter; cheap, and recommended at start-up.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
     }
 
     private static void EnsureFolder(string? connectionString)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 using StudyBot.Data.Entities;
 
@@ -15,15 +16,13 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
     public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
     {
         var c = member.Community;
-        var community = await db.Communities.AsNoTracking()
-            .FirstOrDefaultAsync(x => x.Platform == c.Platform && x.ExternalId == c.ExternalId, cancellationToken);
+        var found = await Queries.FindCommunityAndMember(db, c.Platform, c.ExternalId, member.UserId);
+        var community = found?.Community;
         var communityModel = community is null
             ? new Community { Platform = c.Platform, ExternalId = c.ExternalId, Name = c.Name, RoadmapId = defaults.RoadmapId, TimeZoneId = defaults.TimeZoneId }
             : ToModel(community);
 
-        var entity = community is null
-            ? null
-            : await db.Members.AsNoTracking().FirstOrDefaultAsync(x => x.CommunityId == community.Id && x.UserId == member.UserId, cancellationToken);
+        var entity = found?.Member;
         if (entity is null)
         {
             return new MemberSnapshot
@@ -38,38 +37,20 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
                 Items = new Dictionary<string, ItemState>(),
                 Days = [],
                 Goals = [],
-                RecordedCompletions = new HashSet<string>(),
             };
         }
 
         var communityId = community!.Id;
         var memberId = entity.Id;
-        var items = await db.ItemProgress.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
-            .Select(x => new { x.ItemId, x.Status, x.Reason })
-            .ToListAsync(cancellationToken);
-
-        var logDays = await db.StudyLogs.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
-            .GroupBy(x => new { x.LocalDate, x.Kind })
-            .Select(g => new { g.Key.LocalDate, g.Key.Kind, Minutes = g.Sum(x => x.Minutes), Points = g.Sum(x => x.Points) })
-            .ToListAsync(cancellationToken);
-        var itemDays = await db.ItemChanges.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
-            .GroupBy(x => x.LocalDate)
-            .Select(g => new { LocalDate = g.Key, Done = g.Count(x => x.ToStatus == (int)ItemStatus.Done), Points = g.Sum(x => x.Points) })
-            .ToListAsync(cancellationToken);
-
-        var goals = await db.Goals.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
-            .OrderBy(x => x.Id)
+        var items = await Queries.Items(db, memberId, communityId).ToListAsync(cancellationToken);
+        var logDays = await Queries.LogDays(db, memberId, communityId).ToListAsync(cancellationToken);
+        var itemDays = await Queries.ItemDays(db, memberId, communityId).ToListAsync(cancellationToken);
+        var goals = (await Queries.Goals(db, memberId, communityId).ToListAsync(cancellationToken))
             .Select(x => new Goal((GoalPeriod)x.Period, (GoalUnit)x.Unit, x.Target, x.EffectiveFrom))
-            .ToListAsync(cancellationToken);
-
-        var completions = await db.CompletionEvents.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
-            .Select(x => new { x.Kind, x.TargetId })
-            .ToListAsync(cancellationToken);
+            .ToList();
+        var rest = (await Queries.Rest(db, memberId, communityId).ToListAsync(cancellationToken))
+            .Select(x => new RestPeriod(x.From, x.Until))
+            .ToList();
 
         return new MemberSnapshot
         {
@@ -78,13 +59,84 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
             Items = items.ToDictionary(x => x.ItemId, x => new ItemState((ItemStatus)x.Status, (SkipReason)x.Reason)),
             Days = MergeDays(logDays.Select(x => (x.LocalDate, (StudyKind)x.Kind, x.Minutes, x.Points)), itemDays.Select(x => (x.LocalDate, x.Done, x.Points))),
             Goals = goals,
-            Undo = await LoadUndoAsync(communityId, memberId, cancellationToken),
-            RecordedCompletions = completions.Select(x => new CompletionRecord((CompletionKind)x.Kind, x.TargetId).Key).ToHashSet(),
+            Rest = rest,
         };
     }
 
-    private async Task<UndoCandidate?> LoadUndoAsync(long communityId, long memberId, CancellationToken cancellationToken)
+    private async Task ApplyRestAsync(long communityId, long memberId, ChangeSet changes, CancellationToken ct)
     {
+        if (changes.StartRest is null && changes.EndRestOn is null)
+        {
+            return;
+        }
+
+        var today = changes.LocalDate;
+        var current = await db.RestPeriods
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && x.From <= today && (x.Until == null || x.Until >= today))
+            .OrderByDescending(x => x.Id)
+            .FirstOrDefaultAsync(ct);
+        if (changes.StartRest is { } start)
+        {
+            if (current is not null)
+            {
+                current.Until = start.Until;
+            }
+            else
+            {
+                db.RestPeriods.Add(new RestPeriodEntity { CommunityId = communityId, MemberId = memberId, From = start.From, Until = start.Until });
+            }
+        }
+        else if (current is not null && changes.EndRestOn is { } end)
+        {
+            if (current.From >= end)
+            {
+                db.RestPeriods.Remove(current);
+            }
+            else
+            {
+                current.Until = end.AddDays(-1);
+            }
+        }
+    }
+
+    /// <summary>The ids of an existing member of the caller's community, or null.</summary>
+    private async Task<(long CommunityId, long MemberId)?> FindIdsAsync(MemberRef member, CancellationToken cancellationToken)
+    {
+        var c = member.Community;
+        var ids = await (
+                from co in db.Communities.AsNoTracking()
+                join m in db.Members.AsNoTracking() on co.Id equals m.CommunityId
+                where co.Platform == c.Platform && co.ExternalId == c.ExternalId && m.UserId == member.UserId
+                select new { CommunityId = co.Id, MemberId = m.Id })
+            .FirstOrDefaultAsync(cancellationToken);
+        return ids is null ? null : (ids.CommunityId, ids.MemberId);
+    }
+
+    public async Task<IReadOnlySet<string>> LoadRecordedCompletionsAsync(MemberRef member, CancellationToken cancellationToken)
+    {
+        var ids = await FindIdsAsync(member, cancellationToken);
+        if (ids is null)
+        {
+            return new HashSet<string>();
+        }
+
+        var (communityId, memberId) = ids.Value;
+        var rows = await db.CompletionEvents.AsNoTracking()
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
+            .Select(x => new { x.Kind, x.TargetId })
+            .ToListAsync(cancellationToken);
+        return rows.Select(x => new CompletionRecord((CompletionKind)x.Kind, x.TargetId).Key).ToHashSet();
+    }
+
+    public async Task<UndoCandidate?> LoadUndoAsync(MemberRef member, CancellationToken cancellationToken)
+    {
+        var ids = await FindIdsAsync(member, cancellationToken);
+        if (ids is null)
+        {
+            return null;
+        }
+
+        var (communityId, memberId) = ids.Value;
         var lastChange = await db.ItemChanges.AsNoTracking()
             .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
             .OrderByDescending(x => x.Id)
@@ -151,8 +203,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
     private async Task<CommitResult> ApplyAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var community = await EnsureCommunityAsync(member.Community, snapshot.Community, now, ct);
-        var entity = await EnsureMemberAsync(community, member, snapshot.Member, now, ct);
+        var found = await Queries.TrackCommunityAndMember(db, member.Community.Platform, member.Community.ExternalId, member.UserId);
+        var community = found?.Community ?? await CreateCommunityAsync(member.Community, snapshot.Community, now, ct);
+        var entity = found?.Member ?? await CreateMemberAsync(community, member, snapshot.Member, now, ct);
         var communityId = community.Id;
         var memberId = entity.Id;
 
@@ -166,16 +219,80 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
             entity.CustomHoursPerWeek = profile.CustomHoursPerWeek;
             entity.StartDate = profile.StartDate;
             entity.Onboarded = profile.Onboarded;
-            entity.UpdatedAtUtc = now;
+            var prefs = profile.Preferences;
+            entity.Privacy = (int)prefs.Privacy;
+            entity.Celebrate = (int)prefs.Celebrate;
+            entity.RemindersOn = prefs.RemindersOn;
+            entity.PlanDays = (int)(prefs.Plan?.Days ?? StudyDays.None);
+            entity.PlanMinutes = prefs.Plan?.MinutesOfDay;
+            entity.PlanFrequency = (int)(prefs.Plan?.Frequency ?? ReminderFrequency.Weekly);
+            entity.PlanPlace = prefs.Plan?.Place is { } place ? Clip(place, 60) : null;
+            entity.QuietStart = prefs.Quiet?.StartMinutes;
+            entity.QuietEnd = prefs.Quiet?.EndMinutes;
+            entity.SnoozedUntilUtc = prefs.SnoozedUntilUtc;
         }
         else
         {
             entity.DisplayName = Clip(member.DisplayName, 100);
-            entity.UpdatedAtUtc = now;
         }
+
+        entity.UpdatedAtUtc = now;
+        if (changes.IsActivity)
+        {
+            entity.LastActivityAtUtc = now;
+        }
+
+        if (changes.Reminders is { } reset)
+        {
+            entity.NextReminderAtUtc = reset.NextAtUtc;
+            entity.RemindersPaused = false;
+            entity.FreshStartPending = false;
+            entity.UnansweredReminders = 0;
+            if (reset.ClearDmClosed)
+            {
+                entity.DmClosedAtUtc = null;
+            }
+        }
+
+        if (changes.ClearDmNotice)
+        {
+            entity.DmNoticePending = false;
+        }
+
+        if (changes.Community is { } settings)
+        {
+            community.TimeZoneId = settings.TimeZoneId;
+            community.CelebrationChannel = settings.Settings.CelebrationChannel;
+            community.LeaderboardChannel = settings.Settings.LeaderboardChannel;
+            community.LeaderboardDay = (int)settings.Settings.LeaderboardDay;
+            community.LeaderboardMinutes = settings.Settings.LeaderboardMinutes;
+            community.RemindersMaxPerWeek = settings.Settings.RemindersMaxPerWeek;
+            community.NextLeaderboardAtUtc = null;
+        }
+
+        await ApplyRestAsync(communityId, memberId, changes, ct);
+        var stats = new StatsWriter(db, communityId, memberId);
 
         if (changes.Reverts is { } reverted)
         {
+            var undoneItems = await db.ItemChanges.AsNoTracking()
+                .Where(x => x.BatchId == reverted && x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
+                .Select(x => new { x.LocalDate, x.Points, DoneDelta = x.ToStatus == (int)ItemStatus.Done ? 1 : x.FromStatus == (int)ItemStatus.Done ? -1 : 0 })
+                .ToListAsync(ct);
+            var undoneLogs = await db.StudyLogs.AsNoTracking()
+                .Where(x => x.BatchId == reverted && x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
+                .Select(x => new { x.LocalDate, x.Points, x.Minutes })
+                .ToListAsync(ct);
+            foreach (var item in undoneItems)
+            {
+                await stats.AddAsync(item.LocalDate, -item.Points, 0, -item.DoneDelta, active: false, ct);
+            }
+
+            foreach (var log in undoneLogs)
+            {
+                await stats.AddAsync(log.LocalDate, -log.Points, -log.Minutes, 0, active: false, ct);
+            }
+
             // Mark the originals first: if another undo got there before us, nothing matches and we stop.
             var undoneChanges = await db.ItemChanges
                 .Where(x => x.BatchId == reverted && x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
@@ -196,22 +313,16 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
 
         if (changes.ItemChanges.Count > 0)
         {
-            var ids = changes.ItemChanges.Select(c => c.ItemId).Distinct().ToList();
-            var existing = await db.ItemProgress
-                .Where(x => x.MemberId == memberId && x.CommunityId == communityId && ids.Contains(x.ItemId))
-                .ToDictionaryAsync(x => x.ItemId, ct);
             foreach (var change in changes.ItemChanges)
             {
-                if (!existing.TryGetValue(change.ItemId, out var row))
-                {
-                    row = new ItemProgressEntity { CommunityId = communityId, MemberId = memberId, ItemId = change.ItemId };
-                    db.ItemProgress.Add(row);
-                    existing[change.ItemId] = row;
-                }
-
-                row.Status = (int)change.To.Status;
-                row.Reason = (int)change.To.Reason;
-                row.UpdatedAtUtc = now;
+                // One upsert per item: no read first, and a concurrent first change cannot collide on the key.
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""
+                    INSERT INTO ItemProgress (MemberId, ItemId, CommunityId, Status, Reason, UpdatedAtUtc)
+                    VALUES ({memberId}, {change.ItemId}, {communityId}, {(int)change.To.Status}, {(int)change.To.Reason}, {now})
+                    ON CONFLICT (MemberId, ItemId) DO UPDATE SET Status = excluded.Status, Reason = excluded.Reason, UpdatedAtUtc = excluded.UpdatedAtUtc
+                    """,
+                    ct);
                 db.ItemChanges.Add(new ItemChangeEntity
                 {
                     CommunityId = communityId,
@@ -228,6 +339,11 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
                     ActorId = Clip(changes.ActorId, 64),
                     IsUndo = changes.Reverts is not null,
                 });
+                var doneDelta = change.To.Status == ItemStatus.Done ? 1 : change.From.Status == ItemStatus.Done ? -1 : 0;
+                if (changes.Reverts is null && (change.Points != 0 || doneDelta != 0))
+                {
+                    await stats.AddAsync(changes.LocalDate, change.Points, 0, doneDelta, active: doneDelta > 0, ct);
+                }
             }
         }
 
@@ -247,6 +363,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
                 LocalDate = changes.LocalDate,
                 ActorId = Clip(changes.ActorId, 64),
             });
+            await stats.AddAsync(changes.LocalDate, log.Points, log.Minutes, 0, active: true, ct);
         }
 
         foreach (var goal in changes.Goals)
@@ -285,15 +402,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         return new CommitResult(CommitOutcome.Committed, memberId);
     }
 
-    private async Task<CommunityEntity> EnsureCommunityAsync(CommunityRef c, Community defaults, DateTime now, CancellationToken ct)
+    private async Task<CommunityEntity> CreateCommunityAsync(CommunityRef c, Community defaults, DateTime now, CancellationToken ct)
     {
-        var community = await db.Communities.FirstOrDefaultAsync(x => x.Platform == c.Platform && x.ExternalId == c.ExternalId, ct);
-        if (community is not null)
-        {
-            return community;
-        }
-
-        community = new CommunityEntity
+        var community = new CommunityEntity
         {
             Platform = c.Platform,
             ExternalId = Clip(c.ExternalId, 64),
@@ -307,15 +418,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         return community;
     }
 
-    private async Task<MemberEntity> EnsureMemberAsync(CommunityEntity community, MemberRef member, MemberProfile defaults, DateTime now, CancellationToken ct)
+    private async Task<MemberEntity> CreateMemberAsync(CommunityEntity community, MemberRef member, MemberProfile defaults, DateTime now, CancellationToken ct)
     {
-        var entity = await db.Members.FirstOrDefaultAsync(x => x.CommunityId == community.Id && x.UserId == member.UserId, ct);
-        if (entity is not null)
-        {
-            return entity;
-        }
-
-        entity = new MemberEntity
+        var entity = new MemberEntity
         {
             CommunityId = community.Id,
             UserId = Clip(member.UserId, 64),
@@ -355,7 +460,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         return [.. days.Values];
     }
 
-    private static Community ToModel(CommunityEntity x) => new()
+    internal static Community ToModel(CommunityEntity x) => new()
     {
         Id = x.Id,
         Platform = x.Platform,
@@ -363,9 +468,17 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         Name = x.Name,
         RoadmapId = x.RoadmapId,
         TimeZoneId = x.TimeZoneId,
+        Settings = new CommunitySettings
+        {
+            CelebrationChannel = x.CelebrationChannel,
+            LeaderboardChannel = x.LeaderboardChannel,
+            LeaderboardDay = (DayOfWeek)x.LeaderboardDay,
+            LeaderboardMinutes = x.LeaderboardMinutes,
+            RemindersMaxPerWeek = x.RemindersMaxPerWeek,
+        },
     };
 
-    private static MemberProfile ToModel(MemberEntity x) => new()
+    internal static MemberProfile ToModel(MemberEntity x) => new()
     {
         Id = x.Id,
         UserId = x.UserId,
@@ -377,6 +490,27 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         CustomHoursPerWeek = x.CustomHoursPerWeek,
         StartDate = x.StartDate,
         Onboarded = x.Onboarded,
+        Preferences = new MemberPreferences
+        {
+            Privacy = (PrivacyLevel)x.Privacy,
+            Celebrate = (CelebrationChoice)x.Celebrate,
+            RemindersOn = x.RemindersOn,
+            Plan = x.PlanMinutes is { } minutes && x.PlanDays != 0 ? new ReminderPlan((StudyDays)x.PlanDays, minutes, (ReminderFrequency)x.PlanFrequency, x.PlanPlace) : null,
+            Quiet = x.QuietStart is { } qs && x.QuietEnd is { } qe ? new QuietHours(qs, qe) : null,
+            SnoozedUntilUtc = x.SnoozedUntilUtc,
+        },
+        Reminders = new ReminderState
+        {
+            NextAtUtc = x.NextReminderAtUtc,
+            LastSentAtUtc = x.LastReminderAtUtc,
+            Unanswered = x.UnansweredReminders,
+            Paused = x.RemindersPaused,
+            FreshStartPending = x.FreshStartPending,
+            DmClosedAtUtc = x.DmClosedAtUtc,
+            DmNoticePending = x.DmNoticePending,
+            LastTemplate = x.LastTemplate,
+            LastActivityAtUtc = x.LastActivityAtUtc,
+        },
     };
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];

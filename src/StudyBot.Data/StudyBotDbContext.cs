@@ -20,6 +20,12 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
 
     internal DbSet<CompletionEventEntity> CompletionEvents => Set<CompletionEventEntity>();
 
+    internal DbSet<RestPeriodEntity> RestPeriods => Set<RestPeriodEntity>();
+
+    internal DbSet<OutboxEntity> Outbox => Set<OutboxEntity>();
+
+    internal DbSet<PeriodStatsEntity> PeriodStats => Set<PeriodStatsEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -29,5 +35,8 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
         modelBuilder.ApplyConfiguration(new StudyLogConfiguration());
         modelBuilder.ApplyConfiguration(new GoalConfiguration());
         modelBuilder.ApplyConfiguration(new CompletionEventConfiguration());
+        modelBuilder.ApplyConfiguration(new RestPeriodConfiguration());
+        modelBuilder.ApplyConfiguration(new OutboxConfiguration());
+        modelBuilder.ApplyConfiguration(new PeriodStatsConfiguration());
     }
 }

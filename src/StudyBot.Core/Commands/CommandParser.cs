@@ -50,6 +50,13 @@ public sealed partial class CommandParser(CommandCatalog catalog)
 
             var name = tokens[index].Text;
             var sub = command.Subcommand(name);
+            if (sub is null && command.DefaultSubcommand is { } fallback && command.Subcommand(fallback) is { Options.Count: > 0 } withOptions)
+            {
+                // "/progress rest until friday" is "/progress rest start until friday".
+                command = withOptions;
+                break;
+            }
+
             if (sub is null)
             {
                 var guess = Closest(name, command.Subcommands.Select(s => s.Name));
@@ -121,6 +128,15 @@ public sealed partial class CommandParser(CommandCatalog catalog)
                 break;
             }
 
+            // An optional choice that this word does not fit is left out, so "plan weekdays 19:00 library" leaves
+            // the frequency unset and gives "library" to the place.
+            if (!option.Required && option.Choices.Count > 0 && !positional[p].Quoted
+                && !option.Choices.Any(c => c.Matches(positional[p].Text))
+                && free.Skip(i + 1).Any(o => o.Choices.Count == 0 && o.Type == OptionType.String))
+            {
+                continue;
+            }
+
             raw[option.Name] = positional[p++].Text;
         }
 
@@ -183,7 +199,9 @@ public sealed partial class CommandParser(CommandCatalog catalog)
             if (c is '"' or '“')
             {
                 quoted = true;
-                wasQuoted = true;
+
+                // Only a quote that opens the token makes it literal text; name:"two words" stays a named option.
+                wasQuoted |= current.Length == 0;
                 closing = c == '“' ? '”' : '"';
                 continue;
             }
@@ -339,7 +357,7 @@ public static class CommandValidator
             return false;
         }
 
-        if (long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out minutes))
+        if (long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out minutes))
         {
             return true;
         }
