@@ -25,7 +25,14 @@ internal sealed partial class DiscordNotifier(
 
     public int CachedDmChannels => _dmChannels.Count;
 
-    public async Task<DeliveryResult> SendDirectAsync(MemberRef member, Reply message, CancellationToken cancellationToken)
+    public Task<DeliveryResult> SendDirectAsync(MemberRef member, Reply message, CancellationToken cancellationToken) =>
+        SendDirectAsync(member, message, Guid.NewGuid().ToString("N"), cancellationToken);
+
+    public Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, CancellationToken cancellationToken) =>
+        PostAsync(channel, message, Guid.NewGuid().ToString("N"), cancellationToken);
+
+    /// <summary>The outbox's key becomes the message nonce, so even a re-run of the outbox cannot post it twice.</summary>
+    public async Task<DeliveryResult> SendDirectAsync(MemberRef member, Reply message, string idempotencyKey, CancellationToken cancellationToken)
     {
         if (!Snowflake.TryParse(member.UserId, out var userId))
         {
@@ -42,14 +49,14 @@ internal sealed partial class DiscordNotifier(
             var channel = await DmChannelAsync(userId, cancellationToken);
             try
             {
-                await SendAllAsync(channel, message, cancellationToken);
+                await SendAllAsync(channel, message, idempotencyKey, cancellationToken);
             }
             catch (DiscordApiException ex) when (ex.Code == DiscordErrorCodes.UnknownChannel)
             {
                 // The cached DM channel is gone; open it again once.
                 _dmChannels.TryRemove(userId, out _);
                 channel = await DmChannelAsync(userId, cancellationToken);
-                await SendAllAsync(channel, message, cancellationToken);
+                await SendAllAsync(channel, message, idempotencyKey, cancellationToken);
             }
 
             return DeliveryResult.Ok;
@@ -70,7 +77,7 @@ internal sealed partial class DiscordNotifier(
         }
     }
 
-    public async Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, CancellationToken cancellationToken)
+    public async Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, string idempotencyKey, CancellationToken cancellationToken)
     {
         if (!Snowflake.TryParse(channel.ChannelId, out var channelId))
         {
@@ -79,7 +86,7 @@ internal sealed partial class DiscordNotifier(
 
         try
         {
-            await SendAllAsync(channelId, message, cancellationToken);
+            await SendAllAsync(channelId, message, idempotencyKey, cancellationToken);
             return DeliveryResult.Ok;
         }
         catch (Exception ex) when (ex is DiscordApiException or DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordAuthException)
@@ -100,17 +107,22 @@ internal sealed partial class DiscordNotifier(
         return channel.Id;
     }
 
-    private async Task SendAllAsync(ulong channelId, Reply message, CancellationToken cancellationToken)
+    private async Task SendAllAsync(ulong channelId, Reply message, string idempotencyKey, CancellationToken cancellationToken)
     {
-        foreach (var part in (Reply[])[message, .. message.FollowUps])
+        var parts = (Reply[])[message, .. message.FollowUps];
+        for (var i = 0; i < parts.Length; i++)
         {
-            var payload = MessageRenderer.Render(part, ephemeral: false) with { Nonce = NewNonce() };
+            var payload = MessageRenderer.Render(parts[i], ephemeral: false) with { Nonce = Nonce(idempotencyKey, i) };
             await rest.CreateMessageAsync(channelId, payload, cancellationToken);
         }
     }
 
-    /// <summary>25 characters at most; unique per logical message and reused by that message's retries.</summary>
-    private static string NewNonce() => Guid.NewGuid().ToString("N")[..25];
+    /// <summary>Discord allows 25 characters: a hash of the key and the part, the same on every retry.</summary>
+    internal static string Nonce(string idempotencyKey, int part)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{idempotencyKey}\n{part}"));
+        return Convert.ToHexStringLower(hash)[..25];
+    }
 
     private DeliveryResult Failure(Exception ex)
     {

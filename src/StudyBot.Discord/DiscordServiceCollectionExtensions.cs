@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Notifications;
 using StudyBot.Discord.Gateway;
 using StudyBot.Discord.Interactions;
 using StudyBot.Discord.Registration;
@@ -74,6 +75,7 @@ public static class DiscordServiceCollectionExtensions
 
         services.AddSingleton<DiscordNotifier>();
         services.AddSingleton<INotifier>(sp => sp.GetRequiredService<DiscordNotifier>());
+        services.AddSingleton<IChannelDirectory, DiscordChannelDirectory>();
 
         services.AddSingleton<DiscordAdapterService>();
         services.AddHostedService(sp => sp.GetRequiredService<DiscordAdapterService>());

@@ -22,7 +22,9 @@ public sealed class RegistrationTests
     [Fact]
     public void Subcommands_groups_choices_autocomplete_and_ranges_come_from_the_catalog()
     {
-        var progress = CommandRegistration.Build(StudyBotCommands.Catalog()).Single()!.AsObject();
+        var commands = CommandRegistration.Build(StudyBotCommands.Catalog());
+        var progress = commands.Single(c => (string)c!["name"]! == "progress")!.AsObject();
+        var admin = commands.Single(c => (string)c!["name"]! == StudyBotCommands.AdminRoot)!.AsObject();
         var options = progress["options"]!.AsArray();
         var done = options.Single(o => (string)o!["name"]! == "done")!;
         var goal = options.Single(o => (string)o!["name"]! == "goal")!;
@@ -47,6 +49,7 @@ public sealed class RegistrationTests
         Assert.Null(kind["autocomplete"]);
         Assert.Null(progress["default_member_permissions"]);
         Assert.Equal([0, 1], progress["contexts"]!.AsArray().Select(c => (int)c!));
+        Assert.Equal(0x20, (long)admin["default_member_permissions"]!);
     }
 
     [Fact]
@@ -107,8 +110,8 @@ public sealed class RegistrationTests
         string stateDirectory;
         await using (var first = await AdapterHarness.StartAsync())
         {
-            await Wait.UntilAsync(() => first.Server.RegisteredCommands.ContainsKey("global"), "the first registration");
             stateDirectory = first.StateDirectory;
+            await Wait.UntilAsync(() => File.Exists(Path.Combine(stateDirectory, CommandRegistrar.StateFileName)), "the first registration");
             var stored = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(stateDirectory, CommandRegistrar.StateFileName)))!.AsObject();
             Assert.Single(stored);
             Assert.Equal(64, ((string)stored[$"{Fakes.FakeDiscordOptions.ApplicationId}/global"]!).Length);
@@ -136,6 +139,7 @@ public sealed class RegistrationTests
         });
 
         await Wait.UntilAsync(() => harness.Server.RegisteredCommands.Count == 2, "both guild registrations");
+        Assert.Equal(2, harness.Server.RegisteredCommands["guild:290926798626357999"].AsArray().Count);
 
         Assert.True(harness.Server.RegisteredCommands.ContainsKey("guild:290926798626357999"));
         Assert.True(harness.Server.RegisteredCommands.ContainsKey("guild:41771983423143937"));

@@ -154,7 +154,17 @@ internal sealed record InteractionResponse(int Type, object? Data = null)
 
 internal sealed record CreateDmRequest([property: JsonConverter(typeof(SnowflakeConverter))] ulong RecipientId);
 
-internal sealed record DiscordChannel([property: JsonConverter(typeof(SnowflakeConverter))] ulong Id, int Type);
+internal sealed record DiscordChannel(
+    [property: JsonConverter(typeof(SnowflakeConverter))] ulong Id,
+    int Type,
+    string? Name = null,
+    [property: JsonConverter(typeof(NullableSnowflakeConverter))] ulong? GuildId = null);
+
+internal static class ChannelTypes
+{
+    public const int GuildText = 0;
+    public const int GuildAnnouncement = 5;
+}
 
 internal sealed record DiscordMessage(
     [property: JsonConverter(typeof(SnowflakeConverter))] ulong Id,
@@ -184,6 +194,7 @@ internal sealed record DiscordErrorBody(int? Code, string? Message, double? Retr
 [JsonSerializable(typeof(DeferData))]
 [JsonSerializable(typeof(CreateDmRequest))]
 [JsonSerializable(typeof(DiscordChannel))]
+[JsonSerializable(typeof(List<DiscordChannel>))]
 [JsonSerializable(typeof(DiscordMessage))]
 [JsonSerializable(typeof(DiscordErrorBody))]
 internal sealed partial class DiscordJsonContext : JsonSerializerContext;

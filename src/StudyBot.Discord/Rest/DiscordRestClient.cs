@@ -87,6 +87,12 @@ internal sealed partial class DiscordRestClient
         return (await SendAsync(DiscordRoute.CreateDm(), body, RetryMode.Idempotent, cancellationToken)).Read(DiscordJsonContext.Default.DiscordChannel);
     }
 
+    public async Task<DiscordChannel> GetChannelAsync(ulong channelId, CancellationToken cancellationToken) =>
+        (await SendAsync(DiscordRoute.GetChannel(channelId), null, RetryMode.Idempotent, cancellationToken)).Read(DiscordJsonContext.Default.DiscordChannel);
+
+    public async Task<IReadOnlyList<DiscordChannel>> GetGuildChannelsAsync(ulong guildId, CancellationToken cancellationToken) =>
+        (await SendAsync(DiscordRoute.GetGuildChannels(guildId), null, RetryMode.Idempotent, cancellationToken)).Read(DiscordJsonContext.Default.ListDiscordChannel);
+
     /// <summary>Posts a message. Give it a nonce: then enforce_nonce is set and retries cannot post twice.</summary>
     public async Task<DiscordMessage> CreateMessageAsync(ulong channelId, MessagePayload message, CancellationToken cancellationToken)
     {

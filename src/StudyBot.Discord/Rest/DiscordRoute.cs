@@ -17,6 +17,12 @@ internal sealed record DiscordRoute(HttpMethod Method, string Template, string P
 
     public static DiscordRoute CreateDm() => new(HttpMethod.Post, "/users/@me/channels", "/users/@me/channels", "", true, true);
 
+    public static DiscordRoute GetChannel(ulong channelId) =>
+        new(HttpMethod.Get, "/channels/{channel_id}", $"/channels/{channelId}", $"channel:{channelId}", true, true);
+
+    public static DiscordRoute GetGuildChannels(ulong guildId) =>
+        new(HttpMethod.Get, "/guilds/{guild_id}/channels", $"/guilds/{guildId}/channels", $"guild:{guildId}", true, true);
+
     public static DiscordRoute CreateMessage(ulong channelId) =>
         new(HttpMethod.Post, "/channels/{channel_id}/messages", $"/channels/{channelId}/messages", $"channel:{channelId}", true, true);
 

@@ -18,6 +18,8 @@ public sealed partial class FakeDiscordServer
         new("GET", GatewayBotRegex(), "/gateway/bot", true, true, null),
         new("POST", DmRegex(), "/users/@me/channels", true, true, null),
         new("POST", MessagesRegex(), "/channels/{channel_id}/messages", true, true, "channel_id"),
+        new("GET", ChannelRegex(), "/channels/{channel_id}", true, true, "channel_id"),
+        new("GET", GuildChannelsRegex(), "/guilds/{guild_id}/channels", true, true, "guild_id"),
         new("POST", CallbackRegex(), "/interactions/{interaction_id}/{interaction_token}/callback", false, false, "interaction_id"),
         new("PATCH", OriginalRegex(), "/webhooks/{webhook_id}/{webhook_token}/messages/@original", false, false, "webhook_token"),
         new("POST", WebhookRegex(), "/webhooks/{webhook_id}/{webhook_token}", false, false, "webhook_token"),
@@ -41,6 +43,12 @@ public sealed partial class FakeDiscordServer
 
     [GeneratedRegex("^/channels/(?<channel_id>[0-9]+)/messages$")]
     private static partial Regex MessagesRegex();
+
+    [GeneratedRegex("^/channels/(?<channel_id>[0-9]+)$")]
+    private static partial Regex ChannelRegex();
+
+    [GeneratedRegex("^/guilds/(?<guild_id>[0-9]+)/channels$")]
+    private static partial Regex GuildChannelsRegex();
 
     [GeneratedRegex("^/interactions/(?<interaction_id>[0-9]+)/(?<interaction_token>[^/]+)/callback$")]
     private static partial Regex CallbackRegex();
@@ -239,6 +247,13 @@ public sealed partial class FakeDiscordServer
                     ["last_message_id"] = null,
                     ["recipients"] = new JsonArray(new JsonObject { ["id"] = Id(recipient), ["username"] = "member", ["discriminator"] = "0", ["avatar"] = null }),
                 });
+            case "/channels/{channel_id}":
+                var wanted = ulong.Parse(match.Groups["channel_id"].Value, CultureInfo.InvariantCulture);
+                var found = _options.Channels.Where(c => c.Id == wanted).Select(ChannelJson).FirstOrDefault();
+                return found is null ? Answer.Of(404, Error(10003, "Unknown Channel")) : Answer.Of(200, found);
+            case "/guilds/{guild_id}/channels":
+                var guild = ulong.Parse(match.Groups["guild_id"].Value, CultureInfo.InvariantCulture);
+                return Answer.Of(200, new JsonArray(_options.Channels.Where(c => c.GuildId == guild).Select(c => (JsonNode)ChannelJson(c)).ToArray()));
             case "/channels/{channel_id}/messages":
                 return CreateMessage(ulong.Parse(match.Groups["channel_id"].Value, CultureInfo.InvariantCulture), json!);
             case "/interactions/{interaction_id}/{interaction_token}/callback":
@@ -369,6 +384,17 @@ public sealed partial class FakeDiscordServer
 
         return Answer.Of(200, created);
     }
+
+    private static JsonObject ChannelJson((ulong Id, ulong GuildId, string Name, int Type) c) => new()
+    {
+        ["id"] = Id(c.Id),
+        ["type"] = c.Type,
+        ["guild_id"] = Id(c.GuildId),
+        ["name"] = c.Name,
+        ["position"] = 0,
+        ["flags"] = 0,
+        ["permission_overwrites"] = new JsonArray(),
+    };
 
     private FakeFault? TakeFault(FakeRequest request)
     {

@@ -226,6 +226,15 @@ public sealed class FakeDiscordOptions
     /// <summary>Checks a request body against the documented schema; returns the problem or null. Null skips checks.</summary>
     public Func<string, string, string, string?>? BodyValidator { get; set; }
 
+    /// <summary>Guild channels: id, guild, name, type (0 text, 2 voice, 5 announcement).</summary>
+    public List<(ulong Id, ulong GuildId, string Name, int Type)> Channels { get; } =
+    [
+        (645027906669510667, 290926798626357999, "study-hall", 0),
+        (645027906669510668, 290926798626357999, "wins", 0),
+        (645027906669510669, 290926798626357999, "Lounge", 2),
+        (700000000000000001, 41771983423143937, "other-guild", 0),
+    ];
+
     /// <summary>Users whose DMs are closed: sends to their DM channel answer 403 / 50007.</summary>
     public HashSet<ulong> ClosedDms { get; } = [];
 
