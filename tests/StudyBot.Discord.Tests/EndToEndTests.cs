@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StudyBot.Core.Chat;
+using StudyBot.Core.Progress;
+using StudyBot.Discord.Tests.Fakes;
+using StudyBot.Discord.Tests.Support;
+using StudyBot.Host;
+
+namespace StudyBot.Discord.Tests;
+
+/// <summary>The real engine on SQLite behind the adapter: over the fake gateway, and over HTTP in the real host.</summary>
+public sealed class EndToEndTests
+{
+    private static readonly CommunityRef Guild = new(Platforms.Discord, "290926798626357999", "Study Hall");
+    private static readonly MemberRef Mason = new(Guild, "53908232506183680", "Mason");
+
+    [Fact]
+    public async Task A_guild_member_marks_an_item_done_with_autocomplete_over_the_gateway_and_the_database_holds_it()
+    {
+        await using var harness = await AdapterHarness.StartAsync(o => o.RealEngine = true);
+        await harness.ReadyAsync();
+
+        var typing = await harness.Server.DispatchInteractionAsync(InteractionFactory.Autocomplete("progress done", "item", "num"));
+        var choices = (await typing.Answered.Task.WaitAsync(TimeSpan.FromSeconds(15)))["data"]!["choices"]!.AsArray();
+        var numpy = choices.Single(c => (string)c!["value"]! == "numpy")!;
+
+        var done = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress done", new Dictionary<string, object> { ["item"] = (string)numpy["value"]! }));
+        var answer = await done.Answered.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var message = (int)answer["type"]! == 4 ? answer["data"]! : await done.Edited.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(64, (int?)answer["data"]!["flags"]);
+        Assert.Equal(0, done.LateCallbacks);
+        Assert.Contains("NumPy", message.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(ItemStatus.Done, (await LoadAsync(harness.Services)).StateOf("numpy").Status);
+
+        // The reply's Undo button runs "progress undo" as the same member.
+        var undoId = message["components"]!.AsArray().SelectMany(r => r!["components"]!.AsArray()).Select(b => (string)b!["custom_id"]!).First(id => id == "progress undo");
+        var undo = await harness.Server.DispatchInteractionAsync(InteractionFactory.Button(undoId));
+        await undo.Answered.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await Wait.UntilAsync(() => harness.Get<Interactions.InteractionProcessor>().InFlight == 0, "the undo to finish");
+        Assert.NotEqual(ItemStatus.Done, (await LoadAsync(harness.Services)).StateOf("numpy").Status);
+    }
+
+    [Fact]
+    public async Task The_same_over_HTTP_mode_in_the_real_host_with_signatures_checked()
+    {
+        await using var server = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { BodyValidator = OpenApiSchemas.Validate });
+        var directory = Directory.CreateTempSubdirectory("studybot-discord-http-").FullName;
+        var app = StudyBotHost.Build(
+        [
+            "--Discord:Token=" + FakeDiscordOptions.Token,
+            "--Discord:Mode=Http",
+            "--Discord:PublicKey=" + SignatureTests.PublicKeyHex,
+            "--Discord:ApiBaseUrl=" + server.ApiBaseUrl,
+            "--Discord:StateDirectory=" + Path.Combine(directory, "state"),
+            "--Http:Urls=http://127.0.0.1:0",
+            "--Database:ConnectionString=Data Source=" + Path.Combine(directory, "studybot.db"),
+            "--Roadmaps:Directory=" + TestPaths.Roadmaps,
+            "--Scheduling:Enabled=false",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        try
+        {
+            await StudyBotHost.PrepareAsync(app, CancellationToken.None);
+            await app.StartAsync();
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+            Assert.DoesNotContain(app.Services.GetServices<IHostedService>(), s => s.GetType().Name == "ConsoleAdapter");
+            var ping = await PostAsync(http, """{"application_id":"1196393339289731072","id":"1523765477892030999","token":"PING_TOKEN","type":1,"version":1}""");
+            Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
+            Assert.Equal("""{"type":1}""", await ping.Content.ReadAsStringAsync());
+
+            var typing = InteractionFactory.Autocomplete("progress done", "item", "num");
+            var choices = JsonNode.Parse(await (await PostAsync(http, typing.ToJsonString())).Content.ReadAsStringAsync())!["data"]!["choices"]!.AsArray();
+            Assert.Contains(choices, c => (string)c!["value"]! == "numpy");
+
+            var command = InteractionFactory.Slash("progress done", new Dictionary<string, object> { ["item"] = "numpy" });
+            var record = server.Register(InteractionFactory.IdOf(command), (string)command["token"]!);
+            var response = await PostAsync(http, command.ToJsonString());
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            server.RecordHttpAnswer(record.Id, answer);
+            Assert.Null(OpenApiSchemas.Validate("post", "/interactions/{interaction_id}/{interaction_token}/callback", answer.ToJsonString()));
+            Assert.Equal(64, (int?)answer["data"]!["flags"]);
+            var message = (int)answer["type"]! == 4 ? answer["data"]! : await record.Edited.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.Contains("NumPy", message.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal(ItemStatus.Done, (await LoadAsync(app.Services)).StateOf("numpy").Status);
+
+            // Replayed, altered, stale and unsigned requests are refused before anything runs.
+            Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(http, command.ToJsonString())).StatusCode);
+            var altered = command.ToJsonString();
+            var signed = Sign(altered, TimeProvider.System.GetUtcNow());
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(http, altered.Replace("numpy", "pandas", StringComparison.Ordinal), signed.Timestamp, signed.Signature)).StatusCode);
+            var fresh = InteractionFactory.Slash("progress next").ToJsonString();
+            var stale = Sign(fresh, TimeProvider.System.GetUtcNow().AddMinutes(-10));
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(http, fresh, stale.Timestamp, stale.Signature)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(http, fresh, null, null)).StatusCode);
+            Assert.Equal(ItemStatus.Done, (await LoadAsync(app.Services)).StateOf("numpy").Status);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+
+        Assert.Empty(server.SchemaViolations);
+    }
+
+    [Fact]
+    public async Task Every_signed_sample_gets_the_documented_status_from_the_endpoint()
+    {
+        var samples = JsonNode.Parse(TestPaths.ReadFixture("interaction_signature_samples.json"))!;
+        await using var harness = await AdapterHarness.StartAsync(o =>
+        {
+            o.Start = false;
+            o.FakeTime = true;
+            o.Settings["Discord:Mode"] = "Http";
+            o.Settings["Discord:PublicKey"] = (string)samples["public_key_hex"]!;
+            o.Settings["Http:Urls"] = "http://127.0.0.1:0";
+        });
+        harness.Time!.SetUtcNow(DateTimeOffset.FromUnixTimeSeconds(1783364400));
+        var endpoint = harness.Get<Interactions.InteractionsEndpoint>();
+
+        foreach (var sample in samples["cases"]!.AsArray())
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = harness.Services };
+            var body = Encoding.UTF8.GetBytes((string)sample!["body"]!);
+            context.Request.Method = "POST";
+            context.Request.Body = new MemoryStream(body);
+            context.Request.ContentLength = body.Length;
+            foreach (var (name, value) in sample["headers"]!.AsObject())
+            {
+                context.Request.Headers[name] = (string)value!;
+            }
+
+            context.Response.Body = new MemoryStream();
+            await endpoint.HandleAsync(context);
+
+            var expected = (bool)sample["expect_valid"]! ? (int?)sample["expected_http_status"] ?? 200 : 401;
+            Assert.True(expected == context.Response.StatusCode, $"{sample["name"]}: expected {expected}, got {context.Response.StatusCode}");
+        }
+    }
+
+    private static async Task<MemberSnapshot> LoadAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IProgressStore>().LoadAsync(Mason, new NewcomerDefaults("ml-zero-to-hero", "UTC"), CancellationToken.None);
+    }
+
+    private static (string Timestamp, string Signature) Sign(string body, DateTimeOffset at) => SignatureTests.Sign(body, at);
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient http, string body)
+    {
+        var (timestamp, signature) = Sign(body, TimeProvider.System.GetUtcNow());
+        return SendAsync(http, body, timestamp, signature);
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient http, string body, string? timestamp, string? signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/discord/interactions") { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (timestamp is not null)
+        {
+            request.Headers.Add("X-Signature-Timestamp", timestamp);
+        }
+
+        if (signature is not null)
+        {
+            request.Headers.Add("X-Signature-Ed25519", signature);
+        }
+
+        return http.SendAsync(request);
+    }
+}

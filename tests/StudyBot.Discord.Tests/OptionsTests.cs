@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Configuration;
+using StudyBot.Core.Chat;
+using StudyBot.Discord.Tests.Fakes;
+using StudyBot.Discord.Tests.Support;
+using StudyBot.Host;
+
+namespace StudyBot.Discord.Tests;
+
+public sealed class OptionsTests
+{
+    private static IReadOnlyList<string> Validate(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var options = configuration.GetSection(DiscordOptions.Section).Get<DiscordOptions>() ?? new DiscordOptions();
+        var result = new DiscordOptionsValidator(configuration).Validate(null, options);
+        return result.Failures?.ToList() ?? [];
+    }
+
+    [Fact]
+    public void A_token_alone_is_a_valid_gateway_configuration()
+    {
+        Assert.Empty(Validate(new() { ["Discord:Token"] = "abc.def.ghi" }));
+    }
+
+    [Theory]
+    [InlineData("Discord:Token", "Bot abc", "Discord:Token starts with 'Bot '")]
+    [InlineData("Discord:ApplicationId", "my-app", "Discord:ApplicationId")]
+    [InlineData("Discord:GuildIds:0", "guild", "Discord:GuildIds")]
+    [InlineData("Discord:ApiBaseUrl", "ftp://discord.com", "Discord:ApiBaseUrl")]
+    [InlineData("Discord:GatewayUrl", "https://gateway", "Discord:GatewayUrl")]
+    [InlineData("Discord:ShardId", "3", "Discord:ShardId")]
+    [InlineData("Discord:ShardCount", "0", "Discord:ShardCount")]
+    [InlineData("Discord:DeferAfter", "00:00:03", "Discord:DeferAfter")]
+    [InlineData("Discord:InvalidRequestBudget", "20000", "Discord:InvalidRequestBudget")]
+    [InlineData("Discord:PublicKey", "abcd", "Discord:PublicKey")]
+    public void A_bad_setting_is_named_in_the_message(string key, string value, string expected)
+    {
+        var failures = Validate(new() { ["Discord:Token"] = "abc", [key] = value });
+
+        Assert.Contains(failures, f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Http_mode_needs_the_public_key_and_Http_Urls()
+    {
+        var failures = Validate(new() { ["Discord:Token"] = "abc", ["Discord:Mode"] = "Http" });
+
+        Assert.Contains(failures, f => f.StartsWith("Discord:PublicKey", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Http:Urls", StringComparison.Ordinal));
+        Assert.Empty(Validate(new() { ["Discord:Token"] = "abc", ["Discord:Mode"] = "Http", ["Discord:PublicKey"] = SignatureTests.PublicKeyHex, ["Http:Urls"] = "http://127.0.0.1:8080" }));
+    }
+
+    [Fact]
+    public void Without_a_token_the_adapter_stays_off()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+
+        Assert.False(services.AddDiscordAdapter(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Discord:Token"] = " " }).Build()));
+        Assert.Empty(services);
+    }
+
+    [Fact]
+    public async Task The_host_refuses_to_start_in_Http_mode_without_Http_Urls_naming_the_setting()
+    {
+        var app = StudyBotHost.Build(["--Discord:Token=abc", "--Discord:Mode=Http", "--Discord:PublicKey=" + SignatureTests.PublicKeyHex, "--Database:ConnectionString=Data Source=:memory:", "--Roadmaps:Directory=" + TestPaths.Roadmaps]);
+        await using (app)
+        {
+            var ex = await Assert.ThrowsAsync<StartupException>(() => StudyBotHost.PrepareAsync(app, CancellationToken.None));
+
+            Assert.Contains("Http:Urls", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_token_Discord_rejects_stops_the_host_at_start_naming_Discord_Token()
+    {
+        await using var harness = await AdapterHarness.StartAsync(o =>
+        {
+            o.Start = false;
+            o.Settings["Discord:Token"] = "revoked";
+        });
+
+        var ex = await Assert.ThrowsAsync<AdapterFatalException>(() => harness.Host.StartAsync());
+
+        Assert.Contains("Discord:Token", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("401", ex.Message, StringComparison.Ordinal);
+        Assert.Single(harness.Server.Requests);
+        Assert.DoesNotContain(harness.Logs.Lines, l => l.Message.Contains("revoked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task When_Discord_is_unreachable_at_start_the_adapter_keeps_trying_in_the_background()
+    {
+        await using var harness = await AdapterHarness.StartAsync(o =>
+        {
+            o.Start = false;
+            o.FakeTime = true;
+        });
+        harness.Server.AddFault(new FakeFault(r => r.Template == "/users/@me", Status: 503, Times: 4));
+
+        var start = harness.Host.StartAsync();
+        await Wait.PumpUntilAsync(harness.Time!, () => start.IsCompleted, "the start");
+        await start;
+        await Wait.PumpUntilAsync(harness.Time!, () => harness.Server.Current?.Session is not null, "the gateway session");
+
+        Assert.True(harness.Logs.Contains("not reachable yet"));
+        Assert.True(harness.Server.RegisteredCommands.ContainsKey("global"));
+    }
+}
