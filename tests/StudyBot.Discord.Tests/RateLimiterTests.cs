@@ -121,7 +121,7 @@ public sealed class RateLimiterTests
         await callback.WaitAsync(TimeSpan.FromSeconds(5));
         await Task.Delay(50);
         Assert.False(fiftyFirst.IsCompleted);
-        _time.Advance(RateLimiter.GlobalWindow);
+        _time.Advance(RateLimiter.GlobalWindow + TimeSpan.FromMilliseconds(1));
         await fiftyFirst.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
@@ -192,6 +192,34 @@ public sealed class RateLimiterTests
 
         var next = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
 
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task The_global_window_counts_a_request_from_its_answer_so_a_slow_one_holds_its_place()
+    {
+        var leases = new List<RateLimitLease>();
+        for (var i = 0; i < RateLimiter.GlobalLimit; i++)
+        {
+            leases.Add(await _limiter.AcquireAsync(DiscordRoute.CreateMessage((ulong)i + 500), CancellationToken.None));
+        }
+
+        foreach (var lease in leases.Skip(1))
+        {
+            lease.Complete(Bucket(5, 4, 5, "g"), false);
+        }
+
+        var next = _limiter.AcquireAsync(DiscordRoute.CreateMessage(999), CancellationToken.None).AsTask();
+        _time.Advance(RateLimiter.GlobalWindow);
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+
+        // The first request is answered only now: Discord may have counted it just now.
+        leases[0].Complete(Bucket(5, 4, 5, "g"), false);
+        _time.Advance(RateLimiter.GlobalWindow - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         await next.WaitAsync(TimeSpan.FromSeconds(5));
     }
 }

@@ -14,8 +14,8 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
 {
     public const int GlobalLimit = 50;
 
-    /// <summary>Discord counts its second on its own clock; a little slack keeps arrival jitter from making 51.</summary>
-    public static readonly TimeSpan GlobalWindow = TimeSpan.FromMilliseconds(1025);
+    /// <summary>Discord's second, plus a little slack for its clock; counted from each answer (see GlobalLimiter).</summary>
+    public static readonly TimeSpan GlobalWindow = TimeSpan.FromMilliseconds(1010);
 
     /// <summary>A request that would queue longer than this fails with <see cref="DiscordRateLimitedException"/> instead.</summary>
     public static readonly TimeSpan MaxQueueWait = TimeSpan.FromSeconds(30);
@@ -35,11 +35,12 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
     {
         PruneIfDue();
         var bucket = await BucketFor(route).AcquireAsync(cancellationToken);
+        var slot = -1;
         if (route.GlobalLimited)
         {
             try
             {
-                await _global.AcquireAsync(cancellationToken);
+                slot = await _global.AcquireAsync(cancellationToken);
             }
             catch
             {
@@ -48,7 +49,7 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
             }
         }
 
-        return new RateLimitLease(this, route, bucket);
+        return new RateLimitLease(this, route, bucket, slot);
     }
 
     /// <summary>The bucket a route uses now: the shared hash bucket once Discord named it, the route's own before.</summary>
@@ -77,6 +78,14 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
         }
 
         bucket.Release(headers, consumed: true, is429);
+    }
+
+    internal void CompleteGlobal(int slot)
+    {
+        if (slot >= 0)
+        {
+            _global.Complete(slot);
+        }
     }
 
     /// <summary>A 429 with scope <c>global</c>: nothing that counts against the global limit goes out until it passes.</summary>
@@ -343,52 +352,72 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
         private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
     }
 
-    /// <summary>At most <see cref="GlobalLimit"/> requests in any <see cref="GlobalWindow"/>, plus global 429 holds.</summary>
+    /// <summary>
+    /// At most <see cref="GlobalLimit"/> requests per second as Discord counts them, plus global 429 holds.
+    /// Discord stamps a request somewhere between our send and its answer, so the 50th request back is counted
+    /// from when its answer arrived: request n goes out only a window after request n-50 was answered. Delays on
+    /// the way (a slow network, a pause on either side) then cannot squeeze 51 into Discord's second.
+    /// </summary>
     private sealed class GlobalLimiter(TimeProvider time)
     {
+        // A request still unanswered after this long counts as answered, so one hung request cannot stall all.
+        private static readonly TimeSpan InFlightCap = TimeSpan.FromSeconds(2);
+
         private readonly SemaphoreSlim _gate = new(1, 1);
-        private readonly long[] _sent = new long[GlobalLimit];
+        private readonly Lock _lock = new();
+        private readonly long[] _acquired = new long[GlobalLimit];
+        private readonly long[] _answered = new long[GlobalLimit];
         private int _next;
         private int _count;
         private long _blockedUntil;
+        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async ValueTask AcquireAsync(CancellationToken cancellationToken)
+        public async ValueTask<int> AcquireAsync(CancellationToken cancellationToken)
         {
             await _gate.WaitAsync(cancellationToken);
             try
             {
                 while (true)
                 {
-                    var now = time.GetTimestamp();
-                    var blocked = Interlocked.Read(ref _blockedUntil);
                     TimeSpan wait;
-                    if (now < blocked)
+                    Task changed;
+                    lock (_lock)
                     {
-                        wait = time.GetElapsedTime(now, blocked);
-                        if (wait > MaxQueueWait)
+                        var now = time.GetTimestamp();
+                        var blocked = _blockedUntil;
+                        changed = _changed.Task;
+                        if (now < blocked)
                         {
-                            throw new DiscordRateLimitedException(wait, RateLimitScope.Global);
+                            wait = time.GetElapsedTime(now, blocked);
+                            if (wait > MaxQueueWait)
+                            {
+                                throw new DiscordRateLimitedException(wait, RateLimitScope.Global);
+                            }
+                        }
+                        else if (_count < GlobalLimit)
+                        {
+                            _count++;
+                            return Take(now);
+                        }
+                        else
+                        {
+                            var slot = _next;
+                            var counted = _answered[slot] != 0 ? _answered[slot] : _acquired[slot] + Ticks(InFlightCap);
+                            var free = counted + Ticks(GlobalWindow);
+                            if (now >= free)
+                            {
+                                return Take(now);
+                            }
+
+                            wait = time.GetElapsedTime(now, free);
                         }
                     }
-                    else if (_count < GlobalLimit)
-                    {
-                        Record(now);
-                        return;
-                    }
-                    else
-                    {
-                        var oldest = _sent[_next];
-                        var free = oldest + (long)(GlobalWindow.TotalSeconds * time.TimestampFrequency);
-                        if (now >= free)
-                        {
-                            Record(now);
-                            return;
-                        }
 
-                        wait = time.GetElapsedTime(now, free);
-                    }
-
-                    await Task.Delay(wait, time, cancellationToken);
+                    // An answer arriving early can free the slot sooner than the computed wait.
+                    using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    await Task.WhenAny(Task.Delay(wait, time, cts.Token), changed);
+                    await cts.CancelAsync();
+                    cancellationToken.ThrowIfCancellationRequested();
                 }
             }
             finally
@@ -397,32 +426,42 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
             }
         }
 
-        public void Block(TimeSpan retryAfter)
+        /// <summary>The request holding <paramref name="slot"/> was answered (or given up on).</summary>
+        public void Complete(int slot)
         {
-            var until = time.GetTimestamp() + (long)(retryAfter.TotalSeconds * time.TimestampFrequency);
-            long current;
-            do
+            lock (_lock)
             {
-                current = Interlocked.Read(ref _blockedUntil);
-                if (current >= until)
-                {
-                    return;
-                }
+                _answered[slot] = Math.Max(time.GetTimestamp(), _acquired[slot] + 1);
+                var old = _changed;
+                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                old.TrySetResult();
             }
-            while (Interlocked.CompareExchange(ref _blockedUntil, until, current) != current);
         }
 
-        private void Record(long now)
+        public void Block(TimeSpan retryAfter)
         {
-            _sent[_next] = now;
-            _next = (_next + 1) % GlobalLimit;
-            _count = Math.Min(GlobalLimit, _count + 1);
+            lock (_lock)
+            {
+                var until = time.GetTimestamp() + Ticks(retryAfter);
+                _blockedUntil = Math.Max(_blockedUntil, until);
+            }
         }
+
+        private int Take(long now)
+        {
+            var slot = _next;
+            _acquired[slot] = now;
+            _answered[slot] = 0;
+            _next = (_next + 1) % GlobalLimit;
+            return slot;
+        }
+
+        private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
     }
 }
 
 /// <summary>A permit for one request; report the response (or that there was none) exactly once.</summary>
-internal sealed class RateLimitLease(RateLimiter limiter, DiscordRoute route, RateLimiter.Bucket bucket)
+internal sealed class RateLimitLease(RateLimiter limiter, DiscordRoute route, RateLimiter.Bucket bucket, int globalSlot)
 {
     private int _done;
 
@@ -430,15 +469,17 @@ internal sealed class RateLimitLease(RateLimiter limiter, DiscordRoute route, Ra
     {
         if (Interlocked.Exchange(ref _done, 1) == 0)
         {
+            limiter.CompleteGlobal(globalSlot);
             limiter.Complete(route, bucket, headers, is429);
         }
     }
 
-    /// <summary>The request never reached Discord (connection refused, cancelled before sending).</summary>
+    /// <summary>The request ended without an answer; <paramref name="mayHaveReachedDiscord"/> keeps its permit spent.</summary>
     public void Abandon(bool mayHaveReachedDiscord)
     {
         if (Interlocked.Exchange(ref _done, 1) == 0)
         {
+            limiter.CompleteGlobal(globalSlot);
             bucket.Release(null, consumed: mayHaveReachedDiscord);
         }
     }

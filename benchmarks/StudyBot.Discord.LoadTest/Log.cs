@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace StudyBot.Discord.LoadTest;
+
+internal static partial class Log
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Usage: interactions [--rate 500] [--seconds 30] [--warmup 5] | dms [--count 5000] [--concurrency 64]")]
+    public static partial void Usage(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
+    public static partial void Line(ILogger logger, string line);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}")]
+    public static partial void Problem(ILogger logger, string problem);
+}
+
+/// <summary>Percentiles by nearest rank over recorded values.</summary>
+internal static class Percentiles
+{
+    public static double Of(IReadOnlyList<double> sorted, double percentile) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
