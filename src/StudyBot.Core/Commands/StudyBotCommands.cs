@@ -284,7 +284,7 @@ public static class StudyBotCommands
                     new("snooze", "Put off your reminder")
                     {
                         Example = "/progress remind snooze tomorrow",
-                        Options = [new("for", OptionType.String, "1h, tonight, tomorrow or 1w") { Required = true, Choices = Snoozes }],
+                        Options = [new("duration", OptionType.String, "1h, tonight, tomorrow or 1w") { Required = true, Choices = Snoozes }],
                     },
                     new("quiet", "Hours without DMs, e.g. 22:00 07:00 (or off)")
                     {
