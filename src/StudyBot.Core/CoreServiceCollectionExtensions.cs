@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using StudyBot.Core.Commands;
 using StudyBot.Core.Commands.Handlers;
 using StudyBot.Core.Notifications;
+using StudyBot.Core.Partners;
 
 namespace StudyBot.Core;
 
@@ -23,6 +24,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CelebrationService>();
         services.AddSingleton<LeaderboardService>();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<PartnerService>();
 
         services.AddScoped<ICommandHandler, OverviewHandler>();
         services.AddScoped<ICommandHandler, StartHandler>();
@@ -56,6 +58,12 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ICommandHandler, AdminLeaderboardScheduleHandler>();
         services.AddScoped<ICommandHandler, AdminRemindersMaxHandler>();
         services.AddScoped<ICommandHandler, AdminShowHandler>();
+        services.AddScoped<ICommandHandler, PartnerFindHandler>();
+        services.AddScoped<ICommandHandler, PartnerStatusHandler>();
+        services.AddScoped<ICommandHandler, PartnerNudgeHandler>();
+        services.AddScoped<ICommandHandler, PartnerLeaveHandler>();
+        services.AddScoped<ICommandHandler, AdminPartnersMatchHandler>();
+        services.AddScoped<ICommandHandler, AdminPartnersScheduleHandler>();
         return services;
     }
 }

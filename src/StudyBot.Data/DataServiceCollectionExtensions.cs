@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Core.Notifications;
+using StudyBot.Core.Partners;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Data;
@@ -19,6 +20,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ILeaderboardScheduleStore>(sp => sp.GetRequiredService<NotificationStore>());
         services.AddScoped<IOutboxStore>(sp => sp.GetRequiredService<NotificationStore>());
         services.AddScoped<ILeaderboardStore>(sp => sp.GetRequiredService<NotificationStore>());
+        services.AddScoped<IPartnerStore, PartnerStore>();
         return services;
     }
 }

@@ -248,6 +248,10 @@ internal sealed class NotificationStore(StudyBotDbContext db) : IReminderStore, 
 
     // ---- shared ----
 
+    /// <summary>Writes a message (once per key) in the caller's transaction.</summary>
+    internal Task<bool> AddAsync(long communityId, long? memberId, OutboxMessage message, CancellationToken cancellationToken) =>
+        TryAddOutboxAsync(communityId, memberId, message, cancellationToken);
+
     private async Task<bool> TryAddOutboxAsync(long communityId, long? memberId, OutboxMessage message, CancellationToken cancellationToken)
     {
         var inserted = await db.Database.ExecuteSqlInterpolatedAsync(

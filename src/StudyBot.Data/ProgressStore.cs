@@ -268,6 +268,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
             community.LeaderboardMinutes = settings.Settings.LeaderboardMinutes;
             community.RemindersMaxPerWeek = settings.Settings.RemindersMaxPerWeek;
             community.NextLeaderboardAtUtc = null;
+            community.PartnersDay = settings.Settings.PartnersDay is { } day ? (int)day : null;
+            community.PartnersMinutes = settings.Settings.PartnersMinutes;
+            community.NextPartnerMatchAtUtc = null;
         }
 
         await ApplyRestAsync(communityId, memberId, changes, ct);
@@ -475,6 +478,8 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
             LeaderboardDay = (DayOfWeek)x.LeaderboardDay,
             LeaderboardMinutes = x.LeaderboardMinutes,
             RemindersMaxPerWeek = x.RemindersMaxPerWeek,
+            PartnersDay = x.PartnersDay is { } day ? (DayOfWeek)day : null,
+            PartnersMinutes = x.PartnersMinutes,
         },
     };
 

@@ -142,6 +142,13 @@ public sealed partial class CommandParser(CommandCatalog catalog)
 
         if (p < positional.Count)
         {
+            // A bad value explains more than "extra words": "snooze 3 fortnights" is about the 3.
+            var bound = CommandValidator.Validate(command, raw.ToDictionary(kv => kv.Key, kv => (object)kv.Value), checkRequired: false);
+            if (!bound.Ok)
+            {
+                return bound;
+            }
+
             var extra = TextInput.Quote(string.Join(' ', positional.Skip(p).Select(t => t.Text)), 40);
             return ParseResult.Failure(
                 command.Options.Count == 0
@@ -234,7 +241,7 @@ public sealed partial class CommandParser(CommandCatalog catalog)
 /// <summary>Checks option values against the catalog and converts them to their types. Shared by every adapter.</summary>
 public static class CommandValidator
 {
-    public static ParseResult Validate(CommandDefinition command, IReadOnlyDictionary<string, object> raw)
+    public static ParseResult Validate(CommandDefinition command, IReadOnlyDictionary<string, object> raw, bool checkRequired = true)
     {
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var (name, value) in raw)
@@ -257,7 +264,7 @@ public static class CommandValidator
             }
         }
 
-        var missing = command.Options.FirstOrDefault(o => o.Required && !values.ContainsKey(o.Name));
+        var missing = checkRequired ? command.Options.FirstOrDefault(o => o.Required && !values.ContainsKey(o.Name)) : null;
         if (missing is not null)
         {
             return ParseResult.Failure($"`/{command.Path}` needs {Article(missing)} `{missing.Name}`: {Lower(missing.Description)}.", command);

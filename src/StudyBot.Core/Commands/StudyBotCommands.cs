@@ -162,6 +162,22 @@ public static class StudyBotCommands
                     },
                 ],
             },
+            new("partners", "Study-partner matching")
+            {
+                Subcommands =
+                [
+                    new("match", "Match everyone waiting in the pool now") { Example = "/studybot partners match" },
+                    new("schedule", "Match partners every week at a set time (or off)")
+                    {
+                        Example = "/studybot partners schedule monday 10:00",
+                        Options =
+                        [
+                            new("day", OptionType.String, "Day of the week, or off") { Required = true, MaxLength = 12 },
+                            new("time", OptionType.String, "Local time, HH:mm") { MaxLength = 8 },
+                        ],
+                    },
+                ],
+            },
             new("show", "See this community's StudyBot settings") { Example = "/studybot show" },
         ],
     };
@@ -284,7 +300,7 @@ public static class StudyBotCommands
                     new("snooze", "Put off your reminder")
                     {
                         Example = "/progress remind snooze tomorrow",
-                        Options = [new("for", OptionType.String, "1h, tonight, tomorrow or 1w") { Required = true, Choices = Snoozes }],
+                        Options = [new("duration", OptionType.String, "1h, tonight, tomorrow or 1w") { Required = true, Choices = Snoozes }],
                     },
                     new("quiet", "Hours without DMs, e.g. 22:00 07:00 (or off)")
                     {
@@ -317,6 +333,17 @@ public static class StudyBotCommands
                 [
                     new("period", OptionType.String, "This week (default), this month or all time") { Choices = BoardPeriods },
                     new("metric", OptionType.String, "Points (default), minutes, consistency or improved") { Choices = BoardMetrics },
+                ],
+            },
+            new("partner", "Find a study partner and keep each other going")
+            {
+                DefaultSubcommand = "status",
+                Subcommands =
+                [
+                    new("find", "Join the pool: you'll be matched by phase, pace and study times") { Example = "/progress partner find" },
+                    new("status", "See how your study partner is doing") { Example = "/progress partner status" },
+                    new("nudge", "Send your partner a friendly nudge (once a day)") { Example = "/progress partner nudge" },
+                    new("leave", "Leave your partnership (or the pool)") { Example = "/progress partner leave" },
                 ],
             },
             new("me", "Your privacy and celebration settings")

@@ -23,6 +23,19 @@ public sealed class ConsoleNotifier : INotifier
         _mailbox = string.IsNullOrWhiteSpace(options.Value.Mailbox) ? null : Path.GetFullPath(options.Value.Mailbox);
         if (_mailbox is not null && File.Exists(_mailbox))
         {
+            // A crash can leave a last line without its newline; end it so the next record starts cleanly.
+            using (var stream = new FileStream(_mailbox, FileMode.Open, FileAccess.ReadWrite))
+            {
+                if (stream.Length > 0)
+                {
+                    stream.Seek(-1, SeekOrigin.End);
+                    if (stream.ReadByte() != '\n')
+                    {
+                        stream.WriteByte((byte)'\n');
+                    }
+                }
+            }
+
             foreach (var line in File.ReadLines(_mailbox))
             {
                 try

@@ -28,9 +28,16 @@ internal sealed class AdminChannelHandler(IEnumerable<IChannelDirectory> directo
         ChannelInfo? channel;
         if (directory is null)
         {
-            // No way to check on this platform: take the id as given, without decoration.
+            // No way to check on this platform: take the id as given, without decoration ("<#C123|general>", "#123").
             var id = text.Trim('<', '>', '#');
-            channel = id.Length == 0 ? null : new ChannelInfo(id, id);
+            var name = id;
+            if (id.IndexOf('|', StringComparison.Ordinal) is var bar and > 0)
+            {
+                name = id[(bar + 1)..];
+                id = id[..bar];
+            }
+
+            channel = id.Length == 0 || id.Any(char.IsWhiteSpace) ? null : new ChannelInfo(id, name.Length == 0 ? id : name);
         }
         else
         {

@@ -211,7 +211,7 @@ internal sealed class RemindSnoozeHandler : ICommandHandler
         var zone = ctx.Member.TimeZoneId;
         var local = TimeZones.ToLocal(ctx.Now, zone);
         var today = ctx.Today;
-        var until = ctx.Request.String("for") switch
+        var until = ctx.Request.String("duration") switch
         {
             "1h" => ctx.Now.AddHours(1),
             "tonight" => local.Hour < 19 ? ReminderSchedule.ToInstant(today, 20 * 60, zone) : ctx.Now.AddHours(1),

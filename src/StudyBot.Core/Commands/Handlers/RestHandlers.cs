@@ -16,8 +16,9 @@ internal sealed class RestStartHandler : ICommandHandler
     {
         var today = ctx.Today;
         DateOnly? until = null;
-        if (ctx.Request.String("until") is { } text)
+        if (ctx.Request.String("until") is { } given)
         {
+            var text = given.StartsWith("until ", StringComparison.OrdinalIgnoreCase) ? given[6..].Trim() : given;
             if (!TryParseUntil(text, today, out var date))
             {
                 return ValueTask.FromResult<CommandResult>(Reply.Error(
