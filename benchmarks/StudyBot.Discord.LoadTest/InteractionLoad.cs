@@ -25,7 +25,7 @@ internal static class InteractionLoad
     private const string GuildId = "290926798626357999";
     private const int Members = 400;
 
-    public sealed record Settings(int Rate, int Seconds, int Warmup, string HostAssembly, string RepositoryRoot);
+    public sealed record Settings(int Rate, int Seconds, int Warmup, string HostAssembly, string RepositoryRoot, string Mix = "all");
 
     private sealed record Prepared(string Kind, byte[] Body, string Timestamp, string Signature);
 
@@ -67,8 +67,8 @@ internal static class InteractionLoad
 
             var roadmap = RoadmapLoader.LoadDirectory(Path.Combine(settings.RepositoryRoot, "roadmap")).First();
             var total = (settings.Warmup + settings.Seconds) * settings.Rate;
-            var requests = Prepare(total, roadmap.Items.Select(i => i.Id).ToArray(), discord);
-            Log.Line(log, $"Prepared {total} signed interactions ({settings.Warmup} s warm-up + {settings.Seconds} s measured at {settings.Rate}/s) for {Members} members; host pid {host.Id} on port {port}");
+            var requests = Prepare(total, roadmap.Items.Select(i => i.Id).ToArray(), discord, settings.Mix);
+            Log.Line(log, $"Mix: {settings.Mix}. Prepared {total} signed interactions ({settings.Warmup} s warm-up + {settings.Seconds} s measured at {settings.Rate}/s) for {Members} members; host pid {host.Id} on port {port}");
 
             var due = new long[total];
             var done = new long[total];
@@ -77,6 +77,8 @@ internal static class InteractionLoad
             var callback = new int[total];
             var frequency = Stopwatch.Frequency;
             var start = Stopwatch.GetTimestamp() + frequency / 10;
+            var hostCpuBefore = CpuSeconds(host.Id);
+            var driverCpuBefore = CpuSeconds(Environment.ProcessId);
             var tasks = new Task[total];
             for (var i = 0; i < total; i++)
             {
@@ -104,6 +106,8 @@ internal static class InteractionLoad
             }
 
             await Task.WhenAll(tasks);
+            var hostCpu = CpuSeconds(host.Id) - hostCpuBefore;
+            var driverCpu = CpuSeconds(Environment.ProcessId) - driverCpuBefore;
 
             var first = settings.Warmup * settings.Rate;
             var measured = Enumerable.Range(first, total - first).ToList();
@@ -119,6 +123,7 @@ internal static class InteractionLoad
             Log.Line(log, $"Latency from due time (ms): p50 {Percentiles.Of(latencies, 50):0.00}, p90 {Percentiles.Of(latencies, 90):0.00}, p99 {Percentiles.Of(latencies, 99):0.00}, p99.9 {Percentiles.Of(latencies, 99.9):0.00}, max {latencies[^1]:0.00}");
             Log.Line(log, $"Service time from send (ms): p50 {Percentiles.Of(service, 50):0.00}, p99 {Percentiles.Of(service, 99):0.00}; driver lag p99 {Percentiles.Of(lag, 99):0.00} ms");
             Log.Line(log, $"By kind p99 (ms): {string.Join(", ", measured.GroupBy(i => requests[i].Kind).Select(g => $"{g.Key} {Percentiles.Of(g.Select(i => (done[i] - due[i]) * 1000.0 / frequency).Order().ToList(), 99):0.00}"))}");
+            Log.Line(log, $"CPU over the whole run: host {hostCpu:0.0} s = {hostCpu * 1000 / total:0.00} ms per request; driver and fake Discord {driverCpu:0.0} s; machine load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
             Log.Line(log, $"Edits of @original at the fake Discord (deferred answers): {discord.Interactions.Values.Sum(x => x.Edits.Count)}");
             var pass = ok == measured.Count && Percentiles.Of(latencies, 99) < 20;
             Log.Line(log, pass ? "PASS: every request answered, p99 under 20 ms" : "FAIL: errors or p99 at or above 20 ms");
@@ -185,7 +190,7 @@ internal static class InteractionLoad
     }
 
     /// <summary>A realistic mix: marking items done or in progress (writes), overview and next (reads), autocomplete.</summary>
-    private static Prepared[] Prepare(int total, string[] items, FakeDiscordServer discord)
+    private static Prepared[] Prepare(int total, string[] items, FakeDiscordServer discord, string mix)
     {
         using var key = Key.Import(SignatureAlgorithm.Ed25519, Convert.FromHexString(SecretKeyHex), KeyBlobFormat.RawPrivateKey);
         var random = new Random(20261125);
@@ -197,9 +202,16 @@ internal static class InteractionLoad
             var token = "bench-" + i.ToString(CultureInfo.InvariantCulture);
             var user = 300_000_000_000_000_000UL + (ulong)random.Next(Members);
             var item = items[random.Next(items.Length)];
-            var roll = random.Next(100);
+            var roll = mix switch
+            {
+                "read" => 40 + random.Next(60),
+                "overview" => 50,
+                "ping" => -1,
+                _ => random.Next(100),
+            };
             var (kind, type, data) = roll switch
             {
+                < 0 => ("ping", 1, new JsonObject()),
                 < 25 => ("done", 2, Command("done", new JsonObject { ["type"] = 3, ["name"] = "item", ["value"] = item })),
                 < 40 => ("doing", 2, Command("doing", new JsonObject { ["type"] = 3, ["name"] = "item", ["value"] = item })),
                 < 65 => ("overview", 2, Command("overview")),
@@ -270,6 +282,15 @@ internal static class InteractionLoad
         {
             return (0, 0);
         }
+    }
+
+    /// <summary>User + system CPU time of a process, from /proc (Linux).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks / 100.0;
     }
 
     private static int FreePort()
