@@ -234,7 +234,7 @@ internal static class InteractionLoad
             var bytes = Encoding.UTF8.GetBytes(body);
             var signature = SignatureAlgorithm.Ed25519.Sign(key, [.. Encoding.UTF8.GetBytes(timestamp), .. bytes]);
             prepared[i] = new Prepared(kind, bytes, timestamp, Convert.ToHexStringLower(signature));
-            discord.Register(id, token);
+            discord.Register(id, token, answeredOverHttp: true);
         }
 
         return prepared;

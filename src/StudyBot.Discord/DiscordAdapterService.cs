@@ -122,7 +122,7 @@ internal sealed partial class DiscordAdapterService(
             LogStartDeferred(ex.Message);
         }
 
-        if (o.Mode == DiscordMode.Gateway)
+        if (o.ParsedMode == DiscordMode.Gateway)
         {
             Gateway = new GatewayClient(
                 new GatewaySettings(o.Token!, o.ShardId, o.ShardCount, o.GatewayUrl),
@@ -204,7 +204,7 @@ internal sealed partial class DiscordAdapterService(
     {
         var me = await rest.GetCurrentUserAsync(cancellationToken);
         ApplicationId = options.Value.ParsedApplicationId ?? (await rest.GetCurrentApplicationAsync(cancellationToken)).Id;
-        LogSignedIn(me.Username ?? Snowflake.Format(me.Id), ApplicationId.Value, options.Value.Mode);
+        LogSignedIn(me.Username ?? Snowflake.Format(me.Id), ApplicationId.Value, options.Value.ParsedMode ?? DiscordMode.Gateway);
     }
 
     private async Task RegisterAsync(ulong applicationId, CancellationToken cancellationToken)

@@ -30,7 +30,8 @@ public sealed class DiscordOptions
     /// <summary>The application's Ed25519 public key (64 hex characters); needed in Http mode.</summary>
     public string? PublicKey { get; set; }
 
-    public DiscordMode Mode { get; set; } = DiscordMode.Gateway;
+    /// <summary><c>Gateway</c> or <c>Http</c>. A string, so a typo gets a message naming the key rather than a binder error.</summary>
+    public string Mode { get; set; } = nameof(DiscordMode.Gateway);
 
     /// <summary>Register commands in these guilds (instant updates) instead of globally.</summary>
     public IList<string> GuildIds { get; } = [];
@@ -57,6 +58,8 @@ public sealed class DiscordOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     internal bool IsOn => !string.IsNullOrWhiteSpace(Token);
+
+    internal DiscordMode? ParsedMode => Enum.TryParse<DiscordMode>(Mode?.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(Mode, out _) ? mode : null;
 
     internal ulong? ParsedApplicationId =>
         ulong.TryParse(ApplicationId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
@@ -89,12 +92,12 @@ internal sealed class DiscordOptionsValidator(IConfiguration configuration) : IV
             failures.Add("Discord:ApplicationId must be the numeric application id from the Developer Portal (General Information), or empty.");
         }
 
-        if (!Enum.IsDefined(options.Mode))
+        if (options.ParsedMode is null)
         {
-            failures.Add("Discord:Mode must be Gateway or Http.");
+            failures.Add($"Discord:Mode is '{options.Mode}'; it must be Gateway (the default) or Http.");
         }
 
-        if (options.Mode == DiscordMode.Http)
+        if (options.ParsedMode == DiscordMode.Http)
         {
             if (!IsHex(options.PublicKey, 64))
             {

@@ -89,7 +89,7 @@ public static class DiscordServiceCollectionExtensions
         var configuration = endpoints.ServiceProvider.GetRequiredService<IConfiguration>();
         var section = configuration.GetSection(DiscordOptions.Section);
         if (!string.IsNullOrWhiteSpace(section["Token"])
-            && string.Equals(section["Mode"], nameof(DiscordMode.Http), StringComparison.OrdinalIgnoreCase))
+            && string.Equals(section["Mode"]?.Trim(), nameof(DiscordMode.Http), StringComparison.OrdinalIgnoreCase))
         {
             endpoints.MapPost(InteractionsEndpoint.Path, (HttpContext context) =>
                 context.RequestServices.GetRequiredService<InteractionsEndpoint>().HandleAsync(context));

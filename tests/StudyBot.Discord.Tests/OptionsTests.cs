@@ -33,6 +33,8 @@ public sealed class OptionsTests
     [InlineData("Discord:DeferAfter", "00:00:03", "Discord:DeferAfter")]
     [InlineData("Discord:InvalidRequestBudget", "20000", "Discord:InvalidRequestBudget")]
     [InlineData("Discord:PublicKey", "abcd", "Discord:PublicKey")]
+    [InlineData("Discord:Mode", "Websocket", "Discord:Mode is 'Websocket'")]
+    [InlineData("Discord:Mode", "1", "Discord:Mode")]
     public void A_bad_setting_is_named_in_the_message(string key, string value, string expected)
     {
         var failures = Validate(new() { ["Discord:Token"] = "abc", [key] = value });

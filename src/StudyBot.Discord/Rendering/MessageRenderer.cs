@@ -1,4 +1,3 @@
-using System.Globalization;
 using StudyBot.Core.Chat;
 using StudyBot.Discord.Json;
 
@@ -129,7 +128,4 @@ internal static class MessageRenderer
         (embed.Title?.Length ?? 0) + (embed.Description?.Length ?? 0)
         + (embed.Fields?.Sum(f => f.Name.Length + f.Value.Length) ?? 0)
         + (embed.Footer?.Text.Length ?? 0);
-
-    public static string Describe(MessagePayload payload) =>
-        string.Create(CultureInfo.InvariantCulture, $"content {payload.Content?.Length ?? 0}, embeds {payload.Embeds?.Count ?? 0}, rows {payload.Components?.Count ?? 0}");
 }

@@ -366,7 +366,7 @@ public sealed partial class FakeDiscordServer
     private Answer Webhook(bool edit, string token, JsonNode message)
     {
         var interaction = _interactions.Values.FirstOrDefault(i => i.Token == token);
-        if (interaction is null || interaction.Callbacks.IsEmpty)
+        if (interaction is null || (interaction.Callbacks.IsEmpty && !interaction.AnsweredOverHttp))
         {
             return Answer.Of(404, Error(10015, "Unknown Webhook"));
         }

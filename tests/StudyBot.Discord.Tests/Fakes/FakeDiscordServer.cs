@@ -32,8 +32,11 @@ public sealed record FakeRequest(string Method, string Path, string Template, IR
 }
 
 /// <summary>What the fake knows about one interaction it dispatched (or a test posted in HTTP mode).</summary>
-public sealed class FakeInteraction(ulong id, string token, long dispatchedAt)
+public sealed class FakeInteraction(ulong id, string token, long dispatchedAt, bool answeredOverHttp = false)
 {
+    /// <summary>HTTP mode: the initial response went back as the answer to Discord's POST, which the fake does not see.</summary>
+    public bool AnsweredOverHttp { get; } = answeredOverHttp;
+
     public ulong Id { get; } = id;
 
     public string Token { get; } = token;
@@ -382,9 +385,9 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         }
     }
 
-    public FakeInteraction Register(ulong id, string token)
+    public FakeInteraction Register(ulong id, string token, bool answeredOverHttp = false)
     {
-        var interaction = new FakeInteraction(id, token, _options.Time.GetTimestamp());
+        var interaction = new FakeInteraction(id, token, _options.Time.GetTimestamp(), answeredOverHttp);
         _interactions[id] = interaction;
         return interaction;
     }
