@@ -8,6 +8,8 @@ using StudyBot.Core.Roadmaps;
 using StudyBot.Data;
 using StudyBot.Host.Console;
 using StudyBot.Host.Options;
+using StudyBot.Slack;
+using StudyBot.Slack.Http;
 
 namespace StudyBot.Host;
 
@@ -58,6 +60,7 @@ public static class StudyBotHost
 
         var consoleOptions = config.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
         var platformsConfigured = false;
+        platformsConfigured |= services.AddSlackAdapter(config);
         var consoleOn = consoleOptions.Enabled ?? !platformsConfigured;
         if (consoleOn)
         {
@@ -81,6 +84,7 @@ public static class StudyBotHost
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapSlackEndpoints();
         return app;
     }
 
