@@ -28,6 +28,7 @@ internal sealed partial class SocketModeService(
     private Task[] _slots = [];
     private long _reconnects;
     private long _opened;
+    private int _disposed;
 
     /// <summary>Sockets that exist right now (connecting, live, or being replaced).</summary>
     public int OpenSockets => _sockets.Count;
@@ -66,6 +67,12 @@ internal sealed partial class SocketModeService(
 
     public async ValueTask DisposeAsync()
     {
+        // Registered both as itself and as a hosted service, so the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var socket in _sockets.Values)
         {

@@ -78,6 +78,7 @@ public sealed class FakeSlack : IAsyncDisposable
     private readonly ConcurrentQueue<PostedMessage> _messages = new();
     private readonly ConcurrentQueue<FakeAck> _acks = new();
     private readonly ConcurrentQueue<ResponseUrlPost> _responses = new();
+    private readonly ConcurrentQueue<string> _socketLog = new();
     private readonly ConcurrentDictionary<string, JsonObject> _homeViews = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<DateTimeOffset>> _windows = new(StringComparer.Ordinal);
     private readonly Lock _windowLock = new();
@@ -143,6 +144,9 @@ public sealed class FakeSlack : IAsyncDisposable
     public IReadOnlyList<ResponseUrlPost> ResponseUrlPosts => _responses.ToArray();
 
     public IReadOnlyDictionary<string, JsonObject> HomeViews => _homeViews;
+
+    /// <summary>"open:N", "hello:N", "ended:N:how" in the order they happened.</summary>
+    public IReadOnlyList<string> SocketLog => _socketLog.ToArray();
 
     public IReadOnlyCollection<FakeSocket> OpenSockets => _sockets.Values.Where(s => !s.Ended.IsCompleted).ToArray();
 
@@ -321,6 +325,7 @@ public sealed class FakeSlack : IAsyncDisposable
         var ws = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         var socket = new FakeSocket(Interlocked.Increment(ref _socketIds), ws, stream, context, this);
         _sockets[socket.Id] = socket;
+        _socketLog.Enqueue($"open:{socket.Id}");
         Interlocked.Increment(ref _totalSockets);
         var open = OpenSockets.Count;
         int max;
@@ -336,10 +341,12 @@ public sealed class FakeSlack : IAsyncDisposable
             hello["num_connections"] = open;
             await socket.SendAsync(hello).ConfigureAwait(false);
             socket.HelloSent = true;
+            _socketLog.Enqueue($"hello:{socket.Id}");
         }
 
         OnSocketChanged();
         await socket.RunAsync().ConfigureAwait(false);
+        _socketLog.Enqueue($"ended:{socket.Id}:{await socket.Ended.ConfigureAwait(false)}");
         OnSocketChanged();
     }
 
@@ -798,8 +805,19 @@ public sealed class FakeSocket
     /// <summary>Kills the TCP connection without a close handshake.</summary>
     public void Drop()
     {
-        _ended.TrySetResult("dropped");
-        _context.Abort();
+        if (!_ended.TrySetResult("dropped"))
+        {
+            return;
+        }
+
+        try
+        {
+            _context.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request already finished.
+        }
     }
 
     /// <summary>Stops reading and writing, without closing: PINGs go unanswered, like a half-open connection.</summary>

@@ -152,6 +152,37 @@ public sealed class SlackHarness : IAsyncDisposable
         await App.StartAsync();
     }
 
+    /// <summary>
+    /// Moves the fake clock forward in steps, letting real work run between steps, until the condition holds;
+    /// returns how much fake time that took. Throws if it needs more than <paramref name="max"/>.
+    /// </summary>
+    public async Task<TimeSpan> AdvanceUntilAsync(Func<bool> condition, TimeSpan step, TimeSpan max, string what)
+    {
+        var advanced = TimeSpan.Zero;
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            // Give asynchronous work a moment on the real clock before deciding.
+            for (var i = 0; i < 5 && !condition(); i++)
+            {
+                await Task.Delay(10, guard.Token);
+            }
+
+            if (condition())
+            {
+                return advanced;
+            }
+
+            if (advanced >= max)
+            {
+                throw new TimeoutException($"{what} did not happen within {max} of fake time.");
+            }
+
+            Time.Advance(step);
+            advanced += step;
+        }
+    }
+
     /// <summary>A member's state as the database holds it.</summary>
     public async Task<MemberSnapshot> LoadMemberAsync(string userId, string teamId = FakeSlack.TeamId)
     {
