@@ -15,15 +15,13 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
     public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
     {
         var c = member.Community;
-        var community = await db.Communities.AsNoTracking()
-            .FirstOrDefaultAsync(x => x.Platform == c.Platform && x.ExternalId == c.ExternalId, cancellationToken);
+        var found = await Queries.FindCommunityAndMember(db, c.Platform, c.ExternalId, member.UserId);
+        var community = found?.Community;
         var communityModel = community is null
             ? new Community { Platform = c.Platform, ExternalId = c.ExternalId, Name = c.Name, RoadmapId = defaults.RoadmapId, TimeZoneId = defaults.TimeZoneId }
             : ToModel(community);
 
-        var entity = community is null
-            ? null
-            : await db.Members.AsNoTracking().FirstOrDefaultAsync(x => x.CommunityId == community.Id && x.UserId == member.UserId, cancellationToken);
+        var entity = found?.Member;
         if (entity is null)
         {
             return new MemberSnapshot
@@ -38,38 +36,17 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
                 Items = new Dictionary<string, ItemState>(),
                 Days = [],
                 Goals = [],
-                RecordedCompletions = new HashSet<string>(),
             };
         }
 
         var communityId = community!.Id;
         var memberId = entity.Id;
-        var items = await db.ItemProgress.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
-            .Select(x => new { x.ItemId, x.Status, x.Reason })
-            .ToListAsync(cancellationToken);
-
-        var logDays = await db.StudyLogs.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
-            .GroupBy(x => new { x.LocalDate, x.Kind })
-            .Select(g => new { g.Key.LocalDate, g.Key.Kind, Minutes = g.Sum(x => x.Minutes), Points = g.Sum(x => x.Points) })
-            .ToListAsync(cancellationToken);
-        var itemDays = await db.ItemChanges.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
-            .GroupBy(x => x.LocalDate)
-            .Select(g => new { LocalDate = g.Key, Done = g.Count(x => x.ToStatus == (int)ItemStatus.Done), Points = g.Sum(x => x.Points) })
-            .ToListAsync(cancellationToken);
-
-        var goals = await db.Goals.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
-            .OrderBy(x => x.Id)
+        var items = await Queries.Items(db, memberId, communityId).ToListAsync(cancellationToken);
+        var logDays = await Queries.LogDays(db, memberId, communityId).ToListAsync(cancellationToken);
+        var itemDays = await Queries.ItemDays(db, memberId, communityId).ToListAsync(cancellationToken);
+        var goals = (await Queries.Goals(db, memberId, communityId).ToListAsync(cancellationToken))
             .Select(x => new Goal((GoalPeriod)x.Period, (GoalUnit)x.Unit, x.Target, x.EffectiveFrom))
-            .ToListAsync(cancellationToken);
-
-        var completions = await db.CompletionEvents.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
-            .Select(x => new { x.Kind, x.TargetId })
-            .ToListAsync(cancellationToken);
+            .ToList();
 
         return new MemberSnapshot
         {
@@ -78,13 +55,47 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
             Items = items.ToDictionary(x => x.ItemId, x => new ItemState((ItemStatus)x.Status, (SkipReason)x.Reason)),
             Days = MergeDays(logDays.Select(x => (x.LocalDate, (StudyKind)x.Kind, x.Minutes, x.Points)), itemDays.Select(x => (x.LocalDate, x.Done, x.Points))),
             Goals = goals,
-            Undo = await LoadUndoAsync(communityId, memberId, cancellationToken),
-            RecordedCompletions = completions.Select(x => new CompletionRecord((CompletionKind)x.Kind, x.TargetId).Key).ToHashSet(),
         };
     }
 
-    private async Task<UndoCandidate?> LoadUndoAsync(long communityId, long memberId, CancellationToken cancellationToken)
+    /// <summary>The ids of an existing member of the caller's community, or null.</summary>
+    private async Task<(long CommunityId, long MemberId)?> FindIdsAsync(MemberRef member, CancellationToken cancellationToken)
     {
+        var c = member.Community;
+        var ids = await (
+                from co in db.Communities.AsNoTracking()
+                join m in db.Members.AsNoTracking() on co.Id equals m.CommunityId
+                where co.Platform == c.Platform && co.ExternalId == c.ExternalId && m.UserId == member.UserId
+                select new { CommunityId = co.Id, MemberId = m.Id })
+            .FirstOrDefaultAsync(cancellationToken);
+        return ids is null ? null : (ids.CommunityId, ids.MemberId);
+    }
+
+    public async Task<IReadOnlySet<string>> LoadRecordedCompletionsAsync(MemberRef member, CancellationToken cancellationToken)
+    {
+        var ids = await FindIdsAsync(member, cancellationToken);
+        if (ids is null)
+        {
+            return new HashSet<string>();
+        }
+
+        var (communityId, memberId) = ids.Value;
+        var rows = await db.CompletionEvents.AsNoTracking()
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
+            .Select(x => new { x.Kind, x.TargetId })
+            .ToListAsync(cancellationToken);
+        return rows.Select(x => new CompletionRecord((CompletionKind)x.Kind, x.TargetId).Key).ToHashSet();
+    }
+
+    public async Task<UndoCandidate?> LoadUndoAsync(MemberRef member, CancellationToken cancellationToken)
+    {
+        var ids = await FindIdsAsync(member, cancellationToken);
+        if (ids is null)
+        {
+            return null;
+        }
+
+        var (communityId, memberId) = ids.Value;
         var lastChange = await db.ItemChanges.AsNoTracking()
             .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
             .OrderByDescending(x => x.Id)
@@ -151,8 +162,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
     private async Task<CommitResult> ApplyAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var community = await EnsureCommunityAsync(member.Community, snapshot.Community, now, ct);
-        var entity = await EnsureMemberAsync(community, member, snapshot.Member, now, ct);
+        var found = await Queries.TrackCommunityAndMember(db, member.Community.Platform, member.Community.ExternalId, member.UserId);
+        var community = found?.Community ?? await CreateCommunityAsync(member.Community, snapshot.Community, now, ct);
+        var entity = found?.Member ?? await CreateMemberAsync(community, member, snapshot.Member, now, ct);
         var communityId = community.Id;
         var memberId = entity.Id;
 
@@ -196,22 +208,16 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
 
         if (changes.ItemChanges.Count > 0)
         {
-            var ids = changes.ItemChanges.Select(c => c.ItemId).Distinct().ToList();
-            var existing = await db.ItemProgress
-                .Where(x => x.MemberId == memberId && x.CommunityId == communityId && ids.Contains(x.ItemId))
-                .ToDictionaryAsync(x => x.ItemId, ct);
             foreach (var change in changes.ItemChanges)
             {
-                if (!existing.TryGetValue(change.ItemId, out var row))
-                {
-                    row = new ItemProgressEntity { CommunityId = communityId, MemberId = memberId, ItemId = change.ItemId };
-                    db.ItemProgress.Add(row);
-                    existing[change.ItemId] = row;
-                }
-
-                row.Status = (int)change.To.Status;
-                row.Reason = (int)change.To.Reason;
-                row.UpdatedAtUtc = now;
+                // One upsert per item: no read first, and a concurrent first change cannot collide on the key.
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""
+                    INSERT INTO ItemProgress (MemberId, ItemId, CommunityId, Status, Reason, UpdatedAtUtc)
+                    VALUES ({memberId}, {change.ItemId}, {communityId}, {(int)change.To.Status}, {(int)change.To.Reason}, {now})
+                    ON CONFLICT (MemberId, ItemId) DO UPDATE SET Status = excluded.Status, Reason = excluded.Reason, UpdatedAtUtc = excluded.UpdatedAtUtc
+                    """,
+                    ct);
                 db.ItemChanges.Add(new ItemChangeEntity
                 {
                     CommunityId = communityId,
@@ -285,15 +291,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         return new CommitResult(CommitOutcome.Committed, memberId);
     }
 
-    private async Task<CommunityEntity> EnsureCommunityAsync(CommunityRef c, Community defaults, DateTime now, CancellationToken ct)
+    private async Task<CommunityEntity> CreateCommunityAsync(CommunityRef c, Community defaults, DateTime now, CancellationToken ct)
     {
-        var community = await db.Communities.FirstOrDefaultAsync(x => x.Platform == c.Platform && x.ExternalId == c.ExternalId, ct);
-        if (community is not null)
-        {
-            return community;
-        }
-
-        community = new CommunityEntity
+        var community = new CommunityEntity
         {
             Platform = c.Platform,
             ExternalId = Clip(c.ExternalId, 64),
@@ -307,15 +307,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         return community;
     }
 
-    private async Task<MemberEntity> EnsureMemberAsync(CommunityEntity community, MemberRef member, MemberProfile defaults, DateTime now, CancellationToken ct)
+    private async Task<MemberEntity> CreateMemberAsync(CommunityEntity community, MemberRef member, MemberProfile defaults, DateTime now, CancellationToken ct)
     {
-        var entity = await db.Members.FirstOrDefaultAsync(x => x.CommunityId == community.Id && x.UserId == member.UserId, ct);
-        if (entity is not null)
-        {
-            return entity;
-        }
-
-        entity = new MemberEntity
+        var entity = new MemberEntity
         {
             CommunityId = community.Id,
             UserId = Clip(member.UserId, 64),

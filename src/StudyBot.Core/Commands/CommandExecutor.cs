@@ -102,7 +102,7 @@ public sealed partial class CommandExecutor(
                 return result.Reply;
             }
 
-            var celebrations = AddCompletions(context, changes);
+            var celebrations = await AddCompletionsAsync(context, store, changes, cancellationToken);
             var commit = await store.CommitAsync(who, snapshot, changes, cancellationToken);
             if (commit.Outcome == CommitOutcome.Conflict)
             {
@@ -199,7 +199,7 @@ public sealed partial class CommandExecutor(
     }
 
     /// <summary>Adds a completion record for each milestone or phase this change completes for the first time.</summary>
-    private static List<Reply> AddCompletions(CommandContext context, ChangeSet changes)
+    private static async Task<List<Reply>> AddCompletionsAsync(CommandContext context, IProgressStore store, ChangeSet changes, CancellationToken cancellationToken)
     {
         if (changes.ItemChanges.Count == 0 || changes.Reverts is not null)
         {
@@ -215,9 +215,18 @@ public sealed partial class CommandExecutor(
         var roadmap = context.Roadmap;
         var before = ProgressMath.Completions(roadmap, context.State).Select(c => c.Key).ToHashSet();
         var replies = new List<Reply>();
-        foreach (var completion in ProgressMath.Completions(roadmap, id => after.TryGetValue(id, out var s) ? s : ItemState.NotStarted))
+        var fresh = ProgressMath.Completions(roadmap, id => after.TryGetValue(id, out var s) ? s : ItemState.NotStarted)
+            .Where(c => !before.Contains(c.Key))
+            .ToList();
+        if (fresh.Count == 0)
         {
-            if (before.Contains(completion.Key) || context.Snapshot.RecordedCompletions.Contains(completion.Key))
+            return replies;
+        }
+
+        var recorded = context.Member.IsNew ? new HashSet<string>() : await store.LoadRecordedCompletionsAsync(context.Who, cancellationToken);
+        foreach (var completion in fresh)
+        {
+            if (recorded.Contains(completion.Key))
             {
                 continue;
             }

@@ -183,7 +183,9 @@ public sealed partial class CommandParser(CommandCatalog catalog)
             if (c is '"' or '“')
             {
                 quoted = true;
-                wasQuoted = true;
+
+                // Only a quote that opens the token makes it literal text; name:"two words" stays a named option.
+                wasQuoted |= current.Length == 0;
                 closing = c == '“' ? '”' : '"';
                 continue;
             }
@@ -339,7 +341,7 @@ public static class CommandValidator
             return false;
         }
 
-        if (long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out minutes))
+        if (long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out minutes))
         {
             return true;
         }

@@ -17,6 +17,12 @@ public interface IProgressStore
     /// </summary>
     Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken);
 
+    /// <summary>The member's most recent change that can be undone, or null. Loaded only when undo runs.</summary>
+    Task<UndoCandidate?> LoadUndoAsync(MemberRef member, CancellationToken cancellationToken);
+
+    /// <summary>Completions already recorded for the member, as keys like "milestone:foundation-milestone".</summary>
+    Task<IReadOnlySet<string>> LoadRecordedCompletionsAsync(MemberRef member, CancellationToken cancellationToken);
+
     /// <summary>
     /// The community where this platform user most recently did something, for commands sent in a direct
     /// message to the bot (which belong to no community of their own); null when they have none yet.

@@ -162,11 +162,6 @@ public sealed record MemberSnapshot
 
     public required IReadOnlyList<Goal> Goals { get; init; }
 
-    public UndoCandidate? Undo { get; init; }
-
-    /// <summary>Completions already recorded, as keys like "milestone:foundation-milestone".</summary>
-    public required IReadOnlySet<string> RecordedCompletions { get; init; }
-
     public ItemState StateOf(string itemId) => Items.TryGetValue(itemId, out var s) ? s : ItemState.NotStarted;
 
     public Goal? CurrentGoal(GoalPeriod period) => Goals.Where(g => g.Period == period).MaxBy(g => g.EffectiveFrom);

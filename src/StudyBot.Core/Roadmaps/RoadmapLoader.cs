@@ -70,6 +70,11 @@ public static partial class RoadmapLoader
         {
             throw new RoadmapLoadException(fileName, ex.Start.Line, $"invalid YAML: {FirstLine(ex.Message)}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner sometimes fails without a position; find where parsing stopped.
+            throw new RoadmapLoadException(fileName, LastGoodLine(yaml), "invalid YAML: the text here cannot be parsed (check brackets, quotes and indentation)");
+        }
 
         if (stream.Documents.Count == 0)
         {
@@ -79,6 +84,28 @@ public static partial class RoadmapLoader
         var reader = new Reader(fileName);
         var root = reader.Map(stream.Documents[0].RootNode, "the roadmap");
         return reader.ReadRoadmap(root);
+    }
+
+    private static long LastGoodLine(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        long line = 1;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                line = parser.Current?.End.Line ?? line;
+            }
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        {
+            if (ex is YamlException y)
+            {
+                return y.Start.Line;
+            }
+        }
+
+        return line;
     }
 
     private static string FirstLine(string message)

@@ -39,7 +39,6 @@ internal sealed class ItemProgressConfiguration : IEntityTypeConfiguration<ItemP
         b.ToTable("ItemProgress");
         b.HasKey(x => new { x.MemberId, x.ItemId });
         b.Property(x => x.ItemId).HasMaxLength(64);
-        b.HasIndex(x => new { x.CommunityId, x.ItemId, x.Status });
         b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -218,8 +218,6 @@ namespace StudyBot.Data.Migrations
 
                     b.HasKey("MemberId", "ItemId");
 
-                    b.HasIndex("CommunityId", "ItemId", "Status");
-
                     b.ToTable("ItemProgress", (string)null);
                 });
 

@@ -4,16 +4,16 @@ using StudyBot.Core.Progress;
 namespace StudyBot.Core.Commands.Handlers;
 
 /// <summary>Reverts the member's most recent change (an item change, a bulk skip or a study log); repeat to go further back.</summary>
-internal sealed class UndoHandler : ICommandHandler
+internal sealed class UndoHandler(IProgressStore store) : ICommandHandler
 {
     public string Path => "progress undo";
 
-    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
-        var undo = ctx.Snapshot.Undo;
+        var undo = ctx.Member.IsNew ? null : await store.LoadUndoAsync(ctx.Who, cancellationToken);
         if (undo is null)
         {
-            return ValueTask.FromResult<CommandResult>(new Reply { Text = "There's nothing to undo." });
+            return new Reply { Text = "There's nothing to undo." };
         }
 
         var changes = ctx.NewChanges();
@@ -41,8 +41,6 @@ internal sealed class UndoHandler : ICommandHandler
             lines.Add($"Removed the {Format.Minutes(log.Minutes)} of {log.Kind.ToString().ToLowerInvariant()} logged on {Format.Date(log.LocalDate)}.");
         }
 
-        return ValueTask.FromResult(new CommandResult(
-            new Reply { Tone = ReplyTone.Success, Text = "↩️ Undone. " + string.Join(' ', lines) },
-            changes));
+        return new CommandResult(new Reply { Tone = ReplyTone.Success, Text = "↩️ Undone. " + string.Join(' ', lines) }, changes);
     }
 }

@@ -11,7 +11,7 @@ using StudyBot.Data;
 namespace StudyBot.Data.Migrations
 {
     [DbContext(typeof(StudyBotDbContext))]
-    [Migration("20261125105121_Initial")]
+    [Migration("20261125110806_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -220,8 +220,6 @@ namespace StudyBot.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("MemberId", "ItemId");
-
-                    b.HasIndex("CommunityId", "ItemId", "Status");
 
                     b.ToTable("ItemProgress", (string)null);
                 });

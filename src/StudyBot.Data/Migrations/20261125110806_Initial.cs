@@ -231,11 +231,6 @@ namespace StudyBot.Data.Migrations
                 columns: new[] { "MemberId", "LocalDate" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_ItemProgress_CommunityId_ItemId_Status",
-                table: "ItemProgress",
-                columns: new[] { "CommunityId", "ItemId", "Status" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Members_CommunityId_UserId",
                 table: "Members",
                 columns: new[] { "CommunityId", "UserId" },

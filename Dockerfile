@@ -1,0 +1,23 @@
+# StudyBot: multi-stage build. Docker is not available on the development machines, so this file is kept
+# deliberately plain; build with `docker build -t studybot .` and see the README for running it.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
+COPY roadmap/ roadmap/
+COPY src/ src/
+RUN dotnet publish src/StudyBot.Host/StudyBot.Host.csproj -c Release -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+# The database lives on a volume so upgrades and restarts keep everyone's progress.
+RUN mkdir -p /data && chown "$APP_UID" /data
+VOLUME /data
+ENV DOTNET_ENVIRONMENT=Production \
+    Database__ConnectionString="Data Source=/data/studybot.db" \
+    Http__Urls="http://0.0.0.0:8080"
+EXPOSE 8080
+# The aspnet images ship a non-root "app" user ($APP_UID); never run the bot as root.
+USER $APP_UID
+ENTRYPOINT ["dotnet", "StudyBot.Host.dll"]

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StudyBot.Core;
+using StudyBot.Core.Chat;
+using StudyBot.Core.Commands;
+using StudyBot.Core.Roadmaps;
+using StudyBot.Data;
+
+namespace StudyBot.Benchmarks;
+
+/// <summary>Seeds the benchmark database, then runs one command a few times with EF's SQL log on the console.</summary>
+internal static class Probe
+{
+    public static async Task RunAsync(string command)
+    {
+        var roadmaps = new RoadmapCatalog(RoadmapLoader.LoadDirectory(Paths.Roadmaps), "ml-zero-to-hero");
+        var items = roadmaps.Default.Items.Where(i => i.Kind != ItemKind.Project).Select(i => i.Id).ToArray();
+        var dbPath = Path.Combine(Path.GetTempPath(), $"studybot-probe-{Guid.NewGuid():N}.db");
+        var services = new ServiceCollection()
+            .AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore.Database.Command", Environment.GetEnvironmentVariable("SHOW_SQL") is null ? LogLevel.Warning : LogLevel.Information))
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(new CoreSettings())
+            .AddSingleton(roadmaps)
+            .AddStudyBotCore()
+            .AddStudyBotData($"Data Source={dbPath}")
+            .BuildServiceProvider();
+        try
+        {
+            await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
+            Seeder.Seed(dbPath, items, CommandBenchmarks.Members, CommandBenchmarks.ItemsPerMember);
+            var executor = services.GetRequiredService<CommandExecutor>();
+            var member = new MemberRef(Seeder.Community, "user-5000", "Member 5000");
+            for (var i = 0; i < 3; i++)
+            {
+                await using var scope = services.CreateAsyncScope();
+                var store = scope.ServiceProvider.GetRequiredService<StudyBot.Core.Progress.IProgressStore>();
+                var load = Stopwatch.StartNew();
+                await store.LoadAsync(member, new StudyBot.Core.Progress.NewcomerDefaults("ml-zero-to-hero", "UTC"), CancellationToken.None);
+                Console.WriteLine($"// load {i}: {load.Elapsed.TotalMilliseconds:0.00} ms");
+            }
+
+            var loads = new List<double>();
+            var commits = new List<double>();
+            var runs = new List<double>();
+            for (var i = 0; i < 300; i++)
+            {
+                await using (var scope = services.CreateAsyncScope())
+                {
+                    var store = scope.ServiceProvider.GetRequiredService<StudyBot.Core.Progress.IProgressStore>();
+                    var watch = Stopwatch.StartNew();
+                    var snapshot = await store.LoadAsync(member, new StudyBot.Core.Progress.NewcomerDefaults("ml-zero-to-hero", "UTC"), CancellationToken.None);
+                    loads.Add(watch.Elapsed.TotalMilliseconds);
+                    var changes = new StudyBot.Core.Progress.ChangeSet(Guid.NewGuid(), DateTime.UtcNow, DateOnly.FromDateTime(DateTime.UtcNow), "probe");
+                    var from = snapshot.StateOf("numpy");
+                    var to = new StudyBot.Core.Progress.ItemState(from.Status == StudyBot.Core.Progress.ItemStatus.Done ? StudyBot.Core.Progress.ItemStatus.InProgress : StudyBot.Core.Progress.ItemStatus.Done);
+                    changes.ItemChanges.Add(new StudyBot.Core.Progress.ItemChange("numpy", from, to, 0));
+                    watch.Restart();
+                    await store.CommitAsync(member, snapshot, changes, CancellationToken.None);
+                    commits.Add(watch.Elapsed.TotalMilliseconds);
+                }
+
+                var text = command.Contains("{verb}", StringComparison.Ordinal) ? command.Replace("{verb}", i % 2 == 0 ? "done" : "doing", StringComparison.Ordinal) : command;
+                var run = Stopwatch.StartNew();
+                await executor.RunTextAsync(member, text, CancellationToken.None);
+                runs.Add(run.Elapsed.TotalMilliseconds);
+            }
+
+            static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
+            Console.WriteLine($"// median load {Median(loads):0.00} ms, commit {Median(commits):0.00} ms, command '{command}' {Median(runs):0.00} ms");
+        }
+        finally
+        {
+            await services.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+            if (Environment.GetEnvironmentVariable("KEEP_DB") is null) { File.Delete(dbPath); } else { Console.WriteLine($"// kept {dbPath}"); }
+        }
+    }
+}

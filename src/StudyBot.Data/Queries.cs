@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using StudyBot.Core.Progress;
+using StudyBot.Data.Entities;
+
+namespace StudyBot.Data;
+
+/// <summary>
+/// The per-command queries, compiled once: every command runs them, and skipping LINQ translation and the
+/// query-cache lookup is a large share of a command's few milliseconds.
+/// </summary>
+internal static class Queries
+{
+    public sealed record CommunityAndMember(CommunityEntity Community, MemberEntity? Member);
+
+    public sealed record ItemRow(string ItemId, int Status, int Reason);
+
+    public sealed record LogDay(DateOnly LocalDate, int Kind, int Minutes, int Points);
+
+    public sealed record ItemDay(DateOnly LocalDate, int Done, int Points);
+
+    public static readonly Func<StudyBotDbContext, string, string, string, Task<CommunityAndMember?>> FindCommunityAndMember =
+        EF.CompileAsyncQuery((StudyBotDbContext db, string platform, string externalId, string userId) =>
+            (from co in db.Communities.AsNoTracking()
+             where co.Platform == platform && co.ExternalId == externalId
+             from m in db.Members.AsNoTracking().Where(m => m.CommunityId == co.Id && m.UserId == userId).DefaultIfEmpty()
+             select new CommunityAndMember(co, m))
+            .FirstOrDefault());
+
+    /// <summary>The same lookup, tracked, for a commit that updates the member row.</summary>
+    public static readonly Func<StudyBotDbContext, string, string, string, Task<CommunityAndMember?>> TrackCommunityAndMember =
+        EF.CompileAsyncQuery((StudyBotDbContext db, string platform, string externalId, string userId) =>
+            (from co in db.Communities
+             where co.Platform == platform && co.ExternalId == externalId
+             from m in db.Members.Where(m => m.CommunityId == co.Id && m.UserId == userId).DefaultIfEmpty()
+             select new CommunityAndMember(co, m))
+            .FirstOrDefault());
+
+    public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<ItemRow>> Items =
+        EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>
+            db.ItemProgress.AsNoTracking()
+                .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
+                .Select(x => new ItemRow(x.ItemId, x.Status, x.Reason)));
+
+    public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<LogDay>> LogDays =
+        EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>
+            db.StudyLogs.AsNoTracking()
+                .Where(x => x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
+                .GroupBy(x => new { x.LocalDate, x.Kind })
+                .Select(g => new LogDay(g.Key.LocalDate, g.Key.Kind, g.Sum(x => x.Minutes), g.Sum(x => x.Points))));
+
+    public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<ItemDay>> ItemDays =
+        EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>
+            db.ItemChanges.AsNoTracking()
+                .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
+                .GroupBy(x => x.LocalDate)
+                .Select(g => new ItemDay(g.Key, g.Count(x => x.ToStatus == (int)ItemStatus.Done), g.Sum(x => x.Points))));
+
+    public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<GoalEntity>> Goals =
+        EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>
+            db.Goals.AsNoTracking()
+                .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
+                .OrderBy(x => x.Id)
+                .AsQueryable());
+
+    public static async Task<List<T>> ToListAsync<T>(this IAsyncEnumerable<T> source, CancellationToken cancellationToken)
+    {
+        var list = new List<T>();
+        await foreach (var item in source.WithCancellation(cancellationToken))
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+}

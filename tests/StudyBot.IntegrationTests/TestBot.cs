@@ -1,0 +1,175 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using StudyBot.Core;
+using StudyBot.Core.Chat;
+using StudyBot.Core.Commands;
+using StudyBot.Core.Roadmaps;
+using StudyBot.Data;
+
+namespace StudyBot.IntegrationTests;
+
+/// <summary>The real engine on a real SQLite file, with a fake clock: what every adapter talks to.</summary>
+internal sealed class TestBot : IAsyncDisposable
+{
+    public static readonly CommunityRef Home = new(Platforms.Console, "local", "Local study group");
+
+    private readonly ServiceProvider _services;
+
+    private readonly bool _ownsFile;
+
+    private TestBot(string dbPath, bool ownsFile, FakeTimeProvider time, ServiceProvider services)
+    {
+        DbPath = dbPath;
+        _ownsFile = ownsFile;
+        Time = time;
+        _services = services;
+        Executor = services.GetRequiredService<CommandExecutor>();
+    }
+
+    public string DbPath { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public CommandExecutor Executor { get; }
+
+    public IServiceProvider Services => _services;
+
+    public string ConnectionString => $"Data Source={DbPath};Pooling=False";
+
+    public static async Task<TestBot> StartAsync(DateTimeOffset? now = null, string? dbPath = null, string defaultTimeZone = "UTC")
+    {
+        var ownsFile = dbPath is null;
+        dbPath ??= Path.Combine(Path.GetTempPath(), $"studybot-test-{Guid.NewGuid():N}.db");
+        var time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection()
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<TimeProvider>(time)
+            .AddSingleton(new CoreSettings { DefaultTimeZone = defaultTimeZone })
+            .AddSingleton(new RoadmapCatalog(RoadmapLoader.LoadDirectory(RepoPaths.Roadmaps), "ml-zero-to-hero"))
+            .AddStudyBotCore()
+            .AddStudyBotData($"Data Source={dbPath};Pooling=False")
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
+        return new TestBot(dbPath, ownsFile, time, services);
+    }
+
+    public static MemberRef Member(string name, CommunityRef? community = null, bool admin = true) =>
+        new(community ?? Home, name.ToLowerInvariant(), name) { IsAdmin = admin };
+
+    public Task<Reply> SayAsync(string member, string text, CommunityRef? community = null) =>
+        Executor.RunTextAsync(Member(member, community), text, CancellationToken.None);
+
+    /// <summary>Every row of every table, as text: compare before and after to prove nothing changed.</summary>
+    public async Task<string> DumpAsync()
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var sb = new StringBuilder();
+        foreach (var table in tables)
+        {
+            sb.Append("## ").AppendLine(table);
+            await using var select = connection.CreateCommand();
+            select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    sb.Append(reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
+                }
+
+                sb.AppendLine();
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        if (!_ownsFile)
+        {
+            return;
+        }
+
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            try
+            {
+                File.Delete(DbPath + suffix);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
+
+internal static class RepoPaths
+{
+    public static string Root { get; } = Find();
+
+    public static string Roadmaps => Path.Combine(Root, "roadmap");
+
+    private static string Find()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "StudyBot.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("StudyBot.sln not found");
+    }
+}
+
+internal static class ReplyText
+{
+    /// <summary>Everything a member would read in a reply, follow-ups included.</summary>
+    public static string All(Reply reply)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(reply.Title).AppendLine(reply.Text);
+        foreach (var bar in reply.Bars)
+        {
+            sb.Append(bar.Label).Append(' ').Append(bar.Percent).AppendLine("%");
+        }
+
+        foreach (var field in reply.Fields)
+        {
+            sb.Append(field.Name).Append(": ").AppendLine(field.Value);
+        }
+
+        foreach (var followUp in reply.FollowUps)
+        {
+            sb.Append(All(followUp));
+        }
+
+        return sb.ToString();
+    }
+}
