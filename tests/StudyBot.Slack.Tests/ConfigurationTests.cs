@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Core.Chat;
+using StudyBot.Slack.Http;
 using StudyBot.Slack.Inbound;
 using StudyBot.Slack.Tests.Fakes;
 
@@ -85,6 +86,21 @@ public sealed class ConfigurationTests
 
         Assert.Equal(["U0AAA0001", "U0BBB0002"], fromString.GetRequiredService<IOptions<SlackOptions>>().Value.AdminUserIds);
         Assert.Equal(["U0AAA0001", "U0BBB0002"], fromList.GetRequiredService<IOptions<SlackOptions>>().Value.AdminUserIds);
+    }
+
+    [Fact]
+    public async Task Mapping_the_endpoints_with_a_bad_setting_does_not_throw_so_start_up_can_name_the_key()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Slack:BotToken"] = "xoxb-1", ["Slack:Mode"] = "Http" });
+        builder.Services.AddSlackAdapter(builder.Configuration);
+        await using var app = builder.Build();
+
+        app.MapSlackEndpoints();
+        var ex = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+
+        Assert.Contains(ex.Failures, f => f.Contains("Http:Urls", StringComparison.Ordinal));
+        Assert.Contains(((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints), e => e.DisplayName?.Contains("/slack/commands", StringComparison.Ordinal) == true);
     }
 
     [Theory]

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,8 +24,13 @@ public static class SlackEndpoints
     public static IEndpointRouteBuilder MapSlackEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var options = endpoints.ServiceProvider.GetService<IOptions<SlackOptions>>();
-        if (options is null || options.Value.ParsedMode != SlackMode.Http)
+
+        // Options are validated later, at start, where a bad value gets its clear message; here only the
+        // raw mode decides whether the routes exist.
+        var services = endpoints.ServiceProvider;
+        var registered = services.GetService<IServiceProviderIsService>()?.IsService(typeof(SlackHttpHandler)) == true;
+        var mode = services.GetService<IConfiguration>()?[$"{SlackOptions.Section}:{nameof(SlackOptions.Mode)}"]?.Trim();
+        if (!registered || !string.Equals(mode, nameof(SlackMode.Http), StringComparison.OrdinalIgnoreCase))
         {
             return endpoints;
         }
