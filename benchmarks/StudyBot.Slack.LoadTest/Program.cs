@@ -13,6 +13,7 @@ return options.Scenario switch
 {
     "commands" => await CommandsScenario.RunAsync(options, log),
     "dms" => await DmScenario.RunAsync(options, log),
+    "socket" => await SocketScenario.RunAsync(options, log),
     _ => Usage(log),
 };
 

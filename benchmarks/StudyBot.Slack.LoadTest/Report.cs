@@ -14,7 +14,7 @@ internal static partial class Report
         RuntimeInformation.FrameworkDescription,
         GCSettings.IsServerGC ? "server" : "workstation");
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Usage: StudyBot.Slack.LoadTest commands [--rate 500] [--seconds 30] [--warmup 5] [--users 200] [--inline-window 00:00:01.5] [--mix mixed|reads] | dms [--members 2000] [--per-minute 300]")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Usage: StudyBot.Slack.LoadTest commands [--rate 500] [--seconds 30] [--warmup 5] [--users 200] [--inline-window 00:00:01.5] [--mix mixed|reads] | dms [--members 2000] [--per-minute 300] | socket [--rate 200] [--seconds 30]")]
     public static partial void Usage(ILogger log);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Phase {Phase}: {Count} requests")]
@@ -28,6 +28,9 @@ internal static partial class Report
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RESULT dms: members {Members}, sent {Sent}, 429s {RateLimited}, duplicates {Duplicates}, missing {Missing}; {Seconds:0.0} s from first to last post = {PerMinute:0.0}/min against a limit of {Limit}/min ({Percent:0.0}%); busiest minute {MaxWindow}")]
     public static partial void Dms(ILogger log, int members, int sent, int rateLimited, int duplicates, int missing, double seconds, double perMinute, int limit, double percent, int maxWindow);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "RESULT socket: envelopes {Sent}, acknowledged {Acked} (duplicate acks {DuplicateAcks}), answered in the ack {Inline}, via response_url {Deferred}, unanswered {Missing}; ack latency p50 {P50:0.00} ms, p90 {P90:0.00} ms, p99 {P99:0.00} ms, max {Max:0.0} ms; late acks (over 3 s) {Late}")]
+    public static partial void Socket(ILogger log, int sent, int acked, int duplicateAcks, int inline, int deferred, int missing, double p50, double p90, double p99, double max, int late);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MACHINE {Cores} cores, {Os}, {Runtime}, {Gc} GC")]
     private static partial void MachineLine(ILogger log, int cores, string os, string runtime, string gc);

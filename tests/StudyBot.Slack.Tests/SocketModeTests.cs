@@ -94,6 +94,45 @@ public sealed class SocketModeTests
     }
 
     [Fact]
+    public async Task A_late_answer_whose_response_url_has_expired_arrives_as_an_ephemeral_message_in_the_channel()
+    {
+        await using var h = await SlackHarness.StartAsync(new HarnessOptions { Config = { ["Slack:InlineReplyWindow"] = "00:00:00" } });
+        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var envelope = Envelopes.SlashCommand(h.Slack, "done numpy");
+        var id = envelope["envelope_id"]!.GetValue<string>();
+        h.Slack.ExpiredResponseUrls.Add(id);
+
+        await h.Slack.SendEnvelopeAsync(socket, envelope);
+        await FakeSlack.WaitUntilAsync(() => h.Slack.Messages.Any(m => m.Method == "chat.postEphemeral"), what: "the ephemeral fallback");
+
+        var message = Assert.Single(h.Slack.Messages);
+        Assert.Equal(("C0123ABCDEF", Envelopes.Ada), (message.Channel, message.User));
+        Assert.Contains("NumPy", message.Text, StringComparison.Ordinal);
+        Assert.Empty(h.Slack.ResponseUrlPosts);
+    }
+
+    [Fact]
+    public async Task A_users_info_that_hangs_does_not_hold_up_the_answer()
+    {
+        await using var h = await SlackHarness.StartAsync();
+        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var release = new TaskCompletionSource();
+        h.Slack.Inject("users.info", new ApiFault { Gate = release.Task });
+        var envelope = Envelopes.SlashCommand(h.Slack, "done numpy");
+        var id = envelope["envelope_id"]!.GetValue<string>();
+
+        await h.Slack.SendEnvelopeAsync(socket, envelope);
+        await h.AdvanceUntilAsync(() => h.Slack.ResponseUrlPosts.Any(p => p.Id == id), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), "the answer");
+
+        Assert.False(release.Task.IsCompleted);
+        var member = await h.LoadMemberAsync(Envelopes.Ada);
+        Assert.Equal(ItemStatus.Done, member.StateOf("numpy").Status);
+        Assert.Equal("UTC", member.Member.TimeZoneId);
+        Assert.Contains(h.Logs.Entries, e => e.Message.Contains($"users.info for {Envelopes.Ada} is slow", StringComparison.Ordinal));
+        release.SetResult();
+    }
+
+    [Fact]
     public async Task The_same_envelope_on_both_connections_is_acknowledged_on_each_and_handled_once()
     {
         await using var h = await SlackHarness.StartAsync();
@@ -203,23 +242,6 @@ public sealed class SocketModeTests
         var envelope = Envelopes.SlashCommand(h.Slack, "next");
         await h.Slack.SendEnvelopeAsync(replacement, envelope);
         Assert.NotNull((await h.Slack.WaitForAckAsync(envelope["envelope_id"]!.GetValue<string>())).Payload);
-    }
-
-    [Fact]
-    public async Task Link_disabled_stops_the_process_with_a_message_that_says_what_to_fix()
-    {
-        await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
-        var lifetime = h.Get<IHostApplicationLifetime>();
-
-        await sockets[0].DisconnectAsync("link_disabled");
-        await FakeSlack.WaitUntilAsync(() => lifetime.ApplicationStopping.IsCancellationRequested, what: "the host to stop");
-
-        Assert.Equal(1, Environment.ExitCode);
-        var critical = Assert.Single(h.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Critical);
-        Assert.Contains("link_disabled", critical.Message, StringComparison.Ordinal);
-        Assert.Contains("Socket Mode", critical.Message, StringComparison.Ordinal);
-        Assert.Contains("Slack:Mode=Http", critical.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -366,6 +388,7 @@ public sealed class SocketModeTests
 
         Assert.Null(ack.Payload);
         Assert.Contains("NumPy", answer.Body["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(answer.Body["replace_original"]!.GetValue<bool>());
         Assert.Equal(ItemStatus.Done, (await h.LoadMemberAsync(Envelopes.Ada)).StateOf("numpy").Status);
     }
 

@@ -97,25 +97,6 @@ public sealed class WebApiTests
         Assert.Empty(h.Slack.Messages);
     }
 
-    [Theory]
-    [InlineData("invalid_auth")]
-    [InlineData("token_revoked")]
-    public async Task A_refused_token_at_run_time_stops_the_adapter_naming_the_setting(string error)
-    {
-        await using var h = await Http();
-        h.Slack.Inject("chat.postMessage", ApiFault.Fails(error));
-
-        var result = await h.Get<INotifier>().SendDirectAsync(Ada, Reply.Info("x"), CancellationToken.None);
-
-        Assert.Equal(DeliveryStatus.Transient, result.Status);
-        Assert.True(h.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
-        Assert.Equal(1, Environment.ExitCode);
-        var critical = Assert.Single(h.Logs.Entries, e => e.Level == LogLevel.Critical);
-        Assert.Contains("Slack:BotToken", critical.Message, StringComparison.Ordinal);
-        Assert.Contains(error, critical.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(h.Logs.Entries, e => e.Message.Contains(FakeSlack.BotToken, StringComparison.Ordinal));
-    }
-
     public static TheoryData<string, int, bool> AmbiguousFailures() => new()
     {
         { "internal_error", 200, true },

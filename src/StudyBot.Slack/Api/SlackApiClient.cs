@@ -98,7 +98,10 @@ internal sealed partial class SlackApiClient(
     /// For calls that are safe to repeat (reads, views.publish, chat.update): waits out 429s and retries
     /// transient failures with backoff, a few times.
     /// </summary>
-    public async Task<SlackApiResponse> CallIdempotentAsync(SlackApiCall call, CancellationToken cancellationToken, int attempts = 3)
+    public Task<SlackApiResponse> CallIdempotentAsync(SlackApiCall call, CancellationToken cancellationToken) =>
+        CallIdempotentAsync(call, 3, cancellationToken);
+
+    public async Task<SlackApiResponse> CallIdempotentAsync(SlackApiCall call, int attempts, CancellationToken cancellationToken)
     {
         SlackApiResponse response = null!;
         for (var attempt = 1; attempt <= attempts; attempt++)

@@ -119,6 +119,12 @@ internal sealed partial class SlackMessenger(
             return false;
         }
 
+        // Explicit, as in Slack's examples: an answer is a new message, never a replacement of the one pressed.
+        if (!body.ContainsKey("replace_original"))
+        {
+            body["replace_original"] = false;
+        }
+
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
         for (var attempt = 1; attempt <= 3; attempt++)
         {
@@ -159,6 +165,28 @@ internal sealed partial class SlackMessenger(
         }
 
         LogResponseUrlFailed(0);
+        return false;
+    }
+
+    /// <summary>A message only <paramref name="userId"/> sees, in a channel the bot is in (no retry after an ambiguous failure: better lost than shown twice).</summary>
+    public async Task<bool> PostEphemeralAsync(string channel, string userId, SlackMessage message, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["channel"] = channel,
+            ["user"] = userId,
+            ["text"] = message.Text,
+            ["blocks"] = message.Blocks.DeepClone(),
+        };
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var response = await api.CallAsync(new SlackApiCall("chat.postEphemeral") { Json = body, PayloadId = $"ephemeral-{userId}" }, cancellationToken).ConfigureAwait(false);
+            if (response.Outcome != SlackOutcome.RateLimited || response.RetryAfter > options.Value.MaxRetryWait)
+            {
+                return response.IsOk;
+            }
+        }
+
         return false;
     }
 

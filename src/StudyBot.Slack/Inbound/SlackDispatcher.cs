@@ -59,21 +59,28 @@ internal sealed partial class SlackDispatcher(
         return null;
     }
 
-    /// <summary>Sends an answer that could not go in the acknowledgement (too slow, or the socket closed) to response_url.</summary>
-    public void DeliverLater(SlashCommand command, Task<SlackMessage> answer)
-    {
-        if (command.ResponseUrl is not { } url)
-        {
-            LogNoResponseUrl(command.UserId);
-            return;
-        }
-
+    /// <summary>
+    /// Sends an answer that could not go in the acknowledgement (too slow, or the socket closed) to
+    /// response_url; if that is missing or refused (expired, 5 uses spent), as an ephemeral message in the
+    /// channel, and failing that as a DM, so the answer is not lost.
+    /// </summary>
+    public void DeliverLater(SlashCommand command, Task<SlackMessage> answer) =>
         work.Run("slash command answer", async ct =>
         {
             var message = await answer.ConfigureAwait(false);
-            await messenger.RespondAsync(url, message.ToResponse(), ct).ConfigureAwait(false);
+            if (command.ResponseUrl is { } url && await messenger.RespondAsync(url, message.ToResponse(), ct).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            LogFallback(command.UserId);
+            if (command.ChannelId.Length > 0 && await messenger.PostEphemeralAsync(command.ChannelId, command.UserId, message, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await messenger.PostMessageAsync(command.UserId, message, ct).ConfigureAwait(false);
         });
-    }
 
     /// <summary>Runs a slash command for its member and renders the reply. Never throws except on shutdown.</summary>
     public async Task<SlackMessage> AnswerAsync(SlashCommand command, CancellationToken cancellationToken)
@@ -180,8 +187,8 @@ internal sealed partial class SlackDispatcher(
     [LoggerMessage(Level = LogLevel.Error, Message = "Slack command {Command} failed before Core could answer")]
     private partial void LogCommandFailed(Exception ex, string command);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A slash command from {UserId} came without response_url; its late answer cannot be delivered")]
-    private partial void LogNoResponseUrl(string userId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The late answer for {UserId} could not go to response_url; sending it as an ephemeral message or a DM")]
+    private partial void LogFallback(string userId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignoring interactive payload: {Kind}")]
     private partial void LogInteractionIgnored(string kind);

@@ -79,8 +79,8 @@ internal sealed partial class SlackUserDirectory(
         {
             var response = await api.CallIdempotentAsync(
                 new SlackApiCall("users.info") { Form = [new("user", userId)] },
-                CancellationToken.None,
-                attempts: 2).ConfigureAwait(false);
+                2,
+                CancellationToken.None).ConfigureAwait(false);
             if (!response.IsOk)
             {
                 LogLookupFailed(userId, response.Error);

@@ -45,7 +45,7 @@ public sealed record ApiFault
 
 public sealed record ApiCall(string Method, string ContentType, string? Authorization, string Body, JsonObject? Json, Dictionary<string, string> Form, DateTimeOffset At, int Status, string? Error);
 
-public sealed record PostedMessage(string Channel, string Ts, string Text, JsonArray? Blocks, string Method);
+public sealed record PostedMessage(string Channel, string Ts, string Text, JsonArray? Blocks, string Method, string? User = null);
 
 public sealed record FakeAck(string EnvelopeId, JsonNode? Payload, int SocketId, DateTimeOffset At, bool Late);
 
@@ -128,6 +128,9 @@ public sealed class FakeSlack : IAsyncDisposable
 
     /// <summary>Sockets that connect while this is false never get hello.</summary>
     public bool SendHello { get; set; } = true;
+
+    /// <summary>response_url ids that answer 404 expired_url (more than 30 minutes, or 5 uses, ago).</summary>
+    public HashSet<string> ExpiredResponseUrls { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Channels that exist (besides DMs); posting elsewhere gives channel_not_found.</summary>
     public HashSet<string> Channels { get; } = new(StringComparer.Ordinal) { "C0123ABCDEF" };
@@ -315,6 +318,8 @@ public sealed class FakeSlack : IAsyncDisposable
             return;
         }
 
+        var sendHello = SendHello;
+
         // Upgraded by hand so the socket sits on a stream the fake can freeze (a silent, half-open connection).
         var key = context.Request.Headers.SecWebSocketKey.ToString();
         var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
@@ -335,7 +340,7 @@ public sealed class FakeSlack : IAsyncDisposable
         }
         while (open > max && Interlocked.CompareExchange(ref _maxSockets, open, max) != max);
 
-        if (SendHello)
+        if (sendHello)
         {
             var hello = Fixtures.Json("socket_mode_hello.json");
             hello["num_connections"] = open;
@@ -354,6 +359,13 @@ public sealed class FakeSlack : IAsyncDisposable
 
     private async Task ResponseUrlAsync(HttpContext context, string id)
     {
+        if (ExpiredResponseUrls.Contains(id))
+        {
+            context.Response.StatusCode = 404;
+            await context.Response.WriteAsync("expired_url").ConfigureAwait(false);
+            return;
+        }
+
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = JsonNode.Parse(await reader.ReadToEndAsync().ConfigureAwait(false))!.AsObject();
         var errors = BlockKitRules.Validate(body["blocks"]);
@@ -561,6 +573,12 @@ public sealed class FakeSlack : IAsyncDisposable
                     return Error("not_in_channel");
                 }
 
+                var ephemeralFor = arg("user");
+                if (method == "chat.postEphemeral" && (ephemeralFor is null || !_users.ContainsKey(ephemeralFor)))
+                {
+                    return Error("user_not_in_channel");
+                }
+
                 var blocks = json?["blocks"];
                 var text = arg("text");
                 var errors = BlockKitRules.Validate(blocks);
@@ -578,7 +596,7 @@ public sealed class FakeSlack : IAsyncDisposable
                 }
 
                 var ts = NextTs();
-                _messages.Enqueue(new PostedMessage(channel, ts, text ?? "", blocks?.DeepClone() as JsonArray, method));
+                _messages.Enqueue(new PostedMessage(channel, ts, text ?? "", blocks?.DeepClone() as JsonArray, method, ephemeralFor));
                 if (method == "chat.postEphemeral")
                 {
                     return new JsonObject { ["ok"] = true, ["message_ts"] = ts };

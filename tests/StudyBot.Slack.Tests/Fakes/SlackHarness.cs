@@ -194,6 +194,7 @@ public sealed class SlackHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var fatal = Services.GetRequiredService<SlackFatal>().IsStopping;
         if (_started)
         {
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -210,8 +211,12 @@ public sealed class SlackHarness : IAsyncDisposable
         await App.DisposeAsync();
         await Slack.DisposeAsync();
 
-        // A fatal stop sets the process exit code; tests that provoke one must not fail the test run.
-        Environment.ExitCode = 0;
+        // A fatal stop sets the process exit code; the tests that provoke one (FatalStopTests) put it back.
+        if (fatal)
+        {
+            Environment.ExitCode = 0;
+        }
+
         SqliteConnection.ClearAllPools();
         foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
         {
