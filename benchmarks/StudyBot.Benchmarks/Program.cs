@@ -8,6 +8,12 @@ if (args is ["probe", ..])
     return;
 }
 
+if (args is ["drain", ..])
+{
+    await DrainDriver.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 /// <summary>Entry point type for BenchmarkDotNet's switcher.</summary>

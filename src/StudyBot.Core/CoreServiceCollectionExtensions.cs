@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StudyBot.Core.Commands;
 using StudyBot.Core.Commands.Handlers;
+using StudyBot.Core.Notifications;
+using StudyBot.Core.Partners;
 
 namespace StudyBot.Core;
 
@@ -17,6 +19,12 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(new CoreSettings());
         services.AddSingleton(_ => StudyBotCommands.Catalog());
         services.AddSingleton<CommandExecutor>();
+        services.TryAddSingleton(new DeliveryRates());
+        services.AddSingleton<ReminderService>();
+        services.AddSingleton<CelebrationService>();
+        services.AddSingleton<LeaderboardService>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<PartnerService>();
 
         services.AddScoped<ICommandHandler, OverviewHandler>();
         services.AddScoped<ICommandHandler, StartHandler>();
@@ -34,6 +42,28 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ICommandHandler, StreakHandler>();
         services.AddScoped<ICommandHandler, TimezoneHandler>();
         services.AddScoped<ICommandHandler, HelpHandler>();
+        services.AddScoped<ICommandHandler, RemindPlanHandler>();
+        services.AddScoped<ICommandHandler, RemindShowHandler>();
+        services.AddScoped<ICommandHandler, RemindOnHandler>();
+        services.AddScoped<ICommandHandler, RemindOffHandler>();
+        services.AddScoped<ICommandHandler, RemindSnoozeHandler>();
+        services.AddScoped<ICommandHandler, RemindQuietHandler>();
+        services.AddScoped<ICommandHandler, RestStartHandler>();
+        services.AddScoped<ICommandHandler, RestEndHandler>();
+        services.AddScoped<ICommandHandler, BoardHandler>();
+        services.AddScoped<ICommandHandler, MePrivacyHandler>();
+        services.AddScoped<ICommandHandler, MeCelebrateHandler>();
+        services.AddScoped<ICommandHandler, AdminChannelHandler>();
+        services.AddScoped<ICommandHandler, AdminTimezoneHandler>();
+        services.AddScoped<ICommandHandler, AdminLeaderboardScheduleHandler>();
+        services.AddScoped<ICommandHandler, AdminRemindersMaxHandler>();
+        services.AddScoped<ICommandHandler, AdminShowHandler>();
+        services.AddScoped<ICommandHandler, PartnerFindHandler>();
+        services.AddScoped<ICommandHandler, PartnerStatusHandler>();
+        services.AddScoped<ICommandHandler, PartnerNudgeHandler>();
+        services.AddScoped<ICommandHandler, PartnerLeaveHandler>();
+        services.AddScoped<ICommandHandler, AdminPartnersMatchHandler>();
+        services.AddScoped<ICommandHandler, AdminPartnersScheduleHandler>();
         return services;
     }
 }

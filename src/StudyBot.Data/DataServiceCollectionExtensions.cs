@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using StudyBot.Core.Notifications;
+using StudyBot.Core.Partners;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Data;
@@ -12,6 +14,13 @@ public static class DataServiceCollectionExtensions
     {
         services.AddDbContextPool<StudyBotDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
         services.AddScoped<IProgressStore, ProgressStore>();
+        services.AddScoped<NotificationStore>();
+        services.AddScoped<IReminderStore>(sp => sp.GetRequiredService<NotificationStore>());
+        services.AddScoped<ICelebrationStore>(sp => sp.GetRequiredService<NotificationStore>());
+        services.AddScoped<ILeaderboardScheduleStore>(sp => sp.GetRequiredService<NotificationStore>());
+        services.AddScoped<IOutboxStore>(sp => sp.GetRequiredService<NotificationStore>());
+        services.AddScoped<ILeaderboardStore>(sp => sp.GetRequiredService<NotificationStore>());
+        services.AddScoped<IPartnerStore, PartnerStore>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 using StudyBot.Data.Entities;
 
@@ -47,6 +48,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         var goals = (await Queries.Goals(db, memberId, communityId).ToListAsync(cancellationToken))
             .Select(x => new Goal((GoalPeriod)x.Period, (GoalUnit)x.Unit, x.Target, x.EffectiveFrom))
             .ToList();
+        var rest = (await Queries.Rest(db, memberId, communityId).ToListAsync(cancellationToken))
+            .Select(x => new RestPeriod(x.From, x.Until))
+            .ToList();
 
         return new MemberSnapshot
         {
@@ -55,7 +59,44 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
             Items = items.ToDictionary(x => x.ItemId, x => new ItemState((ItemStatus)x.Status, (SkipReason)x.Reason)),
             Days = MergeDays(logDays.Select(x => (x.LocalDate, (StudyKind)x.Kind, x.Minutes, x.Points)), itemDays.Select(x => (x.LocalDate, x.Done, x.Points))),
             Goals = goals,
+            Rest = rest,
         };
+    }
+
+    private async Task ApplyRestAsync(long communityId, long memberId, ChangeSet changes, CancellationToken ct)
+    {
+        if (changes.StartRest is null && changes.EndRestOn is null)
+        {
+            return;
+        }
+
+        var today = changes.LocalDate;
+        var current = await db.RestPeriods
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && x.From <= today && (x.Until == null || x.Until >= today))
+            .OrderByDescending(x => x.Id)
+            .FirstOrDefaultAsync(ct);
+        if (changes.StartRest is { } start)
+        {
+            if (current is not null)
+            {
+                current.Until = start.Until;
+            }
+            else
+            {
+                db.RestPeriods.Add(new RestPeriodEntity { CommunityId = communityId, MemberId = memberId, From = start.From, Until = start.Until });
+            }
+        }
+        else if (current is not null && changes.EndRestOn is { } end)
+        {
+            if (current.From >= end)
+            {
+                db.RestPeriods.Remove(current);
+            }
+            else
+            {
+                current.Until = end.AddDays(-1);
+            }
+        }
     }
 
     /// <summary>The ids of an existing member of the caller's community, or null.</summary>
@@ -178,16 +219,83 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
             entity.CustomHoursPerWeek = profile.CustomHoursPerWeek;
             entity.StartDate = profile.StartDate;
             entity.Onboarded = profile.Onboarded;
-            entity.UpdatedAtUtc = now;
+            var prefs = profile.Preferences;
+            entity.Privacy = (int)prefs.Privacy;
+            entity.Celebrate = (int)prefs.Celebrate;
+            entity.RemindersOn = prefs.RemindersOn;
+            entity.PlanDays = (int)(prefs.Plan?.Days ?? StudyDays.None);
+            entity.PlanMinutes = prefs.Plan?.MinutesOfDay;
+            entity.PlanFrequency = (int)(prefs.Plan?.Frequency ?? ReminderFrequency.Weekly);
+            entity.PlanPlace = prefs.Plan?.Place is { } place ? Clip(place, 60) : null;
+            entity.QuietStart = prefs.Quiet?.StartMinutes;
+            entity.QuietEnd = prefs.Quiet?.EndMinutes;
+            entity.SnoozedUntilUtc = prefs.SnoozedUntilUtc;
         }
         else
         {
             entity.DisplayName = Clip(member.DisplayName, 100);
-            entity.UpdatedAtUtc = now;
         }
+
+        entity.UpdatedAtUtc = now;
+        if (changes.IsActivity)
+        {
+            entity.LastActivityAtUtc = now;
+        }
+
+        if (changes.Reminders is { } reset)
+        {
+            entity.NextReminderAtUtc = reset.NextAtUtc;
+            entity.RemindersPaused = false;
+            entity.FreshStartPending = false;
+            entity.UnansweredReminders = 0;
+            if (reset.ClearDmClosed)
+            {
+                entity.DmClosedAtUtc = null;
+            }
+        }
+
+        if (changes.ClearDmNotice)
+        {
+            entity.DmNoticePending = false;
+        }
+
+        if (changes.Community is { } settings)
+        {
+            community.TimeZoneId = settings.TimeZoneId;
+            community.CelebrationChannel = settings.Settings.CelebrationChannel;
+            community.LeaderboardChannel = settings.Settings.LeaderboardChannel;
+            community.LeaderboardDay = (int)settings.Settings.LeaderboardDay;
+            community.LeaderboardMinutes = settings.Settings.LeaderboardMinutes;
+            community.RemindersMaxPerWeek = settings.Settings.RemindersMaxPerWeek;
+            community.NextLeaderboardAtUtc = null;
+            community.PartnersDay = settings.Settings.PartnersDay is { } day ? (int)day : null;
+            community.PartnersMinutes = settings.Settings.PartnersMinutes;
+            community.NextPartnerMatchAtUtc = null;
+        }
+
+        await ApplyRestAsync(communityId, memberId, changes, ct);
+        var stats = new StatsWriter(db, communityId, memberId);
 
         if (changes.Reverts is { } reverted)
         {
+            var undoneItems = await db.ItemChanges.AsNoTracking()
+                .Where(x => x.BatchId == reverted && x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
+                .Select(x => new { x.LocalDate, x.Points, DoneDelta = x.ToStatus == (int)ItemStatus.Done ? 1 : x.FromStatus == (int)ItemStatus.Done ? -1 : 0 })
+                .ToListAsync(ct);
+            var undoneLogs = await db.StudyLogs.AsNoTracking()
+                .Where(x => x.BatchId == reverted && x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
+                .Select(x => new { x.LocalDate, x.Points, x.Minutes })
+                .ToListAsync(ct);
+            foreach (var item in undoneItems)
+            {
+                await stats.AddAsync(item.LocalDate, -item.Points, 0, -item.DoneDelta, active: false, ct);
+            }
+
+            foreach (var log in undoneLogs)
+            {
+                await stats.AddAsync(log.LocalDate, -log.Points, -log.Minutes, 0, active: false, ct);
+            }
+
             // Mark the originals first: if another undo got there before us, nothing matches and we stop.
             var undoneChanges = await db.ItemChanges
                 .Where(x => x.BatchId == reverted && x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
@@ -234,6 +342,11 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
                     ActorId = Clip(changes.ActorId, 64),
                     IsUndo = changes.Reverts is not null,
                 });
+                var doneDelta = change.To.Status == ItemStatus.Done ? 1 : change.From.Status == ItemStatus.Done ? -1 : 0;
+                if (changes.Reverts is null && (change.Points != 0 || doneDelta != 0))
+                {
+                    await stats.AddAsync(changes.LocalDate, change.Points, 0, doneDelta, active: doneDelta > 0, ct);
+                }
             }
         }
 
@@ -253,6 +366,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
                 LocalDate = changes.LocalDate,
                 ActorId = Clip(changes.ActorId, 64),
             });
+            await stats.AddAsync(changes.LocalDate, log.Points, log.Minutes, 0, active: true, ct);
         }
 
         foreach (var goal in changes.Goals)
@@ -349,7 +463,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         return [.. days.Values];
     }
 
-    private static Community ToModel(CommunityEntity x) => new()
+    internal static Community ToModel(CommunityEntity x) => new()
     {
         Id = x.Id,
         Platform = x.Platform,
@@ -357,9 +471,19 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         Name = x.Name,
         RoadmapId = x.RoadmapId,
         TimeZoneId = x.TimeZoneId,
+        Settings = new CommunitySettings
+        {
+            CelebrationChannel = x.CelebrationChannel,
+            LeaderboardChannel = x.LeaderboardChannel,
+            LeaderboardDay = (DayOfWeek)x.LeaderboardDay,
+            LeaderboardMinutes = x.LeaderboardMinutes,
+            RemindersMaxPerWeek = x.RemindersMaxPerWeek,
+            PartnersDay = x.PartnersDay is { } day ? (DayOfWeek)day : null,
+            PartnersMinutes = x.PartnersMinutes,
+        },
     };
 
-    private static MemberProfile ToModel(MemberEntity x) => new()
+    internal static MemberProfile ToModel(MemberEntity x) => new()
     {
         Id = x.Id,
         UserId = x.UserId,
@@ -371,6 +495,27 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         CustomHoursPerWeek = x.CustomHoursPerWeek,
         StartDate = x.StartDate,
         Onboarded = x.Onboarded,
+        Preferences = new MemberPreferences
+        {
+            Privacy = (PrivacyLevel)x.Privacy,
+            Celebrate = (CelebrationChoice)x.Celebrate,
+            RemindersOn = x.RemindersOn,
+            Plan = x.PlanMinutes is { } minutes && x.PlanDays != 0 ? new ReminderPlan((StudyDays)x.PlanDays, minutes, (ReminderFrequency)x.PlanFrequency, x.PlanPlace) : null,
+            Quiet = x.QuietStart is { } qs && x.QuietEnd is { } qe ? new QuietHours(qs, qe) : null,
+            SnoozedUntilUtc = x.SnoozedUntilUtc,
+        },
+        Reminders = new ReminderState
+        {
+            NextAtUtc = x.NextReminderAtUtc,
+            LastSentAtUtc = x.LastReminderAtUtc,
+            Unanswered = x.UnansweredReminders,
+            Paused = x.RemindersPaused,
+            FreshStartPending = x.FreshStartPending,
+            DmClosedAtUtc = x.DmClosedAtUtc,
+            DmNoticePending = x.DmNoticePending,
+            LastTemplate = x.LastTemplate,
+            LastActivityAtUtc = x.LastActivityAtUtc,
+        },
     };
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];

@@ -53,13 +53,20 @@ internal static class Queries
             db.ItemChanges.AsNoTracking()
                 .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
                 .GroupBy(x => x.LocalDate)
-                .Select(g => new ItemDay(g.Key, g.Count(x => x.ToStatus == (int)ItemStatus.Done), g.Sum(x => x.Points))));
+                .Select(g => new ItemDay(g.Key, g.Sum(x => x.ToStatus == (int)ItemStatus.Done ? 1 : x.FromStatus == (int)ItemStatus.Done ? -1 : 0), g.Sum(x => x.Points))));
 
     public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<GoalEntity>> Goals =
         EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>
             db.Goals.AsNoTracking()
                 .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
                 .OrderBy(x => x.Id)
+                .AsQueryable());
+
+    public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<RestPeriodEntity>> Rest =
+        EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>
+            db.RestPeriods.AsNoTracking()
+                .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
+                .OrderBy(x => x.From)
                 .AsQueryable());
 
     public static async Task<List<T>> ToListAsync<T>(this IAsyncEnumerable<T> source, CancellationToken cancellationToken)

@@ -20,6 +20,18 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
 
     internal DbSet<CompletionEventEntity> CompletionEvents => Set<CompletionEventEntity>();
 
+    internal DbSet<RestPeriodEntity> RestPeriods => Set<RestPeriodEntity>();
+
+    internal DbSet<OutboxEntity> Outbox => Set<OutboxEntity>();
+
+    internal DbSet<PeriodStatsEntity> PeriodStats => Set<PeriodStatsEntity>();
+
+    internal DbSet<PartnerPoolEntity> PartnerPool => Set<PartnerPoolEntity>();
+
+    internal DbSet<PartnershipEntity> Partnerships => Set<PartnershipEntity>();
+
+    internal DbSet<PartnershipMemberEntity> PartnershipMembers => Set<PartnershipMemberEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -29,5 +41,11 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
         modelBuilder.ApplyConfiguration(new StudyLogConfiguration());
         modelBuilder.ApplyConfiguration(new GoalConfiguration());
         modelBuilder.ApplyConfiguration(new CompletionEventConfiguration());
+        modelBuilder.ApplyConfiguration(new RestPeriodConfiguration());
+        modelBuilder.ApplyConfiguration(new OutboxConfiguration());
+        modelBuilder.ApplyConfiguration(new PeriodStatsConfiguration());
+        modelBuilder.ApplyConfiguration(new PartnerPoolConfiguration());
+        modelBuilder.ApplyConfiguration(new PartnershipConfiguration());
+        modelBuilder.ApplyConfiguration(new PartnershipMemberConfiguration());
     }
 }

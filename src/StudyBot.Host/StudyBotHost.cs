@@ -1,13 +1,16 @@
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using StudyBot.Core;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
+using StudyBot.Core.Notifications;
 using StudyBot.Core.Roadmaps;
 using StudyBot.Data;
 using StudyBot.Host.Console;
 using StudyBot.Host.Options;
+using StudyBot.Host.Scheduling;
 using StudyBot.Slack;
 using StudyBot.Slack.Http;
 
@@ -52,11 +55,24 @@ public static class StudyBotHost
         var roadmapOptions = config.GetSection(RoadmapOptions.Section).Get<RoadmapOptions>() ?? new RoadmapOptions();
         services.AddSingleton(LoadRoadmaps(roadmapOptions, builder.Environment.ContentRootPath));
         services.AddSingleton(sp => new CoreSettings { DefaultTimeZone = sp.GetRequiredService<IOptions<CommunityOptions>>().Value.DefaultTimeZone });
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddStudyBotCore();
 
         var database = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddStudyBotData(database.ConnectionString);
+
+        var rates = new DeliveryRates();
+        foreach (var (platform, rate) in config.GetSection("Delivery:PerSecond").Get<Dictionary<string, double>>() ?? [])
+        {
+            rates.PerSecond[platform] = rate;
+        }
+
+        services.AddSingleton(rates);
+        var scheduling = config.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions();
+        if (scheduling.Enabled)
+        {
+            services.AddStudyBotScheduling(scheduling);
+        }
 
         var consoleOptions = config.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
         var platformsConfigured = false;
@@ -67,6 +83,7 @@ public static class StudyBotHost
             services.AddSingleton(new ConsoleOutput(System.Console.Out));
             services.AddSingleton(new ConsoleInput(System.Console.In, !System.Console.IsInputRedirected, stopHostAtEnd: !platformsConfigured));
             services.AddSingleton<INotifier, ConsoleNotifier>();
+            services.AddSingleton<IChannelDirectory, ConsoleChannels>();
             services.AddHostedService<ConsoleAdapter>();
         }
 

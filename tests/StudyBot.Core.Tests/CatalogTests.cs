@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
+using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Core.Tests;
@@ -15,7 +16,7 @@ public sealed class CatalogTests
     [Fact]
     public void Every_command_has_exactly_one_handler_and_every_handler_a_command()
     {
-        var services = new ServiceCollection().AddStudyBotCore().AddScoped<IProgressStore, UnusedStore>().BuildServiceProvider();
+        var services = new ServiceCollection().AddStudyBotCore().AddScoped<IProgressStore, UnusedStore>().AddScoped<ILeaderboardStore, UnusedStore>().AddScoped<StudyBot.Core.Partners.IPartnerStore>(_ => null!).AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)).AddSingleton(new StudyBot.Core.Roadmaps.RoadmapCatalog(StudyBot.Core.Roadmaps.RoadmapLoader.LoadDirectory(RepoPaths.Roadmaps), "ml-zero-to-hero")).BuildServiceProvider();
         using var scope = services.CreateScope();
         var handlers = scope.ServiceProvider.GetServices<ICommandHandler>().Select(h => h.Path).ToList();
 
@@ -61,7 +62,7 @@ public sealed class CatalogTests
 }
 
 /// <summary>Lets handlers that need a store be constructed; these tests never call it.</summary>
-internal sealed class UnusedStore : IProgressStore
+internal sealed class UnusedStore : IProgressStore, ILeaderboardStore
 {
     private static InvalidOperationException Unused() => new("The store is not used by catalog tests.");
 
@@ -74,4 +75,6 @@ internal sealed class UnusedStore : IProgressStore
     public Task<CommunityRef?> FindHomeCommunityAsync(string platform, string userId, CancellationToken cancellationToken) => throw Unused();
 
     public Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken) => throw Unused();
+
+    public Task<IReadOnlyList<BoardEntry>> TopAsync(CommunityRef community, BoardQuery query, CancellationToken cancellationToken) => throw Unused();
 }

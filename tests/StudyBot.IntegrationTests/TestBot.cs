@@ -8,6 +8,10 @@ using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
 using StudyBot.Core.Roadmaps;
 using StudyBot.Data;
+using StudyBot.Core.Notifications;
+using StudyBot.Host.Console;
+using StudyBot.Host.Options;
+using Microsoft.Extensions.Options;
 
 namespace StudyBot.IntegrationTests;
 
@@ -20,8 +24,9 @@ internal sealed class TestBot : IAsyncDisposable
 
     private readonly bool _ownsFile;
 
-    private TestBot(string dbPath, bool ownsFile, FakeTimeProvider time, ServiceProvider services)
+    private TestBot(string dbPath, bool ownsFile, FakeTimeProvider time, ServiceProvider services, RecordingNotifier notifier)
     {
+        Notifier = notifier;
         DbPath = dbPath;
         _ownsFile = ownsFile;
         Time = time;
@@ -35,6 +40,30 @@ internal sealed class TestBot : IAsyncDisposable
 
     public CommandExecutor Executor { get; }
 
+    public RecordingNotifier Notifier { get; }
+
+    /// <summary>One pass of every background job, as Quartz would run them, at the fake clock's current time.</summary>
+    public async Task RunJobsAsync()
+    {
+        await Services.GetRequiredService<ReminderService>().RunDueAsync(CancellationToken.None);
+        await Services.GetRequiredService<CelebrationService>().RunAsync(CancellationToken.None);
+        await Services.GetRequiredService<LeaderboardService>().RunDueAsync(CancellationToken.None);
+        await Services.GetRequiredService<StudyBot.Core.Partners.PartnerService>().RunScheduledAsync(CancellationToken.None);
+        await Services.GetRequiredService<StudyBot.Core.Partners.PartnerService>().OfferRematchesAsync(CancellationToken.None);
+        await Services.GetRequiredService<OutboxDispatcher>().DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+    }
+
+    /// <summary>Moves the clock forward in steps, running the jobs after each, as a live bot would.</summary>
+    public async Task RunUntilAsync(DateTimeOffset until, TimeSpan step)
+    {
+        while (Time.GetUtcNow() < until)
+        {
+            var next = Time.GetUtcNow() + step;
+            Time.SetUtcNow(next < until ? next : until);
+            await RunJobsAsync();
+        }
+    }
+
     public IServiceProvider Services => _services;
 
     public string ConnectionString => $"Data Source={DbPath};Pooling=False";
@@ -44,7 +73,11 @@ internal sealed class TestBot : IAsyncDisposable
         var ownsFile = dbPath is null;
         dbPath ??= Path.Combine(Path.GetTempPath(), $"studybot-test-{Guid.NewGuid():N}.db");
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        var notifier = new RecordingNotifier(time);
         var services = new ServiceCollection()
+            .AddSingleton<INotifier>(notifier)
+            .AddSingleton<IChannelDirectory>(new ConsoleChannels(Options.Create(new ConsoleOptions())))
+            .AddSingleton(new DeliveryRates { PerSecond = { [Platforms.Console] = double.PositiveInfinity } })
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(time)
             .AddSingleton(new CoreSettings { DefaultTimeZone = defaultTimeZone })
@@ -53,7 +86,7 @@ internal sealed class TestBot : IAsyncDisposable
             .AddStudyBotData($"Data Source={dbPath};Pooling=False")
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
-        return new TestBot(dbPath, ownsFile, time, services);
+        return new TestBot(dbPath, ownsFile, time, services, notifier);
     }
 
     public static MemberRef Member(string name, CommunityRef? community = null, bool admin = true) =>
@@ -97,6 +130,17 @@ internal sealed class TestBot : IAsyncDisposable
         }
 
         return sb.ToString();
+    }
+
+    public async Task<DateTime?> NextReminderUtcAsync(string userId)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT NextReminderAtUtc FROM Members WHERE UserId = $u";
+        command.Parameters.AddWithValue("$u", userId);
+        var value = await command.ExecuteScalarAsync();
+        return value is string text ? DateTime.SpecifyKind(DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc) : null;
     }
 
     public async Task<long> CountAsync(string sql)

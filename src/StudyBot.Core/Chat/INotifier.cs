@@ -33,4 +33,15 @@ public interface INotifier
 
     /// <summary>Posts to a channel of a community.</summary>
     Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends a direct message that must arrive once: a notifier that can make a retried send idempotent
+    /// (Discord's nonce, the console's mailbox) uses the key; the default ignores it.
+    /// </summary>
+    Task<DeliveryResult> SendDirectAsync(MemberRef member, Reply message, string idempotencyKey, CancellationToken cancellationToken) =>
+        SendDirectAsync(member, message, cancellationToken);
+
+    /// <summary>Posts to a channel once; see the direct-message overload.</summary>
+    Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, string idempotencyKey, CancellationToken cancellationToken) =>
+        PostAsync(channel, message, cancellationToken);
 }

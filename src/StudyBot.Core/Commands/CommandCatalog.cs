@@ -21,7 +21,7 @@ public sealed partial class CommandCatalog
         Roots = roots.ToList();
         foreach (var root in Roots)
         {
-            AssignPaths(root, root.Name);
+            AssignPaths(root, root.Name, false);
         }
     }
 
@@ -159,12 +159,13 @@ public sealed partial class CommandCatalog
     private static IEnumerable<CommandDefinition> LeavesOf(CommandDefinition command) =>
         command.IsLeaf ? [command] : command.Subcommands.SelectMany(LeavesOf);
 
-    private static void AssignPaths(CommandDefinition command, string path)
+    private static void AssignPaths(CommandDefinition command, string path, bool admin)
     {
         command.Path = path;
+        command.RequiresAdmin = admin || command.AdminOnly;
         foreach (var sub in command.Subcommands)
         {
-            AssignPaths(sub, $"{path} {sub.Name}");
+            AssignPaths(sub, $"{path} {sub.Name}", command.RequiresAdmin);
         }
     }
 }

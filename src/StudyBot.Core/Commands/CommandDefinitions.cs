@@ -8,6 +8,9 @@ public enum OptionType
 
     /// <summary>Whole minutes; the text grammar also accepts "90m", "1h", "1h30" and "1.5h".</summary>
     Minutes = 3,
+
+    /// <summary>A channel of the community: Discord sends its id; text takes "#name" or a platform id.</summary>
+    Channel = 4,
 }
 
 /// <summary>Where an adapter's autocomplete gets suggestions for an option.</summary>
@@ -61,6 +64,9 @@ public sealed record CommandDefinition(string Name, string Description)
 
     /// <summary>Only community admins may run it (Discord: Manage Server; Slack: workspace admins).</summary>
     public bool AdminOnly { get; init; }
+
+    /// <summary>Set by the catalog: admin-only itself or under an admin-only command.</summary>
+    public bool RequiresAdmin { get; internal set; }
 
     /// <summary>A correct invocation, shown in help and in error replies.</summary>
     public string? Example { get; init; }

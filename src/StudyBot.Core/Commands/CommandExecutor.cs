@@ -63,7 +63,7 @@ public sealed partial class CommandExecutor(
             return Reply.Error($"I don't know the command `/{TextInput.Quote(request.Path)}`. Try `/progress help`.");
         }
 
-        if (command.AdminOnly && !who.IsAdmin)
+        if (command.RequiresAdmin && !who.IsAdmin)
         {
             return new Reply
             {
@@ -97,9 +97,28 @@ public sealed partial class CommandExecutor(
             };
 
             var result = await handler.HandleAsync(context, cancellationToken);
-            if (result.Changes is not { IsEmpty: false } changes)
+            var reply = result.Reply;
+            var changes = result.Changes;
+            var reminders = snapshot.Member.Reminders;
+
+            // The bot could not DM this member: say so once, privately, with their next successful command.
+            if (reminders.DmNoticePending && reply.Tone is not (ReplyTone.Error or ReplyTone.Warning))
             {
-                return result.Reply;
+                changes ??= context.NewChanges();
+                changes.ClearDmNotice = true;
+                reply = reply with { FollowUps = [.. reply.FollowUps, DmClosedNotice(who.Community.Platform)] };
+            }
+
+            if (changes is null || changes.IsEmpty)
+            {
+                return reply;
+            }
+
+            // Coming back after a quiet spell lifts the fresh-start pause.
+            if (changes.IsActivity && changes.Reminders is null && (reminders.Paused || reminders.FreshStartPending))
+            {
+                var prefs = changes.Profile?.Preferences ?? snapshot.Member.Preferences;
+                changes.Reminders = new ReminderReset(ReminderPlanner.Resume(prefs, (changes.Profile ?? snapshot.Member).TimeZoneId, context.Now));
             }
 
             var celebrations = await AddCompletionsAsync(context, store, changes, cancellationToken);
@@ -113,7 +132,7 @@ public sealed partial class CommandExecutor(
                 };
             }
 
-            return celebrations.Count == 0 ? result.Reply : result.Reply with { FollowUps = [.. result.Reply.FollowUps, .. celebrations] };
+            return celebrations.Count == 0 ? reply : reply with { FollowUps = [.. reply.FollowUps, .. celebrations] };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -173,6 +192,15 @@ public sealed partial class CommandExecutor(
         return await store.FindHomeCommunityAsync(platform, userId, cancellationToken)
             ?? new CommunityRef(platform, $"dm:{userId}", "Direct messages");
     }
+
+    private static Reply DmClosedNotice(string platform) => new()
+    {
+        Tone = ReplyTone.Warning,
+        Text = platform == Platforms.Discord
+            ? "📭 I couldn't deliver your study reminder: your DMs are closed to me. To get reminders, allow direct messages from server members (Privacy Settings), then run `/progress remind on`."
+            : "📭 I couldn't deliver your study reminder by direct message. When you can receive DMs from me again, run `/progress remind on`.",
+        Buttons = [new ReplyButton("Reminders on", "progress remind on")],
+    };
 
     public static Reply ErrorReply(CommandError error)
     {

@@ -50,6 +50,13 @@ public sealed partial class CommandParser(CommandCatalog catalog)
 
             var name = tokens[index].Text;
             var sub = command.Subcommand(name);
+            if (sub is null && command.DefaultSubcommand is { } fallback && command.Subcommand(fallback) is { Options.Count: > 0 } withOptions)
+            {
+                // "/progress rest until friday" is "/progress rest start until friday".
+                command = withOptions;
+                break;
+            }
+
             if (sub is null)
             {
                 var guess = Closest(name, command.Subcommands.Select(s => s.Name));
@@ -121,11 +128,27 @@ public sealed partial class CommandParser(CommandCatalog catalog)
                 break;
             }
 
+            // An optional choice that this word does not fit is left out, so "plan weekdays 19:00 library" leaves
+            // the frequency unset and gives "library" to the place.
+            if (!option.Required && option.Choices.Count > 0 && !positional[p].Quoted
+                && !option.Choices.Any(c => c.Matches(positional[p].Text))
+                && free.Skip(i + 1).Any(o => o.Choices.Count == 0 && o.Type == OptionType.String))
+            {
+                continue;
+            }
+
             raw[option.Name] = positional[p++].Text;
         }
 
         if (p < positional.Count)
         {
+            // A bad value explains more than "extra words": "snooze 3 fortnights" is about the 3.
+            var bound = CommandValidator.Validate(command, raw.ToDictionary(kv => kv.Key, kv => (object)kv.Value), checkRequired: false);
+            if (!bound.Ok)
+            {
+                return bound;
+            }
+
             var extra = TextInput.Quote(string.Join(' ', positional.Skip(p).Select(t => t.Text)), 40);
             return ParseResult.Failure(
                 command.Options.Count == 0
@@ -218,7 +241,7 @@ public sealed partial class CommandParser(CommandCatalog catalog)
 /// <summary>Checks option values against the catalog and converts them to their types. Shared by every adapter.</summary>
 public static class CommandValidator
 {
-    public static ParseResult Validate(CommandDefinition command, IReadOnlyDictionary<string, object> raw)
+    public static ParseResult Validate(CommandDefinition command, IReadOnlyDictionary<string, object> raw, bool checkRequired = true)
     {
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var (name, value) in raw)
@@ -241,7 +264,7 @@ public static class CommandValidator
             }
         }
 
-        var missing = command.Options.FirstOrDefault(o => o.Required && !values.ContainsKey(o.Name));
+        var missing = checkRequired ? command.Options.FirstOrDefault(o => o.Required && !values.ContainsKey(o.Name)) : null;
         if (missing is not null)
         {
             return ParseResult.Failure($"`/{command.Path}` needs {Article(missing)} `{missing.Name}`: {Lower(missing.Description)}.", command);

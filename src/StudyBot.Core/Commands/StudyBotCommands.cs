@@ -60,7 +60,127 @@ public static class StudyBotCommands
             TakesRest = rest,
         };
 
-    public static CommandCatalog Catalog() => new([Progress()]);
+    public const string AdminRoot = "studybot";
+
+    public static readonly ChoiceDefinition[] Frequencies =
+    [
+        new("weekly", "Once a week, on the first planned day", "week", "once"),
+        new("daily", "On each planned day", "each", "every"),
+    ];
+
+    public static readonly ChoiceDefinition[] Snoozes =
+    [
+        new("1h", "For an hour", "hour", "60m", "1hour"),
+        new("tonight", "Until tonight (20:00)", "evening"),
+        new("tomorrow", "Until tomorrow", "1d", "day"),
+        new("1w", "For a week", "week", "7d", "1week"),
+    ];
+
+    public static readonly ChoiceDefinition[] BoardPeriods =
+    [
+        new("week", "This week", "weekly", "w"),
+        new("month", "This month", "monthly", "m"),
+        new("all", "All time", "alltime", "ever", "total"),
+    ];
+
+    public static readonly ChoiceDefinition[] BoardMetrics =
+    [
+        new("points", "Points from learning", "score", "pts"),
+        new("minutes", "Minutes studied", "time", "hours"),
+        new("consistency", "Days studied", "days", "consistent"),
+        new("improved", "Most improved", "improvement", "improve"),
+    ];
+
+    public static readonly ChoiceDefinition[] PrivacyLevels =
+    [
+        new("public", "Everyone sees my progress"),
+        new("partners", "Boards show my name and points; details for study partners", "partner"),
+        new("private", "Keep me off boards", "hidden"),
+    ];
+
+    public static readonly ChoiceDefinition[] CelebrationChoices =
+    [
+        new("public", "Celebrate in the community channel", "channel"),
+        new("dm", "Send me a direct message", "private", "direct"),
+        new("none", "No celebrations", "off", "no"),
+    ];
+
+    public static readonly ChoiceDefinition[] ChannelKinds =
+    [
+        new("celebrations", "Milestone celebrations", "celebration", "wins"),
+        new("leaderboard", "The weekly leaderboard post", "board", "leaderboards"),
+    ];
+
+    public static CommandCatalog Catalog() => new([Progress(), Studybot()]);
+
+    /// <summary>Admin commands: Discord members need Manage Server, Slack members must be workspace admins.</summary>
+    public static CommandDefinition Studybot() => new(AdminRoot, "Set up StudyBot for this community (admins)")
+    {
+        AdminOnly = true,
+        Subcommands =
+        [
+            new("channel", "Choose the channel for celebrations or the weekly leaderboard")
+            {
+                Example = "/studybot channel celebrations #wins",
+                Options =
+                [
+                    new("kind", OptionType.String, "Which posts go there") { Required = true, Choices = ChannelKinds },
+                    new("channel", OptionType.Channel, "The channel, e.g. #wins") { Required = true, MaxLength = 100 },
+                ],
+            },
+            new("timezone", "Set the community's time zone for scheduled posts")
+            {
+                Example = "/studybot timezone Europe/Berlin",
+                Options =
+                [
+                    new("zone", OptionType.String, "An IANA time zone such as Europe/Berlin") { Required = true, MaxLength = 64, Autocomplete = AutocompleteSource.TimeZones },
+                ],
+            },
+            new("leaderboard", "Schedule the weekly leaderboard post")
+            {
+                Subcommands =
+                [
+                    new("schedule", "Set the day and time of the weekly leaderboard post")
+                    {
+                        Example = "/studybot leaderboard schedule monday 09:00",
+                        Options =
+                        [
+                            new("day", OptionType.String, "Day of the week, e.g. monday") { Required = true, MaxLength = 12 },
+                            new("time", OptionType.String, "Local time, HH:mm") { Required = true, MaxLength = 8 },
+                        ],
+                    },
+                ],
+            },
+            new("reminders", "Limit how many reminders members get")
+            {
+                Subcommands =
+                [
+                    new("max-per-week", "The most reminder DMs a member gets in a week (default 2)")
+                    {
+                        Example = "/studybot reminders max-per-week 2",
+                        Options = [new("count", OptionType.Integer, "From 1 to 7") { Required = true, Min = 1, Max = 7 }],
+                    },
+                ],
+            },
+            new("partners", "Study-partner matching")
+            {
+                Subcommands =
+                [
+                    new("match", "Match everyone waiting in the pool now") { Example = "/studybot partners match" },
+                    new("schedule", "Match partners every week at a set time (or off)")
+                    {
+                        Example = "/studybot partners schedule monday 10:00",
+                        Options =
+                        [
+                            new("day", OptionType.String, "Day of the week, or off") { Required = true, MaxLength = 12 },
+                            new("time", OptionType.String, "Local time, HH:mm") { MaxLength = 8 },
+                        ],
+                    },
+                ],
+            },
+            new("show", "See this community's StudyBot settings") { Example = "/studybot show" },
+        ],
+    };
 
     public static CommandDefinition Progress() => new(Root, "Track your progress on the study roadmap")
     {
@@ -158,6 +278,90 @@ public static class StudyBotCommands
                 ],
             },
             new("streak", "See your weekly streak and freezes") { Example = "/progress streak" },
+            new("remind", "Plan your study time and get a weekly reminder by DM")
+            {
+                DefaultSubcommand = "show",
+                Subcommands =
+                [
+                    new("plan", "Your study plan: days, local time and place; the reminder follows it")
+                    {
+                        Example = "/progress remind plan weekdays 19:00 library",
+                        Options =
+                        [
+                            new("days", OptionType.String, "weekdays, weekends, daily, or days like mon,wed,fri") { Required = true, MaxLength = 40 },
+                            new("time", OptionType.String, "Local time, HH:mm (e.g. 19:00)") { Required = true, MaxLength = 8 },
+                            new("frequency", OptionType.String, "Remind once a week (default) or on each planned day") { Choices = Frequencies },
+                            new("where", OptionType.String, "Where you study, e.g. library") { MaxLength = 60, TakesRest = true },
+                        ],
+                    },
+                    new("show", "See your plan and when the next reminder comes") { Example = "/progress remind show" },
+                    new("on", "Turn your reminders back on") { Example = "/progress remind on" },
+                    new("off", "Turn your reminders off") { Example = "/progress remind off" },
+                    new("snooze", "Put off your reminder")
+                    {
+                        Example = "/progress remind snooze tomorrow",
+                        Options = [new("duration", OptionType.String, "1h, tonight, tomorrow or 1w") { Required = true, Choices = Snoozes }],
+                    },
+                    new("quiet", "Hours without DMs, e.g. 22:00 07:00 (or off)")
+                    {
+                        Example = "/progress remind quiet 22:00 07:00",
+                        Options =
+                        [
+                            new("from", OptionType.String, "Start of quiet hours (HH:mm), or off") { Required = true, MaxLength = 8 },
+                            new("to", OptionType.String, "End of quiet hours (HH:mm)") { MaxLength = 8 },
+                        ],
+                    },
+                ],
+            },
+            new("rest", "Rest mode: pause reminders and your streak")
+            {
+                DefaultSubcommand = "start",
+                Subcommands =
+                [
+                    new("start", "Start resting, until a date or until you end it")
+                    {
+                        Example = "/progress rest until 2026-12-31",
+                        Options = [new("until", OptionType.String, "The last day of rest: a date (2026-12-31), 3d, 2w or a weekday") { MaxLength = 30, TakesRest = true }],
+                    },
+                    new("end", "End rest mode") { Example = "/progress rest end" },
+                ],
+            },
+            new("board", "The leaderboard (only you see it)")
+            {
+                Example = "/progress board week points",
+                Options =
+                [
+                    new("period", OptionType.String, "This week (default), this month or all time") { Choices = BoardPeriods },
+                    new("metric", OptionType.String, "Points (default), minutes, consistency or improved") { Choices = BoardMetrics },
+                ],
+            },
+            new("partner", "Find a study partner and keep each other going")
+            {
+                DefaultSubcommand = "status",
+                Subcommands =
+                [
+                    new("find", "Join the pool: you'll be matched by phase, pace and study times") { Example = "/progress partner find" },
+                    new("status", "See how your study partner is doing") { Example = "/progress partner status" },
+                    new("nudge", "Send your partner a friendly nudge (once a day)") { Example = "/progress partner nudge" },
+                    new("leave", "Leave your partnership (or the pool)") { Example = "/progress partner leave" },
+                ],
+            },
+            new("me", "Your privacy and celebration settings")
+            {
+                Subcommands =
+                [
+                    new("privacy", "Who sees your progress on boards")
+                    {
+                        Example = "/progress me privacy partners",
+                        Options = [new("level", OptionType.String, "public, partners or private") { Required = true, Choices = PrivacyLevels }],
+                    },
+                    new("celebrate", "Where your milestone celebrations go")
+                    {
+                        Example = "/progress me celebrate dm",
+                        Options = [new("where", OptionType.String, "public, dm or none") { Required = true, Choices = CelebrationChoices }],
+                    },
+                ],
+            },
             new("timezone", "Set your time zone, so weeks start on your Monday")
             {
                 Example = "/progress timezone Europe/Berlin",

@@ -38,4 +38,25 @@ public static class Celebrations
             Buttons = nextItem is null ? [] : [new ReplyButton($"Start {nextItem.Title}", $"progress doing {nextItem.Id}", ButtonStyle.Primary)],
         };
     }
+
+    /// <summary>A celebration for the community channel (or the member's DM): who, what, how long it took, what next.</summary>
+    public static Reply ForCommunity(Roadmap roadmap, CompletionRecord completion, string name, TimeSpan? took, string estimate, Func<string, ItemState> state, bool inChannel)
+    {
+        var mine = ForCompletion(roadmap, completion, state);
+        var what = completion.Kind == CompletionKind.Milestone
+            ? $"the {roadmap.Milestones.First(m => m.Id == completion.TargetId).Title}"
+            : Format.PhaseName(roadmap.FindPhaseById(completion.TargetId)!);
+        var duration = took is { } t && t > TimeSpan.Zero
+            ? $" It took {Eta.DescribeWeeks(t.TotalDays / 7).Replace("about ", "", StringComparison.Ordinal)}{(estimate.Length > 0 ? $"; the guide allows {estimate}" : "")}."
+            : estimate.Length > 0 ? $" The guide allows {estimate} for it." : "";
+        var who = inChannel ? $"**{name}** completed {what}!" : $"You completed {what}, {name}!";
+        return new Reply
+        {
+            Visibility = inChannel ? Visibility.Public : Visibility.Private,
+            Tone = ReplyTone.Celebration,
+            Title = mine.Title,
+            Text = completion.Kind == CompletionKind.Phase ? $"🎉 {who}{duration} {mine.Text}" : $"🎉 {who}{duration}",
+            Buttons = inChannel ? [new ReplyButton("See my progress", "progress")] : mine.Buttons,
+        };
+    }
 }

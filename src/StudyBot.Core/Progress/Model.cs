@@ -1,3 +1,5 @@
+using StudyBot.Core.Notifications;
+
 namespace StudyBot.Core.Progress;
 
 public enum ItemStatus
@@ -112,6 +114,8 @@ public sealed record Community
 
     public required string TimeZoneId { get; init; }
 
+    public CommunitySettings Settings { get; init; } = new();
+
     public bool IsNew => Id == 0;
 }
 
@@ -139,6 +143,10 @@ public sealed record MemberProfile
 
     public bool Onboarded { get; init; }
 
+    public MemberPreferences Preferences { get; init; } = new();
+
+    public ReminderState Reminders { get; init; } = new();
+
     public bool IsNew => Id == 0;
 }
 
@@ -161,6 +169,11 @@ public sealed record MemberSnapshot
     public required IReadOnlyList<DailyTotal> Days { get; init; }
 
     public required IReadOnlyList<Goal> Goals { get; init; }
+
+    public IReadOnlyList<RestPeriod> Rest { get; init; } = [];
+
+    /// <summary>The rest period covering <paramref name="today"/>, if the member is resting.</summary>
+    public RestPeriod? RestingOn(DateOnly today) => Rest.FirstOrDefault(r => r.Covers(today));
 
     public ItemState StateOf(string itemId) => Items.TryGetValue(itemId, out var s) ? s : ItemState.NotStarted;
 
@@ -209,5 +222,27 @@ public sealed class ChangeSet(Guid batchId, DateTime atUtc, DateOnly localDate, 
 
     public List<long> RetractedLogIds { get; } = [];
 
-    public bool IsEmpty => Profile is null && ItemChanges.Count == 0 && Logs.Count == 0 && Goals.Count == 0 && Reverts is null;
+    /// <summary>New community settings (admin commands), saved with the change.</summary>
+    public Community? Community { get; set; }
+
+    /// <summary>A new reminder schedule: the next reminder instant (or null for none), with the fresh-start pause lifted.</summary>
+    public ReminderReset? Reminders { get; set; }
+
+    /// <summary>The member has been told their DMs are closed; stop telling them.</summary>
+    public bool ClearDmNotice { get; set; }
+
+    /// <summary>Start a rest period.</summary>
+    public RestPeriod? StartRest { get; set; }
+
+    /// <summary>End the current rest period; it lasted until the day before this date.</summary>
+    public DateOnly? EndRestOn { get; set; }
+
+    public bool IsEmpty => Profile is null && ItemChanges.Count == 0 && Logs.Count == 0 && Goals.Count == 0 && Reverts is null
+        && Community is null && Reminders is null && !ClearDmNotice && StartRest is null && EndRestOn is null;
+
+    /// <summary>Whether this is the member doing something, which lifts a fresh-start pause.</summary>
+    public bool IsActivity => ItemChanges.Count > 0 || Logs.Count > 0 || Goals.Count > 0 || Reverts is not null || Profile is not null;
 }
+
+/// <summary>Reschedules reminders and clears the scheduler's pause and delivery failure flags.</summary>
+public sealed record ReminderReset(DateTime? NextAtUtc, bool ClearDmClosed = false);

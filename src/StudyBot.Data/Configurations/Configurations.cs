@@ -14,7 +14,14 @@ internal sealed class CommunityConfiguration : IEntityTypeConfiguration<Communit
         b.Property(x => x.Name).HasMaxLength(100);
         b.Property(x => x.RoadmapId).HasMaxLength(64);
         b.Property(x => x.TimeZoneId).HasMaxLength(64);
+        b.Property(x => x.CelebrationChannel).HasMaxLength(100);
+        b.Property(x => x.LeaderboardChannel).HasMaxLength(100);
+        b.Property(x => x.LeaderboardDay).HasDefaultValue((int)DayOfWeek.Monday);
+        b.Property(x => x.LeaderboardMinutes).HasDefaultValue(9 * 60);
+        b.Property(x => x.RemindersMaxPerWeek).HasDefaultValue(2);
         b.HasIndex(x => new { x.Platform, x.ExternalId }).IsUnique();
+        b.HasIndex(x => x.NextLeaderboardAtUtc);
+        b.HasIndex(x => x.NextPartnerMatchAtUtc);
     }
 }
 
@@ -27,7 +34,10 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<MemberEntit
         b.Property(x => x.DisplayName).HasMaxLength(100);
         b.Property(x => x.TimeZoneId).HasMaxLength(64);
         b.Property(x => x.LearnerProfileId).HasMaxLength(64);
+        b.Property(x => x.PlanPlace).HasMaxLength(60);
+        b.Property(x => x.LastTemplate).HasDefaultValue(-1);
         b.HasIndex(x => new { x.CommunityId, x.UserId }).IsUnique();
+        b.HasIndex(x => x.NextReminderAtUtc).HasFilter("NextReminderAtUtc IS NOT NULL");
         b.HasOne<CommunityEntity>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -90,6 +100,81 @@ internal sealed class CompletionEventConfiguration : IEntityTypeConfiguration<Co
         b.Property(x => x.TargetId).HasMaxLength(64);
         b.HasIndex(x => new { x.MemberId, x.Kind, x.TargetId }).IsUnique();
         b.HasIndex(x => new { x.NotifiedAtUtc, x.AtUtc });
+        b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RestPeriodConfiguration : IEntityTypeConfiguration<RestPeriodEntity>
+{
+    public void Configure(EntityTypeBuilder<RestPeriodEntity> b)
+    {
+        b.ToTable("RestPeriods");
+        b.HasIndex(x => x.MemberId);
+        b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxEntity>
+{
+    public void Configure(EntityTypeBuilder<OutboxEntity> b)
+    {
+        b.ToTable("Outbox");
+        b.Property(x => x.Key).HasMaxLength(200);
+        b.Property(x => x.Kind).HasMaxLength(32);
+        b.Property(x => x.Platform).HasMaxLength(16);
+        b.Property(x => x.CommunityExternalId).HasMaxLength(64);
+        b.Property(x => x.CommunityName).HasMaxLength(100);
+        b.Property(x => x.RecipientId).HasMaxLength(100);
+        b.Property(x => x.RecipientName).HasMaxLength(100);
+        b.Property(x => x.LastError).HasMaxLength(500);
+        b.HasIndex(x => x.Key).IsUnique();
+        b.HasIndex(x => x.NextAttemptAtUtc).HasFilter("SentAtUtc IS NULL AND FailedAtUtc IS NULL");
+        b.HasIndex(x => new { x.MemberId, x.Kind, x.CreatedAtUtc });
+    }
+}
+
+internal sealed class PeriodStatsConfiguration : IEntityTypeConfiguration<PeriodStatsEntity>
+{
+    public void Configure(EntityTypeBuilder<PeriodStatsEntity> b)
+    {
+        b.ToTable("PeriodStats");
+        b.HasKey(x => new { x.MemberId, x.Kind, x.PeriodStart });
+        b.HasIndex(x => new { x.CommunityId, x.Kind, x.PeriodStart, x.Points });
+        b.HasIndex(x => new { x.CommunityId, x.Kind, x.PeriodStart, x.Minutes });
+        b.HasIndex(x => new { x.CommunityId, x.Kind, x.PeriodStart, x.ActiveDayCount });
+        b.HasIndex(x => new { x.CommunityId, x.Kind, x.PeriodStart, x.Improvement });
+        b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PartnerPoolConfiguration : IEntityTypeConfiguration<PartnerPoolEntity>
+{
+    public void Configure(EntityTypeBuilder<PartnerPoolEntity> b)
+    {
+        b.ToTable("PartnerPool");
+        b.HasKey(x => x.MemberId);
+        b.HasIndex(x => x.CommunityId);
+        b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PartnershipConfiguration : IEntityTypeConfiguration<PartnershipEntity>
+{
+    public void Configure(EntityTypeBuilder<PartnershipEntity> b)
+    {
+        b.ToTable("Partnerships");
+        b.HasIndex(x => new { x.CommunityId, x.CreatedAtUtc });
+    }
+}
+
+internal sealed class PartnershipMemberConfiguration : IEntityTypeConfiguration<PartnershipMemberEntity>
+{
+    public void Configure(EntityTypeBuilder<PartnershipMemberEntity> b)
+    {
+        b.ToTable("PartnershipMembers");
+        b.HasKey(x => new { x.PartnershipId, x.MemberId });
+        b.HasIndex(x => x.MemberId);
+        b.HasOne<PartnershipEntity>().WithMany().HasForeignKey(x => x.PartnershipId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -15,6 +15,29 @@ internal sealed class CommunityEntity
     public required string TimeZoneId { get; set; }
 
     public DateTime CreatedAtUtc { get; set; }
+
+    public string? CelebrationChannel { get; set; }
+
+    public string? LeaderboardChannel { get; set; }
+
+    public int LeaderboardDay { get; set; } = (int)DayOfWeek.Monday;
+
+    public int LeaderboardMinutes { get; set; } = 9 * 60;
+
+    public int RemindersMaxPerWeek { get; set; } = 2;
+
+    /// <summary>When the next weekly leaderboard is due; null means "work it out at the next check".</summary>
+    public DateTime? NextLeaderboardAtUtc { get; set; }
+
+    /// <summary>Weekly partner matching: the local day and time, or null when admins match by hand.</summary>
+    public int? PartnersDay { get; set; }
+
+    public int? PartnersMinutes { get; set; }
+
+    public DateTime? NextPartnerMatchAtUtc { get; set; }
+
+    /// <summary>When the bot was removed from the community; its data is deleted after the retention period.</summary>
+    public DateTime? LeftAtUtc { get; set; }
 }
 
 internal sealed class MemberEntity
@@ -44,6 +67,180 @@ internal sealed class MemberEntity
     public DateTime CreatedAtUtc { get; set; }
 
     public DateTime UpdatedAtUtc { get; set; }
+
+    /// <summary>The last committed change by the member; reminders answered by activity reset their count.</summary>
+    public DateTime? LastActivityAtUtc { get; set; }
+
+    public int Privacy { get; set; }
+
+    public int Celebrate { get; set; }
+
+    public bool RemindersOn { get; set; }
+
+    public int PlanDays { get; set; }
+
+    public int? PlanMinutes { get; set; }
+
+    public int PlanFrequency { get; set; }
+
+    public string? PlanPlace { get; set; }
+
+    public int? QuietStart { get; set; }
+
+    public int? QuietEnd { get; set; }
+
+    public DateTime? SnoozedUntilUtc { get; set; }
+
+    public DateTime? NextReminderAtUtc { get; set; }
+
+    public DateTime? LastReminderAtUtc { get; set; }
+
+    public int UnansweredReminders { get; set; }
+
+    public bool RemindersPaused { get; set; }
+
+    public bool FreshStartPending { get; set; }
+
+    public DateTime? DmClosedAtUtc { get; set; }
+
+    public bool DmNoticePending { get; set; }
+
+    public int LastTemplate { get; set; } = -1;
+
+    /// <summary>When the member left the community (or the bot was removed); personal data goes after the retention period.</summary>
+    public DateTime? LeftAtUtc { get; set; }
+
+    /// <summary>Set when the member deleted their data: the row stays, anonymised, for community totals.</summary>
+    public DateTime? DeletedAtUtc { get; set; }
+}
+
+/// <summary>A member waiting to be matched with a study partner.</summary>
+internal sealed class PartnerPoolEntity
+{
+    public long MemberId { get; set; }
+
+    public long CommunityId { get; set; }
+
+    public DateTime JoinedAtUtc { get; set; }
+}
+
+internal sealed class PartnershipEntity
+{
+    public long Id { get; set; }
+
+    public long CommunityId { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    public DateTime? EndedAtUtc { get; set; }
+}
+
+internal sealed class PartnershipMemberEntity
+{
+    public long PartnershipId { get; set; }
+
+    public long MemberId { get; set; }
+
+    public long CommunityId { get; set; }
+
+    public DateTime? LastNudgeAtUtc { get; set; }
+
+    /// <summary>When this member was offered a rematch because a partner went quiet; offered once.</summary>
+    public DateTime? RematchOfferedAtUtc { get; set; }
+
+    public DateTime? LeftAtUtc { get; set; }
+}
+
+internal sealed class RestPeriodEntity
+{
+    public long Id { get; set; }
+
+    public long CommunityId { get; set; }
+
+    public long MemberId { get; set; }
+
+    public DateOnly From { get; set; }
+
+    public DateOnly? Until { get; set; }
+}
+
+/// <summary>
+/// A message to deliver. Written in the same transaction as its cause; the unique key makes a second write of
+/// the same message impossible, and the dispatcher marks each row sent, retried or failed.
+/// </summary>
+internal sealed class OutboxEntity
+{
+    public long Id { get; set; }
+
+    public long CommunityId { get; set; }
+
+    public long? MemberId { get; set; }
+
+    public required string Key { get; set; }
+
+    public required string Kind { get; set; }
+
+    public int Target { get; set; }
+
+    public required string Platform { get; set; }
+
+    public required string CommunityExternalId { get; set; }
+
+    public required string CommunityName { get; set; }
+
+    public required string RecipientId { get; set; }
+
+    public required string RecipientName { get; set; }
+
+    public required string PayloadJson { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    public DateTime DueAtUtc { get; set; }
+
+    public DateTime NextAttemptAtUtc { get; set; }
+
+    public DateTime? ClaimedUntilUtc { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTime? SentAtUtc { get; set; }
+
+    public DateTime? FailedAtUtc { get; set; }
+
+    public string? LastError { get; set; }
+}
+
+/// <summary>
+/// Running totals per member and period (week, month, all time), kept in step with every change so leaderboards
+/// are an indexed top-N read, not a scan of every log.
+/// </summary>
+internal sealed class PeriodStatsEntity
+{
+    public long CommunityId { get; set; }
+
+    public long MemberId { get; set; }
+
+    /// <summary>0 = week (starting Monday), 1 = month, 2 = all time.</summary>
+    public int Kind { get; set; }
+
+    public DateOnly PeriodStart { get; set; }
+
+    public int Points { get; set; }
+
+    public int Minutes { get; set; }
+
+    public int ItemsDone { get; set; }
+
+    /// <summary>Bit per local day of the period (weeks: Monday = bit 0; months: day 1 = bit 0).</summary>
+    public long ActiveDays { get; set; }
+
+    public int ActiveDayCount { get; set; }
+
+    /// <summary>Points of the period before, copied when this period's row is created.</summary>
+    public int PrevPoints { get; set; }
+
+    public int Improvement { get; set; }
 }
 
 /// <summary>A member's current state on one item; the history is in <see cref="ItemChangeEntity"/>.</summary>

@@ -6,6 +6,10 @@ namespace StudyBot.Host.Console;
 /// <summary>Renders a <see cref="Reply"/> as plain text for a terminal: readable, no markup.</summary>
 public static class ConsoleRenderer
 {
+    /// <summary>
+    /// Renders a reply. Replies to the member's own command get numbered buttons (typing the number presses one);
+    /// messages arriving on their own (DMs, posts) list each button with the command it runs.
+    /// </summary>
     public static string Render(Reply reply, IReadOnlyList<ReplyButton>? numberedButtons = null)
     {
         var sb = new StringBuilder();
@@ -51,15 +55,18 @@ public static class ConsoleRenderer
             }
         }
 
-        var buttons = numberedButtons ?? reply.Buttons;
-        if (buttons.Count > 0)
+        if (numberedButtons is { Count: > 0 })
         {
-            sb.AppendLine("Buttons (type the number): " + string.Join("  ", buttons.Select((b, i) => $"[{i + 1}] {b.Label}")));
+            sb.AppendLine("Buttons (type the number): " + string.Join("  ", numberedButtons.Select((b, i) => $"[{i + 1}] {b.Label}")));
+        }
+        else if (numberedButtons is null && reply.Buttons.Count > 0)
+        {
+            sb.AppendLine("Buttons: " + string.Join("  ", reply.Buttons.Select(b => $"[{b.Label} → /{b.Command}]")));
         }
 
         foreach (var followUp in reply.FollowUps)
         {
-            sb.Append(Render(followUp with { Buttons = [] }));
+            sb.Append(Render(followUp with { Buttons = [] }, []));
         }
 
         return sb.ToString();

@@ -45,6 +45,15 @@ public sealed class ConsoleOptions
     public string? User { get; set; }
 
     public string CommunityName { get; set; } = "Local study group";
+
+    /// <summary>The console community's channels, for celebrations and leaderboard posts.</summary>
+    public List<string> Channels { get; set; } = ["general", "celebrations", "leaderboard", "study-hall"];
+
+    /// <summary>
+    /// Optional file where every DM and post is also recorded, one JSON line each with its idempotency key;
+    /// a message whose key is already there is not delivered again (after a crash, say).
+    /// </summary>
+    public string? Mailbox { get; set; }
 }
 
 /// <summary>Section <c>Http</c>: Kestrel, for health checks and the platforms' HTTP modes.</summary>

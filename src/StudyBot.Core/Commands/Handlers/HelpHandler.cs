@@ -14,7 +14,7 @@ internal sealed class HelpHandler : ICommandHandler
         if (query is null)
         {
             var lines = catalog.Leaves
-                .Where(c => !c.AdminOnly || ctx.Who.IsAdmin)
+                .Where(c => !c.RequiresAdmin || ctx.Who.IsAdmin)
                 .Select(c => $"`{c.Usage}`: {c.Description}");
             return ValueTask.FromResult<CommandResult>(new Reply
             {

@@ -15,7 +15,10 @@ internal static class ItemStatusChange
             return new Reply { Text = $"{Format.Item(item)} is already {to.Describe()}. Nothing changed." };
         }
 
-        var points = to.Status == ItemStatus.Done && from.Status != ItemStatus.Done ? Points.ForItemDone(item.Kind) : 0;
+        // Points follow the item: un-finishing it takes them back, so toggling cannot farm points.
+        var points = to.Status == ItemStatus.Done ? Points.ForItemDone(item.Kind)
+            : from.Status == ItemStatus.Done ? -Points.ForItemDone(item.Kind)
+            : 0;
         var changes = ctx.NewChanges();
         changes.ItemChanges.Add(new ItemChange(item.Id, from, to, points));
         if (ctx.Member.StartDate is null)

@@ -1,4 +1,5 @@
 using StudyBot.Core.Chat;
+using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Core.Commands.Handlers;
@@ -31,7 +32,7 @@ internal sealed class OverviewHandler : ICommandHandler
 
         var current = ProgressMath.CurrentPhase(phases);
         var module = ProgressMath.CurrentModule(ctx.Roadmap, current, ctx.State);
-        var streak = Streaks.Compute(ctx.Snapshot.Goals, ctx.Snapshot.Days, ctx.Today);
+        var streak = Streaks.Compute(ctx.Snapshot.Goals, ctx.Snapshot.Days, ctx.Today, ReminderComposer.PausedWeeks(ctx.Snapshot.Rest, ctx.Today));
         var eta = Eta.Compute(ctx.Roadmap, ctx.Member, phases, ctx.Snapshot.Days, ctx.Today);
         var level = Views.Level(ctx, out var week);
 

@@ -1,4 +1,5 @@
 using StudyBot.Core.Chat;
+using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Core.Commands.Handlers;
@@ -10,7 +11,7 @@ internal sealed class StreakHandler : ICommandHandler
 
     public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
-        var streak = Streaks.Compute(ctx.Snapshot.Goals, ctx.Snapshot.Days, ctx.Today);
+        var streak = Streaks.Compute(ctx.Snapshot.Goals, ctx.Snapshot.Days, ctx.Today, ReminderComposer.PausedWeeks(ctx.Snapshot.Rest, ctx.Today));
         if (streak.Goal is null)
         {
             return ValueTask.FromResult<CommandResult>(new Reply

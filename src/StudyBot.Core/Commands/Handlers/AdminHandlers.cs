@@ -1,0 +1,137 @@
+using StudyBot.Core.Chat;
+using StudyBot.Core.Notifications;
+using StudyBot.Core.Progress;
+
+namespace StudyBot.Core.Commands.Handlers;
+
+internal static class AdminViews
+{
+    public static CommandResult Save(CommandContext ctx, Community community, string text)
+    {
+        var changes = ctx.NewChanges();
+        changes.Community = community;
+        return new CommandResult(new Reply { Tone = ReplyTone.Success, Text = text }, changes);
+    }
+
+    public static string Channel(string? id) => id is null ? "not set" : $"#{id}";
+}
+
+internal sealed class AdminChannelHandler(IEnumerable<IChannelDirectory> directories) : ICommandHandler
+{
+    public string Path => "studybot channel";
+
+    public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var kind = ctx.Request.String("kind")!;
+        var text = ctx.Request.String("channel")!.Trim();
+        var directory = directories.FirstOrDefault(d => d.Platform == ctx.Who.Community.Platform);
+        ChannelInfo? channel;
+        if (directory is null)
+        {
+            // No way to check on this platform: take the id as given, without decoration ("<#C123|general>", "#123").
+            var id = text.Trim('<', '>', '#');
+            var name = id;
+            if (id.IndexOf('|', StringComparison.Ordinal) is var bar and > 0)
+            {
+                name = id[(bar + 1)..];
+                id = id[..bar];
+            }
+
+            channel = id.Length == 0 || id.Any(char.IsWhiteSpace) ? null : new ChannelInfo(id, name.Length == 0 ? id : name);
+        }
+        else
+        {
+            channel = await directory.FindAsync(ctx.Who.Community, text, cancellationToken);
+        }
+
+        if (channel is null)
+        {
+            return Reply.Error($"I can't find a channel `{TextInput.Quote(text, 40)}` in this community (or I can't post there). Pick one I can see.", "/studybot channel celebrations #wins");
+        }
+
+        var settings = ctx.Snapshot.Community.Settings;
+        settings = kind == "leaderboard" ? settings with { LeaderboardChannel = channel.Id } : settings with { CelebrationChannel = channel.Id };
+        var what = kind == "leaderboard" ? "The weekly leaderboard" : "Milestone celebrations";
+        return AdminViews.Save(ctx, ctx.Snapshot.Community with { Settings = settings }, $"✅ {what} will be posted in #{channel.Name}.");
+    }
+}
+
+internal sealed class AdminTimezoneHandler : ICommandHandler
+{
+    public string Path => "studybot timezone";
+
+    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var input = ctx.Request.String("zone")!;
+        if (!TimeZones.TryNormalize(input, out var zone))
+        {
+            var suggestions = TimeZones.Suggest(input);
+            var hint = suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"`{s}`"))}?" : "";
+            return ValueTask.FromResult<CommandResult>(Reply.Error($"`{TextInput.Quote(input, 40)}` is not a time zone I know.{hint}", "/studybot timezone Europe/Berlin"));
+        }
+
+        return ValueTask.FromResult(AdminViews.Save(ctx, ctx.Snapshot.Community with { TimeZoneId = zone },
+            $"🕒 The community's time zone is now {zone}. Scheduled posts follow it; new members start in it until they set their own."));
+    }
+}
+
+internal sealed class AdminLeaderboardScheduleHandler : ICommandHandler
+{
+    public string Path => "studybot leaderboard schedule";
+
+    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var dayText = ctx.Request.String("day")!;
+        if (!Clock.TryParseDay(dayText, out var day))
+        {
+            return ValueTask.FromResult<CommandResult>(Reply.Error($"`{TextInput.Quote(dayText, 20)}` isn't a day of the week.", "/studybot leaderboard schedule monday 09:00"));
+        }
+
+        var timeText = ctx.Request.String("time")!;
+        if (!Clock.TryParse(timeText, out var minutes))
+        {
+            return ValueTask.FromResult<CommandResult>(Reply.Error($"`{TextInput.Quote(timeText, 20)}` isn't a time of day; use 24-hour HH:mm.", "/studybot leaderboard schedule monday 09:00"));
+        }
+
+        var settings = ctx.Snapshot.Community.Settings with { LeaderboardDay = day, LeaderboardMinutes = minutes };
+        var channel = settings.LeaderboardChannel is null ? " Set its channel with `/studybot channel leaderboard #channel`." : "";
+        return ValueTask.FromResult(AdminViews.Save(ctx, ctx.Snapshot.Community with { Settings = settings },
+            $"🏆 The leaderboard will be posted every {day} at {Clock.Format(minutes)} ({ctx.Snapshot.Community.TimeZoneId}).{channel}"));
+    }
+}
+
+internal sealed class AdminRemindersMaxHandler : ICommandHandler
+{
+    public string Path => "studybot reminders max-per-week";
+
+    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var count = (int)ctx.Request.Integer("count")!.Value;
+        var settings = ctx.Snapshot.Community.Settings with { RemindersMaxPerWeek = count };
+        return ValueTask.FromResult(AdminViews.Save(ctx, ctx.Snapshot.Community with { Settings = settings },
+            $"🔔 Members get at most {Format.Plural(count, "reminder", "reminders")} a week."));
+    }
+}
+
+internal sealed class AdminShowHandler : ICommandHandler
+{
+    public string Path => "studybot show";
+
+    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var c = ctx.Snapshot.Community;
+        var s = c.Settings;
+        return ValueTask.FromResult<CommandResult>(new Reply
+        {
+            Title = $"StudyBot settings for {c.Name}",
+            Fields =
+            [
+                new ReplyField("Roadmap", ctx.Roadmap.Title, true),
+                new ReplyField("Time zone", c.TimeZoneId, true),
+                new ReplyField("Celebrations", AdminViews.Channel(s.CelebrationChannel), true),
+                new ReplyField("Leaderboard", $"{AdminViews.Channel(s.LeaderboardChannel)}, {s.LeaderboardDay} {Clock.Format(s.LeaderboardMinutes)}", true),
+                new ReplyField("Reminders", $"at most {s.RemindersMaxPerWeek} a week per member", true),
+            ],
+        });
+    }
+}

@@ -1,0 +1,272 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StudyBot.Core.Chat;
+using StudyBot.Core.Commands;
+using StudyBot.Core.Progress;
+using StudyBot.Core.Roadmaps;
+
+namespace StudyBot.Core.Notifications;
+
+/// <summary>
+/// Finds the members whose reminder is due, decides for each (send, defer, skip) and writes the message to the
+/// outbox together with the member's new schedule, one member at a time, each in its own transaction.
+/// </summary>
+public sealed partial class ReminderService(IServiceScopeFactory scopes, RoadmapCatalog roadmaps, CoreSettings settings, TimeProvider time, ILogger<ReminderService> logger)
+{
+    public const int BatchSize = 200;
+
+    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var handled = 0;
+        var seen = new HashSet<(string, string, string, DateTime)>();
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var reminders = scope.ServiceProvider.GetRequiredService<IReminderStore>();
+            var progress = scope.ServiceProvider.GetRequiredService<IProgressStore>();
+            var due = await reminders.DueAsync(now.UtcDateTime, BatchSize, cancellationToken);
+            var fresh = due.Where(d => seen.Add((d.Member.Community.Platform, d.Member.Community.ExternalId, d.Member.UserId, d.DueAtUtc))).ToList();
+            if (fresh.Count == 0)
+            {
+                return handled;
+            }
+
+            foreach (var item in fresh)
+            {
+                try
+                {
+                    await HandleAsync(reminders, progress, item, now, cancellationToken);
+                    handled++;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogReminderFailed(ex, item.Member.Community.Platform, item.Member.UserId);
+                }
+            }
+        }
+    }
+
+    private async Task HandleAsync(IReminderStore reminders, IProgressStore progress, DueReminder due, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var snapshot = await progress.LoadAsync(due.Member, new NewcomerDefaults(roadmaps.Default.Id, settings.DefaultTimeZone), cancellationToken);
+        var member = snapshot.Member;
+        var zone = member.TimeZoneId;
+        var weekStart = ReminderSchedule.ToInstant(TimeZones.WeekStart(TimeZones.LocalDate(now, zone)), 0, zone);
+        var sent = await reminders.SentSinceAsync(due.Member, weekStart.UtcDateTime, cancellationToken);
+        var decision = ReminderPlanner.Decide(member.Preferences, member.Reminders, zone, snapshot.Rest, snapshot.Community.Settings.RemindersMaxPerWeek, sent, now);
+        var state = decision.State;
+        OutboxMessage? message = null;
+        if (decision.Action == ReminderAction.SendReminder)
+        {
+            var template = ReminderComposer.PickTemplate(member.Reminders.LastTemplate, new DateTimeOffset(due.DueAtUtc, TimeSpan.Zero));
+            var reply = ReminderComposer.Reminder(roadmaps.Get(snapshot.Community.RoadmapId), snapshot, snapshot.Rest, member.Preferences, now, template);
+            message = Direct(OutboxKinds.Reminder, due, reply, now);
+            state = state with { LastTemplate = template };
+        }
+        else if (decision.Action == ReminderAction.SendFreshStart)
+        {
+            message = Direct(OutboxKinds.FreshStart, due, ReminderComposer.FreshStart(snapshot, now), now);
+        }
+
+        var applied = await reminders.ApplyAsync(due.Member, due.DueAtUtc, state, message, cancellationToken);
+        LogDecision(due.Member.UserId, decision.Action, decision.Why, applied);
+    }
+
+    private static OutboxMessage Direct(string kind, DueReminder due, Reply reply, DateTimeOffset now) => new(
+        $"{kind}:{due.Member.Community.Platform}:{due.Member.Community.ExternalId}:{due.Member.UserId}:{due.DueAtUtc:yyyyMMddHHmm}",
+        kind,
+        OutboxTarget.DirectMessage,
+        due.Member.Community.Platform,
+        due.Member.Community.ExternalId,
+        due.Member.Community.Name,
+        due.Member.UserId,
+        due.Member.DisplayName,
+        reply,
+        now.UtcDateTime);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reminder for {UserId}: {Action} ({Why}), saved: {Applied}")]
+    private partial void LogDecision(string userId, ReminderAction action, string why, bool applied);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reminder for {Platform} user {UserId} failed; it will be retried at the next run")]
+    private partial void LogReminderFailed(Exception ex, string platform, string userId);
+}
+
+/// <summary>
+/// Turns completion events into celebrations: in the community's celebration channel, by DM or not at all,
+/// as the member chose. A short grace period lets an immediate undo withdraw the celebration.
+/// </summary>
+public sealed partial class CelebrationService(IServiceScopeFactory scopes, RoadmapCatalog roadmaps, CoreSettings settings, TimeProvider time, ILogger<CelebrationService> logger)
+{
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<ICelebrationStore>();
+        var progress = scope.ServiceProvider.GetRequiredService<IProgressStore>();
+        var pending = await store.PendingAsync((now - Grace).UtcDateTime, 200, cancellationToken);
+        foreach (var celebration in pending)
+        {
+            try
+            {
+                var snapshot = await progress.LoadAsync(celebration.Member, new NewcomerDefaults(roadmaps.Default.Id, settings.DefaultTimeZone), cancellationToken);
+                var roadmap = roadmaps.Get(snapshot.Community.RoadmapId);
+                var message = await ComposeAsync(store, roadmap, snapshot, celebration, now, cancellationToken);
+                await store.ApplyAsync(celebration.EventId, message, now.UtcDateTime, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogCelebrationFailed(ex, celebration.EventId);
+            }
+        }
+
+        return pending.Count;
+    }
+
+    private static async Task<OutboxMessage?> ComposeAsync(ICelebrationStore store, Roadmap roadmap, MemberSnapshot snapshot, PendingCelebration celebration, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var prefs = snapshot.Member.Preferences;
+        var choice = prefs.Celebrate;
+        if (choice == CelebrationChoice.None)
+        {
+            return null;
+        }
+
+        // A private member's wins are celebrated with them, not in front of everyone.
+        var channel = snapshot.Community.Settings.CelebrationChannel;
+        var toChannel = choice == CelebrationChoice.Public && prefs.Privacy != PrivacyLevel.Private && channel is not null;
+        var (phaseId, estimate) = celebration.Completion.Kind == CompletionKind.Milestone
+            ? (roadmap.Milestones.First(m => m.Id == celebration.Completion.TargetId).PhaseId, roadmap.Milestones.First(m => m.Id == celebration.Completion.TargetId).Duration)
+            : (celebration.Completion.TargetId, EstimateFor(roadmap, snapshot.Member, celebration.Completion.TargetId));
+        var items = roadmap.PhaseItems(phaseId).Select(i => i.Id).ToList();
+        var started = await store.FirstActivityAsync(celebration.Member, items, cancellationToken);
+        var took = started is { } s ? celebration.AtUtc - s : (TimeSpan?)null;
+        var reply = Celebrations.ForCommunity(roadmap, celebration.Completion, snapshot.Member.DisplayName, took, estimate, snapshot.StateOf, toChannel);
+        var m = celebration.Member;
+        return new OutboxMessage(
+            $"{OutboxKinds.Celebration}:{m.Community.Platform}:{m.Community.ExternalId}:{celebration.EventId}",
+            OutboxKinds.Celebration,
+            toChannel ? OutboxTarget.Channel : OutboxTarget.DirectMessage,
+            m.Community.Platform,
+            m.Community.ExternalId,
+            m.Community.Name,
+            toChannel ? channel! : m.UserId,
+            toChannel ? channel! : m.DisplayName,
+            reply,
+            now.UtcDateTime);
+    }
+
+    private static string EstimateFor(Roadmap roadmap, MemberProfile member, string phaseId)
+    {
+        var row = roadmap.EstimateFor(phaseId);
+        return row is null ? "" : member.Pace == PaceKind.FullTime ? row.FullTime.ToString() : row.PartTime.ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Celebration {EventId} failed; it will be retried")]
+    private partial void LogCelebrationFailed(Exception ex, long eventId);
+}
+
+/// <summary>Posts each community's weekly leaderboard at its scheduled local time, once per week.</summary>
+public sealed partial class LeaderboardService(IServiceScopeFactory scopes, TimeProvider time, ILogger<LeaderboardService> logger)
+{
+    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var schedule = scope.ServiceProvider.GetRequiredService<ILeaderboardScheduleStore>();
+        var boards = scope.ServiceProvider.GetRequiredService<ILeaderboardStore>();
+        var due = await schedule.DueAsync(now.UtcDateTime, 100, cancellationToken);
+        var posted = 0;
+        foreach (var item in due)
+        {
+            try
+            {
+                var settings = item.Settings.Settings;
+                var zone = item.Settings.TimeZoneId;
+                var next = NextPost(settings, zone, now);
+                if (item.DueAtUtc == default)
+                {
+                    await schedule.ApplyAsync(item.Community, next.UtcDateTime, null, cancellationToken);
+                    continue;
+                }
+
+                OutboxMessage? message = null;
+                var lastWeek = TimeZones.WeekStart(TimeZones.LocalDate(now, zone)).AddDays(-7);
+                if (settings.LeaderboardChannel is { } channel)
+                {
+                    var cutoff = Leaderboards.BeginnerCutoff(lastWeek.AddDays(6));
+                    var top = await boards.TopAsync(item.Community, new BoardQuery(BoardPeriod.Week, BoardMetric.Points, lastWeek, cutoff, Leaderboards.PostSize), cancellationToken);
+                    var consistent = await boards.TopAsync(item.Community, new BoardQuery(BoardPeriod.Week, BoardMetric.Consistency, lastWeek, cutoff, 3), cancellationToken);
+                    var improved = await boards.TopAsync(item.Community, new BoardQuery(BoardPeriod.Week, BoardMetric.Improved, lastWeek, cutoff, 3), cancellationToken);
+                    var reply = Leaderboards.WeeklyPost(item.Community.Name, lastWeek, top, consistent, improved);
+                    if (await BestPartnerStreakAsync(scope.ServiceProvider, item.Community, now, cancellationToken) is { } line)
+                    {
+                        reply = reply with { Fields = [.. reply.Fields.SkipLast(1), new ReplyField("Study partners", line), reply.Fields[^1]] };
+                    }
+
+                    message = new OutboxMessage(
+                        $"{OutboxKinds.Leaderboard}:{item.Community.Platform}:{item.Community.ExternalId}:{lastWeek:yyyy-MM-dd}",
+                        OutboxKinds.Leaderboard,
+                        OutboxTarget.Channel,
+                        item.Community.Platform,
+                        item.Community.ExternalId,
+                        item.Community.Name,
+                        channel,
+                        channel,
+                        reply,
+                        now.UtcDateTime);
+                    posted++;
+                }
+
+                await schedule.ApplyAsync(item.Community, next.UtcDateTime, message, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogLeaderboardFailed(ex, item.Community.ExternalId);
+            }
+        }
+
+        return posted;
+    }
+
+    /// <summary>The longest partner streak among partnerships whose members all allow being shown, as a line.</summary>
+    private static async Task<string?> BestPartnerStreakAsync(IServiceProvider services, CommunityRef community, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var partners = services.GetRequiredService<Partners.IPartnerStore>();
+        var progress = services.GetRequiredService<IProgressStore>();
+        var defaults = new NewcomerDefaults("", "UTC");
+        (int Weeks, string Names)? best = null;
+        foreach (var group in await partners.ActiveAsync(community, 500, cancellationToken))
+        {
+            var streaks = new List<StreakStatus>();
+            var shown = true;
+            DateOnly today = default;
+            foreach (var member in group)
+            {
+                var snapshot = await progress.LoadAsync(member, defaults, cancellationToken);
+                shown &= snapshot.Member.Preferences.Privacy != PrivacyLevel.Private;
+                today = TimeZones.LocalDate(now, snapshot.Member.TimeZoneId);
+                streaks.Add(Streaks.Compute(snapshot.Goals, snapshot.Days, today, ReminderComposer.PausedWeeks(snapshot.Rest, today)));
+            }
+
+            var weeks = Partners.PartnerStreak.Compute(streaks, DateOnly.MinValue, today);
+            if (shown && weeks > 0 && (best is null || weeks > best.Value.Weeks))
+            {
+                best = (weeks, string.Join(" & ", group.Select(m => m.DisplayName)));
+            }
+        }
+
+        return best is { } b ? $"🤝 Longest partner streak: {b.Names}, {Format.Plural(b.Weeks, "week", "weeks")} of both meeting their goals." : null;
+    }
+
+    public static DateTimeOffset NextPost(CommunitySettings settings, string zone, DateTimeOffset after)
+    {
+        var plan = new ReminderPlan(Clock.FromDayOfWeek(settings.LeaderboardDay), settings.LeaderboardMinutes, ReminderFrequency.Daily, null);
+        return ReminderSchedule.NextOccurrence(plan, zone, after) ?? after.AddDays(7);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Leaderboard for community {Community} failed; it will be retried")]
+    private partial void LogLeaderboardFailed(Exception ex, string community);
+}

@@ -1,0 +1,283 @@
+using Microsoft.EntityFrameworkCore;
+using StudyBot.Core.Chat;
+using StudyBot.Core.Notifications;
+using StudyBot.Core.Progress;
+using StudyBot.Data.Entities;
+
+namespace StudyBot.Data;
+
+/// <summary>EF Core implementations of the notification ports: reminders, celebrations, leaderboards and the outbox.</summary>
+internal sealed class NotificationStore(StudyBotDbContext db) : IReminderStore, ICelebrationStore, ILeaderboardScheduleStore, IOutboxStore, ILeaderboardStore
+{
+    private static readonly string[] ReminderKinds = [OutboxKinds.Reminder, OutboxKinds.FreshStart];
+
+    // ---- reminders ----
+
+    public async Task<IReadOnlyList<DueReminder>> DueAsync(DateTime nowUtc, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await (
+                from m in db.Members.AsNoTracking()
+                join c in db.Communities.AsNoTracking() on m.CommunityId equals c.Id
+                where m.NextReminderAtUtc != null && m.NextReminderAtUtc <= nowUtc
+                orderby m.NextReminderAtUtc
+                select new { c.Platform, c.ExternalId, c.Name, m.UserId, m.DisplayName, Due = m.NextReminderAtUtc!.Value })
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new DueReminder(new MemberRef(new CommunityRef(r.Platform, r.ExternalId, r.Name), r.UserId, r.DisplayName), r.Due)).ToList();
+    }
+
+    public async Task<int> SentSinceAsync(MemberRef member, DateTime sinceUtc, CancellationToken cancellationToken)
+    {
+        var id = await MemberIdAsync(member, cancellationToken);
+        return id is null ? 0 : await db.Outbox.CountAsync(x => x.MemberId == id && ReminderKinds.Contains(x.Kind) && x.CreatedAtUtc >= sinceUtc, cancellationToken);
+    }
+
+    public async Task<bool> ApplyAsync(MemberRef member, DateTime dueAtUtc, ReminderState state, OutboxMessage? message, CancellationToken cancellationToken)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ids = await IdsAsync(member, cancellationToken);
+        if (ids is null)
+        {
+            return false;
+        }
+
+        // Only if the schedule is still the one we decided on: a snooze or a new plan in between wins.
+        var updated = await db.Members
+            .Where(m => m.Id == ids.Value.MemberId && m.NextReminderAtUtc == dueAtUtc)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(m => m.NextReminderAtUtc, state.NextAtUtc)
+                    .SetProperty(m => m.LastReminderAtUtc, state.LastSentAtUtc)
+                    .SetProperty(m => m.UnansweredReminders, state.Unanswered)
+                    .SetProperty(m => m.RemindersPaused, state.Paused)
+                    .SetProperty(m => m.FreshStartPending, state.FreshStartPending)
+                    .SetProperty(m => m.LastTemplate, state.LastTemplate),
+                cancellationToken);
+        if (updated == 0)
+        {
+            return false;
+        }
+
+        // A message whose key already exists was written by an earlier run: keep it, and the new schedule.
+        if (message is not null)
+        {
+            await TryAddOutboxAsync(ids.Value.CommunityId, ids.Value.MemberId, message, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    // ---- celebrations ----
+
+    public async Task<IReadOnlyList<PendingCelebration>> PendingAsync(DateTime recordedBeforeUtc, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await (
+                from e in db.CompletionEvents.AsNoTracking()
+                join m in db.Members.AsNoTracking() on e.MemberId equals m.Id
+                join c in db.Communities.AsNoTracking() on m.CommunityId equals c.Id
+                where e.NotifiedAtUtc == null && e.AtUtc <= recordedBeforeUtc
+                orderby e.Id
+                select new { e.Id, e.Kind, e.TargetId, e.AtUtc, c.Platform, c.ExternalId, c.Name, m.UserId, m.DisplayName })
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new PendingCelebration(
+            r.Id,
+            new MemberRef(new CommunityRef(r.Platform, r.ExternalId, r.Name), r.UserId, r.DisplayName),
+            new CompletionRecord((CompletionKind)r.Kind, r.TargetId),
+            r.AtUtc)).ToList();
+    }
+
+    public async Task ApplyAsync(long eventId, OutboxMessage? message, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var row = await db.CompletionEvents.AsNoTracking().Where(e => e.Id == eventId).Select(e => new { e.CommunityId, e.MemberId }).FirstOrDefaultAsync(cancellationToken);
+        var updated = await db.CompletionEvents
+            .Where(e => e.Id == eventId && e.NotifiedAtUtc == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.NotifiedAtUtc, nowUtc), cancellationToken);
+        if (updated == 0 || row is null)
+        {
+            return;
+        }
+
+        if (message is not null)
+        {
+            await TryAddOutboxAsync(row.CommunityId, row.MemberId, message, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    public async Task<DateTime?> FirstActivityAsync(MemberRef member, IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken)
+    {
+        var id = await MemberIdAsync(member, cancellationToken);
+        return id is null
+            ? null
+            : await db.ItemChanges.AsNoTracking()
+                .Where(x => x.MemberId == id && !x.IsUndo && itemIds.Contains(x.ItemId))
+                .MinAsync(x => (DateTime?)x.AtUtc, cancellationToken);
+    }
+
+    // ---- leaderboard schedule ----
+
+    async Task<IReadOnlyList<DueLeaderboard>> ILeaderboardScheduleStore.DueAsync(DateTime nowUtc, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await db.Communities.AsNoTracking()
+            .Where(c => c.NextLeaderboardAtUtc == null || c.NextLeaderboardAtUtc <= nowUtc)
+            .OrderBy(c => c.Id)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        return rows.Select(c => new DueLeaderboard(new CommunityRef(c.Platform, c.ExternalId, c.Name), ProgressStore.ToModel(c), c.NextLeaderboardAtUtc ?? default)).ToList();
+    }
+
+    public async Task ApplyAsync(CommunityRef community, DateTime? nextAtUtc, OutboxMessage? message, CancellationToken cancellationToken)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var row = await db.Communities.FirstOrDefaultAsync(c => c.Platform == community.Platform && c.ExternalId == community.ExternalId, cancellationToken);
+        if (row is null)
+        {
+            return;
+        }
+
+        row.NextLeaderboardAtUtc = nextAtUtc;
+        await db.SaveChangesAsync(cancellationToken);
+        if (message is not null)
+        {
+            await TryAddOutboxAsync(row.Id, null, message, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    // ---- outbox ----
+
+    public async Task<IReadOnlyList<OutboxEnvelope>> ClaimAsync(DateTime nowUtc, int limit, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await db.Outbox.AsNoTracking()
+            .Where(x => x.SentAtUtc == null && x.FailedAtUtc == null && x.NextAttemptAtUtc <= nowUtc && (x.ClaimedUntilUtc == null || x.ClaimedUntilUtc < nowUtc))
+            .OrderBy(x => x.NextAttemptAtUtc)
+            .ThenBy(x => x.Id)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = rows.Select(r => r.Id).ToList();
+        var until = nowUtc + lease;
+        await db.Outbox.Where(x => ids.Contains(x.Id)).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedUntilUtc, until), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return rows.Select(r => new OutboxEnvelope(r.Id, new OutboxMessage(
+            r.Key, r.Kind, (OutboxTarget)r.Target, r.Platform, r.CommunityExternalId, r.CommunityName, r.RecipientId, r.RecipientName,
+            ReplyJson.Deserialize(r.PayloadJson), r.DueAtUtc), r.Attempts)).ToList();
+    }
+
+    public Task ReleaseClaimsAsync(CancellationToken cancellationToken) =>
+        db.Outbox.Where(x => x.ClaimedUntilUtc != null && x.SentAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null), cancellationToken);
+
+    public Task MarkSentAsync(long id, DateTime nowUtc, CancellationToken cancellationToken) =>
+        db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
+            s => s.SetProperty(x => x.SentAtUtc, nowUtc).SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null).SetProperty(x => x.Attempts, x => x.Attempts + 1),
+            cancellationToken);
+
+    public Task MarkRetryAsync(long id, DateTime retryAtUtc, string reason, CancellationToken cancellationToken) =>
+        db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
+            s => s.SetProperty(x => x.NextAttemptAtUtc, retryAtUtc)
+                .SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null)
+                .SetProperty(x => x.Attempts, x => x.Attempts + 1)
+                .SetProperty(x => x.LastError, Clip(reason, 500)),
+            cancellationToken);
+
+    public Task MarkFailedAsync(long id, DateTime nowUtc, string reason, CancellationToken cancellationToken) =>
+        db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
+            s => s.SetProperty(x => x.FailedAtUtc, nowUtc)
+                .SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null)
+                .SetProperty(x => x.Attempts, x => x.Attempts + 1)
+                .SetProperty(x => x.LastError, Clip(reason, 500)),
+            cancellationToken);
+
+    public async Task MarkDmClosedAsync(string platform, string communityExternalId, string userId, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var communityId = await db.Communities.Where(c => c.Platform == platform && c.ExternalId == communityExternalId).Select(c => (long?)c.Id).FirstOrDefaultAsync(cancellationToken);
+        await db.Members.Where(m => m.CommunityId == communityId && m.UserId == userId).ExecuteUpdateAsync(
+            s => s.SetProperty(m => m.DmClosedAtUtc, nowUtc).SetProperty(m => m.DmNoticePending, true).SetProperty(m => m.NextReminderAtUtc, (DateTime?)null),
+            cancellationToken);
+    }
+
+    // ---- leaderboards ----
+
+    public async Task<IReadOnlyList<BoardEntry>> TopAsync(CommunityRef community, BoardQuery query, CancellationToken cancellationToken)
+    {
+        var communityId = await db.Communities.AsNoTracking()
+            .Where(c => c.Platform == community.Platform && c.ExternalId == community.ExternalId)
+            .Select(c => (long?)c.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (communityId is null)
+        {
+            return [];
+        }
+
+        var kind = query.Period switch
+        {
+            BoardPeriod.Week => StatsWriter.Week,
+            BoardPeriod.Month => StatsWriter.Month,
+            _ => StatsWriter.AllTime,
+        };
+        var start = query.Period == BoardPeriod.All ? StatsWriter.AllTimeStart : query.PeriodStart;
+        const int Public = (int)PrivacyLevel.Public;
+        const int Private = (int)PrivacyLevel.Private;
+        var rows = db.PeriodStats.AsNoTracking()
+            .Where(s => s.CommunityId == communityId && s.Kind == kind && s.PeriodStart == start)
+            .Join(db.Members.AsNoTracking(), s => s.MemberId, m => m.Id, (s, m) => new { s, m })
+            .Where(x => x.m.Privacy != Private)
+            .Where(x => x.m.Privacy == Public || (x.m.StartDate != null && x.m.StartDate <= query.BeginnerCutoff));
+        rows = query.Metric switch
+        {
+            BoardMetric.Minutes => rows.Where(x => x.m.Privacy == Public && x.s.Minutes > 0).OrderByDescending(x => x.s.Minutes).ThenByDescending(x => x.s.Points),
+            BoardMetric.Consistency => rows.Where(x => x.s.ActiveDayCount > 0).OrderByDescending(x => x.s.ActiveDayCount).ThenByDescending(x => x.s.Points),
+            BoardMetric.Improved => rows.Where(x => x.s.Improvement > 0).OrderByDescending(x => x.s.Improvement).ThenByDescending(x => x.s.Points),
+            _ => rows.Where(x => x.s.Points > 0).OrderByDescending(x => x.s.Points).ThenByDescending(x => x.s.ActiveDayCount),
+        };
+        var top = await rows
+            .Take(query.Limit)
+            .Select(x => new { x.m.UserId, x.m.DisplayName, x.m.Privacy, x.s.Points, x.s.Minutes, x.s.ItemsDone, x.s.ActiveDayCount, x.s.Improvement })
+            .ToListAsync(cancellationToken);
+        return top.Select(x => new BoardEntry(x.UserId, x.DisplayName, (PrivacyLevel)x.Privacy, x.Points, x.Minutes, x.ItemsDone, x.ActiveDayCount, x.Improvement)).ToList();
+    }
+
+    // ---- shared ----
+
+    /// <summary>Writes a message (once per key) in the caller's transaction.</summary>
+    internal Task<bool> AddAsync(long communityId, long? memberId, OutboxMessage message, CancellationToken cancellationToken) =>
+        TryAddOutboxAsync(communityId, memberId, message, cancellationToken);
+
+    private async Task<bool> TryAddOutboxAsync(long communityId, long? memberId, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            INSERT INTO Outbox (CommunityId, MemberId, Key, Kind, Target, Platform, CommunityExternalId, CommunityName, RecipientId, RecipientName, PayloadJson, CreatedAtUtc, DueAtUtc, NextAttemptAtUtc, Attempts)
+            VALUES ({communityId}, {memberId}, {message.Key}, {message.Kind}, {(int)message.Target}, {message.Platform}, {message.CommunityExternalId}, {Clip(message.CommunityName, 100)},
+                    {message.RecipientId}, {Clip(message.RecipientName, 100)}, {ReplyJson.Serialize(message.Message)}, {message.DueAtUtc}, {message.DueAtUtc}, {message.DueAtUtc}, 0)
+            ON CONFLICT (Key) DO NOTHING
+            """,
+            cancellationToken);
+        return inserted == 1;
+    }
+
+    private async Task<long?> MemberIdAsync(MemberRef member, CancellationToken cancellationToken) => (await IdsAsync(member, cancellationToken))?.MemberId;
+
+    private async Task<(long CommunityId, long MemberId)?> IdsAsync(MemberRef member, CancellationToken cancellationToken)
+    {
+        var c = member.Community;
+        var ids = await (
+                from co in db.Communities.AsNoTracking()
+                join m in db.Members.AsNoTracking() on co.Id equals m.CommunityId
+                where co.Platform == c.Platform && co.ExternalId == c.ExternalId && m.UserId == member.UserId
+                select new { co.Id, MemberId = m.Id })
+            .FirstOrDefaultAsync(cancellationToken);
+        return ids is null ? null : (ids.Id, ids.MemberId);
+    }
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
+}

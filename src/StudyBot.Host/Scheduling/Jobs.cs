@@ -1,0 +1,86 @@
+using Quartz;
+using StudyBot.Core.Notifications;
+
+namespace StudyBot.Host.Scheduling;
+
+/// <summary>Section <c>Scheduling</c>: how often each background job looks for work.</summary>
+public sealed class SchedulingOptions
+{
+    public const string Section = "Scheduling";
+
+    public bool Enabled { get; set; } = true;
+
+    public TimeSpan ReminderInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan CelebrationInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan LeaderboardInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan PartnerInterval { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+[DisallowConcurrentExecution]
+internal sealed class ReminderJob(ReminderService service) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await service.RunDueAsync(cancellationToken);
+}
+
+[DisallowConcurrentExecution]
+internal sealed class CelebrationJob(CelebrationService service) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await service.RunAsync(cancellationToken);
+}
+
+[DisallowConcurrentExecution]
+internal sealed class LeaderboardJob(LeaderboardService service) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await service.RunDueAsync(cancellationToken);
+}
+
+[DisallowConcurrentExecution]
+internal sealed class PartnerJob(StudyBot.Core.Partners.PartnerService service) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        await service.RunScheduledAsync(cancellationToken);
+        await service.OfferRematchesAsync(cancellationToken);
+    }
+}
+
+[DisallowConcurrentExecution]
+internal sealed class OutboxJob(OutboxDispatcher dispatcher) : IJob
+{
+    /// <summary>One run sends for at most this long, so a big fan-out spreads over runs instead of blocking shutdown.</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await dispatcher.DrainAsync(Budget, cancellationToken);
+}
+
+internal static class SchedulingSetup
+{
+    public static IServiceCollection AddStudyBotScheduling(this IServiceCollection services, SchedulingOptions options)
+    {
+        services.AddQuartz(q =>
+        {
+            Every<ReminderJob>(q, "reminders", options.ReminderInterval);
+            Every<CelebrationJob>(q, "celebrations", options.CelebrationInterval);
+            Every<LeaderboardJob>(q, "leaderboards", options.LeaderboardInterval);
+            Every<OutboxJob>(q, "outbox", options.OutboxInterval);
+            Every<PartnerJob>(q, "partners", options.PartnerInterval);
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return services;
+    }
+
+    private static void Every<TJob>(IQuartzBuilder q, string name, TimeSpan interval)
+        where TJob : IJob =>
+        q.ScheduleJob<TJob>(
+            t => t.WithIdentity(name).StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()),
+            j => j.WithIdentity(name));
+}
