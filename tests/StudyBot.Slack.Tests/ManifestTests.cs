@@ -42,9 +42,14 @@ public sealed class ManifestTests
         var features = Map(root, "features");
         Assert.Equal("true", Scalar(Map(features, "app_home"), "home_tab_enabled"));
         Assert.InRange(Scalar(Map(features, "bot_user"), "display_name").Length, 1, 80);
-        var command = Assert.Single(((YamlSequenceNode)features.Children[new YamlScalarNode("slash_commands")]).Children.Cast<YamlMappingNode>());
-        Assert.Equal("/progress", Scalar(command, "command"));
-        Assert.InRange(Scalar(command, "description").Length, 1, 2000);
+        // One slash command per catalog root, described as the catalog describes it.
+        var commands = ((YamlSequenceNode)features.Children[new YamlScalarNode("slash_commands")]).Children.Cast<YamlMappingNode>().ToList();
+        var roots = StudyBot.Core.Commands.StudyBotCommands.Catalog().Roots.ToList();
+        Assert.Equal(roots.Select(r => "/" + r.Name), commands.Select(c => Scalar(c, "command")));
+        Assert.Equal(roots.Select(r => r.Description), commands.Select(c => Scalar(c, "description")));
+        Assert.All(commands, c => Assert.InRange(Scalar(c, "command").Length, 2, 32));
+        Assert.All(commands, c => Assert.InRange(Scalar(c, "usage_hint").Length, 1, 1000));
+        Assert.Equal("true", Scalar(commands.Single(c => Scalar(c, "command") == "/studybot"), "should_escape"));
         var scopes = ((YamlSequenceNode)Map(Map(root, "oauth_config"), "scopes").Children[new YamlScalarNode("bot")]).Children.Select(s => ((YamlScalarNode)s).Value).ToList();
         Assert.Equal(Scopes.Order(), scopes.Order());
         var settings = Map(root, "settings");
@@ -67,10 +72,10 @@ public sealed class ManifestTests
     {
         var root = Load("slack-app-manifest-http.yaml");
         var settings = Map(root, "settings");
-        var command = ((YamlSequenceNode)Map(root, "features").Children[new YamlScalarNode("slash_commands")]).Children.Cast<YamlMappingNode>().Single();
+        var commands = ((YamlSequenceNode)Map(root, "features").Children[new YamlScalarNode("slash_commands")]).Children.Cast<YamlMappingNode>();
         var urls = new[]
         {
-            Scalar(command, "url"),
+            commands.Select(c => Scalar(c, "url")).Distinct().Single(),
             Scalar(Map(settings, "interactivity"), "request_url"),
             Scalar(Map(settings, "event_subscriptions"), "request_url"),
         };

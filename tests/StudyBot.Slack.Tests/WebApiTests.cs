@@ -60,6 +60,36 @@ public sealed class WebApiTests
         Assert.Equal(0, h.Slack.CallCount("chat.postMessage"));
     }
 
+    [Fact]
+    public async Task After_an_ambiguous_failure_the_outbox_key_finds_the_message_that_landed()
+    {
+        await using var h = await Http();
+        h.Slack.Inject("chat.postMessage", new ApiFault { Error = "internal_error", CommitFirst = true });
+
+        var result = await h.Get<INotifier>().PostAsync(new ChannelAddress(Workspace, "C0123ABCDEF"), Reply.Info("Leaderboard"), "board:2026-W02", CancellationToken.None);
+        var again = await h.Get<INotifier>().PostAsync(new ChannelAddress(Workspace, "C0123ABCDEF"), Reply.Info("Leaderboard"), "board:2026-W02", CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Sent, result.Status);
+        Assert.Equal(DeliveryStatus.Sent, again.Status);
+        Assert.Single(h.Slack.MessagesIn("C0123ABCDEF"));
+        Assert.Equal(1, h.Slack.CallCount("chat.postMessage"));
+    }
+
+    [Fact]
+    public async Task The_same_outbox_key_handed_over_twice_is_posted_once()
+    {
+        await using var h = await Http();
+        var notifier = h.Get<INotifier>();
+
+        var first = await notifier.SendDirectAsync(Ada, Reply.Info("Week 3 reminder"), "reminder:ada:2026-W02", CancellationToken.None);
+        var again = await notifier.SendDirectAsync(Ada, Reply.Info("Week 3 reminder"), "reminder:ada:2026-W02", CancellationToken.None);
+        var other = await notifier.SendDirectAsync(Ada, Reply.Info("Week 4 reminder"), "reminder:ada:2026-W03", CancellationToken.None);
+
+        Assert.All([first, again, other], r => Assert.Equal(DeliveryStatus.Sent, r.Status));
+        Assert.Equal(["Week 3 reminder", "Week 4 reminder"], h.Slack.MessagesIn(FakeSlack.DmChannelFor(Envelopes.Ada)).Select(m => m.Text));
+        Assert.Equal(2, h.Slack.CallCount("chat.postMessage"));
+    }
+
     [Theory]
     [InlineData("not_in_channel")]
     [InlineData("channel_not_found")]

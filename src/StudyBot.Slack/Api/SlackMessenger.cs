@@ -2,11 +2,14 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Core.Chat;
+using StudyBot.Slack.Inbound;
 using StudyBot.Slack.Rendering;
 
 namespace StudyBot.Slack.Api;
@@ -29,15 +32,31 @@ internal sealed partial class SlackMessenger(
     private const int MaxPostAttempts = 5;
     private static readonly MediaTypeHeaderValue JsonUtf8 = new("application/json") { CharSet = "utf-8" };
     private readonly ConcurrentDictionary<string, string> _dmChannels = new(StringComparer.Ordinal);
+    private readonly RecentKeys _delivered = new(time, TimeSpan.FromDays(1));
 
     /// <summary>
     /// Posts to a channel, or to a user id (the app's DM with them). 429s are waited out (up to
     /// <see cref="SlackOptions.MaxRetryWait"/>); internal_error, fatal_error, 5xx and timeouts are retried
     /// only after conversations.history shows the earlier attempt did not land, so nobody gets it twice.
     /// </summary>
-    public async Task<PostOutcome> PostMessageAsync(string channel, SlackMessage message, CancellationToken cancellationToken)
+    public Task<PostOutcome> PostMessageAsync(string channel, SlackMessage message, CancellationToken cancellationToken) =>
+        PostMessageAsync(channel, message, null, cancellationToken);
+
+    /// <summary>
+    /// As above; with an <paramref name="idempotencyKey"/> (the outbox's), a key already delivered by this
+    /// process is not posted again, and the key marks the message for the look-up after an ambiguous failure.
+    /// </summary>
+    public async Task<PostOutcome> PostMessageAsync(string channel, SlackMessage message, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var deliveryId = Guid.NewGuid().ToString("N");
+        if (idempotencyKey is not null && _delivered.Contains($"{channel}|{idempotencyKey}"))
+        {
+            LogAlreadyDelivered(channel);
+            return new PostOutcome(DeliveryResult.Ok, channel);
+        }
+
+        var deliveryId = idempotencyKey is null
+            ? Guid.NewGuid().ToString("N")
+            : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32];
         var marker = $"studybot-{deliveryId}";
         var body = message.ToPostMessage(channel, marker);
         var since = time.GetUtcNow() - TimeSpan.FromSeconds(30);
@@ -54,6 +73,11 @@ internal sealed partial class SlackMessenger(
                     if (posted is not null && IsUserId(channel))
                     {
                         _dmChannels[channel] = posted;
+                    }
+
+                    if (idempotencyKey is not null)
+                    {
+                        _delivered.TryMark($"{channel}|{idempotencyKey}");
                     }
 
                     return new PostOutcome(DeliveryResult.Ok, posted ?? channel, response.String("ts"));
@@ -73,6 +97,11 @@ internal sealed partial class SlackMessenger(
                         var landed = await FindPostedAsync(channel, marker, since, cancellationToken).ConfigureAwait(false);
                         if (landed == true)
                         {
+                            if (idempotencyKey is not null)
+                            {
+                                _delivered.TryMark($"{channel}|{idempotencyKey}");
+                            }
+
                             LogEarlierAttemptLanded(deliveryId, response.Error);
                             return new PostOutcome(DeliveryResult.Ok, channel);
                         }
@@ -262,6 +291,9 @@ internal sealed partial class SlackMessenger(
 
     private static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A message for {Channel} with this idempotency key was already delivered; not posting it again")]
+    private partial void LogAlreadyDelivered(string channel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Post {DeliveryId} failed with {Error} but had already landed; not posting it again")]
     private partial void LogEarlierAttemptLanded(string deliveryId, string? error);
