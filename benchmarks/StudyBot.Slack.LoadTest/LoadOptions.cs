@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace StudyBot.Slack.LoadTest;
 
-/// <summary><c>commands [--rate 500] [--seconds 30] [--warmup 5] [--users 200] [--inline-window 00:00:01.5] [--mix mixed|reads]</c> or <c>dms [--members 2000] [--per-minute 300]</c>.</summary>
+/// <summary><c>commands [--rate 500] [--seconds 30] [--warmup 5] [--users 200] [--inline-window 00:00:00.250] [--mix mixed|reads]</c> or <c>dms [--members 2000] [--per-minute 300]</c>.</summary>
 internal sealed record LoadOptions(string Scenario, int Rate, int Seconds, int Warmup, int Users, int Members, int PostMessagePerMinute, string? InlineWindow, string Mix)
 {
     public static LoadOptions Parse(string[] args)

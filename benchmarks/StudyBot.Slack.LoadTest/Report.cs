@@ -14,7 +14,7 @@ internal static partial class Report
         RuntimeInformation.FrameworkDescription,
         GCSettings.IsServerGC ? "server" : "workstation");
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Usage: StudyBot.Slack.LoadTest commands [--rate 500] [--seconds 30] [--warmup 5] [--users 200] [--inline-window 00:00:01.5] [--mix mixed|reads] | dms [--members 2000] [--per-minute 300] | socket [--rate 200] [--seconds 30]")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Usage: StudyBot.Slack.LoadTest commands [--rate 500] [--seconds 30] [--warmup 5] [--users 200] [--inline-window 00:00:00.250] [--mix mixed|reads] | dms [--members 2000] [--per-minute 300] | socket [--rate 200] [--seconds 30]")]
     public static partial void Usage(ILogger log);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Phase {Phase}: {Count} requests")]
