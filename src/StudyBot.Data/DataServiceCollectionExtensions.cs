@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Partners;
+using StudyBot.Core.Privacy;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Data;
@@ -21,6 +22,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IOutboxStore>(sp => sp.GetRequiredService<NotificationStore>());
         services.AddScoped<ILeaderboardStore>(sp => sp.GetRequiredService<NotificationStore>());
         services.AddScoped<IPartnerStore, PartnerStore>();
+        services.AddScoped<IMemberDataStore, MemberDataStore>();
         return services;
     }
 }

@@ -237,6 +237,8 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         }
 
         entity.UpdatedAtUtc = now;
+        entity.LeftAtUtc = null;
+        community.LeftAtUtc = null;
         if (changes.IsActivity)
         {
             entity.LastActivityAtUtc = now;

@@ -68,6 +68,10 @@ public static class StudyBotHost
         }
 
         services.AddSingleton(rates);
+        services.AddSingleton(new StudyBot.Core.Privacy.RetentionSettings
+        {
+            LeftMemberRetention = TimeSpan.FromDays(Math.Max(0, config.GetValue("Retention:LeftMemberDays", 30))),
+        });
         var scheduling = config.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions();
         if (scheduling.Enabled)
         {

@@ -355,6 +355,11 @@ public static class StudyBotCommands
                         Example = "/progress me privacy partners",
                         Options = [new("level", OptionType.String, "public, partners or private") { Required = true, Choices = PrivacyLevels }],
                     },
+                    new("delete", "Delete your StudyBot data in this community (asks first)")
+                    {
+                        Example = "/progress me delete confirm",
+                        Options = [new("confirm", OptionType.String, "Type confirm to delete for good") { Choices = [new("confirm", "Yes, delete my data", "yes")] }],
+                    },
                     new("celebrate", "Where your milestone celebrations go")
                     {
                         Example = "/progress me celebrate dm",
