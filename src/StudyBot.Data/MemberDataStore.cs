@@ -107,6 +107,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
                 from m in db.Members.AsNoTracking()
                 join c in db.Communities.AsNoTracking() on m.CommunityId equals c.Id
                 where m.DeletedAtUtc == null && ((m.LeftAtUtc != null && m.LeftAtUtc < cutoffUtc) || (c.LeftAtUtc != null && c.LeftAtUtc < cutoffUtc))
+                orderby m.Id
                 select new { m.Id, m.UserId, m.DisplayName })
             .Take(500)
             .ToListAsync(cancellationToken);

@@ -187,6 +187,7 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
                       && offer.RematchOfferedAtUtc == null && p.CreatedAtUtc < inactiveSinceUtc
                       && (qm.LastActivityAtUtc == null || qm.LastActivityAtUtc < inactiveSinceUtc)
                       && om.LastActivityAtUtc != null && om.LastActivityAtUtc >= inactiveSinceUtc
+                orderby p.Id, offer.MemberId
                 select new { p.Id, c.Platform, c.ExternalId, c.Name, OfferId = om.UserId, OfferName = om.DisplayName, QuietId = qm.UserId, QuietName = qm.DisplayName })
             .Take(limit)
             .ToListAsync(cancellationToken);
