@@ -14,6 +14,7 @@ public static class DataServiceCollectionExtensions
     public static IServiceCollection AddStudyBotData(this IServiceCollection services, string connectionString)
     {
         services.AddDbContextPool<StudyBotDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
+        services.AddSingleton<WriteGate>();
         services.AddScoped<IProgressStore, ProgressStore>();
         services.AddScoped<NotificationStore>();
         services.AddScoped<IReminderStore>(sp => sp.GetRequiredService<NotificationStore>());

@@ -11,7 +11,7 @@ namespace StudyBot.Data;
 /// the <see cref="MemberRef"/> here, never taken from callers, so one community's command cannot touch
 /// another's rows.
 /// </summary>
-internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : IProgressStore
+internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, WriteGate gate) : IProgressStore
 {
     public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
     {
@@ -181,6 +181,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
 
     public async Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken)
     {
+        using var writing = await gate.EnterAsync(cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
