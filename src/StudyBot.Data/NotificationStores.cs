@@ -36,7 +36,7 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
     {
         using var writing = await gate.EnterAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var ids = await IdsAsync(member, cancellationToken);
+        var ids = await db.IdsAsync(member);
         if (ids is null)
         {
             return false;
@@ -278,19 +278,7 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
         return inserted == 1;
     }
 
-    private async Task<long?> MemberIdAsync(MemberRef member, CancellationToken cancellationToken) => (await IdsAsync(member, cancellationToken))?.MemberId;
-
-    private async Task<(long CommunityId, long MemberId)?> IdsAsync(MemberRef member, CancellationToken cancellationToken)
-    {
-        var c = member.Community;
-        var ids = await (
-                from co in db.Communities.AsNoTracking()
-                join m in db.Members.AsNoTracking() on co.Id equals m.CommunityId
-                where co.Platform == c.Platform && co.ExternalId == c.ExternalId && m.UserId == member.UserId
-                select new { co.Id, MemberId = m.Id })
-            .FirstOrDefaultAsync(cancellationToken);
-        return ids is null ? null : (ids.Id, ids.MemberId);
-    }
+    private async Task<long?> MemberIdAsync(MemberRef member, CancellationToken cancellationToken) => (await db.IdsAsync(member))?.MemberId;
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
 }
