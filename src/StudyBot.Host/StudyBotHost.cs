@@ -80,6 +80,7 @@ public static class StudyBotHost
         if (consoleOn)
         {
             services.AddSingleton(new ConsoleOutput(System.Console.Out));
+            services.AddSingleton<ConsoleAttachments>();
             services.AddSingleton(new ConsoleInput(System.Console.In, !System.Console.IsInputRedirected, stopHostAtEnd: !platformsConfigured));
             services.AddSingleton<INotifier, ConsoleNotifier>();
             services.AddSingleton<IChannelDirectory, ConsoleChannels>();
