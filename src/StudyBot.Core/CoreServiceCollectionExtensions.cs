@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using StudyBot.Core.Commands;
 using StudyBot.Core.Commands.Handlers;
 using StudyBot.Core.Notifications;
+using StudyBot.Core.Partners;
+using StudyBot.Core.Privacy;
 
 namespace StudyBot.Core;
 
@@ -23,6 +25,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CelebrationService>();
         services.AddSingleton<LeaderboardService>();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<PartnerService>();
+        services.TryAddSingleton(new RetentionSettings());
+        services.AddSingleton<MembershipService>();
 
         services.AddScoped<ICommandHandler, OverviewHandler>();
         services.AddScoped<ICommandHandler, StartHandler>();
@@ -57,6 +62,13 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ICommandHandler, AdminLeaderboardScheduleHandler>();
         services.AddScoped<ICommandHandler, AdminRemindersMaxHandler>();
         services.AddScoped<ICommandHandler, AdminShowHandler>();
+        services.AddScoped<ICommandHandler, MeDeleteHandler>();
+        services.AddScoped<ICommandHandler, PartnerFindHandler>();
+        services.AddScoped<ICommandHandler, PartnerStatusHandler>();
+        services.AddScoped<ICommandHandler, PartnerNudgeHandler>();
+        services.AddScoped<ICommandHandler, PartnerLeaveHandler>();
+        services.AddScoped<ICommandHandler, AdminPartnersMatchHandler>();
+        services.AddScoped<ICommandHandler, AdminPartnersScheduleHandler>();
         return services;
     }
 }

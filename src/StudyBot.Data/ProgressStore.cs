@@ -11,7 +11,7 @@ namespace StudyBot.Data;
 /// the <see cref="MemberRef"/> here, never taken from callers, so one community's command cannot touch
 /// another's rows.
 /// </summary>
-internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : IProgressStore
+internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, WriteGate gate) : IProgressStore
 {
     public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
     {
@@ -181,6 +181,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
 
     public async Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken)
     {
+        using var writing = await gate.EnterAsync(cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
@@ -237,6 +238,8 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         }
 
         entity.UpdatedAtUtc = now;
+        entity.LeftAtUtc = null;
+        community.LeftAtUtc = null;
         if (changes.IsActivity)
         {
             entity.LastActivityAtUtc = now;
@@ -268,6 +271,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
             community.LeaderboardMinutes = settings.Settings.LeaderboardMinutes;
             community.RemindersMaxPerWeek = settings.Settings.RemindersMaxPerWeek;
             community.NextLeaderboardAtUtc = null;
+            community.PartnersDay = settings.Settings.PartnersDay is { } day ? (int)day : null;
+            community.PartnersMinutes = settings.Settings.PartnersMinutes;
+            community.NextPartnerMatchAtUtc = null;
         }
 
         await ApplyRestAsync(communityId, memberId, changes, ct);
@@ -475,6 +481,8 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
             LeaderboardDay = (DayOfWeek)x.LeaderboardDay,
             LeaderboardMinutes = x.LeaderboardMinutes,
             RemindersMaxPerWeek = x.RemindersMaxPerWeek,
+            PartnersDay = x.PartnersDay is { } day ? (DayOfWeek)day : null,
+            PartnersMinutes = x.PartnersMinutes,
         },
     };
 

@@ -26,6 +26,12 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
 
     internal DbSet<PeriodStatsEntity> PeriodStats => Set<PeriodStatsEntity>();
 
+    internal DbSet<PartnerPoolEntity> PartnerPool => Set<PartnerPoolEntity>();
+
+    internal DbSet<PartnershipEntity> Partnerships => Set<PartnershipEntity>();
+
+    internal DbSet<PartnershipMemberEntity> PartnershipMembers => Set<PartnershipMemberEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -38,5 +44,8 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
         modelBuilder.ApplyConfiguration(new RestPeriodConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxConfiguration());
         modelBuilder.ApplyConfiguration(new PeriodStatsConfiguration());
+        modelBuilder.ApplyConfiguration(new PartnerPoolConfiguration());
+        modelBuilder.ApplyConfiguration(new PartnershipConfiguration());
+        modelBuilder.ApplyConfiguration(new PartnershipMemberConfiguration());
     }
 }

@@ -12,6 +12,8 @@ using StudyBot.Data;
 using StudyBot.Host.Console;
 using StudyBot.Host.Options;
 using StudyBot.Host.Scheduling;
+using StudyBot.Slack;
+using StudyBot.Slack.Http;
 
 namespace StudyBot.Host;
 
@@ -68,6 +70,10 @@ public static class StudyBotHost
         }
 
         services.AddSingleton(rates);
+        services.AddSingleton(new StudyBot.Core.Privacy.RetentionSettings
+        {
+            LeftMemberRetention = TimeSpan.FromDays(Math.Max(0, config.GetValue("Retention:LeftMemberDays", 30))),
+        });
         var scheduling = config.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions();
         if (scheduling.Enabled)
         {
@@ -76,6 +82,7 @@ public static class StudyBotHost
 
         var consoleOptions = config.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
         var platformsConfigured = false;
+        platformsConfigured |= services.AddSlackAdapter(config);
         var consoleOn = consoleOptions.Enabled ?? !platformsConfigured;
         if (consoleOn)
         {
@@ -101,6 +108,7 @@ public static class StudyBotHost
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapSlackEndpoints();
         return app;
     }
 

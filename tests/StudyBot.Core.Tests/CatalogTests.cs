@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
 using StudyBot.Core.Notifications;
@@ -18,12 +16,7 @@ public sealed class CatalogTests
     [Fact]
     public void Every_command_has_exactly_one_handler_and_every_handler_a_command()
     {
-        var services = new ServiceCollection()
-            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
-            .AddStudyBotCore()
-            .AddScoped<IProgressStore, UnusedStore>()
-            .AddScoped<ILeaderboardStore, UnusedStore>()
-            .BuildServiceProvider();
+        var services = new ServiceCollection().AddStudyBotCore().AddScoped<IProgressStore, UnusedStore>().AddScoped<ILeaderboardStore, UnusedStore>().AddScoped<StudyBot.Core.Partners.IPartnerStore>(_ => null!).AddScoped<StudyBot.Core.Privacy.IMemberDataStore>(_ => null!).AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)).AddSingleton(new StudyBot.Core.Roadmaps.RoadmapCatalog(StudyBot.Core.Roadmaps.RoadmapLoader.LoadDirectory(RepoPaths.Roadmaps), "ml-zero-to-hero")).BuildServiceProvider();
         using var scope = services.CreateScope();
         var handlers = scope.ServiceProvider.GetServices<ICommandHandler>().Select(h => h.Path).ToList();
 

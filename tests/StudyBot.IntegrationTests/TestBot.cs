@@ -48,6 +48,8 @@ internal sealed class TestBot : IAsyncDisposable
         await Services.GetRequiredService<ReminderService>().RunDueAsync(CancellationToken.None);
         await Services.GetRequiredService<CelebrationService>().RunAsync(CancellationToken.None);
         await Services.GetRequiredService<LeaderboardService>().RunDueAsync(CancellationToken.None);
+        await Services.GetRequiredService<StudyBot.Core.Partners.PartnerService>().RunScheduledAsync(CancellationToken.None);
+        await Services.GetRequiredService<StudyBot.Core.Partners.PartnerService>().OfferRematchesAsync(CancellationToken.None);
         await Services.GetRequiredService<OutboxDispatcher>().DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
     }
 

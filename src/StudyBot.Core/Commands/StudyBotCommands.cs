@@ -162,6 +162,22 @@ public static class StudyBotCommands
                     },
                 ],
             },
+            new("partners", "Study-partner matching")
+            {
+                Subcommands =
+                [
+                    new("match", "Match everyone waiting in the pool now") { Example = "/studybot partners match" },
+                    new("schedule", "Match partners every week at a set time (or off)")
+                    {
+                        Example = "/studybot partners schedule monday 10:00",
+                        Options =
+                        [
+                            new("day", OptionType.String, "Day of the week, or off") { Required = true, MaxLength = 12 },
+                            new("time", OptionType.String, "Local time, HH:mm") { MaxLength = 8 },
+                        ],
+                    },
+                ],
+            },
             new("show", "See this community's StudyBot settings") { Example = "/studybot show" },
         ],
     };
@@ -320,6 +336,17 @@ public static class StudyBotCommands
                     new("metric", OptionType.String, "Points (default), minutes, consistency or improved") { Choices = BoardMetrics },
                 ],
             },
+            new("partner", "Find a study partner and keep each other going")
+            {
+                DefaultSubcommand = "status",
+                Subcommands =
+                [
+                    new("find", "Join the pool: you'll be matched by phase, pace and study times") { Example = "/progress partner find" },
+                    new("status", "See how your study partner is doing") { Example = "/progress partner status" },
+                    new("nudge", "Send your partner a friendly nudge (once a day)") { Example = "/progress partner nudge" },
+                    new("leave", "Leave your partnership (or the pool)") { Example = "/progress partner leave" },
+                ],
+            },
             new("me", "Your privacy and celebration settings")
             {
                 Subcommands =
@@ -328,6 +355,11 @@ public static class StudyBotCommands
                     {
                         Example = "/progress me privacy partners",
                         Options = [new("level", OptionType.String, "public, partners or private") { Required = true, Choices = PrivacyLevels }],
+                    },
+                    new("delete", "Delete your StudyBot data in this community (asks first)")
+                    {
+                        Example = "/progress me delete confirm",
+                        Options = [new("confirm", OptionType.String, "Type confirm to delete for good") { Choices = [new("confirm", "Yes, delete my data", "yes")] }],
                     },
                     new("celebrate", "Where your milestone celebrations go")
                     {

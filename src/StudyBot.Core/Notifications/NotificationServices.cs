@@ -262,6 +262,11 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
                     var consistent = await boards.TopAsync(item.Community, new BoardQuery(BoardPeriod.Week, BoardMetric.Consistency, lastWeek, cutoff, 3), cancellationToken);
                     var improved = await boards.TopAsync(item.Community, new BoardQuery(BoardPeriod.Week, BoardMetric.Improved, lastWeek, cutoff, 3), cancellationToken);
                     var reply = Leaderboards.WeeklyPost(item.Community.Name, lastWeek, top, consistent, improved);
+                    if (await BestPartnerStreakAsync(scope.ServiceProvider, item.Community, now, cancellationToken) is { } line)
+                    {
+                        reply = reply with { Fields = [.. reply.Fields.SkipLast(1), new ReplyField("Study partners", line), reply.Fields[^1]] };
+                    }
+
                     message = new OutboxMessage(
                         $"{OutboxKinds.Leaderboard}:{item.Community.Platform}:{item.Community.ExternalId}:{lastWeek:yyyy-MM-dd}",
                         OutboxKinds.Leaderboard,
@@ -285,6 +290,36 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
         }
 
         return posted;
+    }
+
+    /// <summary>The longest partner streak among partnerships whose members all allow being shown, as a line.</summary>
+    private static async Task<string?> BestPartnerStreakAsync(IServiceProvider services, CommunityRef community, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var partners = services.GetRequiredService<Partners.IPartnerStore>();
+        var progress = services.GetRequiredService<IProgressStore>();
+        var defaults = new NewcomerDefaults("", "UTC");
+        (int Weeks, string Names)? best = null;
+        foreach (var group in await partners.ActiveAsync(community, 500, cancellationToken))
+        {
+            var streaks = new List<StreakStatus>();
+            var shown = true;
+            DateOnly today = default;
+            foreach (var member in group)
+            {
+                var snapshot = await progress.LoadAsync(member, defaults, cancellationToken);
+                shown &= snapshot.Member.Preferences.Privacy != PrivacyLevel.Private;
+                today = TimeZones.LocalDate(now, snapshot.Member.TimeZoneId);
+                streaks.Add(Streaks.Compute(snapshot.Goals, snapshot.Days, today, ReminderComposer.PausedWeeks(snapshot.Rest, today)));
+            }
+
+            var weeks = Partners.PartnerStreak.Compute(streaks, DateOnly.MinValue, today);
+            if (shown && weeks > 0 && (best is null || weeks > best.Value.Weeks))
+            {
+                best = (weeks, string.Join(" & ", group.Select(m => m.DisplayName)));
+            }
+        }
+
+        return best is { } b ? $"🤝 Longest partner streak: {b.Names}, {Format.Plural(b.Weeks, "week", "weeks")} of both meeting their goals." : null;
     }
 
     public static DateTimeOffset NextPost(CommunitySettings settings, string zone, DateTimeOffset after)

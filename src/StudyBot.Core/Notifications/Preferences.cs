@@ -113,6 +113,11 @@ public sealed record CommunitySettings
     public int LeaderboardMinutes { get; init; } = 9 * 60;
 
     public int RemindersMaxPerWeek { get; init; } = 2;
+
+    /// <summary>Weekly partner matching day and local time; null when admins match by hand.</summary>
+    public DayOfWeek? PartnersDay { get; init; }
+
+    public int? PartnersMinutes { get; init; }
 }
 
 /// <summary>HH:mm parsing and formatting for local times of day.</summary>

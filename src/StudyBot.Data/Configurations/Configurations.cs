@@ -21,6 +21,7 @@ internal sealed class CommunityConfiguration : IEntityTypeConfiguration<Communit
         b.Property(x => x.RemindersMaxPerWeek).HasDefaultValue(2);
         b.HasIndex(x => new { x.Platform, x.ExternalId }).IsUnique();
         b.HasIndex(x => x.NextLeaderboardAtUtc);
+        b.HasIndex(x => x.NextPartnerMatchAtUtc);
     }
 }
 
@@ -142,6 +143,38 @@ internal sealed class PeriodStatsConfiguration : IEntityTypeConfiguration<Period
         b.HasIndex(x => new { x.CommunityId, x.Kind, x.PeriodStart, x.Minutes });
         b.HasIndex(x => new { x.CommunityId, x.Kind, x.PeriodStart, x.ActiveDayCount });
         b.HasIndex(x => new { x.CommunityId, x.Kind, x.PeriodStart, x.Improvement });
+        b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PartnerPoolConfiguration : IEntityTypeConfiguration<PartnerPoolEntity>
+{
+    public void Configure(EntityTypeBuilder<PartnerPoolEntity> b)
+    {
+        b.ToTable("PartnerPool");
+        b.HasKey(x => x.MemberId);
+        b.HasIndex(x => x.CommunityId);
+        b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PartnershipConfiguration : IEntityTypeConfiguration<PartnershipEntity>
+{
+    public void Configure(EntityTypeBuilder<PartnershipEntity> b)
+    {
+        b.ToTable("Partnerships");
+        b.HasIndex(x => new { x.CommunityId, x.CreatedAtUtc });
+    }
+}
+
+internal sealed class PartnershipMemberConfiguration : IEntityTypeConfiguration<PartnershipMemberEntity>
+{
+    public void Configure(EntityTypeBuilder<PartnershipMemberEntity> b)
+    {
+        b.ToTable("PartnershipMembers");
+        b.HasKey(x => new { x.PartnershipId, x.MemberId });
+        b.HasIndex(x => x.MemberId);
+        b.HasOne<PartnershipEntity>().WithMany().HasForeignKey(x => x.PartnershipId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
 }

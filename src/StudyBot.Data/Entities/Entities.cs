@@ -28,6 +28,16 @@ internal sealed class CommunityEntity
 
     /// <summary>When the next weekly leaderboard is due; null means "work it out at the next check".</summary>
     public DateTime? NextLeaderboardAtUtc { get; set; }
+
+    /// <summary>Weekly partner matching: the local day and time, or null when admins match by hand.</summary>
+    public int? PartnersDay { get; set; }
+
+    public int? PartnersMinutes { get; set; }
+
+    public DateTime? NextPartnerMatchAtUtc { get; set; }
+
+    /// <summary>When the bot was removed from the community; its data is deleted after the retention period.</summary>
+    public DateTime? LeftAtUtc { get; set; }
 }
 
 internal sealed class MemberEntity
@@ -96,6 +106,49 @@ internal sealed class MemberEntity
     public bool DmNoticePending { get; set; }
 
     public int LastTemplate { get; set; } = -1;
+
+    /// <summary>When the member left the community (or the bot was removed); personal data goes after the retention period.</summary>
+    public DateTime? LeftAtUtc { get; set; }
+
+    /// <summary>Set when the member deleted their data: the row stays, anonymised, for community totals.</summary>
+    public DateTime? DeletedAtUtc { get; set; }
+}
+
+/// <summary>A member waiting to be matched with a study partner.</summary>
+internal sealed class PartnerPoolEntity
+{
+    public long MemberId { get; set; }
+
+    public long CommunityId { get; set; }
+
+    public DateTime JoinedAtUtc { get; set; }
+}
+
+internal sealed class PartnershipEntity
+{
+    public long Id { get; set; }
+
+    public long CommunityId { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    public DateTime? EndedAtUtc { get; set; }
+}
+
+internal sealed class PartnershipMemberEntity
+{
+    public long PartnershipId { get; set; }
+
+    public long MemberId { get; set; }
+
+    public long CommunityId { get; set; }
+
+    public DateTime? LastNudgeAtUtc { get; set; }
+
+    /// <summary>When this member was offered a rematch because a partner went quiet; offered once.</summary>
+    public DateTime? RematchOfferedAtUtc { get; set; }
+
+    public DateTime? LeftAtUtc { get; set; }
 }
 
 internal sealed class RestPeriodEntity

@@ -49,6 +49,9 @@ namespace StudyBot.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasDefaultValue(540);
 
+                    b.Property<DateTime?>("LeftAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -56,6 +59,15 @@ namespace StudyBot.Data.Migrations
 
                     b.Property<DateTime?>("NextLeaderboardAtUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextPartnerMatchAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("PartnersDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PartnersMinutes")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Platform")
                         .IsRequired()
@@ -80,6 +92,8 @@ namespace StudyBot.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("NextLeaderboardAtUtc");
+
+                    b.HasIndex("NextPartnerMatchAtUtc");
 
                     b.HasIndex("Platform", "ExternalId")
                         .IsUnique();
@@ -267,6 +281,9 @@ namespace StudyBot.Data.Migrations
                     b.Property<int?>("CustomHoursPerWeek")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("DeletedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -294,6 +311,9 @@ namespace StudyBot.Data.Migrations
 
                     b.Property<string>("LearnerProfileId")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeftAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("NextReminderAtUtc")
@@ -459,6 +479,73 @@ namespace StudyBot.Data.Migrations
                     b.HasIndex("MemberId", "Kind", "CreatedAtUtc");
 
                     b.ToTable("Outbox", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.PartnerPoolEntity", b =>
+                {
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("JoinedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MemberId");
+
+                    b.HasIndex("CommunityId");
+
+                    b.ToTable("PartnerPool", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.PartnershipEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "CreatedAtUtc");
+
+                    b.ToTable("Partnerships", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.PartnershipMemberEntity", b =>
+                {
+                    b.Property<long>("PartnershipId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastNudgeAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeftAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RematchOfferedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PartnershipId", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("PartnershipMembers", (string)null);
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.PeriodStatsEntity", b =>
@@ -632,6 +719,30 @@ namespace StudyBot.Data.Migrations
                     b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
                         .WithMany()
                         .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.PartnerPoolEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.PartnershipMemberEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("StudyBot.Data.Entities.PartnershipEntity", null)
+                        .WithMany()
+                        .HasForeignKey("PartnershipId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

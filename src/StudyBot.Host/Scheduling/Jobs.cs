@@ -17,6 +17,8 @@ public sealed class SchedulingOptions
     public TimeSpan LeaderboardInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan PartnerInterval { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 [DisallowConcurrentExecution]
@@ -41,6 +43,23 @@ internal sealed class LeaderboardJob(LeaderboardService service) : IJob
 }
 
 [DisallowConcurrentExecution]
+internal sealed class PartnerJob(StudyBot.Core.Partners.PartnerService service) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        await service.RunScheduledAsync(cancellationToken);
+        await service.OfferRematchesAsync(cancellationToken);
+    }
+}
+
+[DisallowConcurrentExecution]
+internal sealed class RetentionJob(StudyBot.Core.Privacy.MembershipService service) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await service.PurgeAsync(cancellationToken);
+}
+
+[DisallowConcurrentExecution]
 internal sealed class OutboxJob(OutboxDispatcher dispatcher) : IJob
 {
     /// <summary>One run sends for at most this long, so a big fan-out spreads over runs instead of blocking shutdown.</summary>
@@ -60,6 +79,8 @@ internal static class SchedulingSetup
             Every<CelebrationJob>(q, "celebrations", options.CelebrationInterval);
             Every<LeaderboardJob>(q, "leaderboards", options.LeaderboardInterval);
             Every<OutboxJob>(q, "outbox", options.OutboxInterval);
+            Every<PartnerJob>(q, "partners", options.PartnerInterval);
+            Every<RetentionJob>(q, "retention", TimeSpan.FromHours(1));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

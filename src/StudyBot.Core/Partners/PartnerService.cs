@@ -1,0 +1,196 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StudyBot.Core.Chat;
+using StudyBot.Core.Commands;
+using StudyBot.Core.Notifications;
+using StudyBot.Core.Progress;
+using StudyBot.Core.Roadmaps;
+
+namespace StudyBot.Core.Partners;
+
+public sealed record MatchResult(int Matched, int Groups, int Waiting);
+
+/// <summary>Runs partner matching (on demand or on each community's schedule) and offers rematches when a partner goes quiet.</summary>
+public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapCatalog roadmaps, CoreSettings settings, TimeProvider time, ILogger<PartnerService> logger)
+{
+    public static readonly TimeSpan QuietAfter = TimeSpan.FromDays(14);
+
+    public async Task<MatchResult> MatchAsync(CommunityRef community, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var partners = scope.ServiceProvider.GetRequiredService<IPartnerStore>();
+        var progress = scope.ServiceProvider.GetRequiredService<IProgressStore>();
+        var pool = await partners.PoolAsync(community, cancellationToken);
+        var candidates = new List<(PoolMember Member, MemberRef Ref, MemberSnapshot Snapshot, Roadmap Roadmap)>();
+        foreach (var entry in pool)
+        {
+            var snapshot = await progress.LoadAsync(entry.Member, Defaults(), cancellationToken);
+            var today = TimeZones.LocalDate(now, snapshot.Member.TimeZoneId);
+            if (snapshot.Member.Preferences.Plan is not { } plan || snapshot.RestingOn(today) is not null)
+            {
+                continue;
+            }
+
+            var roadmap = roadmaps.Get(snapshot.Community.RoadmapId);
+            var phase = ProgressMath.CurrentPhase(ProgressMath.Phases(roadmap, snapshot.StateOf));
+            var member = new PoolMember(entry.MemberId, snapshot.Member.DisplayName, phase.Number, PartnerMatching.PaceOf(snapshot.Member), PartnerMatching.Windows(plan, snapshot.Member.TimeZoneId, now));
+            candidates.Add((member, entry.Member, snapshot, roadmap));
+        }
+
+        var recent = await partners.RecentPairsAsync(community, (now - PartnerMatching.NoRepeatFor).UtcDateTime, cancellationToken);
+        var groups = PartnerMatching.Match(candidates.Select(c => c.Member).ToList(), recent);
+        var byId = candidates.ToDictionary(c => c.Member.MemberId);
+        var created = groups.Select(g => new NewPartnership(
+            g.Members.Select(m => m.MemberId).ToList(),
+            g.Members.Select(m => Introduction(byId[m.MemberId], g.Members.Where(o => o != m).Select(o => byId[o.MemberId]).ToList(), g, now)).ToList())).ToList();
+        if (created.Count > 0)
+        {
+            await partners.CreateAsync(community, created, now.UtcDateTime, cancellationToken);
+        }
+
+        var matched = groups.Sum(g => g.Members.Count);
+        LogMatched(community.ExternalId, matched, groups.Count, pool.Count - matched);
+        return new MatchResult(matched, groups.Count, pool.Count - matched);
+    }
+
+    public async Task<int> RunScheduledAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        IReadOnlyList<DueMatching> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            due = await scope.ServiceProvider.GetRequiredService<IPartnerStore>().DueMatchingAsync(now.UtcDateTime, cancellationToken);
+        }
+
+        var runs = 0;
+        foreach (var item in due)
+        {
+            if (item.Due)
+            {
+                await MatchAsync(item.Community, cancellationToken);
+                runs++;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IPartnerStore>().SetNextMatchAsync(item.Community, NextMatch(item.Settings, now)?.UtcDateTime, cancellationToken);
+        }
+
+        return runs;
+    }
+
+    /// <summary>Offers a rematch, once, to members whose partner has been quiet for two weeks.</summary>
+    public async Task<int> OfferRematchesAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var partners = scope.ServiceProvider.GetRequiredService<IPartnerStore>();
+        var quiet = await partners.QuietPartnersAsync((now - QuietAfter).UtcDateTime, 200, cancellationToken);
+        foreach (var q in quiet)
+        {
+            var reply = new Reply
+            {
+                Title = "🤝 Your study partner has gone quiet",
+                Text = $"{q.Quiet.DisplayName} hasn't studied with StudyBot for two weeks. Life happens! If you'd like a new partner, "
+                    + "`/progress partner find` ends this partnership and puts you back in the matching pool.",
+                Buttons = [new ReplyButton("Find a new partner", "progress partner find", ButtonStyle.Primary), new ReplyButton("Nudge them", "progress partner nudge")],
+            };
+            await partners.OfferRematchAsync(q, Direct("rematch", q.OfferTo, reply, now, $"{q.PartnershipId}"), now.UtcDateTime, cancellationToken);
+        }
+
+        return quiet.Count;
+    }
+
+    public static DateTimeOffset? NextMatch(Community community, DateTimeOffset after) =>
+        community.Settings.PartnersDay is { } day && community.Settings.PartnersMinutes is { } minutes
+            ? ReminderSchedule.NextOccurrence(new ReminderPlan(Clock.FromDayOfWeek(day), minutes, ReminderFrequency.Daily, null), community.TimeZoneId, after)
+            : null;
+
+    public static OutboxMessage Direct(string kind, MemberRef to, Reply reply, DateTimeOffset now, string discriminator) => new(
+        $"{kind}:{to.Community.Platform}:{to.Community.ExternalId}:{to.UserId}:{discriminator}",
+        kind,
+        OutboxTarget.DirectMessage,
+        to.Community.Platform,
+        to.Community.ExternalId,
+        to.Community.Name,
+        to.UserId,
+        to.DisplayName,
+        reply,
+        now.UtcDateTime);
+
+    private NewcomerDefaults Defaults() => new(roadmaps.Default.Id, settings.DefaultTimeZone);
+
+    private static OutboxMessage Introduction(
+        (PoolMember Member, MemberRef Ref, MemberSnapshot Snapshot, Roadmap Roadmap) me,
+        IReadOnlyList<(PoolMember Member, MemberRef Ref, MemberSnapshot Snapshot, Roadmap Roadmap)> others,
+        PartnerGroup group,
+        DateTimeOffset now)
+    {
+        var names = string.Join(" and ", others.Select(o => o.Ref.DisplayName));
+        var phase = me.Roadmap.Phases.First(p => p.Number == me.Member.Phase);
+        var why = new List<string>
+        {
+            others.All(o => o.Member.Phase == me.Member.Phase) ? $"you're both in {Format.PhaseName(phase)}" : "you're in neighbouring phases",
+            me.Member.Pace switch
+            {
+                PaceGroup.FullTime => "you both study full-time",
+                PaceGroup.Accelerated => "you're both on the accelerated path",
+                _ => "you both study part-time",
+            },
+            $"your usual study times overlap about {Format.Minutes(group.OverlapMinutes)} a week",
+        };
+        var partnerLines = others.Select(o =>
+        {
+            var plan = o.Snapshot.Member.Preferences.Plan!;
+            var theirPhase = o.Roadmap.Phases.First(p => p.Number == o.Member.Phase);
+            return $"• **{o.Ref.DisplayName}**: {Format.PhaseName(theirPhase)}, studies {Clock.DescribeDays(plan.Days)} at {Clock.Format(plan.MinutesOfDay)} ({o.Snapshot.Member.TimeZoneId})";
+        });
+        var reply = new Reply
+        {
+            Title = $"🤝 Meet your study partner{(others.Count > 1 ? "s" : "")}: {names}",
+            Text = $"I matched you because {string.Join(", ", why)}.\n{string.Join('\n', partnerLines)}\n"
+                + "Say hello, agree on a session, and keep each other going. A week you both meet your goals grows your partner streak.",
+            Buttons =
+            [
+                new ReplyButton("Partner status", "progress partner status", ButtonStyle.Primary),
+                new ReplyButton("Send a nudge", "progress partner nudge"),
+            ],
+        };
+        return Direct("partner-intro", me.Ref, reply, now, $"{now:yyyyMMddHHmm}");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partner matching in {Community}: {Matched} members in {Groups} groups, {Waiting} waiting")]
+    private partial void LogMatched(string community, int matched, int groups, int waiting);
+}
+
+/// <summary>Weeks in a row in which every member of a partnership met their weekly goal.</summary>
+public static class PartnerStreak
+{
+    public static int Compute(IReadOnlyList<StreakStatus> members, DateOnly since, DateOnly today)
+    {
+        if (members.Count < 2 || members.Any(m => m.Goal is null))
+        {
+            return 0;
+        }
+
+        var met = members.Select(m => m.Weeks.Where(w => w.Met).Select(w => w.WeekStart).ToHashSet()).ToList();
+        var week = TimeZones.WeekStart(today);
+        var streak = 0;
+        if (met.All(m => m.Contains(week)))
+        {
+            streak++;
+        }
+
+        for (week = week.AddDays(-7); week >= TimeZones.WeekStart(since); week = week.AddDays(-7))
+        {
+            if (!met.All(m => m.Contains(week)))
+            {
+                break;
+            }
+
+            streak++;
+        }
+
+        return streak;
+    }
+}
