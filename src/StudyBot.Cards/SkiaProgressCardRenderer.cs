@@ -119,7 +119,10 @@ internal sealed class SkiaProgressCardRenderer : IProgressCardRenderer
         canvas.DrawRoundRect(StatsPanel, 16, 16, fill);
         var accent = card.Phases.FirstOrDefault(p => p.Current)?.Color ?? ProgressCard.DefaultColors[0];
         Stat(canvas, fill, 0, "NOW", card.CurrentPhase, card.CurrentModule ?? "Every module of this phase is covered");
-        Stat(canvas, fill, 1, "STREAK", card.Streak, card.HasWeeklyGoal ? $"best: {Format.Plural(card.StreakBest, "week", "weeks")}" : "set one with /progress goal set");
+        var streakDetail = !card.HasWeeklyGoal ? "set one with /progress goal set"
+            : card.StreakBest == 0 ? "meet this week's goal to begin"
+            : $"best: {Format.Plural(card.StreakBest, "week", "weeks")}";
+        Stat(canvas, fill, 1, "STREAK", card.Streak, streakDetail);
         if (card.HasWeeklyGoal)
         {
             Stat(canvas, fill, 2, "THIS WEEK", card.WeekGoal, null);
