@@ -43,6 +43,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ICommandHandler, GoalShowHandler>();
         services.AddScoped<ICommandHandler, GoalSuggestHandler>();
         services.AddScoped<ICommandHandler, StreakHandler>();
+        services.AddScoped<ICommandHandler, CardHandler>();
         services.AddScoped<ICommandHandler, TimezoneHandler>();
         services.AddScoped<ICommandHandler, HelpHandler>();
         services.AddScoped<ICommandHandler, RemindPlanHandler>();

@@ -180,11 +180,17 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
     public Task ReleaseClaimsAsync(CancellationToken cancellationToken) =>
         db.Outbox.Where(x => x.ClaimedUntilUtc != null && x.SentAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null), cancellationToken);
 
+    // A delivered (or abandoned) message keeps its words but drops its files: a progress card is ~100 KB of base64
+    // that nothing reads again, and celebrations would otherwise grow the database for ever.
     public async Task MarkSentAsync(long id, DateTime nowUtc, CancellationToken cancellationToken)
     {
         using var writing = await gate.EnterAsync(cancellationToken);
-        await db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
-            s => s.SetProperty(x => x.SentAtUtc, nowUtc).SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null).SetProperty(x => x.Attempts, x => x.Attempts + 1),
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $$"""
+            UPDATE Outbox SET SentAtUtc = {{nowUtc}}, ClaimedUntilUtc = NULL, Attempts = Attempts + 1,
+                PayloadJson = CASE WHEN PayloadJson LIKE '%"attachments":[{%' THEN json_remove(PayloadJson, '$.attachments') ELSE PayloadJson END
+            WHERE Id = {{id}}
+            """,
             cancellationToken);
     }
 
@@ -202,11 +208,12 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
     public async Task MarkFailedAsync(long id, DateTime nowUtc, string reason, CancellationToken cancellationToken)
     {
         using var writing = await gate.EnterAsync(cancellationToken);
-        await db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
-            s => s.SetProperty(x => x.FailedAtUtc, nowUtc)
-                .SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null)
-                .SetProperty(x => x.Attempts, x => x.Attempts + 1)
-                .SetProperty(x => x.LastError, Clip(reason, 500)),
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $$"""
+            UPDATE Outbox SET FailedAtUtc = {{nowUtc}}, ClaimedUntilUtc = NULL, Attempts = Attempts + 1, LastError = {{Clip(reason, 500)}},
+                PayloadJson = CASE WHEN PayloadJson LIKE '%"attachments":[{%' THEN json_remove(PayloadJson, '$.attachments') ELSE PayloadJson END
+            WHERE Id = {{id}}
+            """,
             cancellationToken);
     }
 

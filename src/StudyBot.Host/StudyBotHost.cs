@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using StudyBot.Cards;
 using StudyBot.Core;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
@@ -57,6 +58,7 @@ public static class StudyBotHost
         services.AddSingleton(sp => new CoreSettings { DefaultTimeZone = sp.GetRequiredService<IOptions<CommunityOptions>>().Value.DefaultTimeZone });
         services.TryAddSingleton(TimeProvider.System);
         services.AddStudyBotCore();
+        services.AddStudyBotCards();
 
         var database = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddStudyBotData(database.ConnectionString);
@@ -85,6 +87,7 @@ public static class StudyBotHost
         if (consoleOn)
         {
             services.AddSingleton(new ConsoleOutput(System.Console.Out));
+            services.AddSingleton<ConsoleAttachments>();
             services.AddSingleton(new ConsoleInput(System.Console.In, !System.Console.IsInputRedirected, stopHostAtEnd: !platformsConfigured));
             services.AddSingleton<INotifier, ConsoleNotifier>();
             services.AddSingleton<IChannelDirectory, ConsoleChannels>();

@@ -278,6 +278,7 @@ public static class StudyBotCommands
                 ],
             },
             new("streak", "See your weekly streak and freezes") { Example = "/progress streak" },
+            new("card", "Your progress as an image to keep or share (only you see it)") { Example = "/progress card" },
             new("remind", "Plan your study time and get a weekly reminder by DM")
             {
                 DefaultSubcommand = "show",
