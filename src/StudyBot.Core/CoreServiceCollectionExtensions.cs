@@ -63,6 +63,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ICommandHandler, AdminRemindersMaxHandler>();
         services.AddScoped<ICommandHandler, AdminShowHandler>();
         services.AddScoped<ICommandHandler, MeDeleteHandler>();
+        services.AddScoped<ICommandHandler, MeExportHandler>();
+        services.AddScoped<ICommandHandler, AdminExportHandler>();
         services.AddScoped<ICommandHandler, PartnerFindHandler>();
         services.AddScoped<ICommandHandler, PartnerStatusHandler>();
         services.AddScoped<ICommandHandler, PartnerNudgeHandler>();

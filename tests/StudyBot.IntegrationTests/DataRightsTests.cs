@@ -122,4 +122,59 @@ public sealed class DataRightsTests
         Assert.Equal(0, await bot.CountAsync("SELECT COUNT(*) FROM Members WHERE DeletedAtUtc IS NULL"));
         Assert.Equal(0, await bot.CountAsync("SELECT COUNT(*) FROM StudyLogs"));
     }
+
+    [Fact]
+    public async Task The_export_contains_everything_about_the_member_and_nothing_about_others()
+    {
+        await using var bot = await BusyCommunityAsync();
+
+        var reply = await bot.SayAsync("Zelda", "/progress me export");
+
+        var file = Assert.Single(reply.Attachments);
+        Assert.Equal("application/json", file.ContentType);
+        var json = System.Text.Encoding.UTF8.GetString(file.Content);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var member = doc.RootElement.GetProperty("member");
+        Assert.Equal("zelda", member.GetProperty("profile").GetProperty("userId").GetString());
+        Assert.Equal("the secret garden", member.GetProperty("profile").GetProperty("reminders").GetProperty("place").GetString());
+        Assert.Equal(7, member.GetProperty("items").GetArrayLength());
+        Assert.Equal(7, member.GetProperty("history").GetArrayLength());
+        Assert.Contains("zelda-private-note", json, StringComparison.Ordinal);
+        Assert.Equal(1, member.GetProperty("goals").GetArrayLength());
+        Assert.Equal(1, member.GetProperty("rest").GetArrayLength());
+        Assert.Equal(2, member.GetProperty("completions").GetArrayLength());
+        Assert.Equal(1, member.GetProperty("partnerships").GetArrayLength());
+        Assert.True(member.GetProperty("messages").GetArrayLength() > 0);
+        foreach (var other in new[] { "Bob", "bob", "the cafe", "Admin" })
+        {
+            Assert.DoesNotContain(other, json, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task An_export_by_a_member_with_no_data_gets_a_clear_reply()
+    {
+        await using var bot = await TestBot.StartAsync();
+
+        var reply = await bot.SayAsync("Nobody", "/progress me export");
+
+        Assert.Contains("nothing to export", reply.Text, StringComparison.Ordinal);
+        Assert.Empty(reply.Attachments);
+        Assert.Equal(0, await bot.CountAsync("SELECT COUNT(*) FROM Members"));
+    }
+
+    [Fact]
+    public async Task Admins_export_the_community_and_others_are_refused()
+    {
+        await using var bot = await BusyCommunityAsync();
+
+        var refused = await bot.Executor.RunTextAsync(TestBot.Member("Eve", admin: false), "/studybot export", CancellationToken.None);
+        var export = await bot.SayAsync("Admin", "/studybot export");
+
+        Assert.Contains("is for the community's admins", refused.Text, StringComparison.Ordinal);
+        var json = System.Text.Encoding.UTF8.GetString(Assert.Single(export.Attachments).Content);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(3, doc.RootElement.GetProperty("members").GetArrayLength());
+        Assert.Equal("#celebrations".TrimStart('#'), doc.RootElement.GetProperty("community").GetProperty("celebrationChannel").GetString());
+    }
 }

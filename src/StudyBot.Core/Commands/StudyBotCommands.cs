@@ -178,6 +178,7 @@ public static class StudyBotCommands
                     },
                 ],
             },
+            new("export", "Export this community's StudyBot data (a JSON file)") { Example = "/studybot export" },
             new("show", "See this community's StudyBot settings") { Example = "/studybot show" },
         ],
     };
@@ -356,6 +357,7 @@ public static class StudyBotCommands
                         Example = "/progress me privacy partners",
                         Options = [new("level", OptionType.String, "public, partners or private") { Required = true, Choices = PrivacyLevels }],
                     },
+                    new("export", "Get a copy of all your StudyBot data (a JSON file)") { Example = "/progress me export" },
                     new("delete", "Delete your StudyBot data in this community (asks first)")
                     {
                         Example = "/progress me delete confirm",

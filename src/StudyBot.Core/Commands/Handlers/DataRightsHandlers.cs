@@ -38,3 +38,42 @@ internal sealed class MeDeleteHandler(IMemberDataStore data) : ICommandHandler
         };
     }
 }
+
+/// <summary>A member's copy of everything StudyBot stores about them, and nothing about anyone else.</summary>
+internal sealed class MeExportHandler(IMemberDataStore data) : ICommandHandler
+{
+    public string Path => "progress me export";
+
+    public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var export = ctx.Member.IsNew ? null : await data.ExportMemberAsync(ctx.Who, ctx.Now.UtcDateTime, cancellationToken);
+        if (export is null)
+        {
+            return new Reply { Text = "I have no data about you in this community yet, so there's nothing to export. Everything you do with `/progress` from now on will be in your export." };
+        }
+
+        return new Reply
+        {
+            Title = "📦 Your StudyBot data",
+            Text = $"Here's everything StudyBot stores about you in {ctx.Who.Community.Name}: {Format.Plural(export.Records, "record", "records")} in one JSON file (your profile, progress and its history, study logs, goals, rest, celebrations, partnerships, totals and the messages sent to you).",
+            Attachments = [new ReplyAttachment(export.FileName, "application/json", System.Text.Encoding.UTF8.GetBytes(export.Json), "Your StudyBot data as JSON")],
+        };
+    }
+}
+
+/// <summary>The community's data for its admins.</summary>
+internal sealed class AdminExportHandler(IMemberDataStore data) : ICommandHandler
+{
+    public string Path => "studybot export";
+
+    public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var export = await data.ExportCommunityAsync(ctx.Who.Community, ctx.Now.UtcDateTime, cancellationToken);
+        return new Reply
+        {
+            Title = "📦 Community data",
+            Text = $"{ctx.Who.Community.Name}'s StudyBot data: {Format.Plural(export.Records, "record", "records")}. It holds members' personal data: keep it safe and delete it when you are done.",
+            Attachments = [new ReplyAttachment(export.FileName, "application/json", System.Text.Encoding.UTF8.GetBytes(export.Json), "Community StudyBot data as JSON")],
+        };
+    }
+}
