@@ -4,6 +4,7 @@ using StudyBot.Core.Commands;
 using StudyBot.Core.Commands.Handlers;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Partners;
+using StudyBot.Core.Privacy;
 
 namespace StudyBot.Core;
 
@@ -25,6 +26,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<LeaderboardService>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<PartnerService>();
+        services.TryAddSingleton(new RetentionSettings());
+        services.AddSingleton<MembershipService>();
 
         services.AddScoped<ICommandHandler, OverviewHandler>();
         services.AddScoped<ICommandHandler, StartHandler>();
@@ -40,6 +43,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ICommandHandler, GoalShowHandler>();
         services.AddScoped<ICommandHandler, GoalSuggestHandler>();
         services.AddScoped<ICommandHandler, StreakHandler>();
+        services.AddScoped<ICommandHandler, CardHandler>();
         services.AddScoped<ICommandHandler, TimezoneHandler>();
         services.AddScoped<ICommandHandler, HelpHandler>();
         services.AddScoped<ICommandHandler, RemindPlanHandler>();
@@ -58,6 +62,9 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ICommandHandler, AdminLeaderboardScheduleHandler>();
         services.AddScoped<ICommandHandler, AdminRemindersMaxHandler>();
         services.AddScoped<ICommandHandler, AdminShowHandler>();
+        services.AddScoped<ICommandHandler, MeDeleteHandler>();
+        services.AddScoped<ICommandHandler, MeExportHandler>();
+        services.AddScoped<ICommandHandler, AdminExportHandler>();
         services.AddScoped<ICommandHandler, PartnerFindHandler>();
         services.AddScoped<ICommandHandler, PartnerStatusHandler>();
         services.AddScoped<ICommandHandler, PartnerNudgeHandler>();

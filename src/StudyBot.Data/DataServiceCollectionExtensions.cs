@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Partners;
+using StudyBot.Core.Privacy;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Data;
@@ -13,6 +14,7 @@ public static class DataServiceCollectionExtensions
     public static IServiceCollection AddStudyBotData(this IServiceCollection services, string connectionString)
     {
         services.AddDbContextPool<StudyBotDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
+        services.AddSingleton<WriteGate>();
         services.AddScoped<IProgressStore, ProgressStore>();
         services.AddScoped<NotificationStore>();
         services.AddScoped<IReminderStore>(sp => sp.GetRequiredService<NotificationStore>());
@@ -21,6 +23,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IOutboxStore>(sp => sp.GetRequiredService<NotificationStore>());
         services.AddScoped<ILeaderboardStore>(sp => sp.GetRequiredService<NotificationStore>());
         services.AddScoped<IPartnerStore, PartnerStore>();
+        services.AddScoped<IMemberDataStore, MemberDataStore>();
         return services;
     }
 }

@@ -7,7 +7,7 @@ using StudyBot.Data.Entities;
 namespace StudyBot.Data;
 
 /// <summary>EF Core implementations of the notification ports: reminders, celebrations, leaderboards and the outbox.</summary>
-internal sealed class NotificationStore(StudyBotDbContext db) : IReminderStore, ICelebrationStore, ILeaderboardScheduleStore, IOutboxStore, ILeaderboardStore
+internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : IReminderStore, ICelebrationStore, ILeaderboardScheduleStore, IOutboxStore, ILeaderboardStore
 {
     private static readonly string[] ReminderKinds = [OutboxKinds.Reminder, OutboxKinds.FreshStart];
 
@@ -34,8 +34,9 @@ internal sealed class NotificationStore(StudyBotDbContext db) : IReminderStore, 
 
     public async Task<bool> ApplyAsync(MemberRef member, DateTime dueAtUtc, ReminderState state, OutboxMessage? message, CancellationToken cancellationToken)
     {
+        using var writing = await gate.EnterAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var ids = await IdsAsync(member, cancellationToken);
+        var ids = await db.IdsAsync(member);
         if (ids is null)
         {
             return false;
@@ -89,6 +90,7 @@ internal sealed class NotificationStore(StudyBotDbContext db) : IReminderStore, 
 
     public async Task ApplyAsync(long eventId, OutboxMessage? message, DateTime nowUtc, CancellationToken cancellationToken)
     {
+        using var writing = await gate.EnterAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var row = await db.CompletionEvents.AsNoTracking().Where(e => e.Id == eventId).Select(e => new { e.CommunityId, e.MemberId }).FirstOrDefaultAsync(cancellationToken);
         var updated = await db.CompletionEvents
@@ -131,6 +133,7 @@ internal sealed class NotificationStore(StudyBotDbContext db) : IReminderStore, 
 
     public async Task ApplyAsync(CommunityRef community, DateTime? nextAtUtc, OutboxMessage? message, CancellationToken cancellationToken)
     {
+        using var writing = await gate.EnterAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var row = await db.Communities.FirstOrDefaultAsync(c => c.Platform == community.Platform && c.ExternalId == community.ExternalId, cancellationToken);
         if (row is null)
@@ -152,6 +155,7 @@ internal sealed class NotificationStore(StudyBotDbContext db) : IReminderStore, 
 
     public async Task<IReadOnlyList<OutboxEnvelope>> ClaimAsync(DateTime nowUtc, int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
+        using var writing = await gate.EnterAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var rows = await db.Outbox.AsNoTracking()
             .Where(x => x.SentAtUtc == null && x.FailedAtUtc == null && x.NextAttemptAtUtc <= nowUtc && (x.ClaimedUntilUtc == null || x.ClaimedUntilUtc < nowUtc))
@@ -176,26 +180,42 @@ internal sealed class NotificationStore(StudyBotDbContext db) : IReminderStore, 
     public Task ReleaseClaimsAsync(CancellationToken cancellationToken) =>
         db.Outbox.Where(x => x.ClaimedUntilUtc != null && x.SentAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null), cancellationToken);
 
-    public Task MarkSentAsync(long id, DateTime nowUtc, CancellationToken cancellationToken) =>
-        db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
-            s => s.SetProperty(x => x.SentAtUtc, nowUtc).SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null).SetProperty(x => x.Attempts, x => x.Attempts + 1),
+    // A delivered (or abandoned) message keeps its words but drops its files: a progress card is ~100 KB of base64
+    // that nothing reads again, and celebrations would otherwise grow the database for ever.
+    public async Task MarkSentAsync(long id, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        using var writing = await gate.EnterAsync(cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $$"""
+            UPDATE Outbox SET SentAtUtc = {{nowUtc}}, ClaimedUntilUtc = NULL, Attempts = Attempts + 1,
+                PayloadJson = CASE WHEN PayloadJson LIKE '%"attachments":[{%' THEN json_remove(PayloadJson, '$.attachments') ELSE PayloadJson END
+            WHERE Id = {{id}}
+            """,
             cancellationToken);
+    }
 
-    public Task MarkRetryAsync(long id, DateTime retryAtUtc, string reason, CancellationToken cancellationToken) =>
-        db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
+    public async Task MarkRetryAsync(long id, DateTime retryAtUtc, string reason, CancellationToken cancellationToken)
+    {
+        using var writing = await gate.EnterAsync(cancellationToken);
+        await db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
             s => s.SetProperty(x => x.NextAttemptAtUtc, retryAtUtc)
                 .SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null)
                 .SetProperty(x => x.Attempts, x => x.Attempts + 1)
                 .SetProperty(x => x.LastError, Clip(reason, 500)),
             cancellationToken);
+    }
 
-    public Task MarkFailedAsync(long id, DateTime nowUtc, string reason, CancellationToken cancellationToken) =>
-        db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
-            s => s.SetProperty(x => x.FailedAtUtc, nowUtc)
-                .SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null)
-                .SetProperty(x => x.Attempts, x => x.Attempts + 1)
-                .SetProperty(x => x.LastError, Clip(reason, 500)),
+    public async Task MarkFailedAsync(long id, DateTime nowUtc, string reason, CancellationToken cancellationToken)
+    {
+        using var writing = await gate.EnterAsync(cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $$"""
+            UPDATE Outbox SET FailedAtUtc = {{nowUtc}}, ClaimedUntilUtc = NULL, Attempts = Attempts + 1, LastError = {{Clip(reason, 500)}},
+                PayloadJson = CASE WHEN PayloadJson LIKE '%"attachments":[{%' THEN json_remove(PayloadJson, '$.attachments') ELSE PayloadJson END
+            WHERE Id = {{id}}
+            """,
             cancellationToken);
+    }
 
     public async Task MarkDmClosedAsync(string platform, string communityExternalId, string userId, DateTime nowUtc, CancellationToken cancellationToken)
     {
@@ -265,19 +285,7 @@ internal sealed class NotificationStore(StudyBotDbContext db) : IReminderStore, 
         return inserted == 1;
     }
 
-    private async Task<long?> MemberIdAsync(MemberRef member, CancellationToken cancellationToken) => (await IdsAsync(member, cancellationToken))?.MemberId;
-
-    private async Task<(long CommunityId, long MemberId)?> IdsAsync(MemberRef member, CancellationToken cancellationToken)
-    {
-        var c = member.Community;
-        var ids = await (
-                from co in db.Communities.AsNoTracking()
-                join m in db.Members.AsNoTracking() on co.Id equals m.CommunityId
-                where co.Platform == c.Platform && co.ExternalId == c.ExternalId && m.UserId == member.UserId
-                select new { co.Id, MemberId = m.Id })
-            .FirstOrDefaultAsync(cancellationToken);
-        return ids is null ? null : (ids.Id, ids.MemberId);
-    }
+    private async Task<long?> MemberIdAsync(MemberRef member, CancellationToken cancellationToken) => (await db.IdsAsync(member))?.MemberId;
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
 }

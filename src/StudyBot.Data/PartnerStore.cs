@@ -10,7 +10,7 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
 {
     public async Task<bool> JoinPoolAsync(MemberRef member, DateTime nowUtc, CancellationToken cancellationToken)
     {
-        var ids = await IdsAsync(member, cancellationToken);
+        var ids = await db.IdsAsync(member);
         if (ids is null || await db.PartnerPool.AnyAsync(p => p.MemberId == ids.Value.MemberId, cancellationToken))
         {
             return false;
@@ -23,7 +23,7 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
 
     public async Task<bool> InPoolAsync(MemberRef member, CancellationToken cancellationToken)
     {
-        var ids = await IdsAsync(member, cancellationToken);
+        var ids = await db.IdsAsync(member);
         return ids is not null && await db.PartnerPool.AnyAsync(p => p.MemberId == ids.Value.MemberId, cancellationToken);
     }
 
@@ -93,7 +93,7 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
 
     public async Task<Partnership?> CurrentAsync(MemberRef member, CancellationToken cancellationToken)
     {
-        var ids = await IdsAsync(member, cancellationToken);
+        var ids = await db.IdsAsync(member);
         if (ids is null)
         {
             return null;
@@ -122,7 +122,7 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
 
     public async Task<bool> NudgeAsync(MemberRef member, DateTime nowUtc, DateTime notBeforeUtc, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
-        var ids = await IdsAsync(member, cancellationToken);
+        var ids = await db.IdsAsync(member);
         if (ids is null)
         {
             return false;
@@ -149,7 +149,7 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
 
     public async Task<bool> LeaveAsync(MemberRef member, DateTime nowUtc, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
-        var ids = await IdsAsync(member, cancellationToken);
+        var ids = await db.IdsAsync(member);
         var current = await CurrentAsync(member, cancellationToken);
         if (ids is null || current is null)
         {
@@ -187,6 +187,7 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
                       && offer.RematchOfferedAtUtc == null && p.CreatedAtUtc < inactiveSinceUtc
                       && (qm.LastActivityAtUtc == null || qm.LastActivityAtUtc < inactiveSinceUtc)
                       && om.LastActivityAtUtc != null && om.LastActivityAtUtc >= inactiveSinceUtc
+                orderby p.Id, offer.MemberId
                 select new { p.Id, c.Platform, c.ExternalId, c.Name, OfferId = om.UserId, OfferName = om.DisplayName, QuietId = qm.UserId, QuietName = qm.DisplayName })
             .Take(limit)
             .ToListAsync(cancellationToken);
@@ -203,7 +204,7 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
 
     public async Task OfferRematchAsync(QuietPartner quiet, OutboxMessage message, DateTime nowUtc, CancellationToken cancellationToken)
     {
-        var ids = await IdsAsync(quiet.OfferTo, cancellationToken);
+        var ids = await db.IdsAsync(quiet.OfferTo);
         if (ids is null)
         {
             return;
@@ -255,15 +256,4 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
             .Select(c => (long?)c.Id)
             .FirstOrDefaultAsync(cancellationToken);
 
-    private async Task<(long CommunityId, long MemberId)?> IdsAsync(MemberRef member, CancellationToken cancellationToken)
-    {
-        var c = member.Community;
-        var ids = await (
-                from co in db.Communities.AsNoTracking()
-                join m in db.Members.AsNoTracking() on co.Id equals m.CommunityId
-                where co.Platform == c.Platform && co.ExternalId == c.ExternalId && m.UserId == member.UserId
-                select new { co.Id, MemberId = m.Id })
-            .FirstOrDefaultAsync(cancellationToken);
-        return ids is null ? null : (ids.Id, ids.MemberId);
-    }
 }

@@ -11,7 +11,7 @@ namespace StudyBot.Data;
 /// the <see cref="MemberRef"/> here, never taken from callers, so one community's command cannot touch
 /// another's rows.
 /// </summary>
-internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : IProgressStore
+internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, WriteGate gate) : IProgressStore
 {
     public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
     {
@@ -99,22 +99,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         }
     }
 
-    /// <summary>The ids of an existing member of the caller's community, or null.</summary>
-    private async Task<(long CommunityId, long MemberId)?> FindIdsAsync(MemberRef member, CancellationToken cancellationToken)
-    {
-        var c = member.Community;
-        var ids = await (
-                from co in db.Communities.AsNoTracking()
-                join m in db.Members.AsNoTracking() on co.Id equals m.CommunityId
-                where co.Platform == c.Platform && co.ExternalId == c.ExternalId && m.UserId == member.UserId
-                select new { CommunityId = co.Id, MemberId = m.Id })
-            .FirstOrDefaultAsync(cancellationToken);
-        return ids is null ? null : (ids.CommunityId, ids.MemberId);
-    }
-
     public async Task<IReadOnlySet<string>> LoadRecordedCompletionsAsync(MemberRef member, CancellationToken cancellationToken)
     {
-        var ids = await FindIdsAsync(member, cancellationToken);
+        var ids = await db.IdsAsync(member);
         if (ids is null)
         {
             return new HashSet<string>();
@@ -130,7 +117,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
 
     public async Task<UndoCandidate?> LoadUndoAsync(MemberRef member, CancellationToken cancellationToken)
     {
-        var ids = await FindIdsAsync(member, cancellationToken);
+        var ids = await db.IdsAsync(member);
         if (ids is null)
         {
             return null;
@@ -181,6 +168,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
 
     public async Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken)
     {
+        using var writing = await gate.EnterAsync(cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
@@ -241,6 +229,8 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time) : I
         }
 
         entity.UpdatedAtUtc = now;
+        entity.LeftAtUtc = null;
+        community.LeftAtUtc = null;
         if (changes.IsActivity)
         {
             entity.LastActivityAtUtc = now;

@@ -14,6 +14,8 @@ internal static class Queries
 
     public sealed record ItemRow(string ItemId, int Status, int Reason);
 
+    public sealed record MemberIds(long CommunityId, long MemberId);
+
     public sealed record LogDay(DateOnly LocalDate, int Kind, int Minutes, int Points);
 
     public sealed record ItemDay(DateOnly LocalDate, int Done, int Points);
@@ -34,6 +36,21 @@ internal static class Queries
              from m in db.Members.Where(m => m.CommunityId == co.Id && m.UserId == userId).DefaultIfEmpty()
              select new CommunityAndMember(co, m))
             .FirstOrDefault());
+
+    /// <summary>The ids of a platform user's member row in a community: how every store scopes its queries.</summary>
+    public static readonly Func<StudyBotDbContext, string, string, string, Task<MemberIds?>> FindMemberIds =
+        EF.CompileAsyncQuery((StudyBotDbContext db, string platform, string externalId, string userId) =>
+            (from co in db.Communities.AsNoTracking()
+             join m in db.Members.AsNoTracking() on co.Id equals m.CommunityId
+             where co.Platform == platform && co.ExternalId == externalId && m.UserId == userId
+             select new MemberIds(co.Id, m.Id))
+            .FirstOrDefault());
+
+    public static async Task<(long CommunityId, long MemberId)?> IdsAsync(this StudyBotDbContext db, StudyBot.Core.Chat.MemberRef member)
+    {
+        var ids = await FindMemberIds(db, member.Community.Platform, member.Community.ExternalId, member.UserId);
+        return ids is null ? null : (ids.CommunityId, ids.MemberId);
+    }
 
     public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<ItemRow>> Items =
         EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using StudyBot.Cards;
 using StudyBot.Core;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
@@ -12,6 +13,8 @@ using StudyBot.Discord;
 using StudyBot.Host.Console;
 using StudyBot.Host.Options;
 using StudyBot.Host.Scheduling;
+using StudyBot.Slack;
+using StudyBot.Slack.Http;
 
 namespace StudyBot.Host;
 
@@ -56,6 +59,7 @@ public static class StudyBotHost
         services.AddSingleton(sp => new CoreSettings { DefaultTimeZone = sp.GetRequiredService<IOptions<CommunityOptions>>().Value.DefaultTimeZone });
         services.TryAddSingleton(TimeProvider.System);
         services.AddStudyBotCore();
+        services.AddStudyBotCards();
 
         var database = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddStudyBotData(database.ConnectionString);
@@ -67,6 +71,10 @@ public static class StudyBotHost
         }
 
         services.AddSingleton(rates);
+        services.AddSingleton(new StudyBot.Core.Privacy.RetentionSettings
+        {
+            LeftMemberRetention = TimeSpan.FromDays(Math.Max(0, config.GetValue("Retention:LeftMemberDays", 30))),
+        });
         var scheduling = config.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions();
         if (scheduling.Enabled)
         {
@@ -76,10 +84,12 @@ public static class StudyBotHost
         var consoleOptions = config.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
         var discordOn = services.AddDiscordAdapter(config);
         var platformsConfigured = discordOn;
+        platformsConfigured |= services.AddSlackAdapter(config);
         var consoleOn = consoleOptions.Enabled ?? !platformsConfigured;
         if (consoleOn)
         {
             services.AddSingleton(new ConsoleOutput(System.Console.Out));
+            services.AddSingleton<ConsoleAttachments>();
             services.AddSingleton(new ConsoleInput(System.Console.In, !System.Console.IsInputRedirected, stopHostAtEnd: !platformsConfigured));
             services.AddSingleton<INotifier, ConsoleNotifier>();
             services.AddSingleton<IChannelDirectory, ConsoleChannels>();
@@ -105,6 +115,7 @@ public static class StudyBotHost
             app.MapDiscordInteractions();
         }
 
+        app.MapSlackEndpoints();
         return app;
     }
 

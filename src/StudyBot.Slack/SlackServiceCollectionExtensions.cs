@@ -1,14 +1,82 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StudyBot.Core.Chat;
+using StudyBot.Slack.Api;
+using StudyBot.Slack.Http;
+using StudyBot.Slack.Inbound;
+using StudyBot.Slack.SocketMode;
 
 namespace StudyBot.Slack;
 
 public static class SlackServiceCollectionExtensions
 {
-    /// <summary>Registers the Slack adapter when it is configured; returns whether it is on.</summary>
+    /// <summary>
+    /// Registers the Slack adapter when it is configured (a bot token is set); returns whether it is on.
+    /// Options are validated at start. Socket Mode runs as a hosted service; Http mode needs the host to
+    /// call <see cref="SlackEndpoints.MapSlackEndpoints"/>.
+    /// </summary>
     public static bool AddSlackAdapter(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
-        return false;
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(SlackOptions.Section);
+        if (string.IsNullOrWhiteSpace(section[nameof(SlackOptions.BotToken)]))
+        {
+            return false;
+        }
+
+        services.AddOptions<SlackOptions>()
+            .Bind(section)
+            .PostConfigure(o => SlackOptions.ReadAdminList(o, section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SlackOptions>>(new SlackOptionsValidator(configuration));
+
+        services.AddHttpClient(SlackApiClient.HttpClientName, (sp, client) =>
+        {
+            var o = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
+            client.BaseAddress = new Uri(o.ApiBaseUrl.TrimEnd('/') + "/");
+            client.Timeout = o.RequestTimeout;
+        });
+        services.AddHttpClient(SlackMessenger.ResponseUrlClientName, (sp, client) =>
+            client.Timeout = sp.GetRequiredService<IOptions<SlackOptions>>().Value.RequestTimeout);
+
+        services.TryAddTimeProvider();
+        services.AddSingleton<SlackFatal>();
+        services.AddSingleton<SlackWorkspace>();
+        services.AddSingleton<SlackRateLimiter>();
+        services.AddSingleton<SlackApiClient>();
+        services.AddSingleton<SlackMessenger>();
+        services.AddSingleton<SlackUserDirectory>();
+        services.AddSingleton<SlackDispatcher>();
+        services.AddSingleton<SlackSignatureVerifier>();
+        services.AddSingleton<SlackHttpHandler>();
+        services.AddSingleton<SocketEnvelopeHandler>();
+        services.AddSingleton<SocketModeService>();
+        services.AddSingleton<INotifier, SlackNotifier>();
+
+        // Hosted services start in this order and stop in reverse: the token is checked before any socket
+        // opens, and in-flight work is drained after the sockets have closed.
+        services.AddSingleton<SlackBackgroundWork>();
+        services.AddHostedService(sp => sp.GetRequiredService<SlackBackgroundWork>());
+        services.AddHostedService<SlackStartupCheck>();
+        if (IsSocketMode(section))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<SocketModeService>());
+        }
+
+        return true;
+    }
+
+    private static bool IsSocketMode(IConfigurationSection section) =>
+        !string.Equals(section[nameof(SlackOptions.Mode)]?.Trim(), nameof(SlackMode.Http), StringComparison.OrdinalIgnoreCase);
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
     }
 }

@@ -81,6 +81,27 @@ public sealed class ConsoleProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task The_console_writes_progress_cards_to_files_and_prints_where()
+    {
+        var run = await RunHostAsync("/progress done python-basics\n/progress card\n/progress card\n");
+
+        Assert.Equal(0, run.ExitCode);
+        var saved = System.Text.RegularExpressions.Regex.Matches(run.Stdout, @"📎 Image saved: (?<path>\S+\.png)").Select(m => m.Groups["path"].Value).ToList();
+        Assert.Equal(2, saved.Count);
+        Assert.NotEqual(saved[0], saved[1]);
+        var cards = Path.Combine(_workDir, "data", "cards");
+        Assert.All(saved, path =>
+        {
+            Assert.Equal(cards, Path.GetDirectoryName(path));
+            Assert.Matches(@"^progress-ada-\d{4}-\d{2}-\d{2}(-2)?\.png$", Path.GetFileName(path));
+            using var image = SkiaSharp.SKBitmap.Decode(File.ReadAllBytes(path));
+            Assert.Equal(1200, image.Width);
+            Assert.Equal(630, image.Height);
+        });
+        Assert.Equal(2, Directory.GetFiles(cards).Length);
+    }
+
+    [Fact]
     public async Task Logs_stay_off_standard_output()
     {
         var run = await RunHostAsync("/progress help\n", ("Logging__LogLevel__Default", "Trace"));

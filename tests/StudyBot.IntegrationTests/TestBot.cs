@@ -68,13 +68,16 @@ internal sealed class TestBot : IAsyncDisposable
 
     public string ConnectionString => $"Data Source={DbPath};Pooling=False";
 
-    public static async Task<TestBot> StartAsync(DateTimeOffset? now = null, string? dbPath = null, string defaultTimeZone = "UTC")
+    /// <param name="configure">Extra registrations, e.g. <c>s => s.AddStudyBotCards()</c> for progress cards.</param>
+    public static async Task<TestBot> StartAsync(DateTimeOffset? now = null, string? dbPath = null, string defaultTimeZone = "UTC", Action<IServiceCollection>? configure = null)
     {
         var ownsFile = dbPath is null;
         dbPath ??= Path.Combine(Path.GetTempPath(), $"studybot-test-{Guid.NewGuid():N}.db");
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var notifier = new RecordingNotifier(time);
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection();
+        configure?.Invoke(collection);
+        var services = collection
             .AddSingleton<INotifier>(notifier)
             .AddSingleton<IChannelDirectory>(new ConsoleChannels(Options.Create(new ConsoleOptions())))
             .AddSingleton(new DeliveryRates { PerSecond = { [Platforms.Console] = double.PositiveInfinity } })

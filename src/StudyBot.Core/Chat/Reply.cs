@@ -38,6 +38,22 @@ public sealed record ProgressBar(string Label, int Percent)
     }
 }
 
+/// <summary>
+/// A file sent with a reply, such as a progress card image. Adapters upload it the way their platform does
+/// (Discord: a multipart <c>files[n]</c> part, shown in the embed with <c>attachment://FileName</c>; Slack:
+/// files.getUploadURLExternal then files.completeUploadExternal; the console writes it to a file).
+/// </summary>
+/// <param name="FileName">A safe file name with its extension, e.g. <c>progress-ada-2026-11-25.png</c>.</param>
+/// <param name="ContentType">The media type, e.g. <c>image/png</c>.</param>
+/// <param name="Content">The file's bytes (serialised as base64 in the outbox).</param>
+/// <param name="AltText">What the file shows, in words: alt text for images, the fallback where files cannot be shown.</param>
+public sealed record ReplyAttachment(string FileName, string ContentType, byte[] Content, string AltText)
+{
+    public const string Png = "image/png";
+
+    public bool IsImage => ContentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase);
+}
+
 /// <summary>A button that runs a command when pressed, e.g. Command = "progress done numpy".</summary>
 public sealed record ReplyButton(string Label, string Command, ButtonStyle Style = ButtonStyle.Secondary);
 
@@ -56,6 +72,9 @@ public sealed record Reply
     public IReadOnlyList<ProgressBar> Bars { get; init; } = [];
 
     public IReadOnlyList<ReplyButton> Buttons { get; init; } = [];
+
+    /// <summary>Files sent with the message, in order: images (a progress card) or documents.</summary>
+    public IReadOnlyList<ReplyAttachment> Attachments { get; init; } = [];
 
     public Visibility Visibility { get; init; } = Visibility.Private;
 

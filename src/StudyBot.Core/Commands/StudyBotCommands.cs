@@ -178,6 +178,7 @@ public static class StudyBotCommands
                     },
                 ],
             },
+            new("export", "Export this community's StudyBot data (a JSON file)") { Example = "/studybot export" },
             new("show", "See this community's StudyBot settings") { Example = "/studybot show" },
         ],
     };
@@ -278,6 +279,7 @@ public static class StudyBotCommands
                 ],
             },
             new("streak", "See your weekly streak and freezes") { Example = "/progress streak" },
+            new("card", "Your progress as an image to keep or share (only you see it)") { Example = "/progress card" },
             new("remind", "Plan your study time and get a weekly reminder by DM")
             {
                 DefaultSubcommand = "show",
@@ -354,6 +356,12 @@ public static class StudyBotCommands
                     {
                         Example = "/progress me privacy partners",
                         Options = [new("level", OptionType.String, "public, partners or private") { Required = true, Choices = PrivacyLevels }],
+                    },
+                    new("export", "Get a copy of all your StudyBot data (a JSON file)") { Example = "/progress me export" },
+                    new("delete", "Delete your StudyBot data in this community (asks first)")
+                    {
+                        Example = "/progress me delete confirm",
+                        Options = [new("confirm", OptionType.String, "Type confirm to delete for good") { Choices = [new("confirm", "Yes, delete my data", "yes")] }],
                     },
                     new("celebrate", "Where your milestone celebrations go")
                     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StudyBot.Core.Cards;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
 using StudyBot.Core.Progress;
@@ -96,9 +97,25 @@ public sealed partial class ReminderService(IServiceScopeFactory scopes, Roadmap
 /// Turns completion events into celebrations: in the community's celebration channel, by DM or not at all,
 /// as the member chose. A short grace period lets an immediate undo withdraw the celebration.
 /// </summary>
-public sealed partial class CelebrationService(IServiceScopeFactory scopes, RoadmapCatalog roadmaps, CoreSettings settings, TimeProvider time, ILogger<CelebrationService> logger)
+/// <remarks>
+/// With a progress card renderer registered, the member's card travels with the celebration as an image: always in
+/// a DM, in the channel only for members whose privacy is public (the card shows their goal, streak and pace). When a
+/// batch holds several completions of one member (a milestone and its phase), only the last carries the card.
+/// </remarks>
+public sealed partial class CelebrationService(
+    IServiceScopeFactory scopes,
+    RoadmapCatalog roadmaps,
+    CoreSettings settings,
+    TimeProvider time,
+    IEnumerable<IProgressCardRenderer> cardRenderers,
+    ILogger<CelebrationService> logger)
 {
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
+
+    /// <summary>A card bigger than this is left off, so an outbox row stays small (the card is base64 in its JSON).</summary>
+    public const int MaxCardBytes = 256 * 1024;
+
+    private readonly IProgressCardRenderer? _cards = cardRenderers.LastOrDefault();
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -107,6 +124,10 @@ public sealed partial class CelebrationService(IServiceScopeFactory scopes, Road
         var store = scope.ServiceProvider.GetRequiredService<ICelebrationStore>();
         var progress = scope.ServiceProvider.GetRequiredService<IProgressStore>();
         var pending = await store.PendingAsync((now - Grace).UtcDateTime, 200, cancellationToken);
+        var lastOfMember = pending
+            .GroupBy(c => (c.Member.Community.Platform, c.Member.Community.ExternalId, c.Member.UserId))
+            .Select(g => g.Last().EventId)
+            .ToHashSet();
         foreach (var celebration in pending)
         {
             try
@@ -114,6 +135,11 @@ public sealed partial class CelebrationService(IServiceScopeFactory scopes, Road
                 var snapshot = await progress.LoadAsync(celebration.Member, new NewcomerDefaults(roadmaps.Default.Id, settings.DefaultTimeZone), cancellationToken);
                 var roadmap = roadmaps.Get(snapshot.Community.RoadmapId);
                 var message = await ComposeAsync(store, roadmap, snapshot, celebration, now, cancellationToken);
+                if (message is not null && lastOfMember.Contains(celebration.EventId))
+                {
+                    message = WithCard(message, roadmap, snapshot, now);
+                }
+
                 await store.ApplyAsync(celebration.EventId, message, now.UtcDateTime, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -164,8 +190,43 @@ public sealed partial class CelebrationService(IServiceScopeFactory scopes, Road
         return row is null ? "" : member.Pace == PaceKind.FullTime ? row.FullTime.ToString() : row.PartTime.ToString();
     }
 
+    /// <summary>Adds the member's progress card, where their privacy allows it; a failed drawing never holds up the celebration.</summary>
+    private OutboxMessage WithCard(OutboxMessage message, Roadmap roadmap, MemberSnapshot snapshot, DateTimeOffset now)
+    {
+        if (_cards is null || (message.Target == OutboxTarget.Channel && snapshot.Member.Preferences.Privacy != PrivacyLevel.Public))
+        {
+            return message;
+        }
+
+        var card = ProgressCard.From(snapshot, roadmap, now);
+        byte[] png;
+        try
+        {
+            png = _cards.RenderPng(card);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCardFailed(ex, message.Key);
+            return message;
+        }
+
+        if (png.Length is 0 or > MaxCardBytes)
+        {
+            LogCardSize(message.Key, png.Length);
+            return message;
+        }
+
+        return message with { Message = message.Message with { Attachments = [.. message.Message.Attachments, card.ToAttachment(png)] } };
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Celebration {EventId} failed; it will be retried")]
     private partial void LogCelebrationFailed(Exception ex, long eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The progress card for {Key} could not be drawn; the celebration goes without it")]
+    private partial void LogCardFailed(Exception ex, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The progress card for {Key} is {Bytes} bytes, outside what an outbox row takes; the celebration goes without it")]
+    private partial void LogCardSize(string key, int bytes);
 }
 
 /// <summary>Posts each community's weekly leaderboard at its scheduled local time, once per week.</summary>

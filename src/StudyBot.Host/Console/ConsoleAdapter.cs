@@ -13,6 +13,7 @@ namespace StudyBot.Host.Console;
 public sealed partial class ConsoleAdapter(
     CommandExecutor executor,
     ConsoleOutput output,
+    ConsoleAttachments attachments,
     ConsoleInput input,
     IOptions<ConsoleOptions> options,
     IHostApplicationLifetime lifetime,
@@ -107,7 +108,7 @@ public sealed partial class ConsoleAdapter(
             {
                 var reply = await executor.RunTextAsync(member, text, stoppingToken);
                 _buttons = reply.Buttons.Take(9).ToList();
-                output.WriteLine(ConsoleRenderer.Render(reply, _buttons));
+                output.WriteLine(ConsoleRenderer.Render(reply, _buttons, attachments.Save(reply)));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

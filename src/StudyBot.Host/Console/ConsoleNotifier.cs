@@ -13,13 +13,15 @@ namespace StudyBot.Host.Console;
 public sealed class ConsoleNotifier : INotifier
 {
     private readonly ConsoleOutput _output;
+    private readonly ConsoleAttachments _attachments;
     private readonly string? _mailbox;
     private readonly HashSet<string> _delivered = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    public ConsoleNotifier(ConsoleOutput output, IOptions<ConsoleOptions> options)
+    public ConsoleNotifier(ConsoleOutput output, ConsoleAttachments attachments, IOptions<ConsoleOptions> options)
     {
         _output = output;
+        _attachments = attachments;
         _mailbox = string.IsNullOrWhiteSpace(options.Value.Mailbox) ? null : Path.GetFullPath(options.Value.Mailbox);
         if (_mailbox is not null && File.Exists(_mailbox))
         {
@@ -69,7 +71,7 @@ public sealed class ConsoleNotifier : INotifier
 
     private Task<DeliveryResult> Deliver(string key, string to, string heading, Reply message)
     {
-        var text = ConsoleRenderer.Render(message);
+        string text;
         lock (_lock)
         {
             if (key.Length > 0 && !_delivered.Add(key))
@@ -77,6 +79,8 @@ public sealed class ConsoleNotifier : INotifier
                 return Task.FromResult(DeliveryResult.Ok);
             }
 
+            // Files are written only for a delivery that happens, so a repeated key leaves no second copy.
+            text = ConsoleRenderer.Render(message, files: message.Attachments.Count == 0 ? null : _attachments.Save(message));
             if (_mailbox is not null)
             {
                 File.AppendAllText(_mailbox, JsonSerializer.Serialize(new MailboxLine(key, to, message.Title ?? "", text)) + "\n");

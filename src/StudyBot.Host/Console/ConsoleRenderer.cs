@@ -10,7 +10,8 @@ public static class ConsoleRenderer
     /// Renders a reply. Replies to the member's own command get numbered buttons (typing the number presses one);
     /// messages arriving on their own (DMs, posts) list each button with the command it runs.
     /// </summary>
-    public static string Render(Reply reply, IReadOnlyList<ReplyButton>? numberedButtons = null)
+    /// <param name="files">Where each attachment was written (see <see cref="ConsoleAttachments"/>).</param>
+    public static string Render(Reply reply, IReadOnlyList<ReplyButton>? numberedButtons = null, IReadOnlyDictionary<ReplyAttachment, SavedAttachment>? files = null)
     {
         var sb = new StringBuilder();
         var marker = reply.Tone switch
@@ -55,6 +56,17 @@ public static class ConsoleRenderer
             }
         }
 
+        foreach (var attachment in reply.Attachments)
+        {
+            var kind = attachment.IsImage ? "Image" : "File";
+            sb.AppendLine(files?.GetValueOrDefault(attachment) switch
+            {
+                { Path: { } path } => $"📎 {kind} saved: {path}",
+                { Error: { } error } => $"📎 {kind} {attachment.FileName} could not be saved: {error}",
+                _ => $"📎 {kind} {attachment.FileName} ({Size(attachment.Content.Length)})",
+            });
+        }
+
         if (numberedButtons is { Count: > 0 })
         {
             sb.AppendLine("Buttons (type the number): " + string.Join("  ", numberedButtons.Select((b, i) => $"[{i + 1}] {b.Label}")));
@@ -66,11 +78,13 @@ public static class ConsoleRenderer
 
         foreach (var followUp in reply.FollowUps)
         {
-            sb.Append(Render(followUp with { Buttons = [] }, []));
+            sb.Append(Render(followUp with { Buttons = [] }, [], files));
         }
 
         return sb.ToString();
     }
+
+    private static string Size(int bytes) => bytes < 1024 ? $"{bytes} bytes" : $"{(bytes + 1023) / 1024} KB";
 
     /// <summary>Removes the light markdown replies use (**bold**, `code`), which a terminal shows literally.</summary>
     public static string Plain(string text) => text.Replace("**", "", StringComparison.Ordinal).Replace("`", "", StringComparison.Ordinal);

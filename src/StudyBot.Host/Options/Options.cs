@@ -54,6 +54,11 @@ public sealed class ConsoleOptions
     /// a message whose key is already there is not delivered again (after a crash, say).
     /// </summary>
     public string? Mailbox { get; set; }
+
+    public const string DefaultAttachmentsDirectory = "data/cards";
+
+    /// <summary>Where the console writes attachments such as progress cards (relative to the working directory).</summary>
+    public string AttachmentsDirectory { get; set; } = DefaultAttachmentsDirectory;
 }
 
 /// <summary>Section <c>Http</c>: Kestrel, for health checks and the platforms' HTTP modes.</summary>

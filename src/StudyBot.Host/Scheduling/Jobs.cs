@@ -53,6 +53,13 @@ internal sealed class PartnerJob(StudyBot.Core.Partners.PartnerService service) 
 }
 
 [DisallowConcurrentExecution]
+internal sealed class RetentionJob(StudyBot.Core.Privacy.MembershipService service) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await service.PurgeAsync(cancellationToken);
+}
+
+[DisallowConcurrentExecution]
 internal sealed class OutboxJob(OutboxDispatcher dispatcher) : IJob
 {
     /// <summary>One run sends for at most this long, so a big fan-out spreads over runs instead of blocking shutdown.</summary>
@@ -73,6 +80,7 @@ internal static class SchedulingSetup
             Every<LeaderboardJob>(q, "leaderboards", options.LeaderboardInterval);
             Every<OutboxJob>(q, "outbox", options.OutboxInterval);
             Every<PartnerJob>(q, "partners", options.PartnerInterval);
+            Every<RetentionJob>(q, "retention", TimeSpan.FromHours(1));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

@@ -65,9 +65,7 @@ internal sealed class AdminTimezoneHandler : ICommandHandler
         var input = ctx.Request.String("zone")!;
         if (!TimeZones.TryNormalize(input, out var zone))
         {
-            var suggestions = TimeZones.Suggest(input);
-            var hint = suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"`{s}`"))}?" : "";
-            return ValueTask.FromResult<CommandResult>(Reply.Error($"`{TextInput.Quote(input, 40)}` is not a time zone I know.{hint}", "/studybot timezone Europe/Berlin"));
+            return ValueTask.FromResult<CommandResult>(Views.UnknownZone(input, "/studybot timezone Europe/Berlin"));
         }
 
         return ValueTask.FromResult(AdminViews.Save(ctx, ctx.Snapshot.Community with { TimeZoneId = zone },

@@ -127,7 +127,7 @@ internal sealed class PartnerStatusHandler(IPartnerStore partners, IProgressStor
         {
             Title = $"🤝 You and {PartnerViews.Names(current.Partners)}",
             Text = streak == 0
-                ? $"Partners since {Format.Date(since)}. A week you all meet your goals starts a partner streak."
+                ? $"Partners since {Format.Date(since)}. A week {(current.Partners.Count == 1 ? "you both" : "you all")} meet your goals starts a partner streak."
                 : $"Partners since {Format.Date(since)}. 🔥 Partner streak: {Format.Plural(streak, "week", "weeks")} of everyone meeting their goals.",
             Fields = fields,
             Buttons = [new ReplyButton("Send a nudge", "progress partner nudge")],
@@ -208,7 +208,8 @@ internal sealed class AdminPartnersMatchHandler(PartnerService service) : IComma
             Tone = ReplyTone.Success,
             Text = result.Groups == 0
                 ? $"No matches this time: {Format.Plural(result.Waiting, "member is", "members are")} waiting for someone compatible."
-                : $"🤝 Matched {Format.Plural(result.Matched, "member", "members")} into {Format.Plural(result.Groups, "group", "groups")}; each got a DM. {Format.Plural(result.Waiting, "member is", "members are")} still waiting.",
+                : $"🤝 Matched {Format.Plural(result.Matched, "member", "members")} into {Format.Plural(result.Groups, "group", "groups")}; each gets a DM introducing their partner. "
+                    + (result.Waiting == 0 ? "Nobody is left waiting." : $"{Format.Plural(result.Waiting, "member is", "members are")} still waiting for a compatible partner."),
         };
     }
 }

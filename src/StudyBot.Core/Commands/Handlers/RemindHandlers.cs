@@ -82,7 +82,11 @@ internal sealed class RemindPlanHandler : ICommandHandler
                 }
             }
 
-            place = place.Length == 0 ? null : place.StartsWith("the ", StringComparison.OrdinalIgnoreCase) || char.IsUpper(place[0]) ? place : $"the {place}";
+            // "library" reads as "at the library"; "home", names and phrases with their own article stay as typed.
+            string[] bare = ["home", "work", "school", "uni", "university", "college", "campus"];
+            place = place.Length == 0 ? null
+                : place.StartsWith("the ", StringComparison.OrdinalIgnoreCase) || place.StartsWith("my ", StringComparison.OrdinalIgnoreCase) || char.IsUpper(place[0]) || bare.Contains(place.ToLowerInvariant()) ? place
+                : $"the {place}";
         }
 
         var plan = new ReminderPlan(days, minutes, frequency, place);

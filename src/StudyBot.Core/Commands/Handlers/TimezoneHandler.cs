@@ -12,11 +12,7 @@ internal sealed class TimezoneHandler : ICommandHandler
         var input = ctx.Request.String("zone")!;
         if (!TimeZones.TryNormalize(input, out var zone))
         {
-            var suggestions = TimeZones.Suggest(input);
-            var hint = suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"`{s}`"))}?" : "";
-            return ValueTask.FromResult<CommandResult>(Reply.Error(
-                $"`{TextInput.Quote(input, 40)}` is not a time zone I know.{hint} Use an IANA name (Region/City).",
-                "/progress timezone Europe/Berlin"));
+            return ValueTask.FromResult<CommandResult>(Views.UnknownZone(input, "/progress timezone Europe/Berlin"));
         }
 
         if (zone == ctx.Member.TimeZoneId && !ctx.Member.IsNew)

@@ -46,6 +46,14 @@ internal static class Views
         };
     }
 
+    /// <summary>The reply to a time zone that is not an IANA zone, with near matches when there are any.</summary>
+    public static Reply UnknownZone(string input, string example)
+    {
+        var suggestions = TimeZones.Suggest(input);
+        var hint = suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"`{s}`"))}?" : "";
+        return Reply.Error($"`{TextInput.Quote(input, 40)}` is not a time zone I know.{hint} Use an IANA name (Region/City).", example);
+    }
+
     public static string Short(string text, int max = 40) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     public static string NextLines(IReadOnlyList<RoadmapItem> items, Func<string, ItemState> state) =>

@@ -1,0 +1,312 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Core.Chat;
+using StudyBot.Slack.Inbound;
+using StudyBot.Slack.Rendering;
+
+namespace StudyBot.Slack.Api;
+
+/// <summary>The result of posting one message.</summary>
+internal sealed record PostOutcome(DeliveryResult Result, string? Channel = null, string? Ts = null);
+
+/// <summary>
+/// Sends StudyBot's messages: chat.postMessage exactly once (a post that failed ambiguously is looked up
+/// before it is repeated), answers to response_url, App Home views.
+/// </summary>
+internal sealed partial class SlackMessenger(
+    SlackApiClient api,
+    IHttpClientFactory httpClients,
+    TimeProvider time,
+    IOptions<SlackOptions> options,
+    ILogger<SlackMessenger> logger)
+{
+    public const string ResponseUrlClientName = "StudyBot.Slack.ResponseUrl";
+    private const int MaxPostAttempts = 5;
+    private static readonly MediaTypeHeaderValue JsonUtf8 = new("application/json") { CharSet = "utf-8" };
+    private readonly ConcurrentDictionary<string, string> _dmChannels = new(StringComparer.Ordinal);
+    private readonly RecentKeys _delivered = new(time, TimeSpan.FromDays(1));
+
+    /// <summary>
+    /// Posts to a channel, or to a user id (the app's DM with them). 429s are waited out (up to
+    /// <see cref="SlackOptions.MaxRetryWait"/>); internal_error, fatal_error, 5xx and timeouts are retried
+    /// only after conversations.history shows the earlier attempt did not land, so nobody gets it twice.
+    /// </summary>
+    public Task<PostOutcome> PostMessageAsync(string channel, SlackMessage message, CancellationToken cancellationToken) =>
+        PostMessageAsync(channel, message, null, cancellationToken);
+
+    /// <summary>
+    /// As above; with an <paramref name="idempotencyKey"/> (the outbox's), a key already delivered by this
+    /// process is not posted again, and the key marks the message for the look-up after an ambiguous failure.
+    /// </summary>
+    public async Task<PostOutcome> PostMessageAsync(string channel, SlackMessage message, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is not null && _delivered.Contains($"{channel}|{idempotencyKey}"))
+        {
+            LogAlreadyDelivered(channel);
+            return new PostOutcome(DeliveryResult.Ok, channel);
+        }
+
+        var deliveryId = idempotencyKey is null
+            ? Guid.NewGuid().ToString("N")
+            : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32];
+        var marker = $"studybot-{deliveryId}";
+        var body = message.ToPostMessage(channel, marker);
+        var since = time.GetUtcNow() - TimeSpan.FromSeconds(30);
+        var simplified = false;
+        string? lastError = null;
+        for (var attempt = 1; attempt <= MaxPostAttempts; attempt++)
+        {
+            var response = await api.CallAsync(new SlackApiCall(SlackRateLimiter.PostMessage) { Json = body, Channel = channel, PayloadId = deliveryId }, cancellationToken).ConfigureAwait(false);
+            lastError = response.Error;
+            switch (response.Outcome)
+            {
+                case SlackOutcome.Ok:
+                    var posted = response.String("channel");
+                    if (posted is not null && IsUserId(channel))
+                    {
+                        _dmChannels[channel] = posted;
+                    }
+
+                    if (idempotencyKey is not null)
+                    {
+                        _delivered.TryMark($"{channel}|{idempotencyKey}");
+                    }
+
+                    return new PostOutcome(DeliveryResult.Ok, posted ?? channel, response.String("ts"));
+
+                case SlackOutcome.RateLimited:
+                    if (response.RetryAfter > options.Value.MaxRetryWait)
+                    {
+                        return new PostOutcome(DeliveryResult.TransientFailure("ratelimited", response.RetryAfter));
+                    }
+
+                    // The limiter now holds every chat.postMessage until Retry-After has passed.
+                    continue;
+
+                case SlackOutcome.Transient:
+                    if (response.MayHaveSucceeded)
+                    {
+                        var landed = await FindPostedAsync(channel, marker, since, cancellationToken).ConfigureAwait(false);
+                        if (landed == true)
+                        {
+                            if (idempotencyKey is not null)
+                            {
+                                _delivered.TryMark($"{channel}|{idempotencyKey}");
+                            }
+
+                            LogEarlierAttemptLanded(deliveryId, response.Error);
+                            return new PostOutcome(DeliveryResult.Ok, channel);
+                        }
+
+                        if (landed is null)
+                        {
+                            LogCannotConfirm(deliveryId, response.Error);
+                        }
+                    }
+
+                    if (attempt < MaxPostAttempts)
+                    {
+                        await Task.Delay(Backoff.Delay(attempt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)), time, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    continue;
+
+                case SlackOutcome.Bug when !simplified:
+                    // The blocks are our bug (already logged with the payload id); the member still gets the text.
+                    simplified = true;
+                    body = Simplified(channel, message, marker);
+                    continue;
+
+                case SlackOutcome.TargetUnavailable:
+                    return new PostOutcome(DeliveryResult.PermanentFailure(response.Error ?? "unavailable"));
+
+                case SlackOutcome.Fatal:
+                    return new PostOutcome(DeliveryResult.TransientFailure($"token refused ({response.Error})"));
+
+                default:
+                    return new PostOutcome(DeliveryResult.PermanentFailure(response.Error ?? "failed"));
+            }
+        }
+
+        return new PostOutcome(DeliveryResult.TransientFailure($"gave up after {MaxPostAttempts} attempts ({lastError})"));
+    }
+
+    /// <summary>Answers a slash command or button press through its response_url (at most 5 uses in 30 minutes).</summary>
+    public async Task<bool> RespondAsync(string responseUrl, JsonObject body, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(responseUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            LogBadResponseUrl();
+            return false;
+        }
+
+        // Explicit, as in Slack's examples: an answer is a new message, never a replacement of the one pressed.
+        if (!body.ContainsKey("replace_original"))
+        {
+            body["replace_original"] = false;
+        }
+
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url);
+            request.Content = new ByteArrayContent(bytes);
+            request.Content.Headers.ContentType = JsonUtf8;
+            try
+            {
+                using var response = await httpClients.CreateClient(ResponseUrlClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return true;
+                }
+
+                // 429 and 503 mean "not done"; anything else may or may not have been shown, so it is not repeated.
+                if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable))
+                {
+                    LogResponseUrlFailed((int)response.StatusCode);
+                    return false;
+                }
+
+                var wait = response.Headers.RetryAfter?.Delta ?? Backoff.Delay(attempt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+            {
+                await Task.Delay(Backoff.Delay(attempt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            {
+                LogResponseUrlError(ex);
+                return false;
+            }
+        }
+
+        LogResponseUrlFailed(0);
+        return false;
+    }
+
+    /// <summary>A message only <paramref name="userId"/> sees, in a channel the bot is in (no retry after an ambiguous failure: better lost than shown twice).</summary>
+    public async Task<bool> PostEphemeralAsync(string channel, string userId, SlackMessage message, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["channel"] = channel,
+            ["user"] = userId,
+            ["text"] = message.Text,
+            ["blocks"] = message.Blocks.DeepClone(),
+        };
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var response = await api.CallAsync(new SlackApiCall("chat.postEphemeral") { Json = body, PayloadId = $"ephemeral-{userId}" }, cancellationToken).ConfigureAwait(false);
+            if (response.Outcome != SlackOutcome.RateLimited || response.RetryAfter > options.Value.MaxRetryWait)
+            {
+                return response.IsOk;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Shows a member their App Home tab.</summary>
+    public async Task<bool> PublishHomeAsync(string userId, JsonObject view, CancellationToken cancellationToken)
+    {
+        var response = await api.CallIdempotentAsync(
+            new SlackApiCall("views.publish") { Json = new JsonObject { ["user_id"] = userId, ["view"] = view }, PayloadId = $"home-{userId}" },
+            cancellationToken).ConfigureAwait(false);
+        return response.IsOk;
+    }
+
+    /// <summary>Whether a message with this marker is in the channel since <paramref name="since"/>; null when that cannot be checked.</summary>
+    internal async Task<bool?> FindPostedAsync(string channel, string marker, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var conversation = channel;
+        if (IsUserId(channel))
+        {
+            if (!_dmChannels.TryGetValue(channel, out var dm))
+            {
+                var open = await api.CallIdempotentAsync(new SlackApiCall("conversations.open") { Form = [new("users", channel), new("return_im", "true")] }, cancellationToken).ConfigureAwait(false);
+                dm = open.IsOk && open.Body.TryGetProperty("channel", out var ch) && ch.ValueKind == JsonValueKind.Object ? Str(ch, "id") : null;
+                if (dm is null)
+                {
+                    return null;
+                }
+
+                _dmChannels[channel] = dm;
+            }
+
+            conversation = dm;
+        }
+
+        var oldest = (since.ToUnixTimeMilliseconds() / 1000.0).ToString("F6", CultureInfo.InvariantCulture);
+        var history = await api.CallIdempotentAsync(
+            new SlackApiCall("conversations.history")
+            {
+                Form = [new("channel", conversation), new("oldest", oldest), new("inclusive", "true"), new("limit", "100")],
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (!history.IsOk || !history.Body.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var m in messages.EnumerateArray())
+        {
+            if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("blocks", out var blocks) && blocks.ValueKind == JsonValueKind.Array
+                && blocks.EnumerateArray().Any(b => Str(b, "block_id") == marker))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static JsonObject Simplified(string channel, SlackMessage message, string marker) => new()
+    {
+        ["channel"] = channel,
+        ["text"] = message.Text,
+        ["blocks"] = new JsonArray(new JsonObject
+        {
+            ["type"] = "section",
+            ["block_id"] = marker,
+            ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = Mrkdwn.Cut(message.Text, BlockKit.MaxSection) },
+        }),
+        ["unfurl_links"] = false,
+        ["unfurl_media"] = false,
+    };
+
+    private static bool IsUserId(string channel) => channel.Length > 1 && channel[0] is 'U' or 'W';
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A message for {Channel} with this idempotency key was already delivered; not posting it again")]
+    private partial void LogAlreadyDelivered(string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Post {DeliveryId} failed with {Error} but had already landed; not posting it again")]
+    private partial void LogEarlierAttemptLanded(string deliveryId, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Post {DeliveryId} failed with {Error} and conversations.history cannot confirm whether it landed (scope im:history/channels:history/groups:history missing?); retrying")]
+    private partial void LogCannotConfirm(string deliveryId, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A payload carried a response_url that is not an http(s) URL; the answer cannot be delivered")]
+    private partial void LogBadResponseUrl();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "response_url answered HTTP {Status}; the answer was not delivered")]
+    private partial void LogResponseUrlFailed(int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "response_url request failed after it may have been delivered; not repeating it")]
+    private partial void LogResponseUrlError(Exception ex);
+}

@@ -1,0 +1,238 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using StudyBot.Slack.Inbound;
+
+namespace StudyBot.Slack.Http;
+
+public static class SlackEndpoints
+{
+    /// <summary>
+    /// Maps <c>POST /slack/commands</c>, <c>/slack/interactivity</c> and <c>/slack/events</c> when the Slack
+    /// adapter runs in Http mode; does nothing otherwise (Socket Mode needs no public endpoint).
+    /// </summary>
+    public static IEndpointRouteBuilder MapSlackEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+
+        // Options are validated later, at start, where a bad value gets its clear message; here only the
+        // raw mode decides whether the routes exist.
+        var services = endpoints.ServiceProvider;
+        var registered = services.GetService<IServiceProviderIsService>()?.IsService(typeof(SlackHttpHandler)) == true;
+        var mode = services.GetService<IConfiguration>()?[$"{SlackOptions.Section}:{nameof(SlackOptions.Mode)}"]?.Trim();
+        if (!registered || !string.Equals(mode, nameof(SlackMode.Http), StringComparison.OrdinalIgnoreCase))
+        {
+            return endpoints;
+        }
+
+        var group = endpoints.MapGroup("/slack");
+        group.MapPost("/commands", (HttpContext context, SlackHttpHandler handler) => handler.CommandsAsync(context));
+        group.MapPost("/interactivity", (HttpContext context, SlackHttpHandler handler) => handler.InteractivityAsync(context));
+        group.MapPost("/events", (HttpContext context, SlackHttpHandler handler) => handler.EventsAsync(context));
+        return endpoints;
+    }
+}
+
+/// <summary>
+/// Slack's HTTP delivery: read the raw body once, verify its signature (401 otherwise), acknowledge within
+/// Slack's 3 seconds, and leave the work to <see cref="SlackDispatcher"/>.
+/// </summary>
+internal sealed partial class SlackHttpHandler(
+    SlackSignatureVerifier verifier,
+    SlackDispatcher dispatcher,
+    SlackBackgroundWork work,
+    ILogger<SlackHttpHandler> logger)
+{
+    private const int MaxBodyBytes = 1024 * 1024;
+
+    public async Task CommandsAsync(HttpContext context)
+    {
+        var body = await VerifiedBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            return;
+        }
+
+        var form = ParseForm(body);
+        if (form.TryGetValue("ssl_check", out var ssl) && ssl == "1")
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            return;
+        }
+
+        var command = SlashCommand.FromForm(form);
+        if (command is null)
+        {
+            // Processing problems answer 200 with a note: a 4xx/5xx only shows the member a generic failure.
+            LogBadCommand();
+            await WriteJsonAsync(context, new JsonObject { ["response_type"] = "ephemeral", ["text"] = "Sorry, I could not read that command." }).ConfigureAwait(false);
+            return;
+        }
+
+        var answer = await dispatcher.StartSlashCommandAsync(command, context.RequestAborted).ConfigureAwait(false);
+        if (answer is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            return;
+        }
+
+        await WriteJsonAsync(context, answer.ToResponse()).ConfigureAwait(false);
+    }
+
+    public async Task InteractivityAsync(HttpContext context)
+    {
+        var body = await VerifiedBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            return;
+        }
+
+        var form = ParseForm(body);
+        JsonElement payload;
+        try
+        {
+            using var doc = JsonDocument.Parse(form.TryGetValue("payload", out var p) ? p.ToString() : "");
+            payload = doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            LogBadPayload("interactivity");
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        work.Run("interaction", ct => dispatcher.HandleInteractionAsync(payload, ct));
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    public async Task EventsAsync(HttpContext context)
+    {
+        var body = await VerifiedBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            return;
+        }
+
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            root = doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            LogBadPayload("events");
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        var type = BlockAction.Str(root, "type");
+        if (type == "url_verification")
+        {
+            await WriteJsonAsync(context, new JsonObject { ["challenge"] = BlockAction.Str(root, "challenge") ?? "" }).ConfigureAwait(false);
+            return;
+        }
+
+        if (EventCallback.FromJson(root) is { } callback)
+        {
+            // Deduplicate by event_id, never by the retry header alone: a retry may be the only copy that arrived.
+            var retry = context.Request.Headers["X-Slack-Retry-Num"].ToString();
+            if (callback.EventId is { } eventId && !dispatcher.IsFirstDelivery(eventId))
+            {
+                LogRetrySkipped(eventId, retry, context.Request.Headers["X-Slack-Retry-Reason"].ToString());
+            }
+            else
+            {
+                work.Run("event", ct => dispatcher.HandleEventAsync(callback, ct));
+            }
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private async Task<byte[]?> VerifiedBodyAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return null;
+        }
+
+        // The signature covers the raw bytes: read them once, verify, and only then parse.
+        var body = await ReadAllAsync(request, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return null;
+        }
+
+        var check = verifier.Verify(
+            request.Headers[SlackSignatureVerifier.TimestampHeader].ToString(),
+            request.Headers[SlackSignatureVerifier.SignatureHeader].ToString(),
+            body);
+        if (check != SignatureCheck.Valid)
+        {
+            LogRejected(request.Path, check);
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return null;
+        }
+
+        return body;
+    }
+
+    private static async Task<byte[]?> ReadAllAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (result.Buffer.Length > MaxBodyBytes)
+            {
+                reader.AdvanceTo(result.Buffer.End);
+                return null;
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                var bytes = result.Buffer.ToArray();
+                reader.AdvanceTo(result.Buffer.End);
+                return bytes;
+            }
+
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+
+    internal static Dictionary<string, StringValues> ParseForm(byte[] body) =>
+        QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
+
+    private static async Task WriteJsonAsync(HttpContext context, JsonObject body)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(body), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a request to {Path}: signature check {Check}")]
+    private partial void LogRejected(PathString path, SignatureCheck check);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A signed slash command request had no team, user or command")]
+    private partial void LogBadCommand();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A signed {Endpoint} request carried unreadable JSON")]
+    private partial void LogBadPayload(string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} already handled; acknowledging retry {RetryNum} ({RetryReason}) without handling it again")]
+    private partial void LogRetrySkipped(string eventId, string retryNum, string retryReason);
+}

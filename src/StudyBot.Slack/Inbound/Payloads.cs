@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Microsoft.Extensions.Primitives;
+
+namespace StudyBot.Slack.Inbound;
+
+/// <summary>A slash command, from an HTTP form or a Socket Mode envelope's payload (the same fields either way).</summary>
+internal sealed record SlashCommand(
+    string TeamId,
+    string? TeamDomain,
+    string ChannelId,
+    string UserId,
+    string? UserName,
+    string Command,
+    string Text,
+    string? ResponseUrl)
+{
+    public static SlashCommand? FromForm(IReadOnlyDictionary<string, StringValues> form)
+    {
+        string? Get(string key) => form.TryGetValue(key, out var v) ? v.ToString() : null;
+        return Create(Get("team_id"), Get("team_domain"), Get("channel_id"), Get("user_id"), Get("user_name"), Get("command"), Get("text"), Get("response_url"));
+    }
+
+    public static SlashCommand? FromJson(JsonElement payload)
+    {
+        if (payload.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        string? Get(string key) => payload.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return Create(Get("team_id"), Get("team_domain"), Get("channel_id"), Get("user_id"), Get("user_name"), Get("command"), Get("text"), Get("response_url"));
+    }
+
+    private static SlashCommand? Create(string? team, string? domain, string? channel, string? user, string? userName, string? command, string? text, string? responseUrl) =>
+        string.IsNullOrEmpty(team) || string.IsNullOrEmpty(user) || string.IsNullOrEmpty(command) || !command.StartsWith('/')
+            ? null
+            : new SlashCommand(team, string.IsNullOrEmpty(domain) ? null : domain, channel ?? "", user, userName, command, text ?? "", string.IsNullOrEmpty(responseUrl) ? null : responseUrl);
+}
+
+/// <summary>The parts of a <c>block_actions</c> payload StudyBot acts on.</summary>
+internal sealed record BlockAction(
+    string TeamId,
+    string? TeamDomain,
+    string UserId,
+    string? UserName,
+    string? Value,
+    string? ResponseUrl,
+    bool FromHomeTab,
+    string? ChannelId)
+{
+    public static BlockAction? FromJson(JsonElement payload)
+    {
+        if (payload.ValueKind != JsonValueKind.Object || Str(payload, "type") != "block_actions")
+        {
+            return null;
+        }
+
+        var user = Obj(payload, "user");
+        var team = Obj(payload, "team");
+        var userId = user is { } u ? Str(u, "id") : null;
+        var teamId = (team is { } t ? Str(t, "id") : null) ?? (user is { } u2 ? Str(u2, "team_id") : null);
+        if (userId is null || teamId is null)
+        {
+            return null;
+        }
+
+        string? value = null;
+        if (payload.TryGetProperty("actions", out var actions) && actions.ValueKind == JsonValueKind.Array && actions.GetArrayLength() > 0)
+        {
+            var action = actions[0];
+            value = Str(action, "value");
+            if (value is null && Obj(action, "selected_option") is { } option)
+            {
+                value = Str(option, "value");
+            }
+        }
+
+        var container = Obj(payload, "container");
+        var view = Obj(payload, "view");
+        var fromHome = (container is { } c && Str(c, "type") == "view" && view is { } v && Str(v, "type") == "home")
+            || (container is null && view is { } v2 && Str(v2, "type") == "home");
+        var channel = Obj(payload, "channel") is { } ch ? Str(ch, "id") : container is { } c2 ? Str(c2, "channel_id") : null;
+        return new BlockAction(
+            teamId,
+            team is { } t2 ? Str(t2, "domain") : null,
+            userId,
+            user is { } u3 ? Str(u3, "username") ?? Str(u3, "name") : null,
+            value,
+            Str(payload, "response_url"),
+            fromHome,
+            channel);
+    }
+
+    internal static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    internal static JsonElement? Obj(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
+}
+
+/// <summary>The outer <c>event_callback</c> wrapper of an Events API delivery.</summary>
+internal sealed record EventCallback(string? EventId, string? TeamId, string? EventType, string? UserId, string? Tab, string? BotId)
+{
+    public static EventCallback? FromJson(JsonElement payload)
+    {
+        if (payload.ValueKind != JsonValueKind.Object || BlockAction.Str(payload, "type") != "event_callback")
+        {
+            return null;
+        }
+
+        var ev = BlockAction.Obj(payload, "event");
+        return new EventCallback(
+            BlockAction.Str(payload, "event_id"),
+            BlockAction.Str(payload, "team_id"),
+            ev is { } e ? BlockAction.Str(e, "type") : null,
+            ev is { } e2 ? BlockAction.Str(e2, "user") : null,
+            ev is { } e3 ? BlockAction.Str(e3, "tab") : null,
+            ev is { } e4 ? BlockAction.Str(e4, "bot_id") : null);
+    }
+}

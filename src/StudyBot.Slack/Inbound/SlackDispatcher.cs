@@ -1,0 +1,198 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Core.Chat;
+using StudyBot.Core.Commands;
+using StudyBot.Slack.Api;
+using StudyBot.Slack.Rendering;
+
+namespace StudyBot.Slack.Inbound;
+
+/// <summary>
+/// What StudyBot does with Slack's deliveries, whichever transport brought them (Socket Mode or signed
+/// HTTP): slash commands through Core's text parser, buttons running the command their value names, and
+/// the App Home dashboard. Transports acknowledge first; this class does the work.
+/// </summary>
+internal sealed partial class SlackDispatcher(
+    CommandExecutor executor,
+    SlackUserDirectory users,
+    SlackMessenger messenger,
+    SlackBackgroundWork work,
+    TimeProvider time,
+    IOptions<SlackOptions> options,
+    ILogger<SlackDispatcher> logger) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(options.Value.MaxConcurrentCommands);
+    private readonly RecentKeys _events = new(time, RecentKeys.DefaultTtl);
+
+    /// <summary>
+    /// Starts a slash command and waits at most <see cref="SlackOptions.InlineReplyWindow"/> for its answer.
+    /// Returns the answer when it is ready in time (it then belongs in the acknowledgement); otherwise null,
+    /// and the answer is posted to the command's response_url when it is ready.
+    /// </summary>
+    public async Task<SlackMessage?> StartSlashCommandAsync(SlashCommand command, CancellationToken cancellationToken)
+    {
+        var answer = work.Run("slash command", ct => AnswerAsync(command, ct));
+        var window = options.Value.InlineReplyWindow;
+        if (window > TimeSpan.Zero && !answer.IsCompleted)
+        {
+            try
+            {
+                await answer.WaitAsync(window, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Too slow for the acknowledgement: it goes to response_url below.
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The request went away; the answer still goes to response_url.
+            }
+        }
+
+        if (answer.IsCompletedSuccessfully)
+        {
+            return answer.Result;
+        }
+
+        DeliverLater(command, answer);
+        return null;
+    }
+
+    /// <summary>
+    /// Sends an answer that could not go in the acknowledgement (too slow, or the socket closed) to
+    /// response_url; if that is missing or refused (expired, 5 uses spent), as an ephemeral message in the
+    /// channel, and failing that as a DM, so the answer is not lost.
+    /// </summary>
+    public void DeliverLater(SlashCommand command, Task<SlackMessage> answer) =>
+        work.Run("slash command answer", async ct =>
+        {
+            var message = await answer.ConfigureAwait(false);
+            if (command.ResponseUrl is { } url && await messenger.RespondAsync(url, message.ToResponse(), ct).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            LogFallback(command.UserId);
+            if (command.ChannelId.Length > 0 && await messenger.PostEphemeralAsync(command.ChannelId, command.UserId, message, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await messenger.PostMessageAsync(command.UserId, message, ct).ConfigureAwait(false);
+        });
+
+    /// <summary>Runs a slash command for its member and renders the reply. Never throws except on shutdown.</summary>
+    public async Task<SlackMessage> AnswerAsync(SlashCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var member = await users.MemberAsync(command.TeamId, command.TeamDomain, command.UserId, command.UserName, cancellationToken).ConfigureAwait(false);
+            var reply = await RunAsync(member, CommandText(command.Command, command.Text), cancellationToken).ConfigureAwait(false);
+            return BlockKit.Render(reply);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogCommandFailed(ex, command.Command);
+            return BlockKit.Render(Reply.Error("Sorry, something went wrong on my side. Please try again in a moment."));
+        }
+    }
+
+    /// <summary>An interactive payload (already acknowledged): a button runs the command its value names.</summary>
+    public async Task HandleInteractionAsync(JsonElement payload, CancellationToken cancellationToken)
+    {
+        var action = BlockAction.FromJson(payload);
+        if (action is null)
+        {
+            LogInteractionIgnored(BlockAction.Str(payload, "type") ?? "?");
+            return;
+        }
+
+        if (action.Value is not { } value || !IsStudyBotCommand(value))
+        {
+            LogInteractionIgnored("block_actions without a StudyBot command");
+            return;
+        }
+
+        var member = await users.MemberAsync(action.TeamId, action.TeamDomain, action.UserId, action.UserName, cancellationToken).ConfigureAwait(false);
+        var reply = await RunAsync(member, "/" + value, cancellationToken).ConfigureAwait(false);
+        if (action.FromHomeTab)
+        {
+            await PublishHomeAsync(member, reply, cancellationToken).ConfigureAwait(false);
+        }
+        else if (action.ResponseUrl is { } url)
+        {
+            await messenger.RespondAsync(url, BlockKit.Render(reply).ToResponse(), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await messenger.PostMessageAsync(action.UserId, BlockKit.Render(reply), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An Events API callback (already acknowledged and deduplicated by the transport).</summary>
+    public async Task HandleEventAsync(EventCallback callback, CancellationToken cancellationToken)
+    {
+        if (callback is { EventType: "app_home_opened", Tab: "home", UserId: { } user, TeamId: { } team, BotId: null })
+        {
+            var member = await users.MemberAsync(team, null, user, null, cancellationToken).ConfigureAwait(false);
+            await PublishHomeAsync(member, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        LogEventIgnored(callback.EventType ?? "?");
+    }
+
+    /// <summary>Marks an Events API delivery as seen; false for a repeat (a retry whose original already arrived).</summary>
+    public bool IsFirstDelivery(string eventId) => _events.TryMark($"event:{eventId}");
+
+    public void Dispose() => _gate.Dispose();
+
+    internal static string CommandText(string command, string text)
+    {
+        // Slack escapes &, < and > in command text, and phones turn quotes into curly ones.
+        var cleaned = Mrkdwn.Unescape(text)
+            .Replace('\u201C', '"').Replace('\u201D', '"').Replace('\u201E', '"')
+            .Replace('\u2018', '\'').Replace('\u2019', '\'')
+            .Replace('\u00A0', ' ')
+            .Trim();
+        return cleaned.Length == 0 ? command : $"{command} {cleaned}";
+    }
+
+    private bool IsStudyBotCommand(string value)
+    {
+        var first = value.TrimStart('/').Split(' ', 2)[0];
+        return executor.Catalog.Root(first) is not null;
+    }
+
+    private async Task PublishHomeAsync(MemberRef member, Reply? lastAnswer, CancellationToken cancellationToken)
+    {
+        var dashboard = await RunAsync(member, "/" + StudyBotCommands.Root, cancellationToken).ConfigureAwait(false);
+        await messenger.PublishHomeAsync(member.UserId, BlockKit.HomeView(dashboard, lastAnswer), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Reply> RunAsync(MemberRef member, string text, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await executor.RunTextAsync(member, text, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Slack command {Command} failed before Core could answer")]
+    private partial void LogCommandFailed(Exception ex, string command);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The late answer for {UserId} could not go to response_url; sending it as an ephemeral message or a DM")]
+    private partial void LogFallback(string userId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ignoring interactive payload: {Kind}")]
+    private partial void LogInteractionIgnored(string kind);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ignoring event {EventType}")]
+    private partial void LogEventIgnored(string eventType);
+}

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Core.Chat;
+using StudyBot.Slack.Api;
+
+namespace StudyBot.Slack.Inbound;
+
+/// <summary>What auth.test said about the bot at start.</summary>
+internal sealed class SlackWorkspace
+{
+    public string? TeamId { get; set; }
+
+    public string? TeamName { get; set; }
+
+    public string? BotUserId { get; set; }
+
+    public string? BotId { get; set; }
+}
+
+/// <summary>A member as users.info describes them.</summary>
+internal sealed record SlackUser(string Id, string DisplayName, string? TimeZone, bool IsAdmin, bool IsBot);
+
+/// <summary>
+/// Turns a Slack team and user into Core's <see cref="MemberRef"/>: the name, the member's Slack time zone
+/// (Core's default zone for members it has not met) and the admin flag, from users.info, cached. A lookup
+/// that fails or takes too long never blocks a command: the member gets the name Slack sent and no hint.
+/// </summary>
+internal sealed partial class SlackUserDirectory(
+    SlackApiClient api,
+    SlackWorkspace workspace,
+    TimeProvider time,
+    IOptions<SlackOptions> options,
+    ILogger<SlackUserDirectory> logger)
+{
+    private static readonly TimeSpan LookupBudget = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan FailureCache = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+
+    public async Task<MemberRef> MemberAsync(string teamId, string? teamName, string userId, string? fallbackName, CancellationToken cancellationToken)
+    {
+        var user = await GetAsync(userId, cancellationToken).ConfigureAwait(false);
+        var name = user?.DisplayName is { Length: > 0 } display ? display : string.IsNullOrWhiteSpace(fallbackName) ? userId : fallbackName;
+        var community = new CommunityRef(
+            Platforms.Slack,
+            teamId,
+            teamName ?? (teamId == workspace.TeamId ? workspace.TeamName : null) ?? teamId);
+        return new MemberRef(community, userId, name)
+        {
+            TimeZoneHint = user?.TimeZone,
+            IsAdmin = user?.IsAdmin == true || options.Value.IsAdminId(userId),
+        };
+    }
+
+    public async Task<SlackUser?> GetAsync(string userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var entry = _cache.AddOrUpdate(
+            userId,
+            id => new Entry(now, new Lazy<Task<SlackUser?>>(() => Lookup(id))),
+            (id, existing) => existing.IsFresh(now, options.Value.UserCacheDuration) ? existing : new Entry(now, new Lazy<Task<SlackUser?>>(() => Lookup(id))));
+        try
+        {
+            using var budget = new CancellationTokenSource(LookupBudget, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, cancellationToken);
+            return await entry.User.Value.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogLookupSlow(userId);
+            return null;
+        }
+    }
+
+    private Task<SlackUser?> Lookup(string userId) => Task.Run(async () =>
+    {
+        try
+        {
+            var response = await api.CallIdempotentAsync(
+                new SlackApiCall("users.info") { Form = [new("user", userId)] },
+                2,
+                CancellationToken.None).ConfigureAwait(false);
+            if (!response.IsOk)
+            {
+                LogLookupFailed(userId, response.Error);
+                Expire(userId);
+                return null;
+            }
+
+            return Parse(response.Body);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLookupError(ex, userId);
+            Expire(userId);
+            return null;
+        }
+    });
+
+    private void Expire(string userId)
+    {
+        // Keep the failure for a minute so a broken lookup is not hammered, then try again.
+        if (_cache.TryGetValue(userId, out var entry))
+        {
+            _cache.TryUpdate(userId, entry with { Created = time.GetUtcNow() - options.Value.UserCacheDuration + FailureCache }, entry);
+        }
+    }
+
+    internal static SlackUser? Parse(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("user", out var u) || u.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        static string? S(JsonElement e, string n) => e.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        static bool B(JsonElement e, string n) => e.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.True;
+
+        var profile = u.TryGetProperty("profile", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        var display = (profile.ValueKind == JsonValueKind.Object ? S(profile, "display_name") : null) is { Length: > 0 } d ? d
+            : (profile.ValueKind == JsonValueKind.Object ? S(profile, "real_name") : null) is { Length: > 0 } r ? r
+            : S(u, "real_name") is { Length: > 0 } r2 ? r2
+            : S(u, "name") ?? "";
+        var id = S(u, "id") ?? "";
+        return new SlackUser(id, display, S(u, "tz"), B(u, "is_admin") || B(u, "is_owner") || B(u, "is_primary_owner"), B(u, "is_bot"));
+    }
+
+    private sealed record Entry(DateTimeOffset Created, Lazy<Task<SlackUser?>> User)
+    {
+        public bool IsFresh(DateTimeOffset now, TimeSpan ttl) => now - Created < ttl;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "users.info for {UserId} failed ({Error}); using the name Slack sent")]
+    private partial void LogLookupFailed(string userId, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "users.info for {UserId} threw; using the name Slack sent")]
+    private partial void LogLookupError(Exception ex, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "users.info for {UserId} is slow; running the command without it")]
+    private partial void LogLookupSlow(string userId);
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StudyBot.Core.Chat;
+using StudyBot.Slack.Api;
+using StudyBot.Slack.Inbound;
+
+namespace StudyBot.Slack;
+
+/// <summary>
+/// auth.test before anything connects: a refused bot token stops the host with a message naming
+/// Slack:BotToken; the answer tells StudyBot its own user id and workspace.
+/// </summary>
+internal sealed partial class SlackStartupCheck(
+    SlackApiClient api,
+    SlackWorkspace workspace,
+    TimeProvider time,
+    ILogger<SlackStartupCheck> logger) : IHostedService
+{
+    private const int Attempts = 4;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        SlackApiResponse response = null!;
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            response = await api.CallAsync(new SlackApiCall("auth.test") { StopOnFatal = false }, cancellationToken).ConfigureAwait(false);
+            if (response.Outcome is not (SlackOutcome.Transient or SlackOutcome.RateLimited) || attempt == Attempts)
+            {
+                break;
+            }
+
+            var wait = response.RetryAfter ?? Backoff.Delay(attempt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8));
+            LogRetrying(response.Error, wait.TotalSeconds);
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        switch (response.Outcome)
+        {
+            case SlackOutcome.Ok:
+                workspace.TeamId = response.String("team_id");
+                workspace.TeamName = response.String("team");
+                workspace.BotUserId = response.String("user_id");
+                workspace.BotId = response.String("bot_id");
+                LogConnected(workspace.TeamName ?? "?", workspace.TeamId ?? "?", workspace.BotUserId ?? "?");
+                return;
+            case SlackOutcome.Fatal:
+                throw new AdapterFatalException($"Slack refused Slack:BotToken ({response.Error}). Reinstall the app to the workspace, copy the Bot User OAuth Token (xoxb-…) and set it as Slack__BotToken.");
+            case SlackOutcome.Transient or SlackOutcome.RateLimited:
+                throw new AdapterFatalException($"Slack's Web API could not be reached to check Slack:BotToken ({response.Error}); check the network and Slack:ApiBaseUrl.");
+            default:
+                throw new AdapterFatalException($"Slack rejected auth.test for Slack:BotToken ({response.Error}).");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Slack: signed in to workspace {Team} ({TeamId}) as bot user {UserId}")]
+    private partial void LogConnected(string team, string teamId, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "auth.test failed ({Error}); retrying in {Seconds:0.#} s")]
+    private partial void LogRetrying(string? error, double seconds);
+}

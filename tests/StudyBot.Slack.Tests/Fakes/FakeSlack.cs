@@ -1,0 +1,985 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace StudyBot.Slack.Tests.Fakes;
+
+/// <summary>A fault to inject into the next call of one Web API method.</summary>
+public sealed record ApiFault
+{
+    /// <summary>Slack's error code, answered as <c>{"ok":false,"error":…}</c> (or with <see cref="Status"/>).</summary>
+    public string? Error { get; init; }
+
+    /// <summary>HTTP status; 429 adds <c>Retry-After</c>.</summary>
+    public int Status { get; init; } = 200;
+
+    public int RetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>Real time to wait before answering (a slow response).</summary>
+    public TimeSpan Delay { get; init; }
+
+    /// <summary>Answer only once this completes (a response held until the test lets it go).</summary>
+    public Task? Gate { get; init; }
+
+    /// <summary>Carry the call out, then fail anyway (what internal_error/fatal_error may do).</summary>
+    public bool CommitFirst { get; init; }
+
+    public static ApiFault Fails(string error) => new() { Error = error };
+
+    public static ApiFault RateLimited(int retryAfterSeconds) => new() { Status = 429, Error = "ratelimited", RetryAfterSeconds = retryAfterSeconds };
+}
+
+public sealed record ApiCall(string Method, string ContentType, string? Authorization, string Body, JsonObject? Json, Dictionary<string, string> Form, DateTimeOffset At, int Status, string? Error);
+
+public sealed record PostedMessage(string Channel, string Ts, string Text, JsonArray? Blocks, string Method, string? User = null);
+
+public sealed record FakeAck(string EnvelopeId, JsonNode? Payload, int SocketId, DateTimeOffset At, bool Late);
+
+public sealed record ResponseUrlPost(string Id, JsonObject Body, DateTimeOffset At);
+
+public sealed record FakeUser(string Id, string Name, string? TimeZone, bool IsAdmin = false, bool IsBot = false);
+
+/// <summary>
+/// A fake Slack on 127.0.0.1 with a real port: the Web API (/api/{method}), Socket Mode WebSockets
+/// (/link) and response_url receivers (/response/{id}). It answers with the shapes of the shared fixtures,
+/// enforces the documented limits (per-method per-minute windows, one post a second per channel, Block Kit
+/// limits) and can inject faults: errors, 429 with Retry-After, slow or held answers, disconnects of each
+/// reason, dropped and silent sockets, duplicate and redelivered envelopes.
+/// </summary>
+public sealed class FakeSlack : IAsyncDisposable
+{
+    public const string BotToken = "xoxb-1111-2222-fakebottoken";
+    public const string AppToken = "xapp-1-A0789MNOPQR-1-fakeapptoken";
+    public const string TeamId = "T0001ABCD";
+    public const string TeamDomain = "studygroup";
+    public const string BotUserId = "U0BOTUSER1";
+
+    private readonly WebApplication _app;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<ApiFault>> _faults = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FakeUser> _users = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, FakeSocket> _sockets = new();
+    private readonly ConcurrentDictionary<string, SentEnvelope> _envelopes = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<ApiCall> _calls = new();
+    private readonly ConcurrentQueue<PostedMessage> _messages = new();
+    private readonly ConcurrentQueue<FakeAck> _acks = new();
+    private readonly ConcurrentQueue<ResponseUrlPost> _responses = new();
+    private readonly ConcurrentQueue<string> _socketLog = new();
+    private readonly ConcurrentDictionary<string, JsonObject> _homeViews = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _windows = new(StringComparer.Ordinal);
+    private readonly Lock _windowLock = new();
+    private readonly Lock _tsLock = new();
+    private readonly SemaphoreSlim _socketEvents = new(0);
+    private long _lastTs;
+    private int _socketIds;
+    private int _maxSockets;
+    private int _totalSockets;
+    private int _tickets;
+    private int _rateLimited;
+
+    private FakeSlack(WebApplication app, TimeProvider time)
+    {
+        _app = app;
+        _time = time;
+    }
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    public string ApiBaseUrl => new Uri(BaseUri, "api").ToString();
+
+    /// <summary>Enforce Slack's per-minute budgets (429 + Retry-After when exceeded). Off by default in tests that are about something else.</summary>
+    public bool EnforceRateLimits { get; set; } = true;
+
+    /// <summary>Calls per minute per method (tier "+" values; chat.postMessage's workspace limit).</summary>
+    public Dictionary<string, int> PerMinute { get; } = new(StringComparer.Ordinal)
+    {
+        ["chat.postMessage"] = 300,
+        ["users.info"] = 100,
+        ["chat.postEphemeral"] = 100,
+        ["views.publish"] = 100,
+        ["auth.test"] = 100,
+        ["conversations.open"] = 50,
+        ["conversations.history"] = 50,
+        ["chat.update"] = 50,
+        ["apps.connections.open"] = 20,
+    };
+
+    /// <summary>chat.postMessage per channel per second.</summary>
+    public int PerChannelPerSecond { get; set; } = 1;
+
+    /// <summary>Envelopes not acknowledged within this (on the fake's clock) are redelivered with retry_attempt + 1, up to 3 times.</summary>
+    public TimeSpan AckDeadline { get; set; } = TimeSpan.FromSeconds(3);
+
+    public bool RedeliverUnacked { get; set; } = true;
+
+    /// <summary>Sockets that connect while this is false never get hello.</summary>
+    public bool SendHello { get; set; } = true;
+
+    /// <summary>response_url ids that answer 404 expired_url (more than 30 minutes, or 5 uses, ago).</summary>
+    public HashSet<string> ExpiredResponseUrls { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Channels that exist (besides DMs); posting elsewhere gives channel_not_found.</summary>
+    public HashSet<string> Channels { get; } = new(StringComparer.Ordinal) { "C0123ABCDEF" };
+
+    /// <summary>Channels the bot is not in (not_in_channel).</summary>
+    public HashSet<string> ChannelsWithoutBot { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<ApiCall> Calls => _calls.ToArray();
+
+    public IReadOnlyList<PostedMessage> Messages => _messages.ToArray();
+
+    public IReadOnlyList<FakeAck> Acks => _acks.ToArray();
+
+    public IReadOnlyList<ResponseUrlPost> ResponseUrlPosts => _responses.ToArray();
+
+    public IReadOnlyDictionary<string, JsonObject> HomeViews => _homeViews;
+
+    /// <summary>"open:N", "hello:N", "ended:N:how" in the order they happened.</summary>
+    public IReadOnlyList<string> SocketLog => _socketLog.ToArray();
+
+    public IReadOnlyCollection<FakeSocket> OpenSockets => _sockets.Values.Where(s => !s.Ended.IsCompleted).ToArray();
+
+    public IReadOnlyCollection<FakeSocket> AllSockets => _sockets.Values.OrderBy(s => s.Id).ToArray();
+
+    public int MaxConcurrentSockets => Volatile.Read(ref _maxSockets);
+
+    public int TotalSockets => Volatile.Read(ref _totalSockets);
+
+    public int RateLimitedCount => Volatile.Read(ref _rateLimited);
+
+    public int CallCount(string method) => _calls.Count(c => c.Method == method);
+
+    public static async Task<FakeSlack> StartAsync(TimeProvider? time = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var fake = new FakeSlack(app, time ?? TimeProvider.System);
+        app.MapPost("/api/{method}", (HttpContext context, string method) => fake.ApiAsync(context, method));
+        app.Map("/link", (HttpContext context) => fake.SocketAsync(context));
+        app.MapPost("/response/{id}", (HttpContext context, string id) => fake.ResponseUrlAsync(context, id));
+        await app.StartAsync().ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
+        fake.AddUser(new FakeUser("U0456GHIJKL", "ada", "Europe/Berlin"));
+        return fake;
+    }
+
+    public string ResponseUrl(string id) => new Uri(BaseUri, $"response/{id}").ToString();
+
+    public void AddUser(FakeUser user) => _users[user.Id] = user;
+
+    public void Inject(string method, params ApiFault[] faults)
+    {
+        var queue = _faults.GetOrAdd(method, _ => new ConcurrentQueue<ApiFault>());
+        foreach (var fault in faults)
+        {
+            queue.Enqueue(fault);
+        }
+    }
+
+    public IReadOnlyList<PostedMessage> MessagesIn(string channel) => _messages.Where(m => m.Channel == channel).ToArray();
+
+    public static string DmChannelFor(string userId) => "D" + userId[1..];
+
+    // ---------------------------------------------------------------- Socket Mode
+
+    /// <summary>Waits until at least <paramref name="count"/> sockets are open and have been sent hello.</summary>
+    public async Task<IReadOnlyList<FakeSocket>> WaitForSocketsAsync(int count, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var open = _sockets.Values.Where(s => !s.Ended.IsCompleted && s.HelloSent).OrderBy(s => s.Id).ToList();
+            if (open.Count >= count)
+            {
+                return open;
+            }
+
+            try
+            {
+                await _socketEvents.WaitAsync(TimeSpan.FromMilliseconds(50), cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Waited for {count} live socket(s); have {open.Count} (total accepted {TotalSockets}).");
+            }
+        }
+    }
+
+    /// <summary>Sends an envelope on a socket and remembers it for acknowledgement tracking and redelivery.</summary>
+    public async Task SendEnvelopeAsync(FakeSocket socket, JsonObject envelope)
+    {
+        var id = envelope["envelope_id"]!.GetValue<string>();
+        var sent = _envelopes.GetOrAdd(id, _ => new SentEnvelope(envelope.DeepClone().AsObject()));
+        sent.SentAt.Enqueue(_time.GetUtcNow());
+        ScheduleRedelivery(sent, envelope["retry_attempt"]?.GetValue<int>() ?? 0);
+        await socket.SendAsync(envelope).ConfigureAwait(false);
+    }
+
+    public async Task<FakeAck> WaitForAckAsync(string envelopeId, int count = 1, TimeSpan? timeout = null)
+    {
+        await WaitUntilAsync(() => _acks.Count(a => a.EnvelopeId == envelopeId) >= count, timeout, $"ack #{count} of {envelopeId}").ConfigureAwait(false);
+        return _acks.Where(a => a.EnvelopeId == envelopeId).ElementAt(count - 1);
+    }
+
+    public async Task<ResponseUrlPost> WaitForResponseAsync(string id, TimeSpan? timeout = null)
+    {
+        await WaitUntilAsync(() => _responses.Any(r => r.Id == id), timeout, $"response_url post {id}").ConfigureAwait(false);
+        return _responses.First(r => r.Id == id);
+    }
+
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null, string? what = null)
+    {
+        // A hang guard, not a timing assertion: the condition is what the test checks.
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(10, cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Timed out waiting for {what ?? "a condition"}.");
+            }
+        }
+    }
+
+    internal void OnAck(FakeSocket socket, string envelopeId, JsonNode? payload)
+    {
+        var now = _time.GetUtcNow();
+        var late = false;
+        if (_envelopes.TryGetValue(envelopeId, out var sent))
+        {
+            late = sent.SentAt.TryPeek(out var first) && now - first > AckDeadline && sent.AckedAt is null;
+            sent.AckedAt ??= now;
+        }
+
+        _acks.Enqueue(new FakeAck(envelopeId, payload, socket.Id, now, late));
+    }
+
+    internal void OnSocketChanged() => _socketEvents.Release();
+
+    private void ScheduleRedelivery(SentEnvelope sent, int attempt)
+    {
+        if (!RedeliverUnacked || attempt >= 3)
+        {
+            return;
+        }
+
+        ITimer? timer = null;
+        timer = _time.CreateTimer(
+            _ =>
+            {
+                timer?.Dispose();
+                if (sent.AckedAt is not null)
+                {
+                    return;
+                }
+
+                var target = OpenSockets.Where(s => s.HelloSent).OrderBy(_ => Random.Shared.Next()).FirstOrDefault();
+                if (target is null)
+                {
+                    return;
+                }
+
+                var retry = sent.Envelope.DeepClone().AsObject();
+                retry["retry_attempt"] = attempt + 1;
+                retry["retry_reason"] = "timeout";
+                _ = SendEnvelopeAsync(target, retry);
+            },
+            null,
+            AckDeadline + TimeSpan.FromSeconds(1),
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task SocketAsync(HttpContext context)
+    {
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        if (upgrade is null || !upgrade.IsUpgradableRequest || context.Request.Headers.SecWebSocketKey.Count == 0)
+        {
+            context.Response.StatusCode = 400;
+            return;
+        }
+
+        var sendHello = SendHello;
+
+        // Upgraded by hand so the socket sits on a stream the fake can freeze (a silent, half-open connection).
+        var key = context.Request.Headers.SecWebSocketKey.ToString();
+        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        context.Response.Headers.Connection = "Upgrade";
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.SecWebSocketAccept = accept;
+        var stream = new FreezableStream(await upgrade.UpgradeAsync().ConfigureAwait(false));
+        var ws = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        var socket = new FakeSocket(Interlocked.Increment(ref _socketIds), ws, stream, context, this);
+        _sockets[socket.Id] = socket;
+        _socketLog.Enqueue($"open:{socket.Id}");
+        Interlocked.Increment(ref _totalSockets);
+        var open = OpenSockets.Count;
+        int max;
+        do
+        {
+            max = Volatile.Read(ref _maxSockets);
+        }
+        while (open > max && Interlocked.CompareExchange(ref _maxSockets, open, max) != max);
+
+        if (sendHello)
+        {
+            var hello = Fixtures.Json("socket_mode_hello.json");
+            hello["num_connections"] = open;
+            await socket.SendAsync(hello).ConfigureAwait(false);
+            socket.HelloSent = true;
+            _socketLog.Enqueue($"hello:{socket.Id}");
+        }
+
+        OnSocketChanged();
+        await socket.RunAsync().ConfigureAwait(false);
+        _socketLog.Enqueue($"ended:{socket.Id}:{await socket.Ended.ConfigureAwait(false)}");
+        OnSocketChanged();
+    }
+
+    // ---------------------------------------------------------------- response_url
+
+    private async Task ResponseUrlAsync(HttpContext context, string id)
+    {
+        if (ExpiredResponseUrls.Contains(id))
+        {
+            context.Response.StatusCode = 404;
+            await context.Response.WriteAsync("expired_url").ConfigureAwait(false);
+            return;
+        }
+
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var body = JsonNode.Parse(await reader.ReadToEndAsync().ConfigureAwait(false))!.AsObject();
+        var errors = BlockKitRules.Validate(body["blocks"]);
+        if (errors.Count > 0 || body["text"] is null)
+        {
+            context.Response.StatusCode = 400;
+            await context.Response.WriteAsync("invalid_blocks").ConfigureAwait(false);
+            return;
+        }
+
+        _responses.Enqueue(new ResponseUrlPost(id, body, _time.GetUtcNow()));
+        await context.Response.WriteAsync("ok").ConfigureAwait(false);
+    }
+
+    // ---------------------------------------------------------------- Web API
+
+    private async Task ApiAsync(HttpContext context, string method)
+    {
+        var request = context.Request;
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var raw = await reader.ReadToEndAsync().ConfigureAwait(false);
+        var contentType = request.ContentType ?? "";
+        JsonObject? json = null;
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? warning = null;
+        if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!contentType.Contains("charset=utf-8", StringComparison.OrdinalIgnoreCase))
+            {
+                warning = "missing_charset";
+            }
+
+            try
+            {
+                json = JsonNode.Parse(raw) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                json = null;
+            }
+
+            if (json is null)
+            {
+                await Answer(context, method, raw, contentType, json, form, new JsonObject { ["ok"] = false, ["error"] = "invalid_json" }).ConfigureAwait(false);
+                return;
+            }
+        }
+        else
+        {
+            foreach (var (k, v) in QueryHelpers.ParseQuery(raw))
+            {
+                form[k] = v.ToString();
+            }
+        }
+
+        string? Arg(string name) => json?[name] is JsonValue v ? v.ToString() : form.TryGetValue(name, out var f) ? f : null;
+
+        var expected = method == "apps.connections.open" ? AppToken : BotToken;
+        var auth = request.Headers.Authorization.ToString();
+        if (auth.Length == 0)
+        {
+            await Answer(context, method, raw, contentType, json, form, Error("not_authed")).ConfigureAwait(false);
+            return;
+        }
+
+        if (auth != $"Bearer {expected}")
+        {
+            await Answer(context, method, raw, contentType, json, form, Error("invalid_auth")).ConfigureAwait(false);
+            return;
+        }
+
+        if (EnforceRateLimits && RetryAfter(method, method == "chat.postMessage" ? Arg("channel") : null) is { } retryAfter)
+        {
+            Interlocked.Increment(ref _rateLimited);
+            context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            await Answer(context, method, raw, contentType, json, form, Error("ratelimited"), 429).ConfigureAwait(false);
+            return;
+        }
+
+        ApiFault? fault = null;
+        if (_faults.TryGetValue(method, out var queue))
+        {
+            queue.TryDequeue(out fault);
+        }
+
+        if (fault is not null)
+        {
+            if (fault.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(fault.Delay).ConfigureAwait(false);
+            }
+
+            if (fault.Gate is not null)
+            {
+                await fault.Gate.ConfigureAwait(false);
+            }
+
+            if (fault.Error is not null || fault.Status != 200)
+            {
+                if (fault.CommitFirst)
+                {
+                    Handle(method, Arg, json);
+                }
+
+                if (fault.Status == 429)
+                {
+                    Interlocked.Increment(ref _rateLimited);
+                    context.Response.Headers.RetryAfter = fault.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                }
+
+                var body = fault.Error == "invalid_blocks" ? Fixtures.Json("web_api_error_invalid_blocks.json") : Error(fault.Error ?? "internal_error");
+                body.Remove("_source");
+                await Answer(context, method, raw, contentType, json, form, body, fault.Status).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var result = Handle(method, Arg, json);
+        if (warning is not null && result["ok"]?.GetValue<bool>() == true)
+        {
+            result["warning"] = warning;
+            result["response_metadata"] = new JsonObject { ["warnings"] = new JsonArray(warning) };
+        }
+
+        await Answer(context, method, raw, contentType, json, form, result).ConfigureAwait(false);
+    }
+
+    private JsonObject Handle(string method, Func<string, string?> arg, JsonObject? json)
+    {
+        switch (method)
+        {
+            case "auth.test":
+            {
+                var body = Fixtures.Json("auth_test_ok.json");
+                body["team_id"] = TeamId;
+                body["team"] = "Study Group";
+                body["user_id"] = BotUserId;
+                return body;
+            }
+
+            case "apps.connections.open":
+                return new JsonObject
+                {
+                    ["ok"] = true,
+                    ["url"] = $"ws://{BaseUri.Authority}/link/?ticket={Interlocked.Increment(ref _tickets)}",
+                };
+
+            case "users.info":
+            {
+                if (arg("user") is not { } id || !_users.TryGetValue(id, out var user))
+                {
+                    return Error("user_not_found");
+                }
+
+                var body = Fixtures.Json("users_info_ok.json");
+                var u = body["user"]!.AsObject();
+                u["id"] = user.Id;
+                u["name"] = user.Name;
+                u["real_name"] = user.Name;
+                u["team_id"] = TeamId;
+                u["is_admin"] = user.IsAdmin;
+                u["is_owner"] = false;
+                u["is_bot"] = user.IsBot;
+                u["tz"] = user.TimeZone;
+                u["profile"]!["display_name"] = user.Name;
+                u["profile"]!["real_name"] = user.Name;
+                return body;
+            }
+
+            case "conversations.open":
+            {
+                var users = arg("users");
+                if (users is null || !_users.TryGetValue(users, out var user))
+                {
+                    return Error("user_not_found");
+                }
+
+                return user.IsBot ? Error("cannot_dm_bot") : new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = DmChannelFor(users) } };
+            }
+
+            case "chat.postMessage":
+            case "chat.postEphemeral":
+            {
+                var channel = arg("channel") ?? "";
+                if (channel.StartsWith('U') || channel.StartsWith('W'))
+                {
+                    if (!_users.TryGetValue(channel, out var user))
+                    {
+                        return Error("channel_not_found");
+                    }
+
+                    if (user.IsBot)
+                    {
+                        return Error("cannot_dm_bot");
+                    }
+
+                    channel = DmChannelFor(channel);
+                }
+                else if (!channel.StartsWith('D') && !Channels.Contains(channel))
+                {
+                    return Error("channel_not_found");
+                }
+                else if (ChannelsWithoutBot.Contains(channel))
+                {
+                    return Error("not_in_channel");
+                }
+
+                var ephemeralFor = arg("user");
+                if (method == "chat.postEphemeral" && (ephemeralFor is null || !_users.ContainsKey(ephemeralFor)))
+                {
+                    return Error("user_not_in_channel");
+                }
+
+                var blocks = json?["blocks"];
+                var text = arg("text");
+                var errors = BlockKitRules.Validate(blocks);
+                if (errors.Count > 0)
+                {
+                    var body = Error("invalid_blocks");
+                    body["errors"] = new JsonArray([.. errors.Select(e => (JsonNode)e)]);
+                    body["response_metadata"] = new JsonObject { ["messages"] = new JsonArray([.. errors.Select(e => (JsonNode)("[ERROR] " + e))]) };
+                    return body;
+                }
+
+                if (string.IsNullOrEmpty(text) && blocks is null)
+                {
+                    return Error("no_text");
+                }
+
+                var ts = NextTs();
+                _messages.Enqueue(new PostedMessage(channel, ts, text ?? "", blocks?.DeepClone() as JsonArray, method, ephemeralFor));
+                if (method == "chat.postEphemeral")
+                {
+                    return new JsonObject { ["ok"] = true, ["message_ts"] = ts };
+                }
+
+                var ok = Fixtures.Json("chat_postMessage_ok.json");
+                ok["channel"] = channel;
+                ok["ts"] = ts;
+                ok["message"]!["ts"] = ts;
+                ok["message"]!["text"] = text;
+                return ok;
+            }
+
+            case "chat.update":
+                return new JsonObject { ["ok"] = true, ["channel"] = arg("channel"), ["ts"] = arg("ts") };
+
+            case "views.publish":
+            {
+                var view = json?["view"] as JsonObject;
+                var user = arg("user_id");
+                if (view is null || user is null)
+                {
+                    return Error("invalid_arguments");
+                }
+
+                var errors = BlockKitRules.Validate(view["blocks"], maxBlocks: 100);
+                if (errors.Count > 0 || view["type"]?.GetValue<string>() != "home")
+                {
+                    return Error("invalid_blocks");
+                }
+
+                _homeViews[user] = view.DeepClone().AsObject();
+                return new JsonObject { ["ok"] = true, ["view"] = new JsonObject { ["id"] = "V" + user, ["type"] = "home" } };
+            }
+
+            case "conversations.history":
+            {
+                var channel = arg("channel") ?? "";
+                var oldest = double.TryParse(arg("oldest"), NumberStyles.Float, CultureInfo.InvariantCulture, out var o) ? o : 0;
+                var messages = new JsonArray();
+                foreach (var m in _messages.Where(m => m.Channel == channel && m.Method == "chat.postMessage" && double.Parse(m.Ts, CultureInfo.InvariantCulture) >= oldest).Reverse())
+                {
+                    messages.Add(new JsonObject
+                    {
+                        ["type"] = "message",
+                        ["text"] = m.Text,
+                        ["ts"] = m.Ts,
+                        ["bot_id"] = "B0BOTBOT",
+                        ["blocks"] = m.Blocks?.DeepClone(),
+                    });
+                }
+
+                return new JsonObject { ["ok"] = true, ["messages"] = messages, ["has_more"] = false };
+            }
+
+            default:
+                return Error("unknown_method");
+        }
+    }
+
+    private async Task Answer(HttpContext context, string method, string raw, string contentType, JsonObject? json, Dictionary<string, string> form, JsonObject body, int status = 200)
+    {
+        _calls.Enqueue(new ApiCall(method, contentType, context.Request.Headers.Authorization.ToString(), raw, json, form, _time.GetUtcNow(), status, body["ok"]?.GetValue<bool>() == false ? body["error"]?.GetValue<string>() : null));
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(body.ToJsonString()).ConfigureAwait(false);
+    }
+
+    private static JsonObject Error(string error) => new() { ["ok"] = false, ["error"] = error };
+
+    /// <summary>Sliding windows as Slack describes them: per method per minute, plus one post a second per channel.</summary>
+    private int? RetryAfter(string method, string? channel)
+    {
+        var now = _time.GetUtcNow();
+        lock (_windowLock)
+        {
+            var checks = new List<(string Key, int Limit, TimeSpan Window)>();
+            if (PerMinute.TryGetValue(method, out var limit))
+            {
+                checks.Add((method, limit, TimeSpan.FromMinutes(1)));
+            }
+
+            if (channel is not null)
+            {
+                checks.Add(($"{method}#{channel}", PerChannelPerSecond, TimeSpan.FromSeconds(1)));
+            }
+
+            foreach (var (key, max, window) in checks)
+            {
+                var q = Window(key);
+                while (q.TryPeek(out var head) && now - head >= window)
+                {
+                    q.Dequeue();
+                }
+
+                if (q.Count >= max)
+                {
+                    var wait = q.Peek() + window - now;
+                    return Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                }
+            }
+
+            foreach (var (key, _, _) in checks)
+            {
+                Window(key).Enqueue(now);
+            }
+
+            return null;
+        }
+    }
+
+    private Queue<DateTimeOffset> Window(string key)
+    {
+        if (!_windows.TryGetValue(key, out var q))
+        {
+            q = new Queue<DateTimeOffset>();
+            _windows[key] = q;
+        }
+
+        return q;
+    }
+
+    private string NextTs()
+    {
+        lock (_tsLock)
+        {
+            var micros = _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+            _lastTs = Math.Max(_lastTs + 1, micros);
+            return (_lastTs / 1_000_000).ToString(CultureInfo.InvariantCulture) + "." + (_lastTs % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var socket in _sockets.Values)
+        {
+            socket.Drop();
+        }
+
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _socketEvents.Dispose();
+    }
+
+    private sealed class SentEnvelope(JsonObject envelope)
+    {
+        public JsonObject Envelope { get; } = envelope;
+
+        public ConcurrentQueue<DateTimeOffset> SentAt { get; } = new();
+
+        public DateTimeOffset? AckedAt { get; set; }
+    }
+}
+
+/// <summary>One Socket Mode connection as the fake sees it.</summary>
+public sealed class FakeSocket
+{
+    private readonly WebSocket _ws;
+    private readonly FreezableStream _stream;
+    private readonly HttpContext _context;
+    private readonly FakeSlack _owner;
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal FakeSocket(int id, WebSocket ws, FreezableStream stream, HttpContext context, FakeSlack owner)
+    {
+        Id = id;
+        _ws = ws;
+        _stream = stream;
+        _context = context;
+        _owner = owner;
+    }
+
+    public int Id { get; }
+
+    public bool HelloSent { get; internal set; }
+
+    /// <summary>Completes with how the socket ended: "closed by client", "dropped", "error: …".</summary>
+    public Task<string> Ended => _ended.Task;
+
+    public bool ClosedByClient => _ended.Task.IsCompletedSuccessfully && _ended.Task.Result == "closed by client";
+
+    public async Task SendAsync(JsonNode message)
+    {
+        await _send.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _ws.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    /// <summary>Sends raw text (e.g. something that is not JSON).</summary>
+    public async Task SendRawAsync(string text)
+    {
+        await _send.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    /// <summary>Sends the fixture's <c>disconnect</c> message for a reason (refresh_requested, warning, link_disabled, too_many_websockets).</summary>
+    public Task DisconnectAsync(string reason)
+    {
+        var file = reason switch
+        {
+            "refresh_requested" => "socket_mode_disconnect.json",
+            "warning" => "socket_mode_disconnect_warning.json",
+            "link_disabled" => "socket_mode_disconnect_link_disabled.json",
+            "too_many_websockets" => "socket_mode_disconnect_too_many_websockets.json",
+            _ => throw new ArgumentOutOfRangeException(nameof(reason)),
+        };
+        return SendAsync(Fixtures.Json(file));
+    }
+
+    /// <summary>Kills the TCP connection without a close handshake.</summary>
+    public void Drop()
+    {
+        if (!_ended.TrySetResult("dropped"))
+        {
+            return;
+        }
+
+        try
+        {
+            _context.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request already finished.
+        }
+    }
+
+    /// <summary>Stops reading and writing, without closing: PINGs go unanswered, like a half-open connection.</summary>
+    public void GoSilent() => _stream.Freeze();
+
+    /// <summary>Closes from Slack's side with a close handshake.</summary>
+    public async Task CloseAsync()
+    {
+        await _send.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    internal async Task RunAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        var message = new MemoryStream();
+        try
+        {
+            while (_ws.State is WebSocketState.Open or WebSocketState.CloseSent)
+            {
+                var result = await _ws.ReceiveAsync(buffer, CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    if (_ws.State == WebSocketState.CloseReceived)
+                    {
+                        await _send.WaitAsync().ConfigureAwait(false);
+                        try
+                        {
+                            await _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            _send.Release();
+                        }
+                    }
+
+                    _ended.TrySetResult("closed by client");
+                    break;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                message.SetLength(0);
+                var node = JsonNode.Parse(text);
+                if (node?["envelope_id"]?.GetValue<string>() is { } envelopeId)
+                {
+                    _owner.OnAck(this, envelopeId, node["payload"]?.DeepClone());
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            _ended.TrySetResult($"error: {ex.Message}");
+        }
+        finally
+        {
+            _ended.TrySetResult("ended");
+            _stream.Unfreeze();
+        }
+    }
+}
+
+/// <summary>A stream that can stop moving bytes in both directions without closing (a silent peer).</summary>
+internal sealed class FreezableStream(Stream inner) : Stream
+{
+    private volatile bool _frozen;
+
+    public void Freeze() => _frozen = true;
+
+    public void Unfreeze() => _frozen = false;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+
+            // While frozen, whatever arrives (PINGs, acks) is swallowed: the peer is gone as far as the client
+            // can tell. The end of the connection still gets through, so the fake notices the client leaving.
+            if (!_frozen || read == 0)
+            {
+                return read;
+            }
+        }
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_frozen)
+        {
+            return;
+        }
+
+        await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override void Flush() => inner.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Unfreeze();
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,233 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using StudyBot.Core;
+using StudyBot.Core.Chat;
+using StudyBot.Core.Progress;
+using StudyBot.Core.Roadmaps;
+using StudyBot.Data;
+using StudyBot.Slack.Http;
+
+namespace StudyBot.Slack.Tests.Fakes;
+
+public sealed class HarnessOptions
+{
+    public SlackMode Mode { get; init; } = SlackMode.SocketMode;
+
+    /// <summary>Extra or overriding configuration, e.g. Slack:InlineReplyWindow.</summary>
+    public Dictionary<string, string?> Config { get; init; } = [];
+
+    /// <summary>Give every method a huge client-side budget, for tests that are not about pacing.</summary>
+    public bool GenerousLimits { get; init; } = true;
+
+    public bool FakeEnforcesLimits { get; init; }
+
+    public DateTimeOffset Start { get; init; } = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+
+    public bool StartHost { get; init; } = true;
+
+    /// <summary>Called on the fake before the host starts (add users, inject start-up faults).</summary>
+    public Action<FakeSlack>? Arrange { get; init; }
+}
+
+/// <summary>
+/// The real engine (Core + EF Core on a temp SQLite file + the roadmap in the repo) with the Slack adapter,
+/// pointed at a <see cref="FakeSlack"/> and driven by a <see cref="FakeTimeProvider"/>.
+/// </summary>
+public sealed class SlackHarness : IAsyncDisposable
+{
+    public const string SigningSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+
+    private static readonly Lazy<RoadmapCatalog> Roadmaps = new(() =>
+        new RoadmapCatalog(RoadmapLoader.LoadDirectory(Path.Combine(Fixtures.Repository, "roadmap")), "ml-zero-to-hero"));
+
+    private readonly string _databasePath;
+    private bool _started;
+
+    private SlackHarness(FakeSlack slack, WebApplication app, FakeTimeProvider time, CapturingLoggerProvider logs, string databasePath)
+    {
+        Slack = slack;
+        App = app;
+        Time = time;
+        Logs = logs;
+        _databasePath = databasePath;
+    }
+
+    public FakeSlack Slack { get; }
+
+    public WebApplication App { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public Uri HttpBase => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public T Get<T>()
+        where T : notnull => App.Services.GetRequiredService<T>();
+
+    public static async Task<SlackHarness> StartAsync(HarnessOptions? options = null)
+    {
+        options ??= new HarnessOptions();
+        var time = new FakeTimeProvider(options.Start);
+        var slack = await FakeSlack.StartAsync(time);
+        slack.EnforceRateLimits = options.FakeEnforcesLimits;
+        options.Arrange?.Invoke(slack);
+
+        var config = new Dictionary<string, string?>
+        {
+            ["Slack:BotToken"] = FakeSlack.BotToken,
+            ["Slack:AppToken"] = FakeSlack.AppToken,
+            ["Slack:SigningSecret"] = SigningSecret,
+            ["Slack:Mode"] = options.Mode.ToString(),
+            ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl,
+            ["Http:Urls"] = "http://127.0.0.1:0",
+        };
+        if (options.GenerousLimits)
+        {
+            config["Slack:PostMessagePerMinute"] = "60000";
+            config["Slack:ChannelPostsPerMinute"] = "60000";
+            foreach (var method in new[] { "users.info", "views.publish", "conversations.open", "conversations.history", "auth.test", "apps.connections.open", "chat.postEphemeral", "chat.update" })
+            {
+                config[$"Slack:MethodLimits:{method}"] = "60000";
+            }
+        }
+
+        foreach (var (key, value) in options.Config)
+        {
+            config[key] = value;
+        }
+
+        var logs = new CapturingLoggerProvider();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Host.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateScopes = true;
+            o.ValidateOnBuild = true;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddProvider(logs);
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
+        var databasePath = Path.Combine(Path.GetTempPath(), "studybot-slack-tests", $"{Guid.NewGuid():N}.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+        var services = builder.Services;
+        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton(Roadmaps.Value);
+        services.AddStudyBotCore();
+        services.AddStudyBotData($"Data Source={databasePath}");
+        if (!services.AddSlackAdapter(builder.Configuration))
+        {
+            throw new InvalidOperationException("The Slack adapter did not turn on.");
+        }
+
+        var app = builder.Build();
+        app.MapSlackEndpoints();
+        await StudyBotDatabase.MigrateAsync(app.Services, CancellationToken.None);
+        var harness = new SlackHarness(slack, app, time, logs, databasePath);
+        if (options.StartHost)
+        {
+            await harness.StartHostAsync();
+        }
+
+        return harness;
+    }
+
+    public async Task StartHostAsync()
+    {
+        _started = true;
+        await App.StartAsync();
+    }
+
+    /// <summary>
+    /// Moves the fake clock forward in steps, letting real work run between steps, until the condition holds;
+    /// returns how much fake time that took. Throws if it needs more than <paramref name="max"/>.
+    /// </summary>
+    public async Task<TimeSpan> AdvanceUntilAsync(Func<bool> condition, TimeSpan step, TimeSpan max, string what)
+    {
+        var advanced = TimeSpan.Zero;
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            // Give asynchronous work a moment on the real clock before deciding.
+            for (var i = 0; i < 5 && !condition(); i++)
+            {
+                await Task.Delay(10, guard.Token);
+            }
+
+            if (condition())
+            {
+                return advanced;
+            }
+
+            if (advanced >= max)
+            {
+                throw new TimeoutException($"{what} did not happen within {max} of fake time.");
+            }
+
+            Time.Advance(step);
+            advanced += step;
+        }
+    }
+
+    /// <summary>A member's state as the database holds it.</summary>
+    public async Task<MemberSnapshot> LoadMemberAsync(string userId, string teamId = FakeSlack.TeamId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
+        var member = new MemberRef(new CommunityRef(Platforms.Slack, teamId, FakeSlack.TeamDomain), userId, userId);
+        return await store.LoadAsync(member, new NewcomerDefaults("ml-zero-to-hero", "UTC"), CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var fatal = Services.GetRequiredService<SlackFatal>().IsStopping;
+        if (_started)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await App.StopAsync(stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The test already failed or left work behind; disposal below still cleans up.
+            }
+        }
+
+        await App.DisposeAsync();
+        await Slack.DisposeAsync();
+
+        // A fatal stop sets the process exit code; the tests that provoke one (FatalStopTests) put it back.
+        if (fatal)
+        {
+            Environment.ExitCode = 0;
+        }
+
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Best effort: the temp folder is cleaned by the OS.
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StudyBot.Slack.Api;
+
+namespace StudyBot.Slack.Tests;
+
+public sealed class RateLimiterTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+
+    [Theory]
+    [InlineData("apps.connections.open", 20)]
+    [InlineData("conversations.open", 50)]
+    [InlineData("users.info", 100)]
+    [InlineData("chat.postMessage", 300)]
+    public void Under_any_demand_no_sliding_minute_ever_exceeds_the_documented_limit(string method, int limit)
+    {
+        var limiter = Limiter();
+        Assert.Equal(limit, limiter.LimitPerMinute(method));
+        var starts = new List<DateTimeOffset>();
+
+        // Everyone asks at once, then more arrive in bursts: the worst case for a strict window.
+        for (var i = 0; i < limit * 5; i++)
+        {
+            starts.Add(limiter.Reserve(method, null));
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(7));
+        for (var i = 0; i < limit * 3; i++)
+        {
+            starts.Add(limiter.Reserve(method, null));
+            if (i % 7 == 0)
+            {
+                _time.Advance(TimeSpan.FromSeconds(2));
+            }
+        }
+
+        Assert.True(MaxInWindow(starts, TimeSpan.FromMinutes(1)) <= limit, $"{MaxInWindow(starts, TimeSpan.FromMinutes(1))} > {limit}");
+
+        // And the budget is used: over the first five minutes the rate is within a few percent of the limit.
+        var first = starts.Take(limit * 5).ToList();
+        var perMinute = (first.Count - 1) / (first[^1] - first[0]).TotalMinutes;
+        Assert.InRange(perMinute, limit * 0.94, limit * 1.0);
+    }
+
+    [Fact]
+    public void Posts_to_one_channel_are_spaced_about_a_second_apart_while_other_channels_are_not_held_up()
+    {
+        var limiter = Limiter();
+        var a1 = limiter.Reserve(SlackRateLimiter.PostMessage, "C1");
+        var a2 = limiter.Reserve(SlackRateLimiter.PostMessage, "C1");
+        var b1 = limiter.Reserve(SlackRateLimiter.PostMessage, "C2");
+
+        Assert.InRange((a2 - a1).TotalSeconds, 1.0, 1.1);
+        Assert.Equal(_time.GetUtcNow(), b1);
+    }
+
+    [Fact]
+    public async Task A_caller_waits_exactly_until_its_slot()
+    {
+        var limiter = Limiter();
+        await limiter.AcquireAsync("conversations.open", null, CancellationToken.None);
+        var second = limiter.AcquireAsync("conversations.open", null, CancellationToken.None).AsTask();
+
+        _time.Advance(TimeSpan.FromSeconds(1.2));
+        await Task.Yield();
+        Assert.False(second.IsCompleted);
+
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        await second.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_429_pauses_only_that_method_for_Retry_After()
+    {
+        var limiter = Limiter();
+        limiter.Pause(SlackRateLimiter.PostMessage, TimeSpan.FromSeconds(30));
+
+        var post = limiter.AcquireAsync(SlackRateLimiter.PostMessage, "C1", CancellationToken.None).AsTask();
+        var lookup = limiter.AcquireAsync("users.info", null, CancellationToken.None).AsTask();
+
+        await lookup.WaitAsync(TimeSpan.FromSeconds(10));
+        _time.Advance(TimeSpan.FromSeconds(29));
+        await Task.Yield();
+        Assert.False(post.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await post.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_pause_that_arrives_while_a_caller_waits_moves_it_behind_the_pause()
+    {
+        var limiter = Limiter();
+        await limiter.AcquireAsync("conversations.open", null, CancellationToken.None);
+        var waiting = limiter.AcquireAsync("conversations.open", null, CancellationToken.None).AsTask();
+
+        limiter.Pause("conversations.open", TimeSpan.FromSeconds(10));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);
+
+        _time.Advance(TimeSpan.FromSeconds(8));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Null(limiter.PausedUntil("conversations.open"));
+    }
+
+    [Fact]
+    public void Configured_budgets_override_the_tier_defaults()
+    {
+        var limiter = new SlackRateLimiter(_time, Options.Create(new SlackOptions { MethodLimits = new() { ["users.info"] = 7 }, PostMessagePerMinute = 120 }));
+
+        Assert.Equal(7, limiter.LimitPerMinute("users.info"));
+        Assert.Equal(120, limiter.LimitPerMinute(SlackRateLimiter.PostMessage));
+        Assert.Equal(20, limiter.LimitPerMinute("some.unknown.method"));
+    }
+
+    private SlackRateLimiter Limiter() => new(_time, Options.Create(new SlackOptions()));
+
+    private static int MaxInWindow(List<DateTimeOffset> starts, TimeSpan window)
+    {
+        var sorted = starts.Order().ToList();
+        var max = 0;
+        var left = 0;
+        for (var right = 0; right < sorted.Count; right++)
+        {
+            while (sorted[right] - sorted[left] >= window)
+            {
+                left++;
+            }
+
+            max = Math.Max(max, right - left + 1);
+        }
+
+        return max;
+    }
+}
