@@ -91,6 +91,16 @@ public sealed class EndToEndTests
             Assert.Contains("NumPy", message.ToJsonString(), StringComparison.Ordinal);
             Assert.Equal(ItemStatus.Done, (await LoadAsync(app.Services)).StateOf("numpy").Status);
 
+            // The progress card is a PNG: the answer defers, and the edit of @original uploads the file.
+            var cardCommand = InteractionFactory.Slash("progress card");
+            var cardRecord = server.Register(InteractionFactory.IdOf(cardCommand), (string)cardCommand["token"]!, answeredOverHttp: true);
+            var cardAnswer = JsonNode.Parse(await (await PostAsync(http, cardCommand.ToJsonString())).Content.ReadAsStringAsync())!;
+            Assert.Equal(5, (int?)cardAnswer["type"]);
+            await cardRecord.Edited.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            var card = Assert.Single(server.Requests.Single(r => r.Method == "PATCH" && r.Path.Contains((string)cardCommand["token"]!, StringComparison.Ordinal)).Files);
+            Assert.Equal([0x89, 0x50, 0x4E, 0x47], card.Content.Take(4));
+            Assert.Equal("image/png", card.ContentType);
+
             // Replayed, altered, stale and unsigned requests are refused before anything runs.
             Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(http, command.ToJsonString())).StatusCode);
             var altered = command.ToJsonString();

@@ -96,6 +96,29 @@ public sealed class InteractionTests
     }
 
     [Fact]
+    public async Task A_reply_with_a_file_is_deferred_and_the_file_comes_with_the_edit_of_the_original()
+    {
+        await using var harness = await AdapterHarness.StartAsync();
+        await harness.ReadyAsync();
+        var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 42 };
+        harness.Runner!.Answer = _ => new Reply { Text = "Here's your progress card", Attachments = [new ReplyAttachment("card.png", ReplyAttachment.Png, png, "Your card: 60%")] };
+
+        var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress card"));
+        var answer = await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var edit = await interaction.Edited.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(5, (int?)answer["type"]);
+        Assert.Equal(64, (int?)answer["data"]!["flags"]);
+        Assert.Equal("Here's your progress card", (string?)edit["content"]);
+        Assert.Equal("card.png", (string?)edit["attachments"]![0]!["filename"]);
+        var upload = harness.Server.Requests.Single(r => r.Method == "PATCH");
+        var file = Assert.Single(upload.Files);
+        Assert.Equal(("files[0]", "card.png", "image/png"), (file.Part, file.FileName, file.ContentType));
+        Assert.Equal(png, file.Content);
+        Assert.StartsWith("multipart/form-data", upload.Headers["Content-Type"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Autocomplete_answers_with_at_most_25_choices_for_the_focused_option()
     {
         await using var harness = await AdapterHarness.StartAsync();

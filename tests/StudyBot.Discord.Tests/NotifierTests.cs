@@ -42,6 +42,23 @@ public sealed class NotifierTests
     }
 
     [Fact]
+    public async Task A_DM_with_a_card_uploads_it_with_the_message_and_keeps_the_nonce()
+    {
+        await using var harness = await Notifier();
+        var notifier = harness.Get<DiscordNotifier>();
+        var card = new ReplyAttachment("progress-mason.png", ReplyAttachment.Png, [0x89, 0x50, 0x4E, 0x47], "Mason's progress card");
+
+        var result = await notifier.SendDirectAsync(Member(333), new Reply { Title = "🎉 Phase 1 complete", Text = "On to Phase 2", Attachments = [card] }, "celebration-1", CancellationToken.None);
+
+        Assert.Equal(DeliveryResult.Ok, result);
+        var send = harness.Server.Requests.Single(r => r.Template == "/channels/{channel_id}/messages");
+        Assert.Equal("progress-mason.png", Assert.Single(send.Files).FileName);
+        Assert.Equal("attachment://progress-mason.png", (string?)send.Json!["embeds"]![0]!["image"]!["url"]);
+        Assert.Equal(DiscordNotifier.Nonce("celebration-1", 0), (string?)send.Json!["nonce"]);
+        Assert.Equal("progress-mason.png", (string?)harness.Server.Messages.Values.Single().Single()["attachments"]![0]!["filename"]);
+    }
+
+    [Fact]
     public async Task Closed_DMs_are_a_lasting_state_until_the_member_uses_a_command()
     {
         await using var harness = await Notifier(o => o.Server.ClosedDms.Add(222));

@@ -132,6 +132,46 @@ public sealed class RenderingTests
         Assert.Equal(["progress next"], payload.Components!.SelectMany(r => r.Components!).Select(b => b.CustomId));
     }
 
+    [Fact]
+    public void Files_become_attachments_and_the_first_image_shows_in_the_embed()
+    {
+        var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 1, 2, 3 };
+        var reply = new Reply
+        {
+            Title = "Your card",
+            Text = "60% of the roadmap",
+            Attachments = [new ReplyAttachment("data export.json", "application/json", [1, 2], "Your data"), new ReplyAttachment("my card (1).png", ReplyAttachment.Png, png, "A progress card: 60%")],
+        };
+
+        var payload = MessageRenderer.Render(reply, ephemeral: true);
+        var json = Serialize(payload);
+
+        Assert.Equal(["data-export.json", "my-card--1-.png"], payload.Files!.Select(f => f.FileName));
+        Assert.Equal(["0", "1"], payload.Attachments!.Select(a => a.Id));
+        Assert.Equal("A progress card: 60%", payload.Attachments![1].Description);
+        Assert.Equal("attachment://my-card--1-.png", payload.Embeds![0].Image!.Url);
+        Assert.Same(png, payload.Files![1].Content);
+        Assert.DoesNotContain("\"files\"", json, StringComparison.Ordinal);
+        Assert.Null(OpenApiSchemas.Validate("post", "/channels/{channel_id}/messages", json));
+    }
+
+    [Fact]
+    public void At_most_ten_files_go_out_with_unique_names_and_empty_ones_are_dropped()
+    {
+        var reply = new Reply
+        {
+            Text = "files",
+            Attachments = [.. Enumerable.Range(0, 12).Select(_ => new ReplyAttachment("card.png", ReplyAttachment.Png, [1], "card")), new ReplyAttachment("empty.png", ReplyAttachment.Png, [], "none")],
+        };
+
+        var payload = MessageRenderer.Render(reply, ephemeral: false);
+
+        Assert.Equal(10, payload.Files!.Count);
+        Assert.Equal(10, payload.Files!.Select(f => f.FileName).Distinct().Count());
+        Assert.Equal("card-2.png", payload.Files![1].FileName);
+        Assert.Equal("files", payload.Content);
+    }
+
     private static int CountOf(string text, string marker) => (text.Length - text.Replace(marker, "", StringComparison.Ordinal).Length) / marker.Length;
 
     private static string Serialize(MessagePayload payload) => JsonSerializer.Serialize(payload, DiscordJsonContext.Default.MessagePayload);

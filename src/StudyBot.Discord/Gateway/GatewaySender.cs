@@ -54,8 +54,11 @@ internal sealed class GatewaySender(Func<ReadOnlyMemory<byte>, CancellationToken
 
                 if (_normal.Reader.TryPeek(out _))
                 {
-                    if (!await WaitForSlotOrHeartbeatAsync(cancellationToken))
+                    // Whenever a wait ends, go round again so a heartbeat that arrived meanwhile goes first.
+                    var wait = UntilSlot(WindowLimit - HeartbeatReserve);
+                    if (wait > TimeSpan.Zero)
                     {
+                        await WaitOrHeartbeatAsync(wait, cancellationToken);
                         continue;
                     }
 
@@ -104,22 +107,13 @@ internal sealed class GatewaySender(Func<ReadOnlyMemory<byte>, CancellationToken
         item.Done.TrySetResult();
     }
 
-    /// <summary>Waits for a slot below the normal limit; returns false if a heartbeat should go first.</summary>
-    private async Task<bool> WaitForSlotOrHeartbeatAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until a normal slot frees up, or until a heartbeat is queued.</summary>
+    private async Task WaitOrHeartbeatAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        var wait = UntilSlot(WindowLimit - HeartbeatReserve);
-        if (wait <= TimeSpan.Zero)
-        {
-            return true;
-        }
-
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(wait, time, cts.Token);
-        var heartbeat = _priority.Reader.WaitToReadAsync(cts.Token).AsTask();
-        var first = await Task.WhenAny(delay, heartbeat);
+        await Task.WhenAny(Task.Delay(wait, time, cts.Token), _priority.Reader.WaitToReadAsync(cts.Token).AsTask());
         await cts.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
-        return first == delay && UntilSlot(WindowLimit - HeartbeatReserve) <= TimeSpan.Zero;
     }
 
     private async Task WaitForSlotAsync(int limit, CancellationToken cancellationToken)

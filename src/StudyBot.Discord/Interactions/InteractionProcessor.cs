@@ -162,7 +162,7 @@ internal sealed partial class InteractionProcessor(
         }
 
         Reply reply;
-        if (work.IsCompleted)
+        if (work.IsCompleted && (await work).Attachments.Count == 0)
         {
             reply = await work;
             var outcome = await responder.RespondAsync(Message(reply, ephemeral: reply.Visibility == Visibility.Private), cancellationToken);
@@ -170,6 +170,18 @@ internal sealed partial class InteractionProcessor(
             {
                 return;
             }
+        }
+        else if (work.IsCompleted)
+        {
+            // Files cannot ride on an HTTP-mode answer, so a reply with files is always a deferral and an edit.
+            reply = await work;
+            var outcome = await responder.RespondAsync(new InteractionResponse(CallbackTypes.DeferredChannelMessage, new DeferData(reply.Visibility == Visibility.Private ? MessageFlags.Ephemeral : 0)), cancellationToken);
+            if (!Answered(outcome, interaction))
+            {
+                return;
+            }
+
+            await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(reply, ephemeral: reply.Visibility == Visibility.Private), cancellationToken);
         }
         else
         {

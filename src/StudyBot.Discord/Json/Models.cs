@@ -108,12 +108,18 @@ internal sealed record EmbedField(string Name, string Value, bool? Inline);
 
 internal sealed record EmbedFooter(string Text);
 
+internal sealed record EmbedImage(string Url);
+
 internal sealed record Embed(
     string? Title,
     string? Description,
     int? Color,
     IReadOnlyList<EmbedField>? Fields,
-    EmbedFooter? Footer);
+    EmbedFooter? Footer,
+    EmbedImage? Image = null);
+
+/// <summary>Metadata of an uploaded file: <c>id</c> is the n of its <c>files[n]</c> multipart part, as a string.</summary>
+internal sealed record AttachmentInfo(string Id, string Filename, string? Description);
 
 internal sealed record Component(
     int Type,
@@ -138,6 +144,12 @@ internal sealed record MessagePayload
     public string? Nonce { get; init; }
 
     public bool? EnforceNonce { get; init; }
+
+    public IReadOnlyList<AttachmentInfo>? Attachments { get; init; }
+
+    /// <summary>The files themselves, sent as multipart <c>files[n]</c> parts next to <c>payload_json</c>.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<StudyBot.Core.Chat.ReplyAttachment>? Files { get; init; }
 }
 
 internal sealed record AutocompleteChoice(string Name, string Value);

@@ -21,6 +21,8 @@ internal static class MessageRenderer
     public const int MaxRows = 5;
     public const int MaxButtonLabel = 80;
     public const int MaxCustomId = 100;
+    public const int MaxFiles = 10;
+    public const int MaxFileDescription = 1024;
 
     // Discord rejects empty field names and values; a zero-width space renders as nothing.
     private const string Blank = "\u200b";
@@ -29,15 +31,56 @@ internal static class MessageRenderer
     {
         var components = Buttons(reply.Buttons);
         var flags = ephemeral ? MessageFlags.Ephemeral : (int?)null;
+        var files = Files(reply.Attachments);
+        var attachments = files.Count == 0
+            ? null
+            : files.Select((f, i) => new AttachmentInfo(i.ToString(System.Globalization.CultureInfo.InvariantCulture), f.FileName, string.IsNullOrWhiteSpace(f.AltText) ? null : TextLimits.Cut(f.AltText.Trim(), MaxFileDescription))).ToList();
+        var payload = new MessagePayload { Components = components, Flags = flags, Attachments = attachments, Files = files.Count == 0 ? null : files };
         if (reply.Title is null && reply.Fields.Count == 0 && reply.Bars.Count == 0 && reply.Text.Length <= MaxContent && reply.Text.Trim().Length > 0)
         {
-            return new MessagePayload { Content = reply.Text, Components = components, Flags = flags };
+            // Discord shows attached images under plain content by itself.
+            return payload with { Content = reply.Text };
         }
 
-        return new MessagePayload { Embeds = [Embed(reply)], Components = components, Flags = flags };
+        var image = files.FirstOrDefault(f => f.IsImage);
+        return payload with { Embeds = [Embed(reply, image is null ? null : new EmbedImage("attachment://" + image.FileName))] };
     }
 
-    private static Embed Embed(Reply reply)
+    /// <summary>At most 10 files, each with a name safe for <c>attachment://</c> and unique within the message.</summary>
+    private static List<ReplyAttachment> Files(IReadOnlyList<ReplyAttachment> attachments)
+    {
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var files = new List<ReplyAttachment>();
+        foreach (var attachment in attachments.Where(a => a.Content.Length > 0).Take(MaxFiles))
+        {
+            var name = SafeFileName(attachment.FileName);
+            var stem = Path.GetFileNameWithoutExtension(name);
+            var extension = Path.GetExtension(name);
+            for (var n = 2; !used.Add(name); n++)
+            {
+                name = $"{stem}-{n}{extension}";
+            }
+
+            files.Add(attachment with { FileName = name });
+        }
+
+        return files;
+    }
+
+    private static string SafeFileName(string fileName)
+    {
+        var chars = Path.GetFileName(fileName ?? "").Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-').ToArray();
+        var name = new string(chars).Trim('.', '-');
+        if (name.Length > 100)
+        {
+            var extension = Path.GetExtension(name);
+            name = name[..(100 - extension.Length)] + extension;
+        }
+
+        return name.Length == 0 ? "file" : name;
+    }
+
+    private static Embed Embed(Reply reply, EmbedImage? image)
     {
         var title = string.IsNullOrWhiteSpace(reply.Title) ? null : TextLimits.Cut(reply.Title.Trim(), MaxTitle);
         var description = Description(reply);
@@ -67,7 +110,8 @@ internal static class MessageRenderer
             description.Length == 0 ? null : description,
             Color(reply.Tone),
             fields.Count == 0 ? null : fields,
-            null);
+            null,
+            image);
     }
 
     private static string Description(Reply reply)

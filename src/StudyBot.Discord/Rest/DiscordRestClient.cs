@@ -104,7 +104,7 @@ internal sealed partial class DiscordRestClient
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.MessagePayload);
-        return (await SendAsync(DiscordRoute.CreateMessage(channelId), body, retry, cancellationToken)).Read(DiscordJsonContext.Default.DiscordMessage);
+        return (await SendAsync(DiscordRoute.CreateMessage(channelId), body, retry, cancellationToken, files: message.Files)).Read(DiscordJsonContext.Default.DiscordMessage);
     }
 
     public async Task<CallbackOutcome> CreateInteractionResponseAsync(ulong interactionId, string token, InteractionResponse response, CancellationToken cancellationToken)
@@ -137,14 +137,14 @@ internal sealed partial class DiscordRestClient
     {
         // Editing the same message to the same content twice is harmless, so the edit may be retried.
         var body = JsonSerializer.SerializeToUtf8Bytes(message with { Flags = null, Nonce = null, EnforceNonce = null }, DiscordJsonContext.Default.MessagePayload);
-        return SendAsync(DiscordRoute.EditOriginal(applicationId, token), body, RetryMode.Idempotent, cancellationToken);
+        return SendAsync(DiscordRoute.EditOriginal(applicationId, token), body, RetryMode.Idempotent, cancellationToken, files: message.Files);
     }
 
     public Task CreateFollowupAsync(ulong applicationId, string token, MessagePayload message, CancellationToken cancellationToken)
     {
         // Webhook executions have no nonce: a follow-up is not retried once it may have reached Discord.
         var body = JsonSerializer.SerializeToUtf8Bytes(message with { Nonce = null, EnforceNonce = null }, DiscordJsonContext.Default.MessagePayload);
-        return SendAsync(DiscordRoute.CreateFollowup(applicationId, token), body, RetryMode.Never, cancellationToken);
+        return SendAsync(DiscordRoute.CreateFollowup(applicationId, token), body, RetryMode.Never, cancellationToken, files: message.Files);
     }
 
     public async Task<DiscordResponse> BulkOverwriteCommandsAsync(ulong applicationId, ulong? guildId, byte[] commandsJson, CancellationToken cancellationToken)
@@ -162,7 +162,7 @@ internal sealed partial class DiscordRestClient
         Idempotent = 1,
     }
 
-    internal async Task<DiscordResponse> SendAsync(DiscordRoute route, byte[]? body, RetryMode retry, CancellationToken cancellationToken, Action? onAttempt = null)
+    internal async Task<DiscordResponse> SendAsync(DiscordRoute route, byte[]? body, RetryMode retry, CancellationToken cancellationToken, Action? onAttempt = null, IReadOnlyList<StudyBot.Core.Chat.ReplyAttachment>? files = null)
     {
         var rateLimited = 0;
         var transient = 0;
@@ -171,7 +171,7 @@ internal sealed partial class DiscordRestClient
             _guard.ThrowIfOpen();
             var lease = await _limiter.AcquireAsync(route, cancellationToken);
             onAttempt?.Invoke();
-            using var request = BuildRequest(route, body);
+            using var request = BuildRequest(route, body, files);
             HttpResponseMessage response;
             using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             attemptTimeout.CancelAfter(_timeout);
@@ -268,7 +268,7 @@ internal sealed partial class DiscordRestClient
         }
     }
 
-    private HttpRequestMessage BuildRequest(DiscordRoute route, byte[]? body)
+    private HttpRequestMessage BuildRequest(DiscordRoute route, byte[]? body, IReadOnlyList<StudyBot.Core.Chat.ReplyAttachment>? files)
     {
         var request = new HttpRequestMessage(route.Method, _baseUrl + route.Path);
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
@@ -277,7 +277,23 @@ internal sealed partial class DiscordRestClient
             request.Headers.Authorization = _authorization;
         }
 
-        if (body is not null)
+        if (body is not null && files is { Count: > 0 })
+        {
+            // Files go as multipart: the JSON in payload_json, each file as files[n] (n = its attachments id).
+            var form = new MultipartFormDataContent();
+            var json = new ByteArrayContent(body);
+            json.Headers.ContentType = JsonType;
+            form.Add(json, "payload_json");
+            for (var i = 0; i < files.Count; i++)
+            {
+                var part = new ByteArrayContent(files[i].Content);
+                part.Headers.ContentType = MediaTypeHeaderValue.TryParse(files[i].ContentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
+                form.Add(part, $"files[{i}]", files[i].FileName);
+            }
+
+            request.Content = form;
+        }
+        else if (body is not null)
         {
             request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = JsonType;

@@ -75,8 +75,26 @@ public sealed partial class FakeDiscordServer
     {
         Interlocked.Increment(ref TotalRequests);
         var request = context.Request;
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync();
+        string body;
+        var files = new List<FakeFile>();
+        if (request.HasFormContentType)
+        {
+            // Discord's multipart form: the JSON in payload_json, the files as files[n].
+            var form = await request.ReadFormAsync();
+            body = form["payload_json"].ToString();
+            foreach (var file in form.Files)
+            {
+                using var content = new MemoryStream();
+                await file.CopyToAsync(content);
+                files.Add(new FakeFile(file.Name, file.FileName, file.ContentType, content.ToArray()));
+            }
+        }
+        else
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            body = await reader.ReadToEndAsync();
+        }
+
         Match? match = null;
         var route = Routes.FirstOrDefault(r => r.Method == request.Method && (match = r.Pattern.Match(path)).Success);
         var record = new FakeRequest(
@@ -85,7 +103,10 @@ public sealed partial class FakeDiscordServer
             route?.Template ?? path,
             request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             body,
-            _options.Time.GetUtcNow());
+            _options.Time.GetUtcNow())
+        {
+            Files = files,
+        };
         if (_options.RecordRequests)
         {
             Requests.Enqueue(record);
@@ -215,12 +236,25 @@ public sealed partial class FakeDiscordServer
             return Answer.Of(400, new JsonObject { ["code"] = 50035, ["message"] = "Invalid Form Body", ["errors"] = new JsonObject { ["_errors"] = new JsonArray(new JsonObject { ["code"] = "SCHEMA", ["message"] = problem }) } });
         }
 
-        var answer = Handle(route, match, body);
+        if (record.Files.Count > 0 && !FilesMatchAttachments(record, body))
+        {
+            SchemaViolations.Enqueue($"{route.Method} {route.Template}: files[n] parts do not match the attachments array\n{body}");
+            return Answer.Of(400, Error(50035, "Invalid Form Body"));
+        }
+
+        var answer = Handle(route, match, body, record.Files);
         answer.Headers.AddRange(headers);
         return answer;
     }
 
-    private Answer Handle(Route route, Match match, string body)
+    /// <summary>Each files[n] part needs an attachments entry with id n (Discord: the part's index).</summary>
+    private static bool FilesMatchAttachments(FakeRequest record, string body)
+    {
+        var ids = (JsonNode.Parse(body)?["attachments"] as JsonArray)?.Select(a => a?["id"]?.ToString()).ToHashSet() ?? [];
+        return record.Files.All(f => f.Part.StartsWith("files[", StringComparison.Ordinal) && ids.Contains(f.Part[6..^1]));
+    }
+
+    private Answer Handle(Route route, Match match, string body, IReadOnlyList<FakeFile> files)
     {
         var json = body.Length > 0 ? JsonNode.Parse(body) : null;
         switch (route.Template)
@@ -255,7 +289,7 @@ public sealed partial class FakeDiscordServer
                 var guild = ulong.Parse(match.Groups["guild_id"].Value, CultureInfo.InvariantCulture);
                 return Answer.Of(200, new JsonArray(_options.Channels.Where(c => c.GuildId == guild).Select(c => (JsonNode)ChannelJson(c)).ToArray()));
             case "/channels/{channel_id}/messages":
-                return CreateMessage(ulong.Parse(match.Groups["channel_id"].Value, CultureInfo.InvariantCulture), json!);
+                return CreateMessage(ulong.Parse(match.Groups["channel_id"].Value, CultureInfo.InvariantCulture), json!, files);
             case "/interactions/{interaction_id}/{interaction_token}/callback":
                 return Callback(ulong.Parse(match.Groups["interaction_id"].Value, CultureInfo.InvariantCulture), Uri.UnescapeDataString(match.Groups["interaction_token"].Value), json!);
             case "/webhooks/{webhook_id}/{webhook_token}/messages/@original":
@@ -286,7 +320,7 @@ public sealed partial class FakeDiscordServer
         }
     }
 
-    private Answer CreateMessage(ulong channelId, JsonNode message)
+    private Answer CreateMessage(ulong channelId, JsonNode message, IReadOnlyList<FakeFile> files)
     {
         var recipient = _dmChannels.FirstOrDefault(p => p.Value == channelId).Key;
         if (recipient != 0 && _options.ClosedDms.Contains(recipient))
@@ -304,6 +338,7 @@ public sealed partial class FakeDiscordServer
             ["embeds"] = message["embeds"]?.DeepClone() ?? new JsonArray(),
             ["components"] = message["components"]?.DeepClone() ?? new JsonArray(),
             ["nonce"] = nonce,
+            ["attachments"] = new JsonArray(files.Select(f => (JsonNode)new JsonObject { ["id"] = Id(NextId()), ["filename"] = f.FileName, ["size"] = f.Content.Length, ["content_type"] = f.ContentType }).ToArray()),
         };
         if (nonce is not null && (bool?)message["enforce_nonce"] == true)
         {

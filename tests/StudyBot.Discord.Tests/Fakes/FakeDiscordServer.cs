@@ -24,8 +24,14 @@ public sealed record FakeFault(Func<FakeRequest, bool> Matches, int Status = 0, 
     internal int Used;
 }
 
+/// <summary>A file uploaded as a multipart part.</summary>
+public sealed record FakeFile(string Part, string FileName, string ContentType, byte[] Content);
+
 public sealed record FakeRequest(string Method, string Path, string Template, IReadOnlyDictionary<string, string> Headers, string Body, DateTimeOffset At)
 {
+    /// <summary>Files of a multipart request; <see cref="Body"/> is then its <c>payload_json</c>.</summary>
+    public IReadOnlyList<FakeFile> Files { get; init; } = [];
+
     public int Status { get; internal set; }
 
     public JsonNode? Json => Body.Length == 0 ? null : JsonNode.Parse(Body);
