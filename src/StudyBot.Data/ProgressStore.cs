@@ -15,6 +15,20 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
 {
     public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
     {
+        // One open for all of the member's queries: each open of a pooled connection also runs the connection pragmas.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await LoadOpenAsync(member, defaults, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<MemberSnapshot> LoadOpenAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
+    {
         var c = member.Community;
         var found = await Queries.FindCommunityAndMember(db, c.Platform, c.ExternalId, member.UserId);
         var community = found?.Community;
@@ -282,12 +296,12 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
                 .ToListAsync(ct);
             foreach (var item in undoneItems)
             {
-                await stats.AddAsync(item.LocalDate, -item.Points, 0, -item.DoneDelta, active: false, ct);
+                stats.Add(item.LocalDate, -item.Points, 0, -item.DoneDelta, active: false);
             }
 
             foreach (var log in undoneLogs)
             {
-                await stats.AddAsync(log.LocalDate, -log.Points, -log.Minutes, 0, active: false, ct);
+                stats.Add(log.LocalDate, -log.Points, -log.Minutes, 0, active: false);
             }
 
             // Mark the originals first: if another undo got there before us, nothing matches and we stop.
@@ -339,7 +353,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
                 var doneDelta = change.To.Status == ItemStatus.Done ? 1 : change.From.Status == ItemStatus.Done ? -1 : 0;
                 if (changes.Reverts is null && (change.Points != 0 || doneDelta != 0))
                 {
-                    await stats.AddAsync(changes.LocalDate, change.Points, 0, doneDelta, active: doneDelta > 0, ct);
+                    stats.Add(changes.LocalDate, change.Points, 0, doneDelta, active: doneDelta > 0);
                 }
             }
         }
@@ -360,7 +374,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
                 LocalDate = changes.LocalDate,
                 ActorId = Clip(changes.ActorId, 64),
             });
-            await stats.AddAsync(changes.LocalDate, log.Points, log.Minutes, 0, active: true, ct);
+            stats.Add(changes.LocalDate, log.Points, log.Minutes, 0, active: true);
         }
 
         foreach (var goal in changes.Goals)
@@ -395,6 +409,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             }
         }
 
+        await stats.FlushAsync(ct);
         await db.SaveChangesAsync(ct);
         return new CommitResult(CommitOutcome.Committed, memberId);
     }

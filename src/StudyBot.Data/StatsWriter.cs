@@ -1,9 +1,13 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Data;
 
-/// <summary>Keeps a member's week, month and all-time totals in step with each change, inside its transaction.</summary>
+/// <summary>
+/// Keeps a member's week, month and all-time totals in step with each change, inside its transaction. Changes
+/// are collected and written in one batch of upserts, one round trip per command.
+/// </summary>
 internal sealed class StatsWriter(StudyBotDbContext db, long communityId, long memberId)
 {
     public const int Week = 0;
@@ -12,40 +16,70 @@ internal sealed class StatsWriter(StudyBotDbContext db, long communityId, long m
 
     public static readonly DateOnly AllTimeStart = new(2000, 1, 1);
 
-    public async Task AddAsync(DateOnly date, int points, int minutes, int items, bool active, CancellationToken ct)
+    private readonly List<(DateOnly Date, int Points, int Minutes, int Items, bool Active)> _pending = [];
+
+    public void Add(DateOnly date, int points, int minutes, int items, bool active) => _pending.Add((date, points, minutes, items, active));
+
+    /// <summary>
+    /// One upsert per period. A day counts as newly active when the week row has no bit for it yet; the month
+    /// and all-time rows read that bit before the week row sets it, so the statements run in that order.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken ct)
     {
-        var week = TimeZones.WeekStart(date);
-        var month = TimeZones.MonthStart(date);
-        var weekBit = 1L << (((int)date.DayOfWeek + 6) % 7);
-        var newDay = 0;
-        if (active)
+        if (_pending.Count == 0)
         {
-            var mask = await db.PeriodStats.AsNoTracking()
-                .Where(x => x.MemberId == memberId && x.Kind == Week && x.PeriodStart == week)
-                .Select(x => (long?)x.ActiveDays)
-                .FirstOrDefaultAsync(ct) ?? 0;
-            newDay = (mask & weekBit) == 0 ? 1 : 0;
+            return;
         }
 
-        await UpsertAsync(Week, week, week.AddDays(-7), points, minutes, items, active ? weekBit : 0, newDay, ct);
-        await UpsertAsync(Month, month, month.AddMonths(-1), points, minutes, items, active ? 1L << (date.Day - 1) : 0, newDay, ct);
-        await UpsertAsync(AllTime, AllTimeStart, AllTimeStart, points, minutes, items, 0, newDay, ct);
+        var sql = new System.Text.StringBuilder();
+        var parameters = new List<SqliteParameter>
+        {
+            new("$m", memberId),
+            new("$c", communityId),
+        };
+        for (var i = 0; i < _pending.Count; i++)
+        {
+            var (date, points, minutes, items, active) = _pending[i];
+            var week = TimeZones.WeekStart(date);
+            var month = TimeZones.MonthStart(date);
+            var weekBit = active ? 1L << (((int)date.DayOfWeek + 6) % 7) : 0;
+            var monthBit = active ? 1L << (date.Day - 1) : 0;
+            parameters.AddRange(
+            [
+                new($"$w{i}", week.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+                new($"$pw{i}", week.AddDays(-7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+                new($"$mo{i}", month.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+                new($"$pmo{i}", month.AddMonths(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+                new($"$pts{i}", points),
+                new($"$min{i}", minutes),
+                new($"$it{i}", items),
+                new($"$wb{i}", weekBit),
+                new($"$mb{i}", monthBit),
+            ]);
+            var newDay = $"(CASE WHEN $wb{i} <> 0 AND (COALESCE((SELECT ActiveDays FROM PeriodStats WHERE MemberId = $m AND Kind = 0 AND PeriodStart = $w{i}), 0) & $wb{i}) = 0 THEN 1 ELSE 0 END)";
+            sql.Append(Upsert(Month, $"$mo{i}", $"$pmo{i}", i, $"$mb{i}", newDay));
+            sql.Append(Upsert(AllTime, $"'{AllTimeStart:yyyy-MM-dd}'", null, i, "0", newDay));
+            sql.Append(Upsert(Week, $"$w{i}", $"$pw{i}", i, $"$wb{i}", newDay));
+        }
+
+        _pending.Clear();
+        await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
     }
 
-    private Task<int> UpsertAsync(int kind, DateOnly start, DateOnly previous, int points, int minutes, int items, long bit, int newDay, CancellationToken ct) =>
-        db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
+    private static string Upsert(int kind, string start, string? previous, int i, string bit, string newDay)
+    {
+        var prev = previous is null ? "0" : $"COALESCE((SELECT Points FROM PeriodStats WHERE MemberId = $m AND Kind = {kind} AND PeriodStart = {previous}), 0)";
+        return $"""
             INSERT INTO PeriodStats (MemberId, Kind, PeriodStart, CommunityId, Points, Minutes, ItemsDone, ActiveDays, ActiveDayCount, PrevPoints, Improvement)
-            VALUES ({memberId}, {kind}, {start}, {communityId}, {points}, {minutes}, {items}, {bit}, {newDay},
-                    COALESCE((SELECT p.Points FROM PeriodStats p WHERE p.MemberId = {memberId} AND p.Kind = {kind} AND p.PeriodStart = {previous} AND {kind} <> 2), 0),
-                    {points} - COALESCE((SELECT p.Points FROM PeriodStats p WHERE p.MemberId = {memberId} AND p.Kind = {kind} AND p.PeriodStart = {previous} AND {kind} <> 2), 0))
+            VALUES ($m, {kind}, {start}, $c, $pts{i}, $min{i}, $it{i}, {bit}, {newDay}, {prev}, $pts{i} - {prev})
             ON CONFLICT (MemberId, Kind, PeriodStart) DO UPDATE SET
                 Points = Points + excluded.Points,
                 Minutes = Minutes + excluded.Minutes,
                 ItemsDone = ItemsDone + excluded.ItemsDone,
                 ActiveDays = ActiveDays | excluded.ActiveDays,
                 ActiveDayCount = ActiveDayCount + excluded.ActiveDayCount,
-                Improvement = Points + excluded.Points - PrevPoints
-            """,
-            ct);
+                Improvement = Points + excluded.Points - PrevPoints;
+
+            """;
+    }
 }
