@@ -188,9 +188,6 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         {
             db.ChangeTracker.Clear();
 
-            // SQLite has one writer. Concurrent commits (many members at once on Discord) would otherwise meet
-            // SQLITE_BUSY, which Microsoft.Data.Sqlite retries by sleeping a thread-pool thread 150 ms at a time.
-            using var turn = await SqliteWriteGate.EnterAsync(db.Database.IsSqlite(), ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var result = await ApplyAsync(member, snapshot, changes, ct);
             if (result.Outcome == CommitOutcome.Committed)
@@ -528,34 +525,4 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
     };
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
-}
-
-/// <summary>Queues this process's SQLite write transactions asynchronously instead of letting them collide.</summary>
-internal static class SqliteWriteGate
-{
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-
-    public static async ValueTask<IDisposable?> EnterAsync(bool isSqlite, CancellationToken cancellationToken)
-    {
-        if (!isSqlite)
-        {
-            return null;
-        }
-
-        await Gate.WaitAsync(cancellationToken);
-        return new Turn();
-    }
-
-    private sealed class Turn : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                Gate.Release();
-            }
-        }
-    }
 }
