@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Privacy;
 using StudyBot.Discord.Gateway;
 using StudyBot.Discord.Interactions;
 using StudyBot.Discord.Json;
@@ -38,12 +39,17 @@ internal sealed class HostFatalStop(IHostApplicationLifetime lifetime) : IFatalS
     }
 }
 
-/// <summary>Gateway dispatches the adapter cares about: interactions, and guild names for communities.</summary>
-internal sealed class GatewayDispatchSink(
+/// <summary>
+/// Gateway dispatches the adapter cares about: interactions, guild names for communities, and departures (the bot
+/// removed from a guild; a member leaving, with Discord:MemberEvents), which start the retention clock.
+/// </summary>
+internal sealed partial class GatewayDispatchSink(
     InteractionProcessor processor,
     DiscordRestClient rest,
     GuildDirectory guilds,
-    DiscordRuntime runtime) : IGatewayEventSink
+    DiscordRuntime runtime,
+    ILogger<GatewayDispatchSink> logger,
+    MembershipService? membership = null) : IGatewayEventSink
 {
     public void OnDispatch(string type, JsonElement data)
     {
@@ -65,14 +71,65 @@ internal sealed class GatewayDispatchSink(
 
                 break;
             case "GUILD_DELETE":
+                // "unavailable": true is an outage; without it the bot was removed (kicked, or the guild deleted).
                 if (data.Deserialize(DiscordJsonContext.Default.GatewayGuild) is { Unavailable: not true } left)
                 {
+                    var community = DiscordIdentity.Community(left.Id, guilds);
                     guilds.Remove(left.Id);
+                    Depart(community, null);
+                }
+
+                break;
+            case "GUILD_MEMBER_REMOVE":
+                if (data.Deserialize(DiscordJsonContext.Default.GuildMemberRemove) is { User: { } gone } removed)
+                {
+                    Depart(DiscordIdentity.Community(removed.GuildId, guilds), Snowflake.Format(gone.Id));
                 }
 
                 break;
         }
     }
+
+    /// <summary>Records a departure off the receive loop; a failure is logged and the next event is not held up.</summary>
+    private void Depart(CommunityRef community, string? userId)
+    {
+        if (membership is null)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (userId is null)
+                {
+                    await membership.CommunityLeftAsync(community, runtime.Stopping);
+                }
+                else
+                {
+                    await membership.MemberLeftAsync(community, userId, runtime.Stopping);
+                }
+
+                Interlocked.Increment(ref _departures);
+            }
+            catch (OperationCanceledException) when (runtime.Stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex)
+            {
+                LogDepartureFailed(ex, community.ExternalId);
+            }
+        }, CancellationToken.None);
+    }
+
+    private int _departures;
+
+    /// <summary>Departures recorded (for tests and health).</summary>
+    internal int Departures => Volatile.Read(ref _departures);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record a departure from Discord guild {GuildId}; the data stays until the next one")]
+    private partial void LogDepartureFailed(Exception ex, string guildId);
 }
 
 /// <summary>
@@ -125,7 +182,7 @@ internal sealed partial class DiscordAdapterService(
         if (o.ParsedMode == DiscordMode.Gateway)
         {
             Gateway = new GatewayClient(
-                new GatewaySettings(o.Token!, o.ShardId, o.ShardCount, o.GatewayUrl),
+                new GatewaySettings(o.Token!, o.ShardId, o.ShardCount, o.GatewayUrl, o.MemberEvents),
                 rest,
                 identifyLimiter,
                 sink,

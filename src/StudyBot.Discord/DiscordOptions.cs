@@ -45,6 +45,12 @@ public sealed class DiscordOptions
 
     public int ShardCount { get; set; } = 1;
 
+    /// <summary>
+    /// Hear of members leaving a server (GUILD_MEMBER_REMOVE), so their data follows Retention:LeftMemberDays.
+    /// Needs the privileged Server Members Intent switched on in the Developer Portal (Bot page); off by default.
+    /// </summary>
+    public bool MemberEvents { get; set; }
+
     /// <summary>Where the adapter keeps small state files (the registered-commands hash).</summary>
     public string StateDirectory { get; set; } = "data";
 

@@ -13,10 +13,15 @@ internal interface IGatewayEventSink
     void OnDispatch(string type, JsonElement data);
 }
 
-internal sealed record GatewaySettings(string Token, int ShardId, int ShardCount, string? GatewayUrlOverride)
+internal sealed record GatewaySettings(string Token, int ShardId, int ShardCount, string? GatewayUrlOverride, bool MemberEvents = false)
 {
-    /// <summary>GUILDS only: interactions arrive without an intent, and nothing privileged is needed.</summary>
-    public const int Intents = 1;
+    /// <summary>GUILDS: interactions arrive without an intent, and nothing privileged is needed.</summary>
+    public const int Guilds = 1;
+
+    /// <summary>GUILD_MEMBERS (privileged): only with Discord:MemberEvents, to hear of members leaving.</summary>
+    public const int GuildMembers = 1 << 1;
+
+    public int Intents => MemberEvents ? Guilds | GuildMembers : Guilds;
 }
 
 internal enum GatewayStatus
@@ -481,7 +486,7 @@ internal sealed partial class GatewayClient(
         LogIdentifying(settings.ShardId, settings.ShardCount);
         var payload = new OutgoingPayload<IdentifyData>(2, new IdentifyData(
             settings.Token,
-            GatewaySettings.Intents,
+            settings.Intents,
             new IdentifyProperties(OperatingSystem.IsWindows() ? "windows" : OperatingSystem.IsMacOS() ? "macos" : "linux", "studybot", "studybot"),
             [settings.ShardId, settings.ShardCount]));
         return sender.EnqueueAsync(JsonSerializer.SerializeToUtf8Bytes(payload, DiscordJsonContext.Default.OutgoingPayloadIdentifyData), heartbeat: false);

@@ -24,6 +24,11 @@ internal sealed record GatewayGuild(
     string? Name,
     bool? Unavailable);
 
+/// <summary>GUILD_MEMBER_REMOVE: the guild and the user who left (or was kicked or banned).</summary>
+internal sealed record GuildMemberRemove(
+    [property: JsonPropertyName("guild_id"), JsonConverter(typeof(SnowflakeConverter))] ulong GuildId,
+    DiscordUser? User);
+
 internal sealed record IdentifyProperties(string Os, string Browser, string Device);
 
 internal sealed record IdentifyData(string Token, int Intents, IdentifyProperties Properties, int[] Shard);
@@ -193,6 +198,7 @@ internal sealed record DiscordErrorBody(int? Code, string? Message, double? Retr
 [JsonSerializable(typeof(GatewayHello))]
 [JsonSerializable(typeof(GatewayReady))]
 [JsonSerializable(typeof(GatewayGuild))]
+[JsonSerializable(typeof(GuildMemberRemove))]
 [JsonSerializable(typeof(OutgoingPayload<IdentifyData>))]
 [JsonSerializable(typeof(OutgoingPayload<ResumeData>))]
 [JsonSerializable(typeof(OutgoingPayload<long?>))]

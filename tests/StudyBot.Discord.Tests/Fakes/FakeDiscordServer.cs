@@ -219,6 +219,9 @@ public sealed class FakeDiscordOptions
 
     public int MaxConcurrency { get; set; } = 1;
 
+    /// <summary>Privileged intents switched on for the application in the Developer Portal (none by default).</summary>
+    public int AllowedPrivilegedIntents { get; set; }
+
     /// <summary>Guilds sent as GUILD_CREATE after READY: id and name.</summary>
     public Dictionary<ulong, string> Guilds { get; } = new() { [290926798626357999] = "Study Hall" };
 
@@ -637,7 +640,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
             return;
         }
 
-        if ((intents & privileged) != 0)
+        if ((intents & privileged & ~_options.AllowedPrivilegedIntents) != 0)
         {
             await connection.CloseAsync(4014, "Disallowed intent(s)");
             return;
