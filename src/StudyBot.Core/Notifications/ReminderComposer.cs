@@ -52,7 +52,7 @@ public static class ReminderComposer
         }
         else
         {
-            fields.Add(new ReplyField("This week's goal", "None yet: `/progress goal suggest` finds one that fits."));
+            fields.Add(new ReplyField("This week's goal", "Not set yet. `/progress goal suggest` proposes one that fits your pace."));
         }
 
         var next = ProgressMath.NextItems(roadmap, state, 3);
