@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using StudyBot.Core.Chat;
 using StudyBot.Slack.Api;
 using StudyBot.Slack.Rendering;
@@ -8,9 +9,10 @@ namespace StudyBot.Slack;
 /// Core's outbound port for Slack: a DM is a chat.postMessage to the member's user id (the app's Messages
 /// tab, no conversations.open needed); a channel post goes to the channel id. Pacing, 429s and
 /// exactly-once retries are handled below this class; the outbox's idempotency key keeps a repeated hand-over
-/// of the same notification from being posted twice.
+/// of the same notification from being posted twice. Files (a celebration's progress card) follow the text
+/// into the same conversation: the text is posted first, so a file that cannot be shared never costs it.
 /// </summary>
-internal sealed class SlackNotifier(SlackMessenger messenger) : INotifier
+internal sealed partial class SlackNotifier(SlackMessenger messenger, SlackFiles files, ILogger<SlackNotifier> logger) : INotifier
 {
     public string Platform => Platforms.Slack;
 
@@ -36,6 +38,42 @@ internal sealed class SlackNotifier(SlackMessenger messenger) : INotifier
         }
 
         var outcome = await messenger.PostMessageAsync(target, BlockKit.Render(message), idempotencyKey, cancellationToken).ConfigureAwait(false);
+        var attachments = SlackFiles.AllAttachments(message);
+        if (outcome.Result.Status != DeliveryStatus.Sent || attachments.Count == 0)
+        {
+            return outcome.Result;
+        }
+
+        // The text is in; each file is shared after it, under its own key, so a retried hand-over neither
+        // posts the text again (the messenger knows the key) nor shares a file twice.
+        var conversation = outcome.Channel ?? target;
+        for (var i = 0; i < attachments.Count; i++)
+        {
+            var key = idempotencyKey is null ? null : $"{idempotencyKey}|file:{i}";
+            var shared = await files.ShareAsync(conversation, attachments[i], null, key, cancellationToken).ConfigureAwait(false);
+            if (shared.Shared)
+            {
+                continue;
+            }
+
+            if (!shared.Lasting && idempotencyKey is not null)
+            {
+                // Worth another try: the outbox hands the message over again, and only what is missing goes out.
+                LogFileRetryLater(target, shared.Error);
+                return DeliveryResult.TransientFailure($"file not shared yet ({shared.Error})", shared.RetryAfter);
+            }
+
+            // A lasting refusal (uploads disabled, not in the channel, too large) or no key to retry safely with:
+            // the text was delivered, and that is what counts.
+            LogFileDropped(target, shared.Error);
+        }
+
         return outcome.Result;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The message for {Target} was posted but its file was not shared ({Error}); the outbox will try the file again")]
+    private partial void LogFileRetryLater(string target, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The message for {Target} was posted without its file ({Error})")]
+    private partial void LogFileDropped(string target, string? error);
 }

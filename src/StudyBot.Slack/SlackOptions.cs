@@ -74,6 +74,9 @@ public sealed class SlackOptions
     /// <summary>At most this many commands run at once; the rest wait (their answers then go through response_url).</summary>
     public int MaxConcurrentCommands { get; set; } = 32;
 
+    /// <summary>The largest file (progress card, data export) StudyBot uploads to Slack; bigger ones are refused with a note.</summary>
+    public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
+
     internal SlackMode ParsedMode =>
         Enum.TryParse<SlackMode>(Mode, ignoreCase: true, out var mode) ? mode : SlackMode.SocketMode;
 
@@ -164,6 +167,11 @@ internal sealed class SlackOptionsValidator(IConfiguration configuration) : IVal
         if (o.MaxConcurrentCommands is < 1 or > 1024)
         {
             failures.Add("Slack:MaxConcurrentCommands must be between 1 and 1024.");
+        }
+
+        if (o.MaxUploadBytes is < 1 or > 1_000_000_000)
+        {
+            failures.Add("Slack:MaxUploadBytes must be between 1 and 1000000000 (Slack takes files up to 1 GB).");
         }
 
         foreach (var (method, limit) in o.MethodLimits)

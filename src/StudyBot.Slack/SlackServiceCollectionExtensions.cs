@@ -42,12 +42,16 @@ public static class SlackServiceCollectionExtensions
         services.AddHttpClient(SlackMessenger.ResponseUrlClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<SlackOptions>>().Value.RequestTimeout);
 
+        // Uploads carry their own deadline, which grows with the file's size.
+        services.AddHttpClient(SlackFiles.UploadClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+
         services.TryAddTimeProvider();
         services.AddSingleton<SlackFatal>();
         services.AddSingleton<SlackWorkspace>();
         services.AddSingleton<SlackRateLimiter>();
         services.AddSingleton<SlackApiClient>();
         services.AddSingleton<SlackMessenger>();
+        services.AddSingleton<SlackFiles>();
         services.AddSingleton<SlackUserDirectory>();
         services.AddSingleton<SlackDispatcher>();
         services.AddSingleton<SlackSignatureVerifier>();

@@ -231,22 +231,53 @@ internal sealed partial class SlackMessenger(
     /// <summary>Whether a message with this marker is in the channel since <paramref name="since"/>; null when that cannot be checked.</summary>
     internal async Task<bool?> FindPostedAsync(string channel, string marker, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var conversation = channel;
-        if (IsUserId(channel))
+        var messages = await HistoryAsync(channel, since, cancellationToken).ConfigureAwait(false);
+        return messages?.Any(m => m.TryGetProperty("blocks", out var blocks) && blocks.ValueKind == JsonValueKind.Array
+            && blocks.EnumerateArray().Any(b => Str(b, "block_id") == marker));
+    }
+
+    /// <summary>Whether a message sharing the file <paramref name="fileId"/> is in the channel since <paramref name="since"/>; null when that cannot be checked.</summary>
+    internal async Task<bool?> FindSharedFileAsync(string channel, string fileId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var messages = await HistoryAsync(channel, since, cancellationToken).ConfigureAwait(false);
+        return messages?.Any(m => m.TryGetProperty("files", out var files) && files.ValueKind == JsonValueKind.Array
+            && files.EnumerateArray().Any(f => Str(f, "id") == fileId));
+    }
+
+    /// <summary>
+    /// The conversation a channel or user id stands for: a channel id as it is, a user id as the app's DM with
+    /// them (conversations.open, cached). The conversation is null when the DM cannot be opened, and the error says why.
+    /// </summary>
+    internal async Task<(string? Conversation, string? Error)> ConversationAsync(string channel, CancellationToken cancellationToken)
+    {
+        if (!IsUserId(channel))
         {
-            if (!_dmChannels.TryGetValue(channel, out var dm))
-            {
-                var open = await api.CallIdempotentAsync(new SlackApiCall("conversations.open") { Form = [new("users", channel), new("return_im", "true")] }, cancellationToken).ConfigureAwait(false);
-                dm = open.IsOk && open.Body.TryGetProperty("channel", out var ch) && ch.ValueKind == JsonValueKind.Object ? Str(ch, "id") : null;
-                if (dm is null)
-                {
-                    return null;
-                }
+            return (channel, null);
+        }
 
-                _dmChannels[channel] = dm;
-            }
+        if (_dmChannels.TryGetValue(channel, out var dm))
+        {
+            return (dm, null);
+        }
 
-            conversation = dm;
+        var open = await api.CallIdempotentAsync(new SlackApiCall("conversations.open") { Form = [new("users", channel), new("return_im", "true")] }, cancellationToken).ConfigureAwait(false);
+        dm = open.IsOk && open.Body.TryGetProperty("channel", out var ch) && ch.ValueKind == JsonValueKind.Object ? Str(ch, "id") : null;
+        if (dm is null)
+        {
+            return (null, open.Error ?? "invalid_response");
+        }
+
+        _dmChannels[channel] = dm;
+        return (dm, null);
+    }
+
+    /// <summary>The messages of a conversation (or a user's DM) since <paramref name="since"/>; null when they cannot be read.</summary>
+    private async Task<List<JsonElement>?> HistoryAsync(string channel, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var (conversation, _) = await ConversationAsync(channel, cancellationToken).ConfigureAwait(false);
+        if (conversation is null)
+        {
+            return null;
         }
 
         var oldest = (since.ToUnixTimeMilliseconds() / 1000.0).ToString("F6", CultureInfo.InvariantCulture);
@@ -261,16 +292,7 @@ internal sealed partial class SlackMessenger(
             return null;
         }
 
-        foreach (var m in messages.EnumerateArray())
-        {
-            if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("blocks", out var blocks) && blocks.ValueKind == JsonValueKind.Array
-                && blocks.EnumerateArray().Any(b => Str(b, "block_id") == marker))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return [.. messages.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.Object)];
     }
 
     private static JsonObject Simplified(string channel, SlackMessage message, string marker) => new()

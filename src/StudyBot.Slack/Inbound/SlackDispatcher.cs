@@ -17,6 +17,7 @@ internal sealed partial class SlackDispatcher(
     CommandExecutor executor,
     SlackUserDirectory users,
     SlackMessenger messenger,
+    SlackFiles files,
     SlackBackgroundWork work,
     TimeProvider time,
     IOptions<SlackOptions> options,
@@ -82,13 +83,18 @@ internal sealed partial class SlackDispatcher(
             await messenger.PostMessageAsync(command.UserId, message, ct).ConfigureAwait(false);
         });
 
-    /// <summary>Runs a slash command for its member and renders the reply. Never throws except on shutdown.</summary>
+    /// <summary>
+    /// Runs a slash command for its member and renders the reply. An ephemeral answer cannot carry files, so the
+    /// reply's files are shared into the member's DM first and the answer says so (or why not). Never throws
+    /// except on shutdown.
+    /// </summary>
     public async Task<SlackMessage> AnswerAsync(SlashCommand command, CancellationToken cancellationToken)
     {
         try
         {
             var member = await users.MemberAsync(command.TeamId, command.TeamDomain, command.UserId, command.UserName, cancellationToken).ConfigureAwait(false);
             var reply = await RunAsync(member, CommandText(command.Command, command.Text), cancellationToken).ConfigureAwait(false);
+            reply = await files.SendAnswerFilesAsync(reply, command.UserId, cancellationToken).ConfigureAwait(false);
             return BlockKit.Render(reply);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -116,6 +122,7 @@ internal sealed partial class SlackDispatcher(
 
         var member = await users.MemberAsync(action.TeamId, action.TeamDomain, action.UserId, action.UserName, cancellationToken).ConfigureAwait(false);
         var reply = await RunAsync(member, "/" + value, cancellationToken).ConfigureAwait(false);
+        reply = await files.SendAnswerFilesAsync(reply, action.UserId, cancellationToken).ConfigureAwait(false);
         if (action.FromHomeTab)
         {
             await PublishHomeAsync(member, reply, cancellationToken).ConfigureAwait(false);

@@ -45,7 +45,16 @@ public sealed record ApiFault
 
 public sealed record ApiCall(string Method, string ContentType, string? Authorization, string Body, JsonObject? Json, Dictionary<string, string> Form, DateTimeOffset At, int Status, string? Error);
 
-public sealed record PostedMessage(string Channel, string Ts, string Text, JsonArray? Blocks, string Method, string? User = null);
+public sealed record PostedMessage(string Channel, string Ts, string Text, JsonArray? Blocks, string Method, string? User = null, IReadOnlyList<string>? FileIds = null);
+
+/// <summary>A file id handed out by files.getUploadURLExternal, with what the client declared.</summary>
+public sealed record PendingUpload(string FileId, string FileName, long Length, string? AltText);
+
+/// <summary>One POST to an upload URL as the fake saw it.</summary>
+public sealed record UploadPost(string FileId, long Bytes, string? Authorization, string? ContentType, int Status);
+
+/// <summary>A file shared by files.completeUploadExternal: one row per share, so a double share shows as two.</summary>
+public sealed record SharedFile(string FileId, string Channel, string FileName, string? Title, string? AltText, byte[] Content, string? InitialComment, string Ts);
 
 public sealed record FakeAck(string EnvelopeId, JsonNode? Payload, int SocketId, DateTimeOffset At, bool Late);
 
@@ -80,6 +89,11 @@ public sealed class FakeSlack : IAsyncDisposable
     private readonly ConcurrentQueue<ResponseUrlPost> _responses = new();
     private readonly ConcurrentQueue<string> _socketLog = new();
     private readonly ConcurrentDictionary<string, JsonObject> _homeViews = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PendingUpload> _pendingUploads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> _uploadedBytes = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<UploadPost> _uploadPosts = new();
+    private readonly ConcurrentQueue<SharedFile> _sharedFiles = new();
+    private int _fileIds;
     private readonly Dictionary<string, Queue<DateTimeOffset>> _windows = new(StringComparer.Ordinal);
     private readonly Lock _windowLock = new();
     private readonly Lock _tsLock = new();
@@ -116,6 +130,8 @@ public sealed class FakeSlack : IAsyncDisposable
         ["conversations.history"] = 50,
         ["chat.update"] = 50,
         ["apps.connections.open"] = 20,
+        ["files.getUploadURLExternal"] = 100,
+        ["files.completeUploadExternal"] = 100,
     };
 
     /// <summary>chat.postMessage per channel per second.</summary>
@@ -148,6 +164,18 @@ public sealed class FakeSlack : IAsyncDisposable
 
     public IReadOnlyDictionary<string, JsonObject> HomeViews => _homeViews;
 
+    /// <summary>When true, files.getUploadURLExternal answers file_uploads_disabled (a workspace setting).</summary>
+    public bool FileUploadsDisabled { get; set; }
+
+    public IReadOnlyList<UploadPost> UploadPosts => _uploadPosts.ToArray();
+
+    public IReadOnlyList<SharedFile> SharedFiles => _sharedFiles.ToArray();
+
+    public IReadOnlyCollection<PendingUpload> PendingUploads => _pendingUploads.Values.ToArray();
+
+    /// <summary>The method name under which faults for the upload URL (not a Web API method) are injected.</summary>
+    public const string UploadEndpoint = "upload";
+
     /// <summary>"open:N", "hello:N", "ended:N:how" in the order they happened.</summary>
     public IReadOnlyList<string> SocketLog => _socketLog.ToArray();
 
@@ -173,6 +201,7 @@ public sealed class FakeSlack : IAsyncDisposable
         app.MapPost("/api/{method}", (HttpContext context, string method) => fake.ApiAsync(context, method));
         app.Map("/link", (HttpContext context) => fake.SocketAsync(context));
         app.MapPost("/response/{id}", (HttpContext context, string id) => fake.ResponseUrlAsync(context, id));
+        app.MapPost("/upload/{fileId}", (HttpContext context, string fileId) => fake.UploadAsync(context, fileId));
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
@@ -378,6 +407,67 @@ public sealed class FakeSlack : IAsyncDisposable
 
         _responses.Enqueue(new ResponseUrlPost(id, body, _time.GetUtcNow()));
         await context.Response.WriteAsync("ok").ConfigureAwait(false);
+    }
+
+    // ---------------------------------------------------------------- upload URLs (files.getUploadURLExternal)
+
+    private async Task UploadAsync(HttpContext context, string fileId)
+    {
+        var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer).ConfigureAwait(false);
+        var bytes = buffer.ToArray();
+        var auth = context.Request.Headers.Authorization.Count == 0 ? null : context.Request.Headers.Authorization.ToString();
+        int status;
+        string answer;
+        ApiFault? fault = null;
+        if (_faults.TryGetValue(UploadEndpoint, out var queue))
+        {
+            queue.TryDequeue(out fault);
+        }
+
+        if (fault is not null && fault.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(fault.Delay).ConfigureAwait(false);
+        }
+
+        if (fault?.Gate is not null)
+        {
+            await fault.Gate.ConfigureAwait(false);
+        }
+
+        if (!_pendingUploads.TryGetValue(fileId, out var pending))
+        {
+            (status, answer) = (404, "unknown upload URL");
+        }
+        else if (fault is not null && fault.Status != 200)
+        {
+            if (fault.CommitFirst)
+            {
+                _uploadedBytes[fileId] = bytes;
+            }
+
+            (status, answer) = (fault.Status, "upload failed");
+        }
+        else if (bytes.LongLength != pending.Length)
+        {
+            // The file must be exactly what files.getUploadURLExternal was told.
+            (status, answer) = (400, $"expected {pending.Length} bytes, got {bytes.LongLength}");
+        }
+        else
+        {
+            _uploadedBytes[fileId] = bytes;
+            (status, answer) = (200, $"OK - {bytes.LongLength}");
+        }
+
+        _uploadPosts.Enqueue(new UploadPost(fileId, bytes.LongLength, auth, context.Request.ContentType, status));
+        context.Response.StatusCode = status;
+        if (status == 429)
+        {
+            context.Response.Headers.RetryAfter = (fault?.RetryAfterSeconds ?? 1).ToString(CultureInfo.InvariantCulture);
+        }
+
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync(answer).ConfigureAwait(false);
     }
 
     // ---------------------------------------------------------------- Web API
@@ -613,6 +703,86 @@ public sealed class FakeSlack : IAsyncDisposable
             case "chat.update":
                 return new JsonObject { ["ok"] = true, ["channel"] = arg("channel"), ["ts"] = arg("ts") };
 
+            case "files.getUploadURLExternal":
+            {
+                if (FileUploadsDisabled)
+                {
+                    return Error("file_uploads_disabled");
+                }
+
+                var filename = arg("filename");
+                if (string.IsNullOrWhiteSpace(filename) || !long.TryParse(arg("length"), NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length <= 0)
+                {
+                    return Error("invalid_arguments");
+                }
+
+                var alt = arg("alt_txt");
+                if (alt is { Length: > 1000 })
+                {
+                    return Error("alt_txt_too_large");
+                }
+
+                var fileId = "F" + Interlocked.Increment(ref _fileIds).ToString("D10", CultureInfo.InvariantCulture);
+                _pendingUploads[fileId] = new PendingUpload(fileId, filename, length, alt);
+                return new JsonObject { ["ok"] = true, ["upload_url"] = new Uri(BaseUri, $"upload/{fileId}").ToString(), ["file_id"] = fileId };
+            }
+
+            case "files.completeUploadExternal":
+            {
+                JsonArray? files = null;
+                try
+                {
+                    files = json?["files"] as JsonArray ?? (arg("files") is { } text ? JsonNode.Parse(text) as JsonArray : null);
+                }
+                catch (JsonException)
+                {
+                    files = null;
+                }
+
+                var channel = arg("channel_id");
+                if (files is null || files.Count == 0 || string.IsNullOrEmpty(channel))
+                {
+                    // Slack would keep a file without a channel private; StudyBot always means to share it.
+                    return Error("invalid_arguments");
+                }
+
+                if (!channel.StartsWith('D') && !Channels.Contains(channel))
+                {
+                    return Error("channel_not_found");
+                }
+
+                if (ChannelsWithoutBot.Contains(channel))
+                {
+                    return Error("not_in_channel");
+                }
+
+                var shares = new List<(PendingUpload Pending, byte[] Bytes, string? Title)>();
+                foreach (var f in files)
+                {
+                    var id = f?["id"]?.GetValue<string>();
+                    if (id is null || !_pendingUploads.TryGetValue(id, out var pending) || !_uploadedBytes.TryGetValue(id, out var bytes) || bytes.LongLength != pending.Length)
+                    {
+                        return Error("file_not_found");
+                    }
+
+                    shares.Add((pending, bytes, f?["title"]?.GetValue<string>()));
+                }
+
+                var ts = NextTs();
+                var comment = arg("initial_comment");
+                foreach (var (pending, bytes, title) in shares)
+                {
+                    _sharedFiles.Enqueue(new SharedFile(pending.FileId, channel, pending.FileName, title, pending.AltText, bytes, comment, ts));
+                }
+
+                _messages.Enqueue(new PostedMessage(channel, ts, comment ?? "", null, method, FileIds: [.. shares.Select(x => x.Pending.FileId)]));
+                return new JsonObject
+                {
+                    ["ok"] = true,
+                    ["files"] = new JsonArray([.. shares.Select(x => (JsonNode)new JsonObject { ["id"] = x.Pending.FileId, ["title"] = x.Title ?? x.Pending.FileName })]),
+                };
+            }
+
             case "views.publish":
             {
                 var view = json?["view"] as JsonObject;
@@ -637,16 +807,22 @@ public sealed class FakeSlack : IAsyncDisposable
                 var channel = arg("channel") ?? "";
                 var oldest = double.TryParse(arg("oldest"), NumberStyles.Float, CultureInfo.InvariantCulture, out var o) ? o : 0;
                 var messages = new JsonArray();
-                foreach (var m in _messages.Where(m => m.Channel == channel && m.Method == "chat.postMessage" && double.Parse(m.Ts, CultureInfo.InvariantCulture) >= oldest).Reverse())
+                foreach (var m in _messages.Where(m => m.Channel == channel && m.Method is "chat.postMessage" or "files.completeUploadExternal" && double.Parse(m.Ts, CultureInfo.InvariantCulture) >= oldest).Reverse())
                 {
-                    messages.Add(new JsonObject
+                    var message = new JsonObject
                     {
                         ["type"] = "message",
                         ["text"] = m.Text,
                         ["ts"] = m.Ts,
                         ["bot_id"] = "B0BOTBOT",
                         ["blocks"] = m.Blocks?.DeepClone(),
-                    });
+                    };
+                    if (m.FileIds is { Count: > 0 } ids)
+                    {
+                        message["files"] = new JsonArray([.. ids.Select(id => (JsonNode)new JsonObject { ["id"] = id })]);
+                    }
+
+                    messages.Add(message);
                 }
 
                 return new JsonObject { ["ok"] = true, ["messages"] = messages, ["has_more"] = false };

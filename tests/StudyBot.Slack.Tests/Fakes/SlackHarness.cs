@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using StudyBot.Cards;
 using StudyBot.Core;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Progress;
@@ -97,7 +98,7 @@ public sealed class SlackHarness : IAsyncDisposable
         {
             config["Slack:PostMessagePerMinute"] = "60000";
             config["Slack:ChannelPostsPerMinute"] = "60000";
-            foreach (var method in new[] { "users.info", "views.publish", "conversations.open", "conversations.history", "auth.test", "apps.connections.open", "chat.postEphemeral", "chat.update" })
+            foreach (var method in new[] { "users.info", "views.publish", "conversations.open", "conversations.history", "auth.test", "apps.connections.open", "chat.postEphemeral", "chat.update", "files.getUploadURLExternal", "files.completeUploadExternal" })
             {
                 config[$"Slack:MethodLimits:{method}"] = "60000";
             }
@@ -128,6 +129,7 @@ public sealed class SlackHarness : IAsyncDisposable
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton(Roadmaps.Value);
         services.AddStudyBotCore();
+        services.AddStudyBotCards();
         services.AddStudyBotData($"Data Source={databasePath}");
         if (!services.AddSlackAdapter(builder.Configuration))
         {
