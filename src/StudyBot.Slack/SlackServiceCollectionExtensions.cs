@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Notifications;
 using StudyBot.Slack.Api;
 using StudyBot.Slack.Http;
 using StudyBot.Slack.Inbound;
@@ -59,6 +60,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SocketEnvelopeHandler>();
         services.AddSingleton<SocketModeService>();
         services.AddSingleton<INotifier, SlackNotifier>();
+        services.AddSingleton<IChannelDirectory, SlackChannelDirectory>();
 
         // Hosted services start in this order and stop in reverse: the token is checked before any socket
         // opens, and in-flight work is drained after the sockets have closed.

@@ -86,6 +86,22 @@ public sealed class HttpModeTests
     }
 
     [Fact]
+    public async Task A_channel_name_Slack_did_not_resolve_is_refused_and_the_setting_stays()
+    {
+        await using var h = await Http();
+        h.Slack.AddUser(new FakeUser("U0ADMIN001", "olga", "Europe/Berlin", IsAdmin: true));
+        using var set = await PostSignedAsync(h, "/slack/commands", SlashForm(h, "channel celebrations <#C0123ABCDEF|wins>", "a1", "U0ADMIN001", "/studybot"));
+
+        using var typed = await PostSignedAsync(h, "/slack/commands", SlashForm(h, "channel celebrations #no-such-channel", "a2", "U0ADMIN001", "/studybot"));
+        using var bare = await PostSignedAsync(h, "/slack/commands", SlashForm(h, "channel leaderboard C0999ZZZZZZ", "a3", "U0ADMIN001", "/studybot"));
+
+        Assert.Contains("can't find a channel", JsonNode.Parse(await typed.Content.ReadAsStringAsync())!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        var settings = (await h.LoadMemberAsync("U0ADMIN001")).Community.Settings;
+        Assert.Equal("C0123ABCDEF", settings.CelebrationChannel);
+        Assert.Equal("C0999ZZZZZZ", settings.LeaderboardChannel);
+    }
+
+    [Fact]
     public async Task A_button_press_over_HTTP_is_acknowledged_at_once_then_runs_its_command()
     {
         await using var h = await Http();
