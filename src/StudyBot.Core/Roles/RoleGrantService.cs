@@ -67,6 +67,10 @@ public sealed partial class RoleGrantService(
         var failed = new Dictionary<RoleGrantOutcome, int>();
         var seen = new HashSet<long>();
         var transient = 0;
+
+        // A role that failed for a lasting reason fails the same way for everyone else in this run: no need to ask
+        // the platform again (on Discord each refusal counts against the invalid-request budget).
+        var blocked = new Dictionary<(string Platform, string Community, string Role), RoleGrantResult>();
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<IRoleStore>();
         var outOfTime = false;
@@ -89,7 +93,7 @@ public sealed partial class RoleGrantService(
                     continue;
                 }
 
-                var outcome = await ApplyOneAsync(store, grant, cancellationToken);
+                var outcome = await ApplyOneAsync(store, grant, blocked, cancellationToken);
                 switch (outcome)
                 {
                     case RoleGrantOutcome.Granted:
@@ -112,15 +116,16 @@ public sealed partial class RoleGrantService(
         return new RoleSyncReport(granted, had, failed, stillQueued);
     }
 
-    private async Task<RoleGrantOutcome> ApplyOneAsync(IRoleStore store, PendingRoleGrant grant, CancellationToken cancellationToken)
+    private async Task<RoleGrantOutcome> ApplyOneAsync(IRoleStore store, PendingRoleGrant grant, Dictionary<(string, string, string), RoleGrantResult> blocked, CancellationToken cancellationToken)
     {
         var community = grant.Member.Community;
+        var key = (community.Platform, community.ExternalId, grant.RoleId);
         var platform = platforms.FirstOrDefault(p => p.Platform == community.Platform);
         RoleGrantResult result;
         try
         {
-            result = platform is null
-                ? new RoleGrantResult(RoleGrantOutcome.NotSupported, "This platform has no roles.")
+            result = blocked.TryGetValue(key, out var known) ? known
+                : platform is null ? new RoleGrantResult(RoleGrantOutcome.NotSupported, "This platform has no roles.")
                 : await platform.GrantAsync(community, grant.Member.UserId, grant.RoleId, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -128,6 +133,11 @@ public sealed partial class RoleGrantService(
             // A bug or an unexpected answer: keep the grant and try again later rather than lose it.
             LogGrantFailed(ex, grant.Id);
             result = new RoleGrantResult(RoleGrantOutcome.Transient, ex.Message);
+        }
+
+        if (result.IsRoleProblem)
+        {
+            blocked[key] = result;
         }
 
         var now = time.GetUtcNow().UtcDateTime;
