@@ -216,6 +216,27 @@ public sealed class PhaseRoleTests
         Assert.DoesNotContain(Posts(harness.Server, StudyHall), p => p.Contains("can't hand out", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Role_grants_are_in_the_members_export_and_gone_when_they_delete_their_data()
+    {
+        await using var harness = await StartAsync(Server());
+        await SetUpAsync(harness);
+        await RunAsync(harness, Admin, "/studybot roles map foundation graduate");
+        await CompleteFoundationAsync(harness, Ada);
+        await RunJobsAsync(harness);
+        var ada = new MemberRef(Guild, Ada.ToString(System.Globalization.CultureInfo.InvariantCulture), "Member 1");
+
+        var export = await RunAsync(harness, ada, "/progress me export");
+        var json = JsonNode.Parse(Assert.Single(export.Attachments).Content)!;
+        var grant = Assert.Single(json["member"]!["roleGrants"]!.AsArray())!;
+        Assert.Equal("foundation", (string?)grant["phase"]);
+        Assert.Equal("Graduate", (string?)grant["roleName"]);
+        Assert.Equal("Granted", (string?)grant["state"]);
+
+        await RunAsync(harness, ada, "/progress me delete confirm");
+        Assert.Equal(new RoleGrantTotals(0, 0, 0, 0), await TotalsAsync(harness));
+    }
+
     private static FakeDiscordOptions Server()
     {
         var options = new FakeDiscordOptions { BodyValidator = OpenApiSchemas.Validate };
