@@ -28,6 +28,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PartnerService>();
         services.TryAddSingleton(new RetentionSettings());
         services.AddSingleton<MembershipService>();
+        services.AddSingleton<Roles.RoleGrantService>();
 
         services.AddScoped<ICommandHandler, OverviewHandler>();
         services.AddScoped<ICommandHandler, StartHandler>();
@@ -71,6 +72,10 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ICommandHandler, PartnerLeaveHandler>();
         services.AddScoped<ICommandHandler, AdminPartnersMatchHandler>();
         services.AddScoped<ICommandHandler, AdminPartnersScheduleHandler>();
+        services.AddScoped<ICommandHandler, RolesMapHandler>();
+        services.AddScoped<ICommandHandler, RolesUnmapHandler>();
+        services.AddScoped<ICommandHandler, RolesShowHandler>();
+        services.AddScoped<ICommandHandler, RolesSyncHandler>();
         return services;
     }
 }

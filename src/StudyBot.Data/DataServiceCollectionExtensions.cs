@@ -24,6 +24,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ILeaderboardStore>(sp => sp.GetRequiredService<NotificationStore>());
         services.AddScoped<IPartnerStore, PartnerStore>();
         services.AddScoped<IMemberDataStore, MemberDataStore>();
+        services.AddScoped<StudyBot.Core.Roles.IRoleStore, RoleStore>();
         return services;
     }
 }

@@ -41,6 +41,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
     {
         var row = await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Platform == community.Platform && c.ExternalId == community.ExternalId, cancellationToken);
         var members = row is null ? [] : await db.Members.AsNoTracking().Where(m => m.CommunityId == row.Id && m.DeletedAtUtc == null).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        var phaseRoles = row is null ? [] : await db.PhaseRoles.AsNoTracking().Where(r => r.CommunityId == row.Id).OrderBy(r => r.Id).ToListAsync(cancellationToken);
         var documents = new List<MemberDocument>();
         foreach (var member in members)
         {
@@ -62,6 +63,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
                 leaderboardDay = (DayOfWeek)row.LeaderboardDay,
                 row.LeaderboardMinutes,
                 row.RemindersMaxPerWeek,
+                phaseRoles = phaseRoles.Select(r => new { phase = r.PhaseId, r.RoleId, r.RoleName, r.CreatedAtUtc }),
             },
             members = documents,
         };
@@ -131,6 +133,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         await db.RestPeriods.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.CompletionEvents.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.PartnerPool.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await db.RoleGrants.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
 
         // Partnerships the member was in: their partner keeps going alone (the partnership ends).
         var partnerships = await db.PartnershipMembers.Where(x => x.MemberId == memberId).Select(x => x.PartnershipId).ToListAsync(ct);
@@ -177,7 +180,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             ct);
     }
 
-    private sealed record MemberDocument(object Profile, object Items, object History, object StudyLog, object Goals, object Rest, object Completions, object Partnerships, object Totals, object Messages, int Records);
+    private sealed record MemberDocument(object Profile, object Items, object History, object StudyLog, object Goals, object Rest, object Completions, object Partnerships, object RoleGrants, object Totals, object Messages, int Records);
 
     private async Task<MemberDocument> MemberDocumentAsync(MemberEntity m, CancellationToken ct)
     {
@@ -198,6 +201,21 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
                 where pm.MemberId == m.Id
                 orderby p.CreatedAtUtc
                 select new { p.CreatedAtUtc, p.EndedAtUtc, pm.LeftAtUtc, pm.LastNudgeAtUtc })
+            .ToListAsync(ct);
+        var roleGrants = await (
+                from g in db.RoleGrants.AsNoTracking()
+                where g.MemberId == m.Id
+                orderby g.Id
+                select new
+                {
+                    phase = g.PhaseId,
+                    g.RoleId,
+                    roleName = db.PhaseRoles.Where(r => r.CommunityId == g.CommunityId && r.RoleId == g.RoleId).Select(r => r.RoleName).FirstOrDefault(),
+                    state = ((StudyBot.Core.Roles.RoleGrantState)g.State).ToString(),
+                    g.LastProblem,
+                    g.CreatedAtUtc,
+                    g.DoneAtUtc,
+                })
             .ToListAsync(ct);
         var totals = await db.PeriodStats.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.Kind).ThenBy(x => x.PeriodStart)
             .Select(x => new { period = x.Kind == 0 ? "week" : x.Kind == 1 ? "month" : "all", x.PeriodStart, x.Points, x.Minutes, x.ItemsDone, x.ActiveDayCount }).ToListAsync(ct);
@@ -228,8 +246,8 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             m.CreatedAtUtc,
             m.LastActivityAtUtc,
         };
-        var records = 1 + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + totals.Count + messages.Count;
-        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, totals, messages, records);
+        var records = 1 + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + totals.Count + messages.Count;
+        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, totals, messages, records);
     }
 
     private async Task<(CommunityEntity? Community, MemberEntity? Member)> FindAsync(MemberRef member, CancellationToken ct)

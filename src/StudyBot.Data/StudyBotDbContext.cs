@@ -32,6 +32,12 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
 
     internal DbSet<PartnershipMemberEntity> PartnershipMembers => Set<PartnershipMemberEntity>();
 
+    internal DbSet<PhaseRoleEntity> PhaseRoles => Set<PhaseRoleEntity>();
+
+    internal DbSet<RoleGrantEntity> RoleGrants => Set<RoleGrantEntity>();
+
+    internal DbSet<RoleProblemEntity> RoleProblems => Set<RoleProblemEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -47,5 +53,8 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
         modelBuilder.ApplyConfiguration(new PartnerPoolConfiguration());
         modelBuilder.ApplyConfiguration(new PartnershipConfiguration());
         modelBuilder.ApplyConfiguration(new PartnershipMemberConfiguration());
+        modelBuilder.ApplyConfiguration(new PhaseRoleConfiguration());
+        modelBuilder.ApplyConfiguration(new RoleGrantConfiguration());
+        modelBuilder.ApplyConfiguration(new RoleProblemConfiguration());
     }
 }

@@ -76,6 +76,7 @@ public static class DiscordServiceCollectionExtensions
         services.AddSingleton<DiscordNotifier>();
         services.AddSingleton<INotifier>(sp => sp.GetRequiredService<DiscordNotifier>());
         services.AddSingleton<IChannelDirectory, DiscordChannelDirectory>();
+        services.AddSingleton<StudyBot.Core.Roles.ICommunityRoles, DiscordRoles>();
 
         services.AddSingleton<DiscordAdapterService>();
         services.AddHostedService(sp => sp.GetRequiredService<DiscordAdapterService>());

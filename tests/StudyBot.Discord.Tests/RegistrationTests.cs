@@ -53,6 +53,22 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public void The_role_of_a_phase_mapping_registers_as_a_ROLE_option_and_the_phase_with_autocomplete()
+    {
+        var admin = CommandRegistration.Build(StudyBotCommands.Catalog()).Single(c => (string)c!["name"]! == StudyBotCommands.AdminRoot)!;
+        var roles = admin["options"]!.AsArray().Single(o => (string)o!["name"]! == "roles")!;
+        var map = roles["options"]!.AsArray().Single(o => (string)o!["name"]! == "map")!["options"]!.AsArray();
+
+        Assert.Equal(2, (int)roles["type"]!);
+        Assert.Equal(["map", "unmap", "show", "sync"], roles["options"]!.AsArray().Select(o => (string)o!["name"]!));
+        Assert.Equal(3, (int)map[0]!["type"]!);
+        Assert.True((bool)map[0]!["autocomplete"]!);
+        Assert.Equal(8, (int)map[1]!["type"]!);
+        Assert.True((bool)map[1]!["required"]!);
+        Assert.Null(map[1]!["max_length"]);
+    }
+
+    [Fact]
     public void An_admin_only_root_carries_Manage_Server_and_is_guild_only()
     {
         var catalog = new CommandCatalog([

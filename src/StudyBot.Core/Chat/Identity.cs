@@ -18,6 +18,9 @@ public sealed record MemberRef(CommunityRef Community, string UserId, string Dis
 
     /// <summary>Whether the platform says this member may run admin commands.</summary>
     public bool IsAdmin { get; init; }
+
+    /// <summary>The channel the command came from, when the platform says (Discord); admin notices can go back there.</summary>
+    public string? ChannelId { get; init; }
 }
 
 /// <summary>Where to post in a community: a channel id as the platform knows it.</summary>

@@ -11,6 +11,9 @@ public enum OptionType
 
     /// <summary>A channel of the community: Discord sends its id; text takes "#name" or a platform id.</summary>
     Channel = 4,
+
+    /// <summary>A role of the community: Discord sends its id; text takes "&lt;@&amp;id&gt;", "@name", a name or an id.</summary>
+    Role = 5,
 }
 
 /// <summary>Where an adapter's autocomplete gets suggestions for an option.</summary>

@@ -178,6 +178,28 @@ public static class StudyBotCommands
                     },
                 ],
             },
+            new("roles", "Discord roles for members who complete a phase")
+            {
+                Subcommands =
+                [
+                    new("map", "Completing a phase grants a role, e.g. ML Basics graduate")
+                    {
+                        Example = "/studybot roles map ml-basics @ML Basics graduate",
+                        Options =
+                        [
+                            new("phase", OptionType.String, "A phase number, id or name") { Required = true, MaxLength = 60, Autocomplete = AutocompleteSource.Phases },
+                            new("role", OptionType.Role, "The role to grant; it must sit below StudyBot's role") { Required = true, MaxLength = 100, TakesRest = true },
+                        ],
+                    },
+                    new("unmap", "Stop granting a role for a phase")
+                    {
+                        Example = "/studybot roles unmap ml-basics",
+                        Options = [new("phase", OptionType.String, "A phase number, id or name") { Required = true, MaxLength = 60, Autocomplete = AutocompleteSource.Phases, TakesRest = true }],
+                    },
+                    new("show", "See which role each phase grants, and any problems") { Example = "/studybot roles show" },
+                    new("sync", "Grant the mapped roles for phases completed in the past") { Example = "/studybot roles sync" },
+                ],
+            },
             new("export", "Export this community's StudyBot data (a JSON file)") { Example = "/studybot export" },
             new("show", "See this community's StudyBot settings") { Example = "/studybot show" },
         ],

@@ -178,3 +178,44 @@ internal sealed class PartnershipMemberConfiguration : IEntityTypeConfiguration<
         b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class PhaseRoleConfiguration : IEntityTypeConfiguration<PhaseRoleEntity>
+{
+    public void Configure(EntityTypeBuilder<PhaseRoleEntity> b)
+    {
+        b.ToTable("PhaseRoles");
+        b.Property(x => x.PhaseId).HasMaxLength(64);
+        b.Property(x => x.RoleId).HasMaxLength(64);
+        b.Property(x => x.RoleName).HasMaxLength(100);
+        b.Property(x => x.ReportChannelId).HasMaxLength(100);
+        b.HasIndex(x => new { x.CommunityId, x.PhaseId }).IsUnique();
+        b.HasOne<CommunityEntity>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RoleGrantConfiguration : IEntityTypeConfiguration<RoleGrantEntity>
+{
+    public void Configure(EntityTypeBuilder<RoleGrantEntity> b)
+    {
+        b.ToTable("RoleGrants");
+        b.Property(x => x.PhaseId).HasMaxLength(64);
+        b.Property(x => x.RoleId).HasMaxLength(64);
+        b.Property(x => x.LastProblem).HasMaxLength(200);
+        b.HasIndex(x => new { x.MemberId, x.PhaseId, x.RoleId }).IsUnique();
+        b.HasIndex(x => x.NextAttemptAtUtc).HasFilter("State = 0");
+        b.HasIndex(x => new { x.CommunityId, x.State });
+        b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RoleProblemConfiguration : IEntityTypeConfiguration<RoleProblemEntity>
+{
+    public void Configure(EntityTypeBuilder<RoleProblemEntity> b)
+    {
+        b.ToTable("RoleProblems");
+        b.Property(x => x.RoleId).HasMaxLength(64);
+        b.Property(x => x.RoleName).HasMaxLength(100);
+        b.HasIndex(x => new { x.CommunityId, x.RoleId, x.Problem }).IsUnique();
+        b.HasOne<CommunityEntity>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

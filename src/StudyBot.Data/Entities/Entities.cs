@@ -361,3 +361,72 @@ internal sealed class CompletionEventEntity
     /// <summary>When the celebration went out; null until then.</summary>
     public DateTime? NotifiedAtUtc { get; set; }
 }
+
+/// <summary>Completing the phase grants the role (a platform role id). One mapping per phase and community.</summary>
+internal sealed class PhaseRoleEntity
+{
+    public long Id { get; set; }
+
+    public long CommunityId { get; set; }
+
+    public required string PhaseId { get; set; }
+
+    public required string RoleId { get; set; }
+
+    public required string RoleName { get; set; }
+
+    /// <summary>Where the mapping was made: lasting problems with the role are reported there.</summary>
+    public string? ReportChannelId { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+}
+
+/// <summary>
+/// One role for one member for one completed phase: queued, then granted (or found already there), or stopped by a
+/// lasting problem. The row is what makes grants idempotent across restarts. Personal data: exported and erased with
+/// the member.
+/// </summary>
+internal sealed class RoleGrantEntity
+{
+    public long Id { get; set; }
+
+    public long CommunityId { get; set; }
+
+    public long MemberId { get; set; }
+
+    public required string PhaseId { get; set; }
+
+    public required string RoleId { get; set; }
+
+    /// <summary><see cref="StudyBot.Core.Roles.RoleGrantState"/>.</summary>
+    public int State { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTime NextAttemptAtUtc { get; set; }
+
+    public DateTime? ClaimedUntilUtc { get; set; }
+
+    public string? LastProblem { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    public DateTime? DoneAtUtc { get; set; }
+}
+
+/// <summary>A lasting problem with a mapped role, recorded when admins were told, so they are told once.</summary>
+internal sealed class RoleProblemEntity
+{
+    public long Id { get; set; }
+
+    public long CommunityId { get; set; }
+
+    public required string RoleId { get; set; }
+
+    public required string RoleName { get; set; }
+
+    /// <summary><see cref="StudyBot.Core.Roles.RoleGrantOutcome"/>.</summary>
+    public int Problem { get; set; }
+
+    public DateTime ReportedAtUtc { get; set; }
+}

@@ -596,6 +596,45 @@ namespace StudyBot.Data.Migrations
                     b.ToTable("PeriodStats", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.PhaseRoleEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhaseId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportChannelId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoleId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoleName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "PhaseId")
+                        .IsUnique();
+
+                    b.ToTable("PhaseRoles", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.RestPeriodEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -619,6 +658,96 @@ namespace StudyBot.Data.Migrations
                     b.HasIndex("MemberId");
 
                     b.ToTable("RestPeriods", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.RoleGrantEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DoneAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastProblem")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("NextAttemptAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhaseId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoleId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextAttemptAtUtc")
+                        .HasFilter("State = 0");
+
+                    b.HasIndex("CommunityId", "State");
+
+                    b.HasIndex("MemberId", "PhaseId", "RoleId")
+                        .IsUnique();
+
+                    b.ToTable("RoleGrants", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.RoleProblemEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Problem")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ReportedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoleId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoleName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "RoleId", "Problem")
+                        .IsUnique();
+
+                    b.ToTable("RoleProblems", (string)null);
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.StudyLogEntity", b =>
@@ -756,11 +885,38 @@ namespace StudyBot.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.PhaseRoleEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.RestPeriodEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
                         .WithMany()
                         .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.RoleGrantEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.RoleProblemEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

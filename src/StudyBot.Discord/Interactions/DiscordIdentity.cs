@@ -21,7 +21,11 @@ internal static class DiscordIdentity
     {
         var user = interaction.Invoker ?? throw new InvalidOperationException("The interaction names no user.");
         var name = FirstNonBlank(interaction.Member?.Nick, user.GlobalName, user.Username) ?? Snowflake.Format(user.Id);
-        return new MemberRef(community, Snowflake.Format(user.Id), name) { IsAdmin = IsAdmin(interaction.Member?.Permissions) };
+        return new MemberRef(community, Snowflake.Format(user.Id), name)
+        {
+            IsAdmin = IsAdmin(interaction.Member?.Permissions),
+            ChannelId = interaction.GuildId is not null && interaction.ChannelId is { } channel ? Snowflake.Format(channel) : null,
+        };
     }
 
     /// <summary>Manage Server or Administrator in the channel the command was used in.</summary>

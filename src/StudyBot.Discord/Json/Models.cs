@@ -49,7 +49,15 @@ internal sealed record DiscordUser(
 
 internal sealed record DiscordApplication([property: JsonConverter(typeof(SnowflakeConverter))] ulong Id, string? Name);
 
-internal sealed record GuildMember(DiscordUser? User, string? Nick, string? Permissions);
+internal sealed record GuildMember(DiscordUser? User, string? Nick, string? Permissions, IReadOnlyList<string>? Roles = null);
+
+/// <summary>A guild role: <see cref="Position"/> orders the hierarchy (higher is more powerful); the @everyone role's id is the guild's.</summary>
+internal sealed record DiscordRole(
+    [property: JsonConverter(typeof(SnowflakeConverter))] ulong Id,
+    string Name,
+    string? Permissions,
+    int Position,
+    bool? Managed);
 
 internal sealed record Interaction(
     [property: JsonConverter(typeof(SnowflakeConverter))] ulong Id,
@@ -214,5 +222,7 @@ internal sealed record DiscordErrorBody(int? Code, string? Message, double? Retr
 [JsonSerializable(typeof(DiscordChannel))]
 [JsonSerializable(typeof(List<DiscordChannel>))]
 [JsonSerializable(typeof(DiscordMessage))]
+[JsonSerializable(typeof(GuildMember))]
+[JsonSerializable(typeof(List<DiscordRole>))]
 [JsonSerializable(typeof(DiscordErrorBody))]
 internal sealed partial class DiscordJsonContext : JsonSerializerContext;

@@ -123,6 +123,7 @@ internal static partial class CommandRegistration
         {
             OptionType.Integer or OptionType.Minutes => OptionTypes.Integer,
             OptionType.Boolean => OptionTypes.Boolean,
+            OptionType.Role => OptionTypes.Role,
             _ => OptionTypes.String,
         };
         var json = new JsonObject

@@ -35,6 +35,8 @@ internal sealed class DiscordCircuitOpenException(TimeSpan retryAfter)
 internal static class DiscordErrorCodes
 {
     public const int UnknownChannel = 10003;
+    public const int UnknownMember = 10007;
+    public const int UnknownRole = 10011;
     public const int UnknownInteraction = 10062;
     public const int OpeningDmsTooFast = 40003;
     public const int InteractionAlreadyAcknowledged = 40060;

@@ -93,6 +93,16 @@ internal sealed partial class DiscordRestClient
     public async Task<IReadOnlyList<DiscordChannel>> GetGuildChannelsAsync(ulong guildId, CancellationToken cancellationToken) =>
         (await SendAsync(DiscordRoute.GetGuildChannels(guildId), null, RetryMode.Idempotent, cancellationToken)).Read(DiscordJsonContext.Default.ListDiscordChannel);
 
+    public async Task<IReadOnlyList<DiscordRole>> GetGuildRolesAsync(ulong guildId, CancellationToken cancellationToken) =>
+        (await SendAsync(DiscordRoute.GetGuildRoles(guildId), null, RetryMode.Idempotent, cancellationToken)).Read(DiscordJsonContext.Default.ListDiscordRole);
+
+    public async Task<GuildMember> GetGuildMemberAsync(ulong guildId, ulong userId, CancellationToken cancellationToken) =>
+        (await SendAsync(DiscordRoute.GetGuildMember(guildId, userId), null, RetryMode.Idempotent, cancellationToken)).Read(DiscordJsonContext.Default.GuildMember);
+
+    /// <summary>Gives a member a role (204). Adding a role the member has is a no-op, so the call may be retried.</summary>
+    public Task AddGuildMemberRoleAsync(ulong guildId, ulong userId, ulong roleId, CancellationToken cancellationToken) =>
+        SendAsync(DiscordRoute.AddGuildMemberRole(guildId, userId, roleId), null, RetryMode.Idempotent, cancellationToken);
+
     /// <summary>Posts a message. Give it a nonce: then enforce_nonce is set and retries cannot post twice.</summary>
     public async Task<DiscordMessage> CreateMessageAsync(ulong channelId, MessagePayload message, CancellationToken cancellationToken)
     {

@@ -23,6 +23,15 @@ internal sealed record DiscordRoute(HttpMethod Method, string Template, string P
     public static DiscordRoute GetGuildChannels(ulong guildId) =>
         new(HttpMethod.Get, "/guilds/{guild_id}/channels", $"/guilds/{guildId}/channels", $"guild:{guildId}", true, true);
 
+    public static DiscordRoute GetGuildRoles(ulong guildId) =>
+        new(HttpMethod.Get, "/guilds/{guild_id}/roles", $"/guilds/{guildId}/roles", $"guild:{guildId}", true, true);
+
+    public static DiscordRoute GetGuildMember(ulong guildId, ulong userId) =>
+        new(HttpMethod.Get, "/guilds/{guild_id}/members/{user_id}", $"/guilds/{guildId}/members/{userId}", $"guild:{guildId}", true, true);
+
+    public static DiscordRoute AddGuildMemberRole(ulong guildId, ulong userId, ulong roleId) =>
+        new(HttpMethod.Put, "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", $"/guilds/{guildId}/members/{userId}/roles/{roleId}", $"guild:{guildId}", true, true);
+
     public static DiscordRoute CreateMessage(ulong channelId) =>
         new(HttpMethod.Post, "/channels/{channel_id}/messages", $"/channels/{channelId}/messages", $"channel:{channelId}", true, true);
 

@@ -19,6 +19,8 @@ public sealed class SchedulingOptions
     public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan PartnerInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan RoleInterval { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 [DisallowConcurrentExecution]
@@ -60,6 +62,16 @@ internal sealed class RetentionJob(StudyBot.Core.Privacy.MembershipService servi
 }
 
 [DisallowConcurrentExecution]
+internal sealed class RoleGrantJob(StudyBot.Core.Roles.RoleGrantService service) : IJob
+{
+    /// <summary>One run grants for at most this long; a big backlog (a sync's leftovers) spreads over runs.</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await service.RunAsync(Budget, cancellationToken);
+}
+
+[DisallowConcurrentExecution]
 internal sealed class OutboxJob(OutboxDispatcher dispatcher) : IJob
 {
     /// <summary>One run sends for at most this long, so a big fan-out spreads over runs instead of blocking shutdown.</summary>
@@ -80,6 +92,7 @@ internal static class SchedulingSetup
             Every<LeaderboardJob>(q, "leaderboards", options.LeaderboardInterval);
             Every<OutboxJob>(q, "outbox", options.OutboxInterval);
             Every<PartnerJob>(q, "partners", options.PartnerInterval);
+            Every<RoleGrantJob>(q, "roles", options.RoleInterval);
             Every<RetentionJob>(q, "retention", TimeSpan.FromHours(1));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

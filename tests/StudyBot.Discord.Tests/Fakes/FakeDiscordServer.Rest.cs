@@ -20,6 +20,9 @@ public sealed partial class FakeDiscordServer
         new("POST", MessagesRegex(), "/channels/{channel_id}/messages", true, true, "channel_id"),
         new("GET", ChannelRegex(), "/channels/{channel_id}", true, true, "channel_id"),
         new("GET", GuildChannelsRegex(), "/guilds/{guild_id}/channels", true, true, "guild_id"),
+        new("GET", GuildRolesRegex(), "/guilds/{guild_id}/roles", true, true, "guild_id"),
+        new("GET", GuildMemberRegex(), "/guilds/{guild_id}/members/{user_id}", true, true, "guild_id"),
+        new("PUT", MemberRoleRegex(), "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", true, true, "guild_id"),
         new("POST", CallbackRegex(), "/interactions/{interaction_id}/{interaction_token}/callback", false, false, "interaction_id"),
         new("PATCH", OriginalRegex(), "/webhooks/{webhook_id}/{webhook_token}/messages/@original", false, false, "webhook_token"),
         new("POST", WebhookRegex(), "/webhooks/{webhook_id}/{webhook_token}", false, false, "webhook_token"),
@@ -316,7 +319,7 @@ public sealed partial class FakeDiscordServer
                 RegisteredCommands[scope] = registered;
                 return Answer.Of(200, registered.DeepClone());
             default:
-                return Answer.Of(404, Error(0, "404: Not Found"));
+                return HandleGuild(route, match) ?? Answer.Of(404, Error(0, "404: Not Found"));
         }
     }
 

@@ -247,6 +247,23 @@ public sealed class FakeDiscordOptions
         (700000000000000001, 41771983423143937, "other-guild", 0),
     ];
 
+    /// <summary>The bot's own role in the Study Hall guild: managed, position 10, with Manage Roles.</summary>
+    public const ulong BotRoleId = 1196393339289731100;
+
+    /// <summary>Guild roles; the @everyone role's id is the guild's.</summary>
+    public List<FakeRole> Roles { get; } =
+    [
+        new(290926798626357999, 290926798626357999, "@everyone", 0, 1024 | 2048),
+        new(BotRoleId, 290926798626357999, "StudyBot", 10, FakeDiscordServer.ManageRoles | 19456, managed: true),
+    ];
+
+    /// <summary>Guild members and the ids of their roles. The bot and the fixtures' user are in the Study Hall.</summary>
+    public ConcurrentDictionary<(ulong Guild, ulong User), ConcurrentDictionary<ulong, bool>> Members { get; } = new()
+    {
+        [(290926798626357999, BotUserId)] = new() { [BotRoleId] = true },
+        [(290926798626357999, 53908232506183680)] = new(),
+    };
+
     /// <summary>Users whose DMs are closed: sends to their DM channel answer 403 / 50007.</summary>
     public HashSet<ulong> ClosedDms { get; } = [];
 

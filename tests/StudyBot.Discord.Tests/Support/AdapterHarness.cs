@@ -26,6 +26,9 @@ public sealed class HarnessOptions
     public bool RealEngine { get; set; }
 
     public bool Start { get; set; } = true;
+
+    /// <summary>The real engine's database file; by default a new one in the harness's temporary folder. Set it to restart on the same data.</summary>
+    public string? DatabaseFile { get; set; }
 }
 
 /// <summary>
@@ -36,6 +39,7 @@ public sealed class HarnessOptions
 internal sealed class AdapterHarness : IAsyncDisposable
 {
     private readonly string _directory;
+
 
     private AdapterHarness(FakeDiscordServer server, IHost host, string directory, FakeTimeProvider? time, FakeCommandRunner? runner, ListLoggerProvider logs, RecordingFatalStop fatal)
     {
@@ -49,6 +53,9 @@ internal sealed class AdapterHarness : IAsyncDisposable
     }
 
     public FakeDiscordServer Server { get; }
+
+    /// <summary>Whether disposing the harness disposes <see cref="Server"/> too.</summary>
+    public bool OwnsServer { get; set; }
 
     public IHost Host { get; }
 
@@ -108,7 +115,7 @@ internal sealed class AdapterHarness : IAsyncDisposable
         {
             builder.Services.AddSingleton(new RoadmapCatalog(RoadmapLoader.LoadDirectory(TestPaths.Roadmaps), "ml-zero-to-hero"));
             builder.Services.AddStudyBotCore();
-            builder.Services.AddStudyBotData($"Data Source={Path.Combine(directory, "studybot.db")}");
+            builder.Services.AddStudyBotData($"Data Source={options.DatabaseFile ?? Path.Combine(directory, "studybot.db")}");
         }
 
         if (!builder.Services.AddDiscordAdapter(builder.Configuration))
@@ -122,7 +129,8 @@ internal sealed class AdapterHarness : IAsyncDisposable
             await StudyBotDatabase.MigrateAsync(host.Services, CancellationToken.None);
         }
 
-        var harness = new AdapterHarness(server, host, directory, time, runner, logs, fatal);
+        // A server the test passed in outlives the harness (a restart on the same fake Discord); the test disposes it.
+        var harness = new AdapterHarness(server, host, directory, time, runner, logs, fatal) { OwnsServer = sharedServer is null };
         if (options.Start)
         {
             await host.StartAsync();
@@ -153,7 +161,10 @@ internal sealed class AdapterHarness : IAsyncDisposable
         }
 
         Host.Dispose();
-        await Server.DisposeAsync();
+        if (OwnsServer)
+        {
+            await Server.DisposeAsync();
+        }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

@@ -4,6 +4,9 @@ using System.Text.Json.Nodes;
 namespace StudyBot.Discord.Tests.Support;
 
 /// <summary>Interaction payloads built from the shared fixtures, with fresh ids and tokens and the given command.</summary>
+/// <summary>A ROLE option (type 8): Discord sends the role's id as the value.</summary>
+public sealed record RoleOption(ulong RoleId);
+
 public static class InteractionFactory
 {
     public const ulong GuildId = 290926798626357999;
@@ -85,6 +88,7 @@ public static class InteractionFactory
             var option = value switch
             {
                 string s => new JsonObject { ["type"] = 3, ["name"] = name, ["value"] = s },
+                RoleOption r => new JsonObject { ["type"] = 8, ["name"] = name, ["value"] = Id(r.RoleId) },
                 bool b => new JsonObject { ["type"] = 5, ["name"] = name, ["value"] = b },
                 double d => new JsonObject { ["type"] = 10, ["name"] = name, ["value"] = d },
                 _ => new JsonObject { ["type"] = 4, ["name"] = name, ["value"] = Convert.ToInt64(value, CultureInfo.InvariantCulture) },
