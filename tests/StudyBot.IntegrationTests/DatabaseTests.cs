@@ -33,6 +33,43 @@ public sealed class DatabaseTests
     }
 
     [Fact]
+    public async Task Commits_leave_WAL_checkpoints_to_the_background()
+    {
+        await using var bot = await TestBot.StartAsync();
+        var gate = bot.Services.GetRequiredService<WriteGate>();
+
+        // 3 x 200 write transactions: the commits never checkpoint (auto-checkpoint is off), the gate does.
+        for (var i = 0; i < 3 * WriteGate.CheckpointEvery; i++)
+        {
+            await bot.SayAsync("Ada", i % 2 == 0 ? "/progress done numpy" : "/progress doing numpy");
+        }
+
+        await WaitAsync(() => gate.Checkpoints >= 2);
+        await using var scope = bot.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
+        await db.Database.OpenConnectionAsync();
+        await using (var pragma = db.Database.GetDbConnection().CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA wal_autocheckpoint";
+            Assert.Equal(0L, await pragma.ExecuteScalarAsync());
+        }
+
+        await db.Database.CloseConnectionAsync();
+
+        Assert.Equal(3 * WriteGate.CheckpointEvery, await bot.CountAsync("SELECT COUNT(*) FROM ItemChanges"));
+    }
+
+    private static async Task WaitAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition(), "no background checkpoint ran");
+    }
+
+    [Fact]
     public async Task Progress_survives_a_restart_on_the_same_file()
     {
         var path = Path.Combine(Path.GetTempPath(), $"studybot-restart-{Guid.NewGuid():N}.db");
