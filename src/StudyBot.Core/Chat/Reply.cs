@@ -52,6 +52,23 @@ public sealed record ReplyAttachment(string FileName, string ContentType, byte[]
     public const string Png = "image/png";
 
     public bool IsImage => ContentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The file name as a platform upload should carry it: letters, digits, dot, dash and underscore only, at most
+    /// 100 characters with the extension kept, never empty.
+    /// </summary>
+    public static string SafeFileName(string? fileName)
+    {
+        var chars = Path.GetFileName(fileName ?? "").Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-').ToArray();
+        var name = new string(chars).Trim('.', '-');
+        if (name.Length > 100)
+        {
+            var extension = Path.GetExtension(name);
+            name = name[..(100 - extension.Length)] + extension;
+        }
+
+        return name.Length == 0 ? "file" : name;
+    }
 }
 
 /// <summary>A button that runs a command when pressed, e.g. Command = "progress done numpy".</summary>

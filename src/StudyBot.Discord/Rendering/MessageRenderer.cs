@@ -53,7 +53,7 @@ internal static class MessageRenderer
         var files = new List<ReplyAttachment>();
         foreach (var attachment in attachments.Where(a => a.Content.Length > 0).Take(MaxFiles))
         {
-            var name = SafeFileName(attachment.FileName);
+            var name = ReplyAttachment.SafeFileName(attachment.FileName);
             var stem = Path.GetFileNameWithoutExtension(name);
             var extension = Path.GetExtension(name);
             for (var n = 2; !used.Add(name); n++)
@@ -65,19 +65,6 @@ internal static class MessageRenderer
         }
 
         return files;
-    }
-
-    private static string SafeFileName(string fileName)
-    {
-        var chars = Path.GetFileName(fileName ?? "").Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-').ToArray();
-        var name = new string(chars).Trim('.', '-');
-        if (name.Length > 100)
-        {
-            var extension = Path.GetExtension(name);
-            name = name[..(100 - extension.Length)] + extension;
-        }
-
-        return name.Length == 0 ? "file" : name;
     }
 
     private static Embed Embed(Reply reply, EmbedImage? image)

@@ -76,7 +76,7 @@ internal sealed partial class SlackFiles(
             return FileShareOutcome.Ok;
         }
 
-        var name = SafeFileName(file.FileName);
+        var name = ReplyAttachment.SafeFileName(file.FileName);
         string lastError = "upload_failed";
         for (var round = 1; round <= MaxUrlRounds; round++)
         {
@@ -187,7 +187,7 @@ internal sealed partial class SlackFiles(
         {
             parts.Add(sent[0].IsImage
                 ? "📬 I sent the image to our DM (StudyBot's Messages tab), where you can save or share it."
-                : $"📬 I sent `{SafeFileName(sent[0].FileName)}` to our DM (StudyBot's Messages tab).");
+                : $"📬 I sent `{ReplyAttachment.SafeFileName(sent[0].FileName)}` to our DM (StudyBot's Messages tab).");
         }
         else if (sent.Count > 1)
         {
@@ -373,20 +373,6 @@ internal sealed partial class SlackFiles(
             SlackOutcome.Fatal => new FileShareOutcome(false, $"token refused ({error})"),
             _ => new FileShareOutcome(false, error, Lasting: true),
         };
-    }
-
-    /// <summary>A file name Slack shows as it is: letters, digits, dot, dash and underscore; at most 100 characters.</summary>
-    internal static string SafeFileName(string? fileName)
-    {
-        var chars = Path.GetFileName(fileName ?? "").Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-').ToArray();
-        var name = new string(chars).Trim('.', '-');
-        if (name.Length > 100)
-        {
-            var extension = Path.GetExtension(name);
-            name = name[..(100 - extension.Length)] + extension;
-        }
-
-        return name.Length == 0 ? "file" : name;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A file of {Bytes} bytes is above Slack:MaxUploadBytes ({Max}); not uploading it")]
