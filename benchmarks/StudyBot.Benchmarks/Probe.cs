@@ -44,7 +44,7 @@ internal static class Probe
             var loads = new List<double>();
             var commits = new List<double>();
             var runs = new List<double>();
-            for (var i = 0; i < 300; i++)
+            for (var i = 0; i < 1000; i++)
             {
                 await using (var scope = services.CreateAsyncScope())
                 {
@@ -68,7 +68,9 @@ internal static class Probe
             }
 
             static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
+            static double P99(List<double> xs) => xs.Order().ElementAt(xs.Count * 99 / 100);
             Console.WriteLine($"// median load {Median(loads):0.00} ms, commit {Median(commits):0.00} ms, command '{command}' {Median(runs):0.00} ms");
+            Console.WriteLine($"// p99    load {P99(loads):0.00} ms, commit {P99(commits):0.00} ms, command '{command}' {P99(runs):0.00} ms; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
         }
         finally
         {
