@@ -3,6 +3,7 @@ using StudyBot.Core.Chat;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 using StudyBot.Data.Entities;
+using static StudyBot.Data.DataText;
 
 namespace StudyBot.Data;
 
@@ -286,6 +287,4 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
     }
 
     private async Task<long?> MemberIdAsync(MemberRef member, CancellationToken cancellationToken) => (await db.IdsAsync(member))?.MemberId;
-
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
 }

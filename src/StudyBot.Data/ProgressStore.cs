@@ -3,6 +3,7 @@ using StudyBot.Core.Chat;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 using StudyBot.Data.Entities;
+using static StudyBot.Data.DataText;
 
 namespace StudyBot.Data;
 
@@ -413,15 +414,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
 
     private async Task<CommunityEntity> CreateCommunityAsync(CommunityRef c, Community defaults, DateTime now, CancellationToken ct)
     {
-        var community = new CommunityEntity
-        {
-            Platform = c.Platform,
-            ExternalId = Clip(c.ExternalId, 64),
-            Name = Clip(c.Name, 100),
-            RoadmapId = defaults.RoadmapId,
-            TimeZoneId = defaults.TimeZoneId,
-            CreatedAtUtc = now,
-        };
+        var community = CommunityEntity.Create(c.Platform, c.ExternalId, c.Name, defaults.RoadmapId, defaults.TimeZoneId, now);
         db.Communities.Add(community);
         await db.SaveChangesAsync(ct);
         return community;
@@ -523,6 +516,4 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             LastActivityAtUtc = x.LastActivityAtUtc,
         },
     };
-
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
 }

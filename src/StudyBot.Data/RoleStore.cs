@@ -4,6 +4,7 @@ using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 using StudyBot.Core.Roles;
 using StudyBot.Data.Entities;
+using static StudyBot.Data.DataText;
 
 namespace StudyBot.Data;
 
@@ -30,15 +31,7 @@ internal sealed class RoleStore(StudyBotDbContext db, NotificationStore outbox, 
         var row = await db.Communities.FirstOrDefaultAsync(c => c.Platform == community.Platform && c.ExternalId == community.ExternalId, cancellationToken);
         if (row is null)
         {
-            row = new CommunityEntity
-            {
-                Platform = community.Platform,
-                ExternalId = Clip(community.ExternalId, 64),
-                Name = Clip(community.Name, 100),
-                RoadmapId = community.RoadmapId,
-                TimeZoneId = community.TimeZoneId,
-                CreatedAtUtc = nowUtc,
-            };
+            row = CommunityEntity.Create(community.Platform, community.ExternalId, community.Name, community.RoadmapId, community.TimeZoneId, nowUtc);
             db.Communities.Add(row);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -282,6 +275,4 @@ internal sealed class RoleStore(StudyBotDbContext db, NotificationStore outbox, 
             .Where(c => c.Platform == community.Platform && c.ExternalId == community.ExternalId)
             .Select(c => (long?)c.Id)
             .FirstOrDefaultAsync(cancellationToken);
-
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
 }

@@ -38,6 +38,17 @@ internal sealed class CommunityEntity
 
     /// <summary>When the bot was removed from the community; its data is deleted after the retention period.</summary>
     public DateTime? LeftAtUtc { get; set; }
+
+    /// <summary>A community's first row, with the text cut to the columns.</summary>
+    public static CommunityEntity Create(string platform, string externalId, string name, string roadmapId, string timeZoneId, DateTime nowUtc) => new()
+    {
+        Platform = platform,
+        ExternalId = DataText.Clip(externalId, 64),
+        Name = DataText.Clip(name, 100),
+        RoadmapId = roadmapId,
+        TimeZoneId = timeZoneId,
+        CreatedAtUtc = nowUtc,
+    };
 }
 
 internal sealed class MemberEntity
