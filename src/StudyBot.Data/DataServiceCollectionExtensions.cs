@@ -32,6 +32,30 @@ public static class DataServiceCollectionExtensions
 public static class StudyBotDatabase
 {
     /// <summary>
+    /// Rebuilds every member's daily totals from the study log and item history: live logs by kind, live item
+    /// changes (not undo rows, not undone) as done +1 / left done -1, and both kinds' points. The migration that
+    /// introduced the table runs it; it gives the same days the commit path keeps up to date.
+    /// </summary>
+    public const string RebuildDailyTotalsSql = """
+        DELETE FROM DailyTotals;
+        INSERT INTO DailyTotals (MemberId, LocalDate, CommunityId, PracticeMinutes, LearningMinutes, ReviewMinutes, ItemsDone, Points)
+        SELECT MemberId, LocalDate, MIN(CommunityId), SUM(Practice), SUM(Learning), SUM(Review), SUM(Done), SUM(Points)
+        FROM (
+            SELECT MemberId, LocalDate, CommunityId,
+                   CASE WHEN Kind = 0 THEN Minutes ELSE 0 END AS Practice,
+                   CASE WHEN Kind = 1 THEN Minutes ELSE 0 END AS Learning,
+                   CASE WHEN Kind NOT IN (0, 1) THEN Minutes ELSE 0 END AS Review,
+                   0 AS Done, Points
+            FROM StudyLogs WHERE RetractedAtUtc IS NULL
+            UNION ALL
+            SELECT MemberId, LocalDate, CommunityId, 0, 0, 0,
+                   CASE WHEN ToStatus = 2 THEN 1 WHEN FromStatus = 2 THEN -1 ELSE 0 END, Points
+            FROM ItemChanges WHERE IsUndo = 0 AND UndoneAtUtc IS NULL
+        )
+        GROUP BY MemberId, LocalDate;
+        """;
+
+    /// <summary>
     /// Creates the database file's folder, applies pending migrations and turns on WAL, so readers never
     /// wait for the writer. Safe to run at every start.
     /// </summary>

@@ -129,6 +129,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         await db.ItemProgress.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.ItemChanges.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.StudyLogs.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await db.DailyTotals.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.Goals.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.RestPeriods.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.CompletionEvents.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);

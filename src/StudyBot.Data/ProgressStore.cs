@@ -14,6 +14,12 @@ namespace StudyBot.Data;
 /// </summary>
 internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, WriteGate gate) : IProgressStore
 {
+    /// <summary>
+    /// The row ids of the member this store (one per command) last loaded, looked up from its <see cref="MemberRef"/>
+    /// here, so a routine commit for the same member needs no second lookup.
+    /// </summary>
+    private (string Platform, string ExternalId, string UserId, long CommunityId, long MemberId)? _loaded;
+
     public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
     {
         // One open for all of the member's queries: each open of a pooled connection also runs the connection pragmas.
@@ -57,9 +63,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
 
         var communityId = community!.Id;
         var memberId = entity.Id;
+        _loaded = (c.Platform, c.ExternalId, member.UserId, communityId, memberId);
         var items = await Queries.Items(db, memberId, communityId).ToListAsync(cancellationToken);
-        var logDays = await Queries.LogDays(db, memberId, communityId).ToListAsync(cancellationToken);
-        var itemDays = await Queries.ItemDays(db, memberId, communityId).ToListAsync(cancellationToken);
+        var days = await Queries.Days(db, memberId, communityId).ToListAsync(cancellationToken);
         var goals = (await Queries.Goals(db, memberId, communityId).ToListAsync(cancellationToken))
             .Select(x => new Goal((GoalPeriod)x.Period, (GoalUnit)x.Unit, x.Target, x.EffectiveFrom))
             .ToList();
@@ -72,7 +78,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             Community = communityModel,
             Member = ToModel(entity),
             Items = items.ToDictionary(x => x.ItemId, x => new ItemState((ItemStatus)x.Status, (SkipReason)x.Reason)),
-            Days = MergeDays(logDays.Select(x => (x.LocalDate, (StudyKind)x.Kind, x.Minutes, x.Points)), itemDays.Select(x => (x.LocalDate, x.Done, x.Points))),
+            Days = days,
             Goals = goals,
             Rest = rest,
         };
@@ -207,6 +213,12 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
     private async Task<CommitResult> ApplyAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        var batch = new SqlBatch();
+        if (await TryTouchLoadedMemberAsync(batch, member, changes, now, ct) is { } ids)
+        {
+            return await WriteAsync(batch, new StatsWriter(ids.CommunityId, ids.MemberId), ids.CommunityId, ids.MemberId, changes, now, ct);
+        }
+
         var found = await Queries.TrackCommunityAndMember(db, member.Community.Platform, member.Community.ExternalId, member.UserId);
         var community = found?.Community ?? await CreateCommunityAsync(member.Community, snapshot.Community, now, ct);
         var entity = found?.Member ?? await CreateMemberAsync(community, member, snapshot.Member, now, ct);
@@ -280,7 +292,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         }
 
         await ApplyRestAsync(communityId, memberId, changes, ct);
-        var stats = new StatsWriter(db, communityId, memberId);
+        var stats = new StatsWriter(communityId, memberId);
 
         if (changes.Reverts is { } reverted)
         {
@@ -290,16 +302,16 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
                 .ToListAsync(ct);
             var undoneLogs = await db.StudyLogs.AsNoTracking()
                 .Where(x => x.BatchId == reverted && x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
-                .Select(x => new { x.LocalDate, x.Points, x.Minutes })
+                .Select(x => new { x.LocalDate, x.Points, x.Minutes, x.Kind })
                 .ToListAsync(ct);
             foreach (var item in undoneItems)
             {
-                stats.Add(item.LocalDate, -item.Points, 0, -item.DoneDelta, active: false);
+                stats.Add(item.LocalDate, -item.Points, 0, StudyKind.Practice, -item.DoneDelta, active: false);
             }
 
             foreach (var log in undoneLogs)
             {
-                stats.Add(log.LocalDate, -log.Points, -log.Minutes, 0, active: false);
+                stats.Add(log.LocalDate, -log.Points, -log.Minutes, (StudyKind)log.Kind, 0, active: false);
             }
 
             // Mark the originals first: if another undo got there before us, nothing matches and we stop.
@@ -320,61 +332,6 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
                 .ExecuteDeleteAsync(ct);
         }
 
-        if (changes.ItemChanges.Count > 0)
-        {
-            foreach (var change in changes.ItemChanges)
-            {
-                // One upsert per item: no read first, and a concurrent first change cannot collide on the key.
-                await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"""
-                    INSERT INTO ItemProgress (MemberId, ItemId, CommunityId, Status, Reason, UpdatedAtUtc)
-                    VALUES ({memberId}, {change.ItemId}, {communityId}, {(int)change.To.Status}, {(int)change.To.Reason}, {now})
-                    ON CONFLICT (MemberId, ItemId) DO UPDATE SET Status = excluded.Status, Reason = excluded.Reason, UpdatedAtUtc = excluded.UpdatedAtUtc
-                    """,
-                    ct);
-                db.ItemChanges.Add(new ItemChangeEntity
-                {
-                    CommunityId = communityId,
-                    MemberId = memberId,
-                    BatchId = changes.BatchId,
-                    ItemId = change.ItemId,
-                    FromStatus = (int)change.From.Status,
-                    FromReason = (int)change.From.Reason,
-                    ToStatus = (int)change.To.Status,
-                    ToReason = (int)change.To.Reason,
-                    Points = change.Points,
-                    AtUtc = changes.AtUtc,
-                    LocalDate = changes.LocalDate,
-                    ActorId = Clip(changes.ActorId, 64),
-                    IsUndo = changes.Reverts is not null,
-                });
-                var doneDelta = change.To.Status == ItemStatus.Done ? 1 : change.From.Status == ItemStatus.Done ? -1 : 0;
-                if (changes.Reverts is null && (change.Points != 0 || doneDelta != 0))
-                {
-                    stats.Add(changes.LocalDate, change.Points, 0, doneDelta, active: doneDelta > 0);
-                }
-            }
-        }
-
-        foreach (var log in changes.Logs)
-        {
-            db.StudyLogs.Add(new StudyLogEntity
-            {
-                CommunityId = communityId,
-                MemberId = memberId,
-                BatchId = changes.BatchId,
-                Minutes = log.Minutes,
-                Kind = (int)log.Kind,
-                ItemId = log.ItemId,
-                Note = log.Note is null ? null : Clip(log.Note, 200),
-                Points = log.Points,
-                AtUtc = changes.AtUtc,
-                LocalDate = changes.LocalDate,
-                ActorId = Clip(changes.ActorId, 64),
-            });
-            stats.Add(changes.LocalDate, log.Points, log.Minutes, 0, active: true);
-        }
-
         foreach (var goal in changes.Goals)
         {
             db.Goals.Add(new GoalEntity
@@ -389,26 +346,98 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             });
         }
 
-        foreach (var completion in changes.Completions)
+        return await WriteAsync(batch, stats, communityId, memberId, changes, now, ct);
+    }
+
+    /// <summary>
+    /// The routine commit (items, logs, completions; no profile, settings, reminders, rest, goals or undo) of the
+    /// member this store loaded: one UPDATE of the member row, which also proves the row is still this member's
+    /// (an erase in between anonymises it), instead of loading and tracking it. Null sends the commit down the
+    /// general path, which finds or creates the member row again.
+    /// </summary>
+    private async Task<(long CommunityId, long MemberId)?> TryTouchLoadedMemberAsync(SqlBatch batch, MemberRef member, ChangeSet changes, DateTime now, CancellationToken ct)
+    {
+        if (_loaded is not { } loaded
+            || loaded.Platform != member.Community.Platform || loaded.ExternalId != member.Community.ExternalId || loaded.UserId != member.UserId
+            || changes.Profile is not null || changes.Community is not null || changes.Reminders is not null || changes.ClearDmNotice
+            || changes.StartRest is not null || changes.EndRestOn is not null || changes.Reverts is not null || changes.Goals.Count > 0)
         {
-            var exists = await db.CompletionEvents.AnyAsync(
-                x => x.MemberId == memberId && x.Kind == (int)completion.Kind && x.TargetId == completion.TargetId, ct);
-            if (!exists)
+            return null;
+        }
+
+        var touched = await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            UPDATE Members SET DisplayName = {Clip(member.DisplayName, 100)}, UpdatedAtUtc = {now}, LeftAtUtc = NULL,
+                LastActivityAtUtc = CASE WHEN {changes.IsActivity} THEN {now} ELSE LastActivityAtUtc END
+            WHERE Id = {loaded.MemberId} AND CommunityId = {loaded.CommunityId} AND UserId = {loaded.UserId} AND DeletedAtUtc IS NULL
+            """,
+            ct);
+        if (touched != 1)
+        {
+            return null;
+        }
+
+        batch.Add("UPDATE Communities SET LeftAtUtc = NULL WHERE Id = {0} AND LeftAtUtc IS NOT NULL", loaded.CommunityId);
+        return (loaded.CommunityId, loaded.MemberId);
+    }
+
+    /// <summary>The item changes, logs, completions and running totals of a commit, as one batch, then any tracked entities.</summary>
+    private async Task<CommitResult> WriteAsync(SqlBatch batch, StatsWriter stats, long communityId, long memberId, ChangeSet changes, DateTime now, CancellationToken ct)
+    {
+        var actor = Clip(changes.ActorId, 64);
+        foreach (var change in changes.ItemChanges)
+        {
+            // One upsert per item: no read first, and a concurrent first change cannot collide on the key.
+            batch.Add(
+                """
+                INSERT INTO ItemProgress (MemberId, ItemId, CommunityId, Status, Reason, UpdatedAtUtc) VALUES ({0}, {1}, {2}, {3}, {4}, {5})
+                ON CONFLICT (MemberId, ItemId) DO UPDATE SET Status = excluded.Status, Reason = excluded.Reason, UpdatedAtUtc = excluded.UpdatedAtUtc
+                """,
+                memberId, change.ItemId, communityId, change.To.Status, change.To.Reason, now);
+            batch.Add(
+                """
+                INSERT INTO ItemChanges (CommunityId, MemberId, BatchId, ItemId, FromStatus, FromReason, ToStatus, ToReason, Points, AtUtc, LocalDate, ActorId, IsUndo)
+                VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11}, {12})
+                """,
+                communityId, memberId, changes.BatchId, change.ItemId, change.From.Status, change.From.Reason, change.To.Status, change.To.Reason,
+                change.Points, changes.AtUtc, changes.LocalDate, actor, changes.Reverts is not null);
+            var doneDelta = change.To.Status == ItemStatus.Done ? 1 : change.From.Status == ItemStatus.Done ? -1 : 0;
+            if (changes.Reverts is null && (change.Points != 0 || doneDelta != 0))
             {
-                db.CompletionEvents.Add(new CompletionEventEntity
-                {
-                    CommunityId = communityId,
-                    MemberId = memberId,
-                    Kind = (int)completion.Kind,
-                    TargetId = completion.TargetId,
-                    BatchId = changes.BatchId,
-                    AtUtc = changes.AtUtc,
-                });
+                stats.Add(changes.LocalDate, change.Points, 0, StudyKind.Practice, doneDelta, active: doneDelta > 0);
             }
         }
 
-        await stats.FlushAsync(ct);
-        await db.SaveChangesAsync(ct);
+        foreach (var log in changes.Logs)
+        {
+            batch.Add(
+                """
+                INSERT INTO StudyLogs (CommunityId, MemberId, BatchId, Minutes, Kind, ItemId, Note, Points, AtUtc, LocalDate, ActorId)
+                VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10})
+                """,
+                communityId, memberId, changes.BatchId, log.Minutes, log.Kind, log.ItemId, log.Note is null ? null : Clip(log.Note, 200),
+                log.Points, changes.AtUtc, changes.LocalDate, actor);
+            stats.Add(changes.LocalDate, log.Points, log.Minutes, log.Kind, 0, active: true);
+        }
+
+        foreach (var completion in changes.Completions)
+        {
+            // Recorded once per member and target: a completion reached again after an undo is not celebrated twice.
+            batch.Add(
+                """
+                INSERT INTO CompletionEvents (CommunityId, MemberId, Kind, TargetId, BatchId, AtUtc) VALUES ({0}, {1}, {2}, {3}, {4}, {5})
+                ON CONFLICT (MemberId, Kind, TargetId) DO NOTHING
+                """,
+                communityId, memberId, completion.Kind, completion.TargetId, changes.BatchId, changes.AtUtc);
+        }
+
+        stats.AppendTo(batch);
+        await batch.ExecuteAsync(db, ct);
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
         return new CommitResult(CommitOutcome.Committed, memberId);
     }
 
@@ -436,30 +465,6 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         db.Members.Add(entity);
         await db.SaveChangesAsync(ct);
         return entity;
-    }
-
-    private static List<DailyTotal> MergeDays(IEnumerable<(DateOnly Date, StudyKind Kind, int Minutes, int Points)> logs, IEnumerable<(DateOnly Date, int Done, int Points)> items)
-    {
-        var days = new SortedDictionary<DateOnly, DailyTotal>();
-        DailyTotal Day(DateOnly d) => days.TryGetValue(d, out var t) ? t : new DailyTotal(d, 0, 0, 0, 0, 0);
-        foreach (var (date, kind, minutes, points) in logs)
-        {
-            var d = Day(date);
-            days[date] = kind switch
-            {
-                StudyKind.Practice => d with { PracticeMinutes = d.PracticeMinutes + minutes, Points = d.Points + points },
-                StudyKind.Learning => d with { LearningMinutes = d.LearningMinutes + minutes, Points = d.Points + points },
-                _ => d with { ReviewMinutes = d.ReviewMinutes + minutes, Points = d.Points + points },
-            };
-        }
-
-        foreach (var (date, done, points) in items)
-        {
-            var d = Day(date);
-            days[date] = d with { ItemsDone = d.ItemsDone + done, Points = d.Points + points };
-        }
-
-        return [.. days.Values];
     }
 
     internal static Community ToModel(CommunityEntity x) => new()

@@ -16,10 +16,6 @@ internal static class Queries
 
     public sealed record MemberIds(long CommunityId, long MemberId);
 
-    public sealed record LogDay(DateOnly LocalDate, int Kind, int Minutes, int Points);
-
-    public sealed record ItemDay(DateOnly LocalDate, int Done, int Points);
-
     public static readonly Func<StudyBotDbContext, string, string, string, Task<CommunityAndMember?>> FindCommunityAndMember =
         EF.CompileAsyncQuery((StudyBotDbContext db, string platform, string externalId, string userId) =>
             (from co in db.Communities.AsNoTracking()
@@ -58,19 +54,14 @@ internal static class Queries
                 .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
                 .Select(x => new ItemRow(x.ItemId, x.Status, x.Reason)));
 
-    public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<LogDay>> LogDays =
+    /// <summary>The member's days with anything on them, oldest first (a day whose work was all undone is left out).</summary>
+    public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<DailyTotal>> Days =
         EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>
-            db.StudyLogs.AsNoTracking()
-                .Where(x => x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
-                .GroupBy(x => new { x.LocalDate, x.Kind })
-                .Select(g => new LogDay(g.Key.LocalDate, g.Key.Kind, g.Sum(x => x.Minutes), g.Sum(x => x.Points))));
-
-    public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<ItemDay>> ItemDays =
-        EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>
-            db.ItemChanges.AsNoTracking()
-                .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
-                .GroupBy(x => x.LocalDate)
-                .Select(g => new ItemDay(g.Key, g.Sum(x => x.ToStatus == (int)ItemStatus.Done ? 1 : x.FromStatus == (int)ItemStatus.Done ? -1 : 0), g.Sum(x => x.Points))));
+            db.DailyTotals.AsNoTracking()
+                .Where(x => x.MemberId == memberId && x.CommunityId == communityId
+                    && (x.PracticeMinutes != 0 || x.LearningMinutes != 0 || x.ReviewMinutes != 0 || x.ItemsDone != 0 || x.Points != 0))
+                .OrderBy(x => x.LocalDate)
+                .Select(x => new DailyTotal(x.LocalDate, x.PracticeMinutes, x.LearningMinutes, x.ReviewMinutes, x.ItemsDone, x.Points)));
 
     public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<GoalEntity>> Goals =
         EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>

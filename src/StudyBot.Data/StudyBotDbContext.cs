@@ -26,6 +26,8 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
 
     internal DbSet<PeriodStatsEntity> PeriodStats => Set<PeriodStatsEntity>();
 
+    internal DbSet<DailyTotalEntity> DailyTotals => Set<DailyTotalEntity>();
+
     internal DbSet<PartnerPoolEntity> PartnerPool => Set<PartnerPoolEntity>();
 
     internal DbSet<PartnershipEntity> Partnerships => Set<PartnershipEntity>();
@@ -50,6 +52,7 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
         modelBuilder.ApplyConfiguration(new RestPeriodConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxConfiguration());
         modelBuilder.ApplyConfiguration(new PeriodStatsConfiguration());
+        modelBuilder.ApplyConfiguration(new DailyTotalConfiguration());
         modelBuilder.ApplyConfiguration(new PartnerPoolConfiguration());
         modelBuilder.ApplyConfiguration(new PartnershipConfiguration());
         modelBuilder.ApplyConfiguration(new PartnershipMemberConfiguration());

@@ -99,6 +99,7 @@ public sealed class DataRightsTests
     {
         await using var bot = await BusyCommunityAsync();
         var membership = bot.Services.GetRequiredService<MembershipService>();
+        await bot.SayAsync("Zelda", "/progress doing pandas");
         await membership.MemberLeftAsync(TestBot.Home, "zelda", CancellationToken.None);
         bot.Time.Advance(TimeSpan.FromDays(10));
         await bot.SayAsync("Zelda", "/progress log 10 review");
@@ -121,6 +122,23 @@ public sealed class DataRightsTests
         Assert.Equal(3, purged);
         Assert.Equal(0, await bot.CountAsync("SELECT COUNT(*) FROM Members WHERE DeletedAtUtc IS NULL"));
         Assert.Equal(0, await bot.CountAsync("SELECT COUNT(*) FROM StudyLogs"));
+        Assert.Equal(0, await bot.CountAsync("SELECT COUNT(*) FROM DailyTotals"));
+    }
+
+    [Fact]
+    public async Task A_community_that_uses_the_bot_again_within_the_retention_period_keeps_everything()
+    {
+        await using var bot = await BusyCommunityAsync();
+        var membership = bot.Services.GetRequiredService<MembershipService>();
+        await bot.SayAsync("Zelda", "/progress doing pandas");
+        await membership.CommunityLeftAsync(TestBot.Home, CancellationToken.None);
+        bot.Time.Advance(TimeSpan.FromDays(10));
+        await bot.SayAsync("Zelda", "/progress done pandas");
+
+        bot.Time.Advance(TimeSpan.FromDays(40));
+        Assert.Equal(0, await membership.PurgeAsync(CancellationToken.None));
+        Assert.Equal(0, await bot.CountAsync("SELECT COUNT(*) FROM Communities WHERE LeftAtUtc IS NOT NULL"));
+        Assert.Equal(3, await bot.CountAsync("SELECT COUNT(*) FROM Members WHERE DeletedAtUtc IS NULL"));
     }
 
     [Fact]

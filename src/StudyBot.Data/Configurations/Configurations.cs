@@ -147,6 +147,16 @@ internal sealed class PeriodStatsConfiguration : IEntityTypeConfiguration<Period
     }
 }
 
+internal sealed class DailyTotalConfiguration : IEntityTypeConfiguration<DailyTotalEntity>
+{
+    public void Configure(EntityTypeBuilder<DailyTotalEntity> b)
+    {
+        b.ToTable("DailyTotals");
+        b.HasKey(x => new { x.MemberId, x.LocalDate });
+        b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class PartnerPoolConfiguration : IEntityTypeConfiguration<PartnerPoolEntity>
 {
     public void Configure(EntityTypeBuilder<PartnerPoolEntity> b)

@@ -254,6 +254,31 @@ internal sealed class PeriodStatsEntity
     public int Improvement { get; set; }
 }
 
+/// <summary>
+/// A member's totals for one local day, kept in step with every change like <see cref="PeriodStatsEntity"/>.
+/// Loading a member reads one row per day studied instead of summing every log and item change ever recorded,
+/// so a command's cost does not grow with the member's history.
+/// </summary>
+internal sealed class DailyTotalEntity
+{
+    public long CommunityId { get; set; }
+
+    public long MemberId { get; set; }
+
+    public DateOnly LocalDate { get; set; }
+
+    public int PracticeMinutes { get; set; }
+
+    public int LearningMinutes { get; set; }
+
+    public int ReviewMinutes { get; set; }
+
+    /// <summary>Items marked done that day, less those moved away from done that day.</summary>
+    public int ItemsDone { get; set; }
+
+    public int Points { get; set; }
+}
+
 /// <summary>A member's current state on one item; the history is in <see cref="ItemChangeEntity"/>.</summary>
 internal sealed class ItemProgressEntity
 {

@@ -140,6 +140,37 @@ namespace StudyBot.Data.Migrations
                     b.ToTable("CompletionEvents", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.DailyTotalEntity", b =>
+                {
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ItemsDone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LearningMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Points")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PracticeMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReviewMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MemberId", "LocalDate");
+
+                    b.ToTable("DailyTotals", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.GoalEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -808,6 +839,15 @@ namespace StudyBot.Data.Migrations
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.CompletionEventEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.DailyTotalEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
                         .WithMany()
