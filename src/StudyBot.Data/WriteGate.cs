@@ -9,21 +9,37 @@ namespace StudyBot.Data;
 /// costs a few milliseconds, whereas letting them collide inside SQLite means busy retries with sleeps that
 /// blow a command's latency up to hundreds of milliseconds under load.
 /// <para>
-/// It also moves WAL checkpoints off the commands. SQLite's automatic checkpoint runs inside the commit that
-/// crosses 1,000 WAL pages and syncs the database file there, which put one command in a hundred 10 ms or more
-/// behind. Connections turn it off (<see cref="SqlitePragmas"/>); instead, every <see cref="CheckpointEvery"/>
-/// write transactions a passive checkpoint runs on its own connection in the background, which never blocks
-/// readers or the next writer. SQLite still checkpoints when the last connection closes.
+/// It also keeps WAL checkpoints away from the commands. SQLite's automatic checkpoint runs inside the commit
+/// that crosses 1,000 WAL pages and syncs the database file there, which put one command in a hundred 10 ms or
+/// more behind. Connections turn it off (<see cref="SqlitePragmas"/>); the gate checkpoints instead:
 /// </para>
+/// <list type="bullet">
+/// <item>when writing pauses (<see cref="IdleDelay"/> without a write), on its own connection: nobody waits;</item>
+/// <item>when writes never pause, after <see cref="ForceAfter"/> of them, holding the gate. The checkpoint's
+/// fsync takes tens of milliseconds on a virtual disk and stalls every WAL write made meanwhile; holding the
+/// gate makes that one queued write wait instead of slowing a dozen in a row. Readers are never blocked.</item>
+/// </list>
+/// SQLite also checkpoints when the last connection closes.
 /// </summary>
-public sealed partial class WriteGate(string? connectionString = null, ILogger<WriteGate>? logger = null)
+public sealed partial class WriteGate : IDisposable
 {
-    public const int CheckpointEvery = 200;
+    public const int ForceAfter = 500;
+
+    public static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(250);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ILogger _logger = logger ?? NullLogger<WriteGate>.Instance;
-    private int _writes;
+    private readonly string? _connectionString;
+    private readonly ILogger _logger;
+    private readonly Timer? _idle;
+    private int _pending;
     private int _checkpointing;
+
+    public WriteGate(string? connectionString = null, ILogger<WriteGate>? logger = null)
+    {
+        _connectionString = connectionString;
+        _logger = logger ?? NullLogger<WriteGate>.Instance;
+        _idle = connectionString is null ? null : new Timer(_ => StartCheckpoint(gated: false), null, Timeout.Infinite, Timeout.Infinite);
+    }
 
     /// <summary>Background checkpoints completed (for tests).</summary>
     public int Checkpoints { get; private set; }
@@ -34,38 +50,83 @@ public sealed partial class WriteGate(string? connectionString = null, ILogger<W
         return new Release(this);
     }
 
+    public void Dispose()
+    {
+        _idle?.Dispose();
+    }
+
     private void Exit()
     {
         _gate.Release();
-        if (connectionString is not null && Interlocked.Increment(ref _writes) % CheckpointEvery == 0 && Interlocked.Exchange(ref _checkpointing, 1) == 0)
+        if (_idle is null)
         {
-            _ = Task.Run(CheckpointAsync);
+            return;
+        }
+
+        if (Interlocked.Increment(ref _pending) >= ForceAfter)
+        {
+            StartCheckpoint(gated: true);
+        }
+        else
+        {
+            // Pushed back by every write: it fires once writing has paused.
+            _idle.Change(IdleDelay, Timeout.InfiniteTimeSpan);
         }
     }
 
-    private async Task CheckpointAsync()
+    private void StartCheckpoint(bool gated)
     {
+        if (Volatile.Read(ref _pending) > 0 && Interlocked.Exchange(ref _checkpointing, 1) == 0)
+        {
+            _ = Task.Run(() => CheckpointAsync(gated));
+        }
+    }
+
+    private async Task CheckpointAsync(bool gated)
+    {
+        if (gated)
+        {
+            await _gate.WaitAsync();
+        }
+
         try
         {
-            await using var connection = new SqliteConnection(connectionString);
+            Interlocked.Exchange(ref _pending, 0);
+            await using var connection = new SqliteConnection(_connectionString);
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout=5000; PRAGMA wal_checkpoint(PASSIVE);";
+            command.CommandText = "PRAGMA busy_timeout=5000;";
             await command.ExecuteNonQueryAsync();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                // (busy, frames in the WAL, frames copied): frames a reader still needed go at the next pause.
+                if (await reader.ReadAsync() && reader.GetInt64(2) < reader.GetInt64(1))
+                {
+                    Interlocked.Increment(ref _pending);
+                }
+            }
+
             Checkpoints++;
         }
         catch (SqliteException ex)
         {
             // A checkpoint that cannot run now runs next time; the WAL only grows a little meanwhile.
+            Interlocked.Increment(ref _pending);
             LogCheckpointFailed(ex.Message);
         }
         finally
         {
+            if (gated)
+            {
+                _gate.Release();
+            }
+
             Volatile.Write(ref _checkpointing, 0);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SQLite WAL checkpoint failed ({Reason}); it is tried again after the next writes")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQLite WAL checkpoint failed ({Reason}); it is tried again at the next pause in writing")]
     private partial void LogCheckpointFailed(string reason);
 
     private sealed class Release(WriteGate owner) : IDisposable
