@@ -13,6 +13,8 @@ namespace StudyBot.Benchmarks;
 /// <summary>Seeds the benchmark database, then runs one command a few times with EF's SQL log on the console.</summary>
 internal static class Probe
 {
+    private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("ROUNDS"), out var rounds) ? rounds : 1000;
+
     public static async Task RunAsync(string command)
     {
         var roadmaps = new RoadmapCatalog(RoadmapLoader.LoadDirectory(Paths.Roadmaps), "ml-zero-to-hero");
@@ -44,7 +46,8 @@ internal static class Probe
             var loads = new List<double>();
             var commits = new List<double>();
             var runs = new List<double>();
-            for (var i = 0; i < 1000; i++)
+            var texts = new List<string>();
+            for (var i = 0; i < Rounds; i++)
             {
                 await using (var scope = services.CreateAsyncScope())
                 {
@@ -61,12 +64,28 @@ internal static class Probe
                     commits.Add(watch.Elapsed.TotalMilliseconds);
                 }
 
-                var text = command.Contains("{verb}", StringComparison.Ordinal) ? command.Replace("{verb}", i % 2 == 0 ? "done" : "doing", StringComparison.Ordinal) : command;
+                // "bench" runs the benchmark's own sequence: done over every item, then doing over every item, and so on.
+                var text = command == "bench"
+                    ? $"/progress {((i / items.Length) % 2 == 0 ? "done" : "doing")} {items[i % items.Length]}"
+                    : command.Contains("{verb}", StringComparison.Ordinal) ? command.Replace("{verb}", i % 2 == 0 ? "done" : "doing", StringComparison.Ordinal) : command;
                 var run = Stopwatch.StartNew();
                 await executor.RunTextAsync(member, text, CancellationToken.None);
                 runs.Add(run.Elapsed.TotalMilliseconds);
+                texts.Add(text);
             }
 
+            if (command == "bench")
+            {
+                foreach (var verb in new[] { "done", "doing" })
+                {
+                    var mine = runs.Where((_, k) => texts[k].StartsWith($"/progress {verb} ", StringComparison.Ordinal)).ToList();
+                    Console.WriteLine($"// {verb}: median {Median(mine):0.00} ms, p99 {P99(mine):0.00} ms over {mine.Count}");
+                }
+
+                Console.WriteLine("// slowest: " + string.Join(", ", runs.Select((r, k) => (r, k)).OrderByDescending(x => x.r).Take(20).Select(x => $"#{x.k} {texts[x.k]} {x.r:0.0} ms")));
+            }
+
+            Console.WriteLine($"// WAL size {new FileInfo(dbPath + "-wal").Length / 1024.0 / 1024:0.0} MB = {new FileInfo(dbPath + "-wal").Length / 4120.0:0} frames");
             static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
             static double P99(List<double> xs) => xs.Order().ElementAt(xs.Count * 99 / 100);
             Console.WriteLine($"// median load {Median(loads):0.00} ms, commit {Median(commits):0.00} ms, command '{command}' {Median(runs):0.00} ms");
