@@ -220,6 +220,9 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             .ToListAsync(ct);
         var totals = await db.PeriodStats.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.Kind).ThenBy(x => x.PeriodStart)
             .Select(x => new { period = x.Kind == 0 ? "week" : x.Kind == 1 ? "month" : "all", x.PeriodStart, x.Points, x.Minutes, x.ItemsDone, x.ActiveDayCount }).ToListAsync(ct);
+        var days = await db.DailyTotals.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.LocalDate)
+            .Select(x => new { period = "day", PeriodStart = x.LocalDate, x.Points, Minutes = x.PracticeMinutes + x.LearningMinutes + x.ReviewMinutes, x.PracticeMinutes, x.LearningMinutes, x.ReviewMinutes, x.ItemsDone })
+            .ToListAsync(ct);
         var messages = await db.Outbox.AsNoTracking().Where(x => x.MemberId == m.Id && x.Target == (int)OutboxTarget.DirectMessage).OrderBy(x => x.Id)
             .Select(x => new { x.Kind, x.CreatedAtUtc, x.SentAtUtc, x.FailedAtUtc }).ToListAsync(ct);
         var profile = new
@@ -247,8 +250,8 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             m.CreatedAtUtc,
             m.LastActivityAtUtc,
         };
-        var records = 1 + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + totals.Count + messages.Count;
-        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, totals, messages, records);
+        var records = 1 + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + days.Count + totals.Count + messages.Count;
+        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, records);
     }
 
     private async Task<(CommunityEntity? Community, MemberEntity? Member)> FindAsync(MemberRef member, CancellationToken ct)

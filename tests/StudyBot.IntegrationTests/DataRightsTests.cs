@@ -161,6 +161,7 @@ public sealed class DataRightsTests
         Assert.Equal(1, member.GetProperty("goals").GetArrayLength());
         Assert.Equal(1, member.GetProperty("rest").GetArrayLength());
         Assert.Equal(2, member.GetProperty("completions").GetArrayLength());
+        Assert.Contains(member.GetProperty("totals").GetProperty("days").EnumerateArray(), d => d.GetProperty("practiceMinutes").GetInt32() == 180);
         Assert.Equal(1, member.GetProperty("partnerships").GetArrayLength());
         Assert.True(member.GetProperty("messages").GetArrayLength() > 0);
         foreach (var other in new[] { "Bob", "bob", "the cafe", "Admin" })
