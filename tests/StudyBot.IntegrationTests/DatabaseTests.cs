@@ -187,31 +187,12 @@ public sealed class DatabaseTests
         Assert.Equal(10, await bot.CountAsync("SELECT Points FROM DailyTotals d JOIN Members m ON m.Id = d.MemberId WHERE m.UserId = 'ada'"));
     }
 
-    private static async Task<string> DailyTotalsAsync(TestBot bot)
-    {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(bot.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT m.UserId, d.LocalDate, d.PracticeMinutes, d.LearningMinutes, d.ReviewMinutes, d.ItemsDone, d.Points
-            FROM DailyTotals d JOIN Members m ON m.Id = d.MemberId
-            WHERE d.PracticeMinutes <> 0 OR d.LearningMinutes <> 0 OR d.ReviewMinutes <> 0 OR d.ItemsDone <> 0 OR d.Points <> 0
-            ORDER BY m.UserId, d.LocalDate
-            """;
-        await using var reader = await command.ExecuteReaderAsync();
-        var sb = new System.Text.StringBuilder();
-        while (await reader.ReadAsync())
-        {
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                sb.Append(Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
-            }
-
-            sb.AppendLine();
-        }
-
-        return sb.ToString();
-    }
+    private static Task<string> DailyTotalsAsync(TestBot bot) => bot.QueryAsync("""
+        SELECT m.UserId, d.LocalDate, d.PracticeMinutes, d.LearningMinutes, d.ReviewMinutes, d.ItemsDone, d.Points
+        FROM DailyTotals d JOIN Members m ON m.Id = d.MemberId
+        WHERE d.PracticeMinutes <> 0 OR d.LearningMinutes <> 0 OR d.ReviewMinutes <> 0 OR d.ItemsDone <> 0 OR d.Points <> 0
+        ORDER BY m.UserId, d.LocalDate
+        """);
 
     private static async Task WaitAsync(Func<bool> condition)
     {

@@ -118,18 +118,34 @@ internal sealed class TestBot : IAsyncDisposable
         foreach (var table in tables)
         {
             sb.Append("## ").AppendLine(table);
-            await using var select = connection.CreateCommand();
-            select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
-            await using var reader = await select.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    sb.Append(reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
-                }
+            sb.Append(await RowsAsync(connection, $"SELECT * FROM \"{table}\" ORDER BY rowid"));
+        }
 
-                sb.AppendLine();
+        return sb.ToString();
+    }
+
+    /// <summary>The rows a query returns, as text: one line per row, each value followed by <c>|</c>.</summary>
+    public async Task<string> QueryAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        return await RowsAsync(connection, sql);
+    }
+
+    private static async Task<string> RowsAsync(SqliteConnection connection, string sql)
+    {
+        var sb = new StringBuilder();
+        await using var select = connection.CreateCommand();
+        select.CommandText = sql;
+        await using var reader = await select.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                sb.Append(reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
             }
+
+            sb.AppendLine();
         }
 
         return sb.ToString();
