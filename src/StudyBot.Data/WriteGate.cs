@@ -33,6 +33,7 @@ public sealed partial class WriteGate : IDisposable
     private readonly Timer? _idle;
     private int _pending;
     private int _checkpointing;
+    private volatile bool _disposed;
 
     public WriteGate(string? connectionString = null, ILogger<WriteGate>? logger = null)
     {
@@ -52,31 +53,29 @@ public sealed partial class WriteGate : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         _idle?.Dispose();
     }
 
     private void Exit()
     {
         _gate.Release();
-        if (_idle is null)
+        if (_idle is null || _disposed)
         {
             return;
         }
 
+        // Pushed back by every write: it fires once writing has paused.
+        _idle.Change(IdleDelay, Timeout.InfiniteTimeSpan);
         if (Interlocked.Increment(ref _pending) >= ForceAfter)
         {
             StartCheckpoint(gated: true);
-        }
-        else
-        {
-            // Pushed back by every write: it fires once writing has paused.
-            _idle.Change(IdleDelay, Timeout.InfiniteTimeSpan);
         }
     }
 
     private void StartCheckpoint(bool gated)
     {
-        if (Volatile.Read(ref _pending) > 0 && Interlocked.Exchange(ref _checkpointing, 1) == 0)
+        if (!_disposed && Volatile.Read(ref _pending) > 0 && Interlocked.Exchange(ref _checkpointing, 1) == 0)
         {
             _ = Task.Run(() => CheckpointAsync(gated));
         }
