@@ -62,7 +62,6 @@ internal sealed class ItemChangeConfiguration : IEntityTypeConfiguration<ItemCha
         b.Property(x => x.ActorId).HasMaxLength(64);
         b.HasIndex(x => new { x.MemberId, x.LocalDate });
         b.HasIndex(x => x.BatchId);
-        b.HasIndex(x => new { x.CommunityId, x.LocalDate });
         b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -77,7 +76,6 @@ internal sealed class StudyLogConfiguration : IEntityTypeConfiguration<StudyLogE
         b.Property(x => x.ActorId).HasMaxLength(64);
         b.HasIndex(x => new { x.MemberId, x.LocalDate });
         b.HasIndex(x => x.BatchId);
-        b.HasIndex(x => new { x.CommunityId, x.LocalDate });
         b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -261,8 +261,6 @@ namespace StudyBot.Data.Migrations
 
                     b.HasIndex("BatchId");
 
-                    b.HasIndex("CommunityId", "LocalDate");
-
                     b.HasIndex("MemberId", "LocalDate");
 
                     b.ToTable("ItemChanges", (string)null);
@@ -830,8 +828,6 @@ namespace StudyBot.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("BatchId");
-
-                    b.HasIndex("CommunityId", "LocalDate");
 
                     b.HasIndex("MemberId", "LocalDate");
 
