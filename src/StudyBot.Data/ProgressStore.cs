@@ -64,23 +64,15 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         var communityId = community!.Id;
         var memberId = entity.Id;
         _loaded = (c.Platform, c.ExternalId, member.UserId, communityId, memberId);
-        var items = await Queries.Items(db, memberId, communityId).ToListAsync(cancellationToken);
-        var days = await Queries.Days(db, memberId, communityId).ToListAsync(cancellationToken);
-        var goals = (await Queries.Goals(db, memberId, communityId).ToListAsync(cancellationToken))
-            .Select(x => new Goal((GoalPeriod)x.Period, (GoalUnit)x.Unit, x.Target, x.EffectiveFrom))
-            .ToList();
-        var rest = (await Queries.Rest(db, memberId, communityId).ToListAsync(cancellationToken))
-            .Select(x => new RestPeriod(x.From, x.Until))
-            .ToList();
-
+        var rows = await MemberRows.ReadAsync(db, communityId, memberId, cancellationToken);
         return new MemberSnapshot
         {
             Community = communityModel,
             Member = ToModel(entity),
-            Items = items.ToDictionary(x => x.ItemId, x => new ItemState((ItemStatus)x.Status, (SkipReason)x.Reason)),
-            Days = days,
-            Goals = goals,
-            Rest = rest,
+            Items = rows.Items,
+            Days = rows.Days,
+            Goals = rows.Goals,
+            Rest = rows.Rest,
         };
     }
 

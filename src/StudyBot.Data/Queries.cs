@@ -12,8 +12,6 @@ internal static class Queries
 {
     public sealed record CommunityAndMember(CommunityEntity Community, MemberEntity? Member);
 
-    public sealed record ItemRow(string ItemId, int Status, int Reason);
-
     public sealed record MemberIds(long CommunityId, long MemberId);
 
     public static readonly Func<StudyBotDbContext, string, string, string, Task<CommunityAndMember?>> FindCommunityAndMember =
@@ -46,45 +44,5 @@ internal static class Queries
     {
         var ids = await FindMemberIds(db, member.Community.Platform, member.Community.ExternalId, member.UserId);
         return ids is null ? null : (ids.CommunityId, ids.MemberId);
-    }
-
-    public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<ItemRow>> Items =
-        EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>
-            db.ItemProgress.AsNoTracking()
-                .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
-                .Select(x => new ItemRow(x.ItemId, x.Status, x.Reason)));
-
-    /// <summary>The member's days with anything on them, oldest first (a day whose work was all undone is left out).</summary>
-    public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<DailyTotal>> Days =
-        EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>
-            db.DailyTotals.AsNoTracking()
-                .Where(x => x.MemberId == memberId && x.CommunityId == communityId
-                    && (x.PracticeMinutes != 0 || x.LearningMinutes != 0 || x.ReviewMinutes != 0 || x.ItemsDone != 0 || x.Points != 0))
-                .OrderBy(x => x.LocalDate)
-                .Select(x => new DailyTotal(x.LocalDate, x.PracticeMinutes, x.LearningMinutes, x.ReviewMinutes, x.ItemsDone, x.Points)));
-
-    public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<GoalEntity>> Goals =
-        EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>
-            db.Goals.AsNoTracking()
-                .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
-                .OrderBy(x => x.Id)
-                .AsQueryable());
-
-    public static readonly Func<StudyBotDbContext, long, long, IAsyncEnumerable<RestPeriodEntity>> Rest =
-        EF.CompileAsyncQuery((StudyBotDbContext db, long memberId, long communityId) =>
-            db.RestPeriods.AsNoTracking()
-                .Where(x => x.MemberId == memberId && x.CommunityId == communityId)
-                .OrderBy(x => x.From)
-                .AsQueryable());
-
-    public static async Task<List<T>> ToListAsync<T>(this IAsyncEnumerable<T> source, CancellationToken cancellationToken)
-    {
-        var list = new List<T>();
-        await foreach (var item in source.WithCancellation(cancellationToken))
-        {
-            list.Add(item);
-        }
-
-        return list;
     }
 }
