@@ -20,25 +20,19 @@ internal sealed class SqlBatch
     public bool IsEmpty => _sql.Length == 0;
 
     /// <summary>Adds a statement whose <c>{0}</c>, <c>{1}</c>... placeholders are bound to <paramref name="values"/>.</summary>
-    public void Add(string statement, params object?[] values)
-    {
-        var names = new object[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            var name = $"$b{_parameters.Count}";
-            _parameters.Add(new SqliteParameter(name, ToDb(values[i])));
-            names[i] = name;
-        }
+    public void Add(string statement, params object?[] values) =>
+        Append(string.Format(CultureInfo.InvariantCulture, statement, values.Select(Bind).ToArray<object>()));
 
-        _sql.Append(string.Format(CultureInfo.InvariantCulture, statement, names)).AppendLine(";");
+    /// <summary>Binds a value to a new parameter and returns its name, for SQL built with <see cref="Append"/>.</summary>
+    public string Bind(object? value)
+    {
+        var name = $"$b{_parameters.Count}";
+        _parameters.Add(new SqliteParameter(name, ToDb(value)));
+        return name;
     }
 
-    /// <summary>Adds statements that bring their own parameters (names must not start with <c>$b</c>).</summary>
-    public void AddRaw(string statements, IEnumerable<SqliteParameter> parameters)
-    {
-        _sql.AppendLine(statements);
-        _parameters.AddRange(parameters);
-    }
+    /// <summary>Adds one statement; its values go in through <see cref="Bind"/>, never into the text.</summary>
+    public void Append(string statement) => _sql.Append(statement.TrimEnd().TrimEnd(';')).AppendLine(";");
 
     public async Task ExecuteAsync(StudyBotDbContext db, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Data;
@@ -31,62 +30,49 @@ internal sealed class StatsWriter(long communityId, long memberId)
             return;
         }
 
-        var sql = new System.Text.StringBuilder();
-        var parameters = new List<SqliteParameter>
+        var m = batch.Bind(memberId);
+        var c = batch.Bind(communityId);
+        foreach (var (date, points, minutes, kind, items, active) in _pending)
         {
-            new("$m", memberId),
-            new("$c", communityId),
-        };
-        for (var i = 0; i < _pending.Count; i++)
-        {
-            var (date, points, minutes, kind, items, active) = _pending[i];
             var week = TimeZones.WeekStart(date);
             var month = TimeZones.MonthStart(date);
-            var weekBit = active ? 1L << (((int)date.DayOfWeek + 6) % 7) : 0;
-            var monthBit = active ? 1L << (date.Day - 1) : 0;
-            parameters.AddRange(
-            [
-                new($"$w{i}", week.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
-                new($"$pw{i}", week.AddDays(-7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
-                new($"$mo{i}", month.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
-                new($"$pmo{i}", month.AddMonths(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
-                new($"$pts{i}", points),
-                new($"$min{i}", minutes),
-                new($"$it{i}", items),
-                new($"$wb{i}", weekBit),
-                new($"$mb{i}", monthBit),
-                new($"$d{i}", date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
-                new($"$pm{i}", kind == StudyKind.Practice ? minutes : 0),
-                new($"$lm{i}", kind == StudyKind.Learning ? minutes : 0),
-                new($"$rm{i}", kind is StudyKind.Practice or StudyKind.Learning ? 0 : minutes),
-            ]);
-            var newDay = $"(CASE WHEN $wb{i} <> 0 AND (COALESCE((SELECT ActiveDays FROM PeriodStats WHERE MemberId = $m AND Kind = 0 AND PeriodStart = $w{i}), 0) & $wb{i}) = 0 THEN 1 ELSE 0 END)";
-            sql.Append(Upsert(Month, $"$mo{i}", $"$pmo{i}", i, $"$mb{i}", newDay));
-            sql.Append(Upsert(AllTime, $"'{AllTimeStart:yyyy-MM-dd}'", null, i, "0", newDay));
-            sql.Append(Upsert(Week, $"$w{i}", $"$pw{i}", i, $"$wb{i}", newDay));
-            sql.Append($"""
+            var v = new Values(
+                m,
+                c,
+                Points: batch.Bind(points),
+                Minutes: batch.Bind(minutes),
+                Items: batch.Bind(items));
+            var w = batch.Bind(week);
+            var weekBit = batch.Bind(active ? 1L << (((int)date.DayOfWeek + 6) % 7) : 0L);
+            var newDay = $"(CASE WHEN {weekBit} <> 0 AND (COALESCE((SELECT ActiveDays FROM PeriodStats WHERE MemberId = {m} AND Kind = 0 AND PeriodStart = {w}), 0) & {weekBit}) = 0 THEN 1 ELSE 0 END)";
+            batch.Append(Upsert(v, Month, batch.Bind(month), batch.Bind(month.AddMonths(-1)), batch.Bind(active ? 1L << (date.Day - 1) : 0L), newDay));
+            batch.Append(Upsert(v, AllTime, batch.Bind(AllTimeStart), null, "0", newDay));
+            batch.Append(Upsert(v, Week, w, batch.Bind(week.AddDays(-7)), weekBit, newDay));
+            batch.Append($"""
                 INSERT INTO DailyTotals (MemberId, LocalDate, CommunityId, PracticeMinutes, LearningMinutes, ReviewMinutes, ItemsDone, Points)
-                VALUES ($m, $d{i}, $c, $pm{i}, $lm{i}, $rm{i}, $it{i}, $pts{i})
+                VALUES ({m}, {batch.Bind(date)}, {c}, {batch.Bind(kind == StudyKind.Practice ? minutes : 0)}, {batch.Bind(kind == StudyKind.Learning ? minutes : 0)},
+                        {batch.Bind(kind is StudyKind.Practice or StudyKind.Learning ? 0 : minutes)}, {v.Items}, {v.Points})
                 ON CONFLICT (MemberId, LocalDate) DO UPDATE SET
                     PracticeMinutes = PracticeMinutes + excluded.PracticeMinutes,
                     LearningMinutes = LearningMinutes + excluded.LearningMinutes,
                     ReviewMinutes = ReviewMinutes + excluded.ReviewMinutes,
                     ItemsDone = ItemsDone + excluded.ItemsDone,
                     Points = Points + excluded.Points;
-
                 """);
         }
 
         _pending.Clear();
-        batch.AddRaw(sql.ToString(), parameters);
     }
 
-    private static string Upsert(int kind, string start, string? previous, int i, string bit, string newDay)
+    /// <summary>Parameter names of one change's values, shared by its period upserts.</summary>
+    private sealed record Values(string Member, string Community, string Points, string Minutes, string Items);
+
+    private static string Upsert(Values v, int kind, string start, string? previous, string bit, string newDay)
     {
-        var prev = previous is null ? "0" : $"COALESCE((SELECT Points FROM PeriodStats WHERE MemberId = $m AND Kind = {kind} AND PeriodStart = {previous}), 0)";
+        var prev = previous is null ? "0" : $"COALESCE((SELECT Points FROM PeriodStats WHERE MemberId = {v.Member} AND Kind = {kind} AND PeriodStart = {previous}), 0)";
         return $"""
             INSERT INTO PeriodStats (MemberId, Kind, PeriodStart, CommunityId, Points, Minutes, ItemsDone, ActiveDays, ActiveDayCount, PrevPoints, Improvement)
-            VALUES ($m, {kind}, {start}, $c, $pts{i}, $min{i}, $it{i}, {bit}, {newDay}, {prev}, $pts{i} - {prev})
+            VALUES ({v.Member}, {kind}, {start}, {v.Community}, {v.Points}, {v.Minutes}, {v.Items}, {bit}, {newDay}, {prev}, {v.Points} - {prev})
             ON CONFLICT (MemberId, Kind, PeriodStart) DO UPDATE SET
                 Points = Points + excluded.Points,
                 Minutes = Minutes + excluded.Minutes,
@@ -94,7 +80,6 @@ internal sealed class StatsWriter(long communityId, long memberId)
                 ActiveDays = ActiveDays | excluded.ActiveDays,
                 ActiveDayCount = ActiveDayCount + excluded.ActiveDayCount,
                 Improvement = Points + excluded.Points - PrevPoints;
-
             """;
     }
 }
