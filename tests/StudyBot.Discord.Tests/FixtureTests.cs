@@ -12,7 +12,7 @@ namespace StudyBot.Discord.Tests;
 public sealed class FixtureTests
 {
     public static TheoryData<string> GatewayFixtures() =>
-        [.. Directory.GetFiles(TestPaths.Fixture("gateway"), "*.json").Select(Path.GetFileName).Where(f => f != "close_codes.json").Select(f => f!)];
+        [.. Directory.GetFiles(Path.Combine(TestPaths.Fixtures, "gateway"), "*.json").Select(Path.GetFileName).Where(f => f != "close_codes.json").Select(f => f!)];
 
     [Theory]
     [MemberData(nameof(GatewayFixtures))]

@@ -25,6 +25,7 @@ public sealed class FixtureTests
         ["view_submission_clear_response.json"] = "StudyBot opens no modals",
         ["view_submission_errors_response.json"] = "StudyBot opens no modals",
         ["web_api_openapi.json"] = "reference material, not a payload",
+        ["web_api_openapi.LICENSE"] = "the licence of web_api_openapi.json",
         ["event_callback_retry.headers.json"] = "header names only; the retry tests build real signed requests",
         ["README.md"] = "documentation",
     };

@@ -83,6 +83,7 @@ public sealed class FakeSlack : IAsyncDisposable
     private readonly ConcurrentDictionary<string, FakeUser> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, FakeSocket> _sockets = new();
     private readonly ConcurrentDictionary<string, SentEnvelope> _envelopes = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _ownFaults = new();
     private readonly ConcurrentQueue<ApiCall> _calls = new();
     private readonly ConcurrentQueue<PostedMessage> _messages = new();
     private readonly ConcurrentQueue<FakeAck> _acks = new();
@@ -198,6 +199,24 @@ public sealed class FakeSlack : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var fake = new FakeSlack(app, time ?? TimeProvider.System);
+
+        // A fault in the fake itself (a missing fixture, a bug in a handler) is kept for the test to report,
+        // and the request gets a 500, as a broken server would answer, instead of vanishing.
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                fake._ownFaults.Enqueue($"{context.Request.Method} {context.Request.Path}: {ex.GetType().Name}: {ex.Message}");
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.StatusCode = 500;
+                }
+            }
+        });
         app.MapPost("/api/{method}", (HttpContext context, string method) => fake.ApiAsync(context, method));
         app.Map("/link", (HttpContext context) => fake.SocketAsync(context));
         app.MapPost("/response/{id}", (HttpContext context, string id) => fake.ResponseUrlAsync(context, id));
@@ -208,6 +227,9 @@ public sealed class FakeSlack : IAsyncDisposable
         fake.AddUser(new FakeUser("U0456GHIJKL", "ada", "Europe/Berlin"));
         return fake;
     }
+
+    /// <summary>Faults of the fake itself, e.g. a fixture it could not read; a test that hangs or fails names them.</summary>
+    public IReadOnlyCollection<string> OwnFaults => _ownFaults;
 
     public string ResponseUrl(string id) => new Uri(BaseUri, $"response/{id}").ToString();
 
@@ -583,8 +605,12 @@ public sealed class FakeSlack : IAsyncDisposable
         await Answer(context, method, raw, contentType, json, form, result).ConfigureAwait(false);
     }
 
+    /// <summary>Runs before each Web API method is handled; a test that throws here breaks the fake itself.</summary>
+    public Action<string>? BeforeMethod { get; set; }
+
     private JsonObject Handle(string method, Func<string, string?> arg, JsonObject? json)
     {
+        BeforeMethod?.Invoke(method);
         switch (method)
         {
             case "auth.test":

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace StudyBot.Slack.Tests.Fakes;
 
-/// <summary>The shared Slack fixtures (../shared/fixtures/slack next to the repository) and the repository itself.</summary>
+/// <summary>The Slack fixtures the repository carries (tests/fixtures/slack) and the repository itself.</summary>
 public static class Fixtures
 {
     private static readonly Lazy<string> RepoRoot = new(() =>
@@ -18,13 +18,35 @@ public static class Fixtures
 
     public static string Repository => RepoRoot.Value;
 
-    public static string Directory => Path.GetFullPath(Path.Combine(Repository, "..", "shared", "fixtures", "slack"));
+    public static string Directory => Path.Combine(Repository, "tests", "fixtures", "slack");
 
-    public static string PathOf(string name) => Path.Combine(Directory, name);
+    /// <summary>The full path of a fixture; refuses a name that would leave the fixture folder.</summary>
+    public static string PathOf(string name)
+    {
+        var full = Path.GetFullPath(Path.Combine(Directory, name));
+        if (!full.StartsWith(Directory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Fixture '{name}' resolves to {full}, outside the repository's {Directory}.");
+        }
+
+        return File.Exists(full)
+            ? full
+            : throw new FileNotFoundException($"Slack fixture '{name}' is missing: expected it at {full} (tests/fixtures/slack in the repository).", full);
+    }
 
     public static string Text(string name) => File.ReadAllText(PathOf(name));
 
     public static byte[] Bytes(string name) => File.ReadAllBytes(PathOf(name));
 
-    public static JsonObject Json(string name) => JsonNode.Parse(Text(name))!.AsObject();
+    public static JsonObject Json(string name)
+    {
+        try
+        {
+            return JsonNode.Parse(Text(name))?.AsObject() ?? throw new InvalidDataException($"Slack fixture '{name}' is JSON null.");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new InvalidDataException($"Slack fixture '{name}' is not valid JSON: {ex.Message}", ex);
+        }
+    }
 }

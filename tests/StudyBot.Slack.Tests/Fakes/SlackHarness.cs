@@ -35,6 +35,9 @@ public sealed class HarnessOptions
 
     public bool StartHost { get; init; } = true;
 
+    /// <summary>How long the host may take to start before the test fails (a hang guard, not a timing check).</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Called on the fake before the host starts (add users, inject start-up faults).</summary>
     public Action<FakeSlack>? Arrange { get; init; }
 }
@@ -52,6 +55,7 @@ public sealed class SlackHarness : IAsyncDisposable
 
     private readonly string _databasePath;
     private bool _started;
+    private TimeSpan _startTimeout = TimeSpan.FromSeconds(30);
 
     private SlackHarness(FakeSlack slack, WebApplication app, FakeTimeProvider time, CapturingLoggerProvider logs, string databasePath)
     {
@@ -139,19 +143,38 @@ public sealed class SlackHarness : IAsyncDisposable
         var app = builder.Build();
         app.MapSlackEndpoints();
         await StudyBotDatabase.MigrateAsync(app.Services, CancellationToken.None);
-        var harness = new SlackHarness(slack, app, time, logs, databasePath);
+        var harness = new SlackHarness(slack, app, time, logs, databasePath) { _startTimeout = options.StartTimeout };
         if (options.StartHost)
         {
-            await harness.StartHostAsync();
+            try
+            {
+                await harness.StartHostAsync();
+            }
+            catch
+            {
+                await harness.DisposeAsync();
+                throw;
+            }
         }
 
         return harness;
     }
 
+    /// <summary>Starts the host; fails (never hangs) when it does not start in time, naming the fake's own faults.</summary>
     public async Task StartHostAsync()
     {
         _started = true;
-        await App.StartAsync();
+        try
+        {
+            await App.StartAsync().WaitAsync(_startTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // Start-up waits on fake time (auth.test retries), which only the test moves: say what it waited for.
+            throw new TimeoutException(
+                $"The host did not start within {_startTimeout.TotalSeconds:0} s (the Slack adapter's start-up auth.test never succeeded)." +
+                (Slack.OwnFaults.Count == 0 ? "" : " The fake Slack failed: " + string.Join("; ", Slack.OwnFaults)));
+        }
     }
 
     /// <summary>
@@ -210,8 +233,9 @@ public sealed class SlackHarness : IAsyncDisposable
             }
         }
 
-        await App.DisposeAsync();
-        await Slack.DisposeAsync();
+        // Bounded too: a disposal that waits on something that never comes must fail, not hang the run.
+        await App.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        await Slack.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
         // A fatal stop sets the process exit code; the tests that provoke one (FatalStopTests) put it back.
         if (fatal)
