@@ -25,6 +25,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IPartnerStore, PartnerStore>();
         services.AddScoped<IMemberDataStore, MemberDataStore>();
         services.AddScoped<StudyBot.Core.Roles.IRoleStore, RoleStore>();
+        services.AddScoped<IChannelProblemStore, ChannelProblemStore>();
         return services;
     }
 }

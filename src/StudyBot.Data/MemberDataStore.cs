@@ -147,8 +147,12 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             }
         }
 
-        // Messages to or about the member, and posts that name them (a leaderboard, a celebration).
         var communityId = await db.Members.Where(m => m.Id == memberId).Select(m => m.CommunityId).FirstAsync(ct);
+
+        // No longer the one told about channel problems: the next admin to choose a channel is.
+        await db.Communities.Where(c => c.Id == communityId && c.ChannelsSetBy == userId).ExecuteUpdateAsync(s => s.SetProperty(c => c.ChannelsSetBy, (string?)null), ct);
+
+        // Messages to or about the member, and posts that name them (a leaderboard, a celebration).
         await db.Outbox.Where(x => x.MemberId == memberId || (x.CommunityId == communityId && x.RecipientId == userId)).ExecuteDeleteAsync(ct);
         var quotedName = JsonSerializer.Serialize(displayName)[1..^1];
         await db.Outbox.Where(x => x.CommunityId == communityId && x.PayloadJson.Contains(quotedName)).ExecuteDeleteAsync(ct);

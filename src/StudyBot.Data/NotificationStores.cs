@@ -169,13 +169,24 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
             return [];
         }
 
+        // The member a message is about (a celebration's, also when it goes to a channel): its stand-in DM goes to them.
+        var memberIds = rows.Where(r => r.MemberId is not null).Select(r => r.MemberId!.Value).Distinct().ToList();
+        var members = memberIds.Count == 0
+            ? []
+            : await db.Members.AsNoTracking().Where(m => memberIds.Contains(m.Id) && m.DeletedAtUtc == null)
+                .Select(m => new { m.Id, m.UserId, m.DisplayName })
+                .ToDictionaryAsync(m => m.Id, m => new ChannelContact(m.UserId, m.DisplayName), cancellationToken);
+
         var ids = rows.Select(r => r.Id).ToList();
         var until = nowUtc + lease;
         await db.Outbox.Where(x => ids.Contains(x.Id)).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedUntilUtc, until), cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return rows.Select(r => new OutboxEnvelope(r.Id, new OutboxMessage(
             r.Key, r.Kind, (OutboxTarget)r.Target, r.Platform, r.CommunityExternalId, r.CommunityName, r.RecipientId, r.RecipientName,
-            ReplyJson.Deserialize(r.PayloadJson), r.DueAtUtc), r.Attempts)).ToList();
+            ReplyJson.Deserialize(r.PayloadJson), r.DueAtUtc), r.Attempts)
+        {
+            Member = r.MemberId is { } id && members.TryGetValue(id, out var member) ? member : null,
+        }).ToList();
     }
 
     public Task ReleaseClaimsAsync(CancellationToken cancellationToken) =>

@@ -281,6 +281,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             community.PartnersDay = settings.Settings.PartnersDay is { } day ? (int)day : null;
             community.PartnersMinutes = settings.Settings.PartnersMinutes;
             community.NextPartnerMatchAtUtc = null;
+            community.ChannelsSetBy = settings.Settings.ChannelsSetBy;
         }
 
         await ApplyRestAsync(communityId, memberId, changes, ct);
@@ -476,6 +477,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             RemindersMaxPerWeek = x.RemindersMaxPerWeek,
             PartnersDay = x.PartnersDay is { } day ? (DayOfWeek)day : null,
             PartnersMinutes = x.PartnersMinutes,
+            ChannelsSetBy = x.ChannelsSetBy,
         },
     };
 

@@ -22,11 +22,23 @@ internal sealed partial class SlackNotifier(SlackMessenger messenger, SlackFiles
     public Task<DeliveryResult> SendDirectAsync(MemberRef member, Reply message, string idempotencyKey, CancellationToken cancellationToken) =>
         SendAsync(member?.Community, member?.UserId, message, idempotencyKey, cancellationToken);
 
-    public Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, CancellationToken cancellationToken) =>
-        SendAsync(channel?.Community, channel?.ChannelId, message, null, cancellationToken);
+    public async Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, CancellationToken cancellationToken) =>
+        WithChannelProblem(await SendAsync(channel?.Community, channel?.ChannelId, message, null, cancellationToken).ConfigureAwait(false));
 
-    public Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, string idempotencyKey, CancellationToken cancellationToken) =>
-        SendAsync(channel?.Community, channel?.ChannelId, message, idempotencyKey, cancellationToken);
+    public async Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, string idempotencyKey, CancellationToken cancellationToken) =>
+        WithChannelProblem(await SendAsync(channel?.Community, channel?.ChannelId, message, idempotencyKey, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// A channel post Slack refused because of the channel itself: marked so the outbox tells the admins (once) and
+    /// sends a celebration to its member instead.
+    /// </summary>
+    internal static DeliveryResult WithChannelProblem(DeliveryResult result) => result.Status != DeliveryStatus.Permanent ? result : result.Reason switch
+    {
+        "channel_not_found" => result with { ChannelProblem = ChannelProblem.NotFound },
+        "not_in_channel" => result with { ChannelProblem = ChannelProblem.NotMember },
+        "is_archived" or "channel_is_archived" => result with { ChannelProblem = ChannelProblem.Archived },
+        _ => result,
+    };
 
     private async Task<DeliveryResult> SendAsync(CommunityRef? community, string? target, Reply message, string? idempotencyKey, CancellationToken cancellationToken)
     {

@@ -34,17 +34,21 @@ public static class SlackServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SlackOptions>>(new SlackOptionsValidator(configuration));
 
+        // HttpClientFactory's own request logging writes every request URL at Information level. A response_url and
+        // an upload URL are secrets in their path (whoever has one can post as StudyBot), so the Slack clients log
+        // nothing of their own: the adapter logs what matters, without URLs.
         services.AddHttpClient(SlackApiClient.HttpClientName, (sp, client) =>
         {
             var o = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
             client.BaseAddress = new Uri(o.ApiBaseUrl.TrimEnd('/') + "/");
             client.Timeout = o.RequestTimeout;
-        });
+        }).RemoveAllLoggers();
         services.AddHttpClient(SlackMessenger.ResponseUrlClientName, (sp, client) =>
-            client.Timeout = sp.GetRequiredService<IOptions<SlackOptions>>().Value.RequestTimeout);
+            client.Timeout = sp.GetRequiredService<IOptions<SlackOptions>>().Value.RequestTimeout)
+            .RemoveAllLoggers();
 
         // Uploads carry their own deadline, which grows with the file's size.
-        services.AddHttpClient(SlackFiles.UploadClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(SlackFiles.UploadClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
 
         services.TryAddTimeProvider();
         services.AddSingleton<SlackFatal>();

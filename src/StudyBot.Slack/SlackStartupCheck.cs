@@ -1,18 +1,18 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using StudyBot.Core.Chat;
 using StudyBot.Slack.Api;
 using StudyBot.Slack.Inbound;
 
 namespace StudyBot.Slack;
 
 /// <summary>
-/// auth.test before anything connects: a refused bot token stops the host with a message naming
-/// Slack:BotToken; the answer tells StudyBot its own user id and workspace.
+/// auth.test before anything connects: a refused bot token stops the host with one line naming
+/// Slack:BotToken (and exit code 1); the answer tells StudyBot its own user id and workspace.
 /// </summary>
 internal sealed partial class SlackStartupCheck(
     SlackApiClient api,
     SlackWorkspace workspace,
+    SlackFatal fatal,
     TimeProvider time,
     ILogger<SlackStartupCheck> logger) : IHostedService
 {
@@ -44,11 +44,14 @@ internal sealed partial class SlackStartupCheck(
                 LogConnected(workspace.TeamName ?? "?", workspace.TeamId ?? "?", workspace.BotUserId ?? "?");
                 return;
             case SlackOutcome.Fatal:
-                throw new AdapterFatalException($"Slack refused Slack:BotToken ({response.Error}). Reinstall the app to the workspace, copy the Bot User OAuth Token (xoxb-…) and set it as Slack__BotToken.");
+                fatal.StopAtStart($"Slack refused Slack:BotToken ({response.Error}). Reinstall the app to the workspace, copy the Bot User OAuth Token (xoxb-…) and set it as Slack__BotToken.");
+                return;
             case SlackOutcome.Transient or SlackOutcome.RateLimited:
-                throw new AdapterFatalException($"Slack's Web API could not be reached to check Slack:BotToken ({response.Error}); check the network and Slack:ApiBaseUrl.");
+                fatal.StopAtStart($"Slack's Web API could not be reached to check Slack:BotToken ({response.Error}); check the network and Slack:ApiBaseUrl.");
+                return;
             default:
-                throw new AdapterFatalException($"Slack rejected auth.test for Slack:BotToken ({response.Error}).");
+                fatal.StopAtStart($"Slack rejected auth.test for Slack:BotToken ({response.Error}).");
+                return;
         }
     }
 

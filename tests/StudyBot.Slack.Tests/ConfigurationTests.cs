@@ -103,43 +103,6 @@ public sealed class ConfigurationTests
         Assert.Contains(((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints), e => e.DisplayName?.Contains("/slack/commands", StringComparison.Ordinal) == true);
     }
 
-    [Theory]
-    [InlineData("invalid_auth")]
-    [InlineData("token_revoked")]
-    [InlineData("account_inactive")]
-    public async Task A_bot_token_Slack_refuses_at_start_stops_the_host_with_a_message_naming_Slack_BotToken(string error)
-    {
-        await using var h = await SlackHarness.StartAsync(new HarnessOptions
-        {
-            StartHost = false,
-            Arrange = s => s.Inject("auth.test", ApiFault.Fails(error)),
-        });
-
-        var ex = await Assert.ThrowsAsync<AdapterFatalException>(h.StartHostAsync);
-
-        Assert.Contains("Slack:BotToken", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(error, ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(FakeSlack.BotToken, ex.Message, StringComparison.Ordinal);
-        Assert.Equal(0, h.Slack.CallCount("apps.connections.open"));
-    }
-
-    [Fact]
-    public async Task An_unreachable_Slack_at_start_is_retried_then_reported_naming_the_settings()
-    {
-        await using var h = await SlackHarness.StartAsync(new HarnessOptions
-        {
-            StartHost = false,
-            Arrange = s => s.Inject("auth.test", Enumerable.Repeat(new ApiFault { Status = 503, Error = "service_unavailable" }, 4).ToArray()),
-        });
-
-        var start = h.StartHostAsync();
-        await h.AdvanceUntilAsync(() => start.IsCompleted, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), "start-up to give up");
-        var ex = await Assert.ThrowsAsync<AdapterFatalException>(() => start);
-
-        Assert.Equal(4, h.Slack.CallCount("auth.test"));
-        Assert.Contains("Slack:ApiBaseUrl", ex.Message, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task Auth_test_at_start_tells_the_adapter_its_workspace_and_bot_user()
     {

@@ -67,6 +67,65 @@ public sealed class FatalStopTests
         Assert.DoesNotContain(h.Logs.Entries, e => e.Message.Contains(FakeSlack.BotToken, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("invalid_auth")]
+    [InlineData("not_authed")]
+    [InlineData("account_inactive")]
+    [InlineData("token_revoked")]
+    public async Task A_bot_token_Slack_refuses_at_start_stops_the_host_with_one_clean_line_naming_Slack_BotToken(string error)
+    {
+        await using var h = await SlackHarness.StartAsync(new HarnessOptions
+        {
+            StartHost = false,
+            Arrange = s => s.Inject("auth.test", ApiFault.Fails(error)),
+        });
+
+        await h.StartHostAsync();
+        await FakeSlack.WaitUntilAsync(() => h.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested, what: "the host to stop");
+
+        Assert.Equal(1, Environment.ExitCode);
+        AssertOneCleanLine(h, $"StudyBot cannot start: Slack refused Slack:BotToken ({error}).");
+        Assert.Equal(0, h.Slack.CallCount("apps.connections.open"));
+        Assert.Equal(0, h.Slack.TotalSockets);
+    }
+
+    [Fact]
+    public async Task An_unreachable_Slack_at_start_is_retried_then_reported_in_one_line_naming_the_settings()
+    {
+        await using var h = await SlackHarness.StartAsync(new HarnessOptions
+        {
+            StartHost = false,
+            Arrange = s => s.Inject("auth.test", Enumerable.Repeat(new ApiFault { Status = 503, Error = "service_unavailable" }, 4).ToArray()),
+        });
+
+        var start = h.StartHostAsync();
+        await h.AdvanceUntilAsync(() => start.IsCompleted, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), "start-up to give up");
+        await start;
+
+        Assert.Equal(4, h.Slack.CallCount("auth.test"));
+        Assert.Equal(1, Environment.ExitCode);
+        // The retries are warnings, as they should be; the verdict is one clean line.
+        var line = AssertOneCleanLine(h, "StudyBot cannot start: Slack's Web API could not be reached to check Slack:BotToken", LogLevel.Error);
+        Assert.Contains("Slack:ApiBaseUrl", line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_app_token_stops_the_host_at_start_with_one_clean_line_naming_Slack_AppToken()
+    {
+        await using var h = await SlackHarness.StartAsync(new HarnessOptions
+        {
+            StartHost = false,
+            Arrange = s => s.Inject("apps.connections.open", ApiFault.Fails("invalid_auth")),
+        });
+
+        await h.StartHostAsync();
+        await FakeSlack.WaitUntilAsync(() => h.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested, what: "the host to stop");
+
+        Assert.Equal(1, Environment.ExitCode);
+        AssertOneCleanLine(h, "StudyBot cannot start: Slack refused Slack:AppToken on apps.connections.open (invalid_auth).");
+        Assert.Equal(0, h.Slack.TotalSockets);
+    }
+
     [Fact]
     public async Task No_token_or_secret_ever_reaches_the_logs()
     {
@@ -84,5 +143,19 @@ public sealed class FatalStopTests
         {
             Assert.DoesNotContain(h.Logs.Entries, e => e.Message.Contains(secret, StringComparison.Ordinal) || (e.Exception?.ToString().Contains(secret, StringComparison.Ordinal) ?? false));
         }
+    }
+
+    /// <summary>Exactly one line at <paramref name="minimum"/> or above: Critical, the given start, no exception (so no stack trace), no token.</summary>
+    private static LogEntry AssertOneCleanLine(SlackHarness h, string start, LogLevel minimum = LogLevel.Warning)
+    {
+        var loud = h.Logs.Entries.Where(e => e.Level >= minimum).ToList();
+        var line = Assert.Single(loud, e => true);
+        Assert.Equal(LogLevel.Critical, line.Level);
+        Assert.StartsWith(start, line.Message, StringComparison.Ordinal);
+        Assert.Null(line.Exception);
+        Assert.DoesNotContain("   at ", line.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeSlack.BotToken, line.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeSlack.AppToken, line.Message, StringComparison.Ordinal);
+        return line;
     }
 }

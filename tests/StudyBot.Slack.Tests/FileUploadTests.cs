@@ -280,6 +280,37 @@ public sealed class FileUploadTests
     }
 
     [Fact]
+    public async Task A_missing_scope_answer_names_the_scope_Slack_reports_as_needed_in_the_answer_and_the_log()
+    {
+        // Slack's answer to conversations.open when the token lacks im:write (the fixture's "needed").
+        await using var h = await SocketMode(s => s.Inject("conversations.open", ApiFault.Fixture("web_api_error_missing_scope.json")));
+
+        var answer = await SlashAsync(h, "card");
+
+        var text = answer["text"]!.GetValue<string>();
+        Assert.Contains("Slack's im:write permission", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("files:write", text, StringComparison.Ordinal);
+        Assert.Empty(h.Slack.SharedFiles);
+        var logged = Assert.Single(h.Logs.Entries, e => e.Message.StartsWith("Slack refused", StringComparison.Ordinal));
+        Assert.Contains("conversations.open", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("needs im:write", logged.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("files:write", logged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_without_files_write_gets_an_answer_naming_files_write_from_Slack()
+    {
+        await using var h = await SocketMode(s => s.Scopes.Remove("files:write"));
+
+        var answer = await SlashAsync(h, "card");
+
+        Assert.Contains("Slack's files:write permission", answer["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        var refused = Assert.Single(h.Slack.Calls, c => c.Method == GetUrl);
+        Assert.Equal("missing_scope", refused.Error);
+        Assert.Empty(h.Slack.SharedFiles);
+    }
+
+    [Fact]
     public async Task The_fake_refuses_shares_of_files_never_uploaded_and_shares_without_a_channel()
     {
         await using var fake = await FakeSlack.StartAsync();

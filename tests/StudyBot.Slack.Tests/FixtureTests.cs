@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using StudyBot.Core.Chat;
+using StudyBot.Slack;
 using StudyBot.Slack.Api;
 using StudyBot.Slack.Http;
 using StudyBot.Slack.Inbound;
@@ -199,6 +200,9 @@ public sealed class FixtureTests
             case "conversations_open_ok.json":
                 Assert.Equal("D069C7QFK", Api(file).Body.GetProperty("channel").GetProperty("id").GetString());
                 break;
+            case "conversations_info_ok.json":
+                Assert.Equal(new SlackChannel("C012AB3CD", "general", IsMember: true, IsArchived: false, IsPrivate: false), SlackChannelDirectory.Parse(Api(file).Body));
+                break;
             case "conversations_open_error_user_not_found.json":
             case "chat_postMessage_error_channel_not_found.json":
             case "chat_postMessage_error_not_in_channel.json":
@@ -224,6 +228,7 @@ public sealed class FixtureTests
             case "web_api_error_missing_scope.json":
                 Assert.Equal((SlackOutcome.Failed, "missing_scope"), (Api(file).Outcome, Api(file).Error));
                 Assert.Contains("needed: im:write", Api(file).Messages);
+                Assert.Equal(("im:write", "commands,chat:write"), (Api(file).Needed, Api(file).Provided));
                 break;
             case "web_api_ok_with_warning.json":
                 Assert.Equal((SlackOutcome.Ok, "missing_charset"), (Api(file).Outcome, Api(file).Warning));

@@ -86,7 +86,7 @@ public sealed class HttpModeTests
     }
 
     [Fact]
-    public async Task A_channel_name_Slack_did_not_resolve_is_refused_and_the_setting_stays()
+    public async Task A_channel_name_Slack_did_not_resolve_or_an_id_Slack_does_not_know_is_refused_and_the_setting_stays()
     {
         await using var h = await Http();
         h.Slack.AddUser(new FakeUser("U0ADMIN001", "olga", "Europe/Berlin", IsAdmin: true));
@@ -96,9 +96,10 @@ public sealed class HttpModeTests
         using var bare = await PostSignedAsync(h, "/slack/commands", SlashForm(h, "channel leaderboard C0999ZZZZZZ", "a3", "U0ADMIN001", "/studybot"));
 
         Assert.Contains("can't find a channel", JsonNode.Parse(await typed.Content.ReadAsStringAsync())!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Slack can't find it", JsonNode.Parse(await bare.Content.ReadAsStringAsync())!["text"]!.GetValue<string>(), StringComparison.Ordinal);
         var settings = (await h.LoadMemberAsync("U0ADMIN001")).Community.Settings;
         Assert.Equal("C0123ABCDEF", settings.CelebrationChannel);
-        Assert.Equal("C0999ZZZZZZ", settings.LeaderboardChannel);
+        Assert.Null(settings.LeaderboardChannel);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace StudyBot.Slack.Tests;
 /// <summary>The app manifests in deploy/ create an app that matches what the adapter does, within Slack's manifest schema (v1).</summary>
 public sealed class ManifestTests
 {
-    private static readonly string[] Scopes = ["commands", "chat:write", "im:write", "users:read", "im:history", "channels:history", "groups:history", "files:write"];
+    private static readonly string[] Scopes = ["commands", "chat:write", "im:write", "users:read", "channels:read", "groups:read", "im:history", "channels:history", "groups:history", "files:write"];
 
     // Keys the v1 manifest schema allows (additionalProperties: false) at the levels StudyBot uses.
     private static readonly Dictionary<string, string[]> AllowedKeys = new()

@@ -11,9 +11,30 @@ public enum DeliveryStatus
     Permanent = 2,
 }
 
+/// <summary>Why StudyBot can no longer post in a channel: lasting until an admin does something about it.</summary>
+public enum ChannelProblem
+{
+    /// <summary>The channel is gone, or the platform no longer shows it to StudyBot (Slack: channel_not_found).</summary>
+    NotFound = 1,
+
+    /// <summary>StudyBot is not a member of the channel (Slack: not_in_channel).</summary>
+    NotMember = 2,
+
+    /// <summary>The channel was archived (Slack: is_archived, channel_is_archived).</summary>
+    Archived = 3,
+}
+
 public sealed record DeliveryResult(DeliveryStatus Status, string? Reason = null, TimeSpan? RetryAfter = null)
 {
     public static readonly DeliveryResult Ok = new(DeliveryStatus.Sent);
+
+    /// <summary>
+    /// Set on a permanent failure of a channel post when the channel itself is the problem: the outbox tells the admins
+    /// once, and a celebration goes to its member by DM instead.
+    /// </summary>
+    public ChannelProblem? ChannelProblem { get; init; }
+
+    public static DeliveryResult ChannelUnusable(ChannelProblem problem, string reason) => new(DeliveryStatus.Permanent, reason) { ChannelProblem = problem };
 
     public static DeliveryResult TransientFailure(string reason, TimeSpan? retryAfter = null) => new(DeliveryStatus.Transient, reason, retryAfter);
 

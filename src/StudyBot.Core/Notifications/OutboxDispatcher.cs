@@ -78,6 +78,7 @@ public sealed partial class OutboxDispatcher(
         {
             await using var scope = scopes.CreateAsyncScope();
             var outbox = scope.ServiceProvider.GetRequiredService<IOutboxStore>();
+            var channels = scope.ServiceProvider.GetRequiredService<IChannelProblemStore>();
             if (!_released)
             {
                 await outbox.ReleaseClaimsAsync(cancellationToken);
@@ -92,14 +93,14 @@ public sealed partial class OutboxDispatcher(
 
             foreach (var envelope in batch)
             {
-                delivered += await DeliverAsync(outbox, envelope, cancellationToken) ? 1 : 0;
+                delivered += await DeliverAsync(outbox, channels, envelope, cancellationToken) ? 1 : 0;
             }
         }
 
         return delivered;
     }
 
-    private async Task<bool> DeliverAsync(IOutboxStore outbox, OutboxEnvelope envelope, CancellationToken cancellationToken)
+    private async Task<bool> DeliverAsync(IOutboxStore outbox, IChannelProblemStore channels, OutboxEnvelope envelope, CancellationToken cancellationToken)
     {
         var m = envelope.Message;
         if (!_notifiers.TryGetValue(m.Platform, out var notifier))
@@ -124,11 +125,24 @@ public sealed partial class OutboxDispatcher(
         }
 
         var now = time.GetUtcNow();
+        var where = new CommunityRef(m.Platform, m.CommunityExternalId, m.CommunityName);
         switch (result.Status)
         {
             case DeliveryStatus.Sent:
                 await outbox.MarkSentAsync(envelope.Id, now.UtcDateTime, cancellationToken);
+                if (m.Target == OutboxTarget.Channel)
+                {
+                    // The channel works (again): a problem it had is over, and a new one will be reported again.
+                    await channels.ClearAsync(where, m.RecipientId, cancellationToken);
+                }
+
                 return true;
+            case DeliveryStatus.Permanent when m.Target == OutboxTarget.Channel && result.ChannelProblem is { } problem:
+                // Not lost: the admins hear of it once, and a celebration goes to its member instead; then the row is done.
+                await ReportChannelProblemAsync(channels, envelope, problem, now.UtcDateTime, cancellationToken);
+                await outbox.MarkFailedAsync(envelope.Id, now.UtcDateTime, result.Reason ?? problem.ToString(), cancellationToken);
+                LogPermanent(m.Key, result.Reason);
+                return false;
             case DeliveryStatus.Transient when envelope.Attempts + 1 < MaxAttempts:
                 var backoff = result.RetryAfter ?? TimeSpan.FromSeconds(Math.Min(3600, 10 * Math.Pow(2, envelope.Attempts)));
                 await outbox.MarkRetryAsync(envelope.Id, (now + backoff).UtcDateTime, result.Reason ?? "transient failure", cancellationToken);
@@ -147,6 +161,45 @@ public sealed partial class OutboxDispatcher(
 
                 LogPermanent(m.Key, result.Reason);
                 return false;
+        }
+    }
+
+    private async Task ReportChannelProblemAsync(IChannelProblemStore channels, OutboxEnvelope envelope, ChannelProblem problem, DateTime now, CancellationToken cancellationToken)
+    {
+        var m = envelope.Message;
+        var community = new CommunityRef(m.Platform, m.CommunityExternalId, m.CommunityName);
+        var setting = ChannelTexts.Setting(m.Kind);
+        var contact = await channels.ContactAsync(community, cancellationToken);
+        var notice = contact is null
+            ? null
+            : new OutboxMessage(
+                $"{OutboxKinds.ChannelProblem}:{m.Platform}:{m.CommunityExternalId}:{m.RecipientId}:{problem}:{now:yyyyMMddHHmmssfff}",
+                OutboxKinds.ChannelProblem,
+                OutboxTarget.DirectMessage,
+                m.Platform,
+                m.CommunityExternalId,
+                m.CommunityName,
+                contact.UserId,
+                contact.DisplayName,
+                ChannelTexts.Notice(m.Platform, m.RecipientId, setting, problem),
+                now);
+
+        // The celebration itself, to its member, as the channel version says it (their card travels with it).
+        var replacement = m.Kind == OutboxKinds.Celebration && envelope.Member is { } member
+            ? m with
+            {
+                Key = m.Key + ":dm",
+                Target = OutboxTarget.DirectMessage,
+                RecipientId = member.UserId,
+                RecipientName = member.DisplayName,
+                Message = m.Message with { Visibility = Visibility.Private },
+                DueAtUtc = now,
+            }
+            : null;
+        var reported = await channels.ReportAsync(community, new ChannelProblemRecord(m.RecipientId, problem, now), notice, replacement, envelope.Member?.UserId, cancellationToken);
+        if (reported)
+        {
+            LogChannelProblem(m.CommunityExternalId, m.RecipientId, problem, contact is not null);
         }
     }
 
@@ -175,4 +228,7 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Key} cannot be delivered: {Reason}")]
     private partial void LogPermanent(string key, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Community {Community}: StudyBot cannot post in channel {Channel} ({Problem}); the admin who chose it is told once: {Told}")]
+    private partial void LogChannelProblem(string community, string channel, ChannelProblem problem, bool told);
 }

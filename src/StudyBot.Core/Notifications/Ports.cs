@@ -40,7 +40,40 @@ public interface IChannelDirectory
     Task<ChannelInfo?> FindAsync(CommunityRef community, string text, CancellationToken cancellationToken);
 }
 
-public sealed record ChannelInfo(string Id, string Name);
+/// <summary>A channel as the platform names it. <see cref="Refusal"/> says, in words for the admin, why StudyBot cannot use it.</summary>
+public sealed record ChannelInfo(string Id, string Name)
+{
+    /// <summary>
+    /// Why StudyBot cannot post there now (not a member, archived, it could not check), as a sentence for the admin who
+    /// asked; null when it can. A channel with a refusal is not saved.
+    /// </summary>
+    public string? Refusal { get; init; }
+}
+
+/// <summary>A lasting problem with a posting channel, recorded when the admins were told, so they are told once.</summary>
+public sealed record ChannelProblemRecord(string ChannelId, ChannelProblem Problem, DateTime ReportedAtUtc);
+
+/// <summary>Who hears of a channel problem: the admin who last chose a posting channel.</summary>
+public sealed record ChannelContact(string UserId, string DisplayName);
+
+/// <summary>Problems with the community's posting channels, reported to its admins once each. Every call is scoped to one community.</summary>
+public interface IChannelProblemStore
+{
+    /// <summary>The admin to tell, or null when no one is on record (channels chosen before StudyBot kept track).</summary>
+    Task<ChannelContact?> ContactAsync(CommunityRef community, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: records the problem and writes the admins' <paramref name="notice"/> the first time only
+    /// (once per community, channel and problem), and writes <paramref name="replacement"/> (a celebration by DM instead)
+    /// unless its key exists. Returns whether the problem is new.
+    /// </summary>
+    Task<bool> ReportAsync(CommunityRef community, ChannelProblemRecord problem, OutboxMessage? notice, OutboxMessage? replacement, string? replacementMemberId, CancellationToken cancellationToken);
+
+    /// <summary>The channel works (a post went through, or an admin chose it again after a check): forget its problems.</summary>
+    Task ClearAsync(CommunityRef community, string channelId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ChannelProblemRecord>> ProblemsAsync(CommunityRef community, CancellationToken cancellationToken);
+}
 
 public enum OutboxTarget
 {
@@ -54,13 +87,18 @@ public static class OutboxKinds
     public const string FreshStart = "fresh-start";
     public const string Celebration = "celebration";
     public const string Leaderboard = "leaderboard";
+    public const string ChannelProblem = "channel-problem";
 }
 
 /// <summary>A message to deliver, keyed so that it is written and sent at most once.</summary>
 public sealed record OutboxMessage(string Key, string Kind, OutboxTarget Target, string Platform, string CommunityExternalId, string CommunityName, string RecipientId, string RecipientName, Reply Message, DateTime DueAtUtc);
 
 /// <summary>An outbox row claimed for delivery.</summary>
-public sealed record OutboxEnvelope(long Id, OutboxMessage Message, int Attempts);
+public sealed record OutboxEnvelope(long Id, OutboxMessage Message, int Attempts)
+{
+    /// <summary>The member the message is about (a celebration's member, also when it goes to a channel), when there is one.</summary>
+    public ChannelContact? Member { get; init; }
+}
 
 public sealed record DueReminder(MemberRef Member, DateTime DueAtUtc);
 

@@ -118,6 +118,9 @@ public sealed record CommunitySettings
     public DayOfWeek? PartnersDay { get; init; }
 
     public int? PartnersMinutes { get; init; }
+
+    /// <summary>The user id of the admin who last chose a posting channel: told when StudyBot can no longer post there.</summary>
+    public string? ChannelsSetBy { get; init; }
 }
 
 /// <summary>HH:mm parsing and formatting for local times of day.</summary>

@@ -16,6 +16,7 @@ internal sealed class CommunityConfiguration : IEntityTypeConfiguration<Communit
         b.Property(x => x.TimeZoneId).HasMaxLength(64);
         b.Property(x => x.CelebrationChannel).HasMaxLength(100);
         b.Property(x => x.LeaderboardChannel).HasMaxLength(100);
+        b.Property(x => x.ChannelsSetBy).HasMaxLength(64);
         b.Property(x => x.LeaderboardDay).HasDefaultValue((int)DayOfWeek.Monday);
         b.Property(x => x.LeaderboardMinutes).HasDefaultValue(9 * 60);
         b.Property(x => x.RemindersMaxPerWeek).HasDefaultValue(2);
@@ -224,6 +225,17 @@ internal sealed class RoleProblemConfiguration : IEntityTypeConfiguration<RolePr
         b.Property(x => x.RoleId).HasMaxLength(64);
         b.Property(x => x.RoleName).HasMaxLength(100);
         b.HasIndex(x => new { x.CommunityId, x.RoleId, x.Problem }).IsUnique();
+        b.HasOne<CommunityEntity>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ChannelProblemConfiguration : IEntityTypeConfiguration<ChannelProblemEntity>
+{
+    public void Configure(EntityTypeBuilder<ChannelProblemEntity> b)
+    {
+        b.ToTable("ChannelProblems");
+        b.Property(x => x.ChannelId).HasMaxLength(100);
+        b.HasIndex(x => new { x.CommunityId, x.ChannelId, x.Problem }).IsUnique();
         b.HasOne<CommunityEntity>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -39,6 +39,9 @@ internal sealed class CommunityEntity
     /// <summary>When the bot was removed from the community; its data is deleted after the retention period.</summary>
     public DateTime? LeftAtUtc { get; set; }
 
+    /// <summary>The admin (platform user id) who last chose a posting channel: told when StudyBot can no longer post there.</summary>
+    public string? ChannelsSetBy { get; set; }
+
     /// <summary>A community's first row, with the text cut to the columns.</summary>
     public static CommunityEntity Create(string platform, string externalId, string name, string roadmapId, string timeZoneId, DateTime nowUtc) => new()
     {
@@ -462,6 +465,21 @@ internal sealed class RoleProblemEntity
     public required string RoleName { get; set; }
 
     /// <summary><see cref="StudyBot.Core.Roles.RoleGrantOutcome"/>.</summary>
+    public int Problem { get; set; }
+
+    public DateTime ReportedAtUtc { get; set; }
+}
+
+/// <summary>A lasting problem with a posting channel, recorded when the admins were told, so they are told once.</summary>
+internal sealed class ChannelProblemEntity
+{
+    public long Id { get; set; }
+
+    public long CommunityId { get; set; }
+
+    public required string ChannelId { get; set; }
+
+    /// <summary><see cref="StudyBot.Core.Chat.ChannelProblem"/>.</summary>
     public int Problem { get; set; }
 
     public DateTime ReportedAtUtc { get; set; }

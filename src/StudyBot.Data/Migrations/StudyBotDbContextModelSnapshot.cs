@@ -17,6 +17,34 @@ namespace StudyBot.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("StudyBot.Data.Entities.ChannelProblemEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Problem")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ReportedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "ChannelId", "Problem")
+                        .IsUnique();
+
+                    b.ToTable("ChannelProblems", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.CommunityEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -25,6 +53,10 @@ namespace StudyBot.Data.Migrations
 
                     b.Property<string>("CelebrationChannel")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChannelsSetBy")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAtUtc")
@@ -832,6 +864,15 @@ namespace StudyBot.Data.Migrations
                     b.HasIndex("MemberId", "LocalDate");
 
                     b.ToTable("StudyLogs", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.ChannelProblemEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.CompletionEventEntity", b =>

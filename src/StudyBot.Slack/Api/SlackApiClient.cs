@@ -82,7 +82,7 @@ internal sealed partial class SlackApiClient(
                 LogPayloadBug(call.Method, response.Error, call.PayloadId ?? "-", string.Join(" | ", response.Messages));
                 break;
             case SlackOutcome.Failed when response.Error == "missing_scope":
-                LogMissingScope(call.Method, string.Join(" ", response.Messages));
+                LogMissingScope(call.Method, response.Needed ?? "(Slack did not say)", response.Provided ?? "?");
                 break;
             case SlackOutcome.Transient:
                 LogTransient(call.Method, response.Error);
@@ -175,8 +175,8 @@ internal sealed partial class SlackApiClient(
     [LoggerMessage(Level = LogLevel.Error, Message = "Slack rejected the payload of {Method} with {Error} (a StudyBot bug; payload id {PayloadId}): {Details}")]
     private partial void LogPayloadBug(string method, string? error, string payloadId, string details);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Slack refused {Method}: missing_scope ({Needed}). Add the scope to the app manifest and reinstall the app.")]
-    private partial void LogMissingScope(string method, string needed);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Slack refused {Method}: missing_scope, it needs {Needed} (the token has {Provided}). Add {Needed} to the app's bot scopes (the manifests in deploy/ have it) and reinstall the app.")]
+    private partial void LogMissingScope(string method, string needed, string provided);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack call {Method} failed transiently ({Error})")]
     private partial void LogTransient(string method, string? error);

@@ -47,6 +47,12 @@ internal sealed class SlackApiResponse
     /// <summary><c>response_metadata.messages</c> (e.g. json-pointers for invalid_blocks), and <c>needed</c> for missing_scope.</summary>
     public IReadOnlyList<string> Messages { get; init; } = [];
 
+    /// <summary>For <c>missing_scope</c>: the scope(s) Slack says the call needs (<c>needed</c>, comma-separated), when it says.</summary>
+    public string? Needed { get; init; }
+
+    /// <summary>For <c>missing_scope</c>: the scopes the token has (<c>provided</c>).</summary>
+    public string? Provided { get; init; }
+
     public bool IsOk => Outcome == SlackOutcome.Ok;
 
     public string? String(string property) =>
@@ -104,9 +110,16 @@ internal sealed class SlackApiResponse
         }
 
         var error = root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : "unknown_error";
-        if (error == "missing_scope" && root.TryGetProperty("needed", out var needed) && needed.ValueKind == JsonValueKind.String)
+        string? needed = null;
+        string? provided = null;
+        if (error == "missing_scope")
         {
-            messages.Add($"needed: {needed.GetString()}");
+            needed = root.TryGetProperty("needed", out var n) && n.ValueKind == JsonValueKind.String && n.GetString() is { Length: > 0 } nv ? nv : null;
+            provided = root.TryGetProperty("provided", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            if (needed is not null)
+            {
+                messages.Add($"needed: {needed}");
+            }
         }
 
         var outcome = Classify(error);
@@ -117,6 +130,8 @@ internal sealed class SlackApiResponse
             Body = root,
             Warning = warning,
             Messages = messages,
+            Needed = needed,
+            Provided = provided,
             MayHaveSucceeded = outcome == SlackOutcome.Transient,
             RetryAfter = outcome == SlackOutcome.RateLimited ? retryAfter ?? TimeSpan.FromSeconds(30) : null,
         };
@@ -128,11 +143,15 @@ internal sealed class SlackApiResponse
         "fatal_error" or "internal_error" or "service_unavailable" or "request_timeout" => SlackOutcome.Transient,
         "invalid_auth" or "not_authed" or "account_inactive" or "token_revoked" or "token_expired" or "app_uninstalled" => SlackOutcome.Fatal,
         "not_in_channel" or "channel_not_found" or "cannot_dm_bot" or "user_not_found" or "user_disabled" or "user_not_visible"
-            or "is_archived" or "user_not_in_channel" or "restricted_action" or "messages_tab_disabled" or "not_allowed_token_type" => SlackOutcome.TargetUnavailable,
+            or "is_archived" or "channel_is_archived" or "user_not_in_channel" or "restricted_action" or "messages_tab_disabled" or "not_allowed_token_type" => SlackOutcome.TargetUnavailable,
         "invalid_blocks" or "invalid_blocks_format" or "msg_blocks_too_long" or "no_text" or "msg_too_long" or "invalid_arguments"
             or "invalid_json" or "json_not_object" or "invalid_charset" or "invalid_form_data" or "invalid_array_arg" => SlackOutcome.Bug,
         _ => SlackOutcome.Failed,
     };
+
+    /// <summary>Scopes as a person reads them: <c>`im:write`</c>, or <c>`channels:read`, `groups:read`</c> for several.</summary>
+    public static string ScopeList(string? needed) =>
+        string.Join(", ", (needed ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => $"`{s}`"));
 
     internal static TimeSpan? ParseRetryAfter(string? header)
     {

@@ -13,6 +13,9 @@ namespace StudyBot.Slack.Api;
 /// <summary>What sharing one file came to. <see cref="Lasting"/> failures will not go away by retrying.</summary>
 internal sealed record FileShareOutcome(bool Shared, string? Error = null, bool Lasting = false, TimeSpan? RetryAfter = null)
 {
+    /// <summary>For <c>missing_scope</c>: the scope Slack says is missing (its <c>needed</c>).</summary>
+    public string? Needed { get; init; }
+
     public static readonly FileShareOutcome Ok = new(true);
 }
 
@@ -63,10 +66,10 @@ internal sealed partial class SlackFiles(
             return new FileShareOutcome(false, TooLarge, Lasting: true);
         }
 
-        var (conversation, openError) = await messenger.ConversationAsync(channel, cancellationToken).ConfigureAwait(false);
+        var (conversation, openError, openNeeded) = await messenger.ConversationAsync(channel, cancellationToken).ConfigureAwait(false);
         if (conversation is null)
         {
-            return Failure(openError ?? "channel_not_found", null);
+            return Failure(openError ?? "channel_not_found", null) with { Needed = openNeeded };
         }
 
         var dedupe = idempotencyKey is null ? null : $"{conversation}|{idempotencyKey}";
@@ -127,7 +130,7 @@ internal sealed partial class SlackFiles(
         var withoutFiles = WithoutAttachments(reply);
         var comment = Mrkdwn.Cut(BlockKit.Fallback(withoutFiles with { FollowUps = [] }), MaxInitialComment);
         var sent = new List<ReplyAttachment>();
-        var failures = new List<string>();
+        var failures = new List<FileShareOutcome>();
         foreach (var file in files)
         {
             FileShareOutcome outcome;
@@ -147,7 +150,7 @@ internal sealed partial class SlackFiles(
             }
             else
             {
-                failures.Add(outcome.Error ?? "failed");
+                failures.Add(outcome);
                 LogAnswerFileFailed(userId, outcome.Error, outcome.Lasting);
             }
         }
@@ -159,8 +162,8 @@ internal sealed partial class SlackFiles(
     internal static List<ReplyAttachment> AllAttachments(Reply reply) =>
         [.. reply.Attachments.Concat(reply.FollowUps.SelectMany(f => f.Attachments))];
 
-    /// <summary>A short, friendly reason for a file that could not be shared.</summary>
-    internal static string Explain(string? error, long maxBytes) => error switch
+    /// <summary>A short, friendly reason for a file that could not be shared; <paramref name="needed"/> is Slack's word on a missing scope.</summary>
+    internal static string Explain(string? error, long maxBytes, string? needed = null) => error switch
     {
         TooLarge => $"it is larger than {Megabytes(maxBytes)}, the most StudyBot sends to Slack",
         "file_uploads_disabled" or "file_uploads_except_images_disabled" or "file_type_not_allowed" =>
@@ -169,7 +172,9 @@ internal sealed partial class SlackFiles(
         "not_in_channel" => "I'm not a member of that channel (invite me with `/invite @StudyBot`)",
         "channel_not_found" or "is_archived" => "Slack can't find that conversation",
         "cannot_dm_bot" or "user_not_found" or "user_disabled" or "user_not_visible" or "messages_tab_disabled" => "I can't open a DM with you",
-        "missing_scope" => "StudyBot lacks Slack's `files:write` permission (an admin needs to reinstall the app from the current manifest)",
+        "missing_scope" when needed is not null =>
+            $"StudyBot lacks Slack's {SlackApiResponse.ScopeList(needed)} permission (an admin needs to update the app from the current manifest and reinstall it)",
+        "missing_scope" => "StudyBot lacks a Slack permission it needs (an admin needs to update the app from the current manifest and reinstall it)",
         "ratelimited" or "rate_limited" => "Slack asked me to slow down; please try again in a minute",
         _ => "Slack didn't take the file just now; please try again in a minute",
     };
@@ -180,7 +185,7 @@ internal sealed partial class SlackFiles(
         FollowUps = [.. reply.FollowUps.Select(f => f with { Attachments = [] })],
     };
 
-    private string Note(List<ReplyAttachment> sent, int failed, List<string> failures)
+    private string Note(List<ReplyAttachment> sent, int failed, List<FileShareOutcome> failures)
     {
         var parts = new List<string>();
         if (sent.Count == 1)
@@ -197,7 +202,7 @@ internal sealed partial class SlackFiles(
         if (failed > 0)
         {
             var what = failed == 1 && sent.Count == 0 ? "the file" : failed == 1 ? "one file" : $"{failed} files";
-            var reason = failures.Distinct(StringComparer.Ordinal).Select(e => Explain(e, options.Value.MaxUploadBytes));
+            var reason = failures.Select(f => Explain(f.Error ?? "failed", options.Value.MaxUploadBytes, f.Needed)).Distinct(StringComparer.Ordinal);
             parts.Add($"⚠️ I couldn't send {what} to our DM: {string.Join("; ", reason)}.");
         }
 
@@ -371,7 +376,7 @@ internal sealed partial class SlackFiles(
 
             // A refused token stops the adapter elsewhere; for this file it is worth another try later.
             SlackOutcome.Fatal => new FileShareOutcome(false, $"token refused ({error})"),
-            _ => new FileShareOutcome(false, error, Lasting: true),
+            _ => new FileShareOutcome(false, error, Lasting: true) { Needed = response?.Needed },
         };
     }
 

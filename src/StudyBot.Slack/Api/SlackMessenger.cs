@@ -248,33 +248,33 @@ internal sealed partial class SlackMessenger(
     /// The conversation a channel or user id stands for: a channel id as it is, a user id as the app's DM with
     /// them (conversations.open, cached). The conversation is null when the DM cannot be opened, and the error says why.
     /// </summary>
-    internal async Task<(string? Conversation, string? Error)> ConversationAsync(string channel, CancellationToken cancellationToken)
+    internal async Task<(string? Conversation, string? Error, string? Needed)> ConversationAsync(string channel, CancellationToken cancellationToken)
     {
         if (!IsUserId(channel))
         {
-            return (channel, null);
+            return (channel, null, null);
         }
 
         if (_dmChannels.TryGetValue(channel, out var dm))
         {
-            return (dm, null);
+            return (dm, null, null);
         }
 
         var open = await api.CallIdempotentAsync(new SlackApiCall("conversations.open") { Form = [new("users", channel), new("return_im", "true")] }, cancellationToken).ConfigureAwait(false);
         dm = open.IsOk && open.Body.TryGetProperty("channel", out var ch) && ch.ValueKind == JsonValueKind.Object ? Str(ch, "id") : null;
         if (dm is null)
         {
-            return (null, open.Error ?? "invalid_response");
+            return (null, open.Error ?? "invalid_response", open.Needed);
         }
 
         _dmChannels[channel] = dm;
-        return (dm, null);
+        return (dm, null, null);
     }
 
     /// <summary>The messages of a conversation (or a user's DM) since <paramref name="since"/>; null when they cannot be read.</summary>
     private async Task<List<JsonElement>?> HistoryAsync(string channel, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var (conversation, _) = await ConversationAsync(channel, cancellationToken).ConfigureAwait(false);
+        var (conversation, _, _) = await ConversationAsync(channel, cancellationToken).ConfigureAwait(false);
         if (conversation is null)
         {
             return null;

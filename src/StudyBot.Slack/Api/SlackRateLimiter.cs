@@ -40,7 +40,7 @@ internal sealed class SlackRateLimiter
             PostMessage => _options.PostMessagePerMinute,
             "users.info" or "chat.postEphemeral" or "views.publish" or "views.open" or "views.update" or "auth.test" => 100,
             "files.getUploadURLExternal" or "files.completeUploadExternal" => 100,
-            "conversations.open" or "conversations.history" or "chat.update" or "chat.delete" => 50,
+            "conversations.open" or "conversations.history" or "conversations.info" or "chat.update" or "chat.delete" => 50,
             "apps.connections.open" => 20,
             _ => 20,
         };

@@ -132,6 +132,9 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
     /// </summary>
     public async Task CloseAsync(TimeSpan grace)
     {
+        // StudyBot is the one ending this socket (a shutdown or a replacement): its closing is no news, so the
+        // receive loop must not report it as lost.
+        _signal.TrySetResult(new ConnectionSignal(ConnectionEnd.Lost, "closed by StudyBot"));
         Volatile.Write(ref _closing, 1);
         if (Volatile.Read(ref _pendingAcks) == 0)
         {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StudyBot.Core.Chat;
 using StudyBot.Slack.Api;
 
 namespace StudyBot.Slack.SocketMode;
@@ -41,8 +40,19 @@ internal sealed partial class SocketModeService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // The bot token was refused (the start-up check has said so): nothing to connect.
+        if (fatal.IsStopping)
+        {
+            return;
+        }
+
         // The first URL checks the app token, so a wrong one stops the host now with a message naming it.
         var first = await OpenUrlAsync(startup: true, cancellationToken).ConfigureAwait(false);
+        if (fatal.IsStopping)
+        {
+            return;
+        }
+
         _slots = Enumerable.Range(0, options.Value.Connections)
             .Select(slot =>
             {
@@ -229,7 +239,8 @@ internal sealed partial class SocketModeService(
 
         if (startup && response.Outcome is SlackOutcome.Fatal or SlackOutcome.Failed)
         {
-            throw new AdapterFatalException($"Slack refused Slack:AppToken on apps.connections.open ({response.Error}). Generate an app-level token with the connections:write scope under Basic Information > App-Level Tokens and set it as Slack__AppToken.");
+            fatal.StopAtStart($"Slack refused Slack:AppToken on apps.connections.open ({response.Error}). Generate an app-level token with the connections:write scope under Basic Information > App-Level Tokens and set it as Slack__AppToken.");
+            return null;
         }
 
         LogOpenFailed(response.Error, response.RetryAfter?.TotalSeconds);

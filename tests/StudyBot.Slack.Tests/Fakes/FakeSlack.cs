@@ -38,9 +38,20 @@ public sealed record ApiFault
     /// <summary>Carry the call out, then fail anyway (what internal_error/fatal_error may do).</summary>
     public bool CommitFirst { get; init; }
 
+    /// <summary>Answer with this whole body (e.g. a fixture such as web_api_error_missing_scope.json) instead of <c>{"ok":false,"error":…}</c>.</summary>
+    public JsonObject? Body { get; init; }
+
     public static ApiFault Fails(string error) => new() { Error = error };
 
     public static ApiFault RateLimited(int retryAfterSeconds) => new() { Status = 429, Error = "ratelimited", RetryAfterSeconds = retryAfterSeconds };
+
+    /// <summary>Answers with a fixture's body as it is (its <c>error</c> is the code).</summary>
+    public static ApiFault Fixture(string name)
+    {
+        var body = Fixtures.Json(name);
+        body.Remove("_source");
+        return new() { Body = body, Error = body["error"]?.GetValue<string>() };
+    }
 }
 
 public sealed record ApiCall(string Method, string ContentType, string? Authorization, string Body, JsonObject? Json, Dictionary<string, string> Form, DateTimeOffset At, int Status, string? Error);
@@ -129,6 +140,7 @@ public sealed class FakeSlack : IAsyncDisposable
         ["auth.test"] = 100,
         ["conversations.open"] = 50,
         ["conversations.history"] = 50,
+        ["conversations.info"] = 50,
         ["chat.update"] = 50,
         ["apps.connections.open"] = 20,
         ["files.getUploadURLExternal"] = 100,
@@ -154,6 +166,24 @@ public sealed class FakeSlack : IAsyncDisposable
 
     /// <summary>Channels the bot is not in (not_in_channel).</summary>
     public HashSet<string> ChannelsWithoutBot { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Archived channels: they still exist (conversations.info finds them), but nothing can be posted there (is_archived).</summary>
+    public HashSet<string> ArchivedChannels { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Private channels (besides every G… id). Slack hides a private channel from an app that is not in it:
+    /// conversations.info and chat.postMessage answer channel_not_found, not not_in_channel.
+    /// </summary>
+    public HashSet<string> PrivateChannels { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Channel names by id, for conversations.info; a channel without one is named after its id.</summary>
+    public Dictionary<string, string> ChannelNames { get; } = new(StringComparer.Ordinal) { ["C0123ABCDEF"] = "wins" };
+
+    /// <summary>
+    /// The bot token's scopes. By default those the Socket Mode manifest in deploy/ asks for, so a scope the adapter
+    /// needs and the manifest lacks fails here as it would on Slack: missing_scope with <c>needed</c> and <c>provided</c>.
+    /// </summary>
+    public HashSet<string> Scopes { get; } = new(ManifestScopes.Value, StringComparer.Ordinal);
 
     public IReadOnlyList<ApiCall> Calls => _calls.ToArray();
 
@@ -232,6 +262,9 @@ public sealed class FakeSlack : IAsyncDisposable
     public IReadOnlyCollection<string> OwnFaults => _ownFaults;
 
     public string ResponseUrl(string id) => new Uri(BaseUri, $"response/{id}").ToString();
+
+    /// <summary>The upload URL files.getUploadURLExternal hands out for a file id.</summary>
+    public string UploadUrl(string fileId) => new Uri(BaseUri, $"upload/{fileId}").ToString();
 
     public void AddUser(FakeUser user) => _users[user.Id] = user;
 
@@ -588,14 +621,15 @@ public sealed class FakeSlack : IAsyncDisposable
                     context.Response.Headers.RetryAfter = fault.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 }
 
-                var body = fault.Error == "invalid_blocks" ? Fixtures.Json("web_api_error_invalid_blocks.json") : Error(fault.Error ?? "internal_error");
+                var body = fault.Body?.DeepClone().AsObject()
+                    ?? (fault.Error == "invalid_blocks" ? Fixtures.Json("web_api_error_invalid_blocks.json") : Error(fault.Error ?? "internal_error"));
                 body.Remove("_source");
                 await Answer(context, method, raw, contentType, json, form, body, fault.Status).ConfigureAwait(false);
                 return;
             }
         }
 
-        var result = Handle(method, Arg, json);
+        var result = MissingScope(method, Arg) ?? Handle(method, Arg, json);
         if (warning is not null && result["ok"]?.GetValue<bool>() == true)
         {
             result["warning"] = warning;
@@ -607,6 +641,62 @@ public sealed class FakeSlack : IAsyncDisposable
 
     /// <summary>Runs before each Web API method is handled; a test that throws here breaks the fake itself.</summary>
     public Action<string>? BeforeMethod { get; set; }
+
+    private static readonly Lazy<string[]> ManifestScopes = new(() =>
+    {
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        using (var reader = new StringReader(File.ReadAllText(Path.Combine(Fixtures.Repository, "deploy", "slack-app-manifest.yaml"))))
+        {
+            yaml.Load(reader);
+        }
+
+        var root = (YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode;
+        var oauth = (YamlDotNet.RepresentationModel.YamlMappingNode)root.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("oauth_config")];
+        var scopes = (YamlDotNet.RepresentationModel.YamlMappingNode)oauth.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("scopes")];
+        var bot = (YamlDotNet.RepresentationModel.YamlSequenceNode)scopes.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("bot")];
+        return [.. bot.Children.Select(n => ((YamlDotNet.RepresentationModel.YamlScalarNode)n).Value!)];
+    });
+
+    /// <summary>Whether the channel id names a private channel (G…, or one marked private).</summary>
+    public bool IsPrivate(string channel) => channel.StartsWith('G') || PrivateChannels.Contains(channel);
+
+    /// <summary>
+    /// The bot scope a call needs, as Slack's method reference lists it (the OpenAPI spec's <c>security</c>); for the
+    /// conversations.* readers it depends on the kind of conversation. Null for methods that need none.
+    /// </summary>
+    private string? ScopeFor(string method, Func<string, string?> arg)
+    {
+        string ByKind(string publicScope, string privateScope, string imScope)
+        {
+            var channel = arg("channel") ?? "";
+            return channel.StartsWith('D') ? imScope : IsPrivate(channel) ? privateScope : publicScope;
+        }
+
+        return method switch
+        {
+            "chat.postMessage" or "chat.postEphemeral" or "chat.update" => "chat:write",
+            "users.info" => "users:read",
+            "conversations.open" => "im:write",
+            "conversations.info" => ByKind("channels:read", "groups:read", "im:read"),
+            "conversations.history" => ByKind("channels:history", "groups:history", "im:history"),
+            "files.getUploadURLExternal" or "files.completeUploadExternal" => "files:write",
+            _ => null,
+        };
+    }
+
+    /// <summary>Slack's missing_scope answer, shaped like web_api_error_missing_scope.json, when the token lacks the method's scope.</summary>
+    private JsonObject? MissingScope(string method, Func<string, string?> arg)
+    {
+        if (ScopeFor(method, arg) is not { } needed || Scopes.Contains(needed))
+        {
+            return null;
+        }
+
+        var body = Fixtures.Json("web_api_error_missing_scope.json");
+        body["needed"] = needed;
+        body["provided"] = string.Join(",", Scopes.Order(StringComparer.Ordinal));
+        return body;
+    }
 
     private JsonObject Handle(string method, Func<string, string?> arg, JsonObject? json)
     {
@@ -686,7 +776,12 @@ public sealed class FakeSlack : IAsyncDisposable
                 }
                 else if (ChannelsWithoutBot.Contains(channel))
                 {
-                    return Error("not_in_channel");
+                    // A private channel the app is not in is invisible to it; a public one says why.
+                    return Error(IsPrivate(channel) ? "channel_not_found" : "not_in_channel");
+                }
+                else if (ArchivedChannels.Contains(channel))
+                {
+                    return Error("is_archived");
                 }
 
                 var ephemeralFor = arg("user");
@@ -726,6 +821,31 @@ public sealed class FakeSlack : IAsyncDisposable
                 return ok;
             }
 
+            case "conversations.info":
+            {
+                // docs.slack.dev/reference/methods/conversations.info: channel_not_found for an unknown id, and for a
+                // private channel the app is not in; an archived channel is still found (is_archived: true).
+                var channel = arg("channel");
+                if (string.IsNullOrEmpty(channel) || !Channels.Contains(channel) || (IsPrivate(channel) && ChannelsWithoutBot.Contains(channel)))
+                {
+                    return Error("channel_not_found");
+                }
+
+                var body = Fixtures.Json("conversations_info_ok.json");
+                var info = body["channel"]!.AsObject();
+                var isPrivate = IsPrivate(channel);
+                info["id"] = channel;
+                info["name"] = ChannelNames.GetValueOrDefault(channel, channel.ToLowerInvariant());
+                info["name_normalized"] = info["name"]!.GetValue<string>();
+                info["is_channel"] = !isPrivate;
+                info["is_group"] = isPrivate;
+                info["is_private"] = isPrivate;
+                info["is_general"] = false;
+                info["is_archived"] = ArchivedChannels.Contains(channel);
+                info["is_member"] = !ChannelsWithoutBot.Contains(channel);
+                return body;
+            }
+
             case "chat.update":
                 return new JsonObject { ["ok"] = true, ["channel"] = arg("channel"), ["ts"] = arg("ts") };
 
@@ -750,7 +870,7 @@ public sealed class FakeSlack : IAsyncDisposable
 
                 var fileId = "F" + Interlocked.Increment(ref _fileIds).ToString("D10", CultureInfo.InvariantCulture);
                 _pendingUploads[fileId] = new PendingUpload(fileId, filename, length, alt);
-                return new JsonObject { ["ok"] = true, ["upload_url"] = new Uri(BaseUri, $"upload/{fileId}").ToString(), ["file_id"] = fileId };
+                return new JsonObject { ["ok"] = true, ["upload_url"] = UploadUrl(fileId), ["file_id"] = fileId };
             }
 
             case "files.completeUploadExternal":

@@ -102,7 +102,7 @@ public sealed class SlackHarness : IAsyncDisposable
         {
             config["Slack:PostMessagePerMinute"] = "60000";
             config["Slack:ChannelPostsPerMinute"] = "60000";
-            foreach (var method in new[] { "users.info", "views.publish", "conversations.open", "conversations.history", "auth.test", "apps.connections.open", "chat.postEphemeral", "chat.update", "files.getUploadURLExternal", "files.completeUploadExternal" })
+            foreach (var method in new[] { "users.info", "views.publish", "conversations.open", "conversations.history", "conversations.info", "auth.test", "apps.connections.open", "chat.postEphemeral", "chat.update", "files.getUploadURLExternal", "files.completeUploadExternal" })
             {
                 config[$"Slack:MethodLimits:{method}"] = "60000";
             }

@@ -16,7 +16,7 @@ internal static class AdminViews
     public static string Channel(string? id) => id is null ? "not set" : $"#{id}";
 }
 
-internal sealed class AdminChannelHandler(IEnumerable<IChannelDirectory> directories) : ICommandHandler
+internal sealed class AdminChannelHandler(IEnumerable<IChannelDirectory> directories, IChannelProblemStore problems) : ICommandHandler
 {
     public string Path => "studybot channel";
 
@@ -49,9 +49,17 @@ internal sealed class AdminChannelHandler(IEnumerable<IChannelDirectory> directo
             return Reply.Error($"I can't find a channel `{TextInput.Quote(text, 40)}` in this community (or I can't post there). Pick one I can see.", "/studybot channel celebrations #wins");
         }
 
-        var settings = ctx.Snapshot.Community.Settings;
-        settings = kind == "leaderboard" ? settings with { LeaderboardChannel = channel.Id } : settings with { CelebrationChannel = channel.Id };
         var what = kind == "leaderboard" ? "The weekly leaderboard" : "Milestone celebrations";
+        if (channel.Refusal is { } refusal)
+        {
+            // Checked with the platform and found wanting: saying so now beats failing silently at the first post.
+            return Reply.Error($"I can't post {what.ToLowerInvariant()} in #{channel.Name}: {refusal}", "/studybot channel celebrations #wins");
+        }
+
+        // The admin who chose it is the one told if StudyBot can no longer post there; a problem it had is over.
+        var settings = ctx.Snapshot.Community.Settings with { ChannelsSetBy = ctx.Who.UserId };
+        settings = kind == "leaderboard" ? settings with { LeaderboardChannel = channel.Id } : settings with { CelebrationChannel = channel.Id };
+        await problems.ClearAsync(ctx.Who.Community, channel.Id, cancellationToken);
         return AdminViews.Save(ctx, ctx.Snapshot.Community with { Settings = settings }, $"✅ {what} will be posted in #{channel.Name}.");
     }
 }
@@ -111,25 +119,34 @@ internal sealed class AdminRemindersMaxHandler : ICommandHandler
     }
 }
 
-internal sealed class AdminShowHandler : ICommandHandler
+internal sealed class AdminShowHandler(IChannelProblemStore problems) : ICommandHandler
 {
     public string Path => "studybot show";
 
-    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
         var c = ctx.Snapshot.Community;
         var s = c.Settings;
-        return ValueTask.FromResult<CommandResult>(new Reply
+        var fields = new List<ReplyField>
         {
-            Title = $"StudyBot settings for {c.Name}",
-            Fields =
-            [
-                new ReplyField("Roadmap", ctx.Roadmap.Title, true),
-                new ReplyField("Time zone", c.TimeZoneId, true),
-                new ReplyField("Celebrations", AdminViews.Channel(s.CelebrationChannel), true),
-                new ReplyField("Leaderboard", $"{AdminViews.Channel(s.LeaderboardChannel)}, {s.LeaderboardDay} {Clock.Format(s.LeaderboardMinutes)}", true),
-                new ReplyField("Reminders", $"at most {s.RemindersMaxPerWeek} a week per member", true),
-            ],
-        });
+            new("Roadmap", ctx.Roadmap.Title, true),
+            new("Time zone", c.TimeZoneId, true),
+            new("Celebrations", AdminViews.Channel(s.CelebrationChannel), true),
+            new("Leaderboard", $"{AdminViews.Channel(s.LeaderboardChannel)}, {s.LeaderboardDay} {Clock.Format(s.LeaderboardMinutes)}", true),
+            new("Reminders", $"at most {s.RemindersMaxPerWeek} a week per member", true),
+        };
+
+        // Open problems of the channels in use (a channel no longer chosen no longer matters).
+        var lines = (await problems.ProblemsAsync(ctx.Who.Community, cancellationToken))
+            .Select(p => (Problem: p, Setting: p.ChannelId == s.CelebrationChannel ? "celebrations" : p.ChannelId == s.LeaderboardChannel ? "leaderboard" : null))
+            .Where(x => x.Setting is not null)
+            .Select(x => ChannelTexts.ShowLine(x.Problem, ctx.Who.Community.Platform, x.Setting))
+            .ToList();
+        if (lines.Count > 0)
+        {
+            fields.Add(new ReplyField("Problems", string.Join("\n", lines)));
+        }
+
+        return new Reply { Title = $"StudyBot settings for {c.Name}", Fields = fields };
     }
 }
