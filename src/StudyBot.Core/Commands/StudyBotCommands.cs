@@ -405,6 +405,7 @@ public static class StudyBotCommands
                         Required = true,
                         MaxLength = 64,
                         Autocomplete = AutocompleteSource.TimeZones,
+                        TakesRest = true,
                     },
                 ],
             },
