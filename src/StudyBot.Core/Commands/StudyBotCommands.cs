@@ -257,7 +257,7 @@ public static class StudyBotCommands
                     new("reason", OptionType.String, "Why you skip it (default: you already know it)") { Choices = SkipReasons },
                 ],
             },
-            new("undo", "Undo your last change") { Example = "/progress undo" },
+            new("undo", "Undo your last item change or logged time (repeat to go further back)") { Example = "/progress undo" },
             new("next", "See what to study next") { Example = "/progress next" },
             new("roadmap", "See the whole roadmap or one phase")
             {
@@ -293,7 +293,7 @@ public static class StudyBotCommands
                         Example = "/progress goal set 10 hours week",
                         Options =
                         [
-                            new("amount", OptionType.Integer, "How many hours or items") { Required = true, Min = 1, Max = 500 },
+                            new("amount", OptionType.Integer, "How many hours or items (at most 112 hours a week)") { Required = true, Min = 1 },
                             new("unit", OptionType.String, "Hours (default) or roadmap items") { Choices = GoalUnits },
                             new("period", OptionType.String, "Per week (default) or per month") { Choices = GoalPeriods },
                         ],

@@ -85,9 +85,8 @@ internal static class Views
         }
 
         var achieved = Streaks.AchievedInPeriod(goal, ctx.Snapshot.Days, ctx.Today);
-        var unit = goal.Unit == GoalUnit.Hours ? "h" : goal.Target == 1 ? " item" : " items";
         var check = achieved >= goal.Target ? " ✅" : "";
-        return $"{Format.Hours(achieved)}{unit} of {goal.Target}{unit}{check}";
+        return $"{Format.GoalAmount(achieved, goal.Unit)} of {Format.GoalAmount(goal.Target, goal.Unit)}{check}";
     }
 
     public static string StreakLine(StreakStatus streak)
