@@ -57,6 +57,14 @@ public sealed class TimeZoneNameTests
     }
 
     [Theory]
+    [InlineData("Asia/Calcutta", "Asia/Kolkata")]
+    [InlineData("US/Pacific", "America/Los_Angeles")]
+    [InlineData("Europe/Berlin", null)]
+    [InlineData("UTC", null)]
+    [InlineData("GMT", null)]
+    public void A_link_to_a_place_names_the_place(string name, string? place) => Assert.Equal(place, TimeZones.PlaceOf(name));
+
+    [Theory]
     [InlineData("EST", "America/New_York")]
     [InlineData("MST", "America/Denver")]
     public void A_fixed_offset_abbreviation_gets_a_note_naming_the_place_that_follows_daylight_saving(string name, string place)

@@ -61,11 +61,13 @@ public sealed class ConsoleFirstRunTests : IDisposable
     }
 
     [Fact]
-    public async Task A_number_when_the_last_reply_had_no_buttons_says_so()
+    public async Task A_number_after_a_reply_with_no_button_or_one_says_so()
     {
-        var output = await RunHostAsync("/progress timezone Europe/Berlin\n2\n");
+        var output = await RunHostAsync("/progress timezone Europe/Berlin\n2\n/progress streak\n4\n");
 
         Assert.Contains("There's no button 2: the last reply has no buttons.", output, StringComparison.Ordinal);
+        Assert.Contains("There's no button 4: the last reply has only button 1.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Commands start with /progress", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -107,6 +107,10 @@ public static partial class TimeZones
         return true;
     }
 
+    /// <summary>The place a link names, when the name is another (often older) name of a Region/City zone: "Asia/Kolkata" for "Asia/Calcutta".</summary>
+    public static string? PlaceOf(string ianaId) =>
+        Database.Value.LinkTargets.TryGetValue(ianaId, out var target) && target.Contains('/') && !target.StartsWith("Etc/", StringComparison.Ordinal) ? target : null;
+
     /// <summary>
     /// A note for fixed-offset names that people often mean as a place whose clocks change (EST for New York), with
     /// the zone to suggest; null for every other zone.

@@ -133,7 +133,7 @@ public sealed partial class ConsoleAdapter(
     internal static string NoSuchButton(string typed, int buttons) => buttons switch
     {
         0 => $"There's no button {typed}: the last reply has no buttons.",
-        1 => $"There's no button {typed}: the last reply has one button, 1.",
+        1 => $"There's no button {typed}: the last reply has only button 1.",
         _ => $"There's no button {typed}: the last reply has buttons 1-{buttons}.",
     };
 

@@ -26,7 +26,7 @@ internal sealed class TimezoneHandler : ICommandHandler
         var reply = new Reply
         {
             Tone = ReplyTone.Success,
-            Text = $"🕒 Time zone set to {zone} ({TimeZones.DescribeOffset(ctx.Now, zone)}; it's {local:ddd HH:mm} there). Your weeks now start on Monday at midnight, {zone} time.",
+            Text = $"🕒 Time zone set to {zone}{(TimeZones.PlaceOf(zone) is { } place ? $", another name for {place}" : "")} ({TimeZones.DescribeOffset(ctx.Now, zone)}; it's {local:ddd HH:mm} there). Your weeks now start on Monday at midnight, {zone} time.",
         };
         return ValueTask.FromResult(new CommandResult(Views.WithZoneNote(reply, zone, "progress timezone"), changes));
     }
