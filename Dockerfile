@@ -17,6 +17,7 @@ VOLUME /data
 ENV DOTNET_ENVIRONMENT=Production \
     Database__ConnectionString="Data Source=/data/studybot.db" \
     Console__AttachmentsDirectory=/data/cards \
+    Console__ExportsDirectory=/data/exports \
     Http__Urls="http://0.0.0.0:8080"
 EXPOSE 8080
 # The aspnet images ship a non-root "app" user ($APP_UID); never run the bot as root.

@@ -41,6 +41,13 @@ public static class Format
 
     public static string Plural(long n, string one, string many) => n == 1 ? $"{n} {one}" : $"{n:N0} {many}";
 
+    /// <summary>"1 point", "12 points".</summary>
+    public static string Points(long points) => Math.Abs(points) == 1 ? $"{points} point" : $"{points:N0} points";
+
+    /// <summary>An amount toward a goal: "2.5h" of hours, "1 item" or "3 items".</summary>
+    public static string GoalAmount(double amount, GoalUnit unit) =>
+        unit == GoalUnit.Hours ? $"{Hours(amount)}h" : amount == 1 ? "1 item" : $"{Hours(amount)} items";
+
     public static string Pace(Roadmap roadmap, MemberProfile member) => member.Pace switch
     {
         PaceKind.FullTime => $"full-time ({roadmap.TimeEstimates.FullTime.MinHoursPerWeek}-{roadmap.TimeEstimates.FullTime.MaxHoursPerWeek} h/week)",

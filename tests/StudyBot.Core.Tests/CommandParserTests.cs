@@ -167,7 +167,7 @@ public sealed class CommandParserTests
         var result = Parser.Parse("/progress log 30");
         var reply = CommandExecutor.ErrorReply(result.Error!);
 
-        Assert.Contains("Usage: `/progress log <minutes> <kind> [item] [note]`", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("Usage: `/progress log <minutes> <practice|learning|review> [item] [note]`", reply.Text, StringComparison.Ordinal);
         Assert.Contains("Example: `/progress log 45 practice numpy`", reply.Text, StringComparison.Ordinal);
     }
 }

@@ -32,14 +32,14 @@ public sealed class BadInputTests
         { "/progress done تعلم الآلة", "couldn't find a roadmap item" },
         { "/progress done '; DROP TABLE Members; --", "couldn't find a roadmap item" },
         { "/progress done numpy\" OR 1=1 --", "couldn't find a roadmap item" },
-        { "/progress goal set 500 hours", "the most I accept is 112" },
-        { "/progress goal set 0 hours", "between 1 and 500" },
+        { "/progress goal set 500 hours", "A weekly goal can be at most 112 hours" },
+        { "/progress goal set 0 hours", "`amount` must be at least 1, not 0." },
         { "/progress goal set ten hours", "must be a whole number" },
         { "/progress start wizard", "not a valid profile" },
         { "/progress start programmer part-time 20", "Hours only go with the custom pace" },
         { "/progress roadmap 42", "There's no phase" },
         { "/progress help teleport", "There's no command" },
-        { "/progress skip numpy maybe", "couldn't find a roadmap item" },
+        { "/progress skip numpy maybe", "`maybe` is not a reason: known, not-relevant or later." },
         { "   ", "That was empty" },
     };
 

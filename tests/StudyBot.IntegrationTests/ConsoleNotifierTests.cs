@@ -92,7 +92,7 @@ public sealed class ConsoleNotifierTests : IDisposable
     [Fact]
     public void Attachment_files_get_safe_names_and_never_overwrite_each_other()
     {
-        var attachments = new ConsoleAttachments(Options.Create(new ConsoleOptions { AttachmentsDirectory = _cards }));
+        var attachments = new ConsoleAttachments(Options.Create(new ConsoleOptions { AttachmentsDirectory = _cards, ExportsDirectory = _cards }));
         var card = new ReplyAttachment("progress-ada-2026-11-25.png", ReplyAttachment.Png, [1], "card");
         var sneaky = new ReplyAttachment("../../etc/.bashrc", "application/json", [2], "sneaky");
         var spaced = new ReplyAttachment("my export (final).JSON", "application/json", [3], "export");

@@ -21,7 +21,7 @@ public sealed partial class CommandCatalog
         Roots = roots.ToList();
         foreach (var root in Roots)
         {
-            AssignPaths(root, root.Name, false);
+            AssignPaths(root, root.Name, root.Name, false);
         }
     }
 
@@ -159,13 +159,16 @@ public sealed partial class CommandCatalog
     private static IEnumerable<CommandDefinition> LeavesOf(CommandDefinition command) =>
         command.IsLeaf ? [command] : command.Subcommands.SelectMany(LeavesOf);
 
-    private static void AssignPaths(CommandDefinition command, string path, bool admin)
+    private static void AssignPaths(CommandDefinition command, string path, string usagePath, bool admin)
     {
         command.Path = path;
+        command.UsagePath = usagePath;
         command.RequiresAdmin = admin || command.AdminOnly;
+        var isRoot = path == usagePath && !path.Contains(' ', StringComparison.Ordinal);
         foreach (var sub in command.Subcommands)
         {
-            AssignPaths(sub, $"{path} {sub.Name}", command.RequiresAdmin);
+            var implied = string.Equals(command.DefaultSubcommand, sub.Name, StringComparison.OrdinalIgnoreCase) && (isRoot || sub.Options.Count > 0);
+            AssignPaths(sub, $"{path} {sub.Name}", implied ? usagePath : $"{usagePath} {sub.Name}", command.RequiresAdmin);
         }
     }
 }

@@ -52,7 +52,18 @@ public sealed record OptionDefinition(string Name, OptionType Type, string Descr
     /// <summary>In the text grammar, this option takes the rest of the line (several words without quotes).</summary>
     public bool TakesRest { get; init; }
 
-    public string Placeholder => Required ? $"<{Name}>" : $"[{Name}]";
+    /// <summary>What the placeholder shows instead of the name, e.g. "HH:mm" or "IANA zone"; choices show themselves.</summary>
+    public string? Hint { get; init; }
+
+    /// <summary>How usage shows the option: &lt;required&gt; or [optional], with its choices (a|b) or hint.</summary>
+    public string Placeholder
+    {
+        get
+        {
+            var inner = Hint ?? (Choices.Count > 0 ? string.Join('|', Choices.Select(c => c.Value)) : Name);
+            return Required ? $"<{inner}>" : $"[{inner}]";
+        }
+    }
 }
 
 /// <summary>A command, a subcommand group or a subcommand. Leaves (no subcommands) have a handler.</summary>
@@ -79,9 +90,16 @@ public sealed record CommandDefinition(string Name, string Description)
 
     public bool IsLeaf => Subcommands.Count == 0;
 
+    /// <summary>
+    /// Set by the catalog: the shortest path that runs this command. A default subcommand is left out where it is
+    /// the root's ("/progress" is the overview) or takes options ("/progress rest until friday").
+    /// </summary>
+    public string UsagePath { get; internal set; } = "";
+
+    /// <summary>How to write the command, as help, error replies and the README show it.</summary>
     public string Usage => Options.Count == 0
-        ? $"/{Path}"
-        : $"/{Path} {string.Join(' ', Options.Select(o => o.Placeholder))}";
+        ? $"/{UsagePath}"
+        : $"/{UsagePath} {string.Join(' ', Options.Select(o => o.Placeholder))}";
 
     public CommandDefinition? Subcommand(string name) =>
         Subcommands.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));

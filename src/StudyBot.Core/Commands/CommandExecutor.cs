@@ -32,6 +32,9 @@ public sealed partial class CommandExecutor(
 
     public CommandParser Parser => _parser;
 
+    /// <summary>The configured default zone in the database's spelling ("us/pacific" is kept as "US/Pacific").</summary>
+    private string DefaultZone => TimeZones.TryNormalize(settings.DefaultTimeZone, out var zone) ? zone : settings.DefaultTimeZone;
+
     public Task<Reply> RunTextAsync(MemberRef who, string text, CancellationToken cancellationToken)
     {
         var parsed = _parser.Parse(text);
@@ -83,7 +86,7 @@ public sealed partial class CommandExecutor(
             }
 
             var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
-            var defaults = new NewcomerDefaults(roadmaps.Default.Id, TimeZones.TryNormalize(who.TimeZoneHint, out var hinted) ? hinted : settings.DefaultTimeZone);
+            var defaults = new NewcomerDefaults(roadmaps.Default.Id, TimeZones.TryNormalize(who.TimeZoneHint, out var hinted) ? hinted : DefaultZone);
             var snapshot = await store.LoadAsync(who, defaults, cancellationToken);
             var context = new CommandContext
             {
@@ -164,7 +167,7 @@ public sealed partial class CommandExecutor(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
-                snapshot = await store.LoadAsync(who, new NewcomerDefaults(roadmaps.Default.Id, settings.DefaultTimeZone), cancellationToken);
+                snapshot = await store.LoadAsync(who, new NewcomerDefaults(roadmaps.Default.Id, DefaultZone), cancellationToken);
             }
 
             var roadmap = roadmaps.Get(snapshot?.Community.RoadmapId);

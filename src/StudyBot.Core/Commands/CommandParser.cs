@@ -96,6 +96,8 @@ public sealed partial class CommandParser(CommandCatalog catalog)
 
         var free = command.Options.Where(o => !raw.ContainsKey(o.Name)).ToList();
         var p = 0;
+        string? lastBound = null;
+        var lastBoundAt = 0;
         for (var i = 0; i < free.Count && p < positional.Count; i++)
         {
             var option = free[i];
@@ -137,15 +139,31 @@ public sealed partial class CommandParser(CommandCatalog catalog)
                 continue;
             }
 
+            lastBound = option.Name;
+            lastBoundAt = p;
             raw[option.Name] = positional[p++].Text;
         }
 
         if (p < positional.Count)
         {
-            // A bad value explains more than "extra words": "snooze 3 fortnights" is about the 3.
+            // A bad value explains more than "extra words". When the last value is the bad one, the words after it
+            // were part of it: "snooze 3 years" is about "3 years", not the 3.
             var bound = CommandValidator.Validate(command, raw.ToDictionary(kv => kv.Key, kv => (object)kv.Value), checkRequired: false);
             if (!bound.Ok)
             {
+                if (lastBound is not null && BadOption(command, raw, lastBound))
+                {
+                    var whole = new Dictionary<string, object>(StringComparer.Ordinal)
+                    {
+                        [lastBound] = string.Join(' ', positional.Skip(lastBoundAt).Select(t => t.Text)),
+                    };
+                    var named = CommandValidator.Validate(command, whole, checkRequired: false);
+                    if (!named.Ok)
+                    {
+                        return named;
+                    }
+                }
+
                 return bound;
             }
 
@@ -159,6 +177,11 @@ public sealed partial class CommandParser(CommandCatalog catalog)
 
         return CommandValidator.Validate(command, raw.ToDictionary(kv => kv.Key, kv => (object)kv.Value));
     }
+
+    /// <summary>Whether this option's own value is what fails validation (the others being fine).</summary>
+    private static bool BadOption(CommandDefinition command, Dictionary<string, string> raw, string name) =>
+        CommandValidator.Validate(command, raw.Where(kv => kv.Key != name).ToDictionary(kv => kv.Key, kv => (object)kv.Value), checkRequired: false).Ok
+        && !CommandValidator.Validate(command, new Dictionary<string, object> { [name] = raw[name] }, checkRequired: false).Ok;
 
     private static string SubcommandList(CommandDefinition command) =>
         string.Join(", ", command.Subcommands.Select(s => s.Name));
@@ -305,9 +328,15 @@ public static class CommandValidator
 
                 if ((option.Min is { } min && number < min) || (option.Max is { } max && number > max))
                 {
+                    var range = (option.Min, option.Max) switch
+                    {
+                        ({ } from, { } to) => $"between {from} and {to}",
+                        ({ } from, null) => $"at least {from}",
+                        _ => $"at most {option.Max}",
+                    };
                     return (null, option.Type == OptionType.Minutes
-                        ? $"Minutes must be between {option.Min} and {option.Max} (that is up to 16 hours), not {number}."
-                        : $"`{option.Name}` must be between {option.Min} and {option.Max}, not {number}.");
+                        ? $"Minutes must be {range} (that is up to 16 hours), not {number}."
+                        : $"`{option.Name}` must be {range}, not {number}.");
                 }
 
                 return (number, null);

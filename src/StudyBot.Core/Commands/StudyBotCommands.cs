@@ -125,7 +125,7 @@ public static class StudyBotCommands
                 Options =
                 [
                     new("kind", OptionType.String, "Which posts go there") { Required = true, Choices = ChannelKinds },
-                    new("channel", OptionType.Channel, "The channel, e.g. #wins") { Required = true, MaxLength = 100 },
+                    new("channel", OptionType.Channel, "The channel, e.g. #wins") { Required = true, MaxLength = 100, Hint = "#channel" },
                 ],
             },
             new("timezone", "Set the community's time zone for scheduled posts")
@@ -133,7 +133,7 @@ public static class StudyBotCommands
                 Example = "/studybot timezone Europe/Berlin",
                 Options =
                 [
-                    new("zone", OptionType.String, "An IANA time zone such as Europe/Berlin") { Required = true, MaxLength = 64, Autocomplete = AutocompleteSource.TimeZones },
+                    new("zone", OptionType.String, "An IANA time zone such as Europe/Berlin") { Required = true, MaxLength = 64, Autocomplete = AutocompleteSource.TimeZones, Hint = "IANA zone", TakesRest = true },
                 ],
             },
             new("leaderboard", "Schedule the weekly leaderboard post")
@@ -146,7 +146,7 @@ public static class StudyBotCommands
                         Options =
                         [
                             new("day", OptionType.String, "Day of the week, e.g. monday") { Required = true, MaxLength = 12 },
-                            new("time", OptionType.String, "Local time, HH:mm") { Required = true, MaxLength = 8 },
+                            new("time", OptionType.String, "Local time, HH:mm") { Required = true, MaxLength = 8, Hint = "HH:mm" },
                         ],
                     },
                 ],
@@ -158,7 +158,7 @@ public static class StudyBotCommands
                     new("max-per-week", "The most reminder DMs a member gets in a week (default 2)")
                     {
                         Example = "/studybot reminders max-per-week 2",
-                        Options = [new("count", OptionType.Integer, "From 1 to 7") { Required = true, Min = 1, Max = 7 }],
+                        Options = [new("count", OptionType.Integer, "From 1 to 7") { Required = true, Min = 1, Max = 7, Hint = "1-7" }],
                     },
                 ],
             },
@@ -172,8 +172,8 @@ public static class StudyBotCommands
                         Example = "/studybot partners schedule monday 10:00",
                         Options =
                         [
-                            new("day", OptionType.String, "Day of the week, or off") { Required = true, MaxLength = 12 },
-                            new("time", OptionType.String, "Local time, HH:mm") { MaxLength = 8 },
+                            new("day", OptionType.String, "Day of the week, or off") { Required = true, MaxLength = 12, Hint = "day|off" },
+                            new("time", OptionType.String, "Local time, HH:mm") { MaxLength = 8, Hint = "HH:mm" },
                         ],
                     },
                 ],
@@ -248,6 +248,7 @@ public static class StudyBotCommands
                 [
                     new("item", OptionType.String, "The item, or a phase to skip all its open items")
                     {
+                        Hint = "item or phase",
                         Required = true,
                         MaxLength = 100,
                         Autocomplete = AutocompleteSource.ItemsAndPhases,
@@ -256,7 +257,7 @@ public static class StudyBotCommands
                     new("reason", OptionType.String, "Why you skip it (default: you already know it)") { Choices = SkipReasons },
                 ],
             },
-            new("undo", "Undo your last change") { Example = "/progress undo" },
+            new("undo", "Undo your last item change or logged time (repeat to go further back)") { Example = "/progress undo" },
             new("next", "See what to study next") { Example = "/progress next" },
             new("roadmap", "See the whole roadmap or one phase")
             {
@@ -265,6 +266,7 @@ public static class StudyBotCommands
                 [
                     new("phase", OptionType.String, "A phase number or name, or 'projects', 'levels', 'tips'")
                     {
+                        Hint = "phase|projects|levels|tips|accelerated|quick-wins|estimates|motivation",
                         MaxLength = 60,
                         Autocomplete = AutocompleteSource.Phases,
                         TakesRest = true,
@@ -291,7 +293,7 @@ public static class StudyBotCommands
                         Example = "/progress goal set 10 hours week",
                         Options =
                         [
-                            new("amount", OptionType.Integer, "How many hours or items") { Required = true, Min = 1, Max = 500 },
+                            new("amount", OptionType.Integer, "How many hours or items (at most 112 hours a week)") { Required = true, Min = 1 },
                             new("unit", OptionType.String, "Hours (default) or roadmap items") { Choices = GoalUnits },
                             new("period", OptionType.String, "Per week (default) or per month") { Choices = GoalPeriods },
                         ],
@@ -313,7 +315,7 @@ public static class StudyBotCommands
                         Options =
                         [
                             new("days", OptionType.String, "weekdays, weekends, daily, or days like mon,wed,fri") { Required = true, MaxLength = 40 },
-                            new("time", OptionType.String, "Local time, HH:mm (e.g. 19:00)") { Required = true, MaxLength = 8 },
+                            new("time", OptionType.String, "Local time, HH:mm (e.g. 19:00)") { Required = true, MaxLength = 8, Hint = "HH:mm" },
                             new("frequency", OptionType.String, "Remind once a week (default) or on each planned day") { Choices = Frequencies },
                             new("where", OptionType.String, "Where you study, e.g. library") { MaxLength = 60, TakesRest = true },
                         ],
@@ -331,8 +333,8 @@ public static class StudyBotCommands
                         Example = "/progress remind quiet 22:00 07:00",
                         Options =
                         [
-                            new("from", OptionType.String, "Start of quiet hours (HH:mm), or off") { Required = true, MaxLength = 8 },
-                            new("to", OptionType.String, "End of quiet hours (HH:mm)") { MaxLength = 8 },
+                            new("from", OptionType.String, "Start of quiet hours (HH:mm), or off") { Required = true, MaxLength = 8, Hint = "HH:mm|off" },
+                            new("to", OptionType.String, "End of quiet hours (HH:mm)") { MaxLength = 8, Hint = "HH:mm" },
                         ],
                     },
                 ],
@@ -345,7 +347,7 @@ public static class StudyBotCommands
                     new("start", "Start resting, until a date or until you end it")
                     {
                         Example = "/progress rest until 2026-12-31",
-                        Options = [new("until", OptionType.String, "The last day of rest: a date (2026-12-31), 3d, 2w or a weekday") { MaxLength = 30, TakesRest = true }],
+                        Options = [new("until", OptionType.String, "The last day of rest: a date (2026-12-31), 3d, 2w or a weekday") { MaxLength = 30, TakesRest = true, Hint = "until <date|3d|2w|weekday>" }],
                     },
                     new("end", "End rest mode") { Example = "/progress rest end" },
                 ],
@@ -399,9 +401,11 @@ public static class StudyBotCommands
                 [
                     new("zone", OptionType.String, "An IANA time zone such as Europe/Berlin or America/New_York")
                     {
+                        Hint = "IANA zone",
                         Required = true,
                         MaxLength = 64,
                         Autocomplete = AutocompleteSource.TimeZones,
+                        TakesRest = true,
                     },
                 ],
             },

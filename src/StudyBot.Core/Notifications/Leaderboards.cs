@@ -23,9 +23,9 @@ public static class Leaderboards
         return metric switch
         {
             BoardMetric.Consistency => $"**{e.DisplayName}** · {Format.Plural(e.ActiveDays, "day", "days")} studied",
-            BoardMetric.Improved => $"**{e.DisplayName}** · {(e.Improvement >= 0 ? "+" : "")}{e.Improvement} points on the period before",
+            BoardMetric.Improved => $"**{e.DisplayName}** · {(e.Improvement >= 0 ? "+" : "")}{Format.Points(e.Improvement)} on the period before",
             BoardMetric.Minutes => $"**{e.DisplayName}** · {Format.Minutes(e.Minutes)}",
-            _ => $"**{e.DisplayName}** · {e.Points} points{details}",
+            _ => $"**{e.DisplayName}** · {Format.Points(e.Points)}{details}",
         };
     }
 
@@ -37,7 +37,12 @@ public static class Leaderboards
         _ => $"{rank + 1}.",
     };
 
-    public static Reply Board(BoardQuery query, IReadOnlyList<BoardEntry> entries, string viewerUserId)
+    /// <summary>
+    /// The board on demand. The member asking always sees where they stand: marked on the board when they are on it,
+    /// else on a line of their own (their rank among the members shown, from their own totals), with why others do not
+    /// see them and how to change that.
+    /// </summary>
+    public static Reply Board(BoardQuery query, IReadOnlyList<BoardEntry> entries, string viewerUserId, ViewerStanding? viewer = null)
     {
         var period = query.Period switch
         {
@@ -52,13 +57,34 @@ public static class Leaderboards
             BoardMetric.Improved => "most improved",
             _ => "points",
         };
-        var text = entries.Count == 0
-            ? "Nobody on this board yet. Log some study time and you could be first!"
-            : string.Join('\n', entries.Select((e, i) => $"{Medal(i)} {Line(e, query.Metric)}{(e.UserId == viewerUserId ? " ← you" : "")}"));
+        var onBoard = entries.Any(e => e.UserId == viewerUserId);
+        var you = onBoard || viewer is null ? null : YouLine(query, entries, viewer);
+        var why = onBoard || viewer is null ? null : WhyHidden(query.Metric, viewer);
+        var lines = new List<string>();
+        if (entries.Count == 0)
+        {
+            lines.Add(you is null ? "Nobody on this board yet. Log some study time and you could be first!" : "Nobody else is shown on this board yet.");
+        }
+        else
+        {
+            lines.AddRange(entries.Select((e, i) => $"{Medal(i)} {Line(e, query.Metric)}{(e.UserId == viewerUserId ? " ← you" : "")}"));
+        }
+
+        if (you is not null)
+        {
+            lines.Add(you);
+        }
+
+        if (why is not null)
+        {
+            lines.Add(why);
+        }
+
+        lines.Add("Points come from finished items and logged study time." + (why is null ? " `/progress me privacy` controls how you appear." : ""));
         return new Reply
         {
             Title = $"🏆 Leaderboard: {metric}, {period}",
-            Text = text + "\nPoints come from finished items and logged study time. `/progress me privacy` controls how you appear.",
+            Text = string.Join('\n', lines),
             Buttons =
             [
                 new ReplyButton("Most consistent", $"progress board {(query.Period == BoardPeriod.All ? "all" : query.Period.ToString().ToLowerInvariant())} consistency"),
@@ -66,6 +92,62 @@ public static class Leaderboards
             ],
         };
     }
+
+    private static int ValueOf(BoardEntry e, BoardMetric metric) => metric switch
+    {
+        BoardMetric.Minutes => e.Minutes,
+        BoardMetric.Consistency => e.ActiveDays,
+        BoardMetric.Improved => e.Improvement,
+        _ => e.Points,
+    };
+
+    /// <summary>"You: #2, 45 min", or what the member has not done yet for this board.</summary>
+    private static string YouLine(BoardQuery query, IReadOnlyList<BoardEntry> entries, ViewerStanding viewer)
+    {
+        var before = query.Period == BoardPeriod.Month ? "month" : "week";
+        var soFar = query.Period switch
+        {
+            BoardPeriod.Week => " this week",
+            BoardPeriod.Month => " this month",
+            _ => "",
+        };
+        if (viewer.Value <= 0)
+        {
+            return query.Metric switch
+            {
+                BoardMetric.Minutes => $"You: no study time logged{soFar} yet.",
+                BoardMetric.Consistency => $"You: no study days{soFar} yet.",
+                BoardMetric.Improved => $"You: not ahead of the {before} before yet.",
+                _ => $"You: no points{soFar} yet.",
+            };
+        }
+
+        var value = query.Metric switch
+        {
+            BoardMetric.Minutes => Format.Minutes(viewer.Value),
+            BoardMetric.Consistency => Format.Plural(viewer.Value, "day studied", "days studied"),
+            BoardMetric.Improved => $"+{Format.Points(viewer.Value)} on the {before} before",
+            _ => Format.Points(viewer.Value),
+        };
+        var rank = 1 + entries.Count(e => ValueOf(e, query.Metric) > viewer.Value);
+        return rank > query.Limit && entries.Count >= query.Limit
+            ? $"You: outside the top {query.Limit}, {value}."
+            : $"You: #{rank}, {value}.";
+    }
+
+    /// <summary>Why others do not see the member on this board, and the command that changes it; null when they could.</summary>
+    private static string? WhyHidden(BoardMetric metric, ViewerStanding viewer) => viewer.Privacy switch
+    {
+        PrivacyLevel.Private =>
+            "Others don't see you on boards because your privacy is private. `/progress me privacy public` shows you (or `partners`: your name and points).",
+        PrivacyLevel.Public => null,
+        _ when metric == BoardMetric.Minutes =>
+            "Minute boards show only members who chose public, so others don't see you here. `/progress me privacy public` changes that.",
+        _ when viewer.Beginner =>
+            "Others don't see you here yet: in your first four weeks you're on boards only if you choose public. `/progress me privacy public` changes that"
+                + (viewer.ShownFrom is { } from ? $"; from {Format.Date(from)} your name and points show anyway." : "."),
+        _ => null,
+    };
 
     /// <summary>The weekly post: top members by points, the most consistent and the most improved, and an invitation.</summary>
     public static Reply WeeklyPost(string communityName, DateOnly weekStart, IReadOnlyList<BoardEntry> top, IReadOnlyList<BoardEntry> consistent, IReadOnlyList<BoardEntry> improved)

@@ -26,6 +26,12 @@ public sealed record BoardQuery(BoardPeriod Period, BoardMetric Metric, DateOnly
 
 public sealed record BoardEntry(string UserId, string DisplayName, PrivacyLevel Privacy, int Points, int Minutes, int ItemsDone, int ActiveDays, int Improvement);
 
+/// <summary>
+/// Where the member asking for a board stands on it, from their own totals: the metric's value for the period, and
+/// what decides whether others see them (privacy, and the first four weeks, until <see cref="ShownFrom"/>).
+/// </summary>
+public sealed record ViewerStanding(int Value, PrivacyLevel Privacy, bool Beginner, DateOnly? ShownFrom);
+
 public interface ILeaderboardStore
 {
     Task<IReadOnlyList<BoardEntry>> TopAsync(CommunityRef community, BoardQuery query, CancellationToken cancellationToken);

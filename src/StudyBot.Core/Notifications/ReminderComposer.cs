@@ -45,10 +45,9 @@ public static class ReminderComposer
         if (goal is not null)
         {
             var achieved = Streaks.AchievedInPeriod(goal, member.Days, today);
-            var unit = goal.Unit == GoalUnit.Hours ? "h" : " items";
             fields.Add(new ReplyField("This week's goal", achieved >= goal.Target
-                ? $"{goal.Describe()}: already met ✅ ({Format.Hours(achieved)}{unit}). Anything more is a bonus."
-                : $"{goal.Describe()}: {Format.Hours(achieved)}{unit} so far, {Format.Hours(goal.Target - achieved)}{unit} to go."));
+                ? $"{goal.Describe()}: already met ✅ ({Format.GoalAmount(achieved, goal.Unit)}). Anything more is a bonus."
+                : $"{goal.Describe()}: {Format.GoalAmount(achieved, goal.Unit)} so far, {Format.GoalAmount(goal.Target - achieved, goal.Unit)} to go."));
         }
         else
         {

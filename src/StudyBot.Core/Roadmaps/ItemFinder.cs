@@ -43,6 +43,13 @@ public static class ItemFinder
             return new ItemMatch(FindOutcome.Found, byTitle[0], byTitle);
         }
 
+        // An id typed with one slip (two letters swapped, one wrong, missing or extra; two in a long id) is
+        // that id, ahead of title words, which such a slip often fits more than one of ("pyhton-basics").
+        if (NearId(items, asId) is { } near)
+        {
+            return new ItemMatch(FindOutcome.Found, near, [near]);
+        }
+
         if (asId.Length > 0)
         {
             var byPrefix = items.Where(i => i.Id.StartsWith(asId, StringComparison.Ordinal)).ToList();
@@ -94,6 +101,42 @@ public static class ItemFinder
             .Select(x => x.Item)
             .ToList();
         return ItemMatch.None(partial);
+    }
+
+    /// <summary>The one id closest to the text, when it is within a typo of it and no other id is as close.</summary>
+    private static RoadmapItem? NearId(IReadOnlyList<RoadmapItem> items, string asId)
+    {
+        if (asId.Length < 3)
+        {
+            return null;
+        }
+
+        RoadmapItem? best = null;
+        var bestDistance = int.MaxValue;
+        var tied = false;
+        foreach (var item in items)
+        {
+            var allowed = item.Id.Length >= 10 ? 2 : 1;
+            if (Math.Abs(item.Id.Length - asId.Length) > allowed)
+            {
+                continue;
+            }
+
+            var distance = Fuzzy.Distance(asId, item.Id);
+            if (distance > allowed || distance > bestDistance)
+            {
+                continue;
+            }
+
+            tied = distance == bestDistance;
+            if (distance < bestDistance)
+            {
+                best = item;
+                bestDistance = distance;
+            }
+        }
+
+        return tied ? null : best;
     }
 
     private static string SearchText(RoadmapItem item) =>

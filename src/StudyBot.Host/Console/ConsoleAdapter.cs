@@ -89,8 +89,14 @@ public sealed partial class ConsoleAdapter(
             }
 
             var text = line;
-            if (int.TryParse(line, out var number) && number >= 1 && number <= _buttons.Count)
+            if (line.All(char.IsAsciiDigit))
             {
+                if (!int.TryParse(line, out var number) || number < 1 || number > _buttons.Count)
+                {
+                    output.WriteLine(NoSuchButton(line, _buttons.Count) + "\n");
+                    continue;
+                }
+
                 text = "/" + _buttons[number - 1].Command;
                 output.WriteLine($"  → {text}");
             }
@@ -122,6 +128,14 @@ public sealed partial class ConsoleAdapter(
             lifetime.StopApplication();
         }
     }
+
+    /// <summary>The answer to a number that presses no button: which numbers there are, if any.</summary>
+    internal static string NoSuchButton(string typed, int buttons) => buttons switch
+    {
+        0 => $"There's no button {typed}: the last reply has no buttons.",
+        1 => $"There's no button {typed}: the last reply has only button 1.",
+        _ => $"There's no button {typed}: the last reply has buttons 1-{buttons}.",
+    };
 
     private static MemberRef Member(CommunityRef community, string name) =>
         new(community, name.ToLowerInvariant(), name) { IsAdmin = true };

@@ -9,15 +9,20 @@ namespace StudyBot.Host.Console;
 public sealed record SavedAttachment(string? Path, string? Error);
 
 /// <summary>
-/// A terminal cannot show an image, so the console writes each attachment (a progress card) to a file under
-/// <c>Console:AttachmentsDirectory</c> and prints its path. Names come from the attachment's own, made safe, and are
-/// never reused: a second card of the same day gets "-2", and an existing file is never overwritten.
+/// A terminal cannot show an image, so the console writes each attachment to a file and prints its path: images
+/// (progress cards) under <c>Console:AttachmentsDirectory</c>, other files (data exports) under
+/// <c>Console:ExportsDirectory</c>. Names come from the attachment's own, made safe, and are never reused: a second
+/// card of the same day gets "-2", and an existing file is never overwritten.
 /// </summary>
 public sealed class ConsoleAttachments(IOptions<ConsoleOptions> options)
 {
     private const int MaxStemLength = 60;
 
+    /// <summary>Where images (progress cards) go.</summary>
     public string Directory => Path.GetFullPath(string.IsNullOrWhiteSpace(options.Value.AttachmentsDirectory) ? ConsoleOptions.DefaultAttachmentsDirectory : options.Value.AttachmentsDirectory);
+
+    /// <summary>Where other files (data exports) go.</summary>
+    public string ExportsDirectory => Path.GetFullPath(string.IsNullOrWhiteSpace(options.Value.ExportsDirectory) ? ConsoleOptions.DefaultExportsDirectory : options.Value.ExportsDirectory);
 
     /// <summary>Writes the attachments of a reply and of its follow-ups. Never throws: a failure is reported per file.</summary>
     public IReadOnlyDictionary<ReplyAttachment, SavedAttachment> Save(Reply reply)
@@ -47,7 +52,7 @@ public sealed class ConsoleAttachments(IOptions<ConsoleOptions> options)
     {
         try
         {
-            var directory = Directory;
+            var directory = attachment.IsImage ? Directory : ExportsDirectory;
             System.IO.Directory.CreateDirectory(directory);
             var (stem, extension) = SafeName(attachment.FileName, attachment.ContentType);
             for (var n = 1; n <= 1000; n++)

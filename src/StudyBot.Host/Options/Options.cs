@@ -59,6 +59,11 @@ public sealed class ConsoleOptions
 
     /// <summary>Where the console writes attachments such as progress cards (relative to the working directory).</summary>
     public string AttachmentsDirectory { get; set; } = DefaultAttachmentsDirectory;
+
+    public const string DefaultExportsDirectory = "data/exports";
+
+    /// <summary>Where the console writes data exports (JSON files), apart from the cards (relative to the working directory).</summary>
+    public string ExportsDirectory { get; set; } = DefaultExportsDirectory;
 }
 
 /// <summary>Section <c>Http</c>: Kestrel, for health checks and the platforms' HTTP modes.</summary>

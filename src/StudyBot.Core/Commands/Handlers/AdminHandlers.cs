@@ -76,8 +76,9 @@ internal sealed class AdminTimezoneHandler : ICommandHandler
             return ValueTask.FromResult<CommandResult>(Views.UnknownZone(input, "/studybot timezone Europe/Berlin"));
         }
 
-        return ValueTask.FromResult(AdminViews.Save(ctx, ctx.Snapshot.Community with { TimeZoneId = zone },
-            $"🕒 The community's time zone is now {zone}. Scheduled posts follow it; new members start in it until they set their own."));
+        var result = AdminViews.Save(ctx, ctx.Snapshot.Community with { TimeZoneId = zone },
+            $"🕒 The community's time zone is now {zone} ({TimeZones.DescribeOffset(ctx.Now, zone)}). Scheduled posts follow it; new members start in it until they set their own.");
+        return ValueTask.FromResult(result with { Reply = Views.WithZoneNote(result.Reply, zone, "studybot timezone") });
     }
 }
 

@@ -38,6 +38,31 @@ internal sealed class BoardHandler(ILeaderboardStore boards) : ICommandHandler
         };
         var query = new BoardQuery(period, metric, start, Leaderboards.BeginnerCutoff(today), 10);
         var entries = await boards.TopAsync(ctx.Who.Community, query, cancellationToken);
-        return Leaderboards.Board(query, entries, ctx.Who.UserId);
+        return Leaderboards.Board(query, entries, ctx.Who.UserId, Standing(ctx, query));
+    }
+
+    /// <summary>The member's own value on the board, from their daily totals, as the board's period totals count it.</summary>
+    private static ViewerStanding Standing(CommandContext ctx, BoardQuery query)
+    {
+        var days = ctx.Snapshot.Days;
+        var (from, until) = query.Period switch
+        {
+            BoardPeriod.Week => (query.PeriodStart, query.PeriodStart.AddDays(7)),
+            BoardPeriod.Month => (query.PeriodStart, query.PeriodStart.AddMonths(1)),
+            _ => (DateOnly.MinValue, DateOnly.MaxValue),
+        };
+        var inPeriod = days.Where(d => d.Date >= from && d.Date < until).ToList();
+        var value = query.Metric switch
+        {
+            BoardMetric.Minutes => inPeriod.Sum(d => d.TotalMinutes),
+            BoardMetric.Consistency => inPeriod.Count(d => d.TotalMinutes > 0 || d.ItemsDone > 0),
+            BoardMetric.Improved => inPeriod.Sum(d => d.Points) - days
+                .Where(d => d.Date >= (query.Period == BoardPeriod.Month ? from.AddMonths(-1) : from.AddDays(-7)) && d.Date < from)
+                .Sum(d => d.Points),
+            _ => inPeriod.Sum(d => d.Points),
+        };
+        var start = ctx.Member.StartDate;
+        var beginner = start is null || start > query.BeginnerCutoff;
+        return new ViewerStanding(value, ctx.Member.Preferences.Privacy, beginner, start?.AddDays(Leaderboards.BeginnerDays));
     }
 }

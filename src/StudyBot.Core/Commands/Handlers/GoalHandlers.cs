@@ -9,23 +9,17 @@ internal sealed class GoalSetHandler : ICommandHandler
 
     public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
-        var amount = (int)ctx.Request.Integer("amount")!.Value;
+        var requested = ctx.Request.Integer("amount")!.Value;
         var unit = ctx.Request.String("unit") == "items" ? GoalUnit.Items : GoalUnit.Hours;
         var period = ctx.Request.String("period") == "month" ? GoalPeriod.Month : GoalPeriod.Week;
-        var max = (unit, period) switch
-        {
-            (GoalUnit.Hours, GoalPeriod.Week) => 7 * 16,
-            (GoalUnit.Hours, GoalPeriod.Month) => 31 * 16,
-            (GoalUnit.Items, GoalPeriod.Week) => 30,
-            _ => 100,
-        };
-        if (amount > max)
+        if (requested > GoalLimits.Max(unit, period, ctx.Roadmap))
         {
             return ValueTask.FromResult<CommandResult>(Reply.Error(
-                $"{amount} {unit.ToString().ToLowerInvariant()} a {period.ToString().ToLowerInvariant()} is more than anyone can sustain; the most I accept is {max}. Ambitious is good, burnout isn't.",
-                "/progress goal set 10 hours week"));
+                GoalLimits.Describe(unit, period, ctx.Roadmap),
+                unit == GoalUnit.Hours ? "/progress goal set 10 hours week" : "/progress goal set 3 items week"));
         }
 
+        var amount = (int)requested;
         var goal = new Goal(period, unit, amount, ctx.Today);
         var current = ctx.Snapshot.CurrentGoal(period);
         if (current is not null && current.Unit == unit && current.Target == amount)
@@ -45,7 +39,7 @@ internal sealed class GoalSetHandler : ICommandHandler
         var reply = new Reply
         {
             Tone = ReplyTone.Success,
-            Text = $"🎯 Goal set: {goal.Describe()}. So far {so}: {Format.Hours(achieved)} {(unit == GoalUnit.Hours ? "h" : "items")}."
+            Text = $"🎯 Goal set: {goal.Describe()}. So far {so}: {Format.GoalAmount(achieved, unit)}."
                 + (period == GoalPeriod.Week ? " Weeks start on Monday in your time zone; each week you meet it grows your streak." : ""),
         };
         return ValueTask.FromResult(new CommandResult(reply, changes));
@@ -113,12 +107,12 @@ internal sealed class GoalSuggestHandler : ICommandHandler
         return ValueTask.FromResult<CommandResult>(new Reply
         {
             Title = "A goal that fits",
-            Text = $"From {basis}: **{hours} hours a week**. Or count progress: **{items} {(items == 1 ? "item" : "items")} a week** keeps {Format.PhaseName(current)} on schedule "
-                + $"({remainingItems} left, the guide allows about {Eta.DescribeWeeks(phaseWeeks)} for it).",
+            Text = $"From {basis}: **{Format.Plural(hours, "hour", "hours")} a week**. Or count progress: **{Format.Plural(items, "item", "items")} a week** keeps {Format.PhaseName(current)} on schedule "
+                + $"({remainingItems} left; the guide allows {Eta.DescribeWeeks(phaseWeeks)} for it).",
             Buttons =
             [
-                new ReplyButton($"{hours} hours a week", $"progress goal set {hours} hours week", ButtonStyle.Primary),
-                new ReplyButton($"{items} items a week", $"progress goal set {items} items week"),
+                new ReplyButton($"{Format.Plural(hours, "hour", "hours")} a week", $"progress goal set {hours} hours week", ButtonStyle.Primary),
+                new ReplyButton($"{Format.Plural(items, "item", "items")} a week", $"progress goal set {items} items week"),
             ],
         });
     }

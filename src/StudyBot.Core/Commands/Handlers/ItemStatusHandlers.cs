@@ -42,7 +42,7 @@ internal static class ItemStatusChange
             ItemStatus.InProgress => ("🔄", $"You're working on {Format.Item(item)}"),
             _ => ("⏭️", $"Skipped {Format.Item(item)} ({to.Describe().Replace("skipped ", "", StringComparison.Ordinal).Trim('(', ')')})"),
         };
-        var pointsText = points > 0 ? $" (+{points} points)" : "";
+        var pointsText = points > 0 ? $" (+{Format.Points(points)})" : "";
         var reply = new Reply
         {
             Tone = ReplyTone.Success,
@@ -116,18 +116,47 @@ internal sealed class SkipHandler : ICommandHandler
         var (item, problem) = Views.ResolveItem(ctx, query, "skip");
         if (problem is not null)
         {
-            return ValueTask.FromResult(new CommandResult(problem));
+            return ValueTask.FromResult(new CommandResult(UnknownReason(ctx, query) ?? problem));
         }
 
         if (ctx.State(item!.Id).Status == ItemStatus.Done)
         {
             return ValueTask.FromResult(new CommandResult(new Reply
             {
-                Text = $"{Format.Item(item)} is already done, so there's nothing to skip. (`/progress undo` reverts your last change.)",
+                Text = $"{Format.Item(item)} is already done, so there's nothing to skip. (`/progress undo` reverts your last item change.)",
             }));
         }
 
         return ValueTask.FromResult(ItemStatusChange.Apply(ctx, item, to));
+    }
+
+    /// <summary>
+    /// "skip python-basics wrongreason": the words before the last name an item or a phase, so the last word was
+    /// meant as the reason. Says so, instead of "no item called python-basics wrongreason".
+    /// </summary>
+    private static Reply? UnknownReason(CommandContext ctx, string query)
+    {
+        var words = query.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length < 2)
+        {
+            return null;
+        }
+
+        var target = string.Join(' ', words[..^1]);
+        var named = ctx.Roadmap.FindPhase(target)?.Id ?? (ItemFinder.Find(ctx.Roadmap, target) is { Outcome: FindOutcome.Found } match ? match.Item!.Id : null);
+        if (named is null)
+        {
+            return null;
+        }
+
+        var reasons = StudyBotCommands.SkipReasons;
+        var word = words[^1];
+        var guess = CommandParser.Closest(word, reasons.SelectMany(r => r.Aliases.Prepend(r.Value)));
+        var meant = guess is null ? null : reasons.First(r => r.Matches(guess)).Value;
+        var known = string.Join(", ", reasons.SkipLast(1).Select(r => r.Value)) + " or " + reasons[^1].Value;
+        return Reply.Error(
+            $"`{TextInput.Quote(word, 30)}` is not a reason: {known}.{(meant is null ? "" : $" Did you mean `{meant}`?")}",
+            $"/progress skip {named} {meant ?? "later"}");
     }
 
     /// <summary>Skips every open module and milestone item of a phase as one change (one undo reverts it).</summary>

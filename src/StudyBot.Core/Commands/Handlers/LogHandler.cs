@@ -68,7 +68,7 @@ internal sealed class LogHandler : ICommandHandler
             ? $"This week: {Format.Minutes(week.Sum(d => d.TotalMinutes))} of your {goal.Target}h goal{(week.Sum(d => d.TotalMinutes) >= goal.Target * 60 ? " ✅ goal met!" : "")}"
             : $"This week: {Format.Minutes(week.Sum(d => d.TotalMinutes))}";
         var on = item is null ? "" : $" on {item.DisplayTitle}";
-        var text = $"📝 Logged {Format.Minutes(minutes)} of {kind.ToString().ToLowerInvariant()}{on} (+{points} points).\n"
+        var text = $"📝 Logged {Format.Minutes(minutes)} of {kind.ToString().ToLowerInvariant()}{on} (+{Format.Points(points)}).\n"
             + $"Today: {Format.Minutes(todayMinutes + minutes)} · {weekLine}\nBalance this week: {balance.Summary}";
         if (balance.Nudge is not null)
         {

@@ -116,7 +116,7 @@ internal sealed class PartnerStatusHandler(IPartnerStore partners, IProgressStor
             var phases = ProgressMath.Phases(ctx.Roadmap, snapshot.StateOf);
             var phase = ProgressMath.CurrentPhase(phases);
             var goal = snapshot.CurrentGoal(GoalPeriod.Week);
-            var week = goal is null ? "no weekly goal set" : $"this week {Format.Hours(Streaks.AchievedInPeriod(goal, snapshot.Days, today))} of {goal.Target}{(goal.Unit == GoalUnit.Hours ? "h" : " items")}";
+            var week = goal is null ? "no weekly goal set" : $"this week {Format.Hours(Streaks.AchievedInPeriod(goal, snapshot.Days, today))} of {Format.GoalAmount(goal.Target, goal.Unit)}";
             var resting = snapshot.RestingOn(today) is not null ? " · resting" : "";
             fields.Add(new ReplyField(partner.DisplayName, $"{Format.PhaseName(phase)} ({phases.First(p => p.Phase.Id == phase.Id).Percent}%) · {ProgressMath.OverallPercent(phases)}% overall · {week}{resting}"));
         }

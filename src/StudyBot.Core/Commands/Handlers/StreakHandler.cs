@@ -21,10 +21,10 @@ internal sealed class StreakHandler : ICommandHandler
             });
         }
 
-        var unit = streak.Goal.Unit == GoalUnit.Hours ? "h" : " items";
+        var unit = streak.Goal.Unit;
         var thisWeek = streak.ThisWeekMet
-            ? $"This week's goal is met ✅ ({Format.Hours(streak.ThisWeekAchieved)}{unit} of {streak.Goal.Target}{unit})."
-            : $"This week: {Format.Hours(streak.ThisWeekAchieved)}{unit} of {streak.Goal.Target}{unit}. {Remaining(streak, unit)}";
+            ? $"This week's goal is met ✅ ({Format.GoalAmount(streak.ThisWeekAchieved, unit)} of {Format.GoalAmount(streak.Goal.Target, unit)})."
+            : $"This week: {Format.GoalAmount(streak.ThisWeekAchieved, unit)} of {Format.GoalAmount(streak.Goal.Target, unit)}. {Remaining(streak, unit)}";
         var headline = streak.Current switch
         {
             0 => "Every streak starts with one week. This could be it.",
@@ -51,9 +51,9 @@ internal sealed class StreakHandler : ICommandHandler
         });
     }
 
-    private static string Remaining(StreakStatus streak, string unit)
+    private static string Remaining(StreakStatus streak, GoalUnit unit)
     {
         var left = streak.Goal!.Target - streak.ThisWeekAchieved;
-        return $"{Format.Hours(left)}{unit} to go; you've got this.";
+        return $"{Format.GoalAmount(left, unit)} to go; you've got this.";
     }
 }

@@ -23,12 +23,11 @@ internal sealed class TimezoneHandler : ICommandHandler
         var changes = ctx.NewChanges();
         changes.Profile = ctx.Member with { TimeZoneId = zone, DisplayName = ctx.Who.DisplayName };
         var local = TimeZones.ToLocal(ctx.Now, zone);
-        return ValueTask.FromResult(new CommandResult(
-            new Reply
-            {
-                Tone = ReplyTone.Success,
-                Text = $"🕒 Time zone set to {zone} (it's {local:ddd HH:mm} there). Your weeks now start on Monday at midnight, {zone} time.",
-            },
-            changes));
+        var reply = new Reply
+        {
+            Tone = ReplyTone.Success,
+            Text = $"🕒 Time zone set to {zone}{(TimeZones.PlaceOf(zone) is { } place ? $", another name for {place}" : "")} ({TimeZones.DescribeOffset(ctx.Now, zone)}; it's {local:ddd HH:mm} there). Your weeks now start on Monday at midnight, {zone} time.",
+        };
+        return ValueTask.FromResult(new CommandResult(Views.WithZoneNote(reply, zone, "progress timezone"), changes));
     }
 }

@@ -46,13 +46,23 @@ internal static class Views
         };
     }
 
-    /// <summary>The reply to a time zone that is not an IANA zone, with near matches when there are any.</summary>
+    /// <summary>The reply to a time zone that is not in the time-zone database, with the zones it may mean.</summary>
     public static Reply UnknownZone(string input, string example)
     {
         var suggestions = TimeZones.Suggest(input);
         var hint = suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"`{s}`"))}?" : "";
-        return Reply.Error($"`{TextInput.Quote(input, 40)}` is not a time zone I know.{hint} Use an IANA name (Region/City).", example);
+        return Reply.Error($"`{TextInput.Quote(input, 40)}` is not a time zone I know.{hint} Use a name from the time-zone database, usually Region/City.", example);
     }
+
+    /// <summary>Adds the note for a fixed-offset zone people often mean as a place (EST for New York), with a button for the place.</summary>
+    public static Reply WithZoneNote(Reply reply, string zone, string command) =>
+        TimeZones.FixedOffsetNote(zone) is { } note
+            ? reply with
+            {
+                Text = $"{reply.Text}\nℹ️ {note.Text}",
+                Buttons = [.. reply.Buttons, new ReplyButton($"Use {note.Suggestion}", $"{command} {note.Suggestion}", ButtonStyle.Primary)],
+            }
+            : reply;
 
     public static string Short(string text, int max = 40) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
@@ -75,9 +85,8 @@ internal static class Views
         }
 
         var achieved = Streaks.AchievedInPeriod(goal, ctx.Snapshot.Days, ctx.Today);
-        var unit = goal.Unit == GoalUnit.Hours ? "h" : goal.Target == 1 ? " item" : " items";
         var check = achieved >= goal.Target ? " ✅" : "";
-        return $"{Format.Hours(achieved)}{unit} of {goal.Target}{unit}{check}";
+        return $"{Format.GoalAmount(achieved, goal.Unit)} of {Format.GoalAmount(goal.Target, goal.Unit)}{check}";
     }
 
     public static string StreakLine(StreakStatus streak)
