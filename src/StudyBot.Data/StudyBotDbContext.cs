@@ -40,6 +40,8 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
 
     internal DbSet<RoleProblemEntity> RoleProblems => Set<RoleProblemEntity>();
 
+    internal DbSet<CommandReceiptEntity> CommandReceipts => Set<CommandReceiptEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -59,5 +61,6 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
         modelBuilder.ApplyConfiguration(new PhaseRoleConfiguration());
         modelBuilder.ApplyConfiguration(new RoleGrantConfiguration());
         modelBuilder.ApplyConfiguration(new RoleProblemConfiguration());
+        modelBuilder.ApplyConfiguration(new CommandReceiptConfiguration());
     }
 }
