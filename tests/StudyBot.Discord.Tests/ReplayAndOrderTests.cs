@@ -1,8 +1,13 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Progress;
 using StudyBot.Discord.Tests.Fakes;
 using StudyBot.Discord.Tests.Support;
+using StudyBot.Host;
 
 namespace StudyBot.Discord.Tests;
 
@@ -45,6 +50,38 @@ public sealed class ReplayAndOrderTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_signed_HTTP_interaction_replayed_to_a_restarted_bot_is_answered_from_its_receipt_and_applied_once()
+    {
+        await using var server = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { BodyValidator = OpenApiSchemas.Validate });
+        var directory = Directory.CreateTempSubdirectory("studybot-discord-http-replay-").FullName;
+        try
+        {
+            var body = InteractionFactory.Slash("progress log", new Dictionary<string, object> { ["minutes"] = 45L, ["kind"] = "practice" }).ToJsonString();
+            var (timestamp, signature) = SignatureTests.Sign(body, TimeProvider.System.GetUtcNow());
+
+            var first = await PostToNewHostAsync(server, directory, body, timestamp, signature);
+            Assert.Contains("Logged 45 min", first, StringComparison.Ordinal);
+
+            var replay = await PostToNewHostAsync(server, directory, body, timestamp, signature);
+            Assert.Contains("Logged 45 min", replay, StringComparison.Ordinal);
+            Assert.Contains("reached me twice", replay, StringComparison.Ordinal);
+
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path.Combine(directory, "studybot.db"));
+            await connection.OpenAsync();
+            await using var minutes = connection.CreateCommand();
+            minutes.CommandText = "SELECT SUM(Minutes) FROM StudyLogs";
+            Assert.Equal(45L, await minutes.ExecuteScalarAsync());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+
+        Assert.Empty(server.SchemaViolations);
     }
 
     [Fact]
@@ -114,6 +151,46 @@ public sealed class ReplayAndOrderTests
         Assert.DoesNotContain("Welcome to", shown, StringComparison.Ordinal);
         Assert.Contains("% of ", shown, StringComparison.Ordinal);
         Assert.True((await LoadAsync(harness.Services)).Member.Onboarded);
+    }
+
+    /// <summary>Starts the real host in HTTP mode on the folder's database, posts one signed interaction, and stops it.</summary>
+    private static async Task<string> PostToNewHostAsync(FakeDiscordServer server, string directory, string body, string timestamp, string signature)
+    {
+        var app = StudyBotHost.Build(
+        [
+            "--Discord:Token=" + FakeDiscordOptions.Token,
+            "--Discord:Mode=Http",
+            "--Discord:PublicKey=" + SignatureTests.PublicKeyHex,
+            "--Discord:ApiBaseUrl=" + server.ApiBaseUrl,
+            "--Discord:StateDirectory=" + Path.Combine(directory, "state"),
+            "--Http:Urls=http://127.0.0.1:0",
+            "--Database:ConnectionString=Data Source=" + Path.Combine(directory, "studybot.db"),
+            "--Roadmaps:Directory=" + TestPaths.Roadmaps,
+            "--Scheduling:Enabled=false",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        try
+        {
+            await StudyBotHost.PrepareAsync(app, CancellationToken.None);
+            await app.StartAsync();
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
+            var interaction = JsonNode.Parse(body)!;
+            var record = server.Register(InteractionFactory.IdOf(interaction.AsObject()), (string)interaction["token"]!, answeredOverHttp: true);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/discord/interactions") { Content = new StringContent(body, Encoding.UTF8) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Add("X-Signature-Timestamp", timestamp);
+            request.Headers.Add("X-Signature-Ed25519", signature);
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            var message = (int)answer["type"]! == 4 ? answer["data"]! : await record.Edited.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return message.ToJsonString();
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     /// <summary>The message an interaction was answered with: the type 4 answer, or the edit after a deferral.</summary>
