@@ -16,6 +16,7 @@ public static class DataServiceCollectionExtensions
         services.AddDbContextPool<StudyBotDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
         services.AddSingleton(sp => new WriteGate(connectionString, sp.GetService<Microsoft.Extensions.Logging.ILogger<WriteGate>>()));
         services.AddScoped<IProgressStore, ProgressStore>();
+        services.AddScoped<StudyBot.Core.Commands.ICommandReceiptStore, CommandReceiptStore>();
         services.AddScoped<NotificationStore>();
         services.AddScoped<IReminderStore>(sp => sp.GetRequiredService<NotificationStore>());
         services.AddScoped<ICelebrationStore>(sp => sp.GetRequiredService<NotificationStore>());

@@ -157,6 +157,12 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         var quotedName = JsonSerializer.Serialize(displayName)[1..^1];
         await db.Outbox.Where(x => x.CommunityId == communityId && x.PayloadJson.Contains(quotedName)).ExecuteDeleteAsync(ct);
 
+        // Receipts of the member's commands (their answers), and of others' commands whose answers name them.
+        var community = await db.Communities.Where(c => c.Id == communityId).Select(c => new { c.Platform, c.ExternalId }).FirstAsync(ct);
+        await db.CommandReceipts
+            .Where(x => x.Platform == community.Platform && x.CommunityExternalId == community.ExternalId && (x.UserId == userId || x.ReplyJson.Contains(quotedName)))
+            .ExecuteDeleteAsync(ct);
+
         await db.Members.Where(m => m.Id == memberId).ExecuteUpdateAsync(
             s => s.SetProperty(m => m.UserId, $"deleted:{Guid.NewGuid():N}")
                 .SetProperty(m => m.DisplayName, DeletedName)

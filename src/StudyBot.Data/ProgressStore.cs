@@ -188,7 +188,12 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             db.ChangeTracker.Clear();
 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var result = await ApplyAsync(member, snapshot, changes, ct);
+
+            // The receipt goes first: a delivery that already has one writes nothing, and one that has none
+            // gets it in the same transaction as its changes, so neither can exist without the other.
+            var result = changes.Receipt is { } receipt && !await CommandReceiptStore.WriteAsync(db, receipt, ct)
+                ? new CommitResult(CommitOutcome.Duplicate, 0)
+                : await ApplyAsync(member, snapshot, changes, ct);
             if (result.Outcome == CommitOutcome.Committed)
             {
                 await tx.CommitAsync(ct);

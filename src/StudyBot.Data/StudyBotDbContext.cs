@@ -42,6 +42,8 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
 
     internal DbSet<ChannelProblemEntity> ChannelProblems => Set<ChannelProblemEntity>();
 
+    internal DbSet<CommandReceiptEntity> CommandReceipts => Set<CommandReceiptEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -62,5 +64,6 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
         modelBuilder.ApplyConfiguration(new RoleGrantConfiguration());
         modelBuilder.ApplyConfiguration(new RoleProblemConfiguration());
         modelBuilder.ApplyConfiguration(new ChannelProblemConfiguration());
+        modelBuilder.ApplyConfiguration(new CommandReceiptConfiguration());
     }
 }

@@ -230,6 +230,7 @@ public sealed class HttpModeTests
         fields["command"] = command;
         fields["user_id"] = userId;
         fields["response_url"] = h.Slack.ResponseUrl(responseId);
+        fields["trigger_id"] = Envelopes.NewTriggerId();
         return Encoding.UTF8.GetBytes(string.Join('&', fields.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value).Replace("%20", "+", StringComparison.Ordinal)}")));
     }
 

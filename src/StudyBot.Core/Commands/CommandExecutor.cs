@@ -11,12 +11,24 @@ namespace StudyBot.Core.Commands;
 public sealed class CoreSettings
 {
     public string DefaultTimeZone { get; set; } = "UTC";
+
+    /// <summary>
+    /// How long a command waits for the member's earlier commands before it is answered "still working on your
+    /// previous command" and not run. Longer than the slowest command (a role sync hands out roles for a minute).
+    /// </summary>
+    public TimeSpan MemberQueuePatience { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>
 /// The one entry point adapters call: parse (for text), check, load the member, run the handler in its own
 /// DI scope, commit its changes with any completion events, and return the reply. Bad input comes back as
 /// a reply that says what was wrong; an exception is a bug, logged and answered politely.
+/// <para>
+/// Each member's commands run one at a time in the order they arrived (<see cref="MemberLines"/>); other
+/// members' run alongside. A command that arrives with a platform delivery id (<see cref="Arrive"/>) gets a
+/// receipt, written in the same transaction as its changes; the same delivery again is answered from the
+/// receipt and changes nothing (see <see cref="CommandReceipts"/>).
+/// </para>
 /// </summary>
 public sealed partial class CommandExecutor(
     IServiceScopeFactory scopes,
@@ -27,6 +39,7 @@ public sealed partial class CommandExecutor(
     ILogger<CommandExecutor> logger)
 {
     private readonly CommandParser _parser = new(catalog);
+    private readonly MemberLines _lines = new();
 
     public CommandCatalog Catalog => catalog;
 
@@ -35,31 +48,68 @@ public sealed partial class CommandExecutor(
     /// <summary>The configured default zone in the database's spelling ("us/pacific" is kept as "US/Pacific").</summary>
     private string DefaultZone => TimeZones.TryNormalize(settings.DefaultTimeZone, out var zone) ? zone : settings.DefaultTimeZone;
 
-    public Task<Reply> RunTextAsync(MemberRef who, string text, CancellationToken cancellationToken)
+    /// <summary>Members with a command waiting or running (idle members take no memory).</summary>
+    public int BusyMembers => _lines.Count;
+
+    /// <summary>
+    /// Takes a command's place in its member's line where it arrives, before anything slow, and names the
+    /// delivery (a Discord interaction id, a Slack trigger_id) so a repeat of it is answered from its receipt.
+    /// Pass the result to a Run method, which disposes it; dispose it yourself if the command never gets there.
+    /// </summary>
+    /// <param name="community">The guild or workspace id as the delivery names it ("dm" for a Discord direct message).</param>
+    public CommandArrival Arrive(string platform, string community, string userId, string? deliveryId) =>
+        _lines.Join(platform, community, userId, deliveryId);
+
+    public Task<Reply> RunTextAsync(MemberRef who, string text, CancellationToken cancellationToken) =>
+        RunTextAsync(who, text, null, cancellationToken);
+
+    /// <summary>Runs a command typed as text, in its place in the member's line (<paramref name="arrival"/>, or a new place now).</summary>
+    public Task<Reply> RunTextAsync(MemberRef who, string text, CommandArrival? arrival, CancellationToken cancellationToken)
     {
         var parsed = _parser.Parse(text);
-        return parsed.Ok
-            ? RunAsync(who, parsed.Request!, cancellationToken)
-            : Task.FromResult(ErrorReply(parsed.Error!));
+        if (parsed.Ok)
+        {
+            return RunAsync(who, parsed.Request!, arrival, cancellationToken);
+        }
+
+        arrival?.Dispose();
+        return Task.FromResult(ErrorReply(parsed.Error!));
     }
 
     /// <summary>Runs a request whose options came typed from the platform (Discord); they are validated here too.</summary>
-    public Task<Reply> RunTypedAsync(MemberRef who, string path, IReadOnlyDictionary<string, object> options, CancellationToken cancellationToken)
+    public Task<Reply> RunTypedAsync(MemberRef who, string path, IReadOnlyDictionary<string, object> options, CancellationToken cancellationToken) =>
+        RunTypedAsync(who, path, options, null, cancellationToken);
+
+    /// <summary>Runs a typed request in its place in the member's line (<paramref name="arrival"/>, or a new place now).</summary>
+    public Task<Reply> RunTypedAsync(MemberRef who, string path, IReadOnlyDictionary<string, object> options, CommandArrival? arrival, CancellationToken cancellationToken)
     {
         var command = catalog.Find(path);
         if (command is null || !command.IsLeaf)
         {
+            arrival?.Dispose();
             return Task.FromResult(Reply.Error($"I don't know the command `/{TextInput.Quote(path)}`. Try `/progress help`."));
         }
 
         var validated = CommandValidator.Validate(command, options);
-        return validated.Ok
-            ? RunAsync(who, validated.Request!, cancellationToken)
-            : Task.FromResult(ErrorReply(validated.Error!));
+        if (validated.Ok)
+        {
+            return RunAsync(who, validated.Request!, arrival, cancellationToken);
+        }
+
+        arrival?.Dispose();
+        return Task.FromResult(ErrorReply(validated.Error!));
     }
 
-    public async Task<Reply> RunAsync(MemberRef who, CommandRequest request, CancellationToken cancellationToken)
+    public Task<Reply> RunAsync(MemberRef who, CommandRequest request, CancellationToken cancellationToken) =>
+        RunAsync(who, request, null, cancellationToken);
+
+    /// <summary>
+    /// Runs a request once the member's earlier commands are done. With a delivery id, a delivery seen before is
+    /// answered from its receipt (or refused, when the id came with another command) and nothing runs.
+    /// </summary>
+    public async Task<Reply> RunAsync(MemberRef who, CommandRequest request, CommandArrival? arrival, CancellationToken cancellationToken)
     {
+        using var place = arrival ?? Arrive(who.Community.Platform, who.Community.ExternalId, who.UserId, null);
         var command = catalog.Find(request.Path);
         if (command is null || !command.IsLeaf)
         {
@@ -75,6 +125,16 @@ public sealed partial class CommandExecutor(
             };
         }
 
+        if (!await place.WaitTurnAsync(settings.MemberQueuePatience, time, cancellationToken))
+        {
+            LogStillBusy(command.Path, who.Community.Platform);
+            return new Reply
+            {
+                Tone = ReplyTone.Warning,
+                Text = "⏳ I'm still working on your previous command, so I haven't run this one. Please send it again in a moment.",
+            };
+        }
+
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -83,6 +143,14 @@ public sealed partial class CommandExecutor(
             {
                 LogNoHandler(command.Path);
                 return Reply.Error("That command is not available right now.");
+            }
+
+            var receipt = place.DeliveryId is { } deliveryId
+                ? new Delivery(scope.ServiceProvider.GetRequiredService<ICommandReceiptStore>(), CommandReceipts.StoredId(deliveryId), CommandReceipts.Fingerprint(who.UserId, request))
+                : null;
+            if (receipt is not null && await receipt.Store.FindAsync(who.Community, receipt.Id, time.GetUtcNow().UtcDateTime - CommandReceipts.Retention, cancellationToken) is { } seen)
+            {
+                return Answer(seen, receipt, command.Path, who);
             }
 
             var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
@@ -114,6 +182,13 @@ public sealed partial class CommandExecutor(
 
             if (changes is null || changes.IsEmpty)
             {
+                // Read-only commands keep no receipt: a repeat simply answers again. Handlers that saved through
+                // their own store get theirs now, in a transaction of its own.
+                if (receipt is not null && handler.SavesOwnChanges && reply.Tone is not ReplyTone.Error)
+                {
+                    await receipt.Store.AddAsync(receipt.For(who, reply, context.Now.UtcDateTime), cancellationToken);
+                }
+
                 return reply;
             }
 
@@ -125,8 +200,21 @@ public sealed partial class CommandExecutor(
             }
 
             var celebrations = await AddCompletionsAsync(context, store, changes, cancellationToken);
+            if (celebrations.Count > 0)
+            {
+                reply = reply with { FollowUps = [.. reply.FollowUps, .. celebrations] };
+            }
+
+            changes.Receipt = receipt?.For(who, reply, context.Now.UtcDateTime);
             var commit = await store.CommitAsync(who, snapshot, changes, cancellationToken);
-            if (commit.Outcome == CommitOutcome.Conflict)
+            if (commit.Outcome == CommitOutcome.Duplicate && receipt is not null
+                && await receipt.Store.FindAsync(who.Community, receipt.Id, DateTime.MinValue, cancellationToken) is { } first)
+            {
+                // The same delivery got here first by another way (another process on the same database).
+                return Answer(first, receipt, command.Path, who);
+            }
+
+            if (commit.Outcome != CommitOutcome.Committed)
             {
                 return new Reply
                 {
@@ -135,7 +223,7 @@ public sealed partial class CommandExecutor(
                 };
             }
 
-            return celebrations.Count == 0 ? reply : reply with { FollowUps = [.. reply.FollowUps, .. celebrations] };
+            return reply;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -184,6 +272,20 @@ public sealed partial class CommandExecutor(
         }
     }
 
+    /// <summary>Deletes receipts older than <see cref="CommandReceipts.Retention"/> (the retention job runs it hourly).</summary>
+    public async Task<int> PruneReceiptsAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var pruned = await scope.ServiceProvider.GetRequiredService<ICommandReceiptStore>()
+            .PruneAsync(time.GetUtcNow().UtcDateTime - CommandReceipts.Retention, cancellationToken);
+        if (pruned > 0)
+        {
+            LogPruned(pruned);
+        }
+
+        return pruned;
+    }
+
     /// <summary>
     /// The community a direct message to the bot belongs to: where the user was last active on that platform,
     /// or a personal one ("dm:&lt;userId&gt;") when they have never used the bot in a community.
@@ -194,6 +296,19 @@ public sealed partial class CommandExecutor(
         var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
         return await store.FindHomeCommunityAsync(platform, userId, cancellationToken)
             ?? new CommunityRef(platform, $"dm:{userId}", "Direct messages");
+    }
+
+    /// <summary>A delivery seen before: its first answer when it asked for the same, else a refusal; nothing runs.</summary>
+    private Reply Answer(CommandReceipt seen, Delivery delivery, string path, MemberRef who)
+    {
+        if (seen.Fingerprint == delivery.Fingerprint)
+        {
+            LogRepeat(path, who.Community.Platform);
+            return CommandReceipts.Repeat(seen);
+        }
+
+        LogIdReused(path, who.Community.Platform);
+        return CommandReceipts.Refused();
     }
 
     private static Reply DmClosedNotice(string platform) => new()
@@ -268,6 +383,25 @@ public sealed partial class CommandExecutor(
 
         return replies;
     }
+
+    /// <summary>A delivery's receipt store, its stored id and what it asks for.</summary>
+    private sealed record Delivery(ICommandReceiptStore Store, string Id, string Fingerprint)
+    {
+        public CommandReceipt For(MemberRef who, Reply reply, DateTime atUtc) =>
+            new(who.Community.Platform, who.Community.ExternalId, Id, who.UserId, Fingerprint, CommandReceipts.Store(reply), atUtc);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command '{Path}' from {Platform} arrived again; answered from its receipt, not run again")]
+    private partial void LogRepeat(string path, string platform);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command '{Path}' from {Platform} reused the delivery id of a different command; refused")]
+    private partial void LogIdReused(string path, string platform);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Count} command receipts older than a day")]
+    private partial void LogPruned(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command '{Path}' from {Platform} waited too long behind the member's previous command; not run")]
+    private partial void LogStillBusy(string path, string platform);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "No handler is registered for command '{Path}'")]
     private partial void LogNoHandler(string path);

@@ -45,5 +45,11 @@ public interface ICommandHandler
     /// <summary>The catalog path this handler runs, e.g. "progress goal set".</summary>
     string Path { get; }
 
+    /// <summary>
+    /// True for handlers that save through a store of their own (partners, roles) instead of returning a
+    /// <see cref="ChangeSet"/>: their receipt is then written right after them, not in their transaction.
+    /// </summary>
+    bool SavesOwnChanges => false;
+
     ValueTask<CommandResult> HandleAsync(CommandContext context, CancellationToken cancellationToken);
 }

@@ -39,6 +39,9 @@ public enum CommitOutcome
 
     /// <summary>Another command changed the same thing first (e.g. two undos at once); nothing was written.</summary>
     Conflict = 1,
+
+    /// <summary>The change set's delivery already has a receipt (it was applied before); nothing was written.</summary>
+    Duplicate = 2,
 }
 
 public sealed record CommitResult(CommitOutcome Outcome, long MemberId);

@@ -237,6 +237,12 @@ public sealed class ChangeSet(Guid batchId, DateTime atUtc, DateOnly localDate, 
     /// <summary>End the current rest period; it lasted until the day before this date.</summary>
     public DateOnly? EndRestOn { get; set; }
 
+    /// <summary>
+    /// The receipt of the delivery that asked for these changes, written first in the same transaction: if the
+    /// delivery already has one, nothing is written (<see cref="CommitOutcome.Duplicate"/>). Not a change itself.
+    /// </summary>
+    public Commands.CommandReceipt? Receipt { get; set; }
+
     public bool IsEmpty => Profile is null && ItemChanges.Count == 0 && Logs.Count == 0 && Goals.Count == 0 && Reverts is null
         && Community is null && Reminders is null && !ClearDmNotice && StartRest is null && EndRestOn is null;
 

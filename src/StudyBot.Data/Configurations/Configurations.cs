@@ -239,3 +239,19 @@ internal sealed class ChannelProblemConfiguration : IEntityTypeConfiguration<Cha
         b.HasOne<CommunityEntity>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class CommandReceiptConfiguration : IEntityTypeConfiguration<CommandReceiptEntity>
+{
+    public void Configure(EntityTypeBuilder<CommandReceiptEntity> b)
+    {
+        b.ToTable("CommandReceipts");
+        b.Property(x => x.Platform).HasMaxLength(16);
+        b.Property(x => x.CommunityExternalId).HasMaxLength(64);
+        b.Property(x => x.DeliveryId).HasMaxLength(StudyBot.Core.Commands.CommandReceipts.MaxDeliveryIdLength);
+        b.Property(x => x.UserId).HasMaxLength(64);
+        b.Property(x => x.Fingerprint).HasMaxLength(64);
+        b.HasIndex(x => new { x.Platform, x.CommunityExternalId, x.DeliveryId }).IsUnique();
+        b.HasIndex(x => new { x.Platform, x.CommunityExternalId, x.UserId });
+        b.HasIndex(x => x.CreatedAtUtc);
+    }
+}

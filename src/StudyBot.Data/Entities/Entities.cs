@@ -484,3 +484,28 @@ internal sealed class ChannelProblemEntity
 
     public DateTime ReportedAtUtc { get; set; }
 }
+
+/// <summary>
+/// The receipt of one delivery of a command (<see cref="StudyBot.Core.Commands.CommandReceipt"/>): written in the
+/// same transaction as the command's changes, read when the same delivery comes again, deleted after a day.
+/// </summary>
+internal sealed class CommandReceiptEntity
+{
+    public long Id { get; set; }
+
+    public required string Platform { get; set; }
+
+    public required string CommunityExternalId { get; set; }
+
+    /// <summary>The platform's id for the delivery: a Discord interaction id, a Slack trigger_id.</summary>
+    public required string DeliveryId { get; set; }
+
+    public required string UserId { get; set; }
+
+    public required string Fingerprint { get; set; }
+
+    /// <summary>The answer the command got, as <see cref="StudyBot.Core.Notifications.ReplyJson"/>, without files.</summary>
+    public required string ReplyJson { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+}

@@ -45,6 +45,56 @@ namespace StudyBot.Data.Migrations
                     b.ToTable("ChannelProblems", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.CommandReceiptEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CommunityExternalId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeliveryId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReplyJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("Platform", "CommunityExternalId", "DeliveryId")
+                        .IsUnique();
+
+                    b.HasIndex("Platform", "CommunityExternalId", "UserId");
+
+                    b.ToTable("CommandReceipts", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.CommunityEntity", b =>
                 {
                     b.Property<long>("Id")

@@ -13,6 +13,18 @@ internal interface ICommandRunner
     Task<IReadOnlyList<Suggestion>> SuggestAsync(MemberRef who, string path, string optionName, string typed, CancellationToken cancellationToken);
 
     Task<CommunityRef> DirectMessageCommunityAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the interaction's place in its member's line as it arrives, named by its interaction id (so the same
+    /// interaction again is answered from its receipt). Null when the engine keeps no lines (scripted engines).
+    /// </summary>
+    CommandArrival? Arrive(string community, string userId, string interactionId) => null;
+
+    Task<Reply> RunTypedAsync(MemberRef who, string path, IReadOnlyDictionary<string, object> options, CommandArrival? arrival, CancellationToken cancellationToken) =>
+        RunTypedAsync(who, path, options, cancellationToken);
+
+    Task<Reply> RunTextAsync(MemberRef who, string text, CommandArrival? arrival, CancellationToken cancellationToken) =>
+        RunTextAsync(who, text, cancellationToken);
 }
 
 internal sealed class ExecutorCommandRunner(CommandExecutor executor) : ICommandRunner
@@ -28,4 +40,13 @@ internal sealed class ExecutorCommandRunner(CommandExecutor executor) : ICommand
 
     public Task<CommunityRef> DirectMessageCommunityAsync(string userId, CancellationToken cancellationToken) =>
         executor.DirectMessageCommunityAsync(Platforms.Discord, userId, cancellationToken);
+
+    public CommandArrival? Arrive(string community, string userId, string interactionId) =>
+        executor.Arrive(Platforms.Discord, community, userId, interactionId);
+
+    public Task<Reply> RunTypedAsync(MemberRef who, string path, IReadOnlyDictionary<string, object> options, CommandArrival? arrival, CancellationToken cancellationToken) =>
+        executor.RunTypedAsync(who, path, options, arrival, cancellationToken);
+
+    public Task<Reply> RunTextAsync(MemberRef who, string text, CommandArrival? arrival, CancellationToken cancellationToken) =>
+        executor.RunTextAsync(who, text, arrival, cancellationToken);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Commands;
 using StudyBot.Discord.Json;
 using StudyBot.Discord.Rendering;
 using StudyBot.Discord.Rest;
@@ -74,7 +75,12 @@ internal sealed partial class InteractionProcessor(
     public Task Start(Interaction interaction, IInteractionResponder responder, CancellationToken cancellationToken)
     {
         var received = time.GetTimestamp();
-        var task = Task.Run(() => ProcessAsync(interaction, responder, received, cancellationToken), CancellationToken.None);
+
+        // The member's place in line is taken here, in arrival order, before the thread hop.
+        var arrival = interaction.Type is InteractionTypes.ApplicationCommand or InteractionTypes.MessageComponent && interaction.Invoker is { } user
+            ? runner.Arrive(interaction.GuildId is { } guild ? Snowflake.Format(guild) : "dm", Snowflake.Format(user.Id), Snowflake.Format(interaction.Id))
+            : null;
+        var task = Task.Run(() => ProcessAsync(interaction, responder, received, arrival, cancellationToken), CancellationToken.None);
         lock (_lock)
         {
             _inFlight.Add(task);
@@ -109,8 +115,9 @@ internal sealed partial class InteractionProcessor(
         }
     }
 
-    private async Task ProcessAsync(Interaction interaction, IInteractionResponder responder, long received, CancellationToken cancellationToken)
+    private async Task ProcessAsync(Interaction interaction, IInteractionResponder responder, long received, CommandArrival? arrival, CancellationToken cancellationToken)
     {
+        var commandStarted = false;
         try
         {
             if (interaction.Invoker is { } user)
@@ -128,7 +135,8 @@ internal sealed partial class InteractionProcessor(
                     break;
                 case InteractionTypes.ApplicationCommand:
                 case InteractionTypes.MessageComponent:
-                    await CommandAsync(interaction, responder, received, cancellationToken);
+                    commandStarted = true;
+                    await CommandAsync(interaction, responder, received, arrival, cancellationToken);
                     break;
                 default:
                     await responder.RespondAsync(Message(Reply.Info("Sorry, I can't handle that kind of interaction."), ephemeral: true), cancellationToken);
@@ -145,14 +153,20 @@ internal sealed partial class InteractionProcessor(
         }
         finally
         {
+            // Once the command started, RunAsync hands the member's place back when it is done; this covers the rest.
+            if (!commandStarted)
+            {
+                arrival?.Dispose();
+            }
+
             Interlocked.Increment(ref _handled);
         }
     }
 
-    private async Task CommandAsync(Interaction interaction, IInteractionResponder responder, long received, CancellationToken cancellationToken)
+    private async Task CommandAsync(Interaction interaction, IInteractionResponder responder, long received, CommandArrival? arrival, CancellationToken cancellationToken)
     {
         using var workCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var work = RunAsync(interaction, workCancellation.Token);
+        var work = RunAsync(interaction, arrival, workCancellation.Token);
         var remaining = _deferAfter - time.GetElapsedTime(received);
         if (remaining > TimeSpan.Zero && !work.IsCompleted)
         {
@@ -204,11 +218,11 @@ internal sealed partial class InteractionProcessor(
         }
     }
 
-    private async Task<Reply> RunAsync(Interaction interaction, CancellationToken cancellationToken)
+    private async Task<Reply> RunAsync(Interaction interaction, CommandArrival? arrival, CancellationToken cancellationToken)
     {
         try
         {
-            return await RunCoreAsync(interaction, cancellationToken);
+            return await RunCoreAsync(interaction, arrival, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -220,9 +234,14 @@ internal sealed partial class InteractionProcessor(
             LogEngineFailed(ex, interaction.Id);
             return Reply.Error("Sorry, something went wrong on my side. Please try again in a moment.");
         }
+        finally
+        {
+            // The member's next command may start (the engine already let go of the place; this covers a failure before it).
+            arrival?.Dispose();
+        }
     }
 
-    private async Task<Reply> RunCoreAsync(Interaction interaction, CancellationToken cancellationToken)
+    private async Task<Reply> RunCoreAsync(Interaction interaction, CommandArrival? arrival, CancellationToken cancellationToken)
     {
         var member = await MemberAsync(interaction, cancellationToken);
         if (interaction.Type == InteractionTypes.MessageComponent)
@@ -230,13 +249,13 @@ internal sealed partial class InteractionProcessor(
             var customId = interaction.Data?.CustomId;
             return string.IsNullOrWhiteSpace(customId)
                 ? Reply.Error("That button does nothing.")
-                : await runner.RunTextAsync(member, "/" + customId, cancellationToken);
+                : await runner.RunTextAsync(member, "/" + customId, arrival, cancellationToken);
         }
 
         var command = InteractionCommandReader.Read(interaction.Data);
         return command is null
             ? Reply.Error("I could not read that command.")
-            : await runner.RunTypedAsync(member, command.Path, command.Options, cancellationToken);
+            : await runner.RunTypedAsync(member, command.Path, command.Options, arrival, cancellationToken);
     }
 
     private async Task AutocompleteAsync(Interaction interaction, IInteractionResponder responder, long received, CancellationToken cancellationToken)

@@ -55,10 +55,13 @@ internal sealed class PartnerJob(StudyBot.Core.Partners.PartnerService service) 
 }
 
 [DisallowConcurrentExecution]
-internal sealed class RetentionJob(StudyBot.Core.Privacy.MembershipService service) : IJob
+internal sealed class RetentionJob(StudyBot.Core.Privacy.MembershipService service, StudyBot.Core.Commands.CommandExecutor commands) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
         await service.PurgeAsync(cancellationToken);
+        await commands.PruneReceiptsAsync(cancellationToken);
+    }
 }
 
 [DisallowConcurrentExecution]

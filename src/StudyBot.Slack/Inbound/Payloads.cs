@@ -3,7 +3,10 @@ using Microsoft.Extensions.Primitives;
 
 namespace StudyBot.Slack.Inbound;
 
-/// <summary>A slash command, from an HTTP form or a Socket Mode envelope's payload (the same fields either way).</summary>
+/// <summary>
+/// A slash command, from an HTTP form or a Socket Mode envelope's payload (the same fields either way). Its
+/// <c>trigger_id</c> is unique to the invocation, so a replay or a redelivery of it is recognised by that id.
+/// </summary>
 internal sealed record SlashCommand(
     string TeamId,
     string? TeamDomain,
@@ -12,12 +15,13 @@ internal sealed record SlashCommand(
     string? UserName,
     string Command,
     string Text,
-    string? ResponseUrl)
+    string? ResponseUrl,
+    string? TriggerId = null)
 {
     public static SlashCommand? FromForm(IReadOnlyDictionary<string, StringValues> form)
     {
         string? Get(string key) => form.TryGetValue(key, out var v) ? v.ToString() : null;
-        return Create(Get("team_id"), Get("team_domain"), Get("channel_id"), Get("user_id"), Get("user_name"), Get("command"), Get("text"), Get("response_url"));
+        return Create(Get("team_id"), Get("team_domain"), Get("channel_id"), Get("user_id"), Get("user_name"), Get("command"), Get("text"), Get("response_url"), Get("trigger_id"));
     }
 
     public static SlashCommand? FromJson(JsonElement payload)
@@ -28,16 +32,16 @@ internal sealed record SlashCommand(
         }
 
         string? Get(string key) => payload.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        return Create(Get("team_id"), Get("team_domain"), Get("channel_id"), Get("user_id"), Get("user_name"), Get("command"), Get("text"), Get("response_url"));
+        return Create(Get("team_id"), Get("team_domain"), Get("channel_id"), Get("user_id"), Get("user_name"), Get("command"), Get("text"), Get("response_url"), Get("trigger_id"));
     }
 
-    private static SlashCommand? Create(string? team, string? domain, string? channel, string? user, string? userName, string? command, string? text, string? responseUrl) =>
+    private static SlashCommand? Create(string? team, string? domain, string? channel, string? user, string? userName, string? command, string? text, string? responseUrl, string? triggerId) =>
         string.IsNullOrEmpty(team) || string.IsNullOrEmpty(user) || string.IsNullOrEmpty(command) || !command.StartsWith('/')
             ? null
-            : new SlashCommand(team, string.IsNullOrEmpty(domain) ? null : domain, channel ?? "", user, userName, command, text ?? "", string.IsNullOrEmpty(responseUrl) ? null : responseUrl);
+            : new SlashCommand(team, string.IsNullOrEmpty(domain) ? null : domain, channel ?? "", user, userName, command, text ?? "", string.IsNullOrEmpty(responseUrl) ? null : responseUrl, string.IsNullOrEmpty(triggerId) ? null : triggerId);
 }
 
-/// <summary>The parts of a <c>block_actions</c> payload StudyBot acts on.</summary>
+/// <summary>The parts of a <c>block_actions</c> payload StudyBot acts on; each press has its own <c>trigger_id</c>.</summary>
 internal sealed record BlockAction(
     string TeamId,
     string? TeamDomain,
@@ -46,7 +50,8 @@ internal sealed record BlockAction(
     string? Value,
     string? ResponseUrl,
     bool FromHomeTab,
-    string? ChannelId)
+    string? ChannelId,
+    string? TriggerId = null)
 {
     public static BlockAction? FromJson(JsonElement payload)
     {
@@ -88,7 +93,8 @@ internal sealed record BlockAction(
             value,
             Str(payload, "response_url"),
             fromHome,
-            channel);
+            channel,
+            Str(payload, "trigger_id"));
     }
 
     internal static string? Str(JsonElement e, string name) =>

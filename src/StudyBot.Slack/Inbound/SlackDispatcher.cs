@@ -33,7 +33,9 @@ internal sealed partial class SlackDispatcher(
     /// </summary>
     public async Task<SlackMessage?> StartSlashCommandAsync(SlashCommand command, CancellationToken cancellationToken)
     {
-        var answer = work.Run("slash command", ct => AnswerAsync(command, ct));
+        // The member's place in line is taken on arrival, before the users.info lookup that may be slow.
+        var arrival = executor.Arrive(Platforms.Slack, command.TeamId, command.UserId, command.TriggerId);
+        var answer = work.Run("slash command", ct => AnswerAsync(command, arrival, ct));
         var window = options.Value.InlineReplyWindow;
         if (window > TimeSpan.Zero && !answer.IsCompleted)
         {
@@ -88,12 +90,17 @@ internal sealed partial class SlackDispatcher(
     /// reply's files are shared into the member's DM first and the answer says so (or why not). Never throws
     /// except on shutdown.
     /// </summary>
-    public async Task<SlackMessage> AnswerAsync(SlashCommand command, CancellationToken cancellationToken)
+    public Task<SlackMessage> AnswerAsync(SlashCommand command, CancellationToken cancellationToken) =>
+        AnswerAsync(command, null, cancellationToken);
+
+    /// <summary>As <see cref="AnswerAsync(SlashCommand, CancellationToken)"/>, in the place the command took in its member's line on arrival.</summary>
+    public async Task<SlackMessage> AnswerAsync(SlashCommand command, CommandArrival? arrival, CancellationToken cancellationToken)
     {
+        using var place = arrival;
         try
         {
             var member = await users.MemberAsync(command.TeamId, command.TeamDomain, command.UserId, command.UserName, cancellationToken).ConfigureAwait(false);
-            var reply = await RunAsync(member, CommandText(command.Command, command.Text), cancellationToken).ConfigureAwait(false);
+            var reply = await RunAsync(member, CommandText(command.Command, command.Text), arrival, cancellationToken).ConfigureAwait(false);
             reply = await files.SendAnswerFilesAsync(reply, command.UserId, cancellationToken).ConfigureAwait(false);
             return BlockKit.Render(reply);
         }
@@ -120,8 +127,9 @@ internal sealed partial class SlackDispatcher(
             return;
         }
 
+        using var arrival = executor.Arrive(Platforms.Slack, action.TeamId, action.UserId, action.TriggerId);
         var member = await users.MemberAsync(action.TeamId, action.TeamDomain, action.UserId, action.UserName, cancellationToken).ConfigureAwait(false);
-        var reply = await RunAsync(member, "/" + value, cancellationToken).ConfigureAwait(false);
+        var reply = await RunAsync(member, "/" + value, arrival, cancellationToken).ConfigureAwait(false);
         reply = await files.SendAnswerFilesAsync(reply, action.UserId, cancellationToken).ConfigureAwait(false);
         if (action.FromHomeTab)
         {
@@ -178,12 +186,15 @@ internal sealed partial class SlackDispatcher(
         await messenger.PublishHomeAsync(member.UserId, BlockKit.HomeView(dashboard, lastAnswer), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Reply> RunAsync(MemberRef member, string text, CancellationToken cancellationToken)
+    private async Task<Reply> RunAsync(MemberRef member, string text, CancellationToken cancellationToken) =>
+        await RunAsync(member, text, null, cancellationToken).ConfigureAwait(false);
+
+    private async Task<Reply> RunAsync(MemberRef member, string text, CommandArrival? arrival, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await executor.RunTextAsync(member, text, cancellationToken).ConfigureAwait(false);
+            return await executor.RunTextAsync(member, text, arrival, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -29,6 +29,9 @@ public sealed class HarnessOptions
 
     /// <summary>The real engine's database file; by default a new one in the harness's temporary folder. Set it to restart on the same data.</summary>
     public string? DatabaseFile { get; set; }
+
+    /// <summary>Last changes to the registrations (test hooks such as a gated store), applied before the host is built.</summary>
+    public Action<IServiceCollection>? Services { get; set; }
 }
 
 /// <summary>
@@ -122,6 +125,8 @@ internal sealed class AdapterHarness : IAsyncDisposable
         {
             throw new InvalidOperationException("The adapter did not turn on.");
         }
+
+        options.Services?.Invoke(builder.Services);
 
         var host = builder.Build();
         if (options.RealEngine)

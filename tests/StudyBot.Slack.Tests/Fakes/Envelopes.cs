@@ -17,6 +17,7 @@ public static class Envelopes
         payload["user_id"] = userId;
         payload["team_id"] = FakeSlack.TeamId;
         payload["response_url"] = slack.ResponseUrl(id);
+        payload["trigger_id"] = NewTriggerId();
         return envelope;
     }
 
@@ -27,6 +28,7 @@ public static class Envelopes
         payload["team"] = new JsonObject { ["id"] = FakeSlack.TeamId, ["domain"] = FakeSlack.TeamDomain };
         payload["user"] = new JsonObject { ["id"] = userId, ["username"] = "ada", ["team_id"] = FakeSlack.TeamId };
         payload["actions"]![0]!["value"] = value;
+        payload["trigger_id"] = NewTriggerId();
         if (fromHome)
         {
             payload["container"] = new JsonObject { ["type"] = "view", ["view_id"] = "V123" };
@@ -42,6 +44,9 @@ public static class Envelopes
 
         return payload;
     }
+
+    /// <summary>A trigger_id as Slack makes one for each invocation or press: never the same twice.</summary>
+    public static string NewTriggerId() => $"{Random.Shared.NextInt64(1_000_000_000_000, 9_999_999_999_999)}.1234567890.{Guid.NewGuid():N}";
 
     public static JsonObject Interactive(JsonObject payload, string? envelopeId = null) => new()
     {

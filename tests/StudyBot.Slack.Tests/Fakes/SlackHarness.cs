@@ -40,6 +40,9 @@ public sealed class HarnessOptions
 
     /// <summary>Called on the fake before the host starts (add users, inject start-up faults).</summary>
     public Action<FakeSlack>? Arrange { get; init; }
+
+    /// <summary>The database file to use (a restart on the same data); the caller deletes it. By default a new one the harness deletes.</summary>
+    public string? DatabasePath { get; init; }
 }
 
 /// <summary>
@@ -54,6 +57,7 @@ public sealed class SlackHarness : IAsyncDisposable
         new RoadmapCatalog(RoadmapLoader.LoadDirectory(Path.Combine(Fixtures.Repository, "roadmap")), "ml-zero-to-hero"));
 
     private readonly string _databasePath;
+    private bool _ownsDatabase = true;
     private bool _started;
     private TimeSpan _startTimeout = TimeSpan.FromSeconds(30);
 
@@ -127,7 +131,7 @@ public sealed class SlackHarness : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(config);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
-        var databasePath = Path.Combine(Path.GetTempPath(), "studybot-slack-tests", $"{Guid.NewGuid():N}.db");
+        var databasePath = options.DatabasePath ?? Path.Combine(Path.GetTempPath(), "studybot-slack-tests", $"{Guid.NewGuid():N}.db");
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
         var services = builder.Services;
         services.AddSingleton<TimeProvider>(time);
@@ -143,7 +147,7 @@ public sealed class SlackHarness : IAsyncDisposable
         var app = builder.Build();
         app.MapSlackEndpoints();
         await StudyBotDatabase.MigrateAsync(app.Services, CancellationToken.None);
-        var harness = new SlackHarness(slack, app, time, logs, databasePath) { _startTimeout = options.StartTimeout };
+        var harness = new SlackHarness(slack, app, time, logs, databasePath) { _startTimeout = options.StartTimeout, _ownsDatabase = options.DatabasePath is null };
         if (options.StartHost)
         {
             try
@@ -244,7 +248,7 @@ public sealed class SlackHarness : IAsyncDisposable
         }
 
         SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        foreach (var file in _ownsDatabase ? new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" } : [])
         {
             try
             {

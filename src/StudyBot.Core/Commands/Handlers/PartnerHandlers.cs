@@ -23,6 +23,8 @@ internal sealed class PartnerFindHandler(IPartnerStore partners, IProgressStore 
 {
     public string Path => "progress partner find";
 
+    public bool SavesOwnChanges => true;
+
     public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
         if (PartnerViews.Resting(ctx) is { } resting)
@@ -141,6 +143,8 @@ internal sealed class PartnerNudgeHandler(IPartnerStore partners) : ICommandHand
 
     public string Path => "progress partner nudge";
 
+    public bool SavesOwnChanges => true;
+
     public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
         if (PartnerViews.Resting(ctx) is { } resting)
@@ -177,6 +181,8 @@ internal sealed class PartnerLeaveHandler(IPartnerStore partners) : ICommandHand
 {
     public string Path => "progress partner leave";
 
+    public bool SavesOwnChanges => true;
+
     public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
         var current = ctx.Member.IsNew ? null : await partners.CurrentAsync(ctx.Who, cancellationToken);
@@ -199,6 +205,8 @@ internal sealed class PartnerLeaveHandler(IPartnerStore partners) : ICommandHand
 internal sealed class AdminPartnersMatchHandler(PartnerService service) : ICommandHandler
 {
     public string Path => "studybot partners match";
+
+    public bool SavesOwnChanges => true;
 
     public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {

@@ -50,6 +50,8 @@ internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IR
 {
     public string Path => "studybot roles map";
 
+    public bool SavesOwnChanges => true;
+
     public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
         var roles = RoleViews.For(platforms, ctx);
@@ -102,6 +104,8 @@ internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IR
 internal sealed class RolesUnmapHandler(IEnumerable<ICommunityRoles> platforms, IRoleStore store) : ICommandHandler
 {
     public string Path => "studybot roles unmap";
+
+    public bool SavesOwnChanges => true;
 
     public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
@@ -174,6 +178,8 @@ internal sealed class RolesSyncHandler(IEnumerable<ICommunityRoles> platforms, I
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
 
     public string Path => "studybot roles sync";
+
+    public bool SavesOwnChanges => true;
 
     public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
