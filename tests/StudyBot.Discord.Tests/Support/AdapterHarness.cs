@@ -175,5 +175,13 @@ internal sealed class AdapterHarness : IAsyncDisposable
         }
 
         Assert.True(Server.SchemaViolations.IsEmpty, "Request bodies that break Discord's OpenAPI schemas:\n" + string.Join("\n", Server.SchemaViolations));
+
+        // StudyBot leaves a property out rather than send null: Discord takes both, stricter implementations refuse null.
+        var nulls = Server.Requests
+            .Where(r => r.Body.Length > 0)
+            .SelectMany(r => FakeDiscordServer.ExplicitNulls(r.Json, "").Select(p => $"{r.Method} {r.Template}: {p}"))
+            .Distinct()
+            .ToList();
+        Assert.True(nulls.Count == 0, "Request bodies with explicit nulls:\n" + string.Join("\n", nulls.Take(20)));
     }
 }
