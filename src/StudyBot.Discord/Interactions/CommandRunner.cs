@@ -13,6 +13,9 @@ internal interface ICommandRunner
     Task<IReadOnlyList<Suggestion>> SuggestAsync(MemberRef who, string path, string optionName, string typed, CancellationToken cancellationToken);
 
     Task<CommunityRef> DirectMessageCommunityAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>A notice the engine sent with a reply (<see cref="Reply.Notice"/>) never reached the member.</summary>
+    Task NoticeUndeliveredAsync(MemberRef who, ReplyNotice notice, CancellationToken cancellationToken);
 }
 
 internal sealed class ExecutorCommandRunner(CommandExecutor executor) : ICommandRunner
@@ -28,4 +31,7 @@ internal sealed class ExecutorCommandRunner(CommandExecutor executor) : ICommand
 
     public Task<CommunityRef> DirectMessageCommunityAsync(string userId, CancellationToken cancellationToken) =>
         executor.DirectMessageCommunityAsync(Platforms.Discord, userId, cancellationToken);
+
+    public Task NoticeUndeliveredAsync(MemberRef who, ReplyNotice notice, CancellationToken cancellationToken) =>
+        executor.NoticeUndeliveredAsync(who, notice, cancellationToken);
 }

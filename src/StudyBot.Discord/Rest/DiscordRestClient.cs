@@ -152,9 +152,11 @@ internal sealed partial class DiscordRestClient
 
     public Task CreateFollowupAsync(ulong applicationId, string token, MessagePayload message, CancellationToken cancellationToken)
     {
-        // Webhook executions have no nonce: a follow-up is not retried once it may have reached Discord.
+        // Webhook executions have no nonce, so a retry after a 5xx or a lost answer could post a follow-up twice if
+        // Discord had created it before failing. Follow-ups carry celebrations and notices the member should get:
+        // a rare repeat is the smaller harm than a lost one, so they are retried like idempotent calls.
         var body = JsonSerializer.SerializeToUtf8Bytes(message with { Nonce = null, EnforceNonce = null }, DiscordJsonContext.Default.MessagePayload);
-        return SendAsync(DiscordRoute.CreateFollowup(applicationId, token), body, RetryMode.Never, cancellationToken, files: message.Files);
+        return SendAsync(DiscordRoute.CreateFollowup(applicationId, token), body, RetryMode.Idempotent, cancellationToken, files: message.Files);
     }
 
     public async Task<DiscordResponse> BulkOverwriteCommandsAsync(ulong applicationId, ulong? guildId, byte[] commandsJson, CancellationToken cancellationToken)
