@@ -159,9 +159,10 @@ internal sealed partial class GatewayClient(
             {
                 info = await rest.GetGatewayBotAsync(cancellationToken);
             }
-            catch (DiscordAuthException)
+            catch (Exception ex) when (TokenRefusal.IsRefusal(ex))
             {
-                throw new GatewayFatalException("Discord refused the bot token (401) on GET /gateway/bot: Discord:Token is wrong or was reset. Set a valid token in the environment variable Discord__Token.");
+                // Any 4xx but 429 on sign-in is the token (or the URL): retrying would only burn requests.
+                throw new GatewayFatalException(TokenRefusal.Message("GET /gateway/bot", ex));
             }
             catch (Exception ex) when (ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordApiException or JsonException)
             {

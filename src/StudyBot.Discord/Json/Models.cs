@@ -197,7 +197,7 @@ internal sealed record DiscordMessage(
     string? Content,
     string? Nonce);
 
-internal sealed record DiscordErrorBody(int? Code, string? Message, double? RetryAfter, bool? Global);
+internal sealed record DiscordErrorBody(int? Code, string? Message, double? RetryAfter, bool? Global, JsonElement? Errors = null);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

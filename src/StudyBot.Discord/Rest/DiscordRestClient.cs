@@ -274,8 +274,9 @@ internal sealed partial class DiscordRestClient
                     continue;
                 }
 
-                LogRejected(route.RouteKey, status, error?.Code, error?.Message);
-                throw new DiscordApiException(status, error?.Code, error?.Message ?? response.ReasonPhrase ?? "error");
+                var errors = error?.Errors is { ValueKind: JsonValueKind.Object } tree ? DiscordErrors.Describe(tree) : null;
+                LogRejected(route.RouteKey, status, error?.Code, error?.Message, errors ?? "");
+                throw new DiscordApiException(status, error?.Code, error?.Message ?? response.ReasonPhrase ?? "error", errors);
             }
         }
     }
@@ -346,8 +347,8 @@ internal sealed partial class DiscordRestClient
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discord request {Route} failed ({Reason}), retry {Attempt} in {DelayMs:0} ms")]
     private partial void LogTransient(string route, string reason, int attempt, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Discord rejected {Route}: {Status} code {Code} {Message}")]
-    private partial void LogRejected(string route, int status, int? code, string? message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Discord rejected {Route}: {Status} code {Code} {Message} {Errors}")]
+    private partial void LogRejected(string route, int status, int? code, string? message, string errors);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Interaction {InteractionId} was already acknowledged by someone else (is a second bot instance running with the same token?)")]
     private partial void LogAlreadyAcknowledged(ulong interactionId);
