@@ -35,7 +35,8 @@ internal sealed record IdentifyData(string Token, int Intents, IdentifyPropertie
 
 internal sealed record ResumeData(string Token, string SessionId, long Seq);
 
-internal sealed record OutgoingPayload<T>(int Op, T D);
+/// <summary>A gateway payload we send. <c>d</c> is always written: a heartbeat before any dispatch is documented as <c>"d": null</c>.</summary>
+internal sealed record OutgoingPayload<T>(int Op, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] T D);
 
 internal sealed record SessionStartLimit(int Total, int Remaining, long ResetAfter, int MaxConcurrency);
 
