@@ -168,6 +168,11 @@ internal sealed partial class DiscordAdapterService(
 
     public ulong? ApplicationId { get; private set; }
 
+    /// <summary>Completes when command registration has ended (registered, unchanged, or given up), for health checks and tests.</summary>
+    public Task Registration => _registration.Task;
+
+    private readonly TaskCompletionSource _registration = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -327,6 +332,10 @@ internal sealed partial class DiscordAdapterService(
         {
             LogCrashed(ex);
             Fatal("The Discord adapter failed unexpectedly while registering commands: " + ex.Message);
+        }
+        finally
+        {
+            _registration.TrySetResult();
         }
     }
 

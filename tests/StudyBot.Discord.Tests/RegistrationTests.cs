@@ -228,7 +228,7 @@ public sealed class RegistrationTests
         });
 
         await harness.Host.StartAsync();
-        await harness.ReadyAsync();
+        await harness.ReadyAsync(registered: false);
         Assert.False(harness.Server.RegisteredCommands.ContainsKey("global"));
 
         await Wait.PumpUntilAsync(harness.Time!, () => harness.Logs.Contains("Registered "), "the registration to go through", step: TimeSpan.FromSeconds(1), limit: TimeSpan.FromSeconds(40));

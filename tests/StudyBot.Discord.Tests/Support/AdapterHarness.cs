@@ -139,13 +139,22 @@ internal sealed class AdapterHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Waits for a live gateway session that the adapter has taken in (READY or RESUMED processed).</summary>
-    public async Task<FakeGatewayConnection> ReadyAsync()
+    /// <summary>
+    /// Waits for a live gateway session that the adapter has taken in (READY or RESUMED processed) and, unless
+    /// <paramref name="registered"/> is false, for command registration to end: it runs beside the gateway, and a
+    /// test's first interaction should not race the fake validating the registration body.
+    /// </summary>
+    public async Task<FakeGatewayConnection> ReadyAsync(bool registered = true)
     {
         var connection = await Server.WaitForConnectionAsync(c => c.Session is not null && !c.Closed.Task.IsCompleted);
         await Wait.UntilAsync(
             () => Adapter.Gateway is { Status: Gateway.GatewayStatus.Ready } gateway && gateway.SessionId == connection.Session!.Id,
             "the adapter to process READY");
+        if (registered)
+        {
+            await Wait.UntilAsync(() => Adapter.Registration.IsCompleted, "command registration to end");
+        }
+
         return connection;
     }
 
