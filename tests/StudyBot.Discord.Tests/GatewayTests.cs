@@ -251,20 +251,25 @@ public sealed class GatewayTests
         Assert.Contains(harness.Logs.Lines, l => l.Message.Contains("closed the gateway", StringComparison.Ordinal) && l.Message.Contains("1000", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task A_resume_that_cannot_connect_for_a_while_keeps_the_session_and_resumes_when_the_gateway_is_back()
+    [Theory]
+    [InlineData("connections refused")]
+    [InlineData("connections dropped at once")]
+    public async Task A_resume_that_cannot_connect_for_a_while_keeps_the_session_and_resumes_when_the_gateway_is_back(string outage)
     {
         // The outage runs on fake time; the missed interaction's 3-second deadline would run on real time.
         await using var harness = await Gateway(o => o.Server.EnforceInteractionDeadline = false);
         var first = await harness.ReadyAsync();
         var interaction = InteractionFactory.Slash("progress streak");
 
-        harness.Server.GatewayUnavailable = true;
+        var refuse = outage == "connections refused";
+        harness.Server.GatewayUnavailable = refuse;
+        harness.Server.GatewayDropsConnections = !refuse;
         first.Drop();
         await first.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var missed = await harness.Server.DispatchInteractionAsync(interaction, first.Session);
         await Wait.PumpUntilAsync(harness.Time!, () => harness.Server.RefusedConnections >= 4, "four refused connection attempts", step: TimeSpan.FromSeconds(1));
         harness.Server.GatewayUnavailable = false;
+        harness.Server.GatewayDropsConnections = false;
         await Wait.PumpUntilAsync(harness.Time!, () => !harness.Server.Resumes.IsEmpty && harness.Adapter.Gateway!.Status == GatewayStatus.Ready, "the session to be resumed", step: TimeSpan.FromSeconds(1));
 
         var resume = Assert.Single(harness.Server.Resumes);

@@ -348,9 +348,12 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     /// <summary>A gateway outage: while true, WebSocket upgrades on both gateway URLs are answered 503, so connecting fails.</summary>
     public bool GatewayUnavailable { get; set; }
 
+    /// <summary>A flakier outage: while true, the gateway accepts the WebSocket and drops it at once, before Hello.</summary>
+    public bool GatewayDropsConnections { get; set; }
+
     private int _refusedConnections;
 
-    /// <summary>Gateway connection attempts refused during an outage.</summary>
+    /// <summary>Gateway connection attempts refused or dropped during an outage.</summary>
     public int RefusedConnections => Volatile.Read(ref _refusedConnections);
 
     public IReadOnlyList<FakeGatewayConnection> Connections
@@ -508,6 +511,14 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        if (GatewayDropsConnections)
+        {
+            Interlocked.Increment(ref _refusedConnections);
+            SignalConnections();
+            context.Abort();
+            return;
+        }
+
         FakeGatewayConnection connection;
         lock (_connections)
         {
