@@ -95,4 +95,33 @@ public sealed class FollowUpTests
         Assert.Equal(fault.Times + 1, harness.Server.Requests.Count(r => IsFollowUp(r, "two")));
         Assert.False(harness.Logs.Contains("of 3 failed"), harness.Logs.All);
     }
+    private static Reply WithNotice() => new()
+    {
+        Text = "Your streak: 3 weeks",
+        FollowUps = [new Reply { Text = "Your DMs are closed to me", Notice = ReplyNotice.DmClosed, Tone = ReplyTone.Warning }],
+    };
+
+    [Fact]
+    public async Task A_notice_whose_answer_never_arrived_is_reported_undelivered_and_a_delivered_one_is_not()
+    {
+        await using var harness = await Harness();
+        await harness.ReadyAsync();
+        harness.Runner!.Answer = _ => WithNotice();
+        var processor = harness.Get<InteractionProcessor>();
+
+        var delivered = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress streak"));
+        await Wait.PumpUntilAsync(harness.Time!, () => processor.Handled == 1, "the first interaction to be handled");
+        Assert.Single(delivered.FollowUps);
+        Assert.Empty(harness.Runner.UndeliveredNotices);
+
+        // Discord says the interaction expired: neither the answer nor its notice reached the member.
+        harness.Server.AddFault(new FakeFault(r => r.Template.EndsWith("/callback", StringComparison.Ordinal), Status: 404, Body: new JsonObject { ["message"] = "Unknown interaction", ["code"] = 10062 }));
+        var expired = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress streak"));
+        await Wait.PumpUntilAsync(harness.Time!, () => processor.Handled == 2, "the second interaction to be handled");
+
+        Assert.Empty(expired.FollowUps);
+        var (who, notice) = Assert.Single(harness.Runner.UndeliveredNotices);
+        Assert.Equal(ReplyNotice.DmClosed, notice);
+        Assert.Equal(InteractionFactory.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture), who.UserId);
+    }
 }
