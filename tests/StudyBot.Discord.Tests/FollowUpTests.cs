@@ -95,6 +95,7 @@ public sealed class FollowUpTests
         Assert.Equal(fault.Times + 1, harness.Server.Requests.Count(r => IsFollowUp(r, "two")));
         Assert.False(harness.Logs.Contains("of 3 failed"), harness.Logs.All);
     }
+
     private static Reply WithNotice() => new()
     {
         Text = "Your streak: 3 weeks",
