@@ -244,8 +244,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             entity.QuietEnd = prefs.Quiet?.EndMinutes;
             entity.SnoozedUntilUtc = prefs.SnoozedUntilUtc;
         }
-        else
+        else if (!member.DisplayNameUnknown)
         {
+            // A platform that sent no name (the id stands in) never replaces the name stored before.
             entity.DisplayName = Clip(member.DisplayName, 100);
         }
 
@@ -272,6 +273,11 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         if (changes.ClearDmNotice)
         {
             entity.DmNoticePending = false;
+        }
+
+        if (changes.RestoreDmNotice)
+        {
+            entity.DmNoticePending = true;
         }
 
         if (changes.Community is { } settings)
@@ -357,7 +363,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
     {
         if (_loaded is not { } loaded
             || loaded.Platform != member.Community.Platform || loaded.ExternalId != member.Community.ExternalId || loaded.UserId != member.UserId
-            || changes.Profile is not null || changes.Community is not null || changes.Reminders is not null || changes.ClearDmNotice
+            || changes.Profile is not null || changes.Community is not null || changes.Reminders is not null || changes.ClearDmNotice || changes.RestoreDmNotice
             || changes.StartRest is not null || changes.EndRestOn is not null || changes.Reverts is not null || changes.Goals.Count > 0)
         {
             return null;
@@ -365,7 +371,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
 
         var touched = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            UPDATE Members SET DisplayName = {Clip(member.DisplayName, 100)}, UpdatedAtUtc = {now}, LeftAtUtc = NULL,
+            UPDATE Members SET DisplayName = CASE WHEN {member.DisplayNameUnknown} THEN DisplayName ELSE {Clip(member.DisplayName, 100)} END, UpdatedAtUtc = {now}, LeftAtUtc = NULL,
                 LastActivityAtUtc = CASE WHEN {changes.IsActivity} THEN {now} ELSE LastActivityAtUtc END
             WHERE Id = {loaded.MemberId} AND CommunityId = {loaded.CommunityId} AND UserId = {loaded.UserId} AND DeletedAtUtc IS NULL
             """,

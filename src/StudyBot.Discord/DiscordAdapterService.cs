@@ -133,7 +133,7 @@ internal sealed partial class GatewayDispatchSink(
 }
 
 /// <summary>
-/// Starts the Discord adapter: checks the token (a 401 stops the host, naming Discord:Token), registers the
+/// Starts the Discord adapter: checks the token (a refusal, any 4xx but 429, stops the host naming Discord:Token), registers the
 /// commands when they changed, and in Gateway mode keeps the gateway session running. Fatal gateway close
 /// codes at run time stop the host with exit code 1.
 /// </summary>
@@ -151,14 +151,27 @@ internal sealed partial class DiscordAdapterService(
 {
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>Registration attempts while Discord or the network fails (about 20 minutes of backoff in all).</summary>
+    public const int RegistrationAttempts = 10;
+
+    public static readonly TimeSpan RegistrationFirstBackoff = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan RegistrationMaxBackoff = TimeSpan.FromMinutes(5);
+
     private readonly ILogger<DiscordAdapterService> _logger = loggers.CreateLogger<DiscordAdapterService>();
     private readonly CancellationTokenSource _stop = new();
     private Task _background = Task.CompletedTask;
+    private int _fatal;
 
     /// <summary>The running gateway shard (Gateway mode), for health checks and tests.</summary>
     public GatewayClient? Gateway { get; private set; }
 
     public ulong? ApplicationId { get; private set; }
+
+    /// <summary>Completes when command registration has ended (registered, unchanged, or given up), for health checks and tests.</summary>
+    public Task Registration => _registration.Task;
+
+    private readonly TaskCompletionSource _registration = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -166,14 +179,11 @@ internal sealed partial class DiscordAdapterService(
         var identified = false;
         try
         {
+            // A refused token throws AdapterFatalException, which stops the host at start.
             await IdentifyAsync(cancellationToken);
             identified = true;
         }
-        catch (DiscordAuthException)
-        {
-            throw new AdapterFatalException("Discord refused the bot token (401 Unauthorized on GET /users/@me): Discord:Token is wrong or was reset. Copy the token from the Developer Portal (Bot > Reset Token) into the environment variable Discord__Token.");
-        }
-        catch (Exception ex) when (ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordApiException or JsonException)
+        catch (Exception ex) when (ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or JsonException)
         {
             // Discord unreachable at start is not a configuration error: keep trying in the background.
             LogStartDeferred(ex.Message);
@@ -220,7 +230,7 @@ internal sealed partial class DiscordAdapterService(
                     await IdentifyAsync(stoppingToken);
                     identified = true;
                 }
-                catch (Exception ex) when (ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordApiException or JsonException)
+                catch (Exception ex) when (ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or JsonException)
                 {
                     var wait = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, failures++)));
                     LogStartDeferred(ex.Message);
@@ -228,18 +238,21 @@ internal sealed partial class DiscordAdapterService(
                 }
             }
 
-            if (ApplicationId is { } applicationId)
-            {
-                await RegisterAsync(applicationId, stoppingToken);
-            }
-
+            // Registration may wait minutes for Discord; interactions on the commands registered before need not.
+            var registration = ApplicationId is { } applicationId ? RegisterAsync(applicationId, stoppingToken) : Task.CompletedTask;
             if (Gateway is not null)
             {
                 await Gateway.RunAsync(stoppingToken);
             }
+
+            await registration;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        catch (AdapterFatalException ex)
+        {
+            Fatal(ex.Message);
         }
         catch (DiscordAuthException)
         {
@@ -257,28 +270,87 @@ internal sealed partial class DiscordAdapterService(
         }
     }
 
+    /// <summary>Signs in; a token Discord refuses (any 4xx but 429) is a configuration error: <see cref="AdapterFatalException"/>.</summary>
     private async Task IdentifyAsync(CancellationToken cancellationToken)
     {
-        var me = await rest.GetCurrentUserAsync(cancellationToken);
-        ApplicationId = options.Value.ParsedApplicationId ?? (await rest.GetCurrentApplicationAsync(cancellationToken)).Id;
-        LogSignedIn(me.Username ?? Snowflake.Format(me.Id), ApplicationId.Value, options.Value.ParsedMode ?? DiscordMode.Gateway);
+        var call = "GET /users/@me";
+        try
+        {
+            var me = await rest.GetCurrentUserAsync(cancellationToken);
+            call = "GET /applications/@me";
+            ApplicationId = options.Value.ParsedApplicationId ?? (await rest.GetCurrentApplicationAsync(cancellationToken)).Id;
+            LogSignedIn(me.Username ?? Snowflake.Format(me.Id), ApplicationId.Value, options.Value.ParsedMode ?? DiscordMode.Gateway);
+        }
+        catch (Exception ex) when (TokenRefusal.IsRefusal(ex))
+        {
+            throw new AdapterFatalException(TokenRefusal.Message(call, ex));
+        }
     }
 
+    /// <summary>
+    /// Registers the commands, retrying with backoff (honouring Discord's Retry-After) while the failure is Discord's or
+    /// the network's; a 4xx is a problem with the body itself, logged with Discord's errors tree and not sent again.
+    /// Never throws: a refused token stops the adapter through <see cref="Fatal"/>.
+    /// </summary>
     private async Task RegisterAsync(ulong applicationId, CancellationToken cancellationToken)
     {
         try
         {
-            await registrar.RegisterAsync(applicationId, cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await registrar.RegisterAsync(applicationId, cancellationToken);
+                    return;
+                }
+                catch (Exception ex) when ((ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException) && attempt < RegistrationAttempts)
+                {
+                    var wait = ex switch
+                    {
+                        DiscordRateLimitedException r => r.RetryAfter > RegistrationBackoff(attempt) ? r.RetryAfter : RegistrationBackoff(attempt),
+                        DiscordCircuitOpenException c => c.RetryAfter,
+                        _ => RegistrationBackoff(attempt),
+                    };
+                    LogRegistrationRetry(ex.Message, attempt, RegistrationAttempts, wait.TotalSeconds);
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+            }
         }
         catch (Exception ex) when (ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordApiException)
         {
             // The commands registered last time stay in place; the next start tries again.
             LogRegistrationFailed(ex.Message);
         }
+        catch (DiscordAuthException)
+        {
+            Fatal("Discord refused the bot token (401 Unauthorized) while registering commands: Discord:Token is wrong or was reset. Set a valid token in the environment variable Discord__Token.");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogCrashed(ex);
+            Fatal("The Discord adapter failed unexpectedly while registering commands: " + ex.Message);
+        }
+        finally
+        {
+            _registration.TrySetResult();
+        }
     }
 
+    /// <summary>5 s, 10 s, 20 s ... up to 5 minutes, plus up to 20% jitter.</summary>
+    private static TimeSpan RegistrationBackoff(int attempt) =>
+        TimeSpan.FromSeconds(Math.Min(RegistrationMaxBackoff.TotalSeconds, RegistrationFirstBackoff.TotalSeconds * Math.Pow(2, attempt - 1)) * (1 + (Random.Shared.NextDouble() * 0.2)));
+
+    /// <summary>Stops the host once, however many parts of the adapter hit the same fatal condition.</summary>
     private void Fatal(string message)
     {
+        if (Interlocked.Exchange(ref _fatal, 1) != 0)
+        {
+            return;
+        }
+
         LogFatal(message);
         fatalStop.Stop(message);
     }
@@ -288,6 +360,9 @@ internal sealed partial class DiscordAdapterService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discord is not reachable yet ({Reason}); retrying in the background")]
     private partial void LogStartDeferred(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Registering Discord commands did not go through ({Reason}); attempt {Attempt} of {Attempts}, trying again in {Seconds:0.#} s")]
+    private partial void LogRegistrationRetry(string reason, int attempt, int attempts, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Registering Discord commands failed ({Reason}); the previously registered commands stay in place")]
     private partial void LogRegistrationFailed(string reason);

@@ -158,6 +158,92 @@ public sealed class EndToEndTests
         }
     }
 
+    [Fact]
+    public async Task A_DM_closed_notice_whose_follow_up_could_not_be_delivered_stays_pending_until_one_arrives()
+    {
+        await using var harness = await AdapterHarness.StartAsync(RealEngineWithoutDeadline);
+        await harness.ReadyAsync();
+        await RunAsync(harness, InteractionFactory.Slash("progress done", new Dictionary<string, object> { ["item"] = "numpy" }));
+        await using (var scope = harness.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<StudyBot.Core.Notifications.IOutboxStore>()
+                .MarkDmClosedAsync(Platforms.Discord, Guild.ExternalId, Mason.UserId, DateTime.UtcNow, CancellationToken.None);
+        }
+
+        Assert.True((await LoadAsync(harness.Services)).Member.Reminders.DmNoticePending);
+        var failing = true;
+        harness.Server.AddFault(new FakeFault(r => failing && FollowUpTests.IsFollowUp(r), Status: 404, Body: FollowUpTests.UnknownWebhook, Times: 100));
+
+        var undelivered = await RunAsync(harness, InteractionFactory.Slash("progress streak"));
+
+        Assert.Empty(undelivered.FollowUps);
+        Assert.True((await LoadAsync(harness.Services)).Member.Reminders.DmNoticePending, "the notice never arrived, so it is still to be shown");
+        Assert.Contains(harness.Logs.Lines, l => l.Message.Contains("follow-up 1 of 1 failed", StringComparison.Ordinal));
+        Assert.False(harness.Logs.Contains("could not be answered"), harness.Logs.All);
+
+        failing = false;
+        var delivered = await RunAsync(harness, InteractionFactory.Slash("progress streak"));
+
+        Assert.Contains("DMs are closed", Assert.Single(delivered.FollowUps).ToJsonString(), StringComparison.Ordinal);
+        Assert.False((await LoadAsync(harness.Services)).Member.Reminders.DmNoticePending);
+    }
+
+    [Fact]
+    public async Task A_DM_command_from_a_user_Discord_sends_without_a_name_keeps_the_stored_name_instead_of_the_id()
+    {
+        await using var harness = await AdapterHarness.StartAsync(RealEngineWithoutDeadline);
+        await harness.ReadyAsync();
+        await RunAsync(harness, InteractionFactory.Slash("progress done", new Dictionary<string, object> { ["item"] = "numpy" }));
+        Assert.Equal("Mason", (await LoadAsync(harness.Services)).Member.DisplayName);
+
+        JsonObject Nameless(string path, IReadOnlyDictionary<string, object>? options = null)
+        {
+            var dm = InteractionFactory.Slash(path, options, guildId: null);
+            var user = dm["user"]!.AsObject();
+            user.Remove("username");
+            user.Remove("global_name");
+            return dm;
+        }
+
+        var overview = await RunAsync(harness, Nameless("progress overview"));
+        await RunAsync(harness, Nameless("progress log", new Dictionary<string, object> { ["minutes"] = 30L, ["kind"] = "practice" }));
+
+        var shown = Message(overview).ToJsonString();
+        Assert.Contains("Mason", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain(Mason.UserId, shown, StringComparison.Ordinal);
+        var stored = await LoadAsync(harness.Services);
+        Assert.Equal("Mason", stored.Member.DisplayName);
+        Assert.Equal(30, stored.Days.Sum(d => d.TotalMinutes));
+    }
+
+    /// <summary>
+    /// The real engine; the fake's 3-second deadline (real time) is off, because a first command on a busy test machine
+    /// can miss it and these tests are about what follows the answer.
+    /// </summary>
+    private static void RealEngineWithoutDeadline(HarnessOptions o)
+    {
+        o.RealEngine = true;
+        o.Server.EnforceInteractionDeadline = false;
+    }
+
+    /// <summary>Dispatches an interaction and waits until it is answered and every follow-up has been dealt with.</summary>
+    private static async Task<FakeInteraction> RunAsync(AdapterHarness harness, JsonObject payload)
+    {
+        var processor = harness.Get<Interactions.InteractionProcessor>();
+        var handled = processor.Handled;
+        var interaction = await harness.Server.DispatchInteractionAsync(payload);
+        await Wait.UntilAsync(() => processor.Handled > handled && processor.InFlight == 0, "the interaction to be handled");
+        Assert.True(interaction.Answered.Task.IsCompleted, "the interaction was not answered:\n" + harness.Logs.All);
+        return interaction;
+    }
+
+    /// <summary>The answer the member sees: the message of a type 4 answer, or the edit after a deferral.</summary>
+    private static JsonNode Message(FakeInteraction interaction)
+    {
+        var answer = interaction.Callbacks.First();
+        return (int)answer["type"]! == 4 ? answer["data"]! : interaction.Edits.Last();
+    }
+
     private static async Task<MemberSnapshot> LoadAsync(IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();

@@ -42,6 +42,14 @@ public sealed class FixtureTests
     }
 
     [Fact]
+    public void A_heartbeat_before_any_dispatch_carries_d_null_as_documented()
+    {
+        var sent = JsonSerializer.Serialize(new OutgoingPayload<long?>(1, null), DiscordJsonContext.Default.OutgoingPayloadNullableInt64);
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(TestPaths.ReadFixture("gateway/heartbeat_first_no_seq.json")), JsonNode.Parse(sent)), sent);
+    }
+
+    [Fact]
     public void The_close_code_table_matches_the_documented_reconnect_flags()
     {
         var codes = JsonNode.Parse(TestPaths.ReadFixture("gateway/close_codes.json"))!["codes"]!.AsArray();

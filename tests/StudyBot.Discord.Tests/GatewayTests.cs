@@ -230,6 +230,57 @@ public sealed class GatewayTests
     }
 
     [Fact]
+    public async Task StudyBots_own_shutdown_is_not_logged_as_a_warning()
+    {
+        var harness = await AdapterHarness.StartAsync();
+        FakeGatewayConnection connection;
+        try
+        {
+            connection = await harness.ReadyAsync();
+            await harness.Host.StopAsync();
+            await connection.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            await harness.DisposeAsync();
+        }
+
+        Assert.Equal(1000, connection.ClientCloseCode);
+        Assert.True(connection.ClosedByServer, "the fake answers the close handshake, as Discord does");
+        Assert.DoesNotContain(harness.Logs.Lines, l => l.Level >= LogLevel.Warning);
+        Assert.Contains(harness.Logs.Lines, l => l.Message.Contains("closed the gateway", StringComparison.Ordinal) && l.Message.Contains("1000", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("connections refused")]
+    [InlineData("connections dropped at once")]
+    public async Task A_resume_that_cannot_connect_for_a_while_keeps_the_session_and_resumes_when_the_gateway_is_back(string outage)
+    {
+        // The outage runs on fake time; the missed interaction's 3-second deadline would run on real time.
+        await using var harness = await Gateway(o => o.Server.EnforceInteractionDeadline = false);
+        var first = await harness.ReadyAsync();
+        var interaction = InteractionFactory.Slash("progress streak");
+
+        var refuse = outage == "connections refused";
+        harness.Server.GatewayUnavailable = refuse;
+        harness.Server.GatewayDropsConnections = !refuse;
+        first.Drop();
+        await first.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var missed = await harness.Server.DispatchInteractionAsync(interaction, first.Session);
+        await Wait.PumpUntilAsync(harness.Time!, () => harness.Server.RefusedConnections >= 4, "four refused connection attempts", step: TimeSpan.FromSeconds(1));
+        harness.Server.GatewayUnavailable = false;
+        harness.Server.GatewayDropsConnections = false;
+        await Wait.PumpUntilAsync(harness.Time!, () => !harness.Server.Resumes.IsEmpty && harness.Adapter.Gateway!.Status == GatewayStatus.Ready, "the session to be resumed", step: TimeSpan.FromSeconds(1));
+
+        var resume = Assert.Single(harness.Server.Resumes);
+        Assert.Equal(first.Session!.Id, resume.SessionId);
+        Assert.Single(harness.Server.Identifies);
+        Assert.Equal(first.Session.Id, harness.Adapter.Gateway!.SessionId);
+        Assert.DoesNotContain(harness.Server.Connections.Skip(1), c => c.Received.Any(r => (int?)r["op"] == 2));
+        await missed.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Unknown_opcodes_and_events_are_ignored_and_another_READY_version_is_tolerated()
     {
         await using var harness = await Gateway(o => o.Server.ReadyVersion = 11);

@@ -106,6 +106,8 @@ public sealed class OptionsTests
         await Wait.PumpUntilAsync(harness.Time!, () => harness.Server.Current?.Session is not null, "the gateway session");
 
         Assert.True(harness.Logs.Contains("not reachable yet"));
-        Assert.True(harness.Server.RegisteredCommands.ContainsKey("global"));
+
+        // Registration runs beside the gateway, not before it.
+        await Wait.UntilAsync(() => harness.Server.RegisteredCommands.ContainsKey("global"), "the commands to be registered");
     }
 }

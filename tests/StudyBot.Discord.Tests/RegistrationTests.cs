@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using StudyBot.Core.Commands;
+using Microsoft.Extensions.Logging;
 using StudyBot.Discord.Registration;
+using StudyBot.Discord.Tests.Fakes;
 using StudyBot.Discord.Tests.Support;
 
 namespace StudyBot.Discord.Tests;
@@ -160,5 +162,127 @@ public sealed class RegistrationTests
         Assert.True(harness.Server.RegisteredCommands.ContainsKey("guild:290926798626357999"));
         Assert.True(harness.Server.RegisteredCommands.ContainsKey("guild:41771983423143937"));
         Assert.False(harness.Server.RegisteredCommands.ContainsKey("global"));
+    }
+
+    private static Task<AdapterHarness> OnFakeTime(Action<HarnessOptions>? configure = null) =>
+        AdapterHarness.StartAsync(o =>
+        {
+            o.Start = false;
+            o.FakeTime = true;
+            o.Server.HeartbeatIntervalMs = 5000;
+            o.Server.Buckets.Remove("GET /gateway/bot");
+            o.Server.Buckets.Remove("PUT /applications/{application_id}/commands");
+            o.Server.EnforceGlobalLimit = false;
+            o.Server.EnforceGatewaySendLimit = false;
+            configure?.Invoke(o);
+        });
+
+    private static bool IsRegistration(FakeRequest request) => request.Method == "PUT" && request.Template == "/applications/{application_id}/commands";
+
+    [Fact]
+    public async Task A_registration_Discord_refuses_as_invalid_logs_which_field_and_rule_and_is_not_retried()
+    {
+        var refusal = JsonNode.Parse(TestPaths.ReadFixture("rest/error_50035_invalid_form_body.json"))!;
+        await using var harness = await OnFakeTime();
+        harness.Server.AddFault(new FakeFault(IsRegistration, Status: (int)refusal["status"]!, Body: refusal["body"]!.DeepClone(), Times: 100));
+
+        await harness.Host.StartAsync();
+        await Wait.UntilAsync(() => harness.Logs.Contains("Registering Discord commands failed"), "the registration to fail");
+        await Wait.PumpUntilAsync(harness.Time!, () => harness.Time!.GetUtcNow() > new DateTimeOffset(2026, 7, 6, 19, 30, 0, TimeSpan.Zero), "half an hour to pass", step: TimeSpan.FromSeconds(20));
+
+        var line = Assert.Single(harness.Logs.Lines, l => l.Message.Contains("Registering Discord commands failed", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Error, line.Level);
+        Assert.Contains("50035", line.Message, StringComparison.Ordinal);
+        Assert.Contains("access_token", line.Message, StringComparison.Ordinal);
+        Assert.Contains("BASE_TYPE_REQUIRED", line.Message, StringComparison.Ordinal);
+        Assert.Contains("This field is required", line.Message, StringComparison.Ordinal);
+        Assert.Single(harness.Server.Requests, IsRegistration);
+    }
+
+    [Fact]
+    public void The_errors_tree_names_each_option_and_rule_Discord_refused()
+    {
+        using var errors = System.Text.Json.JsonDocument.Parse("""
+            {"0":{"options":{"1":{"name":{"_errors":[{"code":"APPLICATION_COMMAND_INVALID_NAME","message":"Command name is invalid"}]}}}},
+             "_errors":[{"code":"APPLICATION_COMMAND_TOO_LARGE","message":"Command exceeds maximum size (8000)"}]}
+            """);
+
+        var summary = Rest.DiscordErrors.Describe(errors.RootElement);
+
+        Assert.Contains("0.options.1.name: APPLICATION_COMMAND_INVALID_NAME Command name is invalid", summary, StringComparison.Ordinal);
+        Assert.Contains("APPLICATION_COMMAND_TOO_LARGE Command exceeds maximum size (8000)", summary, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> TransientFailures() => ["503 for longer than one request's retries", "connection dropped again and again", "429 longer than a request may queue"];
+
+    [Theory]
+    [MemberData(nameof(TransientFailures))]
+    public async Task A_registration_that_fails_for_a_while_is_retried_with_backoff_and_the_gateway_does_not_wait_for_it(string failure)
+    {
+        await using var harness = await OnFakeTime();
+        harness.Server.AddFault(failure switch
+        {
+            "503 for longer than one request's retries" => new FakeFault(IsRegistration, Status: 503, Times: 9),
+            "connection dropped again and again" => new FakeFault(IsRegistration, Abort: true, Times: 9),
+            _ => new FakeFault(IsRegistration, Status: 429, Scope: "user", RetryAfter: 90),
+        });
+
+        await harness.Host.StartAsync();
+        await harness.ReadyAsync(registered: false);
+        Assert.False(harness.Server.RegisteredCommands.ContainsKey("global"));
+
+        await Wait.PumpUntilAsync(harness.Time!, () => harness.Logs.Contains("Registered "), "the registration to go through", step: TimeSpan.FromSeconds(1), limit: TimeSpan.FromSeconds(40));
+        Assert.True(harness.Server.RegisteredCommands.ContainsKey("global"));
+        Assert.Equal(0, harness.Server.PendingFaults);
+        Assert.True(File.Exists(Path.Combine(harness.StateDirectory, CommandRegistrar.StateFileName)));
+        Assert.False(harness.Logs.Contains("Registering Discord commands failed"), harness.Logs.All);
+    }
+
+    [Fact]
+    public void The_registration_JSON_leaves_out_what_it_does_not_set_instead_of_sending_null()
+    {
+        var commands = CommandRegistration.Build(StudyBotCommands.Catalog());
+
+        Assert.Empty(FakeDiscordServer.ExplicitNulls(commands, ""));
+    }
+
+    [Fact]
+    public async Task Commands_register_with_an_implementation_that_refuses_explicit_nulls()
+    {
+        await using var harness = await AdapterHarness.StartAsync(o => o.Server.RefuseExplicitNulls = true);
+
+        await Wait.UntilAsync(() => harness.Server.RegisteredCommands.ContainsKey("global"), "the registration");
+
+        Assert.All(harness.Server.Requests, r => Assert.NotEqual(400, r.Status));
+    }
+
+    [Fact]
+    public async Task The_fake_refuses_an_explicit_null_only_where_Discords_spec_does_not_allow_one()
+    {
+        await using var server = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { BodyValidator = OpenApiSchemas.Validate });
+        using var http = new HttpClient();
+
+        async Task<(int Status, JsonNode? Body)> PutAsync(string json)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"{server.ApiBaseUrl}/applications/{FakeDiscordOptions.ApplicationId}/commands")
+            {
+                Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.TryAddWithoutValidation("Authorization", "Bot " + FakeDiscordOptions.Token);
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        }
+
+        // The spec allows null for options and default_member_permissions, as Discord does.
+        var allowed = await PutAsync("""[{"name":"ping","description":"Ping","options":null,"default_member_permissions":null}]""");
+
+        // A subcommand's name may not be null.
+        var refused = await PutAsync("""[{"name":"ping","description":"Ping","options":[{"type":1,"name":null,"description":"x"}]}]""");
+
+        Assert.Equal(200, allowed.Status);
+        Assert.Equal(400, refused.Status);
+        Assert.Equal(50035, (int?)refused.Body!["code"]);
+        Assert.Single(server.SchemaViolations);
     }
 }

@@ -21,6 +21,12 @@ public sealed record MemberRef(CommunityRef Community, string UserId, string Dis
 
     /// <summary>The channel the command came from, when the platform says (Discord); admin notices can go back there.</summary>
     public string? ChannelId { get; init; }
+
+    /// <summary>
+    /// The platform sent no name for the user, so <see cref="DisplayName"/> is only a stand-in (the user id): the
+    /// engine uses the member's stored name instead, and never stores the stand-in over it.
+    /// </summary>
+    public bool DisplayNameUnknown { get; init; }
 }
 
 /// <summary>Where to post in a community: a channel id as the platform knows it.</summary>

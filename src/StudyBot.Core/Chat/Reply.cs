@@ -71,6 +71,15 @@ public sealed record ReplyAttachment(string FileName, string ContentType, byte[]
     }
 }
 
+/// <summary>A message whose delivery the engine needs to hear about when it fails.</summary>
+public enum ReplyNotice
+{
+    None = 0,
+
+    /// <summary>"Your DMs are closed": shown once; an adapter that could not deliver it calls <c>CommandExecutor.NoticeUndeliveredAsync</c>.</summary>
+    DmClosed = 1,
+}
+
 /// <summary>A button that runs a command when pressed, e.g. Command = "progress done numpy".</summary>
 public sealed record ReplyButton(string Label, string Command, ButtonStyle Style = ButtonStyle.Secondary);
 
@@ -99,6 +108,9 @@ public sealed record Reply
 
     /// <summary>Extra messages for the same member after this one (e.g. a milestone celebration).</summary>
     public IReadOnlyList<Reply> FollowUps { get; init; } = [];
+
+    /// <summary>Set on a notice the engine marks as shown when it answers: an adapter reports a failed delivery of it.</summary>
+    public ReplyNotice Notice { get; init; }
 
     public static Reply Error(string text, string? example = null) => new()
     {

@@ -156,6 +156,7 @@ public sealed partial class CommandExecutor(
             var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
             var defaults = new NewcomerDefaults(roadmaps.Default.Id, TimeZones.TryNormalize(who.TimeZoneHint, out var hinted) ? hinted : DefaultZone);
             var snapshot = await store.LoadAsync(who, defaults, cancellationToken);
+            who = WithStoredName(who, snapshot);
             var context = new CommandContext
             {
                 Who = who,
@@ -311,8 +312,50 @@ public sealed partial class CommandExecutor(
         return CommandReceipts.Refused();
     }
 
+    /// <summary>
+    /// An adapter could not deliver a notice this executor marked as shown (<see cref="Reply.Notice"/>), for example a
+    /// follow-up Discord refused: the member is told again with their next command. Store problems are logged, not thrown.
+    /// </summary>
+    public async Task NoticeUndeliveredAsync(MemberRef who, ReplyNotice notice, CancellationToken cancellationToken)
+    {
+        if (notice != ReplyNotice.DmClosed)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
+            var snapshot = await store.LoadAsync(who, new NewcomerDefaults(roadmaps.Default.Id, DefaultZone), cancellationToken);
+            if (snapshot.Member.IsNew || snapshot.Member.Reminders.DmNoticePending)
+            {
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            var changes = new ChangeSet(Guid.NewGuid(), now.UtcDateTime, TimeZones.LocalDate(now, snapshot.Member.TimeZoneId), who.UserId) { RestoreDmNotice = true };
+            await store.CommitAsync(WithStoredName(who, snapshot), snapshot, changes, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            LogNoticeRestoreFailed(ex, who.Community.Platform);
+        }
+    }
+
+    /// <summary>A member the platform sent without a name keeps the name stored for them, rather than showing their id.</summary>
+    private static MemberRef WithStoredName(MemberRef who, MemberSnapshot snapshot) =>
+        who.DisplayNameUnknown && !snapshot.Member.IsNew && !string.IsNullOrWhiteSpace(snapshot.Member.DisplayName)
+            ? who with { DisplayName = snapshot.Member.DisplayName, DisplayNameUnknown = false }
+            : who;
+
     private static Reply DmClosedNotice(string platform) => new()
     {
+        Notice = ReplyNotice.DmClosed,
         Tone = ReplyTone.Warning,
         Text = platform == Platforms.Discord
             ? "📭 I couldn't deliver your study reminder: your DMs are closed to me. To get reminders, allow direct messages from server members (Privacy Settings), then run `/progress remind on`."
@@ -405,6 +448,9 @@ public sealed partial class CommandExecutor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "No handler is registered for command '{Path}'")]
     private partial void LogNoHandler(string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A {Platform} member's undelivered DM notice could not be kept pending; they will not be told again")]
+    private partial void LogNoticeRestoreFailed(Exception ex, string platform);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Command '{Path}' from {Platform} failed")]
     private partial void LogCommandFailed(Exception ex, string path, string platform);

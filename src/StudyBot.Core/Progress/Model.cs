@@ -231,6 +231,9 @@ public sealed class ChangeSet(Guid batchId, DateTime atUtc, DateOnly localDate, 
     /// <summary>The member has been told their DMs are closed; stop telling them.</summary>
     public bool ClearDmNotice { get; set; }
 
+    /// <summary>The "DMs closed" notice never reached the member after all: tell them again next time.</summary>
+    public bool RestoreDmNotice { get; set; }
+
     /// <summary>Start a rest period.</summary>
     public RestPeriod? StartRest { get; set; }
 
@@ -244,7 +247,7 @@ public sealed class ChangeSet(Guid batchId, DateTime atUtc, DateOnly localDate, 
     public Commands.CommandReceipt? Receipt { get; set; }
 
     public bool IsEmpty => Profile is null && ItemChanges.Count == 0 && Logs.Count == 0 && Goals.Count == 0 && Reverts is null
-        && Community is null && Reminders is null && !ClearDmNotice && StartRest is null && EndRestOn is null;
+        && Community is null && Reminders is null && !ClearDmNotice && !RestoreDmNotice && StartRest is null && EndRestOn is null;
 
     /// <summary>Whether this is the member doing something, which lifts a fresh-start pause.</summary>
     public bool IsActivity => ItemChanges.Count > 0 || Logs.Count > 0 || Goals.Count > 0 || Reverts is not null || Profile is not null;

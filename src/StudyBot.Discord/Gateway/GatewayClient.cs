@@ -58,6 +58,8 @@ internal sealed partial class GatewayClient(
 
     private string? _sessionId;
     private string? _resumeUrl;
+    private string? _gatewayUrl;
+    private int _resumeConnectFailures;
     private long _seq = -1;
     private int _maxConcurrency = 1;
     private volatile GatewayStatus _status;
@@ -95,7 +97,9 @@ internal sealed partial class GatewayClient(
                 Uri url;
                 if (resuming)
                 {
-                    url = WithQuery(_resumeUrl!);
+                    // After resume_gateway_url could not be reached, every other attempt resumes through the
+                    // gateway URL instead (the docs' fallback), in case only that one host is down.
+                    url = WithQuery(_resumeConnectFailures % 2 == 1 && _gatewayUrl is not null ? _gatewayUrl : _resumeUrl!);
                 }
                 else
                 {
@@ -106,6 +110,7 @@ internal sealed partial class GatewayClient(
                 var result = await RunConnectionAsync(url, resuming, stoppingToken);
                 var delay = TimeSpan.Zero;
                 failures = result.Established ? 0 : failures + 1;
+                _resumeConnectFailures = result.ConnectFailed && resuming ? _resumeConnectFailures + 1 : 0;
                 switch (result.Next)
                 {
                     case Next.Stop:
@@ -113,9 +118,8 @@ internal sealed partial class GatewayClient(
                     case Next.Fatal:
                         throw new GatewayFatalException(GatewayCloseCodes.FatalMessage(result.CloseCode ?? 0), result.CloseCode);
                     case Next.Resume when result.ConnectFailed && resuming:
-                        // The docs: when resuming fails to connect, fall back to the gateway URL and a new session.
-                        LogResumeFailed(result.Reason);
-                        ClearSession();
+                        // Discord keeps a session for a while: after a short outage, a resume replays what was
+                        // missed and spends no identify. Only Discord's word (op 9 d:false, 4007, 4009) ends it.
                         delay = Backoff(failures);
                         break;
                     case Next.Resume:
@@ -159,9 +163,10 @@ internal sealed partial class GatewayClient(
             {
                 info = await rest.GetGatewayBotAsync(cancellationToken);
             }
-            catch (DiscordAuthException)
+            catch (Exception ex) when (TokenRefusal.IsRefusal(ex))
             {
-                throw new GatewayFatalException("Discord refused the bot token (401) on GET /gateway/bot: Discord:Token is wrong or was reset. Set a valid token in the environment variable Discord__Token.");
+                // Any 4xx but 429 on sign-in is the token (or the URL): retrying would only burn requests.
+                throw new GatewayFatalException(TokenRefusal.Message("GET /gateway/bot", ex));
             }
             catch (Exception ex) when (ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordApiException or JsonException)
             {
@@ -191,7 +196,8 @@ internal sealed partial class GatewayClient(
                 continue;
             }
 
-            return WithQuery(string.IsNullOrWhiteSpace(settings.GatewayUrlOverride) ? info.Url : settings.GatewayUrlOverride);
+            _gatewayUrl = string.IsNullOrWhiteSpace(settings.GatewayUrlOverride) ? info.Url : settings.GatewayUrlOverride;
+            return WithQuery(_gatewayUrl);
         }
     }
 
@@ -288,6 +294,13 @@ internal sealed partial class GatewayClient(
                 {
                     var code = (int?)socket.CloseStatus;
                     var action = GatewayCloseCodes.ActionFor(code);
+                    if (stoppingToken.IsCancellationRequested && code == (int)WebSocketCloseStatus.NormalClosure)
+                    {
+                        // Discord answering StudyBot's own 1000 at shutdown: the end of the handshake, not a problem.
+                        LogClosedAtShutdown(GatewayCloseCodes.Describe(code));
+                        return new ConnectionResult(Next.Stop, state.Established, code, "stopping");
+                    }
+
                     LogClosedByDiscord(GatewayCloseCodes.Describe(code), socket.CloseStatusDescription);
                     return action switch
                     {
@@ -627,8 +640,8 @@ internal sealed partial class GatewayClient(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discord gateway: reconnecting ({Next}) because {Reason}; waiting {DelayMs:0} ms")]
     private partial void LogReconnecting(Next next, string reason, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Discord gateway: resuming failed ({Reason}); starting a new session instead")]
-    private partial void LogResumeFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Discord closed the gateway: {Code}, answering StudyBot's own close at shutdown")]
+    private partial void LogClosedAtShutdown(string code);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discord closed the gateway: {Code} {Description}")]
     private partial void LogClosedByDiscord(string code, string? description);

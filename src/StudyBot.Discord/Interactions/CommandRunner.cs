@@ -25,6 +25,9 @@ internal interface ICommandRunner
 
     Task<Reply> RunTextAsync(MemberRef who, string text, CommandArrival? arrival, CancellationToken cancellationToken) =>
         RunTextAsync(who, text, cancellationToken);
+
+    /// <summary>A notice the engine sent with a reply (<see cref="Reply.Notice"/>) never reached the member.</summary>
+    Task NoticeUndeliveredAsync(MemberRef who, ReplyNotice notice, CancellationToken cancellationToken);
 }
 
 internal sealed class ExecutorCommandRunner(CommandExecutor executor) : ICommandRunner
@@ -49,4 +52,7 @@ internal sealed class ExecutorCommandRunner(CommandExecutor executor) : ICommand
 
     public Task<Reply> RunTextAsync(MemberRef who, string text, CommandArrival? arrival, CancellationToken cancellationToken) =>
         executor.RunTextAsync(who, text, arrival, cancellationToken);
+
+    public Task NoticeUndeliveredAsync(MemberRef who, ReplyNotice notice, CancellationToken cancellationToken) =>
+        executor.NoticeUndeliveredAsync(who, notice, cancellationToken);
 }

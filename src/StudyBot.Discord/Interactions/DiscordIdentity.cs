@@ -20,9 +20,12 @@ internal static class DiscordIdentity
     public static MemberRef Member(Interaction interaction, CommunityRef community)
     {
         var user = interaction.Invoker ?? throw new InvalidOperationException("The interaction names no user.");
-        var name = FirstNonBlank(interaction.Member?.Nick, user.GlobalName, user.Username) ?? Snowflake.Format(user.Id);
-        return new MemberRef(community, Snowflake.Format(user.Id), name)
+        var name = FirstNonBlank(interaction.Member?.Nick, user.GlobalName, user.Username);
+
+        // Without any name the id stands in, flagged, so the engine keeps the name it stored for the member.
+        return new MemberRef(community, Snowflake.Format(user.Id), name ?? Snowflake.Format(user.Id))
         {
+            DisplayNameUnknown = name is null,
             IsAdmin = IsAdmin(interaction.Member?.Permissions),
             ChannelId = interaction.GuildId is not null && interaction.ChannelId is { } channel ? Snowflake.Format(channel) : null,
         };

@@ -24,7 +24,8 @@ internal sealed class CallbackResponder(DiscordRestClient rest, Interaction inte
 /// <summary>
 /// Runs an interaction against the engine and answers it exactly once within Discord's 3 seconds: a message
 /// (type 4) when the command is done within <see cref="DiscordOptions.DeferAfter"/>, otherwise a deferral
-/// (type 5, ephemeral) followed by an edit of <c>@original</c>. Autocomplete gets type 8 with at most 25 choices;
+/// (type 5, ephemeral) followed by an edit of <c>@original</c>. Follow-ups go out one by one after the answer, each
+/// on its own (a failing one is logged, the rest still go). Autocomplete gets type 8 with at most 25 choices;
 /// buttons run the command their custom_id names.
 /// </summary>
 internal sealed partial class InteractionProcessor(
@@ -175,46 +176,116 @@ internal sealed partial class InteractionProcessor(
             await timerCancellation.CancelAsync();
         }
 
-        Reply reply;
-        if (work.IsCompleted && (await work).Attachments.Count == 0)
+        Reply? reply = null;
+        var answered = false;
+        try
         {
-            reply = await work;
-            var outcome = await responder.RespondAsync(Message(reply, ephemeral: reply.Visibility == Visibility.Private), cancellationToken);
-            if (!Answered(outcome, interaction))
+            if (work.IsCompleted && (await work).Attachments.Count == 0)
             {
-                return;
+                reply = await work;
+                var outcome = await responder.RespondAsync(Message(reply, ephemeral: reply.Visibility == Visibility.Private), cancellationToken);
+                if (!Answered(outcome, interaction))
+                {
+                    return;
+                }
             }
-        }
-        else if (work.IsCompleted)
-        {
-            // Files cannot ride on an HTTP-mode answer, so a reply with files is always a deferral and an edit.
-            reply = await work;
-            var outcome = await responder.RespondAsync(new InteractionResponse(CallbackTypes.DeferredChannelMessage, new DeferData(reply.Visibility == Visibility.Private ? MessageFlags.Ephemeral : 0)), cancellationToken);
-            if (!Answered(outcome, interaction))
+            else if (work.IsCompleted)
             {
-                return;
+                // Files cannot ride on an HTTP-mode answer, so a reply with files is always a deferral and an edit.
+                reply = await work;
+                var outcome = await responder.RespondAsync(new InteractionResponse(CallbackTypes.DeferredChannelMessage, new DeferData(reply.Visibility == Visibility.Private ? MessageFlags.Ephemeral : 0)), cancellationToken);
+                if (!Answered(outcome, interaction))
+                {
+                    return;
+                }
+
+                await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(reply, ephemeral: reply.Visibility == Visibility.Private), cancellationToken);
+            }
+            else
+            {
+                // Ephemeral is fixed by the deferral; personal answers are the common case.
+                var outcome = await responder.RespondAsync(new InteractionResponse(CallbackTypes.DeferredChannelMessage, new DeferData(MessageFlags.Ephemeral)), cancellationToken);
+                if (!Answered(outcome, interaction))
+                {
+                    await workCancellation.CancelAsync();
+
+                    // The command may have finished (and saved) all the same: its notices were not shown.
+                    reply = await SettledAsync(work);
+                    return;
+                }
+
+                LogDeferred(interaction.Id, _deferAfter.TotalMilliseconds);
+                reply = await work;
+                await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(reply, ephemeral: true), cancellationToken);
             }
 
-            await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(reply, ephemeral: reply.Visibility == Visibility.Private), cancellationToken);
+            answered = true;
         }
-        else
+        finally
         {
-            // Ephemeral is fixed by the deferral; personal answers are the common case.
-            var outcome = await responder.RespondAsync(new InteractionResponse(CallbackTypes.DeferredChannelMessage, new DeferData(MessageFlags.Ephemeral)), cancellationToken);
-            if (!Answered(outcome, interaction))
+            if (!answered && reply is { FollowUps.Count: > 0 })
             {
-                await workCancellation.CancelAsync();
-                return;
+                await ReportUndeliveredAsync(interaction, reply.FollowUps, cancellationToken);
             }
-
-            LogDeferred(interaction.Id, _deferAfter.TotalMilliseconds);
-            reply = await work;
-            await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(reply, ephemeral: true), cancellationToken);
         }
 
-        foreach (var followUp in reply.FollowUps)
+        await FollowUpAsync(interaction, reply.FollowUps, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends each follow-up on its own: one that fails (after the REST client's retries of 5xx, 429 and network
+    /// errors) is logged and the next one still goes out. Notices among the failed ones are reported to the engine.
+    /// </summary>
+    private async Task FollowUpAsync(Interaction interaction, IReadOnlyList<Reply> followUps, CancellationToken cancellationToken)
+    {
+        List<Reply>? undelivered = null;
+        for (var i = 0; i < followUps.Count; i++)
         {
-            await rest.CreateFollowupAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(followUp, ephemeral: followUp.Visibility == Visibility.Private), cancellationToken);
+            var followUp = followUps[i];
+            try
+            {
+                await rest.CreateFollowupAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(followUp, ephemeral: followUp.Visibility == Visibility.Private), cancellationToken);
+            }
+            catch (Exception ex) when (ex is DiscordApiException or DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordAuthException)
+            {
+                LogFollowUpFailed(interaction.Id, i + 1, followUps.Count, ex.Message);
+                (undelivered ??= []).Add(followUp);
+            }
+        }
+
+        if (undelivered is not null)
+        {
+            await ReportUndeliveredAsync(interaction, undelivered, cancellationToken);
+        }
+    }
+
+    /// <summary>Tells the engine which of its notices never reached the member, so they stay pending.</summary>
+    private async Task ReportUndeliveredAsync(Interaction interaction, IEnumerable<Reply> replies, CancellationToken cancellationToken)
+    {
+        foreach (var notice in replies.Select(r => r.Notice).Where(n => n != ReplyNotice.None).Distinct())
+        {
+            try
+            {
+                var member = await MemberAsync(interaction, cancellationToken);
+                await runner.NoticeUndeliveredAsync(member, notice, cancellationToken);
+                LogNoticeKept(interaction.Id, notice);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogNoticeNotKept(ex, interaction.Id, notice);
+            }
+        }
+    }
+
+    private static async Task<Reply?> SettledAsync(Task<Reply> work)
+    {
+        try
+        {
+            return await work;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 
@@ -337,6 +408,15 @@ internal sealed partial class InteractionProcessor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Interaction {InteractionId}: the command failed unexpectedly")]
     private partial void LogEngineFailed(Exception ex, ulong interactionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Interaction {InteractionId}: follow-up {Number} of {Count} failed ({Reason}); the others are still sent")]
+    private partial void LogFollowUpFailed(ulong interactionId, int number, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Interaction {InteractionId}: the {Notice} notice did not reach the member; it stays pending for their next command")]
+    private partial void LogNoticeKept(ulong interactionId, ReplyNotice notice);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Interaction {InteractionId}: the undelivered {Notice} notice could not be kept pending")]
+    private partial void LogNoticeNotKept(Exception ex, ulong interactionId, ReplyNotice notice);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Interaction {InteractionId} (type {Type}) could not be answered")]
     private partial void LogFailed(Exception ex, ulong interactionId, int type);

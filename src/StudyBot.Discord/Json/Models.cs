@@ -35,7 +35,8 @@ internal sealed record IdentifyData(string Token, int Intents, IdentifyPropertie
 
 internal sealed record ResumeData(string Token, string SessionId, long Seq);
 
-internal sealed record OutgoingPayload<T>(int Op, T D);
+/// <summary>A gateway payload we send. <c>d</c> is always written: a heartbeat before any dispatch is documented as <c>"d": null</c>.</summary>
+internal sealed record OutgoingPayload<T>(int Op, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] T D);
 
 internal sealed record SessionStartLimit(int Total, int Remaining, long ResetAfter, int MaxConcurrency);
 
@@ -197,7 +198,7 @@ internal sealed record DiscordMessage(
     string? Content,
     string? Nonce);
 
-internal sealed record DiscordErrorBody(int? Code, string? Message, double? RetryAfter, bool? Global);
+internal sealed record DiscordErrorBody(int? Code, string? Message, double? RetryAfter, bool? Global, JsonElement? Errors = null);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

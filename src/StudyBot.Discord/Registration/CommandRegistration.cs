@@ -10,7 +10,7 @@ namespace StudyBot.Discord.Registration;
 
 /// <summary>
 /// Discord's application-command JSON, generated from the one command catalog, and checked against Discord's
-/// documented limits before anything is sent.
+/// documented limits before anything is sent. Properties StudyBot does not set are left out, never sent as null.
 /// </summary>
 internal static partial class CommandRegistration
 {
@@ -38,14 +38,17 @@ internal static partial class CommandRegistration
                 ["name"] = root.Name,
                 ["type"] = 1,
                 ["description"] = root.Description,
-                ["options"] = Options(root),
-                ["contexts"] = root.AdminOnly ? new JsonArray(ContextGuild) : new JsonArray(ContextGuild, ContextBotDm),
-                ["integration_types"] = new JsonArray(GuildInstall),
-
-                // The docs show a string bit set; the OpenAPI spec and the API take an integer, which we send.
-                ["default_member_permissions"] = root.AdminOnly ? ManageGuildPermission : null,
-                ["nsfw"] = false,
             };
+            AddOptions(command, Options(root));
+            command["contexts"] = root.AdminOnly ? new JsonArray(ContextGuild) : new JsonArray(ContextGuild, ContextBotDm);
+            command["integration_types"] = new JsonArray(GuildInstall);
+            if (root.AdminOnly)
+            {
+                // The docs show a string bit set; the OpenAPI spec and the API take an integer, which we send.
+                command["default_member_permissions"] = ManageGuildPermission;
+            }
+
+            command["nsfw"] = false;
             commands.Add(command);
         }
 
@@ -91,13 +94,14 @@ internal static partial class CommandRegistration
             var subs = new JsonArray();
             foreach (var sub in command.Subcommands)
             {
-                subs.Add(new JsonObject
+                var json = new JsonObject
                 {
                     ["type"] = sub.IsLeaf ? OptionTypes.Subcommand : OptionTypes.SubcommandGroup,
                     ["name"] = sub.Name,
                     ["description"] = sub.Description,
-                    ["options"] = Options(sub),
-                });
+                };
+                AddOptions(json, Options(sub));
+                subs.Add(json);
             }
 
             return subs;
@@ -115,6 +119,18 @@ internal static partial class CommandRegistration
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// Something StudyBot does not set is left out, never sent as null: Discord reads both the same, stricter
+    /// implementations of its API refuse null, and a missing "options" is what the docs show.
+    /// </summary>
+    private static void AddOptions(JsonObject command, JsonArray? options)
+    {
+        if (options is not null)
+        {
+            command["options"] = options;
+        }
     }
 
     private static JsonObject Option(OptionDefinition option)

@@ -152,9 +152,11 @@ internal sealed partial class DiscordRestClient
 
     public Task CreateFollowupAsync(ulong applicationId, string token, MessagePayload message, CancellationToken cancellationToken)
     {
-        // Webhook executions have no nonce: a follow-up is not retried once it may have reached Discord.
+        // Webhook executions have no nonce, so a retry after a 5xx or a lost answer could post a follow-up twice if
+        // Discord had created it before failing. Follow-ups carry celebrations and notices the member should get:
+        // a rare repeat is the smaller harm than a lost one, so they are retried like idempotent calls.
         var body = JsonSerializer.SerializeToUtf8Bytes(message with { Nonce = null, EnforceNonce = null }, DiscordJsonContext.Default.MessagePayload);
-        return SendAsync(DiscordRoute.CreateFollowup(applicationId, token), body, RetryMode.Never, cancellationToken, files: message.Files);
+        return SendAsync(DiscordRoute.CreateFollowup(applicationId, token), body, RetryMode.Idempotent, cancellationToken, files: message.Files);
     }
 
     public async Task<DiscordResponse> BulkOverwriteCommandsAsync(ulong applicationId, ulong? guildId, byte[] commandsJson, CancellationToken cancellationToken)
@@ -272,8 +274,9 @@ internal sealed partial class DiscordRestClient
                     continue;
                 }
 
-                LogRejected(route.RouteKey, status, error?.Code, error?.Message);
-                throw new DiscordApiException(status, error?.Code, error?.Message ?? response.ReasonPhrase ?? "error");
+                var errors = error?.Errors is { ValueKind: JsonValueKind.Object } tree ? DiscordErrors.Describe(tree) : null;
+                LogRejected(route.RouteKey, status, error?.Code, error?.Message, errors ?? "");
+                throw new DiscordApiException(status, error?.Code, error?.Message ?? response.ReasonPhrase ?? "error", errors);
             }
         }
     }
@@ -344,8 +347,8 @@ internal sealed partial class DiscordRestClient
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discord request {Route} failed ({Reason}), retry {Attempt} in {DelayMs:0} ms")]
     private partial void LogTransient(string route, string reason, int attempt, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Discord rejected {Route}: {Status} code {Code} {Message}")]
-    private partial void LogRejected(string route, int status, int? code, string? message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Discord rejected {Route}: {Status} code {Code} {Message} {Errors}")]
+    private partial void LogRejected(string route, int status, int? code, string? message, string errors);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Interaction {InteractionId} was already acknowledged by someone else (is a second bot instance running with the same token?)")]
     private partial void LogAlreadyAcknowledged(ulong interactionId);

@@ -183,7 +183,7 @@ public sealed partial class FakeDiscordServer
 
             if (fault.Status > 0)
             {
-                return Answer.Of(fault.Status, Error(0, "Injected error"));
+                return Answer.Of(fault.Status, fault.Body?.DeepClone() ?? Error(0, "Injected error"));
             }
         }
 
@@ -233,6 +233,18 @@ public sealed partial class FakeDiscordServer
             }
         }
 
+        if (body.Length > 0 && _options.RefuseExplicitNulls && ExplicitNulls(JsonNode.Parse(body), "") is { Count: > 0 } nulls)
+        {
+            // The shape stricter implementations answer with: which property, which rule.
+            var errors = new JsonObject();
+            foreach (var path in nulls)
+            {
+                errors[path] = new JsonObject { ["_errors"] = new JsonArray(new JsonObject { ["code"] = "BASE_TYPE_REQUIRED", ["message"] = "This field cannot be null" }) };
+            }
+
+            return Answer.Of(400, new JsonObject { ["code"] = 50035, ["message"] = "Invalid Form Body", ["errors"] = errors });
+        }
+
         if (body.Length > 0 && _options.BodyValidator is { } validate && validate(route.Method.ToLowerInvariant(), route.Template, body) is { } problem)
         {
             SchemaViolations.Enqueue($"{route.Method} {route.Template}: {problem}\n{body}");
@@ -248,6 +260,39 @@ public sealed partial class FakeDiscordServer
         var answer = Handle(route, match, body, record.Files);
         answer.Headers.AddRange(headers);
         return answer;
+    }
+
+    /// <summary>The paths (Discord's dotted form, e.g. <c>0.options.1.required</c>) of properties sent as explicit null.</summary>
+    public static List<string> ExplicitNulls(JsonNode? node, string path)
+    {
+        var found = new List<string>();
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (name, value) in o)
+                {
+                    var child = path.Length == 0 ? name : path + "." + name;
+                    if (value is null)
+                    {
+                        found.Add(child);
+                    }
+                    else
+                    {
+                        found.AddRange(ExplicitNulls(value, child));
+                    }
+                }
+
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    found.AddRange(ExplicitNulls(a[i], path.Length == 0 ? i.ToString(CultureInfo.InvariantCulture) : $"{path}.{i}"));
+                }
+
+                break;
+        }
+
+        return found;
     }
 
     /// <summary>Each files[n] part needs an attachments entry with id n (Discord: the part's index).</summary>

@@ -18,8 +18,11 @@ namespace StudyBot.Discord.Tests.Fakes;
 /// <summary>A rate-limit bucket the fake enforces for one route template, per top-level resource.</summary>
 public sealed record FakeBucket(int Limit, TimeSpan Window, string Hash);
 
-/// <summary>A one-shot fault for the next REST request that matches.</summary>
-public sealed record FakeFault(Func<FakeRequest, bool> Matches, int Status = 0, string? Scope = null, double RetryAfter = 0, TimeSpan Delay = default, bool Abort = false, int Times = 1)
+/// <summary>
+/// A one-shot fault for the next REST request that matches. <paramref name="Body"/> replaces the error body of a
+/// 4xx answer (for example a documented 50035 with its <c>errors</c> tree).
+/// </summary>
+public sealed record FakeFault(Func<FakeRequest, bool> Matches, int Status = 0, string? Scope = null, double RetryAfter = 0, TimeSpan Delay = default, bool Abort = false, int Times = 1, JsonNode? Body = null)
 {
     internal int Used;
 }
@@ -238,6 +241,13 @@ public sealed class FakeDiscordOptions
     /// <summary>Checks a request body against the documented schema; returns the problem or null. Null skips checks.</summary>
     public Func<string, string, string, string?>? BodyValidator { get; set; }
 
+    /// <summary>
+    /// Off by default, as on Discord, whose schemas allow <c>null</c> for many optional fields (and refuse it, through
+    /// <see cref="BodyValidator"/>, where they do not). On, the fake behaves like stricter re-implementations of the
+    /// API, which answer 50035 to any property sent as an explicit <c>null</c>.
+    /// </summary>
+    public bool RefuseExplicitNulls { get; set; }
+
     /// <summary>Guild channels: id, guild, name, type (0 text, 2 voice, 5 announcement).</summary>
     public List<(ulong Id, ulong GuildId, string Name, int Type)> Channels { get; } =
     [
@@ -334,6 +344,17 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
 
     /// <summary>The next Identify is answered with op 9 (d:false), as Discord does when identifies come too fast.</summary>
     public int RejectNextIdentifies { get; set; }
+
+    /// <summary>A gateway outage: while true, WebSocket upgrades on both gateway URLs are answered 503, so connecting fails.</summary>
+    public bool GatewayUnavailable { get; set; }
+
+    /// <summary>A flakier outage: while true, the gateway accepts the WebSocket and drops it at once, before Hello.</summary>
+    public bool GatewayDropsConnections { get; set; }
+
+    private int _refusedConnections;
+
+    /// <summary>Gateway connection attempts refused or dropped during an outage.</summary>
+    public int RefusedConnections => Volatile.Read(ref _refusedConnections);
 
     public IReadOnlyList<FakeGatewayConnection> Connections
     {
@@ -481,7 +502,23 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
             return;
         }
 
+        if (GatewayUnavailable)
+        {
+            context.Response.StatusCode = 503;
+            Interlocked.Increment(ref _refusedConnections);
+            SignalConnections();
+            return;
+        }
+
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        if (GatewayDropsConnections)
+        {
+            Interlocked.Increment(ref _refusedConnections);
+            SignalConnections();
+            context.Abort();
+            return;
+        }
+
         FakeGatewayConnection connection;
         lock (_connections)
         {

@@ -144,13 +144,22 @@ internal sealed class AdapterHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Waits for a live gateway session that the adapter has taken in (READY or RESUMED processed).</summary>
-    public async Task<FakeGatewayConnection> ReadyAsync()
+    /// <summary>
+    /// Waits for a live gateway session that the adapter has taken in (READY or RESUMED processed) and, unless
+    /// <paramref name="registered"/> is false, for command registration to end: it runs beside the gateway, and a
+    /// test's first interaction should not race the fake validating the registration body.
+    /// </summary>
+    public async Task<FakeGatewayConnection> ReadyAsync(bool registered = true)
     {
         var connection = await Server.WaitForConnectionAsync(c => c.Session is not null && !c.Closed.Task.IsCompleted);
         await Wait.UntilAsync(
             () => Adapter.Gateway is { Status: Gateway.GatewayStatus.Ready } gateway && gateway.SessionId == connection.Session!.Id,
             "the adapter to process READY");
+        if (registered)
+        {
+            await Wait.UntilAsync(() => Adapter.Registration.IsCompleted, "command registration to end");
+        }
+
         return connection;
     }
 
@@ -180,5 +189,13 @@ internal sealed class AdapterHarness : IAsyncDisposable
         }
 
         Assert.True(Server.SchemaViolations.IsEmpty, "Request bodies that break Discord's OpenAPI schemas:\n" + string.Join("\n", Server.SchemaViolations));
+
+        // StudyBot leaves a property out rather than send null: Discord takes both, stricter implementations refuse null.
+        var nulls = Server.Requests
+            .Where(r => r.Body.Length > 0)
+            .SelectMany(r => FakeDiscordServer.ExplicitNulls(r.Json, "").Select(p => $"{r.Method} {r.Template}: {p}"))
+            .Distinct()
+            .ToList();
+        Assert.True(nulls.Count == 0, "Request bodies with explicit nulls:\n" + string.Join("\n", nulls.Take(20)));
     }
 }

@@ -53,6 +53,14 @@ internal sealed class FakeCommandRunner : ICommandRunner
 
     public Task<CommunityRef> DirectMessageCommunityAsync(string userId, CancellationToken cancellationToken) =>
         Task.FromResult(new CommunityRef(Platforms.Discord, "dm:" + userId, "Direct messages"));
+
+    public ConcurrentQueue<(MemberRef Who, ReplyNotice Notice)> UndeliveredNotices { get; } = new();
+
+    public Task NoticeUndeliveredAsync(MemberRef who, ReplyNotice notice, CancellationToken cancellationToken)
+    {
+        UndeliveredNotices.Enqueue((who, notice));
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>Records a fatal stop instead of setting the test process's exit code.</summary>
@@ -86,7 +94,7 @@ public sealed class ListLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Lines.Enqueue((logLevel, category, formatter(state, exception) + (exception is null ? "" : " | " + exception.Message)));
+            owner.Lines.Enqueue((logLevel, category, formatter(state, exception) + (exception is null ? "" : " | " + exception)));
     }
 }
 
