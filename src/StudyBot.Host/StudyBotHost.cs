@@ -26,19 +26,17 @@ public static class StudyBotHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // The content root is the app's folder (unless --contentRoot or DOTNET_CONTENTROOT says otherwise), so the
+        // appsettings.json that ships beside the binary applies whatever the working directory is.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args,
-            ContentRootPath = Directory.GetCurrentDirectory(),
+            ContentRootPath = ContentRootIsSet(args) ? null : AppContext.BaseDirectory,
         });
 
-        // Settings next to the binary first, then the working directory's, then environment and command line.
-        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
-        {
-            Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"),
-            Optional = true,
-            ReloadOnChange = false,
-        });
+        // Then the working directory's appsettings.json (and appsettings.{Environment}.json) override it, before
+        // user secrets, environment variables and the command line.
+        AddWorkingDirectorySettings(builder);
         builder.Host.UseDefaultServiceProvider(o =>
         {
             o.ValidateScopes = true;
@@ -55,7 +53,7 @@ public static class StudyBotHost
         services.AddOptions<ConsoleOptions>().Bind(config.GetSection(ConsoleOptions.Section));
 
         var roadmapOptions = config.GetSection(RoadmapOptions.Section).Get<RoadmapOptions>() ?? new RoadmapOptions();
-        services.AddSingleton(LoadRoadmaps(roadmapOptions, builder.Environment.ContentRootPath));
+        services.AddSingleton(LoadRoadmaps(roadmapOptions));
         services.AddSingleton(sp => new CoreSettings { DefaultTimeZone = sp.GetRequiredService<IOptions<CommunityOptions>>().Value.DefaultTimeZone });
         services.TryAddSingleton(TimeProvider.System);
         services.AddStudyBotCore();
@@ -149,13 +147,51 @@ public static class StudyBotHost
         services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
     }
 
-    private static RoadmapCatalog LoadRoadmaps(RoadmapOptions options, string contentRoot)
+    private static bool ContentRootIsSet(string[] args)
     {
+        var hostSettings = new ConfigurationBuilder()
+            .AddEnvironmentVariables("DOTNET_")
+            .AddEnvironmentVariables("ASPNETCORE_")
+            .AddCommandLine(args)
+            .Build();
+        return !string.IsNullOrWhiteSpace(hostSettings[HostDefaults.ContentRootKey]);
+    }
+
+    private static void AddWorkingDirectorySettings(WebApplicationBuilder builder)
+    {
+        var workDir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Directory.GetCurrentDirectory()));
+        var contentRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(builder.Environment.ContentRootPath));
+        if (string.Equals(workDir, contentRoot, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var sources = builder.Configuration.Sources;
+        var after = sources.Select((source, index) => (source, index))
+            .LastOrDefault(s => s.source is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path: { } path }
+                && path.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase))
+            .index;
+        var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(workDir);
+        foreach (var name in new[] { $"appsettings.{builder.Environment.EnvironmentName}.json", "appsettings.json" })
+        {
+            sources.Insert(after + 1, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+            {
+                FileProvider = files,
+                Path = name,
+                Optional = true,
+                ReloadOnChange = false,
+            });
+        }
+    }
+
+    private static RoadmapCatalog LoadRoadmaps(RoadmapOptions options)
+    {
+        // A relative folder is looked for in the working directory first, then beside the binary.
         var directory = options.Directory;
         if (!Path.IsPathRooted(directory))
         {
-            var fromContentRoot = Path.Combine(contentRoot, directory);
-            directory = System.IO.Directory.Exists(fromContentRoot) ? fromContentRoot : Path.Combine(AppContext.BaseDirectory, directory);
+            var fromWorkDir = Path.GetFullPath(directory);
+            directory = System.IO.Directory.Exists(fromWorkDir) ? fromWorkDir : Path.Combine(AppContext.BaseDirectory, directory);
         }
 
         try
