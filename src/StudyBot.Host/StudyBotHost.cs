@@ -22,7 +22,7 @@ namespace StudyBot.Host;
 public sealed class StartupException(string message) : Exception(message);
 
 /// <summary>Builds the one StudyBot process: options, engine, data, adapters, endpoints.</summary>
-public static class StudyBotHost
+public static partial class StudyBotHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -49,37 +49,43 @@ public static class StudyBotHost
         AddOptions<DatabaseOptions, DatabaseOptionsValidator>(services, config, DatabaseOptions.Section);
         AddOptions<CommunityOptions, CommunityOptionsValidator>(services, config, CommunityOptions.Section);
         AddOptions<HttpOptions, HttpOptionsValidator>(services, config, HttpOptions.Section);
-        services.AddOptions<RoadmapOptions>().Bind(config.GetSection(RoadmapOptions.Section));
-        services.AddOptions<ConsoleOptions>().Bind(config.GetSection(ConsoleOptions.Section));
+        AddOptions<ConsoleOptions, ConsoleOptionsValidator>(services, config, ConsoleOptions.Section);
 
-        var roadmapOptions = config.GetSection(RoadmapOptions.Section).Get<RoadmapOptions>() ?? new RoadmapOptions();
-        services.AddSingleton(LoadRoadmaps(roadmapOptions));
+        // The binder adds configured list items to the defaults; configured channels replace them instead.
+        services.AddOptions<ConsoleOptions>().PostConfigure(o =>
+        {
+            var channels = config.GetSection($"{ConsoleOptions.Section}:{nameof(ConsoleOptions.Channels)}").GetChildren().Select(c => c.Value).ToList();
+            if (channels.Count > 0)
+            {
+                o.Channels = channels.Select(c => c?.Trim() ?? "").ToList();
+            }
+        });
+        AddOptions<SchedulingOptions, SchedulingOptionsValidator>(services, config, SchedulingOptions.Section);
+        AddOptions<RetentionOptions, RetentionOptionsValidator>(services, config, RetentionOptions.Section);
+        AddOptions<DeliveryOptions, DeliveryOptionsValidator>(services, config, DeliveryOptions.Section);
+        services.AddOptions<RoadmapOptions>().Bind(config.GetSection(RoadmapOptions.Section));
+
+        services.AddSingleton(LoadRoadmaps(Read<RoadmapOptions>(config, RoadmapOptions.Section)));
         services.AddSingleton(sp => new CoreSettings { DefaultTimeZone = sp.GetRequiredService<IOptions<CommunityOptions>>().Value.DefaultTimeZone });
         services.TryAddSingleton(TimeProvider.System);
         services.AddStudyBotCore();
         services.AddStudyBotCards();
 
-        var database = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        services.AddStudyBotData(database.ConnectionString);
+        services.AddStudyBotData(Read<DatabaseOptions>(config, DatabaseOptions.Section).ConnectionString);
 
-        var rates = new DeliveryRates();
-        foreach (var (platform, rate) in config.GetSection("Delivery:PerSecond").Get<Dictionary<string, double>>() ?? [])
+        // Both are read when first needed, after PrepareAsync has validated them.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.ToRates());
+        services.AddSingleton(sp => new StudyBot.Core.Privacy.RetentionSettings
         {
-            rates.PerSecond[platform] = rate;
-        }
-
-        services.AddSingleton(rates);
-        services.AddSingleton(new StudyBot.Core.Privacy.RetentionSettings
-        {
-            LeftMemberRetention = TimeSpan.FromDays(Math.Max(0, config.GetValue("Retention:LeftMemberDays", 30))),
+            LeftMemberRetention = TimeSpan.FromDays(sp.GetRequiredService<IOptions<RetentionOptions>>().Value.LeftMemberDays),
         });
-        var scheduling = config.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions();
+        var scheduling = Read<SchedulingOptions>(config, SchedulingOptions.Section);
         if (scheduling.Enabled)
         {
             services.AddStudyBotScheduling(scheduling);
         }
 
-        var consoleOptions = config.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
+        var consoleOptions = Read<ConsoleOptions>(config, ConsoleOptions.Section);
         var discordOn = services.AddDiscordAdapter(config);
         var platformsConfigured = discordOn;
         platformsConfigured |= services.AddSlackAdapter(config);
@@ -96,7 +102,7 @@ public static class StudyBotHost
 
         ConfigureLogging(builder, consoleOn);
 
-        var urls = config.GetSection(HttpOptions.Section).Get<HttpOptions>()?.Urls;
+        var urls = Read<HttpOptions>(config, HttpOptions.Section).Urls;
         if (string.IsNullOrWhiteSpace(urls))
         {
             services.AddSingleton<IServer, NoHttpServer>();
@@ -124,18 +130,67 @@ public static class StudyBotHost
         {
             app.Services.GetRequiredService<IStartupValidator>().Validate();
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ex is OptionsValidationException or AggregateException or InvalidOperationException
+            && StartupMessage(ex, app.Configuration) is { } message)
         {
-            throw new StartupException(string.Join(Environment.NewLine, ex.Failures));
+            throw new StartupException(message);
         }
 
         try
         {
             await StudyBotDatabase.MigrateAsync(app.Services, cancellationToken);
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            throw new StartupException($"The database (Database:ConnectionString) cannot be opened or migrated: {ex.Message}");
+            // The message never shows the connection string: it may carry a password.
+            throw new StartupException($"The database (Database:ConnectionString) cannot be opened or migrated: {OneLine(ex.Message)}");
+        }
+    }
+
+    /// <summary>Prints the one line a start-up failure gets (never a stack trace) and returns exit code 1.</summary>
+    public static int CannotStart(Exception exception, IConfiguration? configuration)
+    {
+        System.Console.Error.WriteLine($"StudyBot cannot start: {StartupMessage(exception, configuration) ?? $"unexpected {Describe(exception)}"}");
+        return 1;
+    }
+
+    /// <summary>What went wrong at start, in words that name the setting to fix; null when it is not a known kind.</summary>
+    private static string? StartupMessage(Exception exception, IConfiguration? configuration) => exception switch
+    {
+        StartupException or AdapterFatalException => OneLine(exception.Message),
+        OptionsValidationException invalid => Sentences(invalid.Failures),
+        AggregateException many when many.InnerExceptions.All(e => e is OptionsValidationException) =>
+            Sentences(many.InnerExceptions.SelectMany(e => ((OptionsValidationException)e).Failures)),
+        AggregateException many when many.InnerExceptions.Select(e => StartupMessage(e, configuration)).ToList() is var messages
+            && messages.TrueForAll(m => m is not null) => Sentences(messages!),
+        InvalidOperationException binding when configuration is not null => SettingErrors.Describe(binding, configuration),
+        IOException listen when KestrelBindFailure().Match(listen.Message) is { Success: true } bind =>
+            $"Http:Urls: {bind.Groups["url"].Value} cannot be listened on ({bind.Groups["why"].Value}); stop what uses it or choose another address.",
+        _ => null,
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Failed to bind to address (?<url>\S+?): (?<why>.+?)\.?$")]
+    private static partial System.Text.RegularExpressions.Regex KestrelBindFailure();
+
+    private static string Sentences(IEnumerable<string> failures) =>
+        string.Join(" ", failures.Select(f => OneLine(f).TrimEnd()).Select(f => f.EndsWith('.') ? f : f + "."));
+
+    private static string OneLine(string text) =>
+        string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static string Describe(Exception exception) => $"{exception.GetType().Name}: {OneLine(exception.Message)}";
+
+    /// <summary>Reads a section for use while building; a value of the wrong form stops the host naming its key.</summary>
+    private static T Read<T>(IConfiguration config, string section)
+        where T : class, new()
+    {
+        try
+        {
+            return config.GetSection(section).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException ex) when (SettingErrors.Describe(ex, config) is { } message)
+        {
+            throw new StartupException(message);
         }
     }
 
@@ -186,22 +241,61 @@ public static class StudyBotHost
 
     private static RoadmapCatalog LoadRoadmaps(RoadmapOptions options)
     {
-        // A relative folder is looked for in the working directory first, then beside the binary.
-        var directory = options.Directory;
-        if (!Path.IsPathRooted(directory))
+        if (string.IsNullOrWhiteSpace(options.Directory))
         {
-            var fromWorkDir = Path.GetFullPath(directory);
-            directory = System.IO.Directory.Exists(fromWorkDir) ? fromWorkDir : Path.Combine(AppContext.BaseDirectory, directory);
+            throw new StartupException("Roadmaps:Directory is empty; use e.g. roadmap.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.Default))
+        {
+            throw new StartupException("Roadmaps:Default is empty; use e.g. ml-zero-to-hero.");
+        }
+
+        // A relative folder is looked for in the working directory first, then beside the binary.
+        string directory;
+        if (Path.IsPathRooted(options.Directory))
+        {
+            directory = options.Directory;
+            if (!Directory.Exists(directory))
+            {
+                throw new StartupException($"Roadmap folder '{options.Directory}' does not exist (Roadmaps:Directory)");
+            }
+        }
+        else
+        {
+            var fromWorkDir = Path.GetFullPath(options.Directory);
+            var fromApp = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, options.Directory));
+            directory = Directory.Exists(fromWorkDir) ? fromWorkDir
+                : Directory.Exists(fromApp) ? fromApp
+                : throw new StartupException($"Roadmap folder '{options.Directory}' does not exist (Roadmaps:Directory); looked in {fromWorkDir} and {fromApp}");
+        }
+
+        if (!Directory.EnumerateFiles(directory).Any(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new StartupException($"Roadmap folder '{directory}' has no roadmap files (*.yaml) (Roadmaps:Directory)");
+        }
+
+        IReadOnlyList<Roadmap> roadmaps;
         try
         {
-            return new RoadmapCatalog(RoadmapLoader.LoadDirectory(directory), options.Default);
+            roadmaps = RoadmapLoader.LoadDirectory(directory);
+        }
+        catch (RoadmapLoadException ex) when (ex.Line <= 0)
+        {
+            // Not about a line in a file: no ":0" suffix.
+            throw new StartupException($"Roadmap error in {ex.File}: {ex.Problem}");
         }
         catch (RoadmapLoadException ex)
         {
             throw new StartupException($"Roadmap error in {ex.Message}");
         }
+
+        if (!roadmaps.Any(r => r.Id == options.Default))
+        {
+            throw new StartupException($"Roadmaps:Default '{options.Default}' is not among the loaded roadmaps ({string.Join(", ", roadmaps.Select(r => r.Id))}); use one of their ids.");
+        }
+
+        return new RoadmapCatalog(roadmaps, options.Default);
     }
 
     private static void ConfigureLogging(WebApplicationBuilder builder, bool consoleOn)
