@@ -24,6 +24,9 @@ public sealed class StartupException(string message) : Exception(message);
 /// <summary>Builds the one StudyBot process: options, engine, data, adapters, endpoints.</summary>
 public static partial class StudyBotHost
 {
+    /// <summary>The host's own reports of faults; StudyBot reports them itself, in one line (see <see cref="RunAsync"/>).</summary>
+    private const string HostInternalsCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // The content root is the app's folder (unless --contentRoot or DOTNET_CONTENTROOT says otherwise), so the
@@ -46,6 +49,7 @@ public static partial class StudyBotHost
 
         var config = builder.Configuration;
         var services = builder.Services;
+        services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
         AddOptions<DatabaseOptions, DatabaseOptionsValidator>(services, config, DatabaseOptions.Section);
         AddOptions<CommunityOptions, CommunityOptionsValidator>(services, config, CommunityOptions.Section);
         AddOptions<HttpOptions, HttpOptionsValidator>(services, config, HttpOptions.Section);
@@ -100,6 +104,11 @@ public static partial class StudyBotHost
             services.AddHostedService<ConsoleAdapter>();
         }
 
+        if (Read<DiagnosticsOptions>(config, DiagnosticsOptions.Section).FailAfterStart)
+        {
+            services.AddHostedService<FailAfterStart>();
+        }
+
         ConfigureLogging(builder, consoleOn);
 
         var urls = Read<HttpOptions>(config, HttpOptions.Section).Urls;
@@ -147,6 +156,43 @@ public static partial class StudyBotHost
         }
     }
 
+    /// <summary>
+    /// Runs a prepared and started host until it stops, and returns the process's exit code: 0 after a normal
+    /// stop (end of console input, Ctrl+C, SIGTERM), 1 when it stopped on a fault (a background service failed,
+    /// an adapter hit a fatal platform error, stopping failed), so systemd, Docker and Kubernetes restart it.
+    /// </summary>
+    public static async Task<int> RunAsync(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StudyBot.Host");
+        try
+        {
+            await app.WaitForShutdownAsync();
+        }
+        catch (Exception ex)
+        {
+            var failed = FailedBackgroundService(app.Services);
+            if (failed is not null)
+            {
+                LogStoppedOnFault(logger, failed.Value.Name, failed.Value.Error.GetType().Name, failed.Value.Error);
+            }
+            else
+            {
+                LogStopFailed(logger, ex.GetType().Name, ex);
+            }
+
+            return 1;
+        }
+
+        if (FailedBackgroundService(app.Services) is { } fault)
+        {
+            LogStoppedOnFault(logger, fault.Name, fault.Error.GetType().Name, fault.Error);
+            return 1;
+        }
+
+        // An adapter that hit a fatal platform error at run time set the exit code before stopping the host.
+        return Environment.ExitCode;
+    }
+
     /// <summary>Prints the one line a start-up failure gets (never a stack trace) and returns exit code 1.</summary>
     public static int CannotStart(Exception exception, IConfiguration? configuration)
     {
@@ -179,6 +225,20 @@ public static partial class StudyBotHost
         string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static string Describe(Exception exception) => $"{exception.GetType().Name}: {OneLine(exception.Message)}";
+
+    private static (string Name, Exception Error)? FailedBackgroundService(IServiceProvider services) =>
+        services.GetServices<IHostedService>()
+            .OfType<BackgroundService>()
+            .Where(s => s.ExecuteTask is { IsFaulted: true })
+            .Select(s => (s.GetType().Name, (Exception)s.ExecuteTask!.Exception!.GetBaseException()))
+            .Cast<(string, Exception)?>()
+            .FirstOrDefault();
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "StudyBot is stopping because {Service} failed ({Error}); exit code 1, so a service manager restarts it.")]
+    private static partial void LogStoppedOnFault(ILogger logger, string service, string error, Exception exception);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "StudyBot failed while stopping ({Error}); exit code 1.")]
+    private static partial void LogStopFailed(ILogger logger, string error, Exception exception);
 
     /// <summary>Reads a section for use while building; a value of the wrong form stops the host naming its key.</summary>
     private static T Read<T>(IConfiguration config, string section)
@@ -314,5 +374,28 @@ public static partial class StudyBotHost
         {
             builder.Logging.AddFilter<ConsoleLoggerProvider>((category, level) => level >= LogLevel.Warning);
         }
+
+        // The host's own fault reports ("Hosting failed to start", "BackgroundService failed", each with a stack
+        // trace) are replaced by StudyBot's one line: "StudyBot cannot start: ..." or "StudyBot is stopping because ...".
+        builder.Logging.AddFilter(HostInternalsCategory, LogLevel.None);
+        builder.Logging.AddFilter<ConsoleLoggerProvider>(HostInternalsCategory, LogLevel.None);
+    }
+}
+
+/// <summary>
+/// Test-only (<c>Diagnostics:FailAfterStart</c>, off by default): fails once the host has started, as a bug in
+/// an adapter would, so a test can see the process end with exit code 1.
+/// </summary>
+internal sealed class FailAfterStart(IHostApplicationLifetime lifetime) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        throw new InvalidOperationException("Diagnostics:FailAfterStart is set, so this background service fails on purpose (a test-only switch).");
     }
 }

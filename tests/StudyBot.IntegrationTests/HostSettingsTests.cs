@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace StudyBot.IntegrationTests;
 
 /// <summary>
@@ -93,6 +96,24 @@ public sealed class HostSettingsTests : IDisposable
 
         AssertRefusedWithOneLine(run, "Database:ConnectionString");
         Assert.DoesNotContain("hunter2", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_taken_http_port_stops_the_host_with_one_line_naming_Http_Urls()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        // Standard input stays open and empty, so the console neither answers nor ends its input before the
+        // listener fails.
+        var run = await HostProcess.RunAsync(
+            _workDir,
+            "",
+            [("Roadmaps__Directory", RepoPaths.Roadmaps), ("Http__Urls", $"http://127.0.0.1:{port}")],
+            closeInput: false);
+
+        AssertRefusedWithOneLine(run, $"Http:Urls: http://127.0.0.1:{port} cannot be listened on (address already in use)");
     }
 
     [Fact]

@@ -103,6 +103,20 @@ public sealed class DeliveryOptions
     }
 }
 
+/// <summary>
+/// Section <c>Diagnostics</c>: switches for tests only, all off by default; none of them belongs in production.
+/// </summary>
+public sealed class DiagnosticsOptions
+{
+    public const string Section = "Diagnostics";
+
+    /// <summary>
+    /// Test-only: a background service fails on purpose once the host has started, to show that a fault at run
+    /// time ends the process with exit code 1 (see HostFaultTests). Never set it outside a test.
+    /// </summary>
+    public bool FailAfterStart { get; set; }
+}
+
 /// <summary>Section <c>Http</c>: Kestrel, for health checks and the platforms' HTTP modes.</summary>
 public sealed class HttpOptions
 {

@@ -23,6 +23,7 @@ public static partial class SettingErrors
         [HttpOptions.Section] = typeof(HttpOptions),
         [SchedulingOptions.Section] = typeof(SchedulingOptions),
         [RetentionOptions.Section] = typeof(RetentionOptions),
+        [DiagnosticsOptions.Section] = typeof(DiagnosticsOptions),
         [DiscordOptions.Section] = typeof(DiscordOptions),
         [SlackOptions.Section] = typeof(SlackOptions),
     };
