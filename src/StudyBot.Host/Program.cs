@@ -1,25 +1,36 @@
-using StudyBot.Core.Chat;
 using StudyBot.Host;
 
+// Exit codes: 0 after a normal stop (end of console input, Ctrl+C, SIGTERM); 1 when StudyBot cannot start (one
+// "StudyBot cannot start: ..." line on stderr, never a stack trace) or stopped on a fault at run time (one
+// critical log line), so systemd, Docker and Kubernetes restart it.
+WebApplication app;
 try
 {
-    using var stopping = new CancellationTokenSource();
-    var app = StudyBotHost.Build(args);
-    await StudyBotHost.PrepareAsync(app, stopping.Token);
-    await app.RunAsync();
+    app = StudyBotHost.Build(args);
+}
+catch (Exception ex)
+{
+    return StudyBotHost.CannotStart(ex, configuration: null);
+}
 
-    // An adapter that hit a fatal platform error at run time sets the exit code before stopping the host.
-    return Environment.ExitCode;
-}
-catch (StartupException ex)
+await using (app)
 {
-    Console.Error.WriteLine($"StudyBot cannot start: {ex.Message}");
-    return 1;
-}
-catch (AdapterFatalException ex)
-{
-    Console.Error.WriteLine($"StudyBot cannot start: {ex.Message}");
-    return 1;
+    try
+    {
+        await StudyBotHost.PrepareAsync(app, CancellationToken.None);
+        await app.StartAsync();
+    }
+    catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+    {
+        // Asked to stop while starting (the console's input already ended, Ctrl+C, or a service failed):
+        // RunAsync finishes the stop and tells a normal stop from a fault.
+    }
+    catch (Exception ex)
+    {
+        return StudyBotHost.CannotStart(ex, app.Configuration);
+    }
+
+    return await StudyBotHost.RunAsync(app);
 }
 
 /// <summary>Exposed for WebApplicationFactory-based tests.</summary>

@@ -22,23 +22,24 @@ namespace StudyBot.Host;
 public sealed class StartupException(string message) : Exception(message);
 
 /// <summary>Builds the one StudyBot process: options, engine, data, adapters, endpoints.</summary>
-public static class StudyBotHost
+public static partial class StudyBotHost
 {
+    /// <summary>The host's own reports of faults; StudyBot reports them itself, in one line (see <see cref="RunAsync"/>).</summary>
+    private const string HostInternalsCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // The content root is the app's folder (unless --contentRoot or DOTNET_CONTENTROOT says otherwise), so the
+        // appsettings.json that ships beside the binary applies whatever the working directory is.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args,
-            ContentRootPath = Directory.GetCurrentDirectory(),
+            ContentRootPath = ContentRootIsSet(args) ? null : AppContext.BaseDirectory,
         });
 
-        // Settings next to the binary first, then the working directory's, then environment and command line.
-        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
-        {
-            Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"),
-            Optional = true,
-            ReloadOnChange = false,
-        });
+        // Then the working directory's appsettings.json (and appsettings.{Environment}.json) override it, before
+        // user secrets, environment variables and the command line.
+        AddWorkingDirectorySettings(builder);
         builder.Host.UseDefaultServiceProvider(o =>
         {
             o.ValidateScopes = true;
@@ -48,40 +49,47 @@ public static class StudyBotHost
 
         var config = builder.Configuration;
         var services = builder.Services;
+        services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
         AddOptions<DatabaseOptions, DatabaseOptionsValidator>(services, config, DatabaseOptions.Section);
         AddOptions<CommunityOptions, CommunityOptionsValidator>(services, config, CommunityOptions.Section);
         AddOptions<HttpOptions, HttpOptionsValidator>(services, config, HttpOptions.Section);
-        services.AddOptions<RoadmapOptions>().Bind(config.GetSection(RoadmapOptions.Section));
-        services.AddOptions<ConsoleOptions>().Bind(config.GetSection(ConsoleOptions.Section));
+        AddOptions<ConsoleOptions, ConsoleOptionsValidator>(services, config, ConsoleOptions.Section);
 
-        var roadmapOptions = config.GetSection(RoadmapOptions.Section).Get<RoadmapOptions>() ?? new RoadmapOptions();
-        services.AddSingleton(LoadRoadmaps(roadmapOptions, builder.Environment.ContentRootPath));
+        // The binder adds configured list items to the defaults; configured channels replace them instead.
+        services.AddOptions<ConsoleOptions>().PostConfigure(o =>
+        {
+            var channels = config.GetSection($"{ConsoleOptions.Section}:{nameof(ConsoleOptions.Channels)}").GetChildren().Select(c => c.Value).ToList();
+            if (channels.Count > 0)
+            {
+                o.Channels = channels.Select(c => c?.Trim() ?? "").ToList();
+            }
+        });
+        AddOptions<SchedulingOptions, SchedulingOptionsValidator>(services, config, SchedulingOptions.Section);
+        AddOptions<RetentionOptions, RetentionOptionsValidator>(services, config, RetentionOptions.Section);
+        AddOptions<DeliveryOptions, DeliveryOptionsValidator>(services, config, DeliveryOptions.Section);
+        services.AddOptions<RoadmapOptions>().Bind(config.GetSection(RoadmapOptions.Section));
+
+        services.AddSingleton(LoadRoadmaps(Read<RoadmapOptions>(config, RoadmapOptions.Section)));
         services.AddSingleton(sp => new CoreSettings { DefaultTimeZone = sp.GetRequiredService<IOptions<CommunityOptions>>().Value.DefaultTimeZone });
         services.TryAddSingleton(TimeProvider.System);
         services.AddStudyBotCore();
         services.AddStudyBotCards();
 
-        var database = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        services.AddStudyBotData(database.ConnectionString);
+        services.AddStudyBotData(Read<DatabaseOptions>(config, DatabaseOptions.Section).ConnectionString);
 
-        var rates = new DeliveryRates();
-        foreach (var (platform, rate) in config.GetSection("Delivery:PerSecond").Get<Dictionary<string, double>>() ?? [])
+        // Both are read when first needed, after PrepareAsync has validated them.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.ToRates());
+        services.AddSingleton(sp => new StudyBot.Core.Privacy.RetentionSettings
         {
-            rates.PerSecond[platform] = rate;
-        }
-
-        services.AddSingleton(rates);
-        services.AddSingleton(new StudyBot.Core.Privacy.RetentionSettings
-        {
-            LeftMemberRetention = TimeSpan.FromDays(Math.Max(0, config.GetValue("Retention:LeftMemberDays", 30))),
+            LeftMemberRetention = TimeSpan.FromDays(sp.GetRequiredService<IOptions<RetentionOptions>>().Value.LeftMemberDays),
         });
-        var scheduling = config.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions();
+        var scheduling = Read<SchedulingOptions>(config, SchedulingOptions.Section);
         if (scheduling.Enabled)
         {
             services.AddStudyBotScheduling(scheduling);
         }
 
-        var consoleOptions = config.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
+        var consoleOptions = Read<ConsoleOptions>(config, ConsoleOptions.Section);
         var discordOn = services.AddDiscordAdapter(config);
         var platformsConfigured = discordOn;
         platformsConfigured |= services.AddSlackAdapter(config);
@@ -96,9 +104,14 @@ public static class StudyBotHost
             services.AddHostedService<ConsoleAdapter>();
         }
 
+        if (Read<DiagnosticsOptions>(config, DiagnosticsOptions.Section).FailAfterStart)
+        {
+            services.AddHostedService<FailAfterStart>();
+        }
+
         ConfigureLogging(builder, consoleOn);
 
-        var urls = config.GetSection(HttpOptions.Section).Get<HttpOptions>()?.Urls;
+        var urls = Read<HttpOptions>(config, HttpOptions.Section).Urls;
         if (string.IsNullOrWhiteSpace(urls))
         {
             services.AddSingleton<IServer, NoHttpServer>();
@@ -126,18 +139,118 @@ public static class StudyBotHost
         {
             app.Services.GetRequiredService<IStartupValidator>().Validate();
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ex is OptionsValidationException or AggregateException or InvalidOperationException
+            && StartupMessage(ex, app.Configuration) is { } message)
         {
-            throw new StartupException(string.Join(Environment.NewLine, ex.Failures));
+            throw new StartupException(message);
         }
 
         try
         {
             await StudyBotDatabase.MigrateAsync(app.Services, cancellationToken);
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            throw new StartupException($"The database (Database:ConnectionString) cannot be opened or migrated: {ex.Message}");
+            // The message never shows the connection string: it may carry a password.
+            throw new StartupException($"The database (Database:ConnectionString) cannot be opened or migrated: {OneLine(ex.Message)}");
+        }
+    }
+
+    /// <summary>
+    /// Runs a prepared and started host until it stops, and returns the process's exit code: 0 after a normal
+    /// stop (end of console input, Ctrl+C, SIGTERM), 1 when it stopped on a fault (a background service failed,
+    /// an adapter hit a fatal platform error, stopping failed), so systemd, Docker and Kubernetes restart it.
+    /// </summary>
+    public static async Task<int> RunAsync(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StudyBot.Host");
+        try
+        {
+            await app.WaitForShutdownAsync();
+        }
+        catch (Exception ex)
+        {
+            var failed = FailedBackgroundService(app.Services);
+            if (failed is not null)
+            {
+                LogStoppedOnFault(logger, failed.Value.Name, failed.Value.Error.GetType().Name, failed.Value.Error);
+            }
+            else
+            {
+                LogStopFailed(logger, ex.GetType().Name, ex);
+            }
+
+            return 1;
+        }
+
+        if (FailedBackgroundService(app.Services) is { } fault)
+        {
+            LogStoppedOnFault(logger, fault.Name, fault.Error.GetType().Name, fault.Error);
+            return 1;
+        }
+
+        // An adapter that hit a fatal platform error at run time set the exit code before stopping the host.
+        return Environment.ExitCode;
+    }
+
+    /// <summary>Prints the one line a start-up failure gets (never a stack trace) and returns exit code 1.</summary>
+    public static int CannotStart(Exception exception, IConfiguration? configuration)
+    {
+        System.Console.Error.WriteLine($"StudyBot cannot start: {StartupMessage(exception, configuration) ?? $"unexpected {Describe(exception)}"}");
+        return 1;
+    }
+
+    /// <summary>What went wrong at start, in words that name the setting to fix; null when it is not a known kind.</summary>
+    private static string? StartupMessage(Exception exception, IConfiguration? configuration) => exception switch
+    {
+        StartupException or AdapterFatalException => OneLine(exception.Message),
+        OptionsValidationException invalid => Sentences(invalid.Failures),
+        AggregateException many when many.InnerExceptions.All(e => e is OptionsValidationException) =>
+            Sentences(many.InnerExceptions.SelectMany(e => ((OptionsValidationException)e).Failures)),
+        AggregateException many when many.InnerExceptions.Select(e => StartupMessage(e, configuration)).ToList() is var messages
+            && messages.TrueForAll(m => m is not null) => Sentences(messages!),
+        InvalidOperationException binding when configuration is not null => SettingErrors.Describe(binding, configuration),
+        IOException listen when KestrelBindFailure().Match(listen.Message) is { Success: true } bind =>
+            $"Http:Urls: {bind.Groups["url"].Value} cannot be listened on ({bind.Groups["why"].Value}); stop what uses it or choose another address.",
+        _ => null,
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Failed to bind to address (?<url>\S+?): (?<why>.+?)\.?$")]
+    private static partial System.Text.RegularExpressions.Regex KestrelBindFailure();
+
+    private static string Sentences(IEnumerable<string> failures) =>
+        string.Join(" ", failures.Select(f => OneLine(f).TrimEnd()).Select(f => f.EndsWith('.') ? f : f + "."));
+
+    private static string OneLine(string text) =>
+        string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static string Describe(Exception exception) => $"{exception.GetType().Name}: {OneLine(exception.Message)}";
+
+    private static (string Name, Exception Error)? FailedBackgroundService(IServiceProvider services) =>
+        services.GetServices<IHostedService>()
+            .OfType<BackgroundService>()
+            .Where(s => s.ExecuteTask is { IsFaulted: true })
+            .Select(s => (s.GetType().Name, (Exception)s.ExecuteTask!.Exception!.GetBaseException()))
+            .Cast<(string, Exception)?>()
+            .FirstOrDefault();
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "StudyBot is stopping because {Service} failed ({Error}); exit code 1, so a service manager restarts it.")]
+    private static partial void LogStoppedOnFault(ILogger logger, string service, string error, Exception exception);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "StudyBot failed while stopping ({Error}); exit code 1.")]
+    private static partial void LogStopFailed(ILogger logger, string error, Exception exception);
+
+    /// <summary>Reads a section for use while building; a value of the wrong form stops the host naming its key.</summary>
+    private static T Read<T>(IConfiguration config, string section)
+        where T : class, new()
+    {
+        try
+        {
+            return config.GetSection(section).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException ex) when (SettingErrors.Describe(ex, config) is { } message)
+        {
+            throw new StartupException(message);
         }
     }
 
@@ -149,23 +262,100 @@ public static class StudyBotHost
         services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
     }
 
-    private static RoadmapCatalog LoadRoadmaps(RoadmapOptions options, string contentRoot)
+    private static bool ContentRootIsSet(string[] args)
     {
-        var directory = options.Directory;
-        if (!Path.IsPathRooted(directory))
+        var hostSettings = new ConfigurationBuilder()
+            .AddEnvironmentVariables("DOTNET_")
+            .AddEnvironmentVariables("ASPNETCORE_")
+            .AddCommandLine(args)
+            .Build();
+        return !string.IsNullOrWhiteSpace(hostSettings[HostDefaults.ContentRootKey]);
+    }
+
+    private static void AddWorkingDirectorySettings(WebApplicationBuilder builder)
+    {
+        var workDir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Directory.GetCurrentDirectory()));
+        var contentRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(builder.Environment.ContentRootPath));
+        if (string.Equals(workDir, contentRoot, StringComparison.Ordinal))
         {
-            var fromContentRoot = Path.Combine(contentRoot, directory);
-            directory = System.IO.Directory.Exists(fromContentRoot) ? fromContentRoot : Path.Combine(AppContext.BaseDirectory, directory);
+            return;
         }
 
+        var sources = builder.Configuration.Sources;
+        var after = sources.Select((source, index) => (source, index))
+            .LastOrDefault(s => s.source is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path: { } path }
+                && path.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase))
+            .index;
+        var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(workDir);
+        foreach (var name in new[] { $"appsettings.{builder.Environment.EnvironmentName}.json", "appsettings.json" })
+        {
+            sources.Insert(after + 1, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+            {
+                FileProvider = files,
+                Path = name,
+                Optional = true,
+                ReloadOnChange = false,
+            });
+        }
+    }
+
+    private static RoadmapCatalog LoadRoadmaps(RoadmapOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Directory))
+        {
+            throw new StartupException("Roadmaps:Directory is empty; use e.g. roadmap.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Default))
+        {
+            throw new StartupException("Roadmaps:Default is empty; use e.g. ml-zero-to-hero.");
+        }
+
+        // A relative folder is looked for in the working directory first, then beside the binary.
+        string directory;
+        if (Path.IsPathRooted(options.Directory))
+        {
+            directory = options.Directory;
+            if (!Directory.Exists(directory))
+            {
+                throw new StartupException($"Roadmap folder '{options.Directory}' does not exist (Roadmaps:Directory)");
+            }
+        }
+        else
+        {
+            var fromWorkDir = Path.GetFullPath(options.Directory);
+            var fromApp = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, options.Directory));
+            directory = Directory.Exists(fromWorkDir) ? fromWorkDir
+                : Directory.Exists(fromApp) ? fromApp
+                : throw new StartupException($"Roadmap folder '{options.Directory}' does not exist (Roadmaps:Directory); looked in {fromWorkDir} and {fromApp}");
+        }
+
+        if (!Directory.EnumerateFiles(directory).Any(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new StartupException($"Roadmap folder '{directory}' has no roadmap files (*.yaml) (Roadmaps:Directory)");
+        }
+
+        IReadOnlyList<Roadmap> roadmaps;
         try
         {
-            return new RoadmapCatalog(RoadmapLoader.LoadDirectory(directory), options.Default);
+            roadmaps = RoadmapLoader.LoadDirectory(directory);
+        }
+        catch (RoadmapLoadException ex) when (ex.Line <= 0)
+        {
+            // Not about a line in a file: no ":0" suffix.
+            throw new StartupException($"Roadmap error in {ex.File}: {ex.Problem}");
         }
         catch (RoadmapLoadException ex)
         {
             throw new StartupException($"Roadmap error in {ex.Message}");
         }
+
+        if (!roadmaps.Any(r => r.Id == options.Default))
+        {
+            throw new StartupException($"Roadmaps:Default '{options.Default}' is not among the loaded roadmaps ({string.Join(", ", roadmaps.Select(r => r.Id))}); use one of their ids.");
+        }
+
+        return new RoadmapCatalog(roadmaps, options.Default);
     }
 
     private static void ConfigureLogging(WebApplicationBuilder builder, bool consoleOn)
@@ -184,5 +374,28 @@ public static class StudyBotHost
         {
             builder.Logging.AddFilter<ConsoleLoggerProvider>((category, level) => level >= LogLevel.Warning);
         }
+
+        // The host's own fault reports ("Hosting failed to start", "BackgroundService failed", each with a stack
+        // trace) are replaced by StudyBot's one line: "StudyBot cannot start: ..." or "StudyBot is stopping because ...".
+        builder.Logging.AddFilter(HostInternalsCategory, LogLevel.None);
+        builder.Logging.AddFilter<ConsoleLoggerProvider>(HostInternalsCategory, LogLevel.None);
+    }
+}
+
+/// <summary>
+/// Test-only (<c>Diagnostics:FailAfterStart</c>, off by default): fails once the host has started, as a bug in
+/// an adapter would, so a test can see the process end with exit code 1.
+/// </summary>
+internal sealed class FailAfterStart(IHostApplicationLifetime lifetime) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        throw new InvalidOperationException("Diagnostics:FailAfterStart is set, so this background service fails on purpose (a test-only switch).");
     }
 }

@@ -1,5 +1,8 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using StudyBot.Core.Chat;
+using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Host.Options;
@@ -66,6 +69,59 @@ public sealed class ConsoleOptions
     public string ExportsDirectory { get; set; } = DefaultExportsDirectory;
 }
 
+/// <summary>Section <c>Retention</c>: how long the data of members who left is kept.</summary>
+public sealed class RetentionOptions
+{
+    public const string Section = "Retention";
+
+    public const int MaxLeftMemberDays = 3650;
+
+    /// <summary>Days (0 to 3650) before the data of a member who left, or of a community that removed the bot, is deleted.</summary>
+    public int LeftMemberDays { get; set; } = 30;
+}
+
+/// <summary>Section <c>Delivery</c>: how fast the outbox hands messages to each platform.</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Delivery";
+
+    public const double MinPerSecond = 0.1;
+
+    public const double MaxPerSecond = 1000;
+
+    /// <summary>
+    /// Messages per second by platform (<c>Delivery:PerSecond:discord</c>). Kept as text so a value that is not a
+    /// number is reported with its key instead of being dropped silently by the binder.
+    /// </summary>
+    public Dictionary<string, string?> PerSecond { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The configured rates over the built-in defaults; call after validation.</summary>
+    public DeliveryRates ToRates()
+    {
+        var rates = new DeliveryRates();
+        foreach (var (platform, text) in PerSecond)
+        {
+            rates.PerSecond[platform.ToLowerInvariant()] = double.Parse(text!, NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+
+        return rates;
+    }
+}
+
+/// <summary>
+/// Section <c>Diagnostics</c>: switches for tests only, all off by default; none of them belongs in production.
+/// </summary>
+public sealed class DiagnosticsOptions
+{
+    public const string Section = "Diagnostics";
+
+    /// <summary>
+    /// Test-only: a background service fails on purpose once the host has started, to show that a fault at run
+    /// time ends the process with exit code 1 (see HostFaultTests). Never set it outside a test.
+    /// </summary>
+    public bool FailAfterStart { get; set; }
+}
+
 /// <summary>Section <c>Http</c>: Kestrel, for health checks and the platforms' HTTP modes.</summary>
 public sealed class HttpOptions
 {
@@ -90,6 +146,12 @@ internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOption
             if (string.IsNullOrWhiteSpace(builder.DataSource))
             {
                 return ValidateOptionsResult.Fail("Database:ConnectionString has no 'Data Source'; use e.g. 'Data Source=data/studybot.db'.");
+            }
+
+            if (!string.IsNullOrEmpty(builder.Password))
+            {
+                // Named, never shown: the message must not carry the password.
+                return ValidateOptionsResult.Fail("Database:ConnectionString sets a Password, but StudyBot's SQLite library has no encryption; remove the Password part.");
             }
         }
         catch (ArgumentException ex)
@@ -122,5 +184,83 @@ internal sealed class HttpOptionsValidator : IValidateOptions<HttpOptions>
         }
 
         return ValidateOptionsResult.Success;
+    }
+}
+
+internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RetentionOptions options) =>
+        options.LeftMemberDays is >= 0 and <= RetentionOptions.MaxLeftMemberDays
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(string.Create(CultureInfo.InvariantCulture, $"Retention:LeftMemberDays '{options.LeftMemberDays}' is out of range; use a whole number of days from 0 to {RetentionOptions.MaxLeftMemberDays}, e.g. 30."));
+}
+
+internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
+{
+    private static readonly string[] Known = [Platforms.Console, Platforms.Discord, Platforms.Slack];
+
+    public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
+    {
+        var defaults = new DeliveryRates();
+        var failures = new List<string>();
+        foreach (var (platform, text) in options.PerSecond)
+        {
+            var key = $"Delivery:PerSecond:{platform}";
+            if (!Known.Contains(platform, StringComparer.OrdinalIgnoreCase))
+            {
+                failures.Add($"{key} names no platform; use {string.Join(", ", Known[..^1])} or {Known[^1]}.");
+                continue;
+            }
+
+            var range = string.Create(CultureInfo.InvariantCulture, $"use a number of messages per second from {DeliveryOptions.MinPerSecond} to {DeliveryOptions.MaxPerSecond}, e.g. {defaults.For(platform.ToLowerInvariant())}.");
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) || !double.IsFinite(rate))
+            {
+                failures.Add($"{SettingErrors.Quote(key, text)} is not a number; {range}");
+            }
+            else if (rate is < DeliveryOptions.MinPerSecond or > DeliveryOptions.MaxPerSecond)
+            {
+                failures.Add($"{SettingErrors.Quote(key, text)} is out of range; {range}");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
+{
+    public const int MaxUserLength = 32;
+
+    public ValidateOptionsResult Validate(string? name, ConsoleOptions options)
+    {
+        var failures = new List<string>();
+        if (options.User is { } user && !string.IsNullOrWhiteSpace(user))
+        {
+            var trimmed = user.Trim();
+            if (trimmed.Length > MaxUserLength)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"Console:User is {trimmed.Length} characters long; use a name of 1 to {MaxUserLength} characters, e.g. Ada."));
+            }
+            else if (trimmed.Any(char.IsControl))
+            {
+                failures.Add("Console:User contains control characters; use a plain name, e.g. Ada.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.CommunityName))
+        {
+            failures.Add("Console:CommunityName is empty; use e.g. Local study group.");
+        }
+        else if (options.CommunityName.Length > 100 || options.CommunityName.Any(char.IsControl))
+        {
+            failures.Add("Console:CommunityName must be 1 to 100 characters without control characters, e.g. Local study group.");
+        }
+
+        if (options.Channels.Count == 0 || options.Channels.Any(string.IsNullOrWhiteSpace))
+        {
+            failures.Add("Console:Channels must list channel names such as general and celebrations, none of them empty.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

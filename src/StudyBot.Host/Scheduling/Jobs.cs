@@ -3,26 +3,6 @@ using StudyBot.Core.Notifications;
 
 namespace StudyBot.Host.Scheduling;
 
-/// <summary>Section <c>Scheduling</c>: how often each background job looks for work.</summary>
-public sealed class SchedulingOptions
-{
-    public const string Section = "Scheduling";
-
-    public bool Enabled { get; set; } = true;
-
-    public TimeSpan ReminderInterval { get; set; } = TimeSpan.FromSeconds(30);
-
-    public TimeSpan CelebrationInterval { get; set; } = TimeSpan.FromSeconds(10);
-
-    public TimeSpan LeaderboardInterval { get; set; } = TimeSpan.FromMinutes(1);
-
-    public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(2);
-
-    public TimeSpan PartnerInterval { get; set; } = TimeSpan.FromMinutes(5);
-
-    public TimeSpan RoleInterval { get; set; } = TimeSpan.FromSeconds(15);
-}
-
 [DisallowConcurrentExecution]
 internal sealed class ReminderJob(ReminderService service) : IJob
 {

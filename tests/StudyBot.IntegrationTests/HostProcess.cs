@@ -1,0 +1,88 @@
+using System.Diagnostics;
+
+namespace StudyBot.IntegrationTests;
+
+/// <summary>Starts the real host process (<c>dotnet StudyBot.Host.dll</c>) and collects what it printed and how it ended.</summary>
+internal static class HostProcess
+{
+    /// <summary>The host built next to the tests.</summary>
+    public static string BuiltHostDll { get; } = Path.Combine(AppContext.BaseDirectory, "StudyBot.Host.dll");
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        /// <summary>Standard error without blank lines.</summary>
+        public IReadOnlyList<string> StderrLines =>
+            Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <param name="workDir">The process's working directory.</param>
+    /// <param name="input">Written to standard input.</param>
+    /// <param name="env">Settings as environment variables (<c>Section__Key</c>).</param>
+    /// <param name="hostDll">Another copy of the host, e.g. in a folder with its own appsettings.json.</param>
+    /// <param name="closeInput">
+    /// False keeps standard input open after <paramref name="input"/>, so the console never reaches the end of its
+    /// input: the process then ends only if something else stops it.
+    /// </param>
+    public static async Task<Result> RunAsync(
+        string workDir,
+        string input,
+        IEnumerable<(string Key, string Value)> env,
+        string? hostDll = null,
+        bool closeInput = true)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+            StandardErrorEncoding = System.Text.Encoding.UTF8,
+        };
+        start.ArgumentList.Add(hostDll ?? BuiltHostDll);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["Console__User"] = "Ada";
+        foreach (var inherited in new[] { "Discord__Token", "Slack__BotToken", "DOTNET_CONTENTROOT", "ASPNETCORE_CONTENTROOT" })
+        {
+            start.Environment.Remove(inherited);
+        }
+
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.StandardInput.WriteAsync(input);
+            await process.StandardInput.FlushAsync();
+            if (closeInput)
+            {
+                process.StandardInput.Close();
+            }
+        }
+        catch (IOException)
+        {
+            // The host stopped before reading its input (a start-up failure): what it printed says why.
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw new TimeoutException(
+                $"the host process (working directory {workDir}) did not exit within 90 s; stderr: {await stderr}; stdout: {await stdout}");
+        }
+
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+}
