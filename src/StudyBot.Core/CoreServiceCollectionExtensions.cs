@@ -18,6 +18,7 @@ public static class CoreServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new CoreSettings());
+        services.TryAddSingleton<Chat.MemberText>();
         services.AddSingleton(_ => StudyBotCommands.Catalog());
         services.AddSingleton<CommandExecutor>();
         services.TryAddSingleton(new DeliveryRates());

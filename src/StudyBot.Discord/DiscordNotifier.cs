@@ -14,12 +14,32 @@ namespace StudyBot.Discord;
 /// again until they next use a command. Every send carries a nonce with enforce_nonce, so the REST client's
 /// retries cannot post a message twice.
 /// </summary>
+/// <remarks>
+/// A send whose outcome is unknown (the request left, the answer did not come back) is remembered with the time its nonce
+/// was first sent. While Discord still de-duplicates that nonce (<see cref="DiscordRestClient.NonceWindow"/>) the next
+/// attempt simply repeats it; after that, the channel's recent messages are read first, and a message of the bot's with
+/// that nonce or the same words counts as delivered, so no member gets the same reminder twice.
+/// </remarks>
 internal sealed partial class DiscordNotifier(
     DiscordRestClient rest,
     DmReachability reachability,
+    TimeProvider time,
     ILogger<DiscordNotifier> logger) : INotifier
 {
+    /// <summary>How many recent messages are read to find a send whose outcome was unknown.</summary>
+    public const int HistoryDepth = 50;
+
+    /// <summary>Unknown outcomes older than this are forgotten (the outbox gives up long before).</summary>
+    public static readonly TimeSpan UnsureKept = TimeSpan.FromDays(2);
+
+    private const int MaxUnsure = 10_000;
+
     private readonly ConcurrentDictionary<ulong, ulong> _dmChannels = new();
+    private readonly ConcurrentDictionary<string, long> _unsure = new(StringComparer.Ordinal);
+    private ulong? _botUserId;
+
+    /// <summary>Sends whose outcome is unknown, remembered until a later attempt settles them.</summary>
+    public int UnsureSends => _unsure.Count;
 
     public string Platform => Platforms.Discord;
 
@@ -112,9 +132,77 @@ internal sealed partial class DiscordNotifier(
         var parts = (Reply[])[message, .. message.FollowUps];
         for (var i = 0; i < parts.Length; i++)
         {
-            var payload = MessageRenderer.Render(parts[i], ephemeral: false) with { Nonce = Nonce(idempotencyKey, i) };
-            await rest.CreateMessageAsync(channelId, payload, cancellationToken);
+            var nonce = Nonce(idempotencyKey, i);
+            var payload = MessageRenderer.Render(parts[i], ephemeral: false) with { Nonce = nonce };
+            if (_unsure.TryGetValue(nonce, out var since) && time.GetElapsedTime(since) >= DiscordRestClient.NonceWindow)
+            {
+                // Discord no longer de-duplicates this nonce: sending blindly could post it twice.
+                if (await AlreadyPostedAsync(channelId, payload, cancellationToken))
+                {
+                    _unsure.TryRemove(nonce, out _);
+                    LogFoundPosted(channelId);
+                    continue;
+                }
+
+                _unsure.TryRemove(nonce, out _);
+            }
+
+            var first = _unsure.TryGetValue(nonce, out var earlier) ? earlier : time.GetTimestamp();
+            try
+            {
+                await rest.CreateMessageAsync(channelId, payload, cancellationToken, first);
+                _unsure.TryRemove(nonce, out _);
+            }
+            catch (DiscordUnavailableException ex) when (ex.OutcomeUnknown)
+            {
+                Remember(nonce, first);
+                throw;
+            }
         }
+    }
+
+    private void Remember(string nonce, long first)
+    {
+        _unsure[nonce] = first;
+        if (_unsure.Count > MaxUnsure)
+        {
+            foreach (var (key, at) in _unsure)
+            {
+                if (time.GetElapsedTime(at) > UnsureKept)
+                {
+                    _unsure.TryRemove(key, out _);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the channel's recent messages hold this one from the bot: by nonce where Discord lists it, else by its
+    /// words (content, embed titles and descriptions). When the history cannot be read, false: sending is then the lesser harm.
+    /// </summary>
+    private async Task<bool> AlreadyPostedAsync(ulong channelId, MessagePayload payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _botUserId ??= (await rest.GetCurrentUserAsync(cancellationToken)).Id;
+            var recent = await rest.GetChannelMessagesAsync(channelId, HistoryDepth, cancellationToken);
+            return recent.Any(m => m.Author?.Id == _botUserId && (m.Nonce == payload.Nonce || SameWords(m, payload)));
+        }
+        catch (Exception ex) when (ex is DiscordApiException or System.Text.Json.JsonException)
+        {
+            LogHistoryUnreadable(channelId, ex.Message);
+            return false;
+        }
+    }
+
+    private static bool SameWords(DiscordMessage posted, MessagePayload payload)
+    {
+        static string Clean(string? text) => (text ?? "").Trim();
+        var sent = payload.Embeds ?? [];
+        var found = posted.Embeds ?? [];
+        return Clean(posted.Content) == Clean(payload.Content)
+            && sent.Count == found.Count
+            && sent.Zip(found).All(p => Clean(p.First.Title) == Clean(p.Second.Title) && Clean(p.First.Description) == Clean(p.Second.Description));
     }
 
     /// <summary>Discord allows 25 characters: a hash of the key and the part, the same on every retry.</summary>
@@ -140,6 +228,12 @@ internal sealed partial class DiscordNotifier(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Discord user {UserId} does not accept DMs from the bot (50007); not DMing them until they use a command")]
     private partial void LogDmsClosed(ulong userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A message whose send had an unknown outcome is already in channel {ChannelId}; not sending it again")]
+    private partial void LogFoundPosted(ulong channelId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the recent messages of channel {ChannelId} ({Reason}); sending the message whose earlier send had an unknown outcome")]
+    private partial void LogHistoryUnreadable(ulong channelId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discord delivery failed: {Reason}")]
     private partial void LogFailed(string reason);

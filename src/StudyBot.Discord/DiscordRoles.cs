@@ -15,10 +15,17 @@ namespace StudyBot.Discord;
 /// on a 403 the guild's roles and the bot's own member are read to tell which. Every call goes through the REST
 /// client, so grants are paced by Discord's rate-limit buckets.
 /// </summary>
+/// <remarks>
+/// A role that carries elevated permissions (<see cref="DiscordPermissions.Elevated"/>) is never handed out: mapping it is
+/// refused, and a grant checks the role again, since its permissions can change after it was mapped. Mapping takes what
+/// Discord itself requires to give a role by hand: Manage Roles and a highest role above it (the owner always may). The
+/// member's roles are read from the guild, not the interaction's permissions, which include channel overwrites where the
+/// same bit means Manage Permissions for one channel.
+/// </remarks>
 internal sealed partial class DiscordRoles(DiscordRestClient rest, ILogger<DiscordRoles> logger) : ICommunityRoles
 {
-    public const ulong Administrator = 1UL << 3;
-    public const ulong ManageRoles = 1UL << 28;
+    public const ulong Administrator = DiscordPermissions.Administrator;
+    public const ulong ManageRoles = DiscordPermissions.ManageRoles;
 
     private ulong? _botUserId;
 
@@ -53,6 +60,60 @@ internal sealed partial class DiscordRoles(DiscordRestClient rest, ILogger<Disco
             : roles.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.Ordinal))
                 ?? roles.FirstOrDefault(r => string.Equals(r.Name.TrimStart('@'), name, StringComparison.OrdinalIgnoreCase));
         return role is null ? null : new RoleInfo(Snowflake.Format(role.Id), role.Name.TrimStart('@'));
+    }
+
+    public async Task<RoleMapCheck> MayMapAsync(MemberRef who, string roleId, CancellationToken cancellationToken)
+    {
+        if (!Snowflake.TryParse(who.Community.ExternalId, out var guildId) || !Snowflake.TryParse(roleId, out var wanted) || !Snowflake.TryParse(who.UserId, out var userId))
+        {
+            return new RoleMapCheck(RoleMapVerdict.MemberLacksPermission, "not a Discord id");
+        }
+
+        try
+        {
+            var roles = await rest.GetGuildRolesAsync(guildId, cancellationToken);
+            var role = roles.FirstOrDefault(r => r.Id == wanted);
+            if (role is null)
+            {
+                // Gone since it was found: the check that follows says so.
+                return RoleMapCheck.Allowed;
+            }
+
+            var bits = Bits(role.Permissions);
+            if (DiscordPermissions.IsElevated(bits))
+            {
+                return new RoleMapCheck(RoleMapVerdict.RoleElevated, DiscordPermissions.ElevatedNames(bits));
+            }
+
+            var member = await rest.GetGuildMemberAsync(guildId, userId, cancellationToken);
+            var held = roles.Where(r => r.Id == guildId || member.Roles?.Contains(Snowflake.Format(r.Id), StringComparer.Ordinal) == true).ToList();
+            var permissions = held.Aggregate(0UL, (all, r) => all | Bits(r.Permissions));
+            var mayManage = (permissions & (Administrator | ManageRoles)) != 0;
+            var top = held.Where(r => r.Id != guildId).Select(r => r.Position).DefaultIfEmpty(0).Max();
+            if (mayManage && role.Position < top)
+            {
+                return RoleMapCheck.Allowed;
+            }
+
+            // The owner may do anything, whatever their roles; asked only when the roles alone say no.
+            if ((await rest.GetGuildAsync(guildId, cancellationToken)).OwnerId == userId)
+            {
+                return RoleMapCheck.Allowed;
+            }
+
+            return mayManage
+                ? new RoleMapCheck(RoleMapVerdict.RoleNotBelowMember, $"role position {role.Position}, their highest {top}")
+                : new RoleMapCheck(RoleMapVerdict.MemberLacksPermission);
+        }
+        catch (DiscordApiException ex) when (ex.Code == DiscordErrorCodes.UnknownMember)
+        {
+            return new RoleMapCheck(RoleMapVerdict.MemberLacksPermission, ex.DiscordMessage);
+        }
+        catch (Exception ex) when (IsDiscordFailure(ex))
+        {
+            LogFailed(ex.Message);
+            return new RoleMapCheck(RoleMapVerdict.Unknown, ex.Message);
+        }
     }
 
     public async Task<RoleGrantResult> CheckAsync(CommunityRef community, string roleId, CancellationToken cancellationToken)
@@ -90,6 +151,18 @@ internal sealed partial class DiscordRoles(DiscordRestClient rest, ILogger<Disco
             if (member.Roles?.Contains(roleId, StringComparer.Ordinal) == true)
             {
                 return new RoleGrantResult(RoleGrantOutcome.AlreadyHad);
+            }
+
+            // Checked again at every grant: the role may have gained powers since it was mapped.
+            var current = (await rest.GetGuildRolesAsync(guildId, cancellationToken)).FirstOrDefault(r => r.Id == role);
+            if (current is null)
+            {
+                return new RoleGrantResult(RoleGrantOutcome.RoleNotFound, "no such role in the guild");
+            }
+
+            if (DiscordPermissions.IsElevated(Bits(current.Permissions)))
+            {
+                return new RoleGrantResult(RoleGrantOutcome.RoleElevated, DiscordPermissions.ElevatedNames(Bits(current.Permissions)));
             }
 
             await rest.AddGuildMemberRoleAsync(guildId, user, role, cancellationToken);
@@ -137,6 +210,11 @@ internal sealed partial class DiscordRoles(DiscordRestClient rest, ILogger<Disco
         if (role.Id == guildId || role.Managed == true)
         {
             return new RoleGrantResult(RoleGrantOutcome.RoleNotAssignable, role.Id == guildId ? "@everyone" : "managed by an integration");
+        }
+
+        if (DiscordPermissions.IsElevated(Bits(role.Permissions)))
+        {
+            return new RoleGrantResult(RoleGrantOutcome.RoleElevated, DiscordPermissions.ElevatedNames(Bits(role.Permissions)));
         }
 
         _botUserId ??= (await rest.GetCurrentUserAsync(cancellationToken)).Id;

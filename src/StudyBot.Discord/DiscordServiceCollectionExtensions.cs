@@ -75,6 +75,7 @@ public static class DiscordServiceCollectionExtensions
 
         services.AddSingleton<DiscordNotifier>();
         services.AddSingleton<INotifier>(sp => sp.GetRequiredService<DiscordNotifier>());
+        services.AddSingleton<IMemberTextEscaper, Rendering.DiscordMarkdown>();
         services.AddSingleton<IChannelDirectory, DiscordChannelDirectory>();
         services.AddSingleton<StudyBot.Core.Roles.ICommunityRoles, DiscordRoles>();
 

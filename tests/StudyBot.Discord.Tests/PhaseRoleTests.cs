@@ -237,6 +237,109 @@ public sealed class PhaseRoleTests
         Assert.Equal(new RoleGrantTotals(0, 0, 0, 0), await TotalsAsync(harness));
     }
 
+    private const ulong Moderators = 800000000000000002;
+    private const ulong Helpers = 800000000000000003;
+    private const ulong Senior = 800000000000000004;
+    private const ulong Kim = 810000000000000009;
+
+    /// <summary>Kim runs the command over the gateway, so Discord's own member object comes with it.</summary>
+    private static async Task<string> MapOverGatewayAsync(AdapterHarness harness, ulong role, string permissions)
+    {
+        var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash(
+            "studybot roles map",
+            new Dictionary<string, object> { ["phase"] = "foundation", ["role"] = new RoleOption(role) },
+            userId: Kim,
+            permissions: permissions));
+        return Text(await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    private static async Task<IReadOnlyList<PhaseRoleMapping>> MappingsAsync(AdapterHarness harness)
+    {
+        await using var scope = harness.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IRoleStore>().MappingsAsync(Guild, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_member_with_only_Manage_Server_cannot_map_a_role_that_carries_Administrator_and_skipping_the_phase_grants_nothing()
+    {
+        var options = Server();
+        options.Roles.Add(new FakeRole(Moderators, GuildId, "Moderators", 5, FakeDiscordServer.Administrator));
+        options.Members[(GuildId, Kim)] = new();
+        await using var harness = await StartAsync(options);
+        await harness.ReadyAsync();
+        await SetUpAsync(harness);
+
+        var answer = await MapOverGatewayAsync(harness, Moderators, "32");
+
+        Assert.Contains("@Moderators", answer, StringComparison.Ordinal);
+        Assert.Empty(await MappingsAsync(harness));
+        await CompleteFoundationAsync(harness, Kim);
+        await RunJobsAsync(harness);
+        Assert.False(harness.Server.HasRole(GuildId, Kim, Moderators));
+        Assert.Empty(harness.Server.RoleAdds);
+    }
+
+    [Fact]
+    public async Task Mapping_a_role_takes_Manage_Roles_and_a_highest_role_above_it_as_on_Discord()
+    {
+        var options = Server();
+        options.Roles.Add(new FakeRole(Helpers, GuildId, "Role managers", 4, FakeDiscordServer.ManageRoles));
+        options.Roles.Add(new FakeRole(Senior, GuildId, "Senior", 6, 0));
+        options.Members[(GuildId, Kim)] = new();
+        await using var harness = await StartAsync(options);
+        await harness.ReadyAsync();
+        await SetUpAsync(harness);
+
+        var noPermission = await MapOverGatewayAsync(harness, Graduate, "32");
+        Assert.Contains("Manage Roles", noPermission, StringComparison.Ordinal);
+
+        options.Members[(GuildId, Kim)][Helpers] = true;
+        var above = await MapOverGatewayAsync(harness, Senior, "32");
+        Assert.Contains("@Senior", above, StringComparison.Ordinal);
+        Assert.Contains("highest role", above, StringComparison.Ordinal);
+        Assert.Empty(await MappingsAsync(harness));
+
+        var below = await MapOverGatewayAsync(harness, Graduate, "32");
+        Assert.Contains("now grants **@Graduate**", below, StringComparison.Ordinal);
+        Assert.Equal(Graduate.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(await MappingsAsync(harness)).RoleId);
+    }
+
+    [Fact]
+    public async Task A_role_with_moderator_permissions_is_refused_even_for_the_owner()
+    {
+        var options = Server();
+        options.Roles.Add(new FakeRole(Moderators, GuildId, "Moderators", 5, 1UL << 13));
+        await using var harness = await StartAsync(options);
+        await SetUpAsync(harness);
+
+        var map = await RunAsync(harness, Admin, $"/studybot roles map foundation <@&{Moderators}>");
+
+        Assert.Equal(ReplyTone.Error, map.Tone);
+        Assert.Contains("Manage Messages", map.Text, StringComparison.Ordinal);
+        Assert.Empty(await MappingsAsync(harness));
+    }
+
+    [Fact]
+    public async Task A_mapped_role_that_gains_Administrator_later_is_not_granted_and_admins_are_told_once()
+    {
+        var options = Server();
+        await using var harness = await StartAsync(options);
+        await SetUpAsync(harness);
+        Assert.Equal(ReplyTone.Success, (await RunAsync(harness, Admin, "/studybot roles map foundation graduate")).Tone);
+
+        options.Roles.Single(r => r.Id == Graduate).Permissions = FakeDiscordServer.Administrator;
+        await CompleteFoundationAsync(harness, Ada);
+        await RunJobsAsync(harness);
+        await CompleteFoundationAsync(harness, Bo);
+        await RunJobsAsync(harness);
+
+        Assert.Empty(harness.Server.RoleAdds);
+        var notice = Assert.Single(Posts(harness.Server, StudyHall), p => p.Contains("can't hand out", StringComparison.Ordinal));
+        Assert.Contains("Administrator", notice, StringComparison.Ordinal);
+        Assert.Equal(2, (await TotalsAsync(harness)).Failed);
+        Assert.Equal(2, Posts(harness.Server, Wins).Count(p => p.Contains("Phase complete", StringComparison.Ordinal)));
+    }
+
     private static FakeDiscordOptions Server()
     {
         var options = new FakeDiscordOptions { BodyValidator = OpenApiSchemas.Validate };

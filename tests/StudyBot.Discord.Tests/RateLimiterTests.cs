@@ -222,4 +222,110 @@ public sealed class RateLimiterTests
         _time.Advance(TimeSpan.FromMilliseconds(1));
         await next.WaitAsync(TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public async Task A_prune_cannot_take_the_bucket_of_a_request_that_just_looked_it_up()
+    {
+        var route = DiscordRoute.CreateMessage(1);
+        (await _limiter.AcquireAsync(route, CancellationToken.None)).Complete(Bucket(1, 1, 1), false);
+
+        // Ten idle minutes pass and the pruner runs exactly between the lookup and the wait, where the bucket looks idle.
+        _limiter.AfterLookup = () =>
+        {
+            _time.Advance(TimeSpan.FromMinutes(10));
+            _limiter.Prune();
+        };
+        var first = await _limiter.AcquireAsync(route, CancellationToken.None);
+        _limiter.AfterLookup = null;
+
+        Assert.True(_limiter.Tracks(first), "the request runs on a bucket the limiter no longer keeps");
+        var second = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted, "a second request ran beside the first on a bucket of limit 1");
+
+        first.Complete(Bucket(1, 0, 1), false);
+        _time.Advance(TimeSpan.FromSeconds(1.1));
+        (await second.WaitAsync(TimeSpan.FromSeconds(5))).Complete(Bucket(1, 0, 1), false);
+    }
+
+    [Fact]
+    public async Task Idle_buckets_are_pruned_so_months_of_interaction_webhooks_leave_nothing_behind()
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            var lease = await _limiter.AcquireAsync(DiscordRoute.EditOriginal(1, "token-" + i), CancellationToken.None);
+            lease.Complete(Bucket(5, 4, 1, "webhook-hash"), false);
+        }
+
+        Assert.True(_limiter.BucketCount >= 500, $"{_limiter.BucketCount} buckets before pruning");
+        _time.Advance(TimeSpan.FromMinutes(10));
+        (await _limiter.AcquireAsync(DiscordRoute.GetCurrentUser(), CancellationToken.None)).Complete(Bucket(5, 4, 1, "me"), false);
+
+        Assert.InRange(_limiter.BucketCount, 1, 2);
+    }
+
+    [Fact]
+    public async Task Requests_and_prunes_hammering_together_lose_no_request_and_never_share_a_limit_of_one()
+    {
+        const int Workers = 6;
+        const int Rounds = 150;
+        var channels = new ulong[] { 1, 2, 3 };
+        var inFlight = channels.ToDictionary(c => c, _ => 0);
+        var violations = 0;
+        var untracked = 0;
+        var done = 0;
+        foreach (var channel in channels)
+        {
+            (await _limiter.AcquireAsync(DiscordRoute.CreateMessage(channel), CancellationToken.None)).Complete(Bucket(1, 1, 0.001), false);
+        }
+
+        using var stop = new CancellationTokenSource();
+        var pruner = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                _time.Advance(TimeSpan.FromMinutes(6));
+                _limiter.Prune();
+                await Task.Yield();
+            }
+        });
+        var workers = Enumerable.Range(0, Workers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < Rounds; i++)
+            {
+                var channel = channels[(w + i) % channels.Length];
+                var lease = await _limiter.AcquireAsync(DiscordRoute.CreateMessage(channel), CancellationToken.None);
+                if (!_limiter.Tracks(lease))
+                {
+                    Interlocked.Increment(ref untracked);
+                }
+
+                lock (inFlight)
+                {
+                    if (++inFlight[channel] > 1)
+                    {
+                        violations++;
+                    }
+                }
+
+                await Task.Yield();
+                lock (inFlight)
+                {
+                    inFlight[channel]--;
+                }
+
+                lease.Complete(Bucket(1, 1, 0.001), false);
+                Interlocked.Increment(ref done);
+            }
+        })).ToArray();
+
+        var all = Task.WhenAll(workers);
+        await all.WaitAsync(TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await pruner.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(Workers * Rounds, done);
+        Assert.Equal(0, violations);
+        Assert.Equal(0, untracked);
+    }
 }

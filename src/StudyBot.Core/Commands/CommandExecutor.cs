@@ -36,7 +36,8 @@ public sealed partial class CommandExecutor(
     RoadmapCatalog roadmaps,
     TimeProvider time,
     CoreSettings settings,
-    ILogger<CommandExecutor> logger)
+    ILogger<CommandExecutor> logger,
+    MemberText? memberText = null)
 {
     private readonly CommandParser _parser = new(catalog);
     private readonly MemberLines _lines = new();
@@ -166,6 +167,7 @@ public sealed partial class CommandExecutor(
                 Roadmap = roadmaps.Get(snapshot.Community.RoadmapId),
                 Snapshot = snapshot,
                 Now = time.GetUtcNow(),
+                MemberText = (memberText ?? MemberText.None).For(who.Community.Platform),
             };
 
             var result = await handler.HandleAsync(context, cancellationToken);

@@ -22,6 +22,12 @@ public sealed class CommandContext
     /// <summary>The instant the command arrived.</summary>
     public required DateTimeOffset Now { get; init; }
 
+    /// <summary>
+    /// Writes a name a member chose (theirs or another's) as the platform must show it to read as typed, e.g. escaped for
+    /// Discord markdown. Use it for every member name put into a reply or a message for others.
+    /// </summary>
+    public Func<string, string> MemberText { get; init; } = static text => text;
+
     public MemberProfile Member => Snapshot.Member;
 
     /// <summary>Today in the member's time zone.</summary>

@@ -108,8 +108,11 @@ public sealed partial class CelebrationService(
     CoreSettings settings,
     TimeProvider time,
     IEnumerable<IProgressCardRenderer> cardRenderers,
-    ILogger<CelebrationService> logger)
+    ILogger<CelebrationService> logger,
+    MemberText? memberText = null)
 {
+    private readonly MemberText _names = memberText ?? MemberText.None;
+
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
 
     /// <summary>A card bigger than this is left off, so an outbox row stays small (the card is base64 in its JSON).</summary>
@@ -134,7 +137,7 @@ public sealed partial class CelebrationService(
             {
                 var snapshot = await progress.LoadAsync(celebration.Member, new NewcomerDefaults(roadmaps.Default.Id, settings.DefaultTimeZone), cancellationToken);
                 var roadmap = roadmaps.Get(snapshot.Community.RoadmapId);
-                var message = await ComposeAsync(store, roadmap, snapshot, celebration, now, cancellationToken);
+                var message = await ComposeAsync(store, roadmap, snapshot, celebration, now, _names.For(celebration.Member.Community.Platform), cancellationToken);
                 if (message is not null && lastOfMember.Contains(celebration.EventId))
                 {
                     message = WithCard(message, roadmap, snapshot, now);
@@ -151,7 +154,7 @@ public sealed partial class CelebrationService(
         return pending.Count;
     }
 
-    private static async Task<OutboxMessage?> ComposeAsync(ICelebrationStore store, Roadmap roadmap, MemberSnapshot snapshot, PendingCelebration celebration, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<OutboxMessage?> ComposeAsync(ICelebrationStore store, Roadmap roadmap, MemberSnapshot snapshot, PendingCelebration celebration, DateTimeOffset now, Func<string, string> name, CancellationToken cancellationToken)
     {
         var prefs = snapshot.Member.Preferences;
         var choice = prefs.Celebrate;
@@ -169,7 +172,7 @@ public sealed partial class CelebrationService(
         var items = roadmap.PhaseItems(phaseId).Select(i => i.Id).ToList();
         var started = await store.FirstActivityAsync(celebration.Member, items, cancellationToken);
         var took = started is { } s ? celebration.AtUtc - s : (TimeSpan?)null;
-        var reply = Celebrations.ForCommunity(roadmap, celebration.Completion, snapshot.Member.DisplayName, took, estimate, snapshot.StateOf, toChannel);
+        var reply = Celebrations.ForCommunity(roadmap, celebration.Completion, name(snapshot.Member.DisplayName), took, estimate, snapshot.StateOf, toChannel);
         var m = celebration.Member;
         return new OutboxMessage(
             $"{OutboxKinds.Celebration}:{m.Community.Platform}:{m.Community.ExternalId}:{celebration.EventId}",
@@ -230,8 +233,10 @@ public sealed partial class CelebrationService(
 }
 
 /// <summary>Posts each community's weekly leaderboard at its scheduled local time, once per week.</summary>
-public sealed partial class LeaderboardService(IServiceScopeFactory scopes, TimeProvider time, ILogger<LeaderboardService> logger)
+public sealed partial class LeaderboardService(IServiceScopeFactory scopes, TimeProvider time, ILogger<LeaderboardService> logger, MemberText? memberText = null)
 {
+    private readonly MemberText _names = memberText ?? MemberText.None;
+
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -261,8 +266,11 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
                     var top = await boards.TopAsync(item.Community, new BoardQuery(BoardPeriod.Week, BoardMetric.Points, lastWeek, cutoff, Leaderboards.PostSize), cancellationToken);
                     var consistent = await boards.TopAsync(item.Community, new BoardQuery(BoardPeriod.Week, BoardMetric.Consistency, lastWeek, cutoff, 3), cancellationToken);
                     var improved = await boards.TopAsync(item.Community, new BoardQuery(BoardPeriod.Week, BoardMetric.Improved, lastWeek, cutoff, 3), cancellationToken);
-                    var reply = Leaderboards.WeeklyPost(item.Community.Name, lastWeek, top, consistent, improved);
-                    if (await BestPartnerStreakAsync(scope.ServiceProvider, item.Community, now, cancellationToken) is { } line)
+                    // Names members chose (and the community's) are written as the platform shows them as typed.
+                    var name = _names.For(item.Community.Platform);
+                    IReadOnlyList<BoardEntry> Named(IReadOnlyList<BoardEntry> entries) => [.. entries.Select(e => e with { DisplayName = name(e.DisplayName) })];
+                    var reply = Leaderboards.WeeklyPost(name(item.Community.Name), lastWeek, Named(top), Named(consistent), Named(improved));
+                    if (await BestPartnerStreakAsync(scope.ServiceProvider, item.Community, now, name, cancellationToken) is { } line)
                     {
                         reply = reply with { Fields = [.. reply.Fields.SkipLast(1), new ReplyField("Study partners", line), reply.Fields[^1]] };
                     }
@@ -293,7 +301,7 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
     }
 
     /// <summary>The longest partner streak among partnerships whose members all allow being shown, as a line.</summary>
-    private static async Task<string?> BestPartnerStreakAsync(IServiceProvider services, CommunityRef community, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<string?> BestPartnerStreakAsync(IServiceProvider services, CommunityRef community, DateTimeOffset now, Func<string, string> name, CancellationToken cancellationToken)
     {
         var partners = services.GetRequiredService<Partners.IPartnerStore>();
         var progress = services.GetRequiredService<IProgressStore>();
@@ -315,7 +323,7 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
             var weeks = Partners.PartnerStreak.Compute(streaks, DateOnly.MinValue, today);
             if (shown && weeks > 0 && (best is null || weeks > best.Value.Weeks))
             {
-                best = (weeks, string.Join(" & ", group.Select(m => m.DisplayName)));
+                best = (weeks, string.Join(" & ", group.Select(m => name(m.DisplayName))));
             }
         }
 

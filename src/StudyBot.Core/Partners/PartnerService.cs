@@ -11,8 +11,10 @@ namespace StudyBot.Core.Partners;
 public sealed record MatchResult(int Matched, int Groups, int Waiting);
 
 /// <summary>Runs partner matching (on demand or on each community's schedule) and offers rematches when a partner goes quiet.</summary>
-public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapCatalog roadmaps, CoreSettings settings, TimeProvider time, ILogger<PartnerService> logger)
+public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapCatalog roadmaps, CoreSettings settings, TimeProvider time, ILogger<PartnerService> logger, MemberText? memberText = null)
 {
+    private readonly MemberText _names = memberText ?? MemberText.None;
+
     public static readonly TimeSpan QuietAfter = TimeSpan.FromDays(14);
 
     public async Task<MatchResult> MatchAsync(CommunityRef community, CancellationToken cancellationToken)
@@ -43,7 +45,7 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
         var byId = candidates.ToDictionary(c => c.Member.MemberId);
         var created = groups.Select(g => new NewPartnership(
             g.Members.Select(m => m.MemberId).ToList(),
-            g.Members.Select(m => Introduction(byId[m.MemberId], g.Members.Where(o => o != m).Select(o => byId[o.MemberId]).ToList(), g, now)).ToList())).ToList();
+            g.Members.Select(m => Introduction(byId[m.MemberId], g.Members.Where(o => o != m).Select(o => byId[o.MemberId]).ToList(), g, now, _names.For(community.Platform))).ToList())).ToList();
         if (created.Count > 0)
         {
             await partners.CreateAsync(community, created, now.UtcDateTime, cancellationToken);
@@ -91,7 +93,7 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
             var reply = new Reply
             {
                 Title = "🤝 Your study partner has gone quiet",
-                Text = $"{q.Quiet.DisplayName} hasn't studied with StudyBot for two weeks. Life happens! If you'd like a new partner, "
+                Text = $"{_names.Escape(q.Quiet.Community.Platform, q.Quiet.DisplayName)} hasn't studied with StudyBot for two weeks. Life happens! If you'd like a new partner, "
                     + "`/progress partner find` ends this partnership and puts you back in the matching pool.",
                 Buttons = [new ReplyButton("Find a new partner", "progress partner find", ButtonStyle.Primary), new ReplyButton("Nudge them", "progress partner nudge")],
             };
@@ -124,9 +126,10 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
         (PoolMember Member, MemberRef Ref, MemberSnapshot Snapshot, Roadmap Roadmap) me,
         IReadOnlyList<(PoolMember Member, MemberRef Ref, MemberSnapshot Snapshot, Roadmap Roadmap)> others,
         PartnerGroup group,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        Func<string, string> name)
     {
-        var names = string.Join(" and ", others.Select(o => o.Ref.DisplayName));
+        var names = string.Join(" and ", others.Select(o => name(o.Ref.DisplayName)));
         var phase = me.Roadmap.Phases.First(p => p.Number == me.Member.Phase);
         var why = new List<string>
         {
@@ -143,7 +146,7 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
         {
             var plan = o.Snapshot.Member.Preferences.Plan!;
             var theirPhase = o.Roadmap.Phases.First(p => p.Number == o.Member.Phase);
-            return $"• **{o.Ref.DisplayName}**: {Format.PhaseName(theirPhase)}, studies {Clock.DescribeDays(plan.Days)} at {Clock.Format(plan.MinutesOfDay)} ({o.Snapshot.Member.TimeZoneId})";
+            return $"• **{name(o.Ref.DisplayName)}**: {Format.PhaseName(theirPhase)}, studies {Clock.DescribeDays(plan.Days)} at {Clock.Format(plan.MinutesOfDay)} ({o.Snapshot.Member.TimeZoneId})";
         });
         var reply = new Reply
         {

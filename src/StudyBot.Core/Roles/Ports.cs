@@ -33,6 +33,12 @@ public enum RoleGrantOutcome
 
     /// <summary>The platform has no roles (Slack, console).</summary>
     NotSupported = 8,
+
+    /// <summary>
+    /// The role carries moderator or admin permissions (Discord: Administrator, Manage Server, Manage Roles, ...): handing
+    /// it out for finishing a phase would give those powers away, so StudyBot never does.
+    /// </summary>
+    RoleElevated = 9,
 }
 
 public sealed record RoleGrantResult(RoleGrantOutcome Outcome, string? Detail = null, TimeSpan? RetryAfter = null)
@@ -40,7 +46,31 @@ public sealed record RoleGrantResult(RoleGrantOutcome Outcome, string? Detail = 
     public static readonly RoleGrantResult Ok = new(RoleGrantOutcome.Granted);
 
     /// <summary>A problem with the role or the bot's permissions that lasts until an admin fixes it.</summary>
-    public bool IsRoleProblem => Outcome is RoleGrantOutcome.MissingPermission or RoleGrantOutcome.RoleAboveBot or RoleGrantOutcome.RoleNotFound or RoleGrantOutcome.RoleNotAssignable;
+    public bool IsRoleProblem => Outcome is RoleGrantOutcome.MissingPermission or RoleGrantOutcome.RoleAboveBot or RoleGrantOutcome.RoleNotFound or RoleGrantOutcome.RoleNotAssignable or RoleGrantOutcome.RoleElevated;
+}
+
+/// <summary>Whether a member may tie a role to a phase.</summary>
+public enum RoleMapVerdict
+{
+    Allowed = 0,
+
+    /// <summary>The member could not hand the role out by hand (Discord: no Manage Roles).</summary>
+    MemberLacksPermission = 1,
+
+    /// <summary>The role is at or above the member's highest role, so the platform would not let them give it.</summary>
+    RoleNotBelowMember = 2,
+
+    /// <summary>The role carries moderator or admin permissions; <see cref="RoleMapCheck.Detail"/> names them.</summary>
+    RoleElevated = 3,
+
+    /// <summary>The platform did not answer; nothing is decided (and nothing saved).</summary>
+    Unknown = 4,
+}
+
+/// <param name="Detail">For people: which permissions, which positions.</param>
+public sealed record RoleMapCheck(RoleMapVerdict Verdict, string? Detail = null)
+{
+    public static readonly RoleMapCheck Allowed = new(RoleMapVerdict.Allowed);
 }
 
 /// <summary>A role as the platform names it.</summary>
@@ -57,7 +87,17 @@ public interface ICommunityRoles
     /// <summary>The role the text names (a mention such as &lt;@&amp;id&gt;, an id, or a name with or without @), or null.</summary>
     Task<RoleInfo?> FindAsync(CommunityRef community, string text, CancellationToken cancellationToken);
 
-    /// <summary>Whether a grant of the role would work now; <see cref="RoleGrantOutcome.Granted"/> when it would.</summary>
+    /// <summary>
+    /// Whether <paramref name="who"/> may tie the role to a phase: as on the platform itself, only someone who could hand it
+    /// out by hand (Discord: Manage Roles and a highest role above it; the owner always), and never a role that carries
+    /// moderator or admin permissions, whoever asks.
+    /// </summary>
+    Task<RoleMapCheck> MayMapAsync(MemberRef who, string roleId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether a grant of the role would work now; <see cref="RoleGrantOutcome.Granted"/> when it would. A role that came to
+    /// carry elevated permissions since it was mapped is <see cref="RoleGrantOutcome.RoleElevated"/>, here and in a grant.
+    /// </summary>
     Task<RoleGrantResult> CheckAsync(CommunityRef community, string roleId, CancellationToken cancellationToken);
 
     /// <summary>Gives the member the role. Safe to repeat: a member who has it already is <see cref="RoleGrantOutcome.AlreadyHad"/>.</summary>

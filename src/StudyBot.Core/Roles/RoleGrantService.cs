@@ -220,6 +220,7 @@ public static class RoleTexts
         RoleGrantOutcome.RoleAboveBot => "the role is above my highest role",
         RoleGrantOutcome.RoleNotFound => "the role no longer exists",
         RoleGrantOutcome.RoleNotAssignable => "the role is managed by the platform or an integration",
+        RoleGrantOutcome.RoleElevated => "the role carries moderator or admin permissions (such as Administrator, Manage Server or Manage Roles), which I never hand out",
         RoleGrantOutcome.MemberGone => "the member left the server",
         RoleGrantOutcome.NotSupported => "this platform has no roles",
         RoleGrantOutcome.Transient => "the platform did not answer; it will be retried",
@@ -234,6 +235,7 @@ public static class RoleTexts
         RoleGrantOutcome.RoleAboveBot => "Drag my role above it in Server Settings → Roles (I can only give roles below my highest role)",
         RoleGrantOutcome.RoleNotFound => "Map the phase to a role that exists with `/studybot roles map`",
         RoleGrantOutcome.RoleNotAssignable => "Pick a role that members can be given by hand, with `/studybot roles map`",
+        RoleGrantOutcome.RoleElevated => "Take those permissions off the role, or map the phase to a plain role with `/studybot roles map`",
         _ => "Check the role",
     };
 

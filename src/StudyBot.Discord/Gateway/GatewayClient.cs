@@ -310,7 +310,18 @@ internal sealed partial class GatewayClient(
                     };
                 }
 
-                var next = Handle(buffer.WrittenMemory, sender, state, resuming, connection, heartbeatStarted, stoppingToken);
+                ConnectionResult? next;
+                try
+                {
+                    next = Handle(buffer.WrittenMemory, sender, state, resuming, connection, heartbeatStarted, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One message StudyBot could not handle must not end the session (a bug, or a shape Discord changed).
+                    LogHandleFailed(ex, buffer.WrittenCount);
+                    next = null;
+                }
+
                 if (next is not null)
                 {
                     return next;
@@ -454,8 +465,9 @@ internal sealed partial class GatewayClient(
             {
                 sink.OnDispatch(type, data);
             }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+            catch (Exception ex)
             {
+                // Whatever went wrong with one dispatch, the session and every other dispatch carry on.
                 LogSinkFailed(ex, type);
             }
         }
@@ -666,6 +678,9 @@ internal sealed partial class GatewayClient(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Discord gateway: READY could not be read: {Reason}")]
     private partial void LogBadReady(string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Discord gateway: a message of {Bytes} bytes could not be handled; the session carries on")]
+    private partial void LogHandleFailed(Exception ex, int bytes);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Discord gateway: handling dispatch {Type} failed")]
     private partial void LogSinkFailed(Exception ex, string type);

@@ -41,6 +41,9 @@ internal sealed partial class InteractionProcessor(
     /// <summary>Autocomplete cannot be deferred: after this, answer with no choices rather than not at all.</summary>
     public static readonly TimeSpan AutocompleteBudget = TimeSpan.FromSeconds(2);
 
+    /// <summary>What a member is told when handling their interaction failed on StudyBot's side (a bug).</summary>
+    public const string Apology = "Sorry, something went wrong on my side and nothing was changed.";
+
     private readonly Lock _lock = new();
     private readonly HashSet<Task> _inFlight = [];
     private readonly TimeSpan _deferAfter = options.Value.DeferAfter;
@@ -77,11 +80,22 @@ internal sealed partial class InteractionProcessor(
     {
         var received = time.GetTimestamp();
 
-        // The member's place in line is taken here, in arrival order, before the thread hop.
-        var arrival = interaction.Type is InteractionTypes.ApplicationCommand or InteractionTypes.MessageComponent && interaction.Invoker is { } user
-            ? runner.Arrive(interaction.GuildId is { } guild ? Snowflake.Format(guild) : "dm", Snowflake.Format(user.Id), Snowflake.Format(interaction.Id))
-            : null;
-        var task = Task.Run(() => ProcessAsync(interaction, responder, received, arrival, cancellationToken), CancellationToken.None);
+        // The member's place in line is taken here, in arrival order, before the thread hop. A failure here is a bug:
+        // it is handled (logged, apologised for) with the interaction, never thrown at the gateway's receive loop.
+        CommandArrival? arrival = null;
+        Exception? arrivalFailure = null;
+        try
+        {
+            arrival = interaction.Type is InteractionTypes.ApplicationCommand or InteractionTypes.MessageComponent && interaction.Invoker is { } user
+                ? runner.Arrive(interaction.GuildId is { } guild ? Snowflake.Format(guild) : "dm", Snowflake.Format(user.Id), Snowflake.Format(interaction.Id))
+                : null;
+        }
+        catch (Exception ex)
+        {
+            arrivalFailure = ex;
+        }
+
+        var task = Task.Run(() => ProcessAsync(interaction, responder, received, arrival, arrivalFailure, cancellationToken), CancellationToken.None);
         lock (_lock)
         {
             _inFlight.Add(task);
@@ -116,11 +130,17 @@ internal sealed partial class InteractionProcessor(
         }
     }
 
-    private async Task ProcessAsync(Interaction interaction, IInteractionResponder responder, long received, CommandArrival? arrival, CancellationToken cancellationToken)
+    private async Task ProcessAsync(Interaction interaction, IInteractionResponder responder, long received, CommandArrival? arrival, Exception? arrivalFailure, CancellationToken cancellationToken)
     {
         var commandStarted = false;
+        var state = new AnswerState();
         try
         {
+            if (arrivalFailure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(arrivalFailure);
+            }
+
             if (interaction.Invoker is { } user)
             {
                 dms.Clear(user.Id);
@@ -132,12 +152,12 @@ internal sealed partial class InteractionProcessor(
                     await responder.RespondAsync(InteractionResponse.Pong, cancellationToken);
                     break;
                 case InteractionTypes.Autocomplete:
-                    await AutocompleteAsync(interaction, responder, received, cancellationToken);
+                    await AutocompleteAsync(interaction, responder, received, state, cancellationToken);
                     break;
                 case InteractionTypes.ApplicationCommand:
                 case InteractionTypes.MessageComponent:
                     commandStarted = true;
-                    await CommandAsync(interaction, responder, received, arrival, cancellationToken);
+                    await CommandAsync(interaction, responder, received, arrival, state, cancellationToken);
                     break;
                 default:
                     await responder.RespondAsync(Message(Reply.Info("Sorry, I can't handle that kind of interaction."), ephemeral: true), cancellationToken);
@@ -148,9 +168,21 @@ internal sealed partial class InteractionProcessor(
         {
             LogCancelled(interaction.Id);
         }
-        catch (Exception ex) when (ex is DiscordApiException or DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordAuthException or InvalidOperationException)
+        catch (DiscordApiException ex) when (ex.InteractionTokenInvalid)
         {
+            // Past the token's 15 minutes nothing more can reach the member on this interaction; the bot token is fine.
+            LogTokenExpired(interaction.Id, Describe(interaction));
+        }
+        catch (Exception ex) when (ex is DiscordApiException or DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordAuthException)
+        {
+            // Discord itself refused or failed: a second message would meet the same fate.
             LogFailed(ex, interaction.Id, interaction.Type);
+        }
+        catch (Exception ex)
+        {
+            // A bug. Logged without the member's words (their options stay out), and the member hears of it.
+            LogUnexpected(ex, Describe(interaction), Platforms.Discord, interaction.Id, interaction.GuildId is { } guildId ? Snowflake.Format(guildId) : "dm");
+            await ApologizeAsync(interaction, responder, state, cancellationToken);
         }
         finally
         {
@@ -164,7 +196,70 @@ internal sealed partial class InteractionProcessor(
         }
     }
 
-    private async Task CommandAsync(Interaction interaction, IInteractionResponder responder, long received, CommandArrival? arrival, CancellationToken cancellationToken)
+    /// <summary>What the member has been shown so far, so a failure is still answered once, in the way Discord allows.</summary>
+    private sealed class AnswerState
+    {
+        /// <summary>A callback was accepted: a second one would be refused (40060).</summary>
+        public volatile bool Acknowledged;
+
+        /// <summary>That callback was a deferral, so the answer is an edit of <c>@original</c>.</summary>
+        public volatile bool Deferred;
+
+        /// <summary>The member saw an answer (a message, or the edit of the deferral).</summary>
+        public volatile bool Completed;
+    }
+
+    /// <summary>
+    /// Tells the member that something failed: within the 3 seconds when nothing was acknowledged yet (autocomplete gets
+    /// no choices, as it takes no message), else by editing the deferred answer. Never throws.
+    /// </summary>
+    private async Task ApologizeAsync(Interaction interaction, IInteractionResponder responder, AnswerState state, CancellationToken cancellationToken)
+    {
+        var apology = Reply.Error(Apology);
+        try
+        {
+            if (!state.Acknowledged)
+            {
+                var response = interaction.Type switch
+                {
+                    InteractionTypes.Ping => InteractionResponse.Pong,
+                    InteractionTypes.Autocomplete => new InteractionResponse(CallbackTypes.AutocompleteResult, new AutocompleteData([])),
+                    _ => Message(apology, ephemeral: true),
+                };
+                await responder.RespondAsync(response, cancellationToken);
+            }
+            else if (state.Deferred && !state.Completed)
+            {
+                await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(apology, ephemeral: true), cancellationToken);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogApologyFailed(ex, interaction.Id);
+        }
+    }
+
+    /// <summary>The command's name as the catalog knows it (never the member's option values), for logs.</summary>
+    private static string Describe(Interaction interaction)
+    {
+        try
+        {
+            return interaction.Type switch
+            {
+                InteractionTypes.ApplicationCommand or InteractionTypes.Autocomplete => InteractionCommandReader.Read(interaction.Data)?.Path ?? "(no command)",
+                InteractionTypes.MessageComponent => "button",
+                InteractionTypes.ModalSubmit => "modal",
+                InteractionTypes.Ping => "ping",
+                _ => $"type {interaction.Type}",
+            };
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+        {
+            return interaction.Data?.Name ?? "(unreadable command)";
+        }
+    }
+
+    private async Task CommandAsync(Interaction interaction, IInteractionResponder responder, long received, CommandArrival? arrival, AnswerState state, CancellationToken cancellationToken)
     {
         using var workCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var work = RunAsync(interaction, arrival, workCancellation.Token);
@@ -188,6 +283,8 @@ internal sealed partial class InteractionProcessor(
                 {
                     return;
                 }
+
+                state.Acknowledged = true;
             }
             else if (work.IsCompleted)
             {
@@ -199,6 +296,8 @@ internal sealed partial class InteractionProcessor(
                     return;
                 }
 
+                state.Acknowledged = true;
+                state.Deferred = true;
                 await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(reply, ephemeral: reply.Visibility == Visibility.Private), cancellationToken);
             }
             else
@@ -214,12 +313,15 @@ internal sealed partial class InteractionProcessor(
                     return;
                 }
 
+                state.Acknowledged = true;
+                state.Deferred = true;
                 LogDeferred(interaction.Id, _deferAfter.TotalMilliseconds);
                 reply = await work;
                 await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(reply, ephemeral: true), cancellationToken);
             }
 
             answered = true;
+            state.Completed = true;
         }
         finally
         {
@@ -245,6 +347,13 @@ internal sealed partial class InteractionProcessor(
             try
             {
                 await rest.CreateFollowupAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(followUp, ephemeral: followUp.Visibility == Visibility.Private), cancellationToken);
+            }
+            catch (DiscordApiException ex) when (ex.InteractionTokenInvalid)
+            {
+                // The token's 15 minutes are over: none of the rest can go out either.
+                LogTokenExpired(interaction.Id, Describe(interaction));
+                (undelivered ??= []).AddRange(followUps.Skip(i));
+                break;
             }
             catch (Exception ex) when (ex is DiscordApiException or DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordAuthException)
             {
@@ -302,8 +411,8 @@ internal sealed partial class InteractionProcessor(
         catch (Exception ex)
         {
             // The engine answers bad input itself; reaching here is a bug, but the member still gets an answer.
-            LogEngineFailed(ex, interaction.Id);
-            return Reply.Error("Sorry, something went wrong on my side. Please try again in a moment.");
+            LogEngineFailed(ex, Describe(interaction), Platforms.Discord, interaction.Id, interaction.GuildId is { } guildId ? Snowflake.Format(guildId) : "dm");
+            return Reply.Error(Apology);
         }
         finally
         {
@@ -329,7 +438,7 @@ internal sealed partial class InteractionProcessor(
             : await runner.RunTypedAsync(member, command.Path, command.Options, arrival, cancellationToken);
     }
 
-    private async Task AutocompleteAsync(Interaction interaction, IInteractionResponder responder, long received, CancellationToken cancellationToken)
+    private async Task AutocompleteAsync(Interaction interaction, IInteractionResponder responder, long received, AnswerState state, CancellationToken cancellationToken)
     {
         var command = InteractionCommandReader.Read(interaction.Data);
         IReadOnlyList<AutocompleteChoice> choices = [];
@@ -350,6 +459,7 @@ internal sealed partial class InteractionProcessor(
             }
         }
 
+        state.Acknowledged = true;
         await responder.RespondAsync(new InteractionResponse(CallbackTypes.AutocompleteResult, new AutocompleteData(choices)), cancellationToken);
     }
 
@@ -406,8 +516,17 @@ internal sealed partial class InteractionProcessor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Interaction {InteractionId} was cancelled by shutdown")]
     private partial void LogCancelled(ulong interactionId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Interaction {InteractionId}: the command failed unexpectedly")]
-    private partial void LogEngineFailed(Exception ex, ulong interactionId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Interaction {InteractionId} ({Command}, platform {Platform}, guild {GuildId}): the command failed unexpectedly; the member was told nothing was changed")]
+    private partial void LogEngineFailed(Exception ex, string command, string platform, ulong interactionId, string guildId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Interaction {InteractionId} ({Command}, platform {Platform}, guild {GuildId}) failed unexpectedly; the member gets an apology")]
+    private partial void LogUnexpected(Exception ex, string command, string platform, ulong interactionId, string guildId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Interaction {InteractionId}: the apology could not be delivered either")]
+    private partial void LogApologyFailed(Exception ex, ulong interactionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Interaction {InteractionId} ({Command}): Discord refused the interaction token (50027, its 15 minutes are over); nothing more can be sent for it. The bot token is not affected")]
+    private partial void LogTokenExpired(ulong interactionId, string command);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Interaction {InteractionId}: follow-up {Number} of {Count} failed ({Reason}); the others are still sent")]
     private partial void LogFollowUpFailed(ulong interactionId, int number, int count, string reason);

@@ -196,7 +196,43 @@ internal sealed record DiscordMessage(
     [property: JsonConverter(typeof(SnowflakeConverter))] ulong Id,
     [property: JsonConverter(typeof(SnowflakeConverter))] ulong ChannelId,
     string? Content,
-    string? Nonce);
+    [property: JsonConverter(typeof(NonceConverter))] string? Nonce,
+    DiscordUser? Author = null,
+    IReadOnlyList<ListedEmbed>? Embeds = null);
+
+/// <summary>An embed of a message read back from Discord: only what tells two of StudyBot's messages apart.</summary>
+internal sealed record ListedEmbed(string? Title, string? Description);
+
+/// <summary>A message nonce may come back as a string or an integer.</summary>
+internal sealed class NonceConverter : JsonConverter<string?>
+{
+    public override bool HandleNull => true;
+
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+    {
+        JsonTokenType.Null => null,
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
+        _ => throw new JsonException("A nonce is a string or an integer."),
+    };
+
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteStringValue(value);
+        }
+    }
+}
+
+/// <summary>A guild, for its owner: the owner may do anything, whatever their roles.</summary>
+internal sealed record DiscordGuild(
+    [property: JsonConverter(typeof(SnowflakeConverter))] ulong Id,
+    [property: JsonConverter(typeof(SnowflakeConverter))] ulong OwnerId);
 
 internal sealed record DiscordErrorBody(int? Code, string? Message, double? RetryAfter, bool? Global, JsonElement? Errors = null);
 
@@ -223,6 +259,8 @@ internal sealed record DiscordErrorBody(int? Code, string? Message, double? Retr
 [JsonSerializable(typeof(DiscordChannel))]
 [JsonSerializable(typeof(List<DiscordChannel>))]
 [JsonSerializable(typeof(DiscordMessage))]
+[JsonSerializable(typeof(List<DiscordMessage>))]
+[JsonSerializable(typeof(DiscordGuild))]
 [JsonSerializable(typeof(GuildMember))]
 [JsonSerializable(typeof(List<DiscordRole>))]
 [JsonSerializable(typeof(DiscordErrorBody))]

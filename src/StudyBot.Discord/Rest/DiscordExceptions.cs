@@ -16,6 +16,12 @@ internal sealed class DiscordApiException(int status, int? code, string message,
     public string DiscordMessage { get; } = message;
 
     public string? Errors { get; } = errors;
+
+    /// <summary>
+    /// The interaction token was refused (401, 50027 Invalid Webhook Token): its 15 minutes are over, so nothing more
+    /// can be said on that interaction. Only interaction routes answer this way; the bot token is not concerned.
+    /// </summary>
+    public bool InteractionTokenInvalid => Status == 401 || Code == DiscordErrorCodes.InvalidWebhookToken;
 }
 
 /// <summary>Discord's error details: nested objects down to <c>_errors</c> arrays of <c>{code, message}</c>.</summary>
@@ -85,7 +91,11 @@ internal sealed class DiscordRateLimitedException(TimeSpan retryAfter, RateLimit
 }
 
 /// <summary>Discord or the network failed (5xx, timeout, connection error) after the allowed retries.</summary>
-internal sealed class DiscordUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class DiscordUnavailableException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The request may have reached Discord and taken effect (a timeout after it left, a dropped answer, a 5xx).</summary>
+    public bool OutcomeUnknown { get; init; }
+}
 
 /// <summary>The invalid-request circuit breaker is open; nothing is sent until <see cref="RetryAfter"/>.</summary>
 internal sealed class DiscordCircuitOpenException(TimeSpan retryAfter)
@@ -124,6 +134,7 @@ internal static class DiscordErrorCodes
     public const int UnknownInteraction = 10062;
     public const int OpeningDmsTooFast = 40003;
     public const int InteractionAlreadyAcknowledged = 40060;
+    public const int InvalidWebhookToken = 50027;
     public const int MissingAccess = 50001;
     public const int CannotSendMessagesToUser = 50007;
     public const int MissingPermissions = 50013;

@@ -39,6 +39,13 @@ internal sealed partial class DiscordRestClient
     public const int MaxRateLimitRetries = 3;
     public const int MaxTransientRetries = 3;
 
+    /// <summary>
+    /// How long StudyBot counts on Discord to remember a message nonce sent with enforce_nonce. Discord says "the past few
+    /// minutes"; within this, a send whose outcome is unknown is repeated with the same nonce, and Discord returns the
+    /// message it already created. After it, the channel's recent messages are checked first (see DiscordNotifier).
+    /// </summary>
+    public static readonly TimeSpan NonceWindow = TimeSpan.FromMinutes(2);
+
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
 
     private readonly HttpClient _http;
@@ -90,6 +97,13 @@ internal sealed partial class DiscordRestClient
     public async Task<DiscordChannel> GetChannelAsync(ulong channelId, CancellationToken cancellationToken) =>
         (await SendAsync(DiscordRoute.GetChannel(channelId), null, RetryMode.Idempotent, cancellationToken)).Read(DiscordJsonContext.Default.DiscordChannel);
 
+    /// <summary>The channel's newest messages, newest first (<paramref name="limit"/> 1-100).</summary>
+    public async Task<IReadOnlyList<DiscordMessage>> GetChannelMessagesAsync(ulong channelId, int limit, CancellationToken cancellationToken) =>
+        (await SendAsync(DiscordRoute.GetChannelMessages(channelId, Math.Clamp(limit, 1, 100)), null, RetryMode.Idempotent, cancellationToken)).Read(DiscordJsonContext.Default.ListDiscordMessage);
+
+    public async Task<DiscordGuild> GetGuildAsync(ulong guildId, CancellationToken cancellationToken) =>
+        (await SendAsync(DiscordRoute.GetGuild(guildId), null, RetryMode.Idempotent, cancellationToken)).Read(DiscordJsonContext.Default.DiscordGuild);
+
     public async Task<IReadOnlyList<DiscordChannel>> GetGuildChannelsAsync(ulong guildId, CancellationToken cancellationToken) =>
         (await SendAsync(DiscordRoute.GetGuildChannels(guildId), null, RetryMode.Idempotent, cancellationToken)).Read(DiscordJsonContext.Default.ListDiscordChannel);
 
@@ -103,18 +117,26 @@ internal sealed partial class DiscordRestClient
     public Task AddGuildMemberRoleAsync(ulong guildId, ulong userId, ulong roleId, CancellationToken cancellationToken) =>
         SendAsync(DiscordRoute.AddGuildMemberRole(guildId, userId, roleId), null, RetryMode.Idempotent, cancellationToken);
 
-    /// <summary>Posts a message. Give it a nonce: then enforce_nonce is set and retries cannot post twice.</summary>
-    public async Task<DiscordMessage> CreateMessageAsync(ulong channelId, MessagePayload message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts a message. Give it a nonce: then enforce_nonce is set, and a send whose outcome is unknown (a timeout after
+    /// the request left, a dropped connection, a 5xx) is repeated with the same nonce while Discord still de-duplicates it:
+    /// <see cref="NonceWindow"/> from <paramref name="nonceSince"/> (when the nonce was first sent; now by default). After
+    /// that it throws <see cref="DiscordUnavailableException"/> with <see cref="DiscordUnavailableException.OutcomeUnknown"/>.
+    /// </summary>
+    public async Task<DiscordMessage> CreateMessageAsync(ulong channelId, MessagePayload message, CancellationToken cancellationToken, long? nonceSince = null)
     {
         var retry = RetryMode.Never;
+        Func<bool>? mayRepeat = null;
         if (message.Nonce is not null)
         {
             message = message with { EnforceNonce = true };
             retry = RetryMode.Idempotent;
+            var since = nonceSince ?? _time.GetTimestamp();
+            mayRepeat = () => _time.GetElapsedTime(since) < NonceWindow;
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.MessagePayload);
-        return (await SendAsync(DiscordRoute.CreateMessage(channelId), body, retry, cancellationToken, files: message.Files)).Read(DiscordJsonContext.Default.DiscordMessage);
+        return (await SendAsync(DiscordRoute.CreateMessage(channelId), body, retry, cancellationToken, files: message.Files, mayRepeat: mayRepeat)).Read(DiscordJsonContext.Default.DiscordMessage);
     }
 
     public async Task<CallbackOutcome> CreateInteractionResponseAsync(ulong interactionId, string token, InteractionResponse response, CancellationToken cancellationToken)
@@ -174,7 +196,8 @@ internal sealed partial class DiscordRestClient
         Idempotent = 1,
     }
 
-    internal async Task<DiscordResponse> SendAsync(DiscordRoute route, byte[]? body, RetryMode retry, CancellationToken cancellationToken, Action? onAttempt = null, IReadOnlyList<StudyBot.Core.Chat.ReplyAttachment>? files = null)
+    /// <param name="mayRepeat">For a request that may have taken effect: whether repeating it is still harmless (a nonce Discord still remembers).</param>
+    internal async Task<DiscordResponse> SendAsync(DiscordRoute route, byte[]? body, RetryMode retry, CancellationToken cancellationToken, Action? onAttempt = null, IReadOnlyList<StudyBot.Core.Chat.ReplyAttachment>? files = null, Func<bool>? mayRepeat = null)
     {
         var rateLimited = 0;
         var transient = 0;
@@ -201,9 +224,9 @@ internal sealed partial class DiscordRestClient
                 var timedOut = ex is OperationCanceledException;
                 var reached = timedOut || ex is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
                 lease.Abandon(reached);
-                if ((reached && retry == RetryMode.Never) || ++transient > MaxTransientRetries)
+                if ((reached && (retry == RetryMode.Never || mayRepeat?.Invoke() == false)) || ++transient > MaxTransientRetries)
                 {
-                    throw new DiscordUnavailableException($"{route.RouteKey} failed: {(timedOut ? "timed out" : ex.Message)}", ex);
+                    throw new DiscordUnavailableException($"{route.RouteKey} failed: {(timedOut ? "timed out" : ex.Message)}", ex) { OutcomeUnknown = reached };
                 }
 
                 var backoff = Backoff(transient);
@@ -220,7 +243,9 @@ internal sealed partial class DiscordRestClient
                 lease.Complete(headers, status == 429);
                 if (status is 401 or 403 or 429)
                 {
-                    _guard.Record(status, headers.Scope);
+                    // Only a route the bot token authorised can say the bot token is bad; an interaction token that
+                    // outlived its 15 minutes (401, 50027 Invalid Webhook Token) is that interaction's problem alone.
+                    _guard.Record(status, headers.Scope, botToken: route.Authenticated);
                 }
 
                 if (status is >= 200 and < 300)
@@ -256,16 +281,23 @@ internal sealed partial class DiscordRestClient
                     continue;
                 }
 
-                if (status == 401)
+                if (status == 401 && route.Authenticated)
                 {
                     throw new DiscordAuthException("Discord answered 401 Unauthorized: Discord:Token is not a valid bot token (it may have been reset).");
                 }
 
+                if (status == 401)
+                {
+                    // Not retried: the token will not come back. The caller logs it once, for its interaction.
+                    throw new DiscordApiException(status, error?.Code, error?.Message ?? "Unauthorized");
+                }
+
                 if (status >= 500)
                 {
-                    if (retry == RetryMode.Never || ++transient > MaxTransientRetries)
+                    if (retry == RetryMode.Never || mayRepeat?.Invoke() == false || ++transient > MaxTransientRetries)
                     {
-                        throw new DiscordUnavailableException($"{route.RouteKey} failed: Discord answered {status}");
+                        // Discord may have done the work before failing.
+                        throw new DiscordUnavailableException($"{route.RouteKey} failed: Discord answered {status}") { OutcomeUnknown = true };
                     }
 
                     var backoff = Backoff(transient);

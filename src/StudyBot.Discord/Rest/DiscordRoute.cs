@@ -20,6 +20,12 @@ internal sealed record DiscordRoute(HttpMethod Method, string Template, string P
     public static DiscordRoute GetChannel(ulong channelId) =>
         new(HttpMethod.Get, "/channels/{channel_id}", $"/channels/{channelId}", $"channel:{channelId}", true, true);
 
+    public static DiscordRoute GetChannelMessages(ulong channelId, int limit) =>
+        new(HttpMethod.Get, "/channels/{channel_id}/messages", $"/channels/{channelId}/messages?limit={limit}", $"channel:{channelId}", true, true);
+
+    public static DiscordRoute GetGuild(ulong guildId) =>
+        new(HttpMethod.Get, "/guilds/{guild_id}", $"/guilds/{guildId}", $"guild:{guildId}", true, true);
+
     public static DiscordRoute GetGuildChannels(ulong guildId) =>
         new(HttpMethod.Get, "/guilds/{guild_id}/channels", $"/guilds/{guildId}/channels", $"guild:{guildId}", true, true);
 

@@ -63,9 +63,13 @@ internal sealed partial class InvalidRequestGuard(TimeProvider time, int budget,
         }
     }
 
-    public void Record(int status, RateLimitScope scope)
+    /// <summary>
+    /// Counts an invalid response. <paramref name="botToken"/> says whether the request carried the bot token: only then
+    /// does a 401 mean the bot token is bad (an interaction webhook's 401 is about that interaction's own token).
+    /// </summary>
+    public void Record(int status, RateLimitScope scope, bool botToken = true)
     {
-        if (status == 401)
+        if (status == 401 && botToken)
         {
             if (!TokenRejected)
             {
@@ -73,7 +77,7 @@ internal sealed partial class InvalidRequestGuard(TimeProvider time, int budget,
                 LogTokenRejected();
             }
         }
-        else if (status != 403 && (status != 429 || scope == RateLimitScope.Shared))
+        else if (status is not (401 or 403) && (status != 429 || scope == RateLimitScope.Shared))
         {
             return;
         }

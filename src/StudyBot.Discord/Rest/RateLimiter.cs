@@ -30,35 +30,80 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
 
     public int BucketCount => _buckets.Count;
 
+    /// <summary>Test seam: runs after a request looked its bucket up and before it waits on it (where a prune could cut in).</summary>
+    internal Action? AfterLookup { get; set; }
+
     /// <summary>Waits until the route's bucket and (unless exempt) the global limit allow one more request.</summary>
     public async ValueTask<RateLimitLease> AcquireAsync(DiscordRoute route, CancellationToken cancellationToken)
     {
         PruneIfDue();
-        var bucket = await BucketFor(route).AcquireAsync(cancellationToken);
-        var slot = -1;
-        if (route.GlobalLimited)
+        while (true)
         {
+            // Entered at lookup, atomically with the prune's check: a bucket with a request in it is never let go.
+            var bucket = Enter(KeyFor(route));
+            Bucket? acquired;
             try
             {
-                slot = await _global.AcquireAsync(cancellationToken);
+                AfterLookup?.Invoke();
+                acquired = await bucket.AcquireAsync(cancellationToken);
             }
             catch
             {
-                bucket.Release(null, consumed: false);
+                bucket.Leave();
                 throw;
             }
-        }
 
-        return new RateLimitLease(this, route, bucket, slot);
+            if (acquired is null)
+            {
+                // The route's discovery bucket now redirects to the shared one Discord named: look it up again.
+                bucket.Leave();
+                continue;
+            }
+
+            var slot = -1;
+            if (route.GlobalLimited)
+            {
+                try
+                {
+                    slot = await _global.AcquireAsync(cancellationToken);
+                }
+                catch
+                {
+                    bucket.Release(null, consumed: false);
+                    bucket.Leave();
+                    throw;
+                }
+            }
+
+            return new RateLimitLease(this, route, bucket, slot);
+        }
     }
 
-    /// <summary>The bucket a route uses now: the shared hash bucket once Discord named it, the route's own before.</summary>
-    internal Bucket BucketFor(DiscordRoute route)
-    {
-        var key = _hashes.TryGetValue(route.RouteKey, out var hash)
+    /// <summary>The key of the bucket a route uses now: the shared hash bucket once Discord named it, the route's own before.</summary>
+    private string KeyFor(DiscordRoute route) =>
+        _hashes.TryGetValue(route.RouteKey, out var hash)
             ? $"{hash}|{route.MajorParameter}"
             : $"route:{route.RouteKey}|{route.MajorParameter}";
-        return _buckets.GetOrAdd(key, static (_, t) => new Bucket(t), time);
+
+    /// <summary>The bucket a route uses now (a lookup only, for tests and diagnostics).</summary>
+    internal Bucket BucketFor(DiscordRoute route) => _buckets.GetOrAdd(KeyFor(route), static (_, t) => new Bucket(t), time);
+
+    /// <summary>
+    /// The bucket for the key, entered (counted as in use until <see cref="Bucket.Leave"/>). A bucket a prune retired
+    /// between the lookup and the entry is taken out of the map here and a fresh one is used.
+    /// </summary>
+    private Bucket Enter(string key)
+    {
+        while (true)
+        {
+            var bucket = _buckets.GetOrAdd(key, static (_, t) => new Bucket(t), time);
+            if (bucket.TryEnter())
+            {
+                return bucket;
+            }
+
+            _buckets.TryRemove(KeyValuePair.Create(key, bucket));
+        }
     }
 
     internal void Complete(DiscordRoute route, Bucket bucket, RateLimitHeaders headers, bool is429)
@@ -66,14 +111,21 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
         if (headers.Bucket is { } hash)
         {
             _hashes[route.RouteKey] = hash;
-            var target = _buckets.GetOrAdd($"{hash}|{route.MajorParameter}", static (_, t) => new Bucket(t), time);
-            if (!ReferenceEquals(target, bucket))
+            var target = Enter($"{hash}|{route.MajorParameter}");
+            try
             {
-                // Requests already queued on the route's discovery bucket move over to the shared one.
-                bucket.Release(null, consumed: true);
-                bucket.RedirectTo(target);
-                target.Observe(headers, is429);
-                return;
+                if (!ReferenceEquals(target, bucket))
+                {
+                    // Requests already queued on the route's discovery bucket move over to the shared one.
+                    bucket.Release(null, consumed: true);
+                    bucket.RedirectTo(target);
+                    target.Observe(headers, is429);
+                    return;
+                }
+            }
+            finally
+            {
+                target.Leave();
             }
         }
 
@@ -96,7 +148,15 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
     }
 
     /// <summary>A 429 with scope <c>user</c> or <c>shared</c> for this route's resource.</summary>
-    public void BlockRoute(DiscordRoute route, TimeSpan retryAfter) => BucketFor(route).Block(retryAfter);
+    public void BlockRoute(DiscordRoute route, TimeSpan retryAfter)
+    {
+        var bucket = Enter(KeyFor(route));
+        bucket.Block(retryAfter);
+        bucket.Leave();
+    }
+
+    /// <summary>Whether the lease's bucket is the one the limiter keeps for its route now (not one a prune let go).</summary>
+    internal bool Tracks(RateLimitLease lease) => _buckets.Values.Any(b => ReferenceEquals(b, lease.Bucket));
 
     private void PruneIfDue()
     {
@@ -107,13 +167,23 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
             return;
         }
 
+        Prune();
+    }
+
+    /// <summary>Lets go of buckets idle for <see cref="IdleBucketAge"/>; returns how many.</summary>
+    internal int Prune()
+    {
+        var pruned = 0;
         foreach (var (key, bucket) in _buckets)
         {
-            if (bucket.IsIdleSince(IdleBucketAge))
+            // Retired under the bucket's lock, so no request can enter it after the check; removed only if still mapped.
+            if (bucket.TryRetire(IdleBucketAge) && _buckets.TryRemove(KeyValuePair.Create(key, bucket)))
             {
-                _buckets.TryRemove(key, out _);
+                pruned++;
             }
         }
+
+        return pruned;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discord answered 429 with scope global; holding every request for {Seconds:0.###} s")]
@@ -135,6 +205,8 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
         private int _inflight;
         private long? _resetAt;
         private long _lastUsed = time.GetTimestamp();
+        private int _users;
+        private bool _retired;
         private Bucket? _redirect;
         private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -151,8 +223,48 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
 
         public bool Known => _known;
 
+        /// <summary>Counts a request in (from its lookup until it is done with the bucket); false once the bucket was retired.</summary>
+        public bool TryEnter()
+        {
+            lock (_lock)
+            {
+                if (_retired)
+                {
+                    return false;
+                }
 
-        public async ValueTask<Bucket> AcquireAsync(CancellationToken cancellationToken)
+                _users++;
+                _lastUsed = time.GetTimestamp();
+                return true;
+            }
+        }
+
+        public void Leave()
+        {
+            lock (_lock)
+            {
+                _users = Math.Max(0, _users - 1);
+                _lastUsed = time.GetTimestamp();
+            }
+        }
+
+        /// <summary>Retires the bucket when nobody is in it and it was idle for <paramref name="age"/>: no request enters it again.</summary>
+        public bool TryRetire(TimeSpan age)
+        {
+            lock (_lock)
+            {
+                if (_retired || _users > 0 || !IsIdleLocked(age))
+                {
+                    return _retired;
+                }
+
+                _retired = true;
+                return true;
+            }
+        }
+
+        /// <summary>Waits for a permit; null when the bucket now redirects to the shared one (look the route up again).</summary>
+        public async ValueTask<Bucket?> AcquireAsync(CancellationToken cancellationToken)
         {
             await _gate.WaitAsync(cancellationToken);
             try
@@ -169,7 +281,7 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
 
                     if (redirect is not null)
                     {
-                        return await redirect.AcquireAsync(cancellationToken);
+                        return null;
                     }
 
                     lock (_lock)
@@ -286,15 +398,12 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
             }
         }
 
-        public bool IsIdleSince(TimeSpan age)
+        private bool IsIdleLocked(TimeSpan age)
         {
-            lock (_lock)
-            {
-                var now = time.GetTimestamp();
-                return _inflight == 0 && _gate.CurrentCount == 1
-                    && time.GetElapsedTime(_lastUsed, now) > age
-                    && (_resetAt is null || now >= _resetAt);
-            }
+            var now = time.GetTimestamp();
+            return _inflight == 0 && _gate.CurrentCount == 1
+                && time.GetElapsedTime(_lastUsed, now) > age
+                && (_resetAt is null || now >= _resetAt);
         }
 
         private void ApplyHeaders(RateLimitHeaders headers, bool is429)
@@ -465,12 +574,15 @@ internal sealed class RateLimitLease(RateLimiter limiter, DiscordRoute route, Ra
 {
     private int _done;
 
+    internal RateLimiter.Bucket Bucket => bucket;
+
     public void Complete(RateLimitHeaders headers, bool is429)
     {
         if (Interlocked.Exchange(ref _done, 1) == 0)
         {
             limiter.CompleteGlobal(globalSlot);
             limiter.Complete(route, bucket, headers, is429);
+            bucket.Leave();
         }
     }
 
@@ -481,6 +593,7 @@ internal sealed class RateLimitLease(RateLimiter limiter, DiscordRoute route, Ra
         {
             limiter.CompleteGlobal(globalSlot);
             bucket.Release(null, consumed: mayHaveReachedDiscord);
+            bucket.Leave();
         }
     }
 }

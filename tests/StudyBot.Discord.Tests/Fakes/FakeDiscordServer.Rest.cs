@@ -18,6 +18,8 @@ public sealed partial class FakeDiscordServer
         new("GET", GatewayBotRegex(), "/gateway/bot", true, true, null),
         new("POST", DmRegex(), "/users/@me/channels", true, true, null),
         new("POST", MessagesRegex(), "/channels/{channel_id}/messages", true, true, "channel_id"),
+        new("GET", MessagesRegex(), "/channels/{channel_id}/messages", true, true, "channel_id"),
+        new("GET", GuildRegex(), "/guilds/{guild_id}", true, true, "guild_id"),
         new("GET", ChannelRegex(), "/channels/{channel_id}", true, true, "channel_id"),
         new("GET", GuildChannelsRegex(), "/guilds/{guild_id}/channels", true, true, "guild_id"),
         new("GET", GuildRolesRegex(), "/guilds/{guild_id}/roles", true, true, "guild_id"),
@@ -46,6 +48,9 @@ public sealed partial class FakeDiscordServer
 
     [GeneratedRegex("^/channels/(?<channel_id>[0-9]+)/messages$")]
     private static partial Regex MessagesRegex();
+
+    [GeneratedRegex("^/guilds/(?<guild_id>[0-9]+)$")]
+    private static partial Regex GuildRegex();
 
     [GeneratedRegex("^/channels/(?<channel_id>[0-9]+)$")]
     private static partial Regex ChannelRegex();
@@ -121,6 +126,14 @@ public sealed partial class FakeDiscordServer
             return;
         }
 
+        if (record.AbortAfterHandling)
+        {
+            // The work is done, but the answer never reaches the client.
+            record.Status = response.Status;
+            context.Abort();
+            return;
+        }
+
         record.Status = response.Status;
         if (response.Status == 429)
         {
@@ -170,6 +183,8 @@ public sealed partial class FakeDiscordServer
                 context.Abort();
                 return null;
             }
+
+            record.AbortAfterHandling = fault.AbortAfterHandling;
 
             if (fault.Status == 429)
             {
@@ -257,7 +272,7 @@ public sealed partial class FakeDiscordServer
             return Answer.Of(400, Error(50035, "Invalid Form Body"));
         }
 
-        var answer = Handle(route, match, body, record.Files);
+        var answer = Handle(route, match, body, record.Files, context.Request.Query["limit"].ToString());
         answer.Headers.AddRange(headers);
         return answer;
     }
@@ -302,7 +317,7 @@ public sealed partial class FakeDiscordServer
         return record.Files.All(f => f.Part.StartsWith("files[", StringComparison.Ordinal) && ids.Contains(f.Part[6..^1]));
     }
 
-    private Answer Handle(Route route, Match match, string body, IReadOnlyList<FakeFile> files)
+    private Answer Handle(Route route, Match match, string body, IReadOnlyList<FakeFile> files, string limit)
     {
         var json = body.Length > 0 ? JsonNode.Parse(body) : null;
         switch (route.Template)
@@ -336,8 +351,15 @@ public sealed partial class FakeDiscordServer
             case "/guilds/{guild_id}/channels":
                 var guild = ulong.Parse(match.Groups["guild_id"].Value, CultureInfo.InvariantCulture);
                 return Answer.Of(200, new JsonArray(_options.Channels.Where(c => c.GuildId == guild).Select(c => (JsonNode)ChannelJson(c)).ToArray()));
+            case "/channels/{channel_id}/messages" when route.Method == "GET":
+                return ListMessages(ulong.Parse(match.Groups["channel_id"].Value, CultureInfo.InvariantCulture), limit);
             case "/channels/{channel_id}/messages":
                 return CreateMessage(ulong.Parse(match.Groups["channel_id"].Value, CultureInfo.InvariantCulture), json!, files);
+            case "/guilds/{guild_id}":
+                var guildId = ulong.Parse(match.Groups["guild_id"].Value, CultureInfo.InvariantCulture);
+                return _options.Guilds.TryGetValue(guildId, out var guildName)
+                    ? Answer.Of(200, new JsonObject { ["id"] = Id(guildId), ["name"] = guildName, ["owner_id"] = Id(_options.GuildOwners.GetValueOrDefault(guildId)), ["roles"] = new JsonArray() })
+                    : Answer.Of(404, Error(10004, "Unknown Guild"));
             case "/interactions/{interaction_id}/{interaction_token}/callback":
                 return Callback(ulong.Parse(match.Groups["interaction_id"].Value, CultureInfo.InvariantCulture), Uri.UnescapeDataString(match.Groups["interaction_token"].Value), json!);
             case "/webhooks/{webhook_id}/{webhook_token}/messages/@original":
@@ -377,10 +399,13 @@ public sealed partial class FakeDiscordServer
         }
 
         var nonce = message["nonce"]?.ToString();
+        var now = _options.Time.GetTimestamp();
         var created = new JsonObject
         {
             ["id"] = Id(NextId()),
             ["channel_id"] = Id(channelId),
+            ["author"] = new JsonObject { ["id"] = Id(FakeDiscordOptions.BotUserId), ["username"] = "StudyBot", ["discriminator"] = "0", ["avatar"] = null, ["bot"] = true },
+            ["timestamp"] = _options.Time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture),
             ["type"] = 0,
             ["content"] = message["content"]?.DeepClone() ?? "",
             ["embeds"] = message["embeds"]?.DeepClone() ?? new JsonArray(),
@@ -390,16 +415,49 @@ public sealed partial class FakeDiscordServer
         };
         if (nonce is not null && (bool?)message["enforce_nonce"] == true)
         {
-            // Discord returns the message it already created for this nonce instead of posting again.
-            var existing = _nonces.GetOrAdd($"{channelId}:{nonce}", created);
-            if (!ReferenceEquals(existing, created))
+            // Discord returns the message it already created for this nonce "in the past few minutes" instead of
+            // posting again; an older nonce is forgotten and a new message is created.
+            lock (_nonces)
             {
-                return Answer.Of(200, existing.DeepClone());
+                var key = $"{channelId}:{nonce}";
+                if (_nonces.TryGetValue(key, out var existing) && _options.Time.GetElapsedTime(existing.At, now) < _options.NonceWindow)
+                {
+                    return Answer.Of(200, existing.Message.DeepClone());
+                }
+
+                _nonces[key] = (created, now);
             }
         }
 
         Messages.GetOrAdd(channelId, _ => new ConcurrentQueue<JsonNode>()).Enqueue(created);
         return Answer.Of(200, created.DeepClone());
+    }
+
+    /// <summary>
+    /// GET /channels/{id}/messages: the newest first, <c>limit</c> 1-100 (default 50). Discord does not keep nonces, so
+    /// the listed messages carry none.
+    /// </summary>
+    private Answer ListMessages(ulong channelId, string limitText)
+    {
+        var limit = 50;
+        if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100))
+        {
+            return Answer.Of(400, new JsonObject { ["code"] = 50035, ["message"] = "Invalid Form Body", ["errors"] = new JsonObject { ["limit"] = new JsonObject { ["_errors"] = new JsonArray(new JsonObject { ["code"] = "NUMBER_TYPE_MAX", ["message"] = "int value should be between 1 and 100." }) } } });
+        }
+
+        var recipient = _dmChannels.FirstOrDefault(p => p.Value == channelId).Key;
+        if (recipient == 0 && !_options.Channels.Any(c => c.Id == channelId) && !Messages.ContainsKey(channelId))
+        {
+            return Answer.Of(404, Error(10003, "Unknown Channel"));
+        }
+
+        var listed = Messages.TryGetValue(channelId, out var messages) ? messages.Reverse().Take(limit).ToList() : [];
+        return Answer.Of(200, new JsonArray(listed.Select(m =>
+        {
+            var copy = m.DeepClone().AsObject();
+            copy.Remove("nonce");
+            return (JsonNode)copy;
+        }).ToArray()));
     }
 
     private Answer Callback(ulong interactionId, string token, JsonNode response)
@@ -452,6 +510,13 @@ public sealed partial class FakeDiscordServer
         if (interaction is null || (interaction.Callbacks.IsEmpty && !interaction.AnsweredOverHttp))
         {
             return Answer.Of(404, Error(10015, "Unknown Webhook"));
+        }
+
+        if (_options.Time.GetElapsedTime(interaction.DispatchedAt) >= _options.InteractionTokenLifetime)
+        {
+            // The interaction token is the webhook's credential and lives 15 minutes.
+            interaction.CountExpired();
+            return Answer.Of(401, Error(50027, "Invalid Webhook Token"));
         }
 
         var created = new JsonObject { ["id"] = Id(NextId()), ["channel_id"] = "645027906669510667", ["type"] = 0, ["content"] = message["content"]?.DeepClone() ?? "" };

@@ -21,8 +21,10 @@ public sealed record FakeBucket(int Limit, TimeSpan Window, string Hash);
 /// <summary>
 /// A one-shot fault for the next REST request that matches. <paramref name="Body"/> replaces the error body of a
 /// 4xx answer (for example a documented 50035 with its <c>errors</c> tree).
+/// <paramref name="AbortAfterHandling"/> lets Discord do the work (a message is created) and then drops the connection
+/// before the answer leaves: the client cannot know whether the request took effect.
 /// </summary>
-public sealed record FakeFault(Func<FakeRequest, bool> Matches, int Status = 0, string? Scope = null, double RetryAfter = 0, TimeSpan Delay = default, bool Abort = false, int Times = 1, JsonNode? Body = null)
+public sealed record FakeFault(Func<FakeRequest, bool> Matches, int Status = 0, string? Scope = null, double RetryAfter = 0, TimeSpan Delay = default, bool Abort = false, int Times = 1, JsonNode? Body = null, bool AbortAfterHandling = false)
 {
     internal int Used;
 }
@@ -36,6 +38,9 @@ public sealed record FakeRequest(string Method, string Path, string Template, IR
     public IReadOnlyList<FakeFile> Files { get; init; } = [];
 
     public int Status { get; internal set; }
+
+    /// <summary>The request was handled but its answer was dropped (<see cref="FakeFault.AbortAfterHandling"/>).</summary>
+    public bool AbortAfterHandling { get; internal set; }
 
     public JsonNode? Json => Body.Length == 0 ? null : JsonNode.Parse(Body);
 }
@@ -61,6 +66,12 @@ public sealed class FakeInteraction(ulong id, string token, long dispatchedAt, b
     private int _callbackAttempts;
     private int _alreadyAcknowledged;
     private int _late;
+    private int _expired;
+
+    /// <summary>Webhook calls (edits, follow-ups) refused with 50027 because the token's 15 minutes were over.</summary>
+    public int ExpiredTokenAnswers => Volatile.Read(ref _expired);
+
+    internal void CountExpired() => Interlocked.Increment(ref _expired);
 
     public int CallbackAttempts => Volatile.Read(ref _callbackAttempts);
 
@@ -201,8 +212,26 @@ public sealed class FakeDiscordOptions
     public const ulong ApplicationId = 1196393339289731072;
     public const ulong BotUserId = 1196393339289731072;
 
-    /// <summary>Clock for rate-limit windows and the 3-second interaction deadline.</summary>
-    public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>Clock for rate-limit windows, the 3-second interaction deadline, the 15-minute token and the nonce window.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// How long an interaction token works for follow-ups and <c>@original</c> edits (15 minutes, as documented); after it
+    /// the webhook routes answer 401 with code 50027 Invalid Webhook Token.
+    /// </summary>
+    public TimeSpan InteractionTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long a message nonce sent with <c>enforce_nonce</c> is remembered. Discord says "the past few minutes";
+    /// the fake keeps five. After it, the same nonce creates a new message.
+    /// </summary>
+    public TimeSpan NonceWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Guild owners (GET /guilds/{guild_id} owner_id). The owner may do anything, whatever their roles; in the Study Hall
+    /// that is the fixtures' user, who holds every permission in the interaction fixtures.
+    /// </summary>
+    public Dictionary<ulong, ulong> GuildOwners { get; } = new() { [290926798626357999] = 53908232506183680 };
 
     public int HeartbeatIntervalMs { get; set; } = 45000;
 
@@ -296,7 +325,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, FakeGatewaySession> _sessions = new();
     private readonly ConcurrentDictionary<ulong, FakeInteraction> _interactions = new();
     private readonly ConcurrentDictionary<string, BucketState> _buckets = new();
-    private readonly ConcurrentDictionary<string, JsonNode> _nonces = new();
+    private readonly ConcurrentDictionary<string, (JsonNode Message, long At)> _nonces = new();
     private readonly ConcurrentDictionary<ulong, ulong> _dmChannels = new();
     private readonly ConcurrentQueue<long> _globalWindow = new();
     private readonly Lock _globalLock = new();
@@ -649,6 +678,15 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     {
         var op = (int?)payload["op"];
         var d = payload["d"];
+
+        // "You sent us a payload prior to identifying" (4003). Heartbeats are not held against a client: the docs have it
+        // heartbeat from Hello on, and its first, jittered beat may leave before Identify.
+        if (!connection.Identified && op is not (1 or 2 or 6))
+        {
+            await connection.CloseAsync(4003, "Not authenticated");
+            return;
+        }
+
         switch (op)
         {
             case 1:

@@ -22,6 +22,9 @@ public sealed class HarnessOptions
     /// <summary>The adapter runs on a FakeTimeProvider the test advances.</summary>
     public bool FakeTime { get; set; }
 
+    /// <summary>With <see cref="FakeTime"/>: the fake Discord runs on the same fake clock (its 15-minute tokens, nonce window, buckets).</summary>
+    public bool ServerOnFakeTime { get; set; }
+
     /// <summary>The real engine on a temporary SQLite file instead of the scripted one.</summary>
     public bool RealEngine { get; set; }
 
@@ -83,11 +86,16 @@ internal sealed class AdapterHarness : IAsyncDisposable
     {
         var options = new HarnessOptions();
         configure?.Invoke(options);
+        var time = options.FakeTime ? new FakeTimeProvider(new DateTimeOffset(2026, 7, 6, 19, 0, 0, TimeSpan.Zero)) : null;
+        if (time is not null && options.ServerOnFakeTime)
+        {
+            options.Server.Time = time;
+        }
+
         var server = sharedServer ?? await FakeDiscordServer.StartAsync(options.Server);
         var directory = Directory.CreateTempSubdirectory("studybot-discord-").FullName;
         var logs = new ListLoggerProvider();
         var fatal = new RecordingFatalStop();
-        var time = options.FakeTime ? new FakeTimeProvider(new DateTimeOffset(2026, 7, 6, 19, 0, 0, TimeSpan.Zero)) : null;
         var runner = options.RealEngine ? null : new FakeCommandRunner();
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

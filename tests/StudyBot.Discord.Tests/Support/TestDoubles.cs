@@ -21,6 +21,12 @@ internal sealed class FakeCommandRunner : ICommandRunner
 
     public Func<string, Reply> Answer { get; set; } = path => new Reply { Text = $"ran {path}" };
 
+    /// <summary>When set, taking the member's place in line throws it: a bug on the way into the engine.</summary>
+    public Exception? ArriveFailure { get; set; }
+
+    public CommandArrival? Arrive(string community, string userId, string interactionId) =>
+        ArriveFailure is { } failure ? throw failure : null;
+
     public IReadOnlyList<Suggestion> Suggestions { get; set; } = [new("NumPy (numpy)", "numpy"), new("Pandas (pandas)", "pandas")];
 
     public async Task<Reply> RunTypedAsync(MemberRef who, string path, IReadOnlyDictionary<string, object> options, CancellationToken cancellationToken)

@@ -37,7 +37,7 @@ internal sealed class BoardHandler(ILeaderboardStore boards) : ICommandHandler
             _ => DateOnly.MinValue,
         };
         var query = new BoardQuery(period, metric, start, Leaderboards.BeginnerCutoff(today), 10);
-        var entries = await boards.TopAsync(ctx.Who.Community, query, cancellationToken);
+        var entries = (await boards.TopAsync(ctx.Who.Community, query, cancellationToken)).Select(e => e with { DisplayName = ctx.MemberText(e.DisplayName) }).ToList();
         return Leaderboards.Board(query, entries, ctx.Who.UserId, Standing(ctx, query));
     }
 

@@ -16,7 +16,7 @@ internal static class PartnerViews
             Buttons = [new ReplyButton("End rest", "progress rest end")],
         };
 
-    public static string Names(IEnumerable<MemberRef> members) => string.Join(" and ", members.Select(m => m.DisplayName));
+    public static string Names(IEnumerable<MemberRef> members, Func<string, string> name) => string.Join(" and ", members.Select(m => name(m.DisplayName)));
 }
 
 internal sealed class PartnerFindHandler(IPartnerStore partners, IProgressStore progress) : ICommandHandler
@@ -57,13 +57,13 @@ internal sealed class PartnerFindHandler(IPartnerStore partners, IProgressStore 
             {
                 return new Reply
                 {
-                    Text = $"You already have a study partner: {PartnerViews.Names(current.Partners)}. `/progress partner leave` first if you'd like someone new.",
+                    Text = $"You already have a study partner: {PartnerViews.Names(current.Partners, ctx.MemberText)}. `/progress partner leave` first if you'd like someone new.",
                     Buttons = [new ReplyButton("Partner status", "progress partner status")],
                 };
             }
 
             await partners.LeaveAsync(ctx.Who, ctx.Now.UtcDateTime, [], cancellationToken);
-            ended = $"Your partnership with {PartnerViews.Names(current.Partners)} has ended, since they've been quiet for two weeks. ";
+            ended = $"Your partnership with {PartnerViews.Names(current.Partners, ctx.MemberText)} has ended, since they've been quiet for two weeks. ";
         }
 
         // Joining the pool needs the member row; a first command creates it through a small commit.
@@ -111,7 +111,7 @@ internal sealed class PartnerStatusHandler(IPartnerStore partners, IProgressStor
             streaks.Add(Streaks.Compute(snapshot.Goals, snapshot.Days, today, ReminderComposer.PausedWeeks(snapshot.Rest, today)));
             if (snapshot.Member.Preferences.Privacy == PrivacyLevel.Private)
             {
-                fields.Add(new ReplyField(partner.DisplayName, "Keeps their progress private. A nudge still reaches them."));
+                fields.Add(new ReplyField(ctx.MemberText(partner.DisplayName), "Keeps their progress private. A nudge still reaches them."));
                 continue;
             }
 
@@ -120,14 +120,14 @@ internal sealed class PartnerStatusHandler(IPartnerStore partners, IProgressStor
             var goal = snapshot.CurrentGoal(GoalPeriod.Week);
             var week = goal is null ? "no weekly goal set" : $"this week {Format.Hours(Streaks.AchievedInPeriod(goal, snapshot.Days, today))} of {Format.GoalAmount(goal.Target, goal.Unit)}";
             var resting = snapshot.RestingOn(today) is not null ? " · resting" : "";
-            fields.Add(new ReplyField(partner.DisplayName, $"{Format.PhaseName(phase)} ({phases.First(p => p.Phase.Id == phase.Id).Percent}%) · {ProgressMath.OverallPercent(phases)}% overall · {week}{resting}"));
+            fields.Add(new ReplyField(ctx.MemberText(partner.DisplayName), $"{Format.PhaseName(phase)} ({phases.First(p => p.Phase.Id == phase.Id).Percent}%) · {ProgressMath.OverallPercent(phases)}% overall · {week}{resting}"));
         }
 
         var since = DateOnly.FromDateTime(current.CreatedAtUtc);
         var streak = PartnerStreak.Compute(streaks, since, ctx.Today);
         return new Reply
         {
-            Title = $"🤝 You and {PartnerViews.Names(current.Partners)}",
+            Title = $"🤝 You and {PartnerViews.Names(current.Partners, ctx.MemberText)}",
             Text = streak == 0
                 ? $"Partners since {Format.Date(since)}. A week {(current.Partners.Count == 1 ? "you both" : "you all")} meet your goals starts a partner streak."
                 : $"Partners since {Format.Date(since)}. 🔥 Partner streak: {Format.Plural(streak, "week", "weeks")} of everyone meeting their goals.",
@@ -167,12 +167,12 @@ internal sealed class PartnerNudgeHandler(IPartnerStore partners) : ICommandHand
         var messages = current.Partners.Select(p => PartnerService.Direct("nudge", p, new Reply
         {
             Title = "👋 A nudge from your study partner",
-            Text = $"{ctx.Who.DisplayName} is thinking of you: how about a study session today? Even 25 minutes keeps the streak alive.",
+            Text = $"{ctx.MemberText(ctx.Who.DisplayName)} is thinking of you: how about a study session today? Even 25 minutes keeps the streak alive.",
             Buttons = [new ReplyButton("Log 30 min", "progress log 30 practice", ButtonStyle.Primary), new ReplyButton("What's next", "progress next")],
         }, ctx.Now, $"{ctx.Who.UserId}:{ctx.Now:yyyyMMddHHmmss}")).ToList();
         var sent = await partners.NudgeAsync(ctx.Who, ctx.Now.UtcDateTime, ctx.Now.UtcDateTime - Interval, messages, cancellationToken);
         return sent
-            ? new Reply { Tone = ReplyTone.Success, Text = $"👋 Nudge on its way to {PartnerViews.Names(current.Partners)}." }
+            ? new Reply { Tone = ReplyTone.Success, Text = $"👋 Nudge on its way to {PartnerViews.Names(current.Partners, ctx.MemberText)}." }
             : new Reply { Tone = ReplyTone.Warning, Text = "You nudged already today; try again tomorrow." };
     }
 }
@@ -194,11 +194,11 @@ internal sealed class PartnerLeaveHandler(IPartnerStore partners) : ICommandHand
         var goodbyes = current.Partners.Select(p => PartnerService.Direct("partner-left", p, new Reply
         {
             Title = "🤝 Partnership ended",
-            Text = $"{ctx.Who.DisplayName} has left your study partnership. Thanks for studying together! `/progress partner find` matches you with someone new.",
+            Text = $"{ctx.MemberText(ctx.Who.DisplayName)} has left your study partnership. Thanks for studying together! `/progress partner find` matches you with someone new.",
             Buttons = [new ReplyButton("Find a new partner", "progress partner find")],
         }, ctx.Now, $"{current.Id}:{ctx.Who.UserId}")).ToList();
         await partners.LeaveAsync(ctx.Who, ctx.Now.UtcDateTime, current.Partners.Count == 1 ? goodbyes : [], cancellationToken);
-        return new Reply { Tone = ReplyTone.Success, Text = $"You've left your partnership with {PartnerViews.Names(current.Partners)}. `/progress partner find` whenever you'd like a new partner." };
+        return new Reply { Tone = ReplyTone.Success, Text = $"You've left your partnership with {PartnerViews.Names(current.Partners, ctx.MemberText)}. `/progress partner find` whenever you'd like a new partner." };
     }
 }
 

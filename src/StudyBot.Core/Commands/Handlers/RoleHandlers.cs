@@ -76,6 +76,14 @@ internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IR
                 RoleViews.MapExample);
         }
 
+        // Only someone who could give the role by hand may have StudyBot give it, and never a role with powers in it:
+        // otherwise mapping it and finishing (or skipping) the phase would be a way to take the role for oneself.
+        var may = await roles.MayMapAsync(ctx.Who, role.Id, cancellationToken);
+        if (may.Verdict != RoleMapVerdict.Allowed)
+        {
+            return Reply.Error(Refusal(role.Name, may));
+        }
+
         // Saved even when the check finds a problem: the admin can fix the role or my permissions next, and `roles sync`
         // then hands out what waited. Refusing would only make them map it again.
         var check = await roles.CheckAsync(ctx.Who.Community, role.Id, cancellationToken);
@@ -99,6 +107,20 @@ internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IR
             Text = $"{saved} But I can't hand it out yet: {RoleTexts.Problem(check.Outcome)}. {RoleTexts.Fix(check.Outcome)}, then run `{RoleTexts.Sync}`. Until then, celebrations go out without the role.",
         };
     }
+
+    private static string Refusal(string roleName, RoleMapCheck check) => check.Verdict switch
+    {
+        RoleMapVerdict.RoleElevated =>
+            $"I won't hand out **@{roleName}**: it carries moderator or admin permissions ({check.Detail}), and everyone who finishes the phase would get them. "
+            + "Map the phase to a plain role, or take those permissions off this one first. Nothing was saved.",
+        RoleMapVerdict.MemberLacksPermission =>
+            $"Only members who could give **@{roleName}** by hand can map it: that takes the **Manage Roles** permission, which you don't have here. "
+            + "Ask someone who has it. Nothing was saved.",
+        RoleMapVerdict.RoleNotBelowMember =>
+            $"**@{roleName}** is at or above your highest role, so you couldn't give it by hand, and I won't give it for you. "
+            + "Pick a role below your highest one, or ask someone higher up. Nothing was saved.",
+        _ => "I couldn't check the role's permissions with the server just now, so I saved nothing. Please try again in a moment.",
+    };
 }
 
 internal sealed class RolesUnmapHandler(IEnumerable<ICommunityRoles> platforms, IRoleStore store) : ICommandHandler

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using StudyBot.Discord.Tests.Fakes;
+
+namespace StudyBot.Discord.Tests;
+
+/// <summary>The fake Discord itself behaves as Discord documents, where StudyBot's tests lean on it.</summary>
+public sealed class FakeDiscordConformanceTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Interaction_webhooks_answer_401_Invalid_Webhook_Token_once_the_token_is_15_minutes_old_on_the_fake_clock()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 7, 6, 19, 0, 0, TimeSpan.Zero));
+        await using var server = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { Time = time });
+        using var http = new HttpClient { BaseAddress = new Uri(server.ApiBaseUrl + "/") };
+        var interaction = server.Register(77, "tok");
+        server.RecordHttpAnswer(77, new JsonObject { ["type"] = 5 });
+        var path = $"webhooks/{FakeDiscordOptions.ApplicationId}/tok";
+
+        time.Advance(TimeSpan.FromMinutes(14));
+        using (var edit = await http.PatchAsync(path + "/messages/@original", Json("""{"content":"in time"}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
+        }
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        foreach (var late in new[] { http.PatchAsync(path + "/messages/@original", Json("""{"content":"late"}""")), http.PostAsync(path, Json("""{"content":"late"}""")) })
+        {
+            using var answer = await late;
+            Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+            var body = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+            Assert.Equal((50027, "Invalid Webhook Token"), ((int)body["code"]!, (string)body["message"]!));
+        }
+
+        Assert.Equal(2, interaction.ExpiredTokenAnswers);
+        Assert.Single(interaction.Edits);
+    }
+
+    public static TheoryData<string, int> FirstPayloads() => new()
+    {
+        { """{"op":3,"d":{"since":null,"activities":[],"status":"online","afk":false}}""", 4003 },
+        { """{"op":8,"d":{"guild_id":"290926798626357999","query":"","limit":0}}""", 4003 },
+        { "not json", 4002 },
+        { """{"op":2,"d":{"token":""" + "\"" + new string('x', 5000) + "\"" + "}}", 4002 },
+    };
+
+    [Theory]
+    [MemberData(nameof(FirstPayloads))]
+    public async Task The_gateway_closes_a_connection_whose_first_payload_is_not_Identify_or_Resume_as_documented(string payload, int expected)
+    {
+        await using var server = await FakeDiscordServer.StartAsync();
+        using var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(Limit);
+        await socket.ConnectAsync(new Uri(server.GatewayUrl + "?v=10&encoding=json"), timeout.Token);
+        var hello = await ReceiveAsync(socket, timeout.Token);
+        Assert.Equal(10, (int?)JsonNode.Parse(hello!)!["op"]);
+
+        await socket.SendAsync(Encoding.UTF8.GetBytes(payload), WebSocketMessageType.Text, true, timeout.Token);
+
+        Assert.Null(await ReceiveAsync(socket, timeout.Token));
+        Assert.Equal(expected, (int?)socket.CloseStatus);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_before_Identify_is_answered_and_Identify_still_works()
+    {
+        await using var server = await FakeDiscordServer.StartAsync();
+        using var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(Limit);
+        await socket.ConnectAsync(new Uri(server.GatewayUrl + "?v=10&encoding=json"), timeout.Token);
+        await ReceiveAsync(socket, timeout.Token);
+
+        await socket.SendAsync(Encoding.UTF8.GetBytes("""{"op":1,"d":null}"""), WebSocketMessageType.Text, true, timeout.Token);
+        Assert.Equal(11, (int?)JsonNode.Parse((await ReceiveAsync(socket, timeout.Token))!)!["op"]);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"op\":2,\"d\":{\"token\":\"" + FakeDiscordOptions.Token + "\",\"intents\":1,\"properties\":{\"os\":\"linux\",\"browser\":\"t\",\"device\":\"t\"}}}"), WebSocketMessageType.Text, true, timeout.Token);
+        Assert.Equal("READY", (string?)JsonNode.Parse((await ReceiveAsync(socket, timeout.Token))!)!["t"]);
+    }
+
+    [Fact]
+    public async Task A_nonce_is_remembered_for_a_few_minutes_and_the_channel_lists_its_newest_messages_first_without_nonces()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 7, 6, 19, 0, 0, TimeSpan.Zero));
+        await using var server = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { Time = time });
+        using var http = new HttpClient { BaseAddress = new Uri(server.ApiBaseUrl + "/") };
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bot " + FakeDiscordOptions.Token);
+        const string path = "channels/645027906669510667/messages";
+        var body = """{"content":"reminder","nonce":"n-1","enforce_nonce":true}""";
+
+        var first = await ReadAsync(await http.PostAsync(path, Json(body)));
+        time.Advance(server.Options.NonceWindow - TimeSpan.FromSeconds(1));
+        var again = await ReadAsync(await http.PostAsync(path, Json(body)));
+        Assert.Equal((string?)first["id"], (string?)again["id"]);
+        time.Advance(TimeSpan.FromSeconds(2));
+        var later = await ReadAsync(await http.PostAsync(path, Json(body)));
+        Assert.NotEqual((string?)first["id"], (string?)later["id"]);
+
+        var listed = (JsonArray)await ReadAsync(await http.GetAsync(path + "?limit=1"));
+        var newest = Assert.Single(listed)!;
+        Assert.Equal((string?)later["id"], (string?)newest["id"]);
+        Assert.Null(newest["nonce"]);
+        Assert.Equal(FakeDiscordOptions.BotUserId.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)newest["author"]!["id"]);
+        Assert.Equal(2, ((JsonArray)await ReadAsync(await http.GetAsync(path))).Count);
+        using var tooMany = await http.GetAsync(path + "?limit=101");
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static async Task<JsonNode> ReadAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        }
+    }
+
+    /// <summary>The next text message, or null when the server closed the connection.</summary>
+    private static async Task<string?> ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                return Encoding.UTF8.GetString(message.ToArray());
+            }
+        }
+    }
+}
