@@ -53,6 +53,24 @@ public sealed class HelpTests
         Assert.DoesNotContain("/studybot", ReplyText.All(await bot.SayAsync("Bob", "/progress help", admin: false)), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/progress help", "progress goal set", "Log time and set goals")]
+    [InlineData("/progress help", "progress remind quiet", "Plan, reminders and rest")]
+    [InlineData("/progress help", "progress me delete", "Your settings, data and help")]
+    [InlineData("/studybot help", "studybot roles sync", "Phase roles (Discord)")]
+    [InlineData("/studybot help", "studybot leaderboard schedule", "Channels and schedules")]
+    public async Task A_command_in_a_group_is_listed_under_its_groups_section(string command, string path, string section)
+    {
+        await using var bot = await TestBot.StartAsync();
+
+        var reply = await bot.SayAsync("Ada", command);
+
+        var usage = Catalog.Find(path)!.Usage;
+        var field = Assert.Single(reply.Fields, f => f.Value.Contains($"`{usage}`", StringComparison.Ordinal));
+        Assert.StartsWith(section, field.Name, StringComparison.Ordinal);
+        Assert.All(reply.Fields, f => Assert.NotEqual("Commands", f.Name));
+    }
+
     [Fact]
     public async Task A_group_lists_its_commands_with_their_options()
     {

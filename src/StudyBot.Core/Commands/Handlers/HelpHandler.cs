@@ -60,10 +60,9 @@ internal static class HelpViews
     /// <summary>Every command under a root, one line each ("`usage`: what it does"), grouped by section.</summary>
     private static Reply Overview(CommandDefinition root, bool isAdmin)
     {
-        var leaves = Leaves(root).ToList();
-        var fields = leaves
-            .GroupBy(l => l.Section ?? "Commands")
-            .SelectMany(section => Pack(section.Key, section.Select(l => $"`{l.Usage}`: {l.Description}")))
+        var fields = Sectioned(root, null)
+            .GroupBy(x => x.Section)
+            .SelectMany(section => Pack(section.Key, section.Select(x => $"`{x.Leaf.Usage}`: {x.Leaf.Description}")))
             .ToList();
         if (root.Name == StudyBotCommands.AdminRoot)
         {
@@ -94,6 +93,15 @@ internal static class HelpViews
                 + (c.Options.Count == 0 ? "" : string.Join('\n', c.Options.Select(o => $"• `{o.Name}`{(o.Required ? "" : " (optional)")}: {o.Description}{Choices(o)}")) + "\n")
                 + (c.Example is null ? "" : $"Example: `{c.Example}`")))).ToList();
         return new Reply { Title = $"Help: /{command.Path}", Fields = fields };
+    }
+
+    /// <summary>Every command under this one with its section: its own, or the nearest group's above it.</summary>
+    private static IEnumerable<(CommandDefinition Leaf, string Section)> Sectioned(CommandDefinition command, string? inherited)
+    {
+        var section = command.Section ?? inherited;
+        return command.IsLeaf
+            ? [(command, section ?? "Commands")]
+            : command.Subcommands.SelectMany(s => Sectioned(s, section));
     }
 
     private static IEnumerable<CommandDefinition> Leaves(CommandDefinition command) =>
