@@ -48,6 +48,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ICommandHandler, CardHandler>();
         services.AddScoped<ICommandHandler, TimezoneHandler>();
         services.AddScoped<ICommandHandler, HelpHandler>();
+        services.AddScoped<ICommandHandler, AdminHelpHandler>();
         services.AddScoped<ICommandHandler, RemindPlanHandler>();
         services.AddScoped<ICommandHandler, RemindShowHandler>();
         services.AddScoped<ICommandHandler, RemindOnHandler>();

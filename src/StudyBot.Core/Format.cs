@@ -41,6 +41,13 @@ public static class Format
 
     public static string Plural(long n, string one, string many) => n == 1 ? $"{n} {one}" : $"{n:N0} {many}";
 
+    /// <summary>
+    /// A limit, told the same way everywhere: <c>AtMost("A note", 200, "character", "characters", "yours has 250")</c>
+    /// is "A note can be at most 200 characters: yours has 250."
+    /// </summary>
+    public static string AtMost(string what, long max, string one, string many, string? detail = null) =>
+        $"{what} can be at most {Plural(max, one, many)}{(string.IsNullOrEmpty(detail) ? "" : ": " + detail)}.";
+
     /// <summary>"1 point", "12 points".</summary>
     public static string Points(long points) => Math.Abs(points) == 1 ? $"{points} point" : $"{points:N0} points";
 

@@ -25,6 +25,18 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public void Every_command_has_a_help_section_of_its_own_or_its_groups()
+    {
+        foreach (var root in Catalog.Roots)
+        {
+            foreach (var sub in root.Subcommands)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(sub.Section), $"'{sub.Path}' has no Section, so help cannot place it");
+            }
+        }
+    }
+
+    [Fact]
     public void Every_example_parses_to_its_own_command()
     {
         var parser = new CommandParser(Catalog);

@@ -103,7 +103,7 @@ public sealed class CommandParserTests
 
     [Fact]
     public void An_unknown_subcommand_suggests_the_closest() =>
-        Assert.Contains("Did you mean `/progress done`?", Fails("/progress doen numpy"), StringComparison.Ordinal);
+        Assert.Contains("Did you mean `/progress done numpy`?", Fails("/progress doen numpy"), StringComparison.Ordinal);
 
     [Fact]
     public void An_unknown_root_command_is_refused() => Assert.Contains("I don't know the command", Fails("/dance"), StringComparison.Ordinal);
@@ -152,7 +152,7 @@ public sealed class CommandParserTests
 
     [Fact]
     public void A_too_long_note_is_refused_with_the_limit() =>
-        Assert.Contains("the limit is 200", Fails("/progress log 30 practice note:" + new string('x', 300)), StringComparison.Ordinal);
+        Assert.Contains("A note can be at most 200 characters: yours has 300.", Fails("/progress log 30 practice note:" + new string('x', 300)), StringComparison.Ordinal);
 
     [Fact]
     public void Empty_input_is_refused_kindly() => Assert.Contains("That was empty", Fails("   "), StringComparison.Ordinal);

@@ -145,7 +145,8 @@ public sealed class ReminderScheduleTests
     [InlineData("25:00", -1)]
     [InlineData("19:60", -1)]
     [InlineData("19:5", -1)]
-    [InlineData("noon", -1)]
+    [InlineData("noon", 720)]
+    [InlineData("teatime", -1)]
     public void Times_are_24_hour_or_am_pm(string text, int minutes)
     {
         Assert.Equal(minutes >= 0, Clock.TryParse(text, out var parsed));

@@ -24,7 +24,7 @@ public sealed class BadInputTests
         { "/progress timezone Berlin", "Did you mean `Europe/Berlin`?" },
         { "/progress timezone UTC+2", "not a time zone I know" },
         { "/progress done " + new string('a', 10 * 1024), "too long" },
-        { "/progress log 30 practice note:" + new string('x', 300), "the limit is 200" },
+        { "/progress log 30 practice note:" + new string('x', 300), "A note can be at most 200 characters" },
         { "/progress done num\u0000py", "control character" },
         { "/progress done \u001b[31mnumpy", "control character" },
         { "/progress log 30 practice note:\u202Egnp.exe", "text-direction" },

@@ -184,13 +184,14 @@ public sealed class CommunityNotificationTests
 
     public static TheoryData<string, string> BadScheduling() => new()
     {
-        { "/progress remind plan someday 25:00", "I couldn't read the days `someday`" },
+        { "/progress remind plan someday 25:00", "`25:00` isn't a time of day" },
+        { "/progress remind plan someday 19:00", "I couldn't read the days `someday`" },
         { "/progress remind plan weekdays 25:00", "`25:00` isn't a time of day" },
         { "/progress remind snooze 3 fortnights", "is not a valid duration" },
         { "/progress remind quiet 22:00", "need a start and an end" },
         { "/progress remind quiet 22:00 22:00", "can't start and end at the same time" },
         { "/progress rest until someday", "couldn't read `someday` as a date" },
-        { "/progress rest until 2020-01-01", "outside that" },
+        { "/progress rest until 2020-01-01", "1 Jan 2020 has passed" },
         { "/progress timezone Mars/Olympus_Mons", "not a time zone I know" },
         { "/studybot timezone Mars/Olympus_Mons", "not a time zone I know" },
         { "/studybot channel celebrations #does-not-exist", "I can't find a channel" },

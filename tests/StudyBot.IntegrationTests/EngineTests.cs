@@ -244,7 +244,7 @@ public sealed class EngineTests
         var all = await bot.SayAsync("Ada", "/progress help");
         var one = await bot.SayAsync("Ada", "/progress help goal set");
 
-        Assert.Contains("`/progress log <minutes> <practice|learning|review> [item] [note]`", all.Text, StringComparison.Ordinal);
+        Assert.Contains("`/progress log <minutes> <practice|learning|review> [item] [note]`", ReplyText.All(all), StringComparison.Ordinal);
         Assert.Contains("Example: `/progress goal set 10 hours week`", one.Fields.Single().Value, StringComparison.Ordinal);
     }
 

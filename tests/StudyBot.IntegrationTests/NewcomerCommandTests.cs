@@ -103,7 +103,7 @@ public sealed class NewcomerCommandTests
     {
         await using var bot = await TestBot.StartAsync();
 
-        var help = (await bot.SayAsync("Ada", "/progress help")).Text;
+        var help = ReplyText.All(await bot.SayAsync("Ada", "/progress help"));
 
         Assert.Contains("`/progress`: See your progress", help, StringComparison.Ordinal);
         Assert.Contains("`/progress rest [until <date|3d|2w|weekday>]`: ", help, StringComparison.Ordinal);
@@ -115,8 +115,11 @@ public sealed class NewcomerCommandTests
         await using var bot = await TestBot.StartAsync();
 
         var help = await bot.SayAsync("Admin", "/progress help");
+        var admin = await bot.SayAsync("Admin", "/studybot help");
 
-        Assert.Contains("/studybot show", help.Text, StringComparison.Ordinal);
+        // The admin commands have their own list, which /progress help points admins to (HelpTests checks every limit).
+        Assert.Contains("/studybot help", help.Text, StringComparison.Ordinal);
+        Assert.Contains("/studybot show", ReplyText.All(admin), StringComparison.Ordinal);
         Assert.InRange(help.Text.Length, 1, 4096);
     }
 

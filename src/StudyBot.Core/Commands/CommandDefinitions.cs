@@ -52,6 +52,18 @@ public sealed record OptionDefinition(string Name, OptionType Type, string Descr
     /// <summary>In the text grammar, this option takes the rest of the line (several words without quotes).</summary>
     public bool TakesRest { get; init; }
 
+    /// <summary>
+    /// A local time of day: the text grammar reads "7 pm" as one value, and the value is checked and passed on as
+    /// HH:mm ("19:00") for every platform. <see cref="Words"/> lists other words it takes as they are (e.g. "off").
+    /// </summary>
+    public bool TimeOfDay { get; init; }
+
+    /// <summary>Words a time-of-day option also takes, passed on in lower case (e.g. "off").</summary>
+    public IReadOnlyList<string> Words { get; init; } = [];
+
+    /// <summary>What replies call the value, e.g. "place" ("A place can be at most 60 characters"); the name by default.</summary>
+    public string? Noun { get; init; }
+
     /// <summary>What the placeholder shows instead of the name, e.g. "HH:mm" or "IANA zone"; choices show themselves.</summary>
     public string? Hint { get; init; }
 
@@ -75,6 +87,9 @@ public sealed record CommandDefinition(string Name, string Description)
 
     /// <summary>The subcommand the text grammar runs when none is given ("/progress" runs "overview").</summary>
     public string? DefaultSubcommand { get; init; }
+
+    /// <summary>The heading help lists this command under (a group's commands share the group's section).</summary>
+    public string? Section { get; init; }
 
     /// <summary>Only community admins may run it (Discord: Manage Server; Slack: workspace admins).</summary>
     public bool AdminOnly { get; init; }

@@ -67,7 +67,18 @@ public sealed partial class CommandExecutor(
     /// <summary>Runs a command typed as text, in its place in the member's line (<paramref name="arrival"/>, or a new place now).</summary>
     public Task<Reply> RunTextAsync(MemberRef who, string text, CommandArrival? arrival, CancellationToken cancellationToken)
     {
-        var parsed = _parser.Parse(text);
+        ParseResult parsed;
+        try
+        {
+            parsed = _parser.Parse(text);
+        }
+        catch (Exception ex)
+        {
+            // Parsing never throws by design; if it ever does, the member hears so and nothing runs.
+            arrival?.Dispose();
+            return Task.FromResult(Failed(ex, SafePath(text), who, "reading"));
+        }
+
         if (parsed.Ok)
         {
             return RunAsync(who, parsed.Request!, arrival, cancellationToken);
@@ -91,7 +102,17 @@ public sealed partial class CommandExecutor(
             return Task.FromResult(Reply.Error($"I don't know the command `/{TextInput.Quote(path)}`. Try `/progress help`."));
         }
 
-        var validated = CommandValidator.Validate(command, options);
+        ParseResult validated;
+        try
+        {
+            validated = CommandValidator.Validate(command, options);
+        }
+        catch (Exception ex)
+        {
+            arrival?.Dispose();
+            return Task.FromResult(Failed(ex, command.Path, who, "checking"));
+        }
+
         if (validated.Ok)
         {
             return RunAsync(who, validated.Request!, arrival, cancellationToken);
@@ -111,6 +132,7 @@ public sealed partial class CommandExecutor(
     public async Task<Reply> RunAsync(MemberRef who, CommandRequest request, CommandArrival? arrival, CancellationToken cancellationToken)
     {
         using var place = arrival ?? Arrive(who.Community.Platform, who.Community.ExternalId, who.UserId, null);
+        who = WithCleanName(who);
         var command = catalog.Find(request.Path);
         if (command is null || !command.IsLeaf)
         {
@@ -234,9 +256,63 @@ public sealed partial class CommandExecutor(
         }
         catch (Exception ex)
         {
-            LogCommandFailed(ex, command.Path, who.Community.Platform);
-            return Reply.Error("Sorry, something went wrong on my side and your change was not saved. Please try again in a moment.");
+            return Failed(ex, command.Path, who, "running");
         }
+    }
+
+    /// <summary>What the member hears when a command fails on StudyBot's side: nothing was changed.</summary>
+    public const string FailedText = "Sorry, something went wrong on my side and nothing was changed.";
+
+    /// <summary>
+    /// Logs a failure with the command's path, the platform and where it failed, and the exception's type chain and
+    /// stack trace, never its message: messages such as FormatException's quote the member's words.
+    /// </summary>
+    private Reply Failed(Exception ex, string path, MemberRef who, string stage)
+    {
+        LogCommandFailed(path, who.Community.Platform, stage, Describe(ex));
+        return Reply.Error(FailedText);
+    }
+
+    /// <summary>An exception without its messages: "FormatException at ... (inner: ...)", safe to log.</summary>
+    public static string Describe(Exception ex)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            sb.Append(e == ex ? "" : "\n --- inner: ").Append(e.GetType().FullName).Append('\n').Append(e.StackTrace);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The command a line is about, from catalog names only, for a log line; never throws.</summary>
+    private string SafePath(string text)
+    {
+        try
+        {
+            return _parser.PathOf(text);
+        }
+        catch (Exception)
+        {
+            return "(unknown)";
+        }
+    }
+
+    /// <summary>
+    /// The member's name as the platform sent it, made safe to show anywhere (no control, direction or invisible
+    /// formatting characters); a name with nothing visible left counts as unknown, so the stored one is used.
+    /// </summary>
+    private static MemberRef WithCleanName(MemberRef who)
+    {
+        var clean = TextInput.CleanName(who.DisplayName);
+        if (clean == who.DisplayName)
+        {
+            return who;
+        }
+
+        return clean.Length > 0
+            ? who with { DisplayName = clean }
+            : who with { DisplayName = TextInput.CleanName(who.UserId) is { Length: > 0 } id ? id : "member", DisplayNameUnknown = true };
     }
 
     /// <summary>
@@ -270,7 +346,7 @@ public sealed partial class CommandExecutor(
         }
         catch (Exception ex)
         {
-            LogCommandFailed(ex, path + " (autocomplete)", who.Community.Platform);
+            LogSuggestFailed(path, who.Community.Platform, Describe(ex));
             return [];
         }
     }
@@ -327,6 +403,7 @@ public sealed partial class CommandExecutor(
 
         try
         {
+            who = WithCleanName(who);
             await using var scope = scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
             var snapshot = await store.LoadAsync(who, new NewcomerDefaults(roadmaps.Default.Id, DefaultZone), cancellationToken);
@@ -454,6 +531,9 @@ public sealed partial class CommandExecutor(
     [LoggerMessage(Level = LogLevel.Error, Message = "A {Platform} member's undelivered DM notice could not be kept pending; they will not be told again")]
     private partial void LogNoticeRestoreFailed(Exception ex, string platform);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Command '{Path}' from {Platform} failed")]
-    private partial void LogCommandFailed(Exception ex, string path, string platform);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command '{Path}' from {Platform} failed while {Stage}: {Exception}")]
+    private partial void LogCommandFailed(string path, string platform, string stage, string exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Autocomplete for '{Path}' from {Platform} failed: {Exception}")]
+    private partial void LogSuggestFailed(string path, string platform, string exception);
 }

@@ -1,13 +1,17 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using StudyBot.Core.Notifications;
 
 namespace StudyBot.Core.Commands;
 
 /// <summary>
 /// The text grammar, generated from the catalog: <c>/progress log 45 practice numpy "a note"</c>.
 /// Options are positional in catalog order or named as <c>name:value</c>; double quotes group words;
-/// an option marked TakesRest takes the rest of the line.
+/// an option marked TakesRest takes the rest of the line (given by name too: <c>note:great session today</c>,
+/// up to the next option given by name). An optional choice can be given on its own, in any order, wherever
+/// its word fits no other choice (<c>/progress board minutes</c>); a time of day may carry "am"/"pm".
+/// Parsing never throws: anything it cannot read is a <see cref="ParseResult"/> failure that says why.
 /// </summary>
 public sealed partial class CommandParser(CommandCatalog catalog)
 {
@@ -20,7 +24,8 @@ public sealed partial class CommandParser(CommandCatalog catalog)
             return ParseResult.Failure(problem);
         }
 
-        var tokens = Tokenize(text.Trim());
+        text = text.Trim();
+        var tokens = Tokenize(text);
         if (tokens.Count == 0)
         {
             return ParseResult.Failure("That was empty. Try `/progress` to see where you stand, or `/progress help`.");
@@ -31,7 +36,13 @@ public sealed partial class CommandParser(CommandCatalog catalog)
         if (command is null)
         {
             var known = string.Join(", ", catalog.Roots.Select(r => $"/{r.Name}"));
-            return ParseResult.Failure($"I don't know the command `{TextInput.Quote(tokens[0].Text)}`. I understand {known}; try `/progress help`.");
+            var root = tokens[0].Quoted ? null : Closest(rootName, catalog.Roots.Select(r => r.Name));
+            var guess = root is null ? null : Corrected(root, text, tokens, 1);
+            var hint = guess is null ? "" : $" Did you mean `/{TextInput.Quote(guess, 60)}`?";
+            return ParseResult.Failure(
+                $"I don't know the command `{TextInput.Quote(tokens[0].Text)}`.{hint} I understand {known}; try `/progress help`.",
+                null,
+                Button(guess));
         }
 
         var index = 1;
@@ -59,39 +70,70 @@ public sealed partial class CommandParser(CommandCatalog catalog)
 
             if (sub is null)
             {
-                var guess = Closest(name, command.Subcommands.Select(s => s.Name));
-                var hint = guess is null ? "" : $" Did you mean `/{command.Path} {guess}`?";
+                var closest = Closest(name, command.Subcommands.Select(s => s.Name));
+                var guess = closest is null ? null : Corrected($"{command.Path} {closest}", text, tokens, index + 1);
+                var hint = guess is null ? "" : $" Did you mean `/{TextInput.Quote(guess, 60)}`?";
                 return ParseResult.Failure(
                     $"`/{command.Path}` has no subcommand `{TextInput.Quote(name, 30)}`.{hint} It has: {SubcommandList(command)}.",
                     command,
-                    guess is null ? null : $"{command.Path} {guess}");
+                    Button(guess));
             }
 
             command = sub;
             index++;
         }
 
-        return BindOptions(command, tokens.Skip(index).ToList());
+        return BindOptions(command, text, tokens.Skip(index).ToList());
     }
 
-    private ParseResult BindOptions(CommandDefinition command, List<Token> tokens)
+    /// <summary>The corrected command with the words typed after the mistake, as they were typed.</summary>
+    private static string Corrected(string path, string text, List<Token> tokens, int rest) =>
+        rest < tokens.Count ? $"{path} {text[tokens[rest].Start..].Trim()}" : path;
+
+    /// <summary>The command a "Did you mean" button runs; none when it would not fit in a button (Discord: 100 characters).</summary>
+    private static string? Button(string? command) => command is { Length: <= ReplyButtonLimits.MaxCommandLength } ? command : null;
+
+    private ParseResult BindOptions(CommandDefinition command, string text, List<Token> tokens)
     {
         var raw = new Dictionary<string, string>(StringComparer.Ordinal);
         var positional = new List<Token>();
-        foreach (var token in tokens)
+        for (var k = 0; k < tokens.Count; k++)
         {
-            if (!token.Quoted && NamedOption().Match(token.Text) is { Success: true } m && command.Option(m.Groups[1].Value) is { } named)
+            var token = tokens[k];
+            if (Named(command, token) is not { } named)
             {
-                if (raw.ContainsKey(named.Name))
-                {
-                    return ParseResult.Failure($"The option `{named.Name}` is given twice.", command);
-                }
-
-                raw[named.Name] = m.Groups[2].Value;
+                positional.Add(token);
                 continue;
             }
 
-            positional.Add(token);
+            var (option, value) = named;
+            if (raw.ContainsKey(option.Name))
+            {
+                return ParseResult.Failure($"The option `{option.Name}` is given twice.", command);
+            }
+
+            if (option.TakesRest)
+            {
+                // note:great session today: the rest of the line, up to the next option given by name.
+                var stop = k + 1;
+                while (stop < tokens.Count && Named(command, tokens[stop]) is null)
+                {
+                    stop++;
+                }
+
+                if (stop > k + 1)
+                {
+                    value = text[(token.Start + option.Name.Length + 1)..tokens[stop - 1].End].Trim();
+                }
+
+                k = stop - 1;
+            }
+            else if (option.TimeOfDay && k + 1 < tokens.Count && !tokens[k + 1].Quoted && Clock.IsMeridiem(tokens[k + 1].Text))
+            {
+                value += " " + tokens[++k].Text;
+            }
+
+            raw[option.Name] = value;
         }
 
         var free = command.Options.Where(o => !raw.ContainsKey(o.Name)).ToList();
@@ -101,10 +143,16 @@ public sealed partial class CommandParser(CommandCatalog catalog)
         for (var i = 0; i < free.Count && p < positional.Count; i++)
         {
             var option = free[i];
+            if (raw.ContainsKey(option.Name))
+            {
+                continue; // claimed out of order by a choice word before
+            }
+
+            var token = positional[p];
             if (option.TakesRest)
             {
                 // Trailing words that fit the choice options after this one belong to them, e.g. "skip bias audit later".
-                var after = free.Skip(i + 1).ToList();
+                var after = free.Skip(i + 1).Where(o => !raw.ContainsKey(o.Name)).ToList();
                 var end = positional.Count;
                 var tail = new Dictionary<string, string>();
                 for (var j = after.Count - 1; j >= 0 && end - 1 > p; j--)
@@ -130,18 +178,41 @@ public sealed partial class CommandParser(CommandCatalog catalog)
                 break;
             }
 
-            // An optional choice that this word does not fit is left out, so "plan weekdays 19:00 library" leaves
-            // the frequency unset and gives "library" to the place.
-            if (!option.Required && option.Choices.Count > 0 && !positional[p].Quoted
-                && !option.Choices.Any(c => c.Matches(positional[p].Text))
-                && free.Skip(i + 1).Any(o => o.Choices.Count == 0 && o.Type == OptionType.String))
+            if (option.Choices.Count > 0 && !token.Quoted && !option.Choices.Any(c => c.Matches(token.Text)))
             {
-                continue;
+                // "/progress board minutes": a word that fits exactly one other choice goes there, in any order.
+                var others = free.Where(o => o != option && o.Choices.Count > 0 && o.Choices.Any(c => c.Matches(token.Text))).ToList();
+                var open = others.Where(o => !raw.ContainsKey(o.Name)).ToList();
+                if (!option.Required && open.Count == 1 && others.Count == 1)
+                {
+                    raw[open[0].Name] = token.Text;
+                    p++;
+                    i--; // this option may still take the next word
+                    continue;
+                }
+
+                if (open.Count == 0 && command.Options.FirstOrDefault(o => o.Choices.Count > 0 && raw.ContainsKey(o.Name) && o.Choices.Any(c => c.Matches(token.Text))) is { } taken)
+                {
+                    return ParseResult.Failure($"The option `{taken.Name}` is given twice.", command);
+                }
+
+                // An optional choice that this word does not fit is left out when an option after it takes the word,
+                // so "plan weekdays 19:00 library" leaves the frequency unset and gives "library" to the place.
+                if (!option.Required && free.Skip(i + 1).Any(o => !raw.ContainsKey(o.Name) && Accepts(o, token.Text)))
+                {
+                    continue;
+                }
             }
 
             lastBound = option.Name;
             lastBoundAt = p;
-            raw[option.Name] = positional[p++].Text;
+            var value = positional[p++].Text;
+            if (option.TimeOfDay && p < positional.Count && !positional[p].Quoted && Clock.IsMeridiem(positional[p].Text))
+            {
+                value += " " + positional[p++].Text;
+            }
+
+            raw[option.Name] = value;
         }
 
         if (p < positional.Count)
@@ -178,6 +249,23 @@ public sealed partial class CommandParser(CommandCatalog catalog)
         return CommandValidator.Validate(command, raw.ToDictionary(kv => kv.Key, kv => (object)kv.Value));
     }
 
+    /// <summary>The option a <c>name:value</c> token gives, with its value; null for any other token.</summary>
+    private static (OptionDefinition Option, string Value)? Named(CommandDefinition command, Token token) =>
+        !token.Quoted && NamedOption().Match(token.Text) is { Success: true } m && command.Option(m.Groups[1].Value) is { } option
+            ? (option, m.Groups[2].Value)
+            : null;
+
+    /// <summary>Whether a word could be this option's value (so an optional choice before it may be left out).</summary>
+    private static bool Accepts(OptionDefinition option, string word) =>
+        option.Choices.Count > 0 ? option.Choices.Any(c => c.Matches(word))
+        : option.Type switch
+        {
+            OptionType.Integer => Numerals.TryParseLong(word, out _),
+            OptionType.Minutes => CommandValidator.TryParseMinutes(word, out _),
+            OptionType.Boolean => false,
+            _ => !option.TimeOfDay || Clock.TryParse(word, out _) || option.Words.Contains(word, StringComparer.OrdinalIgnoreCase),
+        };
+
     /// <summary>Whether this option's own value is what fails validation (the others being fine).</summary>
     private static bool BadOption(CommandDefinition command, Dictionary<string, string> raw, string name) =>
         CommandValidator.Validate(command, raw.Where(kv => kv.Key != name).ToDictionary(kv => kv.Key, kv => (object)kv.Value), checkRequired: false).Ok
@@ -198,10 +286,44 @@ public sealed partial class CommandParser(CommandCatalog catalog)
         return best.Candidate;
     }
 
-    [GeneratedRegex("^([a-z][-_a-z0-9]{0,31}):(.+)$", RegexOptions.IgnoreCase)]
+    /// <summary>
+    /// The catalog path a command line is about, from its leading words (catalog names only, never the member's
+    /// other words): for logs. "progress" when only the root is known, "(unknown)" when not even that.
+    /// </summary>
+    public string PathOf(string text)
+    {
+        try
+        {
+            var words = text.Trim().Split((char[]?)null, 6, StringSplitOptions.RemoveEmptyEntries);
+            var command = words.Length == 0 ? null : catalog.Root(words[0].TrimStart('/'));
+            if (command is null)
+            {
+                return "(unknown)";
+            }
+
+            foreach (var word in words.Skip(1))
+            {
+                if (command.Subcommand(word) is not { } sub)
+                {
+                    break;
+                }
+
+                command = sub;
+            }
+
+            return command.Path;
+        }
+        catch (Exception ex) when (ex is ArgumentException or IndexOutOfRangeException)
+        {
+            return "(unknown)";
+        }
+    }
+
+    [GeneratedRegex("^([a-z][-_a-z0-9]{0,31}):(.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex NamedOption();
 
-    private readonly record struct Token(string Text, bool Quoted);
+    /// <summary>A word or quoted group, and where it stands in the line (quotes included).</summary>
+    private readonly record struct Token(string Text, bool Quoted, int Start, int End);
 
     private static List<Token> Tokenize(string text)
     {
@@ -209,9 +331,11 @@ public sealed partial class CommandParser(CommandCatalog catalog)
         var current = new StringBuilder();
         var quoted = false;
         var wasQuoted = false;
+        var start = -1;
         char closing = '"';
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
+            var c = text[i];
             if (quoted)
             {
                 if (c == closing)
@@ -229,6 +353,7 @@ public sealed partial class CommandParser(CommandCatalog catalog)
             if (c is '"' or '“')
             {
                 quoted = true;
+                start = start < 0 ? i : start;
 
                 // Only a quote that opens the token makes it literal text; name:"two words" stays a named option.
                 wasQuoted |= current.Length == 0;
@@ -238,31 +363,43 @@ public sealed partial class CommandParser(CommandCatalog catalog)
 
             if (char.IsWhiteSpace(c))
             {
-                Flush();
+                Flush(i);
                 continue;
             }
 
+            start = start < 0 ? i : start;
             current.Append(c);
         }
 
-        Flush();
+        Flush(text.Length);
         return tokens;
 
-        void Flush()
+        void Flush(int end)
         {
             if (current.Length > 0 || wasQuoted)
             {
-                tokens.Add(new Token(current.ToString(), wasQuoted));
+                tokens.Add(new Token(current.ToString(), wasQuoted, start, end));
             }
 
             current.Clear();
             wasQuoted = false;
+            start = -1;
         }
     }
 }
 
-/// <summary>Checks option values against the catalog and converts them to their types. Shared by every adapter.</summary>
-public static class CommandValidator
+/// <summary>Limits a button's command must keep on every platform.</summary>
+public static class ReplyButtonLimits
+{
+    /// <summary>Discord's custom_id holds at most 100 characters; a longer command cannot be a button there.</summary>
+    public const int MaxCommandLength = 100;
+}
+
+/// <summary>
+/// Checks option values against the catalog and converts them to their types. Shared by every adapter: the text
+/// parser and platforms' typed options (Discord) go through the same checks. Never throws on any value.
+/// </summary>
+public static partial class CommandValidator
 {
     public static ParseResult Validate(CommandDefinition command, IReadOnlyDictionary<string, object> raw, bool checkRequired = true)
     {
@@ -290,13 +427,13 @@ public static class CommandValidator
         var missing = checkRequired ? command.Options.FirstOrDefault(o => o.Required && !values.ContainsKey(o.Name)) : null;
         if (missing is not null)
         {
-            return ParseResult.Failure($"`/{command.Path}` needs {Article(missing)} `{missing.Name}`: {Lower(missing.Description)}.", command);
+            return ParseResult.Failure($"`/{command.Path}` needs {Article(missing.Name)} `{missing.Name}`: {Lower(missing.Description)}.", command);
         }
 
         return ParseResult.Success(new CommandRequest(command.Path, values));
     }
 
-    private static (object? Value, string? Error) Convert(CommandDefinition command, OptionDefinition option, object value)
+    private static (object? Value, string? Error) Convert(CommandDefinition command, OptionDefinition option, object? value)
     {
         switch (option.Type)
         {
@@ -315,12 +452,12 @@ public static class CommandValidator
                 {
                     number = (long)d;
                 }
-                else if (value is string s && (option.Type == OptionType.Minutes ? TryParseMinutes(s, out number) : long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number)))
+                else if (value is string s && (option.Type == OptionType.Minutes ? TryParseMinutes(s, out number) : Numerals.TryParseLong(s, out number)))
                 {
                 }
                 else
                 {
-                    var shown = TextInput.Quote(value.ToString() ?? "", 30);
+                    var shown = TextInput.Quote(value as string ?? value?.ToString() ?? "", 30);
                     return (null, option.Type == OptionType.Minutes
                         ? $"`{shown}` is not a number of minutes. Write minutes like 45, or hours like 1h30."
                         : $"`{option.Name}` must be a whole number, not `{shown}`.");
@@ -351,7 +488,7 @@ public static class CommandValidator
                 };
 
             default:
-                var text = (value as string ?? value.ToString() ?? "").Trim();
+                var text = (value as string ?? value?.ToString() ?? "").Trim();
                 if (text.Length == 0)
                 {
                     return option.Required ? (null, $"`{option.Name}` cannot be empty.") : (null, null);
@@ -362,9 +499,9 @@ public static class CommandValidator
                     return (null, problem);
                 }
 
-                if (option.MaxLength is { } maxLength && text.Length > maxLength)
+                if (option.MaxLength is { } maxLength && TextInput.Length(text) is var length && length > maxLength)
                 {
-                    return (null, $"`{option.Name}` is too long ({text.Length} characters); the limit is {maxLength}.");
+                    return (null, Format.AtMost(Subject(option), maxLength, "character", "characters", $"yours has {length:N0}"));
                 }
 
                 if (option.Choices.Count > 0)
@@ -379,15 +516,42 @@ public static class CommandValidator
                     return (choice.Value, null);
                 }
 
+                if (option.TimeOfDay)
+                {
+                    if (option.Words.FirstOrDefault(w => string.Equals(w, text, StringComparison.OrdinalIgnoreCase)) is { } word)
+                    {
+                        return (word, null);
+                    }
+
+                    if (!Clock.TryParse(text, out var minutes))
+                    {
+                        var or = option.Words.Count > 0 ? $", or `{option.Words[0]}`" : "";
+                        return (null, $"`{TextInput.Quote(text, 20)}` isn't a time of day. Write it like {Clock.Examples}{or}.");
+                    }
+
+                    return (Clock.Format(minutes), null);
+                }
+
                 return (text, null);
         }
     }
 
-    /// <summary>Reads "45", "45m", "1h", "1h30", "1h30m", "1.5h" or "90min" as whole minutes.</summary>
+    /// <summary>What a limit reply calls an option: "A note", "An item", "A place".</summary>
+    private static string Subject(OptionDefinition option)
+    {
+        var noun = option.Noun ?? option.Name;
+        var article = Article(noun);
+        return char.ToUpperInvariant(article[0]) + article[1..] + " " + noun;
+    }
+
+    /// <summary>
+    /// Reads "45", "45m", "1h", "1h30", "1h30m", "1.5h", "2 hours" or "90min" as whole minutes, in any digits
+    /// ("٤٥m", "４５", "2.٥h"). False for anything else; never throws.
+    /// </summary>
     public static bool TryParseMinutes(string text, out long minutes)
     {
         minutes = 0;
-        var s = text.Trim().ToLowerInvariant().Replace(" ", "");
+        var s = Numerals.ToAscii(text).Trim().ToLowerInvariant().Replace(" ", "", StringComparison.Ordinal);
         if (s.Length is 0 or > 12)
         {
             return false;
@@ -398,24 +562,37 @@ public static class CommandValidator
             return true;
         }
 
-        var m = Regex.Match(s, @"^(?:(\d{1,3}(?:\.\d{1,2})?)h(?:ours?|rs?)?)?(?:(\d{1,4})(?:m|min|mins|minutes?)?)?$");
+        var m = MinutesPattern().Match(s);
         if (!m.Success || (!m.Groups[1].Success && !m.Groups[2].Success))
         {
             return false;
         }
 
-        if (!m.Groups[1].Success && !s.EndsWith('m') && !s.EndsWith("min", StringComparison.Ordinal) && !s.EndsWith("mins", StringComparison.Ordinal) && !s.EndsWith("minute", StringComparison.Ordinal) && !s.EndsWith("minutes", StringComparison.Ordinal))
+        if (!m.Groups[1].Success && !m.Groups[3].Success)
+        {
+            return false; // a bare number with no unit was handled above; "45x" is not minutes
+        }
+
+        var hours = 0.0;
+        if (m.Groups[1].Success && !double.TryParse(m.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out hours))
         {
             return false;
         }
 
-        var hours = m.Groups[1].Success ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        var mins = m.Groups[2].Success ? long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) : 0;
+        long mins = 0;
+        if (m.Groups[2].Success && !long.TryParse(m.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out mins))
+        {
+            return false;
+        }
+
         minutes = (long)Math.Round(hours * 60) + mins;
         return true;
     }
 
-    private static string Article(OptionDefinition option) => option.Name[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a";
+    [GeneratedRegex("^(?:([0-9]{1,3}(?:\\.[0-9]{1,2})?)h(?:ours?|rs?)?)?(?:([0-9]{1,4})(m|min|mins|minutes?)?)?$")]
+    private static partial Regex MinutesPattern();
+
+    private static string Article(string noun) => noun.Length > 0 && noun[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a";
 
     private static string Lower(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
 }

@@ -60,6 +60,25 @@ public static class StudyBotCommands
             TakesRest = rest,
         };
 
+    private static OptionDefinition HelpTopic(string description) =>
+        new("command", OptionType.String, description)
+        {
+            MaxLength = 60,
+            Autocomplete = AutocompleteSource.Commands,
+            TakesRest = true,
+        };
+
+    /// <summary>A local time of day; the text grammar also reads "7 pm", "7:30pm" and "12 am".</summary>
+    private static OptionDefinition Time(string name, string description, bool required, params string[] words) =>
+        new(name, OptionType.String, description)
+        {
+            Required = required,
+            MaxLength = 10,
+            TimeOfDay = true,
+            Words = words,
+            Hint = words.Length == 0 ? "HH:mm" : $"HH:mm|{string.Join('|', words.Take(1))}",
+        };
+
     public const string AdminRoot = "studybot";
 
     public static readonly ChoiceDefinition[] Frequencies =
@@ -121,6 +140,7 @@ public static class StudyBotCommands
         [
             new("channel", "Choose the channel for celebrations or the weekly leaderboard")
             {
+                Section = "Channels and schedules",
                 Example = "/studybot channel celebrations #wins",
                 Options =
                 [
@@ -130,6 +150,7 @@ public static class StudyBotCommands
             },
             new("timezone", "Set the community's time zone for scheduled posts")
             {
+                Section = "Channels and schedules",
                 Example = "/studybot timezone Europe/Berlin",
                 Options =
                 [
@@ -138,6 +159,7 @@ public static class StudyBotCommands
             },
             new("leaderboard", "Schedule the weekly leaderboard post")
             {
+                Section = "Channels and schedules",
                 Subcommands =
                 [
                     new("schedule", "Set the day and time of the weekly leaderboard post")
@@ -146,13 +168,14 @@ public static class StudyBotCommands
                         Options =
                         [
                             new("day", OptionType.String, "Day of the week, e.g. monday") { Required = true, MaxLength = 12 },
-                            new("time", OptionType.String, "Local time, HH:mm") { Required = true, MaxLength = 8, Hint = "HH:mm" },
+                            Time("time", "Local time, e.g. 09:00 or 9am", required: true),
                         ],
                     },
                 ],
             },
             new("reminders", "Limit how many reminders members get")
             {
+                Section = "Channels and schedules",
                 Subcommands =
                 [
                     new("max-per-week", "The most reminder DMs a member gets in a week (default 2)")
@@ -164,6 +187,7 @@ public static class StudyBotCommands
             },
             new("partners", "Study-partner matching")
             {
+                Section = "Study partners",
                 Subcommands =
                 [
                     new("match", "Match everyone waiting in the pool now") { Example = "/studybot partners match" },
@@ -173,13 +197,14 @@ public static class StudyBotCommands
                         Options =
                         [
                             new("day", OptionType.String, "Day of the week, or off") { Required = true, MaxLength = 12, Hint = "day|off" },
-                            new("time", OptionType.String, "Local time, HH:mm") { MaxLength = 8, Hint = "HH:mm" },
+                            Time("time", "Local time, e.g. 10:00 or 10am", required: false),
                         ],
                     },
                 ],
             },
             new("roles", "Discord roles for members who complete a phase")
             {
+                Section = "Phase roles (Discord)",
                 Subcommands =
                 [
                     new("map", "Completing a phase grants a role, e.g. ML Basics graduate")
@@ -200,8 +225,14 @@ public static class StudyBotCommands
                     new("sync", "Grant the mapped roles for phases completed in the past") { Example = "/studybot roles sync" },
                 ],
             },
-            new("export", "Export this community's StudyBot data (a JSON file)") { Example = "/studybot export" },
-            new("show", "See this community's StudyBot settings") { Example = "/studybot show" },
+            new("export", "Export this community's StudyBot data (a JSON file)") { Section = "Data, settings and help", Example = "/studybot export" },
+            new("show", "See this community's StudyBot settings") { Section = "Data, settings and help", Example = "/studybot show" },
+            new("help", "List the admin commands, or explain one")
+            {
+                Section = "Data, settings and help",
+                Example = "/studybot help roles map",
+                Options = [HelpTopic("An admin command to explain, such as roles map")],
+            },
         ],
     };
 
@@ -210,9 +241,10 @@ public static class StudyBotCommands
         DefaultSubcommand = "overview",
         Subcommands =
         [
-            new("overview", "See your progress, current phase and what is next") { Example = "/progress" },
+            new("overview", "See your progress, current phase and what is next") { Section = "Start and see where you stand", Example = "/progress" },
             new("start", "Start the roadmap: pick your learner profile and pace")
             {
+                Section = "Start and see where you stand",
                 Example = "/progress start programmer part-time",
                 Options =
                 [
@@ -223,6 +255,7 @@ public static class StudyBotCommands
             },
             new("path", "See or change your path and pace")
             {
+                Section = "Start and see where you stand",
                 Example = "/progress path accelerated full-time",
                 Options =
                 [
@@ -233,16 +266,19 @@ public static class StudyBotCommands
             },
             new("done", "Mark a roadmap item as done")
             {
+                Section = "Mark your items",
                 Example = "/progress done numpy",
                 Options = [Item("The module, milestone item or project (id or title)")],
             },
             new("doing", "Mark a roadmap item as in progress")
             {
+                Section = "Mark your items",
                 Example = "/progress doing pandas",
                 Options = [Item("The module, milestone item or project (id or title)")],
             },
             new("skip", "Skip an item, or a whole phase you already know")
             {
+                Section = "Mark your items",
                 Example = "/progress skip foundation known",
                 Options =
                 [
@@ -257,10 +293,11 @@ public static class StudyBotCommands
                     new("reason", OptionType.String, "Why you skip it (default: you already know it)") { Choices = SkipReasons },
                 ],
             },
-            new("undo", "Undo your last item change or logged time (repeat to go further back)") { Example = "/progress undo" },
-            new("next", "See what to study next") { Example = "/progress next" },
+            new("undo", "Undo your last item change or logged time (repeat to go further back)") { Section = "Mark your items", Example = "/progress undo" },
+            new("next", "See what to study next") { Section = "Start and see where you stand", Example = "/progress next" },
             new("roadmap", "See the whole roadmap or one phase")
             {
+                Section = "Start and see where you stand",
                 Example = "/progress roadmap 1",
                 Options =
                 [
@@ -275,6 +312,7 @@ public static class StudyBotCommands
             },
             new("log", "Log study time")
             {
+                Section = "Log time and set goals",
                 Example = "/progress log 45 practice numpy",
                 Options =
                 [
@@ -286,6 +324,7 @@ public static class StudyBotCommands
             },
             new("goal", "Set and see your weekly or monthly goal")
             {
+                Section = "Log time and set goals",
                 Subcommands =
                 [
                     new("set", "Set your weekly or monthly goal in hours or items")
@@ -302,10 +341,11 @@ public static class StudyBotCommands
                     new("suggest", "Get a goal suggestion from the estimates and your pace") { Example = "/progress goal suggest" },
                 ],
             },
-            new("streak", "See your weekly streak and freezes") { Example = "/progress streak" },
-            new("card", "Your progress as an image to keep or share (only you see it)") { Example = "/progress card" },
+            new("streak", "See your weekly streak and freezes") { Section = "Start and see where you stand", Example = "/progress streak" },
+            new("card", "Your progress as an image to keep or share (only you see it)") { Section = "Start and see where you stand", Example = "/progress card" },
             new("remind", "Plan your study time and get a weekly reminder by DM")
             {
+                Section = "Plan, reminders and rest",
                 DefaultSubcommand = "show",
                 Subcommands =
                 [
@@ -314,10 +354,10 @@ public static class StudyBotCommands
                         Example = "/progress remind plan weekdays 19:00 library",
                         Options =
                         [
-                            new("days", OptionType.String, "weekdays, weekends, daily, or days like mon,wed,fri") { Required = true, MaxLength = 40 },
-                            new("time", OptionType.String, "Local time, HH:mm (e.g. 19:00)") { Required = true, MaxLength = 8, Hint = "HH:mm" },
+                            new("days", OptionType.String, "weekdays, weekends, daily, or days like mon,wed,fri") { Required = true, MaxLength = 40, Noun = "list of days" },
+                            Time("time", "Local time, e.g. 19:00 or 7pm", required: true),
                             new("frequency", OptionType.String, "Remind once a week (default) or on each planned day") { Choices = Frequencies },
-                            new("where", OptionType.String, "Where you study, e.g. library") { MaxLength = 60, TakesRest = true },
+                            new("where", OptionType.String, "Where you study, e.g. library") { MaxLength = 60, TakesRest = true, Noun = "place" },
                         ],
                     },
                     new("show", "See your plan and when the next reminder comes") { Example = "/progress remind show" },
@@ -333,14 +373,15 @@ public static class StudyBotCommands
                         Example = "/progress remind quiet 22:00 07:00",
                         Options =
                         [
-                            new("from", OptionType.String, "Start of quiet hours (HH:mm), or off") { Required = true, MaxLength = 8, Hint = "HH:mm|off" },
-                            new("to", OptionType.String, "End of quiet hours (HH:mm)") { MaxLength = 8, Hint = "HH:mm" },
+                            Time("from", "Start of quiet hours (e.g. 22:00 or 10pm), or off", true, "off", "none"),
+                            Time("to", "End of quiet hours (e.g. 07:00 or 7am)", required: false),
                         ],
                     },
                 ],
             },
             new("rest", "Rest mode: pause reminders and your streak")
             {
+                Section = "Plan, reminders and rest",
                 DefaultSubcommand = "start",
                 Subcommands =
                 [
@@ -354,6 +395,7 @@ public static class StudyBotCommands
             },
             new("board", "The leaderboard (only you see it)")
             {
+                Section = "Leaderboard and partners",
                 Example = "/progress board week points",
                 Options =
                 [
@@ -363,6 +405,7 @@ public static class StudyBotCommands
             },
             new("partner", "Find a study partner and keep each other going")
             {
+                Section = "Leaderboard and partners",
                 DefaultSubcommand = "status",
                 Subcommands =
                 [
@@ -374,6 +417,7 @@ public static class StudyBotCommands
             },
             new("me", "Your privacy and celebration settings")
             {
+                Section = "Your settings, data and help",
                 Subcommands =
                 [
                     new("privacy", "Who sees your progress on boards")
@@ -396,6 +440,7 @@ public static class StudyBotCommands
             },
             new("timezone", "Set your time zone, so weeks start on your Monday")
             {
+                Section = "Your settings, data and help",
                 Example = "/progress timezone Europe/Berlin",
                 Options =
                 [
@@ -411,16 +456,9 @@ public static class StudyBotCommands
             },
             new("help", "List the commands, or explain one")
             {
+                Section = "Your settings, data and help",
                 Example = "/progress help log",
-                Options =
-                [
-                    new("command", OptionType.String, "A command to explain, such as log or goal set")
-                    {
-                        MaxLength = 60,
-                        Autocomplete = AutocompleteSource.Commands,
-                        TakesRest = true,
-                    },
-                ],
+                Options = [HelpTopic("A command to explain, such as log or goal set")],
             },
         ],
     };

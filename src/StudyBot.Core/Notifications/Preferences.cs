@@ -123,45 +123,55 @@ public sealed record CommunitySettings
     public string? ChannelsSetBy { get; init; }
 }
 
-/// <summary>HH:mm parsing and formatting for local times of day.</summary>
-public static class Clock
+/// <summary>Local times of day: read as people write them ("19:00", "7 pm", "7:30pm", "12 am"), shown as HH:mm.</summary>
+public static partial class Clock
 {
+    /// <summary>What the clock reads, for replies: "19:00, 7pm or 7:30 am".</summary>
+    public const string Examples = "19:00, 7pm or 7:30 am";
+
+    /// <summary>
+    /// Reads a time of day: 24-hour "19:00", "7.30", "19h", "19h30" or a bare hour "7"; 12-hour with am/pm ("7 pm",
+    /// "7pm", "7:30 p.m.", "12 am" is midnight and "12 pm" noon); "noon" and "midnight". Digits of any script count.
+    /// </summary>
     public static bool TryParse(string? text, out int minutes)
     {
         minutes = 0;
-        var t = text?.Trim().ToLowerInvariant() ?? "";
-        if (t.Length is 0 or > 8)
+        var t = Numerals.ToAscii(text ?? "").Trim().ToLowerInvariant();
+        if (t.Length is 0 or > 16)
         {
             return false;
         }
 
-        var pm = t.EndsWith("pm", StringComparison.Ordinal);
-        var am = t.EndsWith("am", StringComparison.Ordinal);
-        if (pm || am)
+        switch (t)
         {
-            t = t[..^2].Trim();
+            case "noon" or "midday":
+                minutes = 12 * 60;
+                return true;
+            case "midnight":
+                return true;
         }
 
-        var parts = t.Split(':', '.', 'h');
-        if (parts.Length > 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h))
+        var match = TimePattern().Match(t);
+        if (!match.Success
+            || !int.TryParse(match.Groups["h"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var h))
         {
             return false;
         }
 
         var m = 0;
-        if (parts.Length == 2 && parts[1].Length > 0 && (parts[1].Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out m)))
+        if (match.Groups["m"].Success && !int.TryParse(match.Groups["m"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out m))
         {
             return false;
         }
 
-        if (am || pm)
+        if (match.Groups["ap"].Success)
         {
             if (h is < 1 or > 12)
             {
                 return false;
             }
 
-            h = (h % 12) + (pm ? 12 : 0);
+            h = (h % 12) + (match.Groups["ap"].Value == "p" ? 12 : 0);
         }
 
         if (h is < 0 or > 23 || m is < 0 or > 59)
@@ -172,6 +182,13 @@ public static class Clock
         minutes = (h * 60) + m;
         return true;
     }
+
+    /// <summary>"7", "19:00", "7.30", "19h", "19h30", each with an optional "am", "pm", "a.m." or "p.m.".</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<h>[0-9]{1,2})(?:[:.](?<m>[0-9]{2})|h(?<m>[0-9]{2})?)?(?:\s*(?<ap>[ap])\.?\s*m\.?)?$")]
+    private static partial System.Text.RegularExpressions.Regex TimePattern();
+
+    /// <summary>Whether a word is an am/pm marker that belongs to the time before it ("7 pm").</summary>
+    public static bool IsMeridiem(string word) => word.ToLowerInvariant() is "am" or "pm" or "a.m." or "p.m." or "a.m" or "p.m";
 
     public static string Format(int minutes) => $"{minutes / 60:00}:{minutes % 60:00}";
 

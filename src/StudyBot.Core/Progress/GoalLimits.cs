@@ -32,6 +32,8 @@ public static class GoalLimits
             _ when max == roadmap.Items.Count => "that's the whole roadmap",
             _ => "beyond that it's a sprint, not a plan",
         };
-        return $"A {which} goal can be at most {Format.Plural(max, unit == GoalUnit.Hours ? "hour" : "item", unit == GoalUnit.Hours ? "hours" : "items")}: {why}.";
+        return unit == GoalUnit.Hours
+            ? Format.AtMost($"A {which} goal", max, "hour", "hours", why)
+            : Format.AtMost($"A {which} goal", max, "item", "items", why);
     }
 }

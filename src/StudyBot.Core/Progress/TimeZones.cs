@@ -130,9 +130,9 @@ public static partial class TimeZones
             return [place];
         }
 
-        if (OffsetPattern().Match(text.Replace(" ", "", StringComparison.Ordinal)) is { Success: true } offset)
+        if (OffsetPattern().Match(Numerals.ToAscii(text).Replace(" ", "", StringComparison.Ordinal)) is { Success: true } offset
+            && Numerals.TryParseDigits(offset.Groups["hours"].Value, out var hours))
         {
-            var hours = int.Parse(offset.Groups["hours"].Value, CultureInfo.InvariantCulture);
             var east = offset.Groups["sign"].Value == "+";
             if (hours == 0)
             {
@@ -252,7 +252,7 @@ public static partial class TimeZones
     [GeneratedRegex("^[A-Za-z0-9_+/-]+$")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex(@"^(?:UTC|GMT)(?<sign>[+-])(?<hours>\d{1,2})(?::?00)?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:UTC|GMT)(?<sign>[+-])(?<hours>[0-9]{1,2})(?::?00)?$", RegexOptions.IgnoreCase)]
     private static partial Regex OffsetPattern();
 
     public static DateTime ToLocal(DateTimeOffset instant, string ianaId) =>

@@ -41,7 +41,7 @@ public sealed record Roadmap
             key = key[5..].Trim(' ', '-', '_');
         }
 
-        if (int.TryParse(key, out var number))
+        if (Numerals.TryParseDigits(key, out var number))
         {
             return Phases.FirstOrDefault(p => p.Number == number);
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StudyBot.Core;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
 using StudyBot.Host.Options;
@@ -57,68 +58,26 @@ public sealed partial class ConsoleAdapter(
                 break;
             }
 
-            line = line.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            if (!input.IsInteractive)
-            {
-                output.WriteLine($"{member.DisplayName}> {(line.Length > 200 ? line[..200] + "…" : line)}");
-            }
-
-            if (line is "/quit" or "/exit")
-            {
-                break;
-            }
-
-            if (line.StartsWith("/as", StringComparison.OrdinalIgnoreCase) && (line.Length == 3 || line[3] == ' '))
-            {
-                var newName = line[3..].Trim();
-                if (newName.Length is 0 or > 32 || newName.Any(char.IsControl))
-                {
-                    output.WriteLine("Usage: /as <name> (1-32 characters), e.g. /as alice\n");
-                    continue;
-                }
-
-                member = Member(community, newName);
-                _buttons = [];
-                output.WriteLine($"You are now '{newName}'.\n");
-                continue;
-            }
-
-            var text = line;
-            if (line.All(char.IsAsciiDigit))
-            {
-                if (!int.TryParse(line, out var number) || number < 1 || number > _buttons.Count)
-                {
-                    output.WriteLine(NoSuchButton(line, _buttons.Count) + "\n");
-                    continue;
-                }
-
-                text = "/" + _buttons[number - 1].Command;
-                output.WriteLine($"  → {text}");
-            }
-            else if (line is "/help" or "help")
-            {
-                text = "/progress help";
-            }
-            else if (!line.StartsWith('/') && !line.StartsWith("progress", StringComparison.OrdinalIgnoreCase) && !line.StartsWith("studybot", StringComparison.OrdinalIgnoreCase))
-            {
-                output.WriteLine("Commands start with /progress, for example /progress or /progress help. /as <name> switches member, /quit leaves.\n");
-                continue;
-            }
-
+            _answered = false;
             try
             {
-                var reply = await executor.RunTextAsync(member, text, stoppingToken);
-                _buttons = reply.Buttons.Take(9).ToList();
-                output.WriteLine(ConsoleRenderer.Render(reply, _buttons, attachments.Save(reply)));
+                var (next, stop) = await HandleLineAsync(line, member, community, stoppingToken);
+                member = next;
+                if (stop)
+                {
+                    break;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception ex)
+            {
+                // One line must never stop the console: say so, log where (never the line itself), read on.
+                LogLineFailed(CommandExecutor.Describe(ex));
+                _buttons = [];
+                TryWrite((_answered ? ShowFailedText : CommandExecutor.FailedText) + "\n");
             }
         }
 
@@ -126,6 +85,92 @@ public sealed partial class ConsoleAdapter(
         if (input.StopHostAtEnd)
         {
             lifetime.StopApplication();
+        }
+    }
+
+    /// <summary>One line of input: a command, a button number or a console word. Returns the member now and whether to stop.</summary>
+    private async Task<(MemberRef Member, bool Stop)> HandleLineAsync(string line, MemberRef member, CommunityRef community, CancellationToken stoppingToken)
+    {
+        line = line.Trim();
+        if (line.Length == 0 || line.StartsWith('#'))
+        {
+            return (member, false);
+        }
+
+        if (!input.IsInteractive)
+        {
+            output.WriteLine($"{member.DisplayName}> {TextInput.Cut(line, MaxEcho)}");
+        }
+
+        if (line is "/quit" or "/exit")
+        {
+            return (member, true);
+        }
+
+        if (line.StartsWith("/as", StringComparison.OrdinalIgnoreCase) && (line.Length == 3 || char.IsWhiteSpace(line[3])))
+        {
+            var newName = line[3..].Trim();
+            if (TextInput.Length(newName) is 0 or > MaxName || TextInput.Problem(newName) is not null || TextInput.CleanName(newName) != newName)
+            {
+                output.WriteLine($"Usage: /as <name> (1-{MaxName} characters, no control, direction or invisible characters), e.g. /as alice\n");
+                return (member, false);
+            }
+
+            _buttons = [];
+            output.WriteLine($"You are now '{newName}'.\n");
+            return (Member(community, newName), false);
+        }
+
+        var text = line;
+        if (Numerals.ToAscii(line) is var digits && digits.All(char.IsAsciiDigit))
+        {
+            // A button's number, in any digits ("2", "٢", "２").
+            if (!int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1 || number > _buttons.Count)
+            {
+                output.WriteLine(NoSuchButton(TextInput.Cut(line, 12), _buttons.Count) + "\n");
+                return (member, false);
+            }
+
+            text = "/" + _buttons[number - 1].Command;
+            output.WriteLine($"  → {text}");
+        }
+        else if (line is "/help" or "help")
+        {
+            text = "/progress help";
+        }
+        else if (!line.StartsWith('/') && !line.StartsWith("progress", StringComparison.OrdinalIgnoreCase) && !line.StartsWith("studybot", StringComparison.OrdinalIgnoreCase))
+        {
+            output.WriteLine("Commands start with /progress, for example /progress or /progress help. /as <name> switches member, /quit leaves.\n");
+            return (member, false);
+        }
+
+        var reply = await executor.RunTextAsync(member, text, stoppingToken);
+        _answered = true;
+        _buttons = reply.Buttons.Take(9).ToList();
+        output.WriteLine(ConsoleRenderer.Render(reply, _buttons, attachments.Save(reply)));
+        return (member, false);
+    }
+
+    /// <summary>When showing an answer fails, the command itself has run: say that, not "nothing was changed".</summary>
+    public const string ShowFailedText = "Sorry, something went wrong on my side while showing the answer. /progress shows where you stand.";
+
+    /// <summary>Whether the current line's command has run (its answer may still fail to show).</summary>
+    private bool _answered;
+
+    /// <summary>How much of a piped line is echoed, in characters as a person counts them.</summary>
+    private const int MaxEcho = 200;
+
+    private const int MaxName = 32;
+
+    private void TryWrite(string text)
+    {
+        try
+        {
+            output.WriteLine(text);
+        }
+        catch (IOException)
+        {
+            // The terminal is gone for now; the next line tries again.
         }
     }
 
@@ -145,6 +190,9 @@ public sealed partial class ConsoleAdapter(
         var user = Environment.UserName;
         return string.IsNullOrWhiteSpace(user) || user == "root" ? "learner" : user;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A console line failed; reading on: {Exception}")]
+    private partial void LogLineFailed(string exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Console input ended; stopping")]
     private partial void LogEndOfInput();

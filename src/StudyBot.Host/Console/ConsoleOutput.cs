@@ -1,8 +1,11 @@
+using StudyBot.Core.Commands;
+
 namespace StudyBot.Host.Console;
 
 /// <summary>
 /// The conversation's output stream. Replies and notifications share one lock so a DM printed by a
-/// background job never lands in the middle of a reply.
+/// background job never lands in the middle of a reply. Everything printed is neutralised first: no control
+/// character (so no escape sequence) and no invisible direction or formatting character reaches the terminal.
 /// </summary>
 public sealed class ConsoleOutput(TextWriter writer)
 {
@@ -10,9 +13,15 @@ public sealed class ConsoleOutput(TextWriter writer)
 
     public void Write(string text)
     {
+        var safe = TextInput.Neutralize(text.ReplaceLineEndings("\n"));
+        if (Environment.NewLine != "\n")
+        {
+            safe = safe.Replace("\n", Environment.NewLine, StringComparison.Ordinal);
+        }
+
         lock (_lock)
         {
-            writer.Write(text);
+            writer.Write(safe);
             writer.Flush();
         }
     }

@@ -61,7 +61,7 @@ internal sealed class RemindPlanHandler : ICommandHandler
         if (!Clock.TryParse(timeText, out var minutes))
         {
             return ValueTask.FromResult<CommandResult>(Reply.Error(
-                $"`{TextInput.Quote(timeText, 20)}` isn't a time of day. Use 24-hour HH:mm, like 07:30 or 19:00.",
+                $"`{TextInput.Quote(timeText, 20)}` isn't a time of day. Write it like {Clock.Examples}.",
                 "/progress remind plan weekdays 19:00 library"));
         }
 
@@ -245,7 +245,7 @@ internal sealed class RemindQuietHandler : ICommandHandler
             if (!Clock.TryParse(from, out var start) || to is null || !Clock.TryParse(to, out var end))
             {
                 return ValueTask.FromResult<CommandResult>(Reply.Error(
-                    "Quiet hours need a start and an end in 24-hour HH:mm, or `off`.", "/progress remind quiet 22:00 07:00"));
+                    "Quiet hours need a start and an end, like `22:00 07:00` or `10pm 7am`, or `off`.", "/progress remind quiet 22:00 07:00"));
             }
 
             if (start == end)

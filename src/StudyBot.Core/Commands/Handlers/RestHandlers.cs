@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
@@ -6,7 +7,7 @@ using StudyBot.Core.Progress;
 namespace StudyBot.Core.Commands.Handlers;
 
 /// <summary>Rest mode: the guide says take breaks to avoid burnout, so resting pauses reminders and the streak.</summary>
-internal sealed class RestStartHandler : ICommandHandler
+internal sealed partial class RestStartHandler : ICommandHandler
 {
     public const int MaxRestDays = 365;
 
@@ -26,10 +27,17 @@ internal sealed class RestStartHandler : ICommandHandler
                     "/progress rest until 2w"));
             }
 
-            if (date < today || date > today.AddDays(MaxRestDays))
+            if (date < today)
             {
                 return ValueTask.FromResult<CommandResult>(Reply.Error(
-                    $"Rest can end from today up to a year ahead; {date:yyyy-MM-dd} is outside that.", "/progress rest until 2w"));
+                    $"{Format.Date(date)} has passed; rest can end today or later.", "/progress rest until 2w"));
+            }
+
+            if (date > today.AddDays(MaxRestDays))
+            {
+                return ValueTask.FromResult<CommandResult>(Reply.Error(
+                    Format.AtMost("Rest", MaxRestDays, "day", "days", $"{Format.Date(date)} is {(date.DayNumber - today.DayNumber):N0} days away"),
+                    "/progress rest until 2w"));
             }
 
             until = date;
@@ -49,13 +57,29 @@ internal sealed class RestStartHandler : ICommandHandler
             changes));
     }
 
+    /// <summary>
+    /// The last day of rest from "today", "tomorrow", "next week", a weekday ("friday", "next fri": the next one after
+    /// today), a span ("3d", "3 days", "2w", "2 weeks") or a date ("2026-12-31", "31 Dec", "Dec 31 2026"), in any digits.
+    /// </summary>
     internal static bool TryParseUntil(string text, DateOnly today, out DateOnly date)
     {
         date = today;
-        var t = text.Trim().ToLowerInvariant();
+        var t = string.Join(' ', Numerals.ToAscii(text).ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         if (t.StartsWith("until ", StringComparison.Ordinal))
         {
-            t = t[6..].Trim();
+            t = t[6..];
+        }
+
+        switch (t)
+        {
+            case "today" or "tonight":
+                return true;
+            case "tomorrow":
+                date = today.AddDays(1);
+                return true;
+            case "next week" or "a week":
+                date = today.AddDays(7);
+                return true;
         }
 
         if (DateOnly.TryParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
@@ -63,34 +87,42 @@ internal sealed class RestStartHandler : ICommandHandler
             return true;
         }
 
-        if (t is "tomorrow")
+        if (SpanPattern().Match(t) is { Success: true } span && int.TryParse(span.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 400)
         {
-            date = today.AddDays(1);
+            date = span.Groups["unit"].Value.StartsWith('d') ? today.AddDays(n) : today.AddDays(7 * n);
             return true;
         }
 
-        if (t.Length >= 2 && int.TryParse(t[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 400)
-        {
-            switch (t[^1])
-            {
-                case 'd':
-                    date = today.AddDays(n);
-                    return true;
-                case 'w':
-                    date = today.AddDays(7 * n);
-                    return true;
-            }
-        }
-
-        if (Clock.TryParseDay(t, out var day))
+        var weekday = t.StartsWith("next ", StringComparison.Ordinal) ? t[5..] : t.StartsWith("this ", StringComparison.Ordinal) ? t[5..] : t;
+        if (Clock.TryParseDay(weekday, out var day))
         {
             var ahead = ((int)day - (int)today.DayOfWeek + 7) % 7;
             date = today.AddDays(ahead == 0 ? 7 : ahead);
             return true;
         }
 
+        if (DateTime.TryParseExact(t.Replace(",", "", StringComparison.Ordinal), DatesWithYear, CultureInfo.InvariantCulture, DateTimeStyles.None, out var withYear))
+        {
+            date = DateOnly.FromDateTime(withYear);
+            return true;
+        }
+
+        if (DateTime.TryParseExact($"{t} {today.Year}", DatesWithYear, CultureInfo.InvariantCulture, DateTimeStyles.None, out var thisYear))
+        {
+            // "31 Dec" is the next 31 December: this year's, or next year's once it has passed.
+            date = DateOnly.FromDateTime(thisYear);
+            date = date < today ? date.AddYears(1) : date;
+            return true;
+        }
+
+        date = today;
         return false;
     }
+
+    private static readonly string[] DatesWithYear = ["d MMM yyyy", "d MMMM yyyy", "MMM d yyyy", "MMMM d yyyy"];
+
+    [GeneratedRegex("^(?<n>[0-9]{1,3}) ?(?<unit>d|days?|w|wks?|weeks?)$")]
+    private static partial Regex SpanPattern();
 }
 
 internal sealed class RestEndHandler : ICommandHandler
