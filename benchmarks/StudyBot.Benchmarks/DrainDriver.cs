@@ -102,6 +102,11 @@ internal static class DrainDriver
             }
         }
 
+        // The outbox paces on timestamps (the monotonic clock): they follow the simulated time too.
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => GetUtcNow().UtcTicks;
+
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
             if (dueTime != Timeout.InfiniteTimeSpan)

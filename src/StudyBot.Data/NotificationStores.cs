@@ -154,12 +154,13 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
 
     // ---- outbox ----
 
-    public async Task<IReadOnlyList<OutboxEnvelope>> ClaimAsync(DateTime nowUtc, int limit, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OutboxEnvelope>> ClaimAsync(string platform, DateTime nowUtc, int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
         using var writing = await gate.EnterAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var rows = await db.Outbox.AsNoTracking()
-            .Where(x => x.SentAtUtc == null && x.FailedAtUtc == null && x.NextAttemptAtUtc <= nowUtc && (x.ClaimedUntilUtc == null || x.ClaimedUntilUtc < nowUtc))
+            .Where(x => x.Platform == platform && x.SentAtUtc == null && x.FailedAtUtc == null && x.NextAttemptAtUtc <= nowUtc
+                && (x.ClaimedUntilUtc == null || x.ClaimedUntilUtc < nowUtc))
             .OrderBy(x => x.NextAttemptAtUtc)
             .ThenBy(x => x.Id)
             .Take(limit)
@@ -169,28 +170,70 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
             return [];
         }
 
-        // The member a message is about (a celebration's, also when it goes to a channel): its stand-in DM goes to them.
+        // The member a message is about (a celebration's, also when it goes to a channel): its stand-in DM goes to them,
+        // and a reminder's week ends at their Monday.
         var memberIds = rows.Where(r => r.MemberId is not null).Select(r => r.MemberId!.Value).Distinct().ToList();
         var members = memberIds.Count == 0
             ? []
             : await db.Members.AsNoTracking().Where(m => memberIds.Contains(m.Id) && m.DeletedAtUtc == null)
-                .Select(m => new { m.Id, m.UserId, m.DisplayName })
-                .ToDictionaryAsync(m => m.Id, m => new ChannelContact(m.UserId, m.DisplayName), cancellationToken);
+                .Select(m => new { m.Id, m.UserId, m.DisplayName, m.TimeZoneId })
+                .ToDictionaryAsync(m => m.Id, cancellationToken);
+
+        // The newest reminder of each member with a reminder in the batch: an older one is no longer worth sending.
+        var reminderMembers = rows.Where(r => r.MemberId is not null && ReminderKinds.Contains(r.Kind)).Select(r => r.MemberId).Distinct().ToList();
+        var newest = reminderMembers.Count == 0
+            ? []
+            : await db.Outbox.AsNoTracking()
+                .Where(x => reminderMembers.Contains(x.MemberId) && ReminderKinds.Contains(x.Kind))
+                .GroupBy(x => x.MemberId!.Value)
+                .Select(g => new { MemberId = g.Key, Id = g.Max(x => x.Id) })
+                .ToDictionaryAsync(x => x.MemberId, x => x.Id, cancellationToken);
 
         var ids = rows.Select(r => r.Id).ToList();
         var until = nowUtc + lease;
         await db.Outbox.Where(x => ids.Contains(x.Id)).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedUntilUtc, until), cancellationToken);
         await tx.CommitAsync(cancellationToken);
-        return rows.Select(r => new OutboxEnvelope(r.Id, new OutboxMessage(
-            r.Key, r.Kind, (OutboxTarget)r.Target, r.Platform, r.CommunityExternalId, r.CommunityName, r.RecipientId, r.RecipientName,
-            ReplyJson.Deserialize(r.PayloadJson), r.DueAtUtc), r.Attempts)
+        return rows.Select(r =>
         {
-            Member = r.MemberId is { } id && members.TryGetValue(id, out var member) ? member : null,
+            var member = r.MemberId is { } id && members.TryGetValue(id, out var m) ? m : null;
+            var payload = Read(r.PayloadJson);
+            return new OutboxEnvelope(r.Id, new OutboxMessage(
+                r.Key, r.Kind, (OutboxTarget)r.Target, r.Platform, r.CommunityExternalId, r.CommunityName, r.RecipientId, r.RecipientName,
+                payload ?? new Reply(), r.DueAtUtc), r.Attempts)
+            {
+                Member = member is null ? null : new ChannelContact(member.UserId, member.DisplayName),
+                MemberTimeZone = member?.TimeZoneId,
+                Superseded = r.MemberId is { } who && newest.TryGetValue(who, out var latest) && latest > r.Id,
+                Unreadable = payload is null,
+            };
         }).ToList();
+    }
+
+    /// <summary>The stored message, or null when the row is damaged (so one bad row never stops the others).</summary>
+    private static Reply? Read(string json)
+    {
+        try
+        {
+            return ReplyJson.Deserialize(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
     }
 
     public Task ReleaseClaimsAsync(CancellationToken cancellationToken) =>
         db.Outbox.Where(x => x.ClaimedUntilUtc != null && x.SentAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null), cancellationToken);
+
+    public async Task ReleaseAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        using var writing = await gate.EnterAsync(cancellationToken);
+        await db.Outbox.Where(x => ids.Contains(x.Id) && x.SentAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null), cancellationToken);
+    }
 
     // A delivered (or abandoned) message keeps its words but drops its files: a progress card is ~100 KB of base64
     // that nothing reads again, and celebrations would otherwise grow the database for ever.
@@ -206,27 +249,55 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
             cancellationToken);
     }
 
-    public async Task MarkRetryAsync(long id, DateTime retryAtUtc, string reason, CancellationToken cancellationToken)
+    public async Task MarkRetryAsync(long id, DateTime retryAtUtc, string reason, bool countsAsFailure, CancellationToken cancellationToken)
     {
+        var failed = countsAsFailure ? 1 : 0;
         using var writing = await gate.EnterAsync(cancellationToken);
         await db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
             s => s.SetProperty(x => x.NextAttemptAtUtc, retryAtUtc)
                 .SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null)
-                .SetProperty(x => x.Attempts, x => x.Attempts + 1)
+                .SetProperty(x => x.Attempts, x => x.Attempts + failed)
                 .SetProperty(x => x.LastError, Clip(reason, 500)),
             cancellationToken);
     }
 
-    public async Task MarkFailedAsync(long id, DateTime nowUtc, string reason, CancellationToken cancellationToken)
+    public async Task MarkFailedAsync(long id, DateTime nowUtc, UndeliveredReason reason, string detail, CancellationToken cancellationToken)
     {
         using var writing = await gate.EnterAsync(cancellationToken);
         await db.Database.ExecuteSqlInterpolatedAsync(
             $$"""
-            UPDATE Outbox SET FailedAtUtc = {{nowUtc}}, ClaimedUntilUtc = NULL, Attempts = Attempts + 1, LastError = {{Clip(reason, 500)}},
-                PayloadJson = CASE WHEN PayloadJson LIKE '%"attachments":[{%' THEN json_remove(PayloadJson, '$.attachments') ELSE PayloadJson END
+            UPDATE Outbox SET FailedAtUtc = {{nowUtc}}, ClaimedUntilUtc = NULL, Attempts = Attempts + 1, LastError = {{Clip(detail, 500)}}, DropReason = {{(int)reason}},
+                PayloadJson = CASE WHEN json_valid(PayloadJson) AND PayloadJson LIKE '%"attachments":[{%' THEN json_remove(PayloadJson, '$.attachments') ELSE PayloadJson END
             WHERE Id = {{id}}
             """,
             cancellationToken);
+    }
+
+    public async Task<DeliveryReport> ReportAsync(CommunityRef community, DateTime sinceUtc, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var communityId = await db.Communities.AsNoTracking()
+            .Where(c => c.Platform == community.Platform && c.ExternalId == community.ExternalId)
+            .Select(c => (long?)c.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (communityId is null)
+        {
+            return new DeliveryReport([], 0, null);
+        }
+
+        var undelivered = await db.Outbox.AsNoTracking()
+            .Where(x => x.CommunityId == communityId && x.FailedAtUtc != null && x.FailedAtUtc >= sinceUtc && x.DropReason != null)
+            .GroupBy(x => new { x.Kind, x.DropReason })
+            .Select(g => new { g.Key.Kind, g.Key.DropReason, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var waiting = await db.Outbox.AsNoTracking()
+            .Where(x => x.CommunityId == communityId && x.SentAtUtc == null && x.FailedAtUtc == null && x.DueAtUtc <= nowUtc)
+            .GroupBy(x => 1)
+            .Select(g => new { Count = g.Count(), Oldest = g.Min(x => x.DueAtUtc) })
+            .FirstOrDefaultAsync(cancellationToken);
+        return new DeliveryReport(
+            undelivered.Select(u => new UndeliveredCount(u.Kind, (UndeliveredReason)u.DropReason!.Value, u.Count)).ToList(),
+            waiting?.Count ?? 0,
+            waiting?.Oldest);
     }
 
     public async Task MarkDmClosedAsync(string platform, string communityExternalId, string userId, DateTime nowUtc, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ public sealed class CatalogTests
     [Fact]
     public void Every_command_has_exactly_one_handler_and_every_handler_a_command()
     {
-        var services = new ServiceCollection().AddStudyBotCore().AddScoped<IProgressStore, UnusedStore>().AddScoped<ILeaderboardStore, UnusedStore>().AddScoped<StudyBot.Core.Partners.IPartnerStore>(_ => null!).AddScoped<StudyBot.Core.Privacy.IMemberDataStore>(_ => null!).AddScoped<StudyBot.Core.Roles.IRoleStore>(_ => null!).AddScoped<StudyBot.Core.Notifications.IChannelProblemStore>(_ => null!).AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)).AddSingleton(new StudyBot.Core.Roadmaps.RoadmapCatalog(StudyBot.Core.Roadmaps.RoadmapLoader.LoadDirectory(RepoPaths.Roadmaps), "ml-zero-to-hero")).BuildServiceProvider();
+        var services = new ServiceCollection().AddStudyBotCore().AddScoped<IProgressStore, UnusedStore>().AddScoped<ILeaderboardStore, UnusedStore>().AddScoped<StudyBot.Core.Partners.IPartnerStore>(_ => null!).AddScoped<StudyBot.Core.Privacy.IMemberDataStore>(_ => null!).AddScoped<StudyBot.Core.Roles.IRoleStore>(_ => null!).AddScoped<StudyBot.Core.Notifications.IChannelProblemStore>(_ => null!).AddScoped<StudyBot.Core.Notifications.IOutboxStore>(_ => null!).AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)).AddSingleton(new StudyBot.Core.Roadmaps.RoadmapCatalog(StudyBot.Core.Roadmaps.RoadmapLoader.LoadDirectory(RepoPaths.Roadmaps), "ml-zero-to-hero")).BuildServiceProvider();
         using var scope = services.CreateScope();
         var handlers = scope.ServiceProvider.GetServices<ICommandHandler>().Select(h => h.Path).ToList();
 

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using StudyBot.Core;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
@@ -24,9 +23,10 @@ internal sealed class TestBot : IAsyncDisposable
 
     private readonly bool _ownsFile;
 
-    private TestBot(string dbPath, bool ownsFile, FakeTimeProvider time, ServiceProvider services, RecordingNotifier notifier)
+    private TestBot(string dbPath, bool ownsFile, TestClock time, ServiceProvider services, RecordingNotifier notifier, IReadOnlyDictionary<string, RecordingNotifier> notifiers)
     {
         Notifier = notifier;
+        Notifiers = notifiers;
         DbPath = dbPath;
         _ownsFile = ownsFile;
         Time = time;
@@ -36,11 +36,14 @@ internal sealed class TestBot : IAsyncDisposable
 
     public string DbPath { get; }
 
-    public FakeTimeProvider Time { get; }
+    public TestClock Time { get; }
 
     public CommandExecutor Executor { get; }
 
     public RecordingNotifier Notifier { get; }
+
+    /// <summary>Each platform's notifier: the console's (<see cref="Notifier"/>) and those asked for at start.</summary>
+    public IReadOnlyDictionary<string, RecordingNotifier> Notifiers { get; }
 
     /// <summary>One pass of every background job, as Quartz would run them, at the fake clock's current time.</summary>
     public async Task RunJobsAsync()
@@ -50,8 +53,12 @@ internal sealed class TestBot : IAsyncDisposable
         await Services.GetRequiredService<LeaderboardService>().RunDueAsync(CancellationToken.None);
         await Services.GetRequiredService<StudyBot.Core.Partners.PartnerService>().RunScheduledAsync(CancellationToken.None);
         await Services.GetRequiredService<StudyBot.Core.Partners.PartnerService>().OfferRematchesAsync(CancellationToken.None);
-        await Services.GetRequiredService<OutboxDispatcher>().DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+        await DrainAsync(TimeSpan.FromMinutes(1));
     }
+
+    /// <summary>One outbox run at each platform's real pace, the clock moving while it waits; returns how many were delivered.</summary>
+    public Task<int> DrainAsync(TimeSpan budget) =>
+        Time.PumpAsync(() => Services.GetRequiredService<OutboxDispatcher>().DrainAsync(budget, CancellationToken.None), "the outbox to drain");
 
     /// <summary>Moves the clock forward in steps, running the jobs after each, as a live bot would.</summary>
     public async Task RunUntilAsync(DateTimeOffset until, TimeSpan step)
@@ -69,27 +76,46 @@ internal sealed class TestBot : IAsyncDisposable
     public string ConnectionString => $"Data Source={DbPath};Pooling=False";
 
     /// <param name="configure">Extra registrations, e.g. <c>s => s.AddStudyBotCards()</c> for progress cards.</param>
-    public static async Task<TestBot> StartAsync(DateTimeOffset? now = null, string? dbPath = null, string defaultTimeZone = "UTC", Action<IServiceCollection>? configure = null)
+    /// <param name="platforms">More platforms to deliver to, each through a <see cref="RecordingNotifier"/> of its own.</param>
+    /// <param name="replace">Registrations that replace the bot's own (run last), e.g. a store that fails.</param>
+    public static async Task<TestBot> StartAsync(
+        DateTimeOffset? now = null,
+        string? dbPath = null,
+        string defaultTimeZone = "UTC",
+        Action<IServiceCollection>? configure = null,
+        IReadOnlyList<string>? platforms = null,
+        Action<IServiceCollection>? replace = null)
     {
         var ownsFile = dbPath is null;
         dbPath ??= Path.Combine(Path.GetTempPath(), $"studybot-test-{Guid.NewGuid():N}.db");
-        var time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        var time = new TestClock(now ?? new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var notifier = new RecordingNotifier(time);
+        var notifiers = new Dictionary<string, RecordingNotifier>(StringComparer.Ordinal) { [Platforms.Console] = notifier };
+        foreach (var platform in platforms ?? [])
+        {
+            notifiers[platform] = new RecordingNotifier(time, platform);
+        }
+
         var collection = new ServiceCollection();
         configure?.Invoke(collection);
-        var services = collection
-            .AddSingleton<INotifier>(notifier)
+        foreach (var other in notifiers.Values)
+        {
+            collection.AddSingleton<INotifier>(other);
+        }
+
+        // The outbox keeps each platform's real pace (the defaults of DeliveryRates); DrainAsync moves the clock.
+        collection
             .AddSingleton<IChannelDirectory>(new ConsoleChannels(Options.Create(new ConsoleOptions())))
-            .AddSingleton(new DeliveryRates { PerSecond = { [Platforms.Console] = double.PositiveInfinity } })
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(time)
             .AddSingleton(new CoreSettings { DefaultTimeZone = defaultTimeZone })
             .AddSingleton(new RoadmapCatalog(RoadmapLoader.LoadDirectory(RepoPaths.Roadmaps), "ml-zero-to-hero"))
             .AddStudyBotCore()
-            .AddStudyBotData($"Data Source={dbPath};Pooling=False")
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+            .AddStudyBotData($"Data Source={dbPath};Pooling=False");
+        replace?.Invoke(collection);
+        var services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
-        return new TestBot(dbPath, ownsFile, time, services, notifier);
+        return new TestBot(dbPath, ownsFile, time, services, notifier, notifiers);
     }
 
     public static MemberRef Member(string name, CommunityRef? community = null, bool admin = true) =>

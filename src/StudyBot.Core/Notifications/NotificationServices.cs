@@ -16,6 +16,9 @@ public sealed partial class ReminderService(IServiceScopeFactory scopes, Roadmap
 {
     public const int BatchSize = 200;
 
+    /// <summary>The job's name, in its log lines.</summary>
+    public const string JobName = "reminders";
+
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -42,7 +45,7 @@ public sealed partial class ReminderService(IServiceScopeFactory scopes, Roadmap
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogReminderFailed(ex, item.Member.Community.Platform, item.Member.UserId);
+                    LogReminderFailed(ex, JobName, item.Member.Community.Platform, item.Member.UserId);
                 }
             }
         }
@@ -89,8 +92,8 @@ public sealed partial class ReminderService(IServiceScopeFactory scopes, Roadmap
     [LoggerMessage(Level = LogLevel.Debug, Message = "Reminder for {UserId}: {Action} ({Why}), saved: {Applied}")]
     private partial void LogDecision(string userId, ReminderAction action, string why, bool applied);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reminder for {Platform} user {UserId} failed; it will be retried at the next run")]
-    private partial void LogReminderFailed(Exception ex, string platform, string userId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: the reminder for {Platform} user {UserId} failed; it is tried again at the next run, the others go on")]
+    private partial void LogReminderFailed(Exception ex, string job, string platform, string userId);
 }
 
 /// <summary>
@@ -114,6 +117,9 @@ public sealed partial class CelebrationService(
     private readonly MemberText _names = memberText ?? MemberText.None;
 
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
+
+    /// <summary>The job's name, in its log lines.</summary>
+    public const string JobName = "celebrations";
 
     /// <summary>A card bigger than this is left off, so an outbox row stays small (the card is base64 in its JSON).</summary>
     public const int MaxCardBytes = 256 * 1024;
@@ -147,7 +153,7 @@ public sealed partial class CelebrationService(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogCelebrationFailed(ex, celebration.EventId);
+                LogCelebrationFailed(ex, JobName, celebration.EventId);
             }
         }
 
@@ -222,8 +228,8 @@ public sealed partial class CelebrationService(
         return message with { Message = message.Message with { Attachments = [.. message.Message.Attachments, card.ToAttachment(png)] } };
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Celebration {EventId} failed; it will be retried")]
-    private partial void LogCelebrationFailed(Exception ex, long eventId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: the celebration of completion event {EventId} failed; it is tried again at the next run, the others go on")]
+    private partial void LogCelebrationFailed(Exception ex, string job, long eventId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The progress card for {Key} could not be drawn; the celebration goes without it")]
     private partial void LogCardFailed(Exception ex, string key);
@@ -236,6 +242,9 @@ public sealed partial class CelebrationService(
 public sealed partial class LeaderboardService(IServiceScopeFactory scopes, TimeProvider time, ILogger<LeaderboardService> logger, MemberText? memberText = null)
 {
     private readonly MemberText _names = memberText ?? MemberText.None;
+
+    /// <summary>The job's name, in its log lines.</summary>
+    public const string JobName = "leaderboards";
 
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
@@ -293,7 +302,7 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogLeaderboardFailed(ex, item.Community.ExternalId);
+                LogLeaderboardFailed(ex, JobName, item.Community.Platform, item.Community.ExternalId);
             }
         }
 
@@ -336,6 +345,6 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
         return ReminderSchedule.NextOccurrence(plan, zone, after) ?? after.AddDays(7);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Leaderboard for community {Community} failed; it will be retried")]
-    private partial void LogLeaderboardFailed(Exception ex, string community);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: the leaderboard of {Platform} community {Community} failed; it is tried again at the next run, the others go on")]
+    private partial void LogLeaderboardFailed(Exception ex, string job, string platform, string community);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StudyBot.Core.Chat;
@@ -19,40 +20,75 @@ public sealed class DeliveryRates
 }
 
 /// <summary>
-/// Paces sends to a steady rate on the injected clock: slots are spaced 1/rate apart and never bunch up after
-/// an idle spell, so a fan-out of thousands stays under the platform's limit.
+/// Paces sends to a steady rate on the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>), so a system clock
+/// set back or forward changes nothing: slots are spaced 1/rate apart and never bunch up after an idle spell, so a
+/// fan-out of thousands stays under the platform's limit. A rate limit holds every slot back by its Retry-After.
 /// </summary>
 public sealed class Pacer(double perSecond, TimeProvider time)
 {
-    private readonly TimeSpan _interval = double.IsPositiveInfinity(perSecond) ? TimeSpan.Zero : TimeSpan.FromSeconds(1 / perSecond);
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private DateTimeOffset _next = DateTimeOffset.MinValue;
+    private readonly long _interval = double.IsPositiveInfinity(perSecond) ? 0 : (long)(time.TimestampFrequency / perSecond);
+    private readonly Lock _lock = new();
+    private long? _next;
 
-    public async Task WaitAsync(CancellationToken cancellationToken)
+    /// <summary>How long a send would wait for its slot now.</summary>
+    public TimeSpan Wait
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
+        get
         {
-            var now = time.GetUtcNow();
-            if (_next > now)
+            lock (_lock)
             {
-                await Task.Delay(_next - now, time, cancellationToken);
-                now = _next;
+                var now = time.GetTimestamp();
+                return _next is { } next && next > now ? time.GetElapsedTime(now, next) : TimeSpan.Zero;
+            }
+        }
+    }
+
+    /// <summary>Waits for the next slot and takes it, if it comes within <paramref name="within"/>; false (taking nothing) if not.</summary>
+    public async Task<bool> WaitAsync(TimeSpan within, CancellationToken cancellationToken)
+    {
+        TimeSpan wait;
+        lock (_lock)
+        {
+            var now = time.GetTimestamp();
+            var slot = _next is { } next && next > now ? next : now;
+            wait = time.GetElapsedTime(now, slot);
+            if (wait > within)
+            {
+                return false;
             }
 
-            _next = now + _interval;
+            _next = slot + _interval;
         }
-        finally
+
+        if (wait > TimeSpan.Zero)
         {
-            _gate.Release();
+            await Task.Delay(wait, time, cancellationToken);
+        }
+
+        return true;
+    }
+
+    public Task WaitAsync(CancellationToken cancellationToken) => WaitAsync(TimeSpan.MaxValue, cancellationToken);
+
+    /// <summary>No slot before <paramref name="span"/> from now: the platform asked for a pause (a 429's Retry-After).</summary>
+    public void Hold(TimeSpan span)
+    {
+        lock (_lock)
+        {
+            var until = time.GetTimestamp() + (long)(span.TotalSeconds * time.TimestampFrequency);
+            _next = _next is { } next && next > until ? next : until;
         }
     }
 }
 
 /// <summary>
-/// Drains the outbox through the notifiers: claims due rows, paces them per platform, and marks each sent,
-/// retried with backoff, or failed with its reason. A crash mid-way leaves claimed rows to expire and be
-/// retried under the same idempotency key, so nothing is lost and a notifier that honours keys sends nothing twice.
+/// Drains the outbox through the notifiers, each platform on its own and all at once, so a slow platform (Slack's one
+/// message a second) or one that is down never holds up another. Per platform it claims a few due rows at a time,
+/// paces them, checks the run's time budget before each message, and marks each sent, retried (with jittered backoff;
+/// rate limits and outages are waited out) or given up with its reason: by age, for good (the platform refused it), or
+/// as no longer useful (a reminder whose week has passed, or one a later reminder replaced). A crash mid-way leaves
+/// claimed rows to be freed at the next start and retried under the same idempotency key, so nothing is lost and a
+/// notifier that honours keys sends nothing twice.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
@@ -61,55 +97,180 @@ public sealed partial class OutboxDispatcher(
     TimeProvider time,
     ILogger<OutboxDispatcher> logger)
 {
-    public const int MaxAttempts = 8;
+    /// <summary>The job's name, in its log lines.</summary>
+    public const string JobName = "outbox";
+
+    /// <summary>After this many failures in a row a platform looks down: its run ends, and each row waits out its backoff.</summary>
+    public const int FailuresBeforeRest = 3;
+
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
     private readonly Dictionary<string, INotifier> _notifiers = notifiers.GroupBy(n => n.Platform).ToDictionary(g => g.Key, g => g.Last());
-    private readonly Dictionary<string, Pacer> _pacers = [];
-    private readonly Lock _lock = new();
-    private bool _released;
+    private readonly ConcurrentDictionary<string, Pacer> _pacers = new(StringComparer.Ordinal);
+    private readonly ForwardClock _clock = new(time);
+    private int _released;
 
-    /// <summary>Sends until nothing is due or <paramref name="budget"/> has passed; returns how many were delivered.</summary>
+    private enum Outcome
+    {
+        Sent,
+        GivenUp,
+        Retry,
+        RateLimited,
+        NoTime,
+    }
+
+    /// <summary>
+    /// Sends, every platform at once, until nothing is due or <paramref name="budget"/> (on the monotonic clock) has
+    /// passed; returns how many were delivered.
+    /// </summary>
     public async Task<int> DrainAsync(TimeSpan budget, CancellationToken cancellationToken)
     {
-        var started = time.GetUtcNow();
-        var delivered = 0;
-        while (time.GetUtcNow() - started < budget)
+        var started = time.GetTimestamp();
+        if (Interlocked.Exchange(ref _released, 1) == 0)
         {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IOutboxStore>().ReleaseClaimsAsync(cancellationToken);
+            }
+            catch (Exception ex) when (IsFault(ex, cancellationToken))
+            {
+                Volatile.Write(ref _released, 0);
+                LogReleaseFailed(ex, JobName);
+            }
+        }
+
+        var runs = _notifiers.Keys.Select(platform => Task.Run(() => DrainPlatformAsync(platform, started, budget, cancellationToken), cancellationToken));
+        return (await Task.WhenAll(runs)).Sum();
+    }
+
+    private async Task<int> DrainPlatformAsync(string platform, long started, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var notifier = _notifiers[platform];
+        var pacer = PacerFor(platform);
+        var batchSize = (int)Math.Clamp(Math.Ceiling(rates.For(platform) * 5), 1, 100);
+        var delivered = 0;
+        var failuresInRow = 0;
+        while (true)
+        {
+            var left = budget - time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero || pacer.Wait > left)
+            {
+                return delivered;
+            }
+
             await using var scope = scopes.CreateAsyncScope();
             var outbox = scope.ServiceProvider.GetRequiredService<IOutboxStore>();
             var channels = scope.ServiceProvider.GetRequiredService<IChannelProblemStore>();
-            if (!_released)
+            IReadOnlyList<OutboxEnvelope> batch;
+            try
             {
-                await outbox.ReleaseClaimsAsync(cancellationToken);
-                _released = true;
+                batch = await outbox.ClaimAsync(platform, _clock.Now().UtcDateTime, batchSize, Lease, cancellationToken);
+            }
+            catch (Exception ex) when (IsFault(ex, cancellationToken))
+            {
+                LogClaimFailed(ex, JobName, platform);
+                return delivered;
             }
 
-            var batch = await outbox.ClaimAsync(time.GetUtcNow().UtcDateTime, 100, Lease, cancellationToken);
             if (batch.Count == 0)
             {
-                break;
+                return delivered;
             }
 
+            var handled = 0;
+            var rest = false;
             foreach (var envelope in batch)
             {
-                delivered += await DeliverAsync(outbox, channels, envelope, cancellationToken) ? 1 : 0;
+                Outcome outcome;
+                try
+                {
+                    outcome = await DeliverAsync(outbox, channels, notifier, pacer, envelope, budget - time.GetElapsedTime(started), cancellationToken);
+                }
+                catch (Exception ex) when (IsFault(ex, cancellationToken))
+                {
+                    // One bad row (or a store that failed on it) never stops the rest; its claim runs out and it is tried again.
+                    LogRowFailed(ex, JobName, envelope.Id, envelope.Message.Kind);
+                    outcome = Outcome.Retry;
+                }
+
+                if (outcome == Outcome.NoTime)
+                {
+                    rest = true;
+                    break;
+                }
+
+                handled++;
+                delivered += outcome == Outcome.Sent ? 1 : 0;
+                failuresInRow = outcome == Outcome.Retry ? failuresInRow + 1 : outcome == Outcome.Sent ? 0 : failuresInRow;
+                if (failuresInRow >= FailuresBeforeRest)
+                {
+                    LogPlatformResting(JobName, platform, failuresInRow);
+                    rest = true;
+                    break;
+                }
+            }
+
+            if (handled < batch.Count)
+            {
+                try
+                {
+                    await outbox.ReleaseAsync(batch.Skip(handled).Select(e => e.Id).ToList(), cancellationToken);
+                }
+                catch (Exception ex) when (IsFault(ex, cancellationToken))
+                {
+                    LogClaimFailed(ex, JobName, platform);
+                }
+            }
+
+            if (rest)
+            {
+                return delivered;
+            }
+        }
+    }
+
+    private async Task<Outcome> DeliverAsync(
+        IOutboxStore outbox,
+        IChannelProblemStore channels,
+        INotifier notifier,
+        Pacer pacer,
+        OutboxEnvelope envelope,
+        TimeSpan left,
+        CancellationToken cancellationToken)
+    {
+        var m = envelope.Message;
+        var now = _clock.Now().UtcDateTime;
+        if (envelope.Unreadable)
+        {
+            await outbox.MarkFailedAsync(envelope.Id, now, UndeliveredReason.Unreadable, "the stored message could not be read", cancellationToken);
+            LogUnreadable(JobName, envelope.Id, m.Kind);
+            return Outcome.GivenUp;
+        }
+
+        // A reminder that is no longer useful is dropped before it takes a slot.
+        if (OutboxRetry.IsReminder(m.Kind))
+        {
+            if (envelope.Superseded)
+            {
+                await outbox.MarkFailedAsync(envelope.Id, now, UndeliveredReason.Superseded, "a later reminder for the member replaced it", cancellationToken);
+                LogDropped(JobName, envelope.Id, m.Kind, UndeliveredReason.Superseded);
+                return Outcome.GivenUp;
+            }
+
+            if (now >= OutboxRetry.ReminderUsefulUntil(m.DueAtUtc, envelope.MemberTimeZone ?? "UTC"))
+            {
+                await outbox.MarkFailedAsync(envelope.Id, now, UndeliveredReason.WeekPassed, "its week had passed", cancellationToken);
+                LogDropped(JobName, envelope.Id, m.Kind, UndeliveredReason.WeekPassed);
+                return Outcome.GivenUp;
             }
         }
 
-        return delivered;
-    }
-
-    private async Task<bool> DeliverAsync(IOutboxStore outbox, IChannelProblemStore channels, OutboxEnvelope envelope, CancellationToken cancellationToken)
-    {
-        var m = envelope.Message;
-        if (!_notifiers.TryGetValue(m.Platform, out var notifier))
+        if (left <= TimeSpan.Zero || !await pacer.WaitAsync(left, cancellationToken))
         {
-            await outbox.MarkRetryAsync(envelope.Id, time.GetUtcNow().AddMinutes(5).UtcDateTime, $"no {m.Platform} adapter is running", cancellationToken);
-            return false;
+            return Outcome.NoTime;
         }
 
-        await PacerFor(m.Platform).WaitAsync(cancellationToken);
         DeliveryResult result;
         try
         {
@@ -118,51 +279,61 @@ public sealed partial class OutboxDispatcher(
                 ? await notifier.SendDirectAsync(new MemberRef(community, m.RecipientId, m.RecipientName), m.Message, m.Key, cancellationToken)
                 : await notifier.PostAsync(new ChannelAddress(community, m.RecipientId), m.Message, m.Key, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (IsFault(ex, cancellationToken))
         {
-            LogSendThrew(ex, m.Key);
+            LogSendThrew(ex, JobName, envelope.Id, m.Kind);
             result = DeliveryResult.TransientFailure(ex.GetType().Name);
         }
 
-        var now = time.GetUtcNow();
+        now = _clock.Now().UtcDateTime;
         var where = new CommunityRef(m.Platform, m.CommunityExternalId, m.CommunityName);
         switch (result.Status)
         {
             case DeliveryStatus.Sent:
-                await outbox.MarkSentAsync(envelope.Id, now.UtcDateTime, cancellationToken);
+                await outbox.MarkSentAsync(envelope.Id, now, cancellationToken);
                 if (m.Target == OutboxTarget.Channel)
                 {
                     // The channel works (again): a problem it had is over, and a new one will be reported again.
                     await channels.ClearAsync(where, m.RecipientId, cancellationToken);
                 }
 
-                return true;
+                return Outcome.Sent;
             case DeliveryStatus.Permanent when m.Target == OutboxTarget.Channel && result.ChannelProblem is { } problem:
                 // Not lost: the admins hear of it once, and a celebration goes to its member instead; then the row is done.
-                await ReportChannelProblemAsync(channels, envelope, problem, now.UtcDateTime, cancellationToken);
-                await outbox.MarkFailedAsync(envelope.Id, now.UtcDateTime, result.Reason ?? problem.ToString(), cancellationToken);
-                LogPermanent(m.Key, result.Reason);
-                return false;
-            case DeliveryStatus.Transient when envelope.Attempts + 1 < MaxAttempts:
-                var backoff = result.RetryAfter ?? TimeSpan.FromSeconds(Math.Min(3600, 10 * Math.Pow(2, envelope.Attempts)));
-                await outbox.MarkRetryAsync(envelope.Id, (now + backoff).UtcDateTime, result.Reason ?? "transient failure", cancellationToken);
-                LogRetry(m.Key, result.Reason, backoff);
-                return false;
+                await ReportChannelProblemAsync(channels, envelope, problem, now, cancellationToken);
+                await outbox.MarkFailedAsync(envelope.Id, now, UndeliveredReason.ChannelProblem, result.Reason ?? problem.ToString(), cancellationToken);
+                LogPermanent(JobName, envelope.Id, m.Kind, result.Reason);
+                return Outcome.GivenUp;
+            case DeliveryStatus.Transient when !OutboxRetry.IsReminder(m.Kind) && now - m.DueAtUtc >= OutboxRetry.MaxAge:
+                await outbox.MarkFailedAsync(envelope.Id, now, UndeliveredReason.TooOld, $"kept failing for {OutboxRetry.MaxAge.TotalDays:0} days: {result.Reason}", cancellationToken);
+                LogGaveUp(JobName, envelope.Id, m.Kind, result.Reason);
+                return Outcome.GivenUp;
+            case DeliveryStatus.Transient when result.RetryAfter is { } retryAfter:
+                // A rate limit is the platform pacing us, not a failure: the whole platform waits, and the row does not age.
+                pacer.Hold(retryAfter);
+                var wait = OutboxRetry.AfterRateLimit(retryAfter, Random.Shared.NextDouble());
+                await outbox.MarkRetryAsync(envelope.Id, now + wait, result.Reason ?? "rate limited", countsAsFailure: false, cancellationToken);
+                LogRetry(JobName, envelope.Id, m.Kind, result.Reason, wait);
+                return Outcome.RateLimited;
             case DeliveryStatus.Transient:
-                await outbox.MarkFailedAsync(envelope.Id, now.UtcDateTime, $"gave up after {MaxAttempts} attempts: {result.Reason}", cancellationToken);
-                LogGaveUp(m.Key, result.Reason);
-                return false;
+                var backoff = OutboxRetry.Backoff(envelope.Failures, Random.Shared.NextDouble());
+                await outbox.MarkRetryAsync(envelope.Id, now + backoff, result.Reason ?? "transient failure", countsAsFailure: true, cancellationToken);
+                LogRetry(JobName, envelope.Id, m.Kind, result.Reason, backoff);
+                return Outcome.Retry;
             default:
-                await outbox.MarkFailedAsync(envelope.Id, now.UtcDateTime, result.Reason ?? "permanent failure", cancellationToken);
-                if (m.Target == OutboxTarget.DirectMessage && m.Kind is OutboxKinds.Reminder or OutboxKinds.FreshStart)
+                await outbox.MarkFailedAsync(envelope.Id, now, UndeliveredReason.Refused, result.Reason ?? "permanent failure", cancellationToken);
+                if (m.Target == OutboxTarget.DirectMessage && OutboxRetry.IsReminder(m.Kind))
                 {
-                    await outbox.MarkDmClosedAsync(m.Platform, m.CommunityExternalId, m.RecipientId, now.UtcDateTime, cancellationToken);
+                    await outbox.MarkDmClosedAsync(m.Platform, m.CommunityExternalId, m.RecipientId, now, cancellationToken);
                 }
 
-                LogPermanent(m.Key, result.Reason);
-                return false;
+                LogPermanent(JobName, envelope.Id, m.Kind, result.Reason);
+                return Outcome.GivenUp;
         }
     }
+
+    private static bool IsFault(Exception ex, CancellationToken cancellationToken) =>
+        ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
 
     private async Task ReportChannelProblemAsync(IChannelProblemStore channels, OutboxEnvelope envelope, ChannelProblem problem, DateTime now, CancellationToken cancellationToken)
     {
@@ -203,31 +374,37 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    private Pacer PacerFor(string platform)
-    {
-        lock (_lock)
-        {
-            if (!_pacers.TryGetValue(platform, out var pacer))
-            {
-                pacer = new Pacer(rates.For(platform), time);
-                _pacers[platform] = pacer;
-            }
+    private Pacer PacerFor(string platform) => _pacers.GetOrAdd(platform, p => new Pacer(rates.For(p), time));
 
-            return pacer;
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: sending outbox row {Id} ({Kind}) threw; it will be retried")]
+    private partial void LogSendThrew(Exception ex, string job, long id, string kind);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending {Key} threw; it will be retried")]
-    private partial void LogSendThrew(Exception ex, string key);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: outbox row {Id} ({Kind}) failed ({Reason}); retrying in {Backoff}")]
+    private partial void LogRetry(string job, long id, string kind, string? reason, TimeSpan backoff);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sending {Key} failed ({Reason}); retrying in {Backoff}")]
-    private partial void LogRetry(string key, string? reason, TimeSpan backoff);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: gave up on outbox row {Id} ({Kind}) after trying for days: {Reason}")]
+    private partial void LogGaveUp(string job, long id, string kind, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Gave up on {Key}: {Reason}")]
-    private partial void LogGaveUp(string key, string? reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: outbox row {Id} ({Kind}) cannot be delivered: {Reason}")]
+    private partial void LogPermanent(string job, long id, string kind, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Key} cannot be delivered: {Reason}")]
-    private partial void LogPermanent(string key, string? reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: dropped outbox row {Id} ({Kind}): {Reason}")]
+    private partial void LogDropped(string job, long id, string kind, UndeliveredReason reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: outbox row {Id} ({Kind}) cannot be read; it is set aside, the rest go on")]
+    private partial void LogUnreadable(string job, long id, string kind);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: outbox row {Id} ({Kind}) failed; it will be tried again, the rest go on")]
+    private partial void LogRowFailed(Exception ex, string job, long id, string kind);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: claiming {Platform} messages failed; the next run tries again")]
+    private partial void LogClaimFailed(Exception ex, string job, string platform);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: freeing claims left by an earlier process failed; the next run tries again")]
+    private partial void LogReleaseFailed(Exception ex, string job);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: {Platform} failed {Failures} times in a row; its messages wait for their retries")]
+    private partial void LogPlatformResting(string job, string platform, int failures);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Community {Community}: StudyBot cannot post in channel {Channel} ({Problem}); the admin who chose it is told once: {Told}")]
     private partial void LogChannelProblem(string community, string channel, ChannelProblem problem, bool told);

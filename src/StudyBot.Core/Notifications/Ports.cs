@@ -99,12 +99,49 @@ public static class OutboxKinds
 /// <summary>A message to deliver, keyed so that it is written and sent at most once.</summary>
 public sealed record OutboxMessage(string Key, string Kind, OutboxTarget Target, string Platform, string CommunityExternalId, string CommunityName, string RecipientId, string RecipientName, Reply Message, DateTime DueAtUtc);
 
-/// <summary>An outbox row claimed for delivery.</summary>
-public sealed record OutboxEnvelope(long Id, OutboxMessage Message, int Attempts)
+/// <summary>An outbox row claimed for delivery. <paramref name="Failures"/> counts the transient failures so far (429s aside).</summary>
+public sealed record OutboxEnvelope(long Id, OutboxMessage Message, int Failures)
 {
     /// <summary>The member the message is about (a celebration's member, also when it goes to a channel), when there is one.</summary>
     public ChannelContact? Member { get; init; }
+
+    /// <summary>The member's time zone, when the row has a member: a reminder's week ends at their Monday.</summary>
+    public string? MemberTimeZone { get; init; }
+
+    /// <summary>A reminder (or fresh start) for the same member was written after this one.</summary>
+    public bool Superseded { get; init; }
+
+    /// <summary>The stored message could not be read back (the row is damaged); <see cref="Message"/> has no words then.</summary>
+    public bool Unreadable { get; init; }
 }
+
+/// <summary>Why a message was not delivered, stored with its row and counted in <c>/studybot show</c>.</summary>
+public enum UndeliveredReason
+{
+    /// <summary>The platform refused it for good (DMs closed, no access).</summary>
+    Refused = 1,
+
+    /// <summary>Every try failed for <see cref="OutboxRetry.MaxAge"/>.</summary>
+    TooOld = 2,
+
+    /// <summary>A reminder whose week had passed before it could go.</summary>
+    WeekPassed = 3,
+
+    /// <summary>A reminder replaced by a later one for the same member.</summary>
+    Superseded = 4,
+
+    /// <summary>The stored row could not be read back.</summary>
+    Unreadable = 5,
+
+    /// <summary>A channel post whose channel cannot be used; the admins are told, a celebration goes by DM instead.</summary>
+    ChannelProblem = 6,
+}
+
+/// <summary>How many messages of a kind were not delivered for a reason.</summary>
+public sealed record UndeliveredCount(string Kind, UndeliveredReason Reason, int Count);
+
+/// <summary>A community's deliveries as admins see them: what was not delivered since a moment, and what is still waiting.</summary>
+public sealed record DeliveryReport(IReadOnlyList<UndeliveredCount> Undelivered, int Waiting, DateTime? OldestWaitingDueUtc);
 
 public sealed record DueReminder(MemberRef Member, DateTime DueAtUtc);
 
@@ -148,18 +185,29 @@ public interface ILeaderboardScheduleStore
 
 public interface IOutboxStore
 {
-    /// <summary>Claims up to <paramref name="limit"/> due messages for <paramref name="lease"/>, oldest first.</summary>
-    Task<IReadOnlyList<OutboxEnvelope>> ClaimAsync(DateTime nowUtc, int limit, TimeSpan lease, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> of <paramref name="platform"/>'s due messages for <paramref name="lease"/>, the
+    /// longest waiting first. A row whose stored message cannot be read comes back marked <see cref="OutboxEnvelope.Unreadable"/>.
+    /// </summary>
+    Task<IReadOnlyList<OutboxEnvelope>> ClaimAsync(string platform, DateTime nowUtc, int limit, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>Frees every claim: at start-up, claims can only be left over from a process that died.</summary>
     Task ReleaseClaimsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Frees claimed rows a run did not get to (its time was up); they are due as before.</summary>
+    Task ReleaseAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
+
     Task MarkSentAsync(long id, DateTime nowUtc, CancellationToken cancellationToken);
 
-    Task MarkRetryAsync(long id, DateTime retryAtUtc, string reason, CancellationToken cancellationToken);
+    /// <summary>Tries again at <paramref name="retryAtUtc"/>; a failure (not a rate limit) counts towards the backoff.</summary>
+    Task MarkRetryAsync(long id, DateTime retryAtUtc, string reason, bool countsAsFailure, CancellationToken cancellationToken);
 
-    Task MarkFailedAsync(long id, DateTime nowUtc, string reason, CancellationToken cancellationToken);
+    /// <summary>Gives the message up, for <paramref name="reason"/>; <paramref name="detail"/> is for the log and the row.</summary>
+    Task MarkFailedAsync(long id, DateTime nowUtc, UndeliveredReason reason, string detail, CancellationToken cancellationToken);
 
     /// <summary>The member's DMs are closed: stop reminders and tell them once, next time they use a command.</summary>
     Task MarkDmClosedAsync(string platform, string communityExternalId, string userId, DateTime nowUtc, CancellationToken cancellationToken);
+
+    /// <summary>What was not delivered in the community since <paramref name="sinceUtc"/>, and what is waiting (due before <paramref name="nowUtc"/>).</summary>
+    Task<DeliveryReport> ReportAsync(CommunityRef community, DateTime sinceUtc, DateTime nowUtc, CancellationToken cancellationToken);
 }

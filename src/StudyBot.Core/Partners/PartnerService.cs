@@ -17,6 +17,9 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
 
     public static readonly TimeSpan QuietAfter = TimeSpan.FromDays(14);
 
+    /// <summary>The job's name, in its log lines.</summary>
+    public const string JobName = "partners";
+
     public async Task<MatchResult> MatchAsync(CommunityRef community, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -68,14 +71,22 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
         var runs = 0;
         foreach (var item in due)
         {
-            if (item.Due)
+            try
             {
-                await MatchAsync(item.Community, cancellationToken);
-                runs++;
-            }
+                if (item.Due)
+                {
+                    await MatchAsync(item.Community, cancellationToken);
+                    runs++;
+                }
 
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<IPartnerStore>().SetNextMatchAsync(item.Community, NextMatch(item.Settings, now)?.UtcDateTime, cancellationToken);
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IPartnerStore>().SetNextMatchAsync(item.Community, NextMatch(item.Settings, now)?.UtcDateTime, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One community's failure never holds up the others; its matching stays due and is tried at the next run.
+                LogMatchingFailed(ex, JobName, item.Community.Platform, item.Community.ExternalId);
+            }
         }
 
         return runs;
@@ -97,7 +108,14 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
                     + "`/progress partner find` ends this partnership and puts you back in the matching pool.",
                 Buttons = [new ReplyButton("Find a new partner", "progress partner find", ButtonStyle.Primary), new ReplyButton("Nudge them", "progress partner nudge")],
             };
-            await partners.OfferRematchAsync(q, Direct("rematch", q.OfferTo, reply, now, $"{q.PartnershipId}"), now.UtcDateTime, cancellationToken);
+            try
+            {
+                await partners.OfferRematchAsync(q, Direct("rematch", q.OfferTo, reply, now, $"{q.PartnershipId}"), now.UtcDateTime, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogRematchFailed(ex, JobName, q.PartnershipId);
+            }
         }
 
         return quiet.Count;
@@ -164,6 +182,12 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partner matching in {Community}: {Matched} members in {Groups} groups, {Waiting} waiting")]
     private partial void LogMatched(string community, int matched, int groups, int waiting);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: partner matching in {Platform} community {Community} failed; it is tried again at the next run, the others go on")]
+    private partial void LogMatchingFailed(Exception ex, string job, string platform, string community);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: the rematch offer for partnership {PartnershipId} failed; it is tried again at the next run, the others go on")]
+    private partial void LogRematchFailed(Exception ex, string job, long partnershipId);
 }
 
 /// <summary>Weeks in a row in which every member of a partnership met their weekly goal.</summary>

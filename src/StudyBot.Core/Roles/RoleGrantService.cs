@@ -93,7 +93,18 @@ public sealed partial class RoleGrantService(
                     continue;
                 }
 
-                var outcome = await ApplyOneAsync(store, grant, blocked, cancellationToken);
+                RoleGrantOutcome outcome;
+                try
+                {
+                    outcome = await ApplyOneAsync(store, grant, blocked, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // The store failed on this grant: its claim runs out and it is tried again; the others go on.
+                    LogGrantFailed(ex, grant.Id);
+                    outcome = RoleGrantOutcome.Transient;
+                }
+
                 switch (outcome)
                 {
                     case RoleGrantOutcome.Granted:

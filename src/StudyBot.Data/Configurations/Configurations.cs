@@ -127,8 +127,12 @@ internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxEntit
         b.Property(x => x.RecipientName).HasMaxLength(100);
         b.Property(x => x.LastError).HasMaxLength(500);
         b.HasIndex(x => x.Key).IsUnique();
-        b.HasIndex(x => x.NextAttemptAtUtc).HasFilter("SentAtUtc IS NULL AND FailedAtUtc IS NULL");
+        // Each platform drains on its own: its due rows, oldest first.
+        b.HasIndex(x => new { x.Platform, x.NextAttemptAtUtc }).HasFilter("SentAtUtc IS NULL AND FailedAtUtc IS NULL");
         b.HasIndex(x => new { x.MemberId, x.Kind, x.CreatedAtUtc });
+
+        // What was not delivered this week, for /studybot show.
+        b.HasIndex(x => new { x.CommunityId, x.FailedAtUtc }).HasFilter("FailedAtUtc IS NOT NULL");
     }
 }
 

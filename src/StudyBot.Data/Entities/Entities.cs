@@ -222,6 +222,9 @@ internal sealed class OutboxEntity
 
     public DateTime? FailedAtUtc { get; set; }
 
+    /// <summary>Why a failed row was not delivered (<c>UndeliveredReason</c>); null while pending or sent.</summary>
+    public int? DropReason { get; set; }
+
     public string? LastError { get; set; }
 }
 

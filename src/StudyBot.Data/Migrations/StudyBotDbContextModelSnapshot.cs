@@ -528,6 +528,9 @@ namespace StudyBot.Data.Migrations
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("DropReason")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("DueAtUtc")
                         .HasColumnType("TEXT");
 
@@ -584,7 +587,10 @@ namespace StudyBot.Data.Migrations
                     b.HasIndex("Key")
                         .IsUnique();
 
-                    b.HasIndex("NextAttemptAtUtc")
+                    b.HasIndex("CommunityId", "FailedAtUtc")
+                        .HasFilter("FailedAtUtc IS NOT NULL");
+
+                    b.HasIndex("Platform", "NextAttemptAtUtc")
                         .HasFilter("SentAtUtc IS NULL AND FailedAtUtc IS NULL");
 
                     b.HasIndex("MemberId", "Kind", "CreatedAtUtc");

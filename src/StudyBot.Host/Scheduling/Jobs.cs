@@ -1,67 +1,113 @@
 using Quartz;
+using StudyBot.Core.Commands;
 using StudyBot.Core.Notifications;
+using StudyBot.Core.Partners;
+using StudyBot.Core.Privacy;
+using StudyBot.Core.Roles;
 
 namespace StudyBot.Host.Scheduling;
 
-[DisallowConcurrentExecution]
-internal sealed class ReminderJob(ReminderService service) : IJob
+/// <summary>The jobs' names: their Quartz identities and what their log lines say.</summary>
+internal static class JobNames
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await service.RunDueAsync(cancellationToken);
+    public const string Reminders = ReminderService.JobName;
+    public const string Celebrations = CelebrationService.JobName;
+    public const string Leaderboards = LeaderboardService.JobName;
+    public const string Outbox = OutboxDispatcher.JobName;
+    public const string Partners = PartnerService.JobName;
+    public const string Roles = "roles";
+    public const string Retention = "retention";
+}
+
+/// <summary>
+/// Runs one part of a job so that nothing it throws escapes: the failure is logged with the job's name (and the
+/// services log each item they could not handle, with its id), the job's other parts still run, and Quartz keeps
+/// the job on its schedule. Only a shutdown's cancellation ends a run early.
+/// </summary>
+internal static partial class JobGuard
+{
+    public static async Task RunAsync(ILogger logger, string job, string part, Func<Task> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await work();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            LogFailed(logger, ex, job, part);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job} failed ({Part}); it runs again at its next time")]
+    private static partial void LogFailed(ILogger logger, Exception ex, string job, string part);
 }
 
 [DisallowConcurrentExecution]
-internal sealed class CelebrationJob(CelebrationService service) : IJob
+internal sealed class ReminderJob(ReminderService service, ILogger<ReminderJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await service.RunAsync(cancellationToken);
+        await JobGuard.RunAsync(logger, JobNames.Reminders, "due reminders", () => service.RunDueAsync(cancellationToken), cancellationToken);
 }
 
 [DisallowConcurrentExecution]
-internal sealed class LeaderboardJob(LeaderboardService service) : IJob
+internal sealed class CelebrationJob(CelebrationService service, ILogger<CelebrationJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await service.RunDueAsync(cancellationToken);
+        await JobGuard.RunAsync(logger, JobNames.Celebrations, "completions", () => service.RunAsync(cancellationToken), cancellationToken);
 }
 
 [DisallowConcurrentExecution]
-internal sealed class PartnerJob(StudyBot.Core.Partners.PartnerService service) : IJob
+internal sealed class LeaderboardJob(LeaderboardService service, ILogger<LeaderboardJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await JobGuard.RunAsync(logger, JobNames.Leaderboards, "due leaderboards", () => service.RunDueAsync(cancellationToken), cancellationToken);
+}
+
+[DisallowConcurrentExecution]
+internal sealed class PartnerJob(PartnerService service, ILogger<PartnerJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        await service.RunScheduledAsync(cancellationToken);
-        await service.OfferRematchesAsync(cancellationToken);
+        await JobGuard.RunAsync(logger, JobNames.Partners, "scheduled matching", () => service.RunScheduledAsync(cancellationToken), cancellationToken);
+        await JobGuard.RunAsync(logger, JobNames.Partners, "rematch offers", () => service.OfferRematchesAsync(cancellationToken), cancellationToken);
     }
 }
 
 [DisallowConcurrentExecution]
-internal sealed class RetentionJob(StudyBot.Core.Privacy.MembershipService service, StudyBot.Core.Commands.CommandExecutor commands) : IJob
+internal sealed class RetentionJob(MembershipService service, CommandExecutor commands, ILogger<RetentionJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        await service.PurgeAsync(cancellationToken);
-        await commands.PruneReceiptsAsync(cancellationToken);
+        await JobGuard.RunAsync(logger, JobNames.Retention, "purging members who left", () => service.PurgeAsync(cancellationToken), cancellationToken);
+        await JobGuard.RunAsync(logger, JobNames.Retention, "pruning command receipts", () => commands.PruneReceiptsAsync(cancellationToken), cancellationToken);
     }
 }
 
 [DisallowConcurrentExecution]
-internal sealed class RoleGrantJob(StudyBot.Core.Roles.RoleGrantService service) : IJob
+internal sealed class RoleGrantJob(RoleGrantService service, ILogger<RoleGrantJob> logger) : IJob
 {
     /// <summary>One run grants for at most this long; a big backlog (a sync's leftovers) spreads over runs.</summary>
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await service.RunAsync(Budget, cancellationToken);
+        await JobGuard.RunAsync(logger, JobNames.Roles, "due grants", () => service.RunAsync(Budget, cancellationToken), cancellationToken);
 }
 
 [DisallowConcurrentExecution]
-internal sealed class OutboxJob(OutboxDispatcher dispatcher) : IJob
+internal sealed class OutboxJob(OutboxDispatcher dispatcher, ILogger<OutboxJob> logger) : IJob
 {
-    /// <summary>One run sends for at most this long, so a big fan-out spreads over runs instead of blocking shutdown.</summary>
+    /// <summary>
+    /// One run sends for at most this long (checked before each message), so a big fan-out spreads over runs instead of
+    /// blocking shutdown; every platform drains at once within it.
+    /// </summary>
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await dispatcher.DrainAsync(Budget, cancellationToken);
+        await JobGuard.RunAsync(logger, JobNames.Outbox, "draining", () => dispatcher.DrainAsync(Budget, cancellationToken), cancellationToken);
 }
 
 internal static class SchedulingSetup
@@ -70,13 +116,13 @@ internal static class SchedulingSetup
     {
         services.AddQuartz(q =>
         {
-            Every<ReminderJob>(q, "reminders", options.ReminderInterval);
-            Every<CelebrationJob>(q, "celebrations", options.CelebrationInterval);
-            Every<LeaderboardJob>(q, "leaderboards", options.LeaderboardInterval);
-            Every<OutboxJob>(q, "outbox", options.OutboxInterval);
-            Every<PartnerJob>(q, "partners", options.PartnerInterval);
-            Every<RoleGrantJob>(q, "roles", options.RoleInterval);
-            Every<RetentionJob>(q, "retention", TimeSpan.FromHours(1));
+            Every<ReminderJob>(q, JobNames.Reminders, options.ReminderInterval);
+            Every<CelebrationJob>(q, JobNames.Celebrations, options.CelebrationInterval);
+            Every<LeaderboardJob>(q, JobNames.Leaderboards, options.LeaderboardInterval);
+            Every<OutboxJob>(q, JobNames.Outbox, options.OutboxInterval);
+            Every<PartnerJob>(q, JobNames.Partners, options.PartnerInterval);
+            Every<RoleGrantJob>(q, JobNames.Roles, options.RoleInterval);
+            Every<RetentionJob>(q, JobNames.Retention, TimeSpan.FromHours(1));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

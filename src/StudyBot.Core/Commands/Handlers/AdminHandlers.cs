@@ -120,7 +120,7 @@ internal sealed class AdminRemindersMaxHandler : ICommandHandler
     }
 }
 
-internal sealed class AdminShowHandler(IChannelProblemStore problems) : ICommandHandler
+internal sealed class AdminShowHandler(IChannelProblemStore problems, IOutboxStore outbox) : ICommandHandler
 {
     public string Path => "studybot show";
 
@@ -146,6 +146,15 @@ internal sealed class AdminShowHandler(IChannelProblemStore problems) : ICommand
         if (lines.Count > 0)
         {
             fields.Add(new ReplyField("Problems", string.Join("\n", lines)));
+        }
+
+        // What the outbox could not deliver this week (the community's week), and a backlog that has waited a while.
+        var weekStart = ReminderSchedule.ToInstant(TimeZones.WeekStart(TimeZones.LocalDate(ctx.Now, c.TimeZoneId)), 0, c.TimeZoneId);
+        var report = await outbox.ReportAsync(ctx.Who.Community, weekStart.UtcDateTime, ctx.Now.UtcDateTime, cancellationToken);
+        var deliveries = DeliveryTexts.ShowLines(report, ctx.Who.Community.Platform, ctx.Now.UtcDateTime);
+        if (deliveries.Count > 0)
+        {
+            fields.Add(new ReplyField("Deliveries", string.Join("\n", deliveries)));
         }
 
         return new Reply { Title = $"StudyBot settings for {c.Name}", Fields = fields };
