@@ -186,9 +186,23 @@ internal sealed class PartnerLeaveHandler(IPartnerStore partners) : ICommandHand
     public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
         var current = ctx.Member.IsNew ? null : await partners.CurrentAsync(ctx.Who, cancellationToken);
+
+        // Leaving covers the pool too: someone waiting there is never matched after they said leave.
+        var leftPool = !ctx.Member.IsNew && await partners.LeavePoolAsync(ctx.Who, cancellationToken);
         if (current is null)
         {
-            return new Reply { Text = "You have no study partner to leave." };
+            return leftPool
+                ? new Reply
+                {
+                    Tone = ReplyTone.Success,
+                    Text = "👋 You've left the partner pool, so I won't match you with anyone. `/progress partner find` whenever you'd like a study partner.",
+                    Buttons = [new ReplyButton("Find a partner", "progress partner find")],
+                }
+                : new Reply
+                {
+                    Text = "You're not in the partner pool and have no study partner, so there's nothing to leave. `/progress partner find` puts you in the pool.",
+                    Buttons = [new ReplyButton("Find a partner", "progress partner find", ButtonStyle.Primary)],
+                };
         }
 
         var goodbyes = current.Partners.Select(p => PartnerService.Direct("partner-left", p, new Reply
