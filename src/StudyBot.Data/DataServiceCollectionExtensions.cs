@@ -58,14 +58,14 @@ public static class StudyBotDatabase
         """;
 
     /// <summary>
-    /// Creates the database file's folder, applies pending migrations and turns on WAL, so readers never
-    /// wait for the writer. Safe to run at every start.
+    /// Creates the database file's folder (0700) and the file (0600) when they are missing, applies pending
+    /// migrations and turns on WAL, so readers never wait for the writer. Safe to run at every start.
     /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
-        EnsureFolder(db.Database.GetConnectionString());
+        EnsureFile(db.Database.GetConnectionString());
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
 
@@ -73,23 +73,32 @@ public static class StudyBotDatabase
         await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
     }
 
-    private static void EnsureFolder(string? connectionString)
+    /// <summary>
+    /// The database file, created before SQLite would create it with the default mode: members' data is for the
+    /// bot's user only (<see cref="PrivateFiles"/>). Existing files and folders keep the mode they have.
+    /// </summary>
+    private static void EnsureFile(string? connectionString)
     {
         if (connectionString is null)
         {
             return;
         }
 
-        var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        if (string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var source = builder.DataSource;
+        if (string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+            || builder.Mode is SqliteOpenMode.Memory or SqliteOpenMode.ReadOnly)
         {
             return;
         }
 
-        var folder = Path.GetDirectoryName(Path.GetFullPath(source));
+        var path = Path.GetFullPath(source);
+        var folder = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(folder))
         {
-            Directory.CreateDirectory(folder);
+            PrivateFiles.CreateFolder(folder);
         }
+
+        PrivateFiles.CreateEmptyIfMissing(path);
     }
 }
