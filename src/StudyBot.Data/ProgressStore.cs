@@ -310,12 +310,12 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
                 .ToListAsync(ct);
             foreach (var item in undoneItems)
             {
-                stats.Add(item.LocalDate, -item.Points, 0, StudyKind.Practice, -item.DoneDelta, active: false);
+                stats.Add(item.LocalDate, -item.Points, 0, StudyKind.Practice, -item.DoneDelta);
             }
 
             foreach (var log in undoneLogs)
             {
-                stats.Add(log.LocalDate, -log.Points, -log.Minutes, (StudyKind)log.Kind, 0, active: false);
+                stats.Add(log.LocalDate, -log.Points, -log.Minutes, (StudyKind)log.Kind, 0);
             }
 
             // Mark the originals first: if another undo got there before us, nothing matches and we stop.
@@ -408,7 +408,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             var doneDelta = change.To.Status == ItemStatus.Done ? 1 : change.From.Status == ItemStatus.Done ? -1 : 0;
             if (changes.Reverts is null && (change.Points != 0 || doneDelta != 0))
             {
-                stats.Add(changes.LocalDate, change.Points, 0, StudyKind.Practice, doneDelta, active: doneDelta > 0);
+                stats.Add(changes.LocalDate, change.Points, 0, StudyKind.Practice, doneDelta);
             }
         }
 
@@ -421,7 +421,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
                 """,
                 communityId, memberId, changes.BatchId, log.Minutes, log.Kind, log.ItemId, log.Note is null ? null : Clip(log.Note, 200),
                 log.Points, changes.AtUtc, changes.LocalDate, actor);
-            stats.Add(changes.LocalDate, log.Points, log.Minutes, log.Kind, 0, active: true);
+            stats.Add(changes.LocalDate, log.Points, log.Minutes, log.Kind, 0);
         }
 
         foreach (var completion in changes.Completions)
