@@ -262,9 +262,11 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
                     var consistent = await boards.TopAsync(item.Community, new BoardQuery(BoardPeriod.Week, BoardMetric.Consistency, lastWeek, cutoff, 3), cancellationToken);
                     var improved = await boards.TopAsync(item.Community, new BoardQuery(BoardPeriod.Week, BoardMetric.Improved, lastWeek, cutoff, 3), cancellationToken);
                     var reply = Leaderboards.WeeklyPost(item.Community.Name, lastWeek, top, consistent, improved);
-                    if (await BestPartnerStreakAsync(scope.ServiceProvider, item.Community, now, cancellationToken) is { } line)
+                    var named = top.Concat(consistent).Concat(improved).Select(e => e.UserId).ToHashSet();
+                    if (await BestPartnerStreakAsync(scope.ServiceProvider, item.Community, now, cancellationToken) is { } best)
                     {
-                        reply = reply with { Fields = [.. reply.Fields.SkipLast(1), new ReplyField("Study partners", line), reply.Fields[^1]] };
+                        reply = reply with { Fields = [.. reply.Fields.SkipLast(1), new ReplyField("Study partners", best.Line), reply.Fields[^1]] };
+                        named.UnionWith(best.Members);
                     }
 
                     message = new OutboxMessage(
@@ -277,7 +279,10 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
                         channel,
                         channel,
                         reply,
-                        now.UtcDateTime);
+                        now.UtcDateTime)
+                    {
+                        Mentions = [.. named],
+                    };
                     posted++;
                 }
 
@@ -292,13 +297,13 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
         return posted;
     }
 
-    /// <summary>The longest partner streak among partnerships whose members all allow being shown, as a line.</summary>
-    private static async Task<string?> BestPartnerStreakAsync(IServiceProvider services, CommunityRef community, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The longest partner streak among partnerships whose members all allow being shown, as a line, with who it names.</summary>
+    private static async Task<(string Line, IReadOnlyList<string> Members)?> BestPartnerStreakAsync(IServiceProvider services, CommunityRef community, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var partners = services.GetRequiredService<Partners.IPartnerStore>();
         var progress = services.GetRequiredService<IProgressStore>();
         var defaults = new NewcomerDefaults("", "UTC");
-        (int Weeks, string Names)? best = null;
+        (int Weeks, IReadOnlyList<MemberRef> Group)? best = null;
         foreach (var group in await partners.ActiveAsync(community, 500, cancellationToken))
         {
             var streaks = new List<StreakStatus>();
@@ -315,11 +320,13 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
             var weeks = Partners.PartnerStreak.Compute(streaks, DateOnly.MinValue, today);
             if (shown && weeks > 0 && (best is null || weeks > best.Value.Weeks))
             {
-                best = (weeks, string.Join(" & ", group.Select(m => m.DisplayName)));
+                best = (weeks, group);
             }
         }
 
-        return best is { } b ? $"🤝 Longest partner streak: {b.Names}, {Format.Plural(b.Weeks, "week", "weeks")} of both meeting their goals." : null;
+        return best is { } b
+            ? ($"🤝 Longest partner streak: {string.Join(" & ", b.Group.Select(m => m.DisplayName))}, {Format.Plural(b.Weeks, "week", "weeks")} of both meeting their goals.", b.Group.Select(m => m.UserId).ToList())
+            : null;
     }
 
     public static DateTimeOffset NextPost(CommunitySettings settings, string zone, DateTimeOffset after)

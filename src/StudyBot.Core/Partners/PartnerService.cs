@@ -95,7 +95,8 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
                     + "`/progress partner find` ends this partnership and puts you back in the matching pool.",
                 Buttons = [new ReplyButton("Find a new partner", "progress partner find", ButtonStyle.Primary), new ReplyButton("Nudge them", "progress partner nudge")],
             };
-            await partners.OfferRematchAsync(q, Direct("rematch", q.OfferTo, reply, now, $"{q.PartnershipId}"), now.UtcDateTime, cancellationToken);
+            var message = Direct("rematch", q.OfferTo, reply, now, $"{q.PartnershipId}") with { Mentions = [q.Quiet.UserId] };
+            await partners.OfferRematchAsync(q, message, now.UtcDateTime, cancellationToken);
         }
 
         return quiet.Count;
@@ -156,7 +157,7 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
                 new ReplyButton("Send a nudge", "progress partner nudge"),
             ],
         };
-        return Direct("partner-intro", me.Ref, reply, now, $"{now:yyyyMMddHHmm}");
+        return Direct("partner-intro", me.Ref, reply, now, $"{now:yyyyMMddHHmm}") with { Mentions = others.Select(o => o.Ref.UserId).ToList() };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partner matching in {Community}: {Matched} members in {Groups} groups, {Waiting} waiting")]

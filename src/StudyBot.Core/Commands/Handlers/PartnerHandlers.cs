@@ -169,7 +169,7 @@ internal sealed class PartnerNudgeHandler(IPartnerStore partners) : ICommandHand
             Title = "👋 A nudge from your study partner",
             Text = $"{ctx.Who.DisplayName} is thinking of you: how about a study session today? Even 25 minutes keeps the streak alive.",
             Buttons = [new ReplyButton("Log 30 min", "progress log 30 practice", ButtonStyle.Primary), new ReplyButton("What's next", "progress next")],
-        }, ctx.Now, $"{ctx.Who.UserId}:{ctx.Now:yyyyMMddHHmmss}")).ToList();
+        }, ctx.Now, $"{ctx.Who.UserId}:{ctx.Now:yyyyMMddHHmmss}") with { Mentions = [ctx.Who.UserId] }).ToList();
         var sent = await partners.NudgeAsync(ctx.Who, ctx.Now.UtcDateTime, ctx.Now.UtcDateTime - Interval, messages, cancellationToken);
         return sent
             ? new Reply { Tone = ReplyTone.Success, Text = $"👋 Nudge on its way to {PartnerViews.Names(current.Partners)}." }
@@ -210,7 +210,7 @@ internal sealed class PartnerLeaveHandler(IPartnerStore partners) : ICommandHand
             Title = "🤝 Partnership ended",
             Text = $"{ctx.Who.DisplayName} has left your study partnership. Thanks for studying together! `/progress partner find` matches you with someone new.",
             Buttons = [new ReplyButton("Find a new partner", "progress partner find")],
-        }, ctx.Now, $"{current.Id}:{ctx.Who.UserId}")).ToList();
+        }, ctx.Now, $"{current.Id}:{ctx.Who.UserId}") with { Mentions = [ctx.Who.UserId] }).ToList();
         await partners.LeaveAsync(ctx.Who, ctx.Now.UtcDateTime, current.Partners.Count == 1 ? goodbyes : [], cancellationToken);
         return new Reply { Tone = ReplyTone.Success, Text = $"You've left your partnership with {PartnerViews.Names(current.Partners)}. `/progress partner find` whenever you'd like a new partner." };
     }
