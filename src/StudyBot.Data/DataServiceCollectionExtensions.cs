@@ -58,14 +58,52 @@ public static class StudyBotDatabase
         """;
 
     /// <summary>
-    /// Creates the database file's folder, applies pending migrations and turns on WAL, so readers never
-    /// wait for the writer. Safe to run at every start.
+    /// Recomputes the active days of every week, month and all-time total (of members whose data is not deleted)
+    /// from their daily totals, the way the commit path keeps them: a day is active while it has logged minutes or
+    /// a finished item. Before, an undone log or item left its day counted; the migration that fixed that runs it.
+    /// </summary>
+    public const string RebuildActiveDaysSql = """
+        UPDATE PeriodStats SET
+            ActiveDays = COALESCE((
+                SELECT SUM(CASE PeriodStats.Kind
+                               WHEN 0 THEN 1 << CAST(julianday(d.LocalDate) - julianday(PeriodStats.PeriodStart) AS INTEGER)
+                               WHEN 1 THEN 1 << (CAST(strftime('%d', d.LocalDate) AS INTEGER) - 1)
+                               ELSE 0 END)
+                FROM DailyTotals d
+                WHERE d.MemberId = PeriodStats.MemberId
+                  AND (d.PracticeMinutes + d.LearningMinutes + d.ReviewMinutes > 0 OR d.ItemsDone > 0)
+                  AND (PeriodStats.Kind = 2
+                       OR (PeriodStats.Kind = 0 AND d.LocalDate >= PeriodStats.PeriodStart AND d.LocalDate < date(PeriodStats.PeriodStart, '+7 days'))
+                       OR (PeriodStats.Kind = 1 AND d.LocalDate >= PeriodStats.PeriodStart AND d.LocalDate < date(PeriodStats.PeriodStart, '+1 month')))), 0),
+            ActiveDayCount = (
+                SELECT COUNT(*)
+                FROM DailyTotals d
+                WHERE d.MemberId = PeriodStats.MemberId
+                  AND (d.PracticeMinutes + d.LearningMinutes + d.ReviewMinutes > 0 OR d.ItemsDone > 0)
+                  AND (PeriodStats.Kind = 2
+                       OR (PeriodStats.Kind = 0 AND d.LocalDate >= PeriodStats.PeriodStart AND d.LocalDate < date(PeriodStats.PeriodStart, '+7 days'))
+                       OR (PeriodStats.Kind = 1 AND d.LocalDate >= PeriodStats.PeriodStart AND d.LocalDate < date(PeriodStats.PeriodStart, '+1 month'))))
+        WHERE MemberId IN (SELECT Id FROM Members WHERE DeletedAtUtc IS NULL);
+        """;
+
+    /// <summary>
+    /// Gives each waiting or sent direct message without a member the member it went to (its recipient in its
+    /// community), so deleting that member's data finds it by id. Messages to channels are left as they are.
+    /// </summary>
+    public const string OutboxRecipientsSql = """
+        UPDATE Outbox SET MemberId = (SELECT m.Id FROM Members m WHERE m.CommunityId = Outbox.CommunityId AND m.UserId = Outbox.RecipientId)
+        WHERE MemberId IS NULL AND Target = 0;
+        """;
+
+    /// <summary>
+    /// Creates the database file's folder (0700) and the file (0600) when they are missing, applies pending
+    /// migrations and turns on WAL, so readers never wait for the writer. Safe to run at every start.
     /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
-        EnsureFolder(db.Database.GetConnectionString());
+        EnsureFile(db.Database.GetConnectionString());
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
 
@@ -73,23 +111,32 @@ public static class StudyBotDatabase
         await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
     }
 
-    private static void EnsureFolder(string? connectionString)
+    /// <summary>
+    /// The database file, created before SQLite would create it with the default mode: members' data is for the
+    /// bot's user only (<see cref="PrivateFiles"/>). Existing files and folders keep the mode they have.
+    /// </summary>
+    private static void EnsureFile(string? connectionString)
     {
         if (connectionString is null)
         {
             return;
         }
 
-        var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        if (string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var source = builder.DataSource;
+        if (string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+            || builder.Mode is SqliteOpenMode.Memory or SqliteOpenMode.ReadOnly)
         {
             return;
         }
 
-        var folder = Path.GetDirectoryName(Path.GetFullPath(source));
+        var path = Path.GetFullPath(source);
+        var folder = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(folder))
         {
-            Directory.CreateDirectory(folder);
+            PrivateFiles.CreateFolder(folder);
         }
+
+        PrivateFiles.CreateEmptyIfMissing(path);
     }
 }

@@ -79,7 +79,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        await EraseAsync(entity.Id, entity.UserId, entity.DisplayName, nowUtc, cancellationToken);
+        await EraseAsync(entity.Id, entity.UserId, nowUtc, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return true;
     }
@@ -110,13 +110,13 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
                 join c in db.Communities.AsNoTracking() on m.CommunityId equals c.Id
                 where m.DeletedAtUtc == null && ((m.LeftAtUtc != null && m.LeftAtUtc < cutoffUtc) || (c.LeftAtUtc != null && c.LeftAtUtc < cutoffUtc))
                 orderby m.Id
-                select new { m.Id, m.UserId, m.DisplayName })
+                select new { m.Id, m.UserId })
             .Take(500)
             .ToListAsync(cancellationToken);
         foreach (var member in gone)
         {
             await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            await EraseAsync(member.Id, member.UserId, member.DisplayName, nowUtc, cancellationToken);
+            await EraseAsync(member.Id, member.UserId, nowUtc, cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
 
@@ -124,7 +124,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
     }
 
     /// <summary>Deletes every personal row and anonymises the member row, which keeps only anonymous totals.</summary>
-    private async Task EraseAsync(long memberId, string userId, string displayName, DateTime nowUtc, CancellationToken ct)
+    private async Task EraseAsync(long memberId, string userId, DateTime nowUtc, CancellationToken ct)
     {
         await db.ItemProgress.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.ItemChanges.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
@@ -152,15 +152,22 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         // No longer the one told about channel problems: the next admin to choose a channel is.
         await db.Communities.Where(c => c.Id == communityId && c.ChannelsSetBy == userId).ExecuteUpdateAsync(s => s.SetProperty(c => c.ChannelsSetBy, (string?)null), ct);
 
-        // Messages to or about the member, and posts that name them (a leaderboard, a celebration).
-        await db.Outbox.Where(x => x.MemberId == memberId || (x.CommunityId == communityId && x.RecipientId == userId)).ExecuteDeleteAsync(ct);
-        var quotedName = JsonSerializer.Serialize(displayName)[1..^1];
-        await db.Outbox.Where(x => x.CommunityId == communityId && x.PayloadJson.Contains(quotedName)).ExecuteDeleteAsync(ct);
+        // Messages to or about the member (a reminder, a celebration), DMs to them, and messages that name them (a
+        // partner's introduction or nudge, a leaderboard post), all found by the member's id, never by their name:
+        // a name like "e" is in everybody's messages.
+        const int Direct = (int)OutboxTarget.DirectMessage;
+        await db.Outbox
+            .Where(x => x.CommunityId == communityId
+                && (x.MemberId == memberId
+                    || (x.Target == Direct && x.RecipientId == userId)
+                    || db.OutboxMentions.Any(n => n.OutboxId == x.Id && n.MemberId == memberId)))
+            .ExecuteDeleteAsync(ct);
 
-        // Receipts of the member's commands (their answers), and of others' commands whose answers name them.
+        // Receipts of the member's commands (their answers). Receipts of others' commands are theirs; an answer there
+        // that named the member goes with its receipt within a day (CommandReceipts.Retention).
         var community = await db.Communities.Where(c => c.Id == communityId).Select(c => new { c.Platform, c.ExternalId }).FirstAsync(ct);
         await db.CommandReceipts
-            .Where(x => x.Platform == community.Platform && x.CommunityExternalId == community.ExternalId && (x.UserId == userId || x.ReplyJson.Contains(quotedName)))
+            .Where(x => x.Platform == community.Platform && x.CommunityExternalId == community.ExternalId && x.UserId == userId)
             .ExecuteDeleteAsync(ct);
 
         await db.Members.Where(m => m.Id == memberId).ExecuteUpdateAsync(

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 
@@ -28,6 +29,7 @@ internal static class MemberRows
     public static async Task<Rows> ReadAsync(StudyBotDbContext db, long communityId, long memberId, CancellationToken ct)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = Sql;
         Add(command, "$m", memberId);
         Add(command, "$c", communityId);

@@ -355,16 +355,36 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
     internal Task<bool> AddAsync(long communityId, long? memberId, OutboxMessage message, CancellationToken cancellationToken) =>
         TryAddOutboxAsync(communityId, memberId, message, cancellationToken);
 
+    /// <summary>
+    /// Writes a message once per key. A DM with no member given belongs to its recipient; the members it names
+    /// (<see cref="OutboxMessage.Mentions"/>) are recorded by id, so deleting their data finds it without reading its text.
+    /// </summary>
     private async Task<bool> TryAddOutboxAsync(long communityId, long? memberId, OutboxMessage message, CancellationToken cancellationToken)
     {
+        var direct = message.Target == OutboxTarget.DirectMessage;
         var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
             INSERT INTO Outbox (CommunityId, MemberId, Key, Kind, Target, Platform, CommunityExternalId, CommunityName, RecipientId, RecipientName, PayloadJson, CreatedAtUtc, DueAtUtc, NextAttemptAtUtc, Attempts)
-            VALUES ({communityId}, {memberId}, {message.Key}, {message.Kind}, {(int)message.Target}, {message.Platform}, {message.CommunityExternalId}, {Clip(message.CommunityName, 100)},
+            VALUES ({communityId},
+                    COALESCE({memberId}, CASE WHEN {direct} THEN (SELECT Id FROM Members WHERE CommunityId = {communityId} AND UserId = {message.RecipientId}) END),
+                    {message.Key}, {message.Kind}, {(int)message.Target}, {message.Platform}, {message.CommunityExternalId}, {Clip(message.CommunityName, 100)},
                     {message.RecipientId}, {Clip(message.RecipientName, 100)}, {ReplyJson.Serialize(message.Message)}, {message.DueAtUtc}, {message.DueAtUtc}, {message.DueAtUtc}, 0)
             ON CONFLICT (Key) DO NOTHING
             """,
             cancellationToken);
+        if (inserted == 1 && message.Mentions.Count > 0)
+        {
+            var mentioned = System.Text.Json.JsonSerializer.Serialize(message.Mentions);
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                INSERT INTO OutboxMentions (OutboxId, MemberId)
+                SELECT o.Id, m.Id FROM Outbox o JOIN Members m ON m.CommunityId = o.CommunityId
+                WHERE o.Key = {message.Key} AND m.UserId IN (SELECT value FROM json_each({mentioned})) AND m.Id IS NOT o.MemberId
+                ON CONFLICT DO NOTHING
+                """,
+                cancellationToken);
+        }
+
         return inserted == 1;
     }
 

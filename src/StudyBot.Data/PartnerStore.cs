@@ -27,6 +27,13 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
         return ids is not null && await db.PartnerPool.AnyAsync(p => p.MemberId == ids.Value.MemberId, cancellationToken);
     }
 
+    public async Task<bool> LeavePoolAsync(MemberRef member, CancellationToken cancellationToken)
+    {
+        var ids = await db.IdsAsync(member);
+        return ids is not null
+            && await db.PartnerPool.Where(p => p.MemberId == ids.Value.MemberId && p.CommunityId == ids.Value.CommunityId).ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+
     public async Task<IReadOnlyList<PoolEntry>> PoolAsync(CommunityRef community, CancellationToken cancellationToken)
     {
         var rows = await (

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
@@ -20,8 +21,17 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
     /// </summary>
     private (string Platform, string ExternalId, string UserId, long CommunityId, long MemberId)? _loaded;
 
+    /// <summary>The writes this store holds (<see cref="HoldWritesAsync"/>), while it holds them.</summary>
+    private Hold? _hold;
+
     public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
     {
+        if (_hold is not null)
+        {
+            // Inside the held transaction, on its open connection.
+            return await LoadOpenAsync(member, defaults, cancellationToken);
+        }
+
         // One open for all of the member's queries: each open of a pooled connection also runs the connection pragmas.
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -179,8 +189,38 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         return home is null ? null : new CommunityRef(platform, home.ExternalId, home.Name);
     }
 
+    public async Task<IAsyncDisposable> HoldWritesAsync(CancellationToken cancellationToken)
+    {
+        if (_hold is not null)
+        {
+            throw new InvalidOperationException("This store already holds its writes.");
+        }
+
+        var writing = await gate.EnterAsync(cancellationToken);
+        try
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+
+            // BEGIN IMMEDIATE: the database's write lock from here, so no other process writes until the hold ends.
+            var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            _hold = new Hold(this, writing, tx);
+            return _hold;
+        }
+        catch
+        {
+            writing.Dispose();
+            throw;
+        }
+    }
+
     public async Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken)
     {
+        if (_hold is { } hold)
+        {
+            return await hold.CommitAsync(member, snapshot, changes, cancellationToken);
+        }
+
         using var writing = await gate.EnterAsync(cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
@@ -189,11 +229,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
 
-            // The receipt goes first: a delivery that already has one writes nothing, and one that has none
-            // gets it in the same transaction as its changes, so neither can exist without the other.
-            var result = changes.Receipt is { } receipt && !await CommandReceiptStore.WriteAsync(db, receipt, ct)
-                ? new CommitResult(CommitOutcome.Duplicate, 0)
-                : await ApplyAsync(member, snapshot, changes, ct);
+            var result = await ReceiptAndApplyAsync(member, snapshot, changes, ct);
             if (result.Outcome == CommitOutcome.Committed)
             {
                 await tx.CommitAsync(ct);
@@ -207,13 +243,22 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// The receipt goes first: a delivery that already has one writes nothing, and one that has none gets it in the
+    /// same transaction as its changes, so neither can exist without the other.
+    /// </summary>
+    private async Task<CommitResult> ReceiptAndApplyAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken ct) =>
+        changes.Receipt is { } receipt && !await CommandReceiptStore.WriteAsync(db, receipt, ct)
+            ? new CommitResult(CommitOutcome.Duplicate, 0)
+            : await ApplyAsync(member, snapshot, changes, ct);
+
     private async Task<CommitResult> ApplyAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var batch = new SqlBatch();
         if (await TryTouchLoadedMemberAsync(batch, member, changes, now, ct) is { } ids)
         {
-            return await WriteAsync(batch, new StatsWriter(ids.CommunityId, ids.MemberId), ids.CommunityId, ids.MemberId, changes, now, ct);
+            return await WriteAsync(batch, new StatsWriter(ids.CommunityId, ids.MemberId), ids.CommunityId, ids.MemberId, snapshot, changes, now, ct);
         }
 
         var found = await Queries.TrackCommunityAndMember(db, member.Community.Platform, member.Community.ExternalId, member.UserId);
@@ -310,12 +355,12 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
                 .ToListAsync(ct);
             foreach (var item in undoneItems)
             {
-                stats.Add(item.LocalDate, -item.Points, 0, StudyKind.Practice, -item.DoneDelta, active: false);
+                stats.Add(item.LocalDate, -item.Points, 0, StudyKind.Practice, -item.DoneDelta);
             }
 
             foreach (var log in undoneLogs)
             {
-                stats.Add(log.LocalDate, -log.Points, -log.Minutes, (StudyKind)log.Kind, 0, active: false);
+                stats.Add(log.LocalDate, -log.Points, -log.Minutes, (StudyKind)log.Kind, 0);
             }
 
             // Mark the originals first: if another undo got there before us, nothing matches and we stop.
@@ -350,7 +395,40 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             });
         }
 
-        return await WriteAsync(batch, stats, communityId, memberId, changes, now, ct);
+        return await WriteAsync(batch, stats, communityId, memberId, snapshot, changes, now, ct);
+    }
+
+    /// <summary>
+    /// Whether what the changes were decided on has moved: an item is no longer in the state the change starts from,
+    /// or the day's logged minutes (behind a log's points and the 16-hour cap) are no longer the snapshot's. Read
+    /// inside the write transaction, which holds SQLite's write lock (BEGIN IMMEDIATE), so no other process can
+    /// move them again before the commit. An undo is checked by marking what it undoes instead.
+    /// </summary>
+    private async Task<bool> IsStaleAsync(long memberId, MemberSnapshot snapshot, ChangeSet changes, CancellationToken ct)
+    {
+        if (changes.Reverts is not null || (changes.ItemChanges.Count == 0 && changes.Logs.Count == 0))
+        {
+            return false;
+        }
+
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = """
+            SELECT COALESCE((SELECT PracticeMinutes + LearningMinutes + ReviewMinutes FROM DailyTotals WHERE MemberId = $m AND LocalDate = $d), 0),
+                   (SELECT COUNT(*) FROM json_each($items) j
+                    LEFT JOIN ItemProgress p ON p.MemberId = $m AND p.ItemId = json_extract(j.value, '$[0]')
+                    WHERE COALESCE(p.Status, 0) <> json_extract(j.value, '$[1]') OR COALESCE(p.Reason, 0) <> json_extract(j.value, '$[2]'))
+            """;
+        var items = System.Text.Json.JsonSerializer.Serialize(changes.ItemChanges.Select(c => new object[] { c.ItemId, (int)c.From.Status, (int)c.From.Reason }));
+        command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$m", memberId));
+        command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$d", SqlBatch.ToDb(changes.LocalDate)));
+        command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$items", items));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var storedMinutes = reader.GetInt64(0);
+        var movedItems = reader.GetInt64(1);
+        var snapshotMinutes = snapshot.Days.Where(d => d.Date == changes.LocalDate).Sum(d => (long)d.TotalMinutes);
+        return movedItems > 0 || (changes.Logs.Count > 0 && storedMinutes != snapshotMinutes);
     }
 
     /// <summary>
@@ -386,8 +464,13 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
     }
 
     /// <summary>The item changes, logs, completions and running totals of a commit, as one batch, then any tracked entities.</summary>
-    private async Task<CommitResult> WriteAsync(SqlBatch batch, StatsWriter stats, long communityId, long memberId, ChangeSet changes, DateTime now, CancellationToken ct)
+    private async Task<CommitResult> WriteAsync(SqlBatch batch, StatsWriter stats, long communityId, long memberId, MemberSnapshot snapshot, ChangeSet changes, DateTime now, CancellationToken ct)
     {
+        if (await IsStaleAsync(memberId, snapshot, changes, ct))
+        {
+            return new CommitResult(CommitOutcome.Stale, memberId);
+        }
+
         var actor = Clip(changes.ActorId, 64);
         foreach (var change in changes.ItemChanges)
         {
@@ -408,7 +491,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             var doneDelta = change.To.Status == ItemStatus.Done ? 1 : change.From.Status == ItemStatus.Done ? -1 : 0;
             if (changes.Reverts is null && (change.Points != 0 || doneDelta != 0))
             {
-                stats.Add(changes.LocalDate, change.Points, 0, StudyKind.Practice, doneDelta, active: doneDelta > 0);
+                stats.Add(changes.LocalDate, change.Points, 0, StudyKind.Practice, doneDelta);
             }
         }
 
@@ -421,7 +504,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
                 """,
                 communityId, memberId, changes.BatchId, log.Minutes, log.Kind, log.ItemId, log.Note is null ? null : Clip(log.Note, 200),
                 log.Points, changes.AtUtc, changes.LocalDate, actor);
-            stats.Add(changes.LocalDate, log.Points, log.Minutes, log.Kind, 0, active: true);
+            stats.Add(changes.LocalDate, log.Points, log.Minutes, log.Kind, 0);
         }
 
         foreach (var completion in changes.Completions)
@@ -526,4 +609,55 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             LastActivityAtUtc = x.LastActivityAtUtc,
         },
     };
+
+    private void ClearTracked() => db.ChangeTracker.Clear();
+
+    private Task CloseAsync() => db.Database.CloseConnectionAsync();
+
+    /// <summary>The write gate and the transaction a store holds from a load to its commit.</summary>
+    private sealed class Hold(ProgressStore store, IDisposable writing, IDbContextTransaction tx) : IAsyncDisposable
+    {
+        private bool _done;
+
+        public async Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken ct)
+        {
+            if (_done)
+            {
+                throw new InvalidOperationException("A held store commits once.");
+            }
+
+            store.ClearTracked();
+            var result = await store.ReceiptAndApplyAsync(member, snapshot, changes, ct);
+            _done = true;
+            if (result.Outcome == CommitOutcome.Committed)
+            {
+                await tx.CommitAsync(ct);
+            }
+            else
+            {
+                await tx.RollbackAsync(ct);
+            }
+
+            return result;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (!_done)
+                {
+                    await tx.RollbackAsync();
+                }
+
+                await tx.DisposeAsync();
+                await store.CloseAsync();
+            }
+            finally
+            {
+                store._hold = null;
+                writing.Dispose();
+            }
+        }
+    }
 }

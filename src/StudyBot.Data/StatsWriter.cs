@@ -5,6 +5,11 @@ namespace StudyBot.Data;
 /// <summary>
 /// Keeps a member's day, week, month and all-time totals in step with each change, inside its transaction.
 /// Changes are collected and added to the command's <see cref="SqlBatch"/> as upserts.
+/// <para>
+/// A day counts as studied (an active day: a bit in the week and month rows, one in each period's count) while its
+/// daily total has logged minutes or a finished item. That is read back from the day's row after each change, so a
+/// change that empties the day (an undone log, an undone item) takes the day back, and one that fills it adds it once.
+/// </para>
 /// </summary>
 internal sealed class StatsWriter(long communityId, long memberId)
 {
@@ -14,14 +19,14 @@ internal sealed class StatsWriter(long communityId, long memberId)
 
     public static readonly DateOnly AllTimeStart = new(2000, 1, 1);
 
-    private readonly List<(DateOnly Date, int Points, int Minutes, StudyKind Kind, int Items, bool Active)> _pending = [];
+    private readonly List<(DateOnly Date, int Points, int Minutes, StudyKind Kind, int Items)> _pending = [];
 
     /// <summary>Adds to the totals of <paramref name="date"/>; <paramref name="minutes"/> count as <paramref name="kind"/>.</summary>
-    public void Add(DateOnly date, int points, int minutes, StudyKind kind, int items, bool active) => _pending.Add((date, points, minutes, kind, items, active));
+    public void Add(DateOnly date, int points, int minutes, StudyKind kind, int items) => _pending.Add((date, points, minutes, kind, items));
 
     /// <summary>
-    /// One upsert per period. A day counts as newly active when the week row has no bit for it yet; the month
-    /// and all-time rows read that bit before the week row sets it, so the statements run in that order.
+    /// The day's upsert first, then one upsert per period. Whether the day was active before is the week row's bit
+    /// for it; the month and all-time rows read that bit before the week row changes it, so they run in that order.
     /// </summary>
     public void AppendTo(SqlBatch batch)
     {
@@ -32,7 +37,7 @@ internal sealed class StatsWriter(long communityId, long memberId)
 
         var m = batch.Bind(memberId);
         var c = batch.Bind(communityId);
-        foreach (var (date, points, minutes, kind, items, active) in _pending)
+        foreach (var (date, points, minutes, kind, items) in _pending)
         {
             var week = TimeZones.WeekStart(date);
             var month = TimeZones.MonthStart(date);
@@ -42,15 +47,10 @@ internal sealed class StatsWriter(long communityId, long memberId)
                 Points: batch.Bind(points),
                 Minutes: batch.Bind(minutes),
                 Items: batch.Bind(items));
-            var w = batch.Bind(week);
-            var weekBit = batch.Bind(active ? 1L << (((int)date.DayOfWeek + 6) % 7) : 0L);
-            var newDay = $"(CASE WHEN {weekBit} <> 0 AND (COALESCE((SELECT ActiveDays FROM PeriodStats WHERE MemberId = {m} AND Kind = 0 AND PeriodStart = {w}), 0) & {weekBit}) = 0 THEN 1 ELSE 0 END)";
-            batch.Append(Upsert(v, Month, batch.Bind(month), batch.Bind(month.AddMonths(-1)), batch.Bind(active ? 1L << (date.Day - 1) : 0L), newDay));
-            batch.Append(Upsert(v, AllTime, batch.Bind(AllTimeStart), null, "0", newDay));
-            batch.Append(Upsert(v, Week, w, batch.Bind(week.AddDays(-7)), weekBit, newDay));
+            var d = batch.Bind(date);
             batch.Append($"""
                 INSERT INTO DailyTotals (MemberId, LocalDate, CommunityId, PracticeMinutes, LearningMinutes, ReviewMinutes, ItemsDone, Points)
-                VALUES ({m}, {batch.Bind(date)}, {c}, {batch.Bind(kind == StudyKind.Practice ? minutes : 0)}, {batch.Bind(kind == StudyKind.Learning ? minutes : 0)},
+                VALUES ({m}, {d}, {c}, {batch.Bind(kind == StudyKind.Practice ? minutes : 0)}, {batch.Bind(kind == StudyKind.Learning ? minutes : 0)},
                         {batch.Bind(kind is StudyKind.Practice or StudyKind.Learning ? 0 : minutes)}, {v.Items}, {v.Points})
                 ON CONFLICT (MemberId, LocalDate) DO UPDATE SET
                     PracticeMinutes = PracticeMinutes + excluded.PracticeMinutes,
@@ -59,6 +59,16 @@ internal sealed class StatsWriter(long communityId, long memberId)
                     ItemsDone = ItemsDone + excluded.ItemsDone,
                     Points = Points + excluded.Points;
                 """);
+
+            var w = batch.Bind(week);
+            var weekBit = batch.Bind(1L << (((int)date.DayOfWeek + 6) % 7));
+            var monthBit = batch.Bind(1L << (date.Day - 1));
+            var day = new Day(
+                IsActive: $"(SELECT CASE WHEN PracticeMinutes + LearningMinutes + ReviewMinutes > 0 OR ItemsDone > 0 THEN 1 ELSE 0 END FROM DailyTotals WHERE MemberId = {m} AND LocalDate = {d})",
+                WasActive: $"(CASE WHEN (COALESCE((SELECT ActiveDays FROM PeriodStats WHERE MemberId = {m} AND Kind = {Week} AND PeriodStart = {w}), 0) & {weekBit}) <> 0 THEN 1 ELSE 0 END)");
+            batch.Append(Upsert(v, day, Month, batch.Bind(month), batch.Bind(month.AddMonths(-1)), monthBit));
+            batch.Append(Upsert(v, day, AllTime, batch.Bind(AllTimeStart), null, null));
+            batch.Append(Upsert(v, day, Week, w, batch.Bind(week.AddDays(-7)), weekBit));
         }
 
         _pending.Clear();
@@ -67,17 +77,22 @@ internal sealed class StatsWriter(long communityId, long memberId)
     /// <summary>Parameter names of one change's values, shared by its period upserts.</summary>
     private sealed record Values(string Member, string Community, string Points, string Minutes, string Items);
 
-    private static string Upsert(Values v, int kind, string start, string? previous, string bit, string newDay)
+    /// <summary>Whether the day is active after the change (from its daily row) and was before (the week row's bit), as SQL 1 or 0.</summary>
+    private sealed record Day(string IsActive, string WasActive);
+
+    private static string Upsert(Values v, Day day, int kind, string start, string? previous, string? bit)
     {
         var prev = previous is null ? "0" : $"COALESCE((SELECT Points FROM PeriodStats WHERE MemberId = {v.Member} AND Kind = {kind} AND PeriodStart = {previous}), 0)";
+        var bits = bit is null ? "0" : $"({day.IsActive} * {bit})";
+        var keepOthers = bit is null ? "ActiveDays" : $"(ActiveDays & ~{bit})";
         return $"""
             INSERT INTO PeriodStats (MemberId, Kind, PeriodStart, CommunityId, Points, Minutes, ItemsDone, ActiveDays, ActiveDayCount, PrevPoints, Improvement)
-            VALUES ({v.Member}, {kind}, {start}, {v.Community}, {v.Points}, {v.Minutes}, {v.Items}, {bit}, {newDay}, {prev}, {v.Points} - {prev})
+            VALUES ({v.Member}, {kind}, {start}, {v.Community}, {v.Points}, {v.Minutes}, {v.Items}, {bits}, {day.IsActive} - {day.WasActive}, {prev}, {v.Points} - {prev})
             ON CONFLICT (MemberId, Kind, PeriodStart) DO UPDATE SET
                 Points = Points + excluded.Points,
                 Minutes = Minutes + excluded.Minutes,
                 ItemsDone = ItemsDone + excluded.ItemsDone,
-                ActiveDays = ActiveDays | excluded.ActiveDays,
+                ActiveDays = {keepOthers} | excluded.ActiveDays,
                 ActiveDayCount = ActiveDayCount + excluded.ActiveDayCount,
                 Improvement = Points + excluded.Points - PrevPoints;
             """;

@@ -24,6 +24,8 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
 
     internal DbSet<OutboxEntity> Outbox => Set<OutboxEntity>();
 
+    internal DbSet<OutboxMentionEntity> OutboxMentions => Set<OutboxMentionEntity>();
+
     internal DbSet<PeriodStatsEntity> PeriodStats => Set<PeriodStatsEntity>();
 
     internal DbSet<DailyTotalEntity> DailyTotals => Set<DailyTotalEntity>();
@@ -55,6 +57,7 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
         modelBuilder.ApplyConfiguration(new CompletionEventConfiguration());
         modelBuilder.ApplyConfiguration(new RestPeriodConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxConfiguration());
+        modelBuilder.ApplyConfiguration(new OutboxMentionConfiguration());
         modelBuilder.ApplyConfiguration(new PeriodStatsConfiguration());
         modelBuilder.ApplyConfiguration(new DailyTotalConfiguration());
         modelBuilder.ApplyConfiguration(new PartnerPoolConfiguration());

@@ -217,6 +217,8 @@ public sealed class JobGuardTests
 
         public Task<bool> InPoolAsync(MemberRef member, CancellationToken cancellationToken) => inner.InPoolAsync(member, cancellationToken);
 
+        public Task<bool> LeavePoolAsync(MemberRef member, CancellationToken cancellationToken) => inner.LeavePoolAsync(member, cancellationToken);
+
         public Task<IReadOnlySet<(long, long)>> RecentPairsAsync(CommunityRef community, DateTime sinceUtc, CancellationToken cancellationToken) => inner.RecentPairsAsync(community, sinceUtc, cancellationToken);
 
         public Task CreateAsync(CommunityRef community, IReadOnlyList<NewPartnership> groups, DateTime nowUtc, CancellationToken cancellationToken) => inner.CreateAsync(community, groups, nowUtc, cancellationToken);

@@ -178,77 +178,48 @@ public sealed partial class CommandExecutor(
 
             var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
             var defaults = new NewcomerDefaults(roadmaps.Default.Id, TimeZones.TryNormalize(who.TimeZoneHint, out var hinted) ? hinted : DefaultZone);
-            var snapshot = await store.LoadAsync(who, defaults, cancellationToken);
-            who = WithStoredName(who, snapshot);
-            var context = new CommandContext
-            {
-                Who = who,
-                Request = request,
-                Command = command,
-                Catalog = catalog,
-                Roadmap = roadmaps.Get(snapshot.Community.RoadmapId),
-                Snapshot = snapshot,
-                Now = time.GetUtcNow(),
-                MemberText = (memberText ?? MemberText.None).For(who.Community.Platform),
-            };
 
-            var result = await handler.HandleAsync(context, cancellationToken);
-            var reply = result.Reply;
-            var changes = result.Changes;
-            var reminders = snapshot.Member.Reminders;
-
-            // The bot could not DM this member: say so once, privately, with their next successful command.
-            if (reminders.DmNoticePending && reply.Tone is not (ReplyTone.Error or ReplyTone.Warning))
+            // A commit that finds the member changed since the load (another process wrote for them meanwhile) writes
+            // nothing; the command then runs once more, holding the writes from load to commit, so it cannot be stale again.
+            IAsyncDisposable? held = null;
+            try
             {
-                changes ??= context.NewChanges();
-                changes.ClearDmNotice = true;
-                reply = reply with { FollowUps = [.. reply.FollowUps, DmClosedNotice(who.Community.Platform)] };
-            }
-
-            if (changes is null || changes.IsEmpty)
-            {
-                // Read-only commands keep no receipt: a repeat simply answers again. Handlers that saved through
-                // their own store get theirs now, in a transaction of its own.
-                if (receipt is not null && handler.SavesOwnChanges && reply.Tone is not ReplyTone.Error)
+                while (true)
                 {
-                    await receipt.Store.AddAsync(receipt.For(who, reply, context.Now.UtcDateTime), cancellationToken);
+                    var (reply, commit) = await RunOnceAsync(store, handler, receipt, who, request, command, defaults, cancellationToken);
+                    if (commit is { Outcome: CommitOutcome.Stale } && held is null && !handler.SavesOwnChanges)
+                    {
+                        LogStale(command.Path, who.Community.Platform);
+                        held = await store.HoldWritesAsync(cancellationToken);
+                        continue;
+                    }
+
+                    if (commit is null || commit.Outcome == CommitOutcome.Committed)
+                    {
+                        return reply;
+                    }
+
+                    if (commit.Outcome == CommitOutcome.Duplicate && receipt is not null
+                        && await receipt.Store.FindAsync(who.Community, receipt.Id, DateTime.MinValue, cancellationToken) is { } first)
+                    {
+                        // The same delivery got here first by another way (another process on the same database).
+                        return Answer(first, receipt, command.Path, who);
+                    }
+
+                    return new Reply
+                    {
+                        Tone = ReplyTone.Warning,
+                        Text = "Something else changed your progress at the same moment, so I saved nothing. Please try that again.",
+                    };
                 }
-
-                return reply;
             }
-
-            // Coming back after a quiet spell lifts the fresh-start pause.
-            if (changes.IsActivity && changes.Reminders is null && (reminders.Paused || reminders.FreshStartPending))
+            finally
             {
-                var prefs = changes.Profile?.Preferences ?? snapshot.Member.Preferences;
-                changes.Reminders = new ReminderReset(ReminderPlanner.Resume(prefs, (changes.Profile ?? snapshot.Member).TimeZoneId, context.Now));
-            }
-
-            var celebrations = await AddCompletionsAsync(context, store, changes, cancellationToken);
-            if (celebrations.Count > 0)
-            {
-                reply = reply with { FollowUps = [.. reply.FollowUps, .. celebrations] };
-            }
-
-            changes.Receipt = receipt?.For(who, reply, context.Now.UtcDateTime);
-            var commit = await store.CommitAsync(who, snapshot, changes, cancellationToken);
-            if (commit.Outcome == CommitOutcome.Duplicate && receipt is not null
-                && await receipt.Store.FindAsync(who.Community, receipt.Id, DateTime.MinValue, cancellationToken) is { } first)
-            {
-                // The same delivery got here first by another way (another process on the same database).
-                return Answer(first, receipt, command.Path, who);
-            }
-
-            if (commit.Outcome != CommitOutcome.Committed)
-            {
-                return new Reply
+                if (held is not null)
                 {
-                    Tone = ReplyTone.Warning,
-                    Text = "Something else changed your progress at the same moment, so I saved nothing. Please try that again.",
-                };
+                    await held.DisposeAsync();
+                }
             }
-
-            return reply;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -313,6 +284,77 @@ public sealed partial class CommandExecutor(
         return clean.Length > 0
             ? who with { DisplayName = clean }
             : who with { DisplayName = TextInput.CleanName(who.UserId) is { Length: > 0 } id ? id : "member", DisplayNameUnknown = true };
+    }
+
+    /// <summary>
+    /// Loads the member, runs the handler and commits its changes with the receipt: the reply, and the commit's result
+    /// (null when there was nothing to commit).
+    /// </summary>
+    private async Task<(Reply Reply, CommitResult? Commit)> RunOnceAsync(
+        IProgressStore store,
+        ICommandHandler handler,
+        Delivery? receipt,
+        MemberRef who,
+        CommandRequest request,
+        CommandDefinition command,
+        NewcomerDefaults defaults,
+        CancellationToken cancellationToken)
+    {
+        var snapshot = await store.LoadAsync(who, defaults, cancellationToken);
+        who = WithStoredName(who, snapshot);
+        var context = new CommandContext
+        {
+            Who = who,
+            Request = request,
+            Command = command,
+            Catalog = catalog,
+            Roadmap = roadmaps.Get(snapshot.Community.RoadmapId),
+            Snapshot = snapshot,
+            Now = time.GetUtcNow(),
+            MemberText = (memberText ?? MemberText.None).For(who.Community.Platform),
+        };
+
+        var result = await handler.HandleAsync(context, cancellationToken);
+        var reply = result.Reply;
+        var changes = result.Changes;
+        var reminders = snapshot.Member.Reminders;
+
+        // The bot could not DM this member: say so once, privately, with their next successful command.
+        if (reminders.DmNoticePending && reply.Tone is not (ReplyTone.Error or ReplyTone.Warning))
+        {
+            changes ??= context.NewChanges();
+            changes.ClearDmNotice = true;
+            reply = reply with { FollowUps = [.. reply.FollowUps, DmClosedNotice(who.Community.Platform)] };
+        }
+
+        if (changes is null || changes.IsEmpty)
+        {
+            // Read-only commands keep no receipt: a repeat simply answers again. Handlers that saved through
+            // their own store get theirs now, in a transaction of its own.
+            if (receipt is not null && handler.SavesOwnChanges && reply.Tone is not ReplyTone.Error)
+            {
+                await receipt.Store.AddAsync(receipt.For(who, reply, context.Now.UtcDateTime), cancellationToken);
+            }
+
+            return (reply, null);
+        }
+
+        // Coming back after a quiet spell lifts the fresh-start pause.
+        if (changes.IsActivity && changes.Reminders is null && (reminders.Paused || reminders.FreshStartPending))
+        {
+            var prefs = changes.Profile?.Preferences ?? snapshot.Member.Preferences;
+            changes.Reminders = new ReminderReset(ReminderPlanner.Resume(prefs, (changes.Profile ?? snapshot.Member).TimeZoneId, context.Now));
+        }
+
+        var celebrations = await AddCompletionsAsync(context, store, changes, cancellationToken);
+        if (celebrations.Count > 0)
+        {
+            reply = reply with { FollowUps = [.. reply.FollowUps, .. celebrations] };
+        }
+
+        changes.Receipt = receipt?.For(who, reply, context.Now.UtcDateTime);
+        var commit = await store.CommitAsync(who, snapshot, changes, cancellationToken);
+        return (reply, commit);
     }
 
     /// <summary>
@@ -521,6 +563,9 @@ public sealed partial class CommandExecutor(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Count} command receipts older than a day")]
     private partial void LogPruned(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command '{Path}' from {Platform} found the member changed since it loaded them (another process); running it again")]
+    private partial void LogStale(string path, string platform);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command '{Path}' from {Platform} waited too long behind the member's previous command; not run")]
     private partial void LogStillBusy(string path, string platform);

@@ -279,9 +279,11 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
                     var name = _names.For(item.Community.Platform);
                     IReadOnlyList<BoardEntry> Named(IReadOnlyList<BoardEntry> entries) => [.. entries.Select(e => e with { DisplayName = name(e.DisplayName) })];
                     var reply = Leaderboards.WeeklyPost(name(item.Community.Name), lastWeek, Named(top), Named(consistent), Named(improved));
-                    if (await BestPartnerStreakAsync(scope.ServiceProvider, item.Community, now, name, cancellationToken) is { } line)
+                    var named = top.Concat(consistent).Concat(improved).Select(e => e.UserId).ToHashSet();
+                    if (await BestPartnerStreakAsync(scope.ServiceProvider, item.Community, now, name, cancellationToken) is { } best)
                     {
-                        reply = reply with { Fields = [.. reply.Fields.SkipLast(1), new ReplyField("Study partners", line), reply.Fields[^1]] };
+                        reply = reply with { Fields = [.. reply.Fields.SkipLast(1), new ReplyField("Study partners", best.Line), reply.Fields[^1]] };
+                        named.UnionWith(best.Members);
                     }
 
                     message = new OutboxMessage(
@@ -294,7 +296,10 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
                         channel,
                         channel,
                         reply,
-                        now.UtcDateTime);
+                        now.UtcDateTime)
+                    {
+                        Mentions = [.. named],
+                    };
                     posted++;
                 }
 
@@ -309,13 +314,13 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
         return posted;
     }
 
-    /// <summary>The longest partner streak among partnerships whose members all allow being shown, as a line.</summary>
-    private static async Task<string?> BestPartnerStreakAsync(IServiceProvider services, CommunityRef community, DateTimeOffset now, Func<string, string> name, CancellationToken cancellationToken)
+    /// <summary>The longest partner streak among partnerships whose members all allow being shown, as a line, with who it names.</summary>
+    private static async Task<(string Line, IReadOnlyList<string> Members)?> BestPartnerStreakAsync(IServiceProvider services, CommunityRef community, DateTimeOffset now, Func<string, string> name, CancellationToken cancellationToken)
     {
         var partners = services.GetRequiredService<Partners.IPartnerStore>();
         var progress = services.GetRequiredService<IProgressStore>();
         var defaults = new NewcomerDefaults("", "UTC");
-        (int Weeks, string Names)? best = null;
+        (int Weeks, IReadOnlyList<MemberRef> Group)? best = null;
         foreach (var group in await partners.ActiveAsync(community, 500, cancellationToken))
         {
             var streaks = new List<StreakStatus>();
@@ -332,11 +337,13 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
             var weeks = Partners.PartnerStreak.Compute(streaks, DateOnly.MinValue, today);
             if (shown && weeks > 0 && (best is null || weeks > best.Value.Weeks))
             {
-                best = (weeks, string.Join(" & ", group.Select(m => name(m.DisplayName))));
+                best = (weeks, group);
             }
         }
 
-        return best is { } b ? $"🤝 Longest partner streak: {b.Names}, {Format.Plural(b.Weeks, "week", "weeks")} of both meeting their goals." : null;
+        return best is { } b
+            ? ($"🤝 Longest partner streak: {string.Join(" & ", b.Group.Select(m => name(m.DisplayName)))}, {Format.Plural(b.Weeks, "week", "weeks")} of both meeting their goals.", b.Group.Select(m => m.UserId).ToList())
+            : null;
     }
 
     public static DateTimeOffset NextPost(CommunitySettings settings, string zone, DateTimeOffset after)

@@ -97,7 +97,14 @@ public static class OutboxKinds
 }
 
 /// <summary>A message to deliver, keyed so that it is written and sent at most once.</summary>
-public sealed record OutboxMessage(string Key, string Kind, OutboxTarget Target, string Platform, string CommunityExternalId, string CommunityName, string RecipientId, string RecipientName, Reply Message, DateTime DueAtUtc);
+public sealed record OutboxMessage(string Key, string Kind, OutboxTarget Target, string Platform, string CommunityExternalId, string CommunityName, string RecipientId, string RecipientName, Reply Message, DateTime DueAtUtc)
+{
+    /// <summary>
+    /// Platform user ids of the other members the message names (the partner in an introduction or a nudge, the
+    /// members on a leaderboard post), stored as their member ids: deleting one of them deletes the message.
+    /// </summary>
+    public IReadOnlyList<string> Mentions { get; init; } = [];
+}
 
 /// <summary>An outbox row claimed for delivery. <paramref name="Failures"/> counts the transient failures so far (429s aside).</summary>
 public sealed record OutboxEnvelope(long Id, OutboxMessage Message, int Failures)

@@ -110,7 +110,8 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
             };
             try
             {
-                await partners.OfferRematchAsync(q, Direct("rematch", q.OfferTo, reply, now, $"{q.PartnershipId}"), now.UtcDateTime, cancellationToken);
+                var message = Direct("rematch", q.OfferTo, reply, now, $"{q.PartnershipId}") with { Mentions = [q.Quiet.UserId] };
+                await partners.OfferRematchAsync(q, message, now.UtcDateTime, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -177,7 +178,7 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
                 new ReplyButton("Send a nudge", "progress partner nudge"),
             ],
         };
-        return Direct("partner-intro", me.Ref, reply, now, $"{now:yyyyMMddHHmm}");
+        return Direct("partner-intro", me.Ref, reply, now, $"{now:yyyyMMddHHmm}") with { Mentions = others.Select(o => o.Ref.UserId).ToList() };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partner matching in {Community}: {Matched} members in {Groups} groups, {Waiting} waiting")]

@@ -24,6 +24,9 @@ public interface IPartnerStore
 
     Task<bool> InPoolAsync(MemberRef member, CancellationToken cancellationToken);
 
+    /// <summary>Takes the member out of the matching pool; false when they were not in it.</summary>
+    Task<bool> LeavePoolAsync(MemberRef member, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<PoolEntry>> PoolAsync(CommunityRef community, CancellationToken cancellationToken);
 
     /// <summary>Pairs (by member id, smaller first) partnered since the instant given.</summary>

@@ -29,8 +29,28 @@ public interface IProgressStore
     /// </summary>
     Task<CommunityRef?> FindHomeCommunityAsync(string platform, string userId, CancellationToken cancellationToken);
 
-    /// <summary>Applies one command's changes in a single transaction, completion events included.</summary>
+    /// <summary>
+    /// Applies one command's changes in a single transaction, completion events included. Item changes and study
+    /// logs were decided on <paramref name="snapshot"/> (an item's state before, the day's minutes behind the points
+    /// and the daily cap): if the stored ones differ by the time the transaction holds the write lock, nothing is
+    /// written and the outcome is <see cref="CommitOutcome.Stale"/>.
+    /// </summary>
     Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Holds the database's write lock for this store until disposed: loads and a commit made meanwhile run in one
+    /// transaction, so nothing can change in between. For running a command again after <see cref="CommitOutcome.Stale"/>;
+    /// it keeps other writers waiting, so hold it for one command only. A store that cannot hold returns a hold that does nothing.
+    /// </summary>
+    Task<IAsyncDisposable> HoldWritesAsync(CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(NoHold.Instance);
+}
+
+/// <summary>The hold of a store that cannot hold its writes.</summary>
+internal sealed class NoHold : IAsyncDisposable
+{
+    public static readonly NoHold Instance = new();
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
 public enum CommitOutcome
@@ -42,6 +62,12 @@ public enum CommitOutcome
 
     /// <summary>The change set's delivery already has a receipt (it was applied before); nothing was written.</summary>
     Duplicate = 2,
+
+    /// <summary>
+    /// The member's items or day changed since the snapshot the changes were decided on (another process wrote for
+    /// them in between); nothing was written. Running the command again on a fresh load decides it right.
+    /// </summary>
+    Stale = 3,
 }
 
 public sealed record CommitResult(CommitOutcome Outcome, long MemberId);

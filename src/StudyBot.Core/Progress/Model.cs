@@ -168,6 +168,7 @@ public sealed record MemberSnapshot
 
     public required IReadOnlyList<DailyTotal> Days { get; init; }
 
+    /// <summary>The member's goals in the order they were set.</summary>
     public required IReadOnlyList<Goal> Goals { get; init; }
 
     public IReadOnlyList<RestPeriod> Rest { get; init; } = [];
@@ -177,7 +178,11 @@ public sealed record MemberSnapshot
 
     public ItemState StateOf(string itemId) => Items.TryGetValue(itemId, out var s) ? s : ItemState.NotStarted;
 
-    public Goal? CurrentGoal(GoalPeriod period) => Goals.Where(g => g.Period == period).MaxBy(g => g.EffectiveFrom);
+    /// <summary>
+    /// The goal of the period in effect: the one from the latest date, and of several set on that date the last
+    /// (<see cref="Goals"/> is in the order they were set), so a goal set again the same day replaces the one before.
+    /// </summary>
+    public Goal? CurrentGoal(GoalPeriod period) => Goals.Where(g => g.Period == period).OrderBy(g => g.EffectiveFrom).LastOrDefault();
 }
 
 public enum CompletionKind

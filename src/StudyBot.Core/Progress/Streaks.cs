@@ -24,6 +24,7 @@ public static class Streaks
 
     public static StreakStatus Compute(IReadOnlyList<Goal> goals, IReadOnlyList<DailyTotal> days, DateOnly today, IReadOnlySet<DateOnly>? pausedWeeks = null)
     {
+        // A stable sort: of goals set on the same day, the last one set comes last, and Last() picks it.
         var weekly = goals.Where(g => g.Period == GoalPeriod.Week).OrderBy(g => g.EffectiveFrom).ToList();
         var thisWeek = TimeZones.WeekStart(today);
         var current = weekly.LastOrDefault(g => g.EffectiveFrom <= today);

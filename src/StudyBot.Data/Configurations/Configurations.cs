@@ -136,6 +136,18 @@ internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxEntit
     }
 }
 
+internal sealed class OutboxMentionConfiguration : IEntityTypeConfiguration<OutboxMentionEntity>
+{
+    public void Configure(EntityTypeBuilder<OutboxMentionEntity> b)
+    {
+        b.ToTable("OutboxMentions");
+        b.HasKey(x => new { x.OutboxId, x.MemberId });
+        b.HasIndex(x => x.MemberId);
+        b.HasOne<OutboxEntity>().WithMany().HasForeignKey(x => x.OutboxId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class PeriodStatsConfiguration : IEntityTypeConfiguration<PeriodStatsEntity>
 {
     public void Configure(EntityTypeBuilder<PeriodStatsEntity> b)

@@ -188,6 +188,10 @@ internal sealed class OutboxEntity
 
     public long CommunityId { get; set; }
 
+    /// <summary>
+    /// The member the message is to (a DM) or about (a celebration, also in a channel); null for community posts.
+    /// Other members it names are in <see cref="OutboxMentionEntity"/>.
+    /// </summary>
     public long? MemberId { get; set; }
 
     public required string Key { get; set; }
@@ -226,6 +230,18 @@ internal sealed class OutboxEntity
     public int? DropReason { get; set; }
 
     public string? LastError { get; set; }
+}
+
+/// <summary>
+/// A member an outbox row names besides its own member (<see cref="OutboxEntity.MemberId"/>): the partner in an
+/// introduction or a nudge, a member on a leaderboard post. Deleting a member's data deletes the messages that name
+/// them by this id, never by searching the text for their name.
+/// </summary>
+internal sealed class OutboxMentionEntity
+{
+    public long OutboxId { get; set; }
+
+    public long MemberId { get; set; }
 }
 
 /// <summary>

@@ -598,6 +598,21 @@ namespace StudyBot.Data.Migrations
                     b.ToTable("Outbox", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.OutboxMentionEntity", b =>
+                {
+                    b.Property<long>("OutboxId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OutboxId", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("OutboxMentions", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.PartnerPoolEntity", b =>
                 {
                     b.Property<long>("MemberId")
@@ -981,6 +996,21 @@ namespace StudyBot.Data.Migrations
                     b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
                         .WithMany()
                         .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.OutboxMentionEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("StudyBot.Data.Entities.OutboxEntity", null)
+                        .WithMany()
+                        .HasForeignKey("OutboxId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

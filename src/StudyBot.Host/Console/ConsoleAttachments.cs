@@ -12,7 +12,8 @@ public sealed record SavedAttachment(string? Path, string? Error);
 /// A terminal cannot show an image, so the console writes each attachment to a file and prints its path: images
 /// (progress cards) under <c>Console:AttachmentsDirectory</c>, other files (data exports) under
 /// <c>Console:ExportsDirectory</c>. Names come from the attachment's own, made safe, and are never reused: a second
-/// card of the same day gets "-2", and an existing file is never overwritten.
+/// card of the same day gets "-2", and an existing file is never overwritten. Files are created for the bot's user
+/// only (0600), in folders only it can open (0700): an export holds a member's personal data.
 /// </summary>
 public sealed class ConsoleAttachments(IOptions<ConsoleOptions> options)
 {
@@ -53,14 +54,14 @@ public sealed class ConsoleAttachments(IOptions<ConsoleOptions> options)
         try
         {
             var directory = attachment.IsImage ? Directory : ExportsDirectory;
-            System.IO.Directory.CreateDirectory(directory);
+            StudyBot.Data.PrivateFiles.CreateFolder(directory);
             var (stem, extension) = SafeName(attachment.FileName, attachment.ContentType);
             for (var n = 1; n <= 1000; n++)
             {
                 var path = Path.Combine(directory, n == 1 ? $"{stem}{extension}" : $"{stem}-{n}{extension}");
                 try
                 {
-                    using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                    using var file = new FileStream(path, StudyBot.Data.PrivateFiles.NewFile());
                     file.Write(attachment.Content);
                     return new SavedAttachment(path, null);
                 }

@@ -169,7 +169,7 @@ internal sealed class PartnerNudgeHandler(IPartnerStore partners) : ICommandHand
             Title = "👋 A nudge from your study partner",
             Text = $"{ctx.MemberText(ctx.Who.DisplayName)} is thinking of you: how about a study session today? Even 25 minutes keeps the streak alive.",
             Buttons = [new ReplyButton("Log 30 min", "progress log 30 practice", ButtonStyle.Primary), new ReplyButton("What's next", "progress next")],
-        }, ctx.Now, $"{ctx.Who.UserId}:{ctx.Now:yyyyMMddHHmmss}")).ToList();
+        }, ctx.Now, $"{ctx.Who.UserId}:{ctx.Now:yyyyMMddHHmmss}") with { Mentions = [ctx.Who.UserId] }).ToList();
         var sent = await partners.NudgeAsync(ctx.Who, ctx.Now.UtcDateTime, ctx.Now.UtcDateTime - Interval, messages, cancellationToken);
         return sent
             ? new Reply { Tone = ReplyTone.Success, Text = $"👋 Nudge on its way to {PartnerViews.Names(current.Partners, ctx.MemberText)}." }
@@ -186,9 +186,23 @@ internal sealed class PartnerLeaveHandler(IPartnerStore partners) : ICommandHand
     public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
         var current = ctx.Member.IsNew ? null : await partners.CurrentAsync(ctx.Who, cancellationToken);
+
+        // Leaving covers the pool too: someone waiting there is never matched after they said leave.
+        var leftPool = !ctx.Member.IsNew && await partners.LeavePoolAsync(ctx.Who, cancellationToken);
         if (current is null)
         {
-            return new Reply { Text = "You have no study partner to leave." };
+            return leftPool
+                ? new Reply
+                {
+                    Tone = ReplyTone.Success,
+                    Text = "👋 You've left the partner pool, so I won't match you with anyone. `/progress partner find` whenever you'd like a study partner.",
+                    Buttons = [new ReplyButton("Find a partner", "progress partner find")],
+                }
+                : new Reply
+                {
+                    Text = "You're not in the partner pool and have no study partner, so there's nothing to leave. `/progress partner find` puts you in the pool.",
+                    Buttons = [new ReplyButton("Find a partner", "progress partner find", ButtonStyle.Primary)],
+                };
         }
 
         var goodbyes = current.Partners.Select(p => PartnerService.Direct("partner-left", p, new Reply
@@ -196,7 +210,7 @@ internal sealed class PartnerLeaveHandler(IPartnerStore partners) : ICommandHand
             Title = "🤝 Partnership ended",
             Text = $"{ctx.MemberText(ctx.Who.DisplayName)} has left your study partnership. Thanks for studying together! `/progress partner find` matches you with someone new.",
             Buttons = [new ReplyButton("Find a new partner", "progress partner find")],
-        }, ctx.Now, $"{current.Id}:{ctx.Who.UserId}")).ToList();
+        }, ctx.Now, $"{current.Id}:{ctx.Who.UserId}") with { Mentions = [ctx.Who.UserId] }).ToList();
         await partners.LeaveAsync(ctx.Who, ctx.Now.UtcDateTime, current.Partners.Count == 1 ? goodbyes : [], cancellationToken);
         return new Reply { Tone = ReplyTone.Success, Text = $"You've left your partnership with {PartnerViews.Names(current.Partners, ctx.MemberText)}. `/progress partner find` whenever you'd like a new partner." };
     }
