@@ -18,7 +18,7 @@ public sealed class FatalStopTests
     public async Task Link_disabled_stops_the_process_with_a_message_that_says_what_to_fix()
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
         var lifetime = h.Get<IHostApplicationLifetime>();
 
         await sockets[0].DisconnectAsync("link_disabled");
@@ -35,7 +35,7 @@ public sealed class FatalStopTests
     public async Task An_app_token_revoked_while_running_stops_the_process_naming_Slack_AppToken()
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
         h.Slack.Inject("apps.connections.open", ApiFault.Fails("token_revoked"));
         var lifetime = h.Get<IHostApplicationLifetime>();
 
@@ -130,7 +130,7 @@ public sealed class FatalStopTests
     public async Task No_token_or_secret_ever_reaches_the_logs()
     {
         await using var h = await SlackHarness.StartAsync();
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
         h.Slack.Inject("chat.postMessage", ApiFault.Fails("invalid_blocks"), ApiFault.Fails("token_revoked"));
         var envelope = Envelopes.SlashCommand(h.Slack, "done numpy");
         await h.Slack.SendEnvelopeAsync(socket, envelope);

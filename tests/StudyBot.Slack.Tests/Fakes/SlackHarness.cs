@@ -26,10 +26,14 @@ public sealed class HarnessOptions
     /// <summary>Extra or overriding configuration, e.g. Slack:InlineReplyWindow.</summary>
     public Dictionary<string, string?> Config { get; init; } = [];
 
-    /// <summary>Give every method a huge client-side budget, for tests that are not about pacing.</summary>
-    public bool GenerousLimits { get; init; } = true;
+    /// <summary>
+    /// Give every method a huge client-side budget. Off by default: StudyBot paces itself to Slack's real limits in
+    /// every harness, and a test that turns this on says why in a comment.
+    /// </summary>
+    public bool GenerousLimits { get; init; }
 
-    public bool FakeEnforcesLimits { get; init; }
+    /// <summary>The fake answers 429 with Retry-After above Slack's documented limits. On by default; a test that turns it off says why.</summary>
+    public bool FakeEnforcesLimits { get; init; } = true;
 
     public DateTimeOffset Start { get; init; } = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
 
@@ -210,6 +214,26 @@ public sealed class SlackHarness : IAsyncDisposable
             Time.Advance(step);
             advanced += step;
         }
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="count"/> live Socket Mode connections. StudyBot opens them paced to
+    /// apps.connections.open's budget (20 a minute, so about 3 s apart), so the wait moves the fake clock.
+    /// </summary>
+    public async Task<IReadOnlyList<FakeSocket>> WaitForSocketsAsync(int count)
+    {
+        await AdvanceUntilAsync(() => Slack.OpenSockets.Count(s => s.HelloSent) >= count, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(2), $"{count} live socket(s)");
+        return await Slack.WaitForSocketsAsync(count);
+    }
+
+    /// <summary>
+    /// Waits for a post to the response_url with this id, moving the fake clock meanwhile: the work behind an answer
+    /// (users.info, files, conversations.info) is paced to Slack's budgets and may wait for its turn.
+    /// </summary>
+    public async Task<ResponseUrlPost> WaitForResponseAsync(string id)
+    {
+        await AdvanceUntilAsync(() => Slack.ResponseUrlPosts.Any(r => r.Id == id), TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(2), $"the response_url post {id}");
+        return Slack.ResponseUrlPosts.First(r => r.Id == id);
     }
 
     /// <summary>A member's state as the database holds it.</summary>
