@@ -34,6 +34,7 @@ internal sealed partial class SlackDispatcher(
     public async Task<SlackMessage?> StartSlashCommandAsync(SlashCommand command, CancellationToken cancellationToken)
     {
         // The member's place in line is taken on arrival, before the users.info lookup that may be slow.
+        messenger.ResponseUrlArrived(command.ResponseUrl);
         var arrival = executor.Arrive(Platforms.Slack, command.TeamId, command.UserId, command.TriggerId);
         var answer = work.Run("slash command", ct => AnswerAsync(command, arrival, ct));
         var window = options.Value.InlineReplyWindow;
@@ -120,6 +121,8 @@ internal sealed partial class SlackDispatcher(
             LogInteractionIgnored(BlockAction.Str(payload, "type") ?? "?");
             return;
         }
+
+        messenger.ResponseUrlArrived(action.ResponseUrl);
 
         if (action.Value is not { } value || !IsStudyBotCommand(value))
         {

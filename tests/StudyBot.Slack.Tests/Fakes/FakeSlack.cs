@@ -90,6 +90,7 @@ public sealed class FakeSlack : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly TimeProvider _time;
+    private readonly long _origin;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ApiFault>> _faults = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FakeUser> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, FakeSocket> _sockets = new();
@@ -106,7 +107,7 @@ public sealed class FakeSlack : IAsyncDisposable
     private readonly ConcurrentQueue<UploadPost> _uploadPosts = new();
     private readonly ConcurrentQueue<SharedFile> _sharedFiles = new();
     private int _fileIds;
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<TimeSpan>> _windows = new(StringComparer.Ordinal);
     private readonly Lock _windowLock = new();
     private readonly Lock _tsLock = new();
     private readonly SemaphoreSlim _socketEvents = new(0);
@@ -121,7 +122,14 @@ public sealed class FakeSlack : IAsyncDisposable
     {
         _app = app;
         _time = time;
+        _origin = time.GetTimestamp();
     }
+
+    /// <summary>
+    /// Slack's own clock for its rate windows: monotonic, so the bot's wall clock being corrected (a test's
+    /// <see cref="SteppingClock"/>) changes nothing on Slack's side, as with the real service.
+    /// </summary>
+    private TimeSpan Elapsed => _time.GetElapsedTime(_origin);
 
     public Uri BaseUri { get; private set; } = null!;
 
@@ -992,7 +1000,7 @@ public sealed class FakeSlack : IAsyncDisposable
     /// <summary>Sliding windows as Slack describes them: per method per minute, plus one post a second per channel.</summary>
     private int? RetryAfter(string method, string? channel)
     {
-        var now = _time.GetUtcNow();
+        var now = Elapsed;
         lock (_windowLock)
         {
             var checks = new List<(string Key, int Limit, TimeSpan Window)>();
@@ -1030,11 +1038,11 @@ public sealed class FakeSlack : IAsyncDisposable
         }
     }
 
-    private Queue<DateTimeOffset> Window(string key)
+    private Queue<TimeSpan> Window(string key)
     {
         if (!_windows.TryGetValue(key, out var q))
         {
-            q = new Queue<DateTimeOffset>();
+            q = new Queue<TimeSpan>();
             _windows[key] = q;
         }
 

@@ -37,6 +37,9 @@ public sealed class HarnessOptions
 
     public DateTimeOffset Start { get; init; } = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The clock to drive the host with (e.g. a <see cref="SteppingClock"/>); by default a new one at <see cref="Start"/>.</summary>
+    public FakeTimeProvider? Time { get; init; }
+
     public bool StartHost { get; init; } = true;
 
     /// <summary>How long the host may take to start before the test fails (a hang guard, not a timing check).</summary>
@@ -92,7 +95,7 @@ public sealed class SlackHarness : IAsyncDisposable
     public static async Task<SlackHarness> StartAsync(HarnessOptions? options = null)
     {
         options ??= new HarnessOptions();
-        var time = new FakeTimeProvider(options.Start);
+        var time = options.Time ?? new FakeTimeProvider(options.Start);
         var slack = await FakeSlack.StartAsync(time);
         slack.EnforceRateLimits = options.FakeEnforcesLimits;
         options.Arrange?.Invoke(slack);
