@@ -154,8 +154,17 @@ public sealed partial class CommandExecutor(
             }
 
             var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
-            var defaults = new NewcomerDefaults(roadmaps.Default.Id, TimeZones.TryNormalize(who.TimeZoneHint, out var hinted) ? hinted : DefaultZone);
+            var hint = TimeZones.TryNormalize(who.TimeZoneHint, out var hinted) ? hinted : null;
+            var defaults = new NewcomerDefaults(roadmaps.Default.Id, hint ?? DefaultZone);
             var snapshot = await store.LoadAsync(who, defaults, cancellationToken);
+
+            // The store gives a member it has not met the community's zone, which is only the fallback: the zone their
+            // platform reports for them (Slack's users.info) is their own.
+            if (hint is not null && snapshot.Member.IsNew && snapshot.Member.TimeZoneId != hint)
+            {
+                snapshot = snapshot with { Member = snapshot.Member with { TimeZoneId = hint } };
+            }
+
             who = WithStoredName(who, snapshot);
             var context = new CommandContext
             {

@@ -42,8 +42,8 @@ internal sealed partial class SlackMessenger(
     private readonly ExpiringMap<int> _responseUrls = new(time, ResponseUrlLifetime - ResponseUrlMargin);
     private readonly RecentKeys _delivered = new(time, TimeSpan.FromDays(1));
 
-    /// <summary>DM conversations and response_url records held in memory right now.</summary>
-    internal int Held => _dmChannels.Count + _responseUrls.Count;
+    /// <summary>DM conversations, response_url records and delivered keys held in memory right now.</summary>
+    internal int Held => _dmChannels.Count + _responseUrls.Count + _delivered.Count;
 
     /// <summary>
     /// A payload carrying this response_url has just arrived: its 30 minutes start now. A URL StudyBot was never told
