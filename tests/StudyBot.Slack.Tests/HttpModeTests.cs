@@ -240,7 +240,7 @@ public sealed class HttpModeTests
 
     private static string Now(SlackHarness h) => h.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
-    private static Task<HttpResponseMessage> PostSignedAsync(SlackHarness h, string path, byte[] body, string contentType = "application/x-www-form-urlencoded", Dictionary<string, string>? headers = null)
+    internal static Task<HttpResponseMessage> PostSignedAsync(SlackHarness h, string path, byte[] body, string contentType = "application/x-www-form-urlencoded", Dictionary<string, string>? headers = null)
     {
         headers ??= [];
         var timestamp = Now(h);

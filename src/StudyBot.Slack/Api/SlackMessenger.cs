@@ -39,7 +39,8 @@ internal sealed partial class SlackMessenger(
     // A post that sets off just before the half hour may arrive after it: StudyBot stops a little early.
     private static readonly TimeSpan ResponseUrlMargin = TimeSpan.FromSeconds(30);
     private readonly ExpiringMap<string> _dmChannels = new(time, TimeSpan.FromDays(1));
-    private readonly ExpiringMap<int> _responseUrls = new(time, ResponseUrlLifetime - ResponseUrlMargin);
+    // Kept twice as long as a response_url lives, so one that has expired is still known to have expired.
+    private readonly ExpiringMap<(long Arrived, int Uses)> _responseUrls = new(time, ResponseUrlLifetime * 2);
     private readonly RecentKeys _delivered = new(time, TimeSpan.FromDays(1));
 
     /// <summary>DM conversations, response_url records and delivered keys held in memory right now.</summary>
@@ -53,7 +54,7 @@ internal sealed partial class SlackMessenger(
     {
         if (responseUrl is not null)
         {
-            _responseUrls.Update(responseUrl, 0, uses => (uses, true));
+            _responseUrls.Update(responseUrl, (time.GetTimestamp(), 0), known => (known, true));
         }
     }
 
@@ -174,7 +175,9 @@ internal sealed partial class SlackMessenger(
             return false;
         }
 
-        if (!_responseUrls.Update(responseUrl, 0, uses => uses < ResponseUrlUses ? (uses + 1, true) : (uses, false)))
+        if (!_responseUrls.Update(responseUrl, (time.GetTimestamp(), 0), url => time.GetElapsedTime(url.Arrived) < ResponseUrlLifetime - ResponseUrlMargin && url.Uses < ResponseUrlUses
+            ? ((url.Arrived, url.Uses + 1), true)
+            : (url, false)))
         {
             LogResponseUrlSpent(ResponseUrlUses);
             return false;

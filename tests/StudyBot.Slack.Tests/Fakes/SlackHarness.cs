@@ -45,6 +45,9 @@ public sealed class HarnessOptions
     /// <summary>How long the host may take to start before the test fails (a hang guard, not a timing check).</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Called on the host's services after StudyBot's own registrations (e.g. a fault injected below the adapter).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     /// <summary>Called on the fake before the host starts (add users, inject start-up faults).</summary>
     public Action<FakeSlack>? Arrange { get; init; }
 
@@ -151,6 +154,7 @@ public sealed class SlackHarness : IAsyncDisposable
             throw new InvalidOperationException("The Slack adapter did not turn on.");
         }
 
+        options.ConfigureServices?.Invoke(services);
         var app = builder.Build();
         app.MapSlackEndpoints();
         await StudyBotDatabase.MigrateAsync(app.Services, CancellationToken.None);
