@@ -40,7 +40,9 @@ public sealed class FatalStopTests
         var lifetime = h.Get<IHostApplicationLifetime>();
 
         await sockets[0].DisconnectAsync("refresh_requested");
-        await FakeSlack.WaitUntilAsync(() => lifetime.ApplicationStopping.IsCancellationRequested, what: "the host to stop");
+
+        // The replacement's apps.connections.open waits for its turn in the method's budget (20 a minute).
+        await h.AdvanceUntilAsync(() => lifetime.ApplicationStopping.IsCancellationRequested, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(1), "the host to stop");
 
         var critical = Assert.Single(h.Logs.Entries, e => e.Level == LogLevel.Critical);
         Assert.Contains("Slack:AppToken", critical.Message, StringComparison.Ordinal);
@@ -135,7 +137,10 @@ public sealed class FatalStopTests
         var envelope = Envelopes.SlashCommand(h.Slack, "done numpy");
         await h.Slack.SendEnvelopeAsync(socket, envelope);
         await h.Slack.WaitForAckAsync(envelope["envelope_id"]!.GetValue<string>());
-        await h.Get<INotifier>().SendDirectAsync(new MemberRef(new CommunityRef(Platforms.Slack, FakeSlack.TeamId, "x"), Envelopes.Ada, "ada"), Reply.Info("x"), CancellationToken.None);
+        var send = h.Get<INotifier>().SendDirectAsync(new MemberRef(new CommunityRef(Platforms.Slack, FakeSlack.TeamId, "x"), Envelopes.Ada, "ada"), Reply.Info("x"), CancellationToken.None);
+
+        // The plain-text retry after invalid_blocks waits for its turn: one post a second per channel.
+        await h.AdvanceUntilAsync(() => send.IsCompleted, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(1), "the DM and its retry");
 
         Assert.NotEmpty(h.Logs.Entries);
         Assert.Contains(h.Logs.Entries, e => e.Level == LogLevel.Critical);

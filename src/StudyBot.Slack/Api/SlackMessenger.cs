@@ -86,6 +86,7 @@ internal sealed partial class SlackMessenger(
         var since = time.GetUtcNow() - TimeSpan.FromSeconds(30);
         var simplified = false;
         string? lastError = null;
+        TimeSpan? lastRetryAfter = null;
         for (var attempt = 1; attempt <= MaxPostAttempts; attempt++)
         {
             var response = await api.CallAsync(new SlackApiCall(SlackRateLimiter.PostMessage) { Json = body, Channel = channel, PayloadId = deliveryId }, cancellationToken).ConfigureAwait(false);
@@ -107,6 +108,7 @@ internal sealed partial class SlackMessenger(
                     return new PostOutcome(DeliveryResult.Ok, posted ?? channel, response.String("ts"));
 
                 case SlackOutcome.RateLimited:
+                    lastRetryAfter = response.RetryAfter;
                     if (response.RetryAfter > options.Value.MaxRetryWait)
                     {
                         return new PostOutcome(DeliveryResult.TransientFailure("ratelimited", response.RetryAfter));
@@ -160,7 +162,8 @@ internal sealed partial class SlackMessenger(
             }
         }
 
-        return new PostOutcome(DeliveryResult.TransientFailure($"gave up after {MaxPostAttempts} attempts ({lastError})"));
+        // After a run of 429s the last Retry-After is the soonest worth trying again.
+        return new PostOutcome(DeliveryResult.TransientFailure($"gave up after {MaxPostAttempts} attempts ({lastError})", lastError is "ratelimited" or "rate_limited" ? lastRetryAfter : null));
     }
 
     /// <summary>

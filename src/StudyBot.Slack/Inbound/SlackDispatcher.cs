@@ -40,8 +40,9 @@ internal sealed partial class SlackDispatcher(
     /// </summary>
     public async Task<SlackMessage?> StartSlashCommandAsync(SlashCommand command, CancellationToken cancellationToken)
     {
-        // The member's place in line is taken on arrival, before the users.info lookup that may be slow.
         messenger.ResponseUrlArrived(command.ResponseUrl);
+
+        // The member's place in line is taken on arrival, before the users.info lookup that may be slow.
         var arrival = executor.Arrive(Platforms.Slack, command.TeamId, command.UserId, command.TriggerId);
         var answer = work.Run("slash command", ct => AnswerAsync(command, arrival, ct));
         var window = options.Value.InlineReplyWindow;
