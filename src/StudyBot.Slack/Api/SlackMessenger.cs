@@ -39,6 +39,7 @@ internal sealed partial class SlackMessenger(
     // A post that sets off just before the half hour may arrive after it: StudyBot stops a little early.
     private static readonly TimeSpan ResponseUrlMargin = TimeSpan.FromSeconds(30);
     private readonly ExpiringMap<string> _dmChannels = new(time, TimeSpan.FromDays(1));
+
     // Kept twice as long as a response_url lives, so one that has expired is still known to have expired.
     private readonly ExpiringMap<(long Arrived, int Uses)> _responseUrls = new(time, ResponseUrlLifetime * 2);
     private readonly RecentKeys _delivered = new(time, TimeSpan.FromDays(1));

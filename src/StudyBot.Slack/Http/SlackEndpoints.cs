@@ -114,6 +114,7 @@ internal sealed partial class SlackHttpHandler(
 
     public async Task InteractivityAsync(HttpContext context)
     {
+        BlockAction? action = null;
         try
         {
             var body = await VerifiedBodyAsync(context).ConfigureAwait(false);
@@ -136,14 +137,21 @@ internal sealed partial class SlackHttpHandler(
                 return;
             }
 
+            action = BlockAction.FromJson(payload);
             work.Run("interaction", ct => dispatcher.HandleInteractionAsync(payload, ct));
             context.Response.StatusCode = StatusCodes.Status200OK;
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
-            // Before the press was handed on: nothing ran. The request was acknowledged all the same (a retry would not help).
-            LogRequestFailed(ex, context.Request.Path, "slack", "-", "-", "-");
+            // Before the press was handed on, nothing ran: acknowledged all the same (a retry would not help), and
+            // the member who pressed is told.
+            var origin = action is null ? null : SlackOrigin.Of(action);
+            LogRequestFailed(ex, context.Request.Path, "slack", origin?.Command ?? "-", origin?.DeliveryId ?? "-", origin?.TeamId ?? "-");
             TrySetStatus(context, StatusCodes.Status200OK);
+            if (action is not null)
+            {
+                dispatcher.Apologize(action);
+            }
         }
     }
 
