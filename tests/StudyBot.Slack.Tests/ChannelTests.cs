@@ -233,7 +233,7 @@ public sealed class ChannelTests
 
     private static async Task<string> SayAsync(SlackHarness h, string user, string command, string text, bool allText = false)
     {
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
         var envelope = Envelopes.SlashCommand(h.Slack, text, user);
         envelope["payload"]!["command"] = command;
         var id = envelope["envelope_id"]!.GetValue<string>();

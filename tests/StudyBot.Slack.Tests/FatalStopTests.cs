@@ -18,7 +18,7 @@ public sealed class FatalStopTests
     public async Task Link_disabled_stops_the_process_with_a_message_that_says_what_to_fix()
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
         var lifetime = h.Get<IHostApplicationLifetime>();
 
         await sockets[0].DisconnectAsync("link_disabled");
@@ -35,12 +35,14 @@ public sealed class FatalStopTests
     public async Task An_app_token_revoked_while_running_stops_the_process_naming_Slack_AppToken()
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
         h.Slack.Inject("apps.connections.open", ApiFault.Fails("token_revoked"));
         var lifetime = h.Get<IHostApplicationLifetime>();
 
         await sockets[0].DisconnectAsync("refresh_requested");
-        await FakeSlack.WaitUntilAsync(() => lifetime.ApplicationStopping.IsCancellationRequested, what: "the host to stop");
+
+        // The replacement's apps.connections.open waits for its turn in the method's budget (20 a minute).
+        await h.AdvanceUntilAsync(() => lifetime.ApplicationStopping.IsCancellationRequested, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(1), "the host to stop");
 
         var critical = Assert.Single(h.Logs.Entries, e => e.Level == LogLevel.Critical);
         Assert.Contains("Slack:AppToken", critical.Message, StringComparison.Ordinal);
@@ -130,12 +132,15 @@ public sealed class FatalStopTests
     public async Task No_token_or_secret_ever_reaches_the_logs()
     {
         await using var h = await SlackHarness.StartAsync();
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
         h.Slack.Inject("chat.postMessage", ApiFault.Fails("invalid_blocks"), ApiFault.Fails("token_revoked"));
         var envelope = Envelopes.SlashCommand(h.Slack, "done numpy");
         await h.Slack.SendEnvelopeAsync(socket, envelope);
         await h.Slack.WaitForAckAsync(envelope["envelope_id"]!.GetValue<string>());
-        await h.Get<INotifier>().SendDirectAsync(new MemberRef(new CommunityRef(Platforms.Slack, FakeSlack.TeamId, "x"), Envelopes.Ada, "ada"), Reply.Info("x"), CancellationToken.None);
+        var send = h.Get<INotifier>().SendDirectAsync(new MemberRef(new CommunityRef(Platforms.Slack, FakeSlack.TeamId, "x"), Envelopes.Ada, "ada"), Reply.Info("x"), CancellationToken.None);
+
+        // The plain-text retry after invalid_blocks waits for its turn: one post a second per channel.
+        await h.AdvanceUntilAsync(() => send.IsCompleted, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(1), "the DM and its retry");
 
         Assert.NotEmpty(h.Logs.Entries);
         Assert.Contains(h.Logs.Entries, e => e.Level == LogLevel.Critical);

@@ -356,7 +356,7 @@ public sealed class FileUploadTests
 
     private static async Task<JsonObject> SlashAsync(SlackHarness h, string text)
     {
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
         var envelope = Envelopes.SlashCommand(h.Slack, text);
         var id = envelope["envelope_id"]!.GetValue<string>();
         await h.Slack.SendEnvelopeAsync(socket, envelope);

@@ -93,6 +93,10 @@ public sealed class HttpModeTests
         using var set = await PostSignedAsync(h, "/slack/commands", SlashForm(h, "channel celebrations <#C0123ABCDEF|wins>", "a1", "U0ADMIN001", "/studybot"));
 
         using var typed = await PostSignedAsync(h, "/slack/commands", SlashForm(h, "channel celebrations #no-such-channel", "a2", "U0ADMIN001", "/studybot"));
+
+        // conversations.info is paced to 50 calls a minute: a second check straight after the first would wait
+        // for its turn, past the inline window, and be answered through response_url instead.
+        h.Time.Advance(TimeSpan.FromSeconds(2));
         using var bare = await PostSignedAsync(h, "/slack/commands", SlashForm(h, "channel leaderboard C0999ZZZZZZ", "a3", "U0ADMIN001", "/studybot"));
 
         Assert.Contains("can't find a channel", JsonNode.Parse(await typed.Content.ReadAsStringAsync())!["text"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -236,7 +240,7 @@ public sealed class HttpModeTests
 
     private static string Now(SlackHarness h) => h.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
-    private static Task<HttpResponseMessage> PostSignedAsync(SlackHarness h, string path, byte[] body, string contentType = "application/x-www-form-urlencoded", Dictionary<string, string>? headers = null)
+    internal static Task<HttpResponseMessage> PostSignedAsync(SlackHarness h, string path, byte[] body, string contentType = "application/x-www-form-urlencoded", Dictionary<string, string>? headers = null)
     {
         headers ??= [];
         var timestamp = Now(h);

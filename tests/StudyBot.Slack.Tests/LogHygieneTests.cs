@@ -20,7 +20,7 @@ public sealed class LogHygieneTests
             Config = { ["Slack:InlineReplyWindow"] = "00:00:00" },
             Arrange = s => s.AddUser(new FakeUser(Admin, "olga", "Europe/Berlin", IsAdmin: true)),
         });
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
         var responseIds = new List<string>();
         foreach (var (user, command, text) in new[]
         {
@@ -37,14 +37,14 @@ public sealed class LogHygieneTests
             var id = envelope["envelope_id"]!.GetValue<string>();
             responseIds.Add(id);
             await h.Slack.SendEnvelopeAsync(socket, envelope);
-            await h.Slack.WaitForResponseAsync(id);
+            await h.WaitForResponseAsync(id);
         }
 
         // A button press answers through its own response_url too.
         var press = Envelopes.Interactive(Envelopes.BlockActions(h.Slack, "progress next", "button-1"));
         responseIds.Add("button-1");
         await h.Slack.SendEnvelopeAsync(socket, press);
-        await h.Slack.WaitForResponseAsync("button-1");
+        await h.WaitForResponseAsync("button-1");
         await h.App.StopAsync();
 
         Assert.True(h.Slack.UploadPosts.Count >= 3, "the run uploaded the card and both exports");
@@ -67,7 +67,7 @@ public sealed class LogHygieneTests
     public async Task A_normal_shutdown_of_Socket_Mode_logs_no_warning_and_no_lost_connection()
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
         var envelope = Envelopes.SlashCommand(h.Slack, "done numpy");
         await h.Slack.SendEnvelopeAsync(sockets[0], envelope);
         await h.Slack.WaitForAckAsync(envelope["envelope_id"]!.GetValue<string>());

@@ -11,7 +11,7 @@ public sealed class OrderTests
     public async Task A_progress_sent_right_after_a_start_shows_the_start_even_when_the_member_lookup_holds_both_up()
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
         var lookup = new TaskCompletionSource();
         h.Slack.Inject("users.info", new ApiFault { Gate = lookup.Task });
 

@@ -18,17 +18,18 @@ public sealed class RateLimiterTests
         var limiter = Limiter();
         Assert.Equal(limit, limiter.LimitPerMinute(method));
         var starts = new List<DateTimeOffset>();
+        DateTimeOffset Start() => _time.GetUtcNow() + limiter.Reserve(method, null);
 
         // Everyone asks at once, then more arrive in bursts: the worst case for a strict window.
         for (var i = 0; i < limit * 5; i++)
         {
-            starts.Add(limiter.Reserve(method, null));
+            starts.Add(Start());
         }
 
         _time.Advance(TimeSpan.FromMinutes(7));
         for (var i = 0; i < limit * 3; i++)
         {
-            starts.Add(limiter.Reserve(method, null));
+            starts.Add(Start());
             if (i % 7 == 0)
             {
                 _time.Advance(TimeSpan.FromSeconds(2));
@@ -52,7 +53,7 @@ public sealed class RateLimiterTests
         var b1 = limiter.Reserve(SlackRateLimiter.PostMessage, "C2");
 
         Assert.InRange((a2 - a1).TotalSeconds, 1.0, 1.1);
-        Assert.Equal(_time.GetUtcNow(), b1);
+        Assert.Equal(TimeSpan.Zero, b1);
     }
 
     [Fact]
@@ -101,7 +102,7 @@ public sealed class RateLimiterTests
 
         _time.Advance(TimeSpan.FromSeconds(8));
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Null(limiter.PausedUntil("conversations.open"));
+        Assert.Null(limiter.PausedFor("conversations.open"));
     }
 
     [Fact]
@@ -112,6 +113,27 @@ public sealed class RateLimiterTests
         Assert.Equal(7, limiter.LimitPerMinute("users.info"));
         Assert.Equal(120, limiter.LimitPerMinute(SlackRateLimiter.PostMessage));
         Assert.Equal(20, limiter.LimitPerMinute("some.unknown.method"));
+    }
+
+    [Fact]
+    public void After_thirty_days_of_posts_to_thousands_of_channels_only_the_channels_posted_to_lately_are_held()
+    {
+        var limiter = Limiter();
+        var channels = 0;
+        for (var hour = 0; hour < 30 * 24; hour++)
+        {
+            // A few posts an hour, each to a channel never posted to before: celebrations and boards across many groups.
+            for (var i = 0; i < 7; i++)
+            {
+                limiter.Reserve(SlackRateLimiter.PostMessage, $"C{channels++:D8}");
+                _time.Advance(TimeSpan.FromSeconds(2));
+            }
+
+            _time.Advance(TimeSpan.FromHours(1) - TimeSpan.FromSeconds(14));
+        }
+
+        Assert.Equal(5040, channels);
+        Assert.InRange(limiter.Held, 1, 20);
     }
 
     private SlackRateLimiter Limiter() => new(_time, Options.Create(new SlackOptions()));

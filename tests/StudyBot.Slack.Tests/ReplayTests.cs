@@ -94,7 +94,7 @@ public sealed class ReplayTests
             JsonObject envelope;
             await using (var before = await SlackHarness.StartAsync(new HarnessOptions { DatabasePath = database }))
             {
-                var socket = (await before.Slack.WaitForSocketsAsync(2))[0];
+                var socket = (await before.WaitForSocketsAsync(2))[0];
                 envelope = Envelopes.SlashCommand(before.Slack, "log 45 practice");
                 await before.Slack.SendEnvelopeAsync(socket, envelope);
                 var ack = await before.Slack.WaitForAckAsync(envelope["envelope_id"]!.GetValue<string>());
@@ -105,7 +105,7 @@ public sealed class ReplayTests
             var retry = envelope.DeepClone().AsObject();
             retry["retry_attempt"] = 1;
             retry["retry_reason"] = "timeout";
-            var sockets = await after.Slack.WaitForSocketsAsync(2);
+            var sockets = await after.WaitForSocketsAsync(2);
             await after.Slack.SendEnvelopeAsync(sockets[1], retry);
             var again = await after.Slack.WaitForAckAsync(retry["envelope_id"]!.GetValue<string>());
 

@@ -16,7 +16,7 @@ public sealed class SocketModeTests
     {
         await using var h = await SlackHarness.StartAsync();
 
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
 
         Assert.Equal(2, sockets.Count);
         var opens = h.Slack.Calls.Where(c => c.Method == "apps.connections.open").ToList();
@@ -31,7 +31,7 @@ public sealed class SocketModeTests
     public async Task Progress_done_numpy_is_acknowledged_with_its_answer_and_the_database_holds_the_change()
     {
         await using var h = await SlackHarness.StartAsync();
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
         var envelope = Envelopes.SlashCommand(h.Slack, "done numpy");
 
         await h.Slack.SendEnvelopeAsync(socket, envelope);
@@ -53,7 +53,7 @@ public sealed class SocketModeTests
     public async Task A_command_that_takes_longer_than_the_inline_window_is_acknowledged_at_once_and_answered_through_response_url()
     {
         await using var h = await SlackHarness.StartAsync();
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
         var release = new TaskCompletionSource();
         h.Slack.Inject("users.info", new ApiFault { Gate = release.Task });
         var envelope = Envelopes.SlashCommand(h.Slack, "done numpy");
@@ -80,7 +80,7 @@ public sealed class SocketModeTests
     public async Task With_no_inline_window_every_answer_goes_through_response_url_exactly_once()
     {
         await using var h = await SlackHarness.StartAsync(new HarnessOptions { Config = { ["Slack:InlineReplyWindow"] = "00:00:00" } });
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[1];
+        var socket = (await h.WaitForSocketsAsync(2))[1];
         var envelope = Envelopes.SlashCommand(h.Slack, "doing pandas");
         var id = envelope["envelope_id"]!.GetValue<string>();
 
@@ -97,7 +97,7 @@ public sealed class SocketModeTests
     public async Task A_late_answer_whose_response_url_has_expired_arrives_as_an_ephemeral_message_in_the_channel()
     {
         await using var h = await SlackHarness.StartAsync(new HarnessOptions { Config = { ["Slack:InlineReplyWindow"] = "00:00:00" } });
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
         var envelope = Envelopes.SlashCommand(h.Slack, "done numpy");
         var id = envelope["envelope_id"]!.GetValue<string>();
         h.Slack.ExpiredResponseUrls.Add(id);
@@ -115,7 +115,7 @@ public sealed class SocketModeTests
     public async Task A_users_info_that_hangs_does_not_hold_up_the_answer()
     {
         await using var h = await SlackHarness.StartAsync();
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
         var release = new TaskCompletionSource();
         h.Slack.Inject("users.info", new ApiFault { Gate = release.Task });
         var envelope = Envelopes.SlashCommand(h.Slack, "done numpy");
@@ -136,7 +136,7 @@ public sealed class SocketModeTests
     public async Task The_same_envelope_on_both_connections_is_acknowledged_on_each_and_handled_once()
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
         var envelope = Envelopes.SlashCommand(h.Slack, "done numpy");
         var id = envelope["envelope_id"]!.GetValue<string>();
 
@@ -159,7 +159,7 @@ public sealed class SocketModeTests
     public async Task A_retry_of_an_envelope_already_handled_is_acknowledged_but_not_run_again()
     {
         await using var h = await SlackHarness.StartAsync();
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
         var envelope = Envelopes.SlashCommand(h.Slack, "log 30 practice numpy");
         var id = envelope["envelope_id"]!.GetValue<string>();
         await h.Slack.SendEnvelopeAsync(socket, envelope);
@@ -180,7 +180,7 @@ public sealed class SocketModeTests
     public async Task An_events_api_retry_in_a_new_envelope_is_recognised_by_its_event_id()
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
         var first = Envelopes.HomeOpened(eventId: "Ev0RETRY1");
         var retry = Envelopes.HomeOpened(eventId: "Ev0RETRY1", retryAttempt: 1);
 
@@ -198,7 +198,7 @@ public sealed class SocketModeTests
     public async Task An_envelope_whose_socket_dies_before_the_ack_is_redelivered_by_Slack_and_answered_exactly_once()
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
         var release = new TaskCompletionSource();
         h.Slack.Inject("users.info", new ApiFault { Gate = release.Task });
         var envelope = Envelopes.SlashCommand(h.Slack, "done numpy");
@@ -225,12 +225,13 @@ public sealed class SocketModeTests
     public async Task A_disconnect_warning_or_refresh_opens_the_new_connection_before_closing_the_old(string reason)
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
         var old = sockets[0];
 
         await old.DisconnectAsync(reason);
-        await old.Ended.WaitAsync(TimeSpan.FromSeconds(20));
-        await FakeSlack.WaitUntilAsync(() => h.Slack.OpenSockets.Count(s => s.HelloSent) == 2, what: "two live sockets again");
+
+        // The replacement's apps.connections.open waits for its turn in that method's budget (20 a minute).
+        await h.AdvanceUntilAsync(() => old.Ended.IsCompleted && h.Slack.OpenSockets.Count(s => s.HelloSent) == 2, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(1), "two live sockets again");
 
         var log = h.Slack.SocketLog.ToList();
         var replacement = h.Slack.AllSockets.Single(s => s.Id > sockets[1].Id);
@@ -248,7 +249,7 @@ public sealed class SocketModeTests
     public async Task Too_many_websockets_closes_that_socket_and_backs_off_before_adding_another()
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
         var before = h.Slack.CallCount("apps.connections.open");
 
         await sockets[0].DisconnectAsync("too_many_websockets");
@@ -268,8 +269,10 @@ public sealed class SocketModeTests
     public async Task A_dropped_socket_is_replaced_after_a_short_jittered_backoff()
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
 
+        // A minute later apps.connections.open's budget is full again, so what is measured is the backoff alone.
+        h.Time.Advance(TimeSpan.FromMinutes(1));
         sockets[1].Drop();
         var waited = await h.AdvanceUntilAsync(() => h.Slack.OpenSockets.Count(s => s.HelloSent) == 2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), "the replacement");
 
@@ -285,7 +288,7 @@ public sealed class SocketModeTests
         {
             Config = { ["Slack:KeepAliveInterval"] = "00:00:00.200", ["Slack:KeepAliveTimeout"] = "00:00:00.500" },
         });
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
 
         sockets[0].GoSilent();
         var how = await sockets[0].Ended.WaitAsync(TimeSpan.FromSeconds(20));
@@ -320,7 +323,7 @@ public sealed class SocketModeTests
         var h = await SlackHarness.StartAsync();
         await using (h)
         {
-            await h.Slack.WaitForSocketsAsync(2);
+            await h.WaitForSocketsAsync(2);
             for (var round = 0; round < 8; round++)
             {
                 var victim = h.Slack.OpenSockets.OrderBy(s => s.Id).First(s => s.HelloSent);
@@ -333,8 +336,7 @@ public sealed class SocketModeTests
                     victim.Drop();
                 }
 
-                await victim.Ended.WaitAsync(TimeSpan.FromSeconds(20));
-                await h.AdvanceUntilAsync(() => h.Slack.OpenSockets.Count(s => s.HelloSent) == 2, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30), $"round {round}");
+                await h.AdvanceUntilAsync(() => victim.Ended.IsCompleted && h.Slack.OpenSockets.Count(s => s.HelloSent) == 2, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30), $"round {round}");
             }
 
             Assert.Equal(2, h.Slack.OpenSockets.Count);
@@ -352,7 +354,7 @@ public sealed class SocketModeTests
     public async Task A_rate_limited_apps_connections_open_is_not_called_again_before_Retry_After()
     {
         await using var h = await SlackHarness.StartAsync();
-        var sockets = await h.Slack.WaitForSocketsAsync(2);
+        var sockets = await h.WaitForSocketsAsync(2);
         h.Slack.Inject("apps.connections.open", ApiFault.RateLimited(30));
 
         sockets[0].Drop();
@@ -367,7 +369,7 @@ public sealed class SocketModeTests
     public async Task An_unparsable_envelope_is_still_acknowledged_so_Slack_does_not_redeliver_it_forever()
     {
         await using var h = await SlackHarness.StartAsync();
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
 
         await socket.SendRawAsync("{\"envelope_id\":\"e-broken-1\",\"type\":\"slash_commands\",\"payload\":{\"text\":");
 
@@ -379,7 +381,7 @@ public sealed class SocketModeTests
     public async Task A_button_press_runs_the_command_its_value_names_and_answers_through_response_url()
     {
         await using var h = await SlackHarness.StartAsync();
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
         var envelope = Envelopes.Interactive(Envelopes.BlockActions(h.Slack, "progress done numpy", "button-1"));
 
         await h.Slack.SendEnvelopeAsync(socket, envelope);
@@ -396,7 +398,7 @@ public sealed class SocketModeTests
     public async Task Opening_App_Home_publishes_a_dashboard_and_its_buttons_update_it()
     {
         await using var h = await SlackHarness.StartAsync();
-        var socket = (await h.Slack.WaitForSocketsAsync(2))[0];
+        var socket = (await h.WaitForSocketsAsync(2))[0];
         await h.Slack.SendEnvelopeAsync(socket, Envelopes.SlashCommand(h.Slack, "doing numpy"));
         await FakeSlack.WaitUntilAsync(() => h.Slack.Acks.Count == 1);
 

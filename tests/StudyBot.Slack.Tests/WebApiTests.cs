@@ -83,7 +83,11 @@ public sealed class WebApiTests
 
         var first = await notifier.SendDirectAsync(Ada, Reply.Info("Week 3 reminder"), "reminder:ada:2026-W02", CancellationToken.None);
         var again = await notifier.SendDirectAsync(Ada, Reply.Info("Week 3 reminder"), "reminder:ada:2026-W02", CancellationToken.None);
-        var other = await notifier.SendDirectAsync(Ada, Reply.Info("Week 4 reminder"), "reminder:ada:2026-W03", CancellationToken.None);
+
+        // The next post to the same DM waits for its turn: one a second per channel.
+        var sending = notifier.SendDirectAsync(Ada, Reply.Info("Week 4 reminder"), "reminder:ada:2026-W03", CancellationToken.None);
+        await h.AdvanceUntilAsync(() => sending.IsCompleted, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(1), "the next week's reminder");
+        var other = await sending;
 
         Assert.All([first, again, other], r => Assert.Equal(DeliveryStatus.Sent, r.Status));
         Assert.Equal(["Week 3 reminder", "Week 4 reminder"], h.Slack.MessagesIn(FakeSlack.DmChannelFor(Envelopes.Ada)).Select(m => m.Text));
@@ -161,7 +165,10 @@ public sealed class WebApiTests
         await using var h = await Http();
         h.Slack.Inject("chat.postMessage", ApiFault.Fails("invalid_blocks"));
 
-        var result = await h.Get<INotifier>().SendDirectAsync(Ada, Reply.Info("Streak: 3 weeks", "Weekly summary"), CancellationToken.None);
+        // The plain-text retry waits for its turn: one post a second per channel.
+        var send = h.Get<INotifier>().SendDirectAsync(Ada, Reply.Info("Streak: 3 weeks", "Weekly summary"), CancellationToken.None);
+        await h.AdvanceUntilAsync(() => send.IsCompleted, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(1), "the plain-text retry");
+        var result = await send;
 
         Assert.Equal(DeliveryStatus.Sent, result.Status);
         var bug = Assert.Single(h.Logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("invalid_blocks", StringComparison.Ordinal));
@@ -213,7 +220,7 @@ public sealed class WebApiTests
     [Fact]
     public async Task Posts_paced_by_the_client_never_meet_Slack_s_limits_on_one_channel()
     {
-        await using var h = await SlackHarness.StartAsync(new HarnessOptions { Mode = SlackMode.Http, GenerousLimits = false, FakeEnforcesLimits = true });
+        await using var h = await SlackHarness.StartAsync(new HarnessOptions { Mode = SlackMode.Http });
         var notifier = h.Get<INotifier>();
         var channel = new ChannelAddress(Workspace, "C0123ABCDEF");
 

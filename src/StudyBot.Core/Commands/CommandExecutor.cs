@@ -301,6 +301,14 @@ public sealed partial class CommandExecutor(
         CancellationToken cancellationToken)
     {
         var snapshot = await store.LoadAsync(who, defaults, cancellationToken);
+
+        // The store gives a member it has not met the community's zone, which is only the fallback: the zone their
+        // platform reports for them (Slack's users.info) is their own.
+        if (snapshot.Member.IsNew && TimeZones.TryNormalize(who.TimeZoneHint, out var hint) && snapshot.Member.TimeZoneId != hint)
+        {
+            snapshot = snapshot with { Member = snapshot.Member with { TimeZoneId = hint } };
+        }
+
         who = WithStoredName(who, snapshot);
         var context = new CommandContext
         {

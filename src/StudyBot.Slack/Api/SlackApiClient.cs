@@ -54,6 +54,14 @@ internal sealed partial class SlackApiClient(
     /// <summary>Sends one call once (after waiting for its rate slot) and classifies the answer. Never throws for Slack's or the network's failures.</summary>
     public async Task<SlackApiResponse> CallAsync(SlackApiCall call, CancellationToken cancellationToken)
     {
+        // A method Slack paused for longer than a caller may wait: said at once, with how long is left, so the outbox
+        // can come back later instead of holding its delivery run for the whole pause.
+        if (limiter.PausedFor(call.Method) is { } paused && paused > options.Value.MaxRetryWait)
+        {
+            LogStillPaused(call.Method, paused.TotalSeconds);
+            return new SlackApiResponse { Outcome = SlackOutcome.RateLimited, Error = "ratelimited", RetryAfter = paused };
+        }
+
         await limiter.AcquireAsync(call.Method, call.Channel, cancellationToken).ConfigureAwait(false);
         var response = await SendOnceAsync(call, cancellationToken).ConfigureAwait(false);
         switch (response.Outcome)
@@ -171,6 +179,9 @@ internal sealed partial class SlackApiClient(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack rate-limited {Method}; pausing that method for {Seconds} s")]
     private partial void LogRateLimited(string method, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} is paused by Slack's rate limit for {Seconds:0} s more; not calling it now")]
+    private partial void LogStillPaused(string method, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Slack rejected the payload of {Method} with {Error} (a StudyBot bug; payload id {PayloadId}): {Details}")]
     private partial void LogPayloadBug(string method, string? error, string payloadId, string details);

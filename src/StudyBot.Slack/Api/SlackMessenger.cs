@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -31,8 +30,34 @@ internal sealed partial class SlackMessenger(
     public const string ResponseUrlClientName = "StudyBot.Slack.ResponseUrl";
     private const int MaxPostAttempts = 5;
     private static readonly MediaTypeHeaderValue JsonUtf8 = new("application/json") { CharSet = "utf-8" };
-    private readonly ConcurrentDictionary<string, string> _dmChannels = new(StringComparer.Ordinal);
+    /// <summary>Slack takes at most this many posts to one response_url ...</summary>
+    public const int ResponseUrlUses = 5;
+
+    /// <summary>... within this long of the payload that carried it.</summary>
+    public static readonly TimeSpan ResponseUrlLifetime = TimeSpan.FromMinutes(30);
+
+    // A post that sets off just before the half hour may arrive after it: StudyBot stops a little early.
+    private static readonly TimeSpan ResponseUrlMargin = TimeSpan.FromSeconds(30);
+    private readonly ExpiringMap<string> _dmChannels = new(time, TimeSpan.FromDays(1));
+
+    // Kept twice as long as a response_url lives, so one that has expired is still known to have expired.
+    private readonly ExpiringMap<(long Arrived, int Uses)> _responseUrls = new(time, ResponseUrlLifetime * 2);
     private readonly RecentKeys _delivered = new(time, TimeSpan.FromDays(1));
+
+    /// <summary>DM conversations, response_url records and delivered keys held in memory right now.</summary>
+    internal int Held => _dmChannels.Count + _responseUrls.Count + _delivered.Count;
+
+    /// <summary>
+    /// A payload carrying this response_url has just arrived: its 30 minutes start now. A URL StudyBot was never told
+    /// about counts from its first use.
+    /// </summary>
+    public void ResponseUrlArrived(string? responseUrl)
+    {
+        if (responseUrl is not null)
+        {
+            _responseUrls.Update(responseUrl, (time.GetTimestamp(), 0), known => (known, true));
+        }
+    }
 
     /// <summary>
     /// Posts to a channel, or to a user id (the app's DM with them). 429s are waited out (up to
@@ -62,6 +87,7 @@ internal sealed partial class SlackMessenger(
         var since = time.GetUtcNow() - TimeSpan.FromSeconds(30);
         var simplified = false;
         string? lastError = null;
+        TimeSpan? lastRetryAfter = null;
         for (var attempt = 1; attempt <= MaxPostAttempts; attempt++)
         {
             var response = await api.CallAsync(new SlackApiCall(SlackRateLimiter.PostMessage) { Json = body, Channel = channel, PayloadId = deliveryId }, cancellationToken).ConfigureAwait(false);
@@ -72,7 +98,7 @@ internal sealed partial class SlackMessenger(
                     var posted = response.String("channel");
                     if (posted is not null && IsUserId(channel))
                     {
-                        _dmChannels[channel] = posted;
+                        _dmChannels.Set(channel, posted);
                     }
 
                     if (idempotencyKey is not null)
@@ -83,6 +109,7 @@ internal sealed partial class SlackMessenger(
                     return new PostOutcome(DeliveryResult.Ok, posted ?? channel, response.String("ts"));
 
                 case SlackOutcome.RateLimited:
+                    lastRetryAfter = response.RetryAfter;
                     if (response.RetryAfter > options.Value.MaxRetryWait)
                     {
                         return new PostOutcome(DeliveryResult.TransientFailure("ratelimited", response.RetryAfter));
@@ -136,15 +163,27 @@ internal sealed partial class SlackMessenger(
             }
         }
 
-        return new PostOutcome(DeliveryResult.TransientFailure($"gave up after {MaxPostAttempts} attempts ({lastError})"));
+        // After a run of 429s the last Retry-After is the soonest worth trying again.
+        return new PostOutcome(DeliveryResult.TransientFailure($"gave up after {MaxPostAttempts} attempts ({lastError})", lastError is "ratelimited" or "rate_limited" ? lastRetryAfter : null));
     }
 
-    /// <summary>Answers a slash command or button press through its response_url (at most 5 uses in 30 minutes).</summary>
+    /// <summary>
+    /// Answers a slash command or button press through its response_url. False when it was not delivered: refused,
+    /// failed, or not even tried because its 5 uses or 30 minutes are spent; the caller then answers another way.
+    /// </summary>
     public async Task<bool> RespondAsync(string responseUrl, JsonObject body, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(responseUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {
             LogBadResponseUrl();
+            return false;
+        }
+
+        if (!_responseUrls.Update(responseUrl, (time.GetTimestamp(), 0), url => time.GetElapsedTime(url.Arrived) < ResponseUrlLifetime - ResponseUrlMargin && url.Uses < ResponseUrlUses
+            ? ((url.Arrived, url.Uses + 1), true)
+            : (url, false)))
+        {
+            LogResponseUrlSpent(ResponseUrlUses);
             return false;
         }
 
@@ -255,7 +294,7 @@ internal sealed partial class SlackMessenger(
             return (channel, null, null);
         }
 
-        if (_dmChannels.TryGetValue(channel, out var dm))
+        if (_dmChannels.TryGet(channel, out var dm))
         {
             return (dm, null, null);
         }
@@ -267,7 +306,7 @@ internal sealed partial class SlackMessenger(
             return (null, open.Error ?? "invalid_response", open.Needed);
         }
 
-        _dmChannels[channel] = dm;
+        _dmChannels.Set(channel, dm);
         return (dm, null, null);
     }
 
@@ -325,6 +364,9 @@ internal sealed partial class SlackMessenger(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A payload carried a response_url that is not an http(s) URL; the answer cannot be delivered")]
     private partial void LogBadResponseUrl();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A response_url's {Uses} uses or 30 minutes are spent; the answer goes another way")]
+    private partial void LogResponseUrlSpent(int uses);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "response_url answered HTTP {Status}; the answer was not delivered")]
     private partial void LogResponseUrlFailed(int status);

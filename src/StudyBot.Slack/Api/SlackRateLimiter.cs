@@ -6,7 +6,9 @@ namespace StudyBot.Slack.Api;
 /// Paces Web API calls so Slack never has to say 429: a budget per method (Slack's tiers, "per method per
 /// workspace per app"), chat.postMessage additionally about one message a second per channel, and a pause
 /// per method after a 429 for as long as Retry-After says. Each call reserves the next free slot (GCRA), so
-/// a fan-out of thousands of DMs goes out evenly instead of in bursts.
+/// a fan-out of thousands of DMs goes out evenly instead of in bursts. Time is measured on the monotonic
+/// clock, so a wall clock that is set back (NTP, a restored VM) never parks a call; buckets that have gone idle
+/// (a channel posted to once) are dropped, so memory stays bounded however many channels are posted to.
 /// </summary>
 internal sealed class SlackRateLimiter
 {
@@ -15,17 +17,38 @@ internal sealed class SlackRateLimiter
 
     public const string PostMessage = "chat.postMessage";
 
+    /// <summary>Idle buckets and ended pauses are dropped this often (an idle bucket holds nothing a new one would not).</summary>
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> _pausedUntil = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TimeSpan> _pausedUntil = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly SlackOptions _options;
+    private readonly long _origin;
+    private TimeSpan _nextSweep;
 
     public SlackRateLimiter(TimeProvider time, IOptions<SlackOptions> options)
     {
         _time = time;
         _options = options.Value;
+        _origin = time.GetTimestamp();
     }
+
+    /// <summary>Buckets and pauses held in memory right now.</summary>
+    public int Held
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _buckets.Count + _pausedUntil.Count;
+            }
+        }
+    }
+
+    /// <summary>Time on the monotonic clock since this limiter was made: what every slot and pause is measured in.</summary>
+    private TimeSpan Now => _time.GetElapsedTime(_origin);
 
     /// <summary>Calls per minute Slack documents for a method (the "+" minimum of its tier, or the special limit).</summary>
     public int LimitPerMinute(string method)
@@ -51,7 +74,7 @@ internal sealed class SlackRateLimiter
     {
         while (true)
         {
-            var wait = Reserve(method, channel) - _time.GetUtcNow();
+            var wait = Reserve(method, channel);
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
@@ -60,7 +83,7 @@ internal sealed class SlackRateLimiter
             lock (_lock)
             {
                 // A 429 that arrived while we waited moves everyone behind the pause.
-                if (!_pausedUntil.TryGetValue(method, out var paused) || paused <= _time.GetUtcNow())
+                if (!_pausedUntil.TryGetValue(method, out var paused) || paused <= Now)
                 {
                     return;
                 }
@@ -68,12 +91,13 @@ internal sealed class SlackRateLimiter
         }
     }
 
-    /// <summary>Books the next free slot for a call and returns when it may start.</summary>
-    internal DateTimeOffset Reserve(string method, string? channel)
+    /// <summary>Books the next free slot for a call and returns how long to wait for it.</summary>
+    internal TimeSpan Reserve(string method, string? channel)
     {
         lock (_lock)
         {
-            var now = _time.GetUtcNow();
+            var now = Now;
+            Sweep(now);
             var bucket = BucketFor(method, LimitPerMinute(method));
             var start = Max(now, bucket.EarliestStart(now));
             if (_pausedUntil.TryGetValue(method, out var paused) && paused > start)
@@ -90,7 +114,7 @@ internal sealed class SlackRateLimiter
 
             bucket.Reserve(start);
             perChannel?.Reserve(start);
-            return start;
+            return start - now;
         }
     }
 
@@ -99,7 +123,7 @@ internal sealed class SlackRateLimiter
     {
         lock (_lock)
         {
-            var until = _time.GetUtcNow() + retryAfter;
+            var until = Now + retryAfter;
             if (!_pausedUntil.TryGetValue(method, out var current) || current < until)
             {
                 _pausedUntil[method] = until;
@@ -107,11 +131,38 @@ internal sealed class SlackRateLimiter
         }
     }
 
-    public DateTimeOffset? PausedUntil(string method)
+    /// <summary>How much longer the method is paused after a 429; null when it is not.</summary>
+    public TimeSpan? PausedFor(string method)
     {
         lock (_lock)
         {
-            return _pausedUntil.TryGetValue(method, out var until) && until > _time.GetUtcNow() ? until : null;
+            var now = Now;
+            return _pausedUntil.TryGetValue(method, out var until) && until > now ? until - now : null;
+        }
+    }
+
+    private void Sweep(TimeSpan now)
+    {
+        if (now < _nextSweep)
+        {
+            return;
+        }
+
+        _nextSweep = now + SweepInterval;
+        foreach (var (key, bucket) in _buckets)
+        {
+            if (bucket.IsIdle(now))
+            {
+                _buckets.Remove(key);
+            }
+        }
+
+        foreach (var (method, until) in _pausedUntil)
+        {
+            if (until <= now)
+            {
+                _pausedUntil.Remove(method);
+            }
         }
     }
 
@@ -126,7 +177,7 @@ internal sealed class SlackRateLimiter
         return bucket;
     }
 
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>
     /// Generic cell rate algorithm: spacing T = one minute / (limit less headroom), and a burst of
@@ -137,7 +188,7 @@ internal sealed class SlackRateLimiter
     {
         private readonly TimeSpan _interval;
         private readonly TimeSpan _tolerance;
-        private DateTimeOffset _theoreticalArrival = DateTimeOffset.MinValue;
+        private TimeSpan? _theoreticalArrival;
 
         public Bucket(int perMinute)
         {
@@ -149,20 +200,23 @@ internal sealed class SlackRateLimiter
 
         public int PerMinute { get; }
 
-        public DateTimeOffset EarliestStart(DateTimeOffset now)
+        /// <summary>Nothing booked ahead of now: the bucket behaves exactly like a new one, so it can be dropped.</summary>
+        public bool IsIdle(TimeSpan now) => _theoreticalArrival is not { } tat || tat <= now;
+
+        public TimeSpan EarliestStart(TimeSpan now)
         {
-            if (_theoreticalArrival == DateTimeOffset.MinValue)
+            if (_theoreticalArrival is not { } tat)
             {
                 return now;
             }
 
-            var earliest = _theoreticalArrival - _tolerance;
+            var earliest = tat - _tolerance;
             return earliest > now ? earliest : now;
         }
 
-        public void Reserve(DateTimeOffset start)
+        public void Reserve(TimeSpan start)
         {
-            var basis = _theoreticalArrival > start ? _theoreticalArrival : start;
+            var basis = _theoreticalArrival is { } tat && tat > start ? tat : start;
             _theoreticalArrival = basis + _interval;
         }
     }

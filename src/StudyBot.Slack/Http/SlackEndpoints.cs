@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using StudyBot.Slack.Inbound;
+using StudyBot.Slack.Rendering;
 
 namespace StudyBot.Slack.Http;
 
@@ -55,67 +56,119 @@ internal sealed partial class SlackHttpHandler(
 {
     private const int MaxBodyBytes = 1024 * 1024;
 
+    /// <summary>The note for a slash command StudyBot cannot read (no team, user or command).</summary>
+    internal static JsonObject Unreadable() => new() { ["response_type"] = "ephemeral", ["text"] = "Sorry, I could not read that command." };
+
     public async Task CommandsAsync(HttpContext context)
     {
-        var body = await VerifiedBodyAsync(context).ConfigureAwait(false);
-        if (body is null)
+        SlashCommand? command = null;
+        SlackMessage? answer = null;
+        try
         {
-            return;
-        }
+            var body = await VerifiedBodyAsync(context).ConfigureAwait(false);
+            if (body is null)
+            {
+                return;
+            }
 
-        var form = ParseForm(body);
-        if (form.TryGetValue("ssl_check", out var ssl) && ssl == "1")
+            var form = ParseForm(body);
+            if (form.TryGetValue("ssl_check", out var ssl) && ssl == "1")
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                return;
+            }
+
+            command = SlashCommand.FromForm(form);
+            if (command is null)
+            {
+                // Processing problems answer 200 with a note: a 4xx/5xx only shows the member a generic failure.
+                LogBadCommand();
+                await WriteJsonAsync(context, Unreadable()).ConfigureAwait(false);
+                return;
+            }
+
+            answer = await dispatcher.StartSlashCommandAsync(command, context.RequestAborted).ConfigureAwait(false);
+            if (answer is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                return;
+            }
+
+            await WriteJsonAsync(context, answer.ToResponse()).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            return;
-        }
+            var origin = command is null ? null : SlackOrigin.Of(command);
+            LogRequestFailed(ex, context.Request.Path, "slack", origin?.Command ?? "-", origin?.DeliveryId ?? "-", origin?.TeamId ?? "-");
+            if (answer is not null && command is not null)
+            {
+                // The command ran; only handing its answer back failed: it goes to response_url instead.
+                dispatcher.DeliverLater(command, Task.FromResult(answer));
+                return;
+            }
 
-        var command = SlashCommand.FromForm(form);
-        if (command is null)
-        {
-            // Processing problems answer 200 with a note: a 4xx/5xx only shows the member a generic failure.
-            LogBadCommand();
-            await WriteJsonAsync(context, new JsonObject { ["response_type"] = "ephemeral", ["text"] = "Sorry, I could not read that command." }).ConfigureAwait(false);
-            return;
+            // Never a 500: Slack would only show the member a generic failure.
+            await TryWriteJsonAsync(context, SlackDispatcher.ApologyMessage().ToResponse()).ConfigureAwait(false);
         }
-
-        var answer = await dispatcher.StartSlashCommandAsync(command, context.RequestAborted).ConfigureAwait(false);
-        if (answer is null)
-        {
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            return;
-        }
-
-        await WriteJsonAsync(context, answer.ToResponse()).ConfigureAwait(false);
     }
 
     public async Task InteractivityAsync(HttpContext context)
     {
-        var body = await VerifiedBodyAsync(context).ConfigureAwait(false);
-        if (body is null)
-        {
-            return;
-        }
-
-        var form = ParseForm(body);
-        JsonElement payload;
+        BlockAction? action = null;
         try
         {
-            using var doc = JsonDocument.Parse(form.TryGetValue("payload", out var p) ? p.ToString() : "");
-            payload = doc.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            LogBadPayload("interactivity");
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return;
-        }
+            var body = await VerifiedBodyAsync(context).ConfigureAwait(false);
+            if (body is null)
+            {
+                return;
+            }
 
-        work.Run("interaction", ct => dispatcher.HandleInteractionAsync(payload, ct));
-        context.Response.StatusCode = StatusCodes.Status200OK;
+            var form = ParseForm(body);
+            JsonElement payload;
+            try
+            {
+                using var doc = JsonDocument.Parse(form.TryGetValue("payload", out var p) ? p.ToString() : "");
+                payload = doc.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                LogBadPayload("interactivity");
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+
+            action = BlockAction.FromJson(payload);
+            work.Run("interaction", ct => dispatcher.HandleInteractionAsync(payload, ct));
+            context.Response.StatusCode = StatusCodes.Status200OK;
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Before the press was handed on, nothing ran: acknowledged all the same (a retry would not help), and
+            // the member who pressed is told.
+            var origin = action is null ? null : SlackOrigin.Of(action);
+            LogRequestFailed(ex, context.Request.Path, "slack", origin?.Command ?? "-", origin?.DeliveryId ?? "-", origin?.TeamId ?? "-");
+            TrySetStatus(context, StatusCodes.Status200OK);
+            if (action is not null)
+            {
+                dispatcher.Apologize(action);
+            }
+        }
     }
 
     public async Task EventsAsync(HttpContext context)
+    {
+        try
+        {
+            await HandleEventsAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            LogRequestFailed(ex, context.Request.Path, "slack", "-", "-", "-");
+            TrySetStatus(context, StatusCodes.Status200OK);
+        }
+    }
+
+    private async Task HandleEventsAsync(HttpContext context)
     {
         var body = await VerifiedBodyAsync(context).ConfigureAwait(false);
         if (body is null)
@@ -217,12 +270,32 @@ internal sealed partial class SlackHttpHandler(
     internal static Dictionary<string, StringValues> ParseForm(byte[] body) =>
         QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
 
+    private static async Task TryWriteJsonAsync(HttpContext context, JsonObject body)
+    {
+        if (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await WriteJsonAsync(context, body).ConfigureAwait(false);
+        }
+    }
+
+    private static void TrySetStatus(HttpContext context, int status)
+    {
+        if (!context.Response.HasStarted)
+        {
+            context.Response.StatusCode = status;
+        }
+    }
+
     private static async Task WriteJsonAsync(HttpContext context, JsonObject body)
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(body), context.RequestAborted).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A request to {Path} failed on {Platform} (command {Command}, trigger {DeliveryId}, team {TeamId}); answered 200, the member is told")]
+    private partial void LogRequestFailed(Exception ex, PathString path, string platform, string command, string deliveryId, string teamId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a request to {Path}: signature check {Check}")]
     private partial void LogRejected(PathString path, SignatureCheck check);

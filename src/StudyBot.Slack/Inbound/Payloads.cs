@@ -124,3 +124,16 @@ internal sealed record EventCallback(string? EventId, string? TeamId, string? Ev
             ev is { } e4 ? BlockAction.Str(e4, "bot_id") : null);
     }
 }
+
+/// <summary>
+/// What a log line about a failed command names: the command (<c>/progress</c>, never the member's text), the
+/// delivery's id (the trigger_id, or the envelope id) and the team.
+/// </summary>
+internal sealed record SlackOrigin(string Command, string DeliveryId, string TeamId)
+{
+    public static SlackOrigin Of(SlashCommand command) => new(command.Command, command.TriggerId ?? "-", command.TeamId);
+
+    /// <summary>A button names its command by its value's first word (<c>progress done numpy</c> is <c>/progress</c>).</summary>
+    public static SlackOrigin Of(BlockAction action) =>
+        new("/" + (action.Value ?? "").TrimStart('/').Split(' ', 2)[0], action.TriggerId ?? "-", action.TeamId);
+}

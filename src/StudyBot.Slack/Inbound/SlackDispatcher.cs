@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Core.Chat;
@@ -23,8 +24,14 @@ internal sealed partial class SlackDispatcher(
     IOptions<SlackOptions> options,
     ILogger<SlackDispatcher> logger) : IDisposable
 {
+    /// <summary>What a member is told when StudyBot failed before their command ran.</summary>
+    public const string Apology = "Sorry, something went wrong on my side and nothing was changed.";
+
     private readonly SemaphoreSlim _gate = new(options.Value.MaxConcurrentCommands);
     private readonly RecentKeys _events = new(time, RecentKeys.DefaultTtl);
+
+    /// <summary>The apology as a message, for an acknowledgement, a response_url, an ephemeral message or a DM.</summary>
+    public static SlackMessage ApologyMessage() => new(Apology, [Section("⚠️ " + Apology)], InChannel: false);
 
     /// <summary>
     /// Starts a slash command and waits at most <see cref="SlackOptions.InlineReplyWindow"/> for its answer.
@@ -33,6 +40,8 @@ internal sealed partial class SlackDispatcher(
     /// </summary>
     public async Task<SlackMessage?> StartSlashCommandAsync(SlashCommand command, CancellationToken cancellationToken)
     {
+        messenger.ResponseUrlArrived(command.ResponseUrl);
+
         // The member's place in line is taken on arrival, before the users.info lookup that may be slow.
         var arrival = executor.Arrive(Platforms.Slack, command.TeamId, command.UserId, command.TriggerId);
         var answer = work.Run("slash command", ct => AnswerAsync(command, arrival, ct));
@@ -70,20 +79,27 @@ internal sealed partial class SlackDispatcher(
     public void DeliverLater(SlashCommand command, Task<SlackMessage> answer) =>
         work.Run("slash command answer", async ct =>
         {
-            var message = await answer.ConfigureAwait(false);
-            if (command.ResponseUrl is { } url && await messenger.RespondAsync(url, message.ToResponse(), ct).ConfigureAwait(false))
+            var origin = SlackOrigin.Of(command);
+            SlackMessage message;
+            try
             {
-                return;
+                message = await answer.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                LogCommandFailed(ex, origin.Command, Platforms.Slack, origin.DeliveryId, origin.TeamId);
+                message = ApologyMessage();
             }
 
-            LogFallback(command.UserId);
-            if (command.ChannelId.Length > 0 && await messenger.PostEphemeralAsync(command.ChannelId, command.UserId, message, ct).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            await messenger.PostMessageAsync(command.UserId, message, ct).ConfigureAwait(false);
+            await DeliverAsync(command.ResponseUrl, command.ChannelId, command.UserId, message, origin, ct).ConfigureAwait(false);
         });
+
+    /// <summary>Tells the member of a slash command that failed before it ran, the way <see cref="DeliverLater"/> answers.</summary>
+    public void Apologize(SlashCommand command) => DeliverLater(command, Task.FromResult(ApologyMessage()));
+
+    /// <summary>Tells the member who pressed a button that failed before its command ran (response_url, ephemeral, DM).</summary>
+    public void Apologize(BlockAction action) =>
+        work.Run("button apology", ct => DeliverAsync(action.ResponseUrl, action.ChannelId, action.UserId, ApologyMessage(), SlackOrigin.Of(action), ct));
 
     /// <summary>
     /// Runs a slash command for its member and renders the reply. An ephemeral answer cannot carry files, so the
@@ -97,21 +113,25 @@ internal sealed partial class SlackDispatcher(
     public async Task<SlackMessage> AnswerAsync(SlashCommand command, CommandArrival? arrival, CancellationToken cancellationToken)
     {
         using var place = arrival;
+        Reply? reply = null;
         try
         {
             var member = await users.MemberAsync(command.TeamId, command.TeamDomain, command.UserId, command.UserName, cancellationToken).ConfigureAwait(false);
-            var reply = await RunAsync(member, CommandText(command.Command, command.Text), arrival, cancellationToken).ConfigureAwait(false);
+            reply = await RunAsync(member, CommandText(command.Command, command.Text), arrival, cancellationToken).ConfigureAwait(false);
             reply = await files.SendAnswerFilesAsync(reply, command.UserId, cancellationToken).ConfigureAwait(false);
             return BlockKit.Render(reply);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogCommandFailed(ex, command.Command);
-            return BlockKit.Render(Reply.Error("Sorry, something went wrong on my side. Please try again in a moment."));
+            var origin = SlackOrigin.Of(command);
+            LogCommandFailed(ex, origin.Command, Platforms.Slack, origin.DeliveryId, origin.TeamId);
+
+            // Once the command has run, the apology would be untrue: the member gets its answer in plain words.
+            return reply is null ? ApologyMessage() : PlainAnswer(reply);
         }
     }
 
-    /// <summary>An interactive payload (already acknowledged): a button runs the command its value names.</summary>
+    /// <summary>An interactive payload (already acknowledged): a button runs the command its value names. Never throws except on shutdown.</summary>
     public async Task HandleInteractionAsync(JsonElement payload, CancellationToken cancellationToken)
     {
         var action = BlockAction.FromJson(payload);
@@ -127,35 +147,52 @@ internal sealed partial class SlackDispatcher(
             return;
         }
 
-        using var arrival = executor.Arrive(Platforms.Slack, action.TeamId, action.UserId, action.TriggerId);
-        var member = await users.MemberAsync(action.TeamId, action.TeamDomain, action.UserId, action.UserName, cancellationToken).ConfigureAwait(false);
-        var reply = await RunAsync(member, "/" + value, arrival, cancellationToken).ConfigureAwait(false);
-        reply = await files.SendAnswerFilesAsync(reply, action.UserId, cancellationToken).ConfigureAwait(false);
-        if (action.FromHomeTab)
+        messenger.ResponseUrlArrived(action.ResponseUrl);
+        var origin = SlackOrigin.Of(action);
+        Reply? reply = null;
+        SlackMessage message;
+        try
         {
-            await PublishHomeAsync(member, reply, cancellationToken).ConfigureAwait(false);
+            using var arrival = executor.Arrive(Platforms.Slack, action.TeamId, action.UserId, action.TriggerId);
+            var member = await users.MemberAsync(action.TeamId, action.TeamDomain, action.UserId, action.UserName, cancellationToken).ConfigureAwait(false);
+            reply = await RunAsync(member, "/" + value, arrival, cancellationToken).ConfigureAwait(false);
+            reply = await files.SendAnswerFilesAsync(reply, action.UserId, cancellationToken).ConfigureAwait(false);
+            if (action.FromHomeTab)
+            {
+                await PublishHomeAsync(member, reply, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            message = BlockKit.Render(reply);
         }
-        else if (action.ResponseUrl is { } url)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            await messenger.RespondAsync(url, BlockKit.Render(reply).ToResponse(), cancellationToken).ConfigureAwait(false);
+            LogCommandFailed(ex, origin.Command, Platforms.Slack, origin.DeliveryId, origin.TeamId);
+            message = reply is null ? ApologyMessage() : PlainAnswer(reply);
         }
-        else
-        {
-            await messenger.PostMessageAsync(action.UserId, BlockKit.Render(reply), cancellationToken).ConfigureAwait(false);
-        }
+
+        await DeliverAsync(action.ResponseUrl, action.ChannelId, action.UserId, message, origin, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>An Events API callback (already acknowledged and deduplicated by the transport).</summary>
+    /// <summary>An Events API callback (already acknowledged and deduplicated by the transport). Never throws except on shutdown.</summary>
     public async Task HandleEventAsync(EventCallback callback, CancellationToken cancellationToken)
     {
-        if (callback is { EventType: "app_home_opened", Tab: "home", UserId: { } user, TeamId: { } team, BotId: null })
+        try
         {
-            var member = await users.MemberAsync(team, null, user, null, cancellationToken).ConfigureAwait(false);
-            await PublishHomeAsync(member, null, cancellationToken).ConfigureAwait(false);
-            return;
-        }
+            if (callback is { EventType: "app_home_opened", Tab: "home", UserId: { } user, TeamId: { } team, BotId: null })
+            {
+                var member = await users.MemberAsync(team, null, user, null, cancellationToken).ConfigureAwait(false);
+                await PublishHomeAsync(member, null, cancellationToken).ConfigureAwait(false);
+                return;
+            }
 
-        LogEventIgnored(callback.EventType ?? "?");
+            LogEventIgnored(callback.EventType ?? "?");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Nothing to answer: opening a tab is not a command. The next opening tries again.
+            LogEventFailed(ex, callback.EventType ?? "?", Platforms.Slack, callback.EventId ?? "-", callback.TeamId ?? "-");
+        }
     }
 
     /// <summary>Marks an Events API delivery as seen; false for a repeat (a retry whose original already arrived).</summary>
@@ -173,6 +210,65 @@ internal sealed partial class SlackDispatcher(
             .Trim();
         return cleaned.Length == 0 ? command : $"{command} {cleaned}";
     }
+
+    /// <summary>
+    /// Delivers an answer that cannot ride in an acknowledgement: to response_url; when there is none, or it is spent,
+    /// refused or fails, as an ephemeral message in the channel; failing that, as a DM. A failure of one way (even a
+    /// bug) moves on to the next; only when all fail is the answer lost, and that is logged.
+    /// </summary>
+    private async Task DeliverAsync(string? responseUrl, string? channelId, string userId, SlackMessage message, SlackOrigin origin, CancellationToken cancellationToken)
+    {
+        if (responseUrl is not null
+            && await TryAsync(() => messenger.RespondAsync(responseUrl, message.ToResponse(), cancellationToken), "response_url", origin, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        LogFallback(userId);
+        if (!string.IsNullOrEmpty(channelId)
+            && await TryAsync(() => messenger.PostEphemeralAsync(channelId, userId, message, cancellationToken), "chat.postEphemeral", origin, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (await TryAsync(async () => (await messenger.PostMessageAsync(userId, message, cancellationToken).ConfigureAwait(false)).Result.Status == DeliveryStatus.Sent, "DM", origin, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        LogAnswerLost(origin.Command, Platforms.Slack, origin.DeliveryId, origin.TeamId);
+    }
+
+    private async Task<bool> TryAsync(Func<Task<bool>> send, string way, SlackOrigin origin, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await send().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogDeliveryFailed(ex, way, origin.Command, Platforms.Slack, origin.DeliveryId, origin.TeamId);
+            return false;
+        }
+    }
+
+    /// <summary>A reply that ran but could not be rendered: its words, plainly, within Slack's limits.</summary>
+    private static SlackMessage PlainAnswer(Reply reply)
+    {
+        var text = string.Join("\n", new[] { reply.Title, reply.Text }.Where(t => !string.IsNullOrWhiteSpace(t))).Trim();
+        if (text.Length > BlockKit.MaxSection)
+        {
+            text = text[..(char.IsHighSurrogate(text[BlockKit.MaxSection - 1]) ? BlockKit.MaxSection - 1 : BlockKit.MaxSection)];
+        }
+
+        return new SlackMessage(text.Length == 0 ? "✅ Done." : text, [], reply.Visibility == Visibility.Public);
+    }
+
+    private static JsonObject Section(string text) => new()
+    {
+        ["type"] = "section",
+        ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = text },
+    };
 
     private bool IsStudyBotCommand(string value)
     {
@@ -202,8 +298,17 @@ internal sealed partial class SlackDispatcher(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Slack command {Command} failed before Core could answer")]
-    private partial void LogCommandFailed(Exception ex, string command);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command {Command} failed on {Platform} (trigger {DeliveryId}, team {TeamId}); the member is told")]
+    private partial void LogCommandFailed(Exception ex, string command, string platform, string deliveryId, string teamId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventType} failed on {Platform} (event {EventId}, team {TeamId})")]
+    private partial void LogEventFailed(Exception ex, string eventType, string platform, string eventId, string teamId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering the answer to {Command} by {Way} failed on {Platform} (trigger {DeliveryId}, team {TeamId}); trying the next way")]
+    private partial void LogDeliveryFailed(Exception ex, string way, string command, string platform, string deliveryId, string teamId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The answer to {Command} on {Platform} (trigger {DeliveryId}, team {TeamId}) could not be delivered by response_url, ephemeral message or DM")]
+    private partial void LogAnswerLost(string command, string platform, string deliveryId, string teamId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The late answer for {UserId} could not go to response_url; sending it as an ephemeral message or a DM")]
     private partial void LogFallback(string userId);

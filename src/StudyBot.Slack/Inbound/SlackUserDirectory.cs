@@ -36,7 +36,12 @@ internal sealed partial class SlackUserDirectory(
 {
     private static readonly TimeSpan LookupBudget = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan FailureCache = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(10);
     private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+    private long _lastSweep = time.GetTimestamp();
+
+    /// <summary>Members whose lookup is held in memory right now.</summary>
+    public int Cached => _cache.Count;
 
     public async Task<MemberRef> MemberAsync(string teamId, string? teamName, string userId, string? fallbackName, CancellationToken cancellationToken)
     {
@@ -55,11 +60,12 @@ internal sealed partial class SlackUserDirectory(
 
     public async Task<SlackUser?> GetAsync(string userId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        Sweep();
+        var ttl = options.Value.UserCacheDuration;
         var entry = _cache.AddOrUpdate(
             userId,
-            id => new Entry(now, new Lazy<Task<SlackUser?>>(() => Lookup(id))),
-            (id, existing) => existing.IsFresh(now, options.Value.UserCacheDuration) ? existing : new Entry(now, new Lazy<Task<SlackUser?>>(() => Lookup(id))));
+            id => new Entry(time.GetTimestamp(), ttl, new Lazy<Task<SlackUser?>>(() => Lookup(id))),
+            (id, existing) => existing.IsFresh(time) ? existing : new Entry(time.GetTimestamp(), ttl, new Lazy<Task<SlackUser?>>(() => Lookup(id))));
         try
         {
             using var budget = new CancellationTokenSource(LookupBudget, time);
@@ -103,7 +109,25 @@ internal sealed partial class SlackUserDirectory(
         // Keep the failure for a minute so a broken lookup is not hammered, then try again.
         if (_cache.TryGetValue(userId, out var entry))
         {
-            _cache.TryUpdate(userId, entry with { Created = time.GetUtcNow() - options.Value.UserCacheDuration + FailureCache }, entry);
+            _cache.TryUpdate(userId, entry with { Created = time.GetTimestamp(), Lifetime = FailureCache }, entry);
+        }
+    }
+
+    /// <summary>Drops lookups that have run out, now and then, so members seen once are not held for ever.</summary>
+    private void Sweep()
+    {
+        var last = Interlocked.Read(ref _lastSweep);
+        if (time.GetElapsedTime(last) < SweepInterval || Interlocked.CompareExchange(ref _lastSweep, time.GetTimestamp(), last) != last)
+        {
+            return;
+        }
+
+        foreach (var (userId, entry) in _cache)
+        {
+            if (!entry.IsFresh(time) && entry.User.IsValueCreated && entry.User.Value.IsCompleted)
+            {
+                _cache.TryRemove(new KeyValuePair<string, Entry>(userId, entry));
+            }
         }
     }
 
@@ -126,9 +150,10 @@ internal sealed partial class SlackUserDirectory(
         return new SlackUser(id, display, S(u, "tz"), B(u, "is_admin") || B(u, "is_owner") || B(u, "is_primary_owner"), B(u, "is_bot"));
     }
 
-    private sealed record Entry(DateTimeOffset Created, Lazy<Task<SlackUser?>> User)
+    /// <summary>A lookup, fresh for <see cref="Lifetime"/> after <see cref="Created"/> (a monotonic timestamp, so a wall clock set back keeps nothing longer).</summary>
+    private sealed record Entry(long Created, TimeSpan Lifetime, Lazy<Task<SlackUser?>> User)
     {
-        public bool IsFresh(DateTimeOffset now, TimeSpan ttl) => now - Created < ttl;
+        public bool IsFresh(TimeProvider time) => time.GetElapsedTime(Created) < Lifetime;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "users.info for {UserId} failed ({Error}); using the name Slack sent")]

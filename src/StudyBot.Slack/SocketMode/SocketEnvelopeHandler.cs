@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using StudyBot.Slack.Http;
 using StudyBot.Slack.Inbound;
 
 namespace StudyBot.Slack.SocketMode;
@@ -40,28 +41,67 @@ internal sealed partial class SocketEnvelopeHandler(
         }
 
         Interlocked.Increment(ref _handled);
-        switch (envelope.Type)
+        try
         {
-            case "slash_commands":
-                await HandleSlashCommandAsync(ack, envelope).ConfigureAwait(false);
-                break;
-            case "interactive":
-                await ack.AckAsync(null, CancellationToken.None).ConfigureAwait(false);
-                var payload = envelope.Payload;
-                work.Run("interaction", ct => dispatcher.HandleInteractionAsync(payload, ct));
-                break;
-            case "events_api":
-                await ack.AckAsync(null, CancellationToken.None).ConfigureAwait(false);
-                if (EventCallback.FromJson(envelope.Payload) is { } callback)
-                {
-                    work.Run("event", ct => dispatcher.HandleEventAsync(callback, ct));
-                }
+            switch (envelope.Type)
+            {
+                case "slash_commands":
+                    await HandleSlashCommandAsync(ack, envelope).ConfigureAwait(false);
+                    break;
+                case "interactive":
+                    await ack.AckAsync(null, CancellationToken.None).ConfigureAwait(false);
+                    var payload = envelope.Payload;
+                    work.Run("interaction", ct => dispatcher.HandleInteractionAsync(payload, ct));
+                    break;
+                case "events_api":
+                    await ack.AckAsync(null, CancellationToken.None).ConfigureAwait(false);
+                    if (EventCallback.FromJson(envelope.Payload) is { } callback)
+                    {
+                        work.Run("event", ct => dispatcher.HandleEventAsync(callback, ct));
+                    }
 
-                break;
-            default:
-                LogUnknownEnvelope(envelope.Type);
-                await ack.AckAsync(null, CancellationToken.None).ConfigureAwait(false);
-                break;
+                    break;
+                default:
+                    LogUnknownEnvelope(envelope.Type);
+                    await ack.AckAsync(null, CancellationToken.None).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            await FailedAsync(ex, ack, envelope).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A bug while handling one envelope: logged with what identifies it (never the member's text), the member is
+    /// told (in the acknowledgement when it can carry an answer, otherwise through response_url), and every other
+    /// envelope goes on as usual.
+    /// </summary>
+    private async Task FailedAsync(Exception ex, IEnvelopeAck ack, SocketEnvelope envelope)
+    {
+        var command = envelope.Type == "slash_commands" ? SlashCommand.FromJson(envelope.Payload) : null;
+        var action = envelope.Type == "interactive" ? BlockAction.FromJson(envelope.Payload) : null;
+        var origin = command is not null ? SlackOrigin.Of(command) : action is not null ? SlackOrigin.Of(action) : null;
+        LogEnvelopeFailed(ex, envelope.Type, "slack", envelope.EnvelopeId, origin?.Command ?? "-", origin?.DeliveryId ?? "-", origin?.TeamId ?? "-");
+        if (command is not null && envelope.AcceptsResponsePayload && !ack.IsDone
+            && await ack.AckAsync(SlackDispatcher.ApologyMessage().ToResponse(), CancellationToken.None).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (!ack.IsDone)
+        {
+            await ack.AckAsync(null, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (command is not null)
+        {
+            dispatcher.Apologize(command);
+        }
+        else if (action is not null)
+        {
+            dispatcher.Apologize(action);
         }
     }
 
@@ -70,8 +110,9 @@ internal sealed partial class SocketEnvelopeHandler(
         var command = SlashCommand.FromJson(envelope.Payload);
         if (command is null)
         {
+            // As over HTTP: whoever typed it sees a short note rather than nothing at all.
             LogBadCommand(envelope.EnvelopeId);
-            await ack.AckAsync(null, CancellationToken.None).ConfigureAwait(false);
+            await ack.AckAsync(envelope.AcceptsResponsePayload ? SlackHttpHandler.Unreadable() : null, CancellationToken.None).ConfigureAwait(false);
             return;
         }
 
@@ -95,6 +136,9 @@ internal sealed partial class SocketEnvelopeHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate envelope {EnvelopeId} ({Type}, retry attempt {RetryAttempt} {RetryReason}) on socket {Socket}: acknowledged, not handled again")]
     private partial void LogDuplicate(string envelopeId, string type, int retryAttempt, string retryReason, int socket);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling {Type} envelope {EnvelopeId} failed on {Platform} (command {Command}, trigger {DeliveryId}, team {TeamId}); acknowledged, the member is told")]
+    private partial void LogEnvelopeFailed(Exception ex, string type, string platform, string envelopeId, string command, string deliveryId, string teamId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Acknowledged an envelope of unknown type {Type}")]
     private partial void LogUnknownEnvelope(string type);

@@ -19,10 +19,8 @@ internal abstract record SocketMessage
         switch (type)
         {
             case "hello":
-                int? connections = root.TryGetProperty("num_connections", out var n) && n.TryGetInt32(out var nc) ? nc : null;
-                int? lifetime = root.TryGetProperty("debug_info", out var d) && d.ValueKind == JsonValueKind.Object
-                    && d.TryGetProperty("approximate_connection_time", out var a) && a.TryGetInt32(out var at) ? at : null;
-                return new SocketHello(connections, lifetime);
+                var lifetime = root.TryGetProperty("debug_info", out var d) && d.ValueKind == JsonValueKind.Object ? Int(d, "approximate_connection_time") : null;
+                return new SocketHello(Int(root, "num_connections"), lifetime);
             case "disconnect":
                 return new SocketDisconnect(Str(root, "reason") ?? "unknown");
         }
@@ -31,7 +29,7 @@ internal abstract record SocketMessage
         {
             var payload = root.TryGetProperty("payload", out var p) ? p.Clone() : default;
             var accepts = root.TryGetProperty("accepts_response_payload", out var ar) && ar.ValueKind == JsonValueKind.True;
-            var attempt = root.TryGetProperty("retry_attempt", out var ra) && ra.TryGetInt32(out var r) ? r : 0;
+            var attempt = Int(root, "retry_attempt") ?? 0;
             return new SocketEnvelope(envelopeId, type, payload, accepts, attempt, Str(root, "retry_reason"));
         }
 
@@ -40,6 +38,10 @@ internal abstract record SocketMessage
 
     private static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    // A field of another type than documented ("retry_attempt": "1") is as good as absent; it must never throw.
+    private static int? Int(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;
 }
 
 internal sealed record SocketHello(int? NumConnections, int? ApproximateConnectionTime) : SocketMessage;

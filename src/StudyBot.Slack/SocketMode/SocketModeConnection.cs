@@ -262,7 +262,15 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
 
                 if (result.MessageType == WebSocketMessageType.Text)
                 {
-                    Dispatch(message.WrittenSpan);
+                    try
+                    {
+                        Dispatch(message.WrittenSpan);
+                    }
+                    catch (Exception ex)
+                    {
+                        // One message must never end the connection (nor, through it, the host): log it and read on.
+                        LogDispatchFailed(_logger, ex, Id);
+                    }
                 }
 
                 message.ResetWrittenCount();
@@ -276,6 +284,12 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
         {
             // Includes a missed PONG (KeepAliveTimeout) and a dropped TCP connection.
             reason = ex.Message;
+        }
+        catch (Exception ex)
+        {
+            // Anything else is a bug: the connection is replaced like a lost one, never left to fault unobserved.
+            LogReceiveFailed(_logger, ex, Id);
+            reason = ex.GetType().Name;
         }
         finally
         {
@@ -295,7 +309,7 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
         {
             parsed = SocketMessage.Parse(utf8);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
             // Unparsable, but if it names an envelope it must still be acknowledged or Slack redelivers it forever.
             var text = Encoding.UTF8.GetString(utf8);
@@ -344,7 +358,7 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            LogEnvelopeFailed(_logger, ex, Id, envelope.Type);
+            LogEnvelopeFailed(_logger, ex, Id, envelope.Type, envelope.EnvelopeId);
         }
         finally
         {
@@ -397,6 +411,12 @@ internal sealed partial class SocketModeConnection : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Debug, Message = "Socket {Id}: ignoring a message of unknown type")]
     private static partial void LogUnknownMessage(ILogger logger, int id);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Socket {Id}: handling a {Type} envelope failed")]
-    private static partial void LogEnvelopeFailed(ILogger logger, Exception ex, int id, string type);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Socket {Id}: handling {Type} envelope {EnvelopeId} failed on slack; it was acknowledged and the socket carries on")]
+    private static partial void LogEnvelopeFailed(ILogger logger, Exception ex, int id, string type, string envelopeId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Socket {Id}: reading failed unexpectedly; the connection is replaced")]
+    private static partial void LogReceiveFailed(ILogger logger, Exception ex, int id);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Socket {Id}: a message could not be handled; the socket carries on")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception ex, int id);
 }

@@ -90,6 +90,7 @@ public sealed class FakeSlack : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly TimeProvider _time;
+    private readonly long _origin;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ApiFault>> _faults = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FakeUser> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, FakeSocket> _sockets = new();
@@ -97,8 +98,13 @@ public sealed class FakeSlack : IAsyncDisposable
     private readonly ConcurrentQueue<string> _ownFaults = new();
     private readonly ConcurrentQueue<ApiCall> _calls = new();
     private readonly ConcurrentQueue<PostedMessage> _messages = new();
+    private readonly ConcurrentDictionary<(string Channel, string Ts), PostedMessage> _edits = new();
     private readonly ConcurrentQueue<FakeAck> _acks = new();
     private readonly ConcurrentQueue<ResponseUrlPost> _responses = new();
+    private readonly ConcurrentQueue<(string Id, int Status, string Error)> _refusedResponses = new();
+    private readonly ConcurrentDictionary<string, TimeSpan> _responseUrlIssued = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _responseUrlUses = new(StringComparer.Ordinal);
+    private readonly Lock _responseLock = new();
     private readonly ConcurrentQueue<string> _socketLog = new();
     private readonly ConcurrentDictionary<string, JsonObject> _homeViews = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PendingUpload> _pendingUploads = new(StringComparer.Ordinal);
@@ -106,7 +112,7 @@ public sealed class FakeSlack : IAsyncDisposable
     private readonly ConcurrentQueue<UploadPost> _uploadPosts = new();
     private readonly ConcurrentQueue<SharedFile> _sharedFiles = new();
     private int _fileIds;
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<TimeSpan>> _windows = new(StringComparer.Ordinal);
     private readonly Lock _windowLock = new();
     private readonly Lock _tsLock = new();
     private readonly SemaphoreSlim _socketEvents = new(0);
@@ -121,7 +127,14 @@ public sealed class FakeSlack : IAsyncDisposable
     {
         _app = app;
         _time = time;
+        _origin = time.GetTimestamp();
     }
+
+    /// <summary>
+    /// Slack's own clock for its rate windows: monotonic, so the bot's wall clock being corrected (a test's
+    /// <see cref="SteppingClock"/>) changes nothing on Slack's side, as with the real service.
+    /// </summary>
+    private TimeSpan Elapsed => _time.GetElapsedTime(_origin);
 
     public Uri BaseUri { get; private set; } = null!;
 
@@ -158,8 +171,19 @@ public sealed class FakeSlack : IAsyncDisposable
     /// <summary>Sockets that connect while this is false never get hello.</summary>
     public bool SendHello { get; set; } = true;
 
-    /// <summary>response_url ids that answer 404 expired_url (more than 30 minutes, or 5 uses, ago).</summary>
+    /// <summary>response_url ids that answer 404 expired_url whatever their age and uses.</summary>
     public HashSet<string> ExpiredResponseUrls { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>"These responses can be sent up to 5 times within 30 minutes of receiving the payload."</summary>
+    public const int ResponseUrlUses = 5;
+
+    public static readonly TimeSpan ResponseUrlLifetime = TimeSpan.FromMinutes(30);
+
+    /// <summary>The longest <c>text</c> a message may have: Slack documents cutting longer ones (and the error msg_too_long); the fake refuses them, so a message that would be cut shows up in a test.</summary>
+    public const int MaxTextLength = 40_000;
+
+    /// <summary>Posts to a response_url that were refused (expired, used up, or a bad body), by id.</summary>
+    public IReadOnlyList<(string Id, int Status, string Error)> RefusedResponseUrlPosts => _refusedResponses.ToArray();
 
     /// <summary>Channels that exist (besides DMs); posting elsewhere gives channel_not_found.</summary>
     public HashSet<string> Channels { get; } = new(StringComparer.Ordinal) { "C0123ABCDEF" };
@@ -187,7 +211,19 @@ public sealed class FakeSlack : IAsyncDisposable
 
     public IReadOnlyList<ApiCall> Calls => _calls.ToArray();
 
-    public IReadOnlyList<PostedMessage> Messages => _messages.ToArray();
+    /// <summary>Every message in every conversation, as it reads now (after any chat.update), in the order posted.</summary>
+    public IReadOnlyList<PostedMessage> Messages => [.. _messages.Select(m => _edits.TryGetValue((m.Channel, m.Ts), out var edited) ? edited : m)];
+
+    /// <summary>The <see cref="PostedMessage.Method"/> of a message a member wrote (see <see cref="AddMemberMessage"/>).</summary>
+    public const string MemberMessage = "member";
+
+    /// <summary>A message a member wrote in a conversation, which the bot can read but not update.</summary>
+    public PostedMessage AddMemberMessage(string channel, string userId, string text)
+    {
+        var message = new PostedMessage(channel, NextTs(), text, null, MemberMessage, userId);
+        _messages.Enqueue(message);
+        return message;
+    }
 
     public IReadOnlyList<FakeAck> Acks => _acks.ToArray();
 
@@ -261,7 +297,12 @@ public sealed class FakeSlack : IAsyncDisposable
     /// <summary>Faults of the fake itself, e.g. a fixture it could not read; a test that hangs or fails names them.</summary>
     public IReadOnlyCollection<string> OwnFaults => _ownFaults;
 
-    public string ResponseUrl(string id) => new Uri(BaseUri, $"response/{id}").ToString();
+    /// <summary>The response_url with this id, as carried by a payload sent now: its 30 minutes and 5 uses start here.</summary>
+    public string ResponseUrl(string id)
+    {
+        _responseUrlIssued.TryAdd(id, Elapsed);
+        return new Uri(BaseUri, $"response/{id}").ToString();
+    }
 
     /// <summary>The upload URL files.getUploadURLExternal hands out for a file id.</summary>
     public string UploadUrl(string fileId) => new Uri(BaseUri, $"upload/{fileId}").ToString();
@@ -277,7 +318,7 @@ public sealed class FakeSlack : IAsyncDisposable
         }
     }
 
-    public IReadOnlyList<PostedMessage> MessagesIn(string channel) => _messages.Where(m => m.Channel == channel).ToArray();
+    public IReadOnlyList<PostedMessage> MessagesIn(string channel) => [.. Messages.Where(m => m.Channel == channel)];
 
     public static string DmChannelFor(string userId) => "D" + userId[1..];
 
@@ -443,25 +484,77 @@ public sealed class FakeSlack : IAsyncDisposable
 
     private async Task ResponseUrlAsync(HttpContext context, string id)
     {
-        if (ExpiredResponseUrls.Contains(id))
-        {
-            context.Response.StatusCode = 404;
-            await context.Response.WriteAsync("expired_url").ConfigureAwait(false);
-            return;
-        }
-
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var body = JsonNode.Parse(await reader.ReadToEndAsync().ConfigureAwait(false))!.AsObject();
-        var errors = BlockKitRules.Validate(body["blocks"]);
-        if (errors.Count > 0 || body["text"] is null)
+        var raw = await reader.ReadToEndAsync().ConfigureAwait(false);
+        var (status, answer) = AcceptResponse(id, raw);
+        if (status != 200)
         {
-            context.Response.StatusCode = 400;
-            await context.Response.WriteAsync("invalid_blocks").ConfigureAwait(false);
-            return;
+            _refusedResponses.Enqueue((id, status, answer));
         }
 
-        _responses.Enqueue(new ResponseUrlPost(id, body, _time.GetUtcNow()));
-        await context.Response.WriteAsync("ok").ConfigureAwait(false);
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsync(answer).ConfigureAwait(false);
+    }
+
+    private (int Status, string Answer) AcceptResponse(string id, string raw)
+    {
+        lock (_responseLock)
+        {
+            // Past 30 minutes or 5 uses the URL is gone (404 expired_url); an unknown id never existed.
+            var issued = _responseUrlIssued.GetOrAdd(id, _ => Elapsed);
+            var uses = _responseUrlUses.GetValueOrDefault(id);
+            if (ExpiredResponseUrls.Contains(id) || Elapsed - issued > ResponseUrlLifetime || uses >= ResponseUrlUses)
+            {
+                return (404, "expired_url");
+            }
+
+            JsonObject body;
+            try
+            {
+                body = JsonNode.Parse(raw) as JsonObject ?? throw new JsonException("not an object");
+            }
+            catch (JsonException)
+            {
+                return (400, "invalid_payload");
+            }
+
+            if (body["response_type"] is { } type && type.GetValueKind() == JsonValueKind.String && type.GetValue<string>() is not ("ephemeral" or "in_channel"))
+            {
+                return (400, "invalid_payload");
+            }
+
+            if (CheckMessage(body["text"] is JsonValue t && t.GetValueKind() == JsonValueKind.String ? t.GetValue<string>() : null, body["blocks"]) is { } refused)
+            {
+                return (400, refused["error"]!.GetValue<string>());
+            }
+
+            _responseUrlUses[id] = uses + 1;
+            _responses.Enqueue(new ResponseUrlPost(id, body, _time.GetUtcNow()));
+            return (200, "ok");
+        }
+    }
+
+    /// <summary>
+    /// Slack's checks on a message body (chat.postMessage, chat.postEphemeral, chat.update, response_url): Block Kit's
+    /// limits, text or blocks present, text no longer than <see cref="MaxTextLength"/>. Null when the body is fine.
+    /// </summary>
+    public static JsonObject? CheckMessage(string? text, JsonNode? blocks)
+    {
+        var errors = BlockKitRules.Validate(blocks);
+        if (errors.Count > 0)
+        {
+            var body = Error("invalid_blocks");
+            body["errors"] = new JsonArray([.. errors.Select(e => (JsonNode)e)]);
+            body["response_metadata"] = new JsonObject { ["messages"] = new JsonArray([.. errors.Select(e => (JsonNode)("[ERROR] " + e))]) };
+            return body;
+        }
+
+        if (string.IsNullOrEmpty(text) && blocks is not JsonArray { Count: > 0 })
+        {
+            return Error("no_text");
+        }
+
+        return text is { Length: > MaxTextLength } ? Error("msg_too_long") : null;
     }
 
     // ---------------------------------------------------------------- upload URLs (files.getUploadURLExternal)
@@ -568,7 +661,14 @@ public sealed class FakeSlack : IAsyncDisposable
 
         string? Arg(string name) => json?[name] is JsonValue v ? v.ToString() : form.TryGetValue(name, out var f) ? f : null;
 
+        if (!MethodScopes.ContainsKey(method))
+        {
+            await Answer(context, method, raw, contentType, json, form, Error("unknown_method")).ConfigureAwait(false);
+            return;
+        }
+
         var expected = method == "apps.connections.open" ? AppToken : BotToken;
+        var other = method == "apps.connections.open" ? BotToken : AppToken;
         var auth = request.Headers.Authorization.ToString();
         if (auth.Length == 0)
         {
@@ -578,7 +678,8 @@ public sealed class FakeSlack : IAsyncDisposable
 
         if (auth != $"Bearer {expected}")
         {
-            await Answer(context, method, raw, contentType, json, form, Error("invalid_auth")).ConfigureAwait(false);
+            // A valid token of the wrong kind (the app-level token on a bot method, or the other way round).
+            await Answer(context, method, raw, contentType, json, form, Error(auth == $"Bearer {other}" ? "not_allowed_token_type" : "invalid_auth")).ConfigureAwait(false);
             return;
         }
 
@@ -642,6 +743,12 @@ public sealed class FakeSlack : IAsyncDisposable
     /// <summary>Runs before each Web API method is handled; a test that throws here breaks the fake itself.</summary>
     public Action<string>? BeforeMethod { get; set; }
 
+    /// <summary>The bot scopes deploy/slack-app-manifest.yaml asks for.</summary>
+    public sealed class ManifestReader
+    {
+        public IReadOnlySet<string> BotScopes { get; } = new HashSet<string>(ManifestScopes.Value, StringComparer.Ordinal);
+    }
+
     private static readonly Lazy<string[]> ManifestScopes = new(() =>
     {
         var yaml = new YamlDotNet.RepresentationModel.YamlStream();
@@ -661,40 +768,60 @@ public sealed class FakeSlack : IAsyncDisposable
     public bool IsPrivate(string channel) => channel.StartsWith('G') || PrivateChannels.Contains(channel);
 
     /// <summary>
-    /// The bot scope a call needs, as Slack's method reference lists it (the OpenAPI spec's <c>security</c>); for the
-    /// conversations.* readers it depends on the kind of conversation. Null for methods that need none.
+    /// Every Web API method the fake serves and the scope Slack's method reference lists for it (the OpenAPI spec's
+    /// <c>security</c>, or the method's page for those the spec lacks): empty for none, and for the conversations.*
+    /// methods one scope per kind of conversation (public|private|DM). A method not in this table is answered
+    /// <c>unknown_method</c>, so a call StudyBot starts making cannot go unchecked.
     /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> MethodScopes = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["auth.test"] = "",
+        ["apps.connections.open"] = "connections:write",
+        ["users.info"] = "users:read",
+        ["conversations.open"] = "im:write",
+        ["conversations.info"] = "channels:read|groups:read|im:read",
+        ["conversations.history"] = "channels:history|groups:history|im:history",
+        ["chat.postMessage"] = "chat:write",
+        ["chat.postEphemeral"] = "chat:write",
+        ["chat.update"] = "chat:write",
+        ["views.publish"] = "",
+        ["files.getUploadURLExternal"] = "files:write",
+        ["files.completeUploadExternal"] = "files:write",
+    };
+
+    /// <summary>The app-level token's scopes (apps.connections.open needs connections:write).</summary>
+    public HashSet<string> AppScopes { get; } = new(StringComparer.Ordinal) { "connections:write" };
+
+    /// <summary>The scope this call needs (by the kind of conversation for the conversations.* readers); null for none.</summary>
     private string? ScopeFor(string method, Func<string, string?> arg)
     {
-        string ByKind(string publicScope, string privateScope, string imScope)
+        if (!MethodScopes.TryGetValue(method, out var scopes) || scopes.Length == 0)
         {
-            var channel = arg("channel") ?? "";
-            return channel.StartsWith('D') ? imScope : IsPrivate(channel) ? privateScope : publicScope;
+            return null;
         }
 
-        return method switch
+        var kinds = scopes.Split('|');
+        if (kinds.Length == 1)
         {
-            "chat.postMessage" or "chat.postEphemeral" or "chat.update" => "chat:write",
-            "users.info" => "users:read",
-            "conversations.open" => "im:write",
-            "conversations.info" => ByKind("channels:read", "groups:read", "im:read"),
-            "conversations.history" => ByKind("channels:history", "groups:history", "im:history"),
-            "files.getUploadURLExternal" or "files.completeUploadExternal" => "files:write",
-            _ => null,
-        };
+            return kinds[0];
+        }
+
+        var channel = arg("channel") ?? "";
+        return channel.StartsWith('D') ? kinds[2] : IsPrivate(channel) ? kinds[1] : kinds[0];
     }
 
     /// <summary>Slack's missing_scope answer, shaped like web_api_error_missing_scope.json, when the token lacks the method's scope.</summary>
     private JsonObject? MissingScope(string method, Func<string, string?> arg)
     {
-        if (ScopeFor(method, arg) is not { } needed || Scopes.Contains(needed))
+        var granted = method == "apps.connections.open" ? AppScopes : Scopes;
+        if (ScopeFor(method, arg) is not { } needed || granted.Contains(needed))
         {
             return null;
         }
 
         var body = Fixtures.Json("web_api_error_missing_scope.json");
         body["needed"] = needed;
-        body["provided"] = string.Join(",", Scopes.Order(StringComparer.Ordinal));
+        body["provided"] = string.Join(",", granted.Order(StringComparer.Ordinal));
         return body;
     }
 
@@ -792,18 +919,9 @@ public sealed class FakeSlack : IAsyncDisposable
 
                 var blocks = json?["blocks"];
                 var text = arg("text");
-                var errors = BlockKitRules.Validate(blocks);
-                if (errors.Count > 0)
+                if (CheckMessage(text, blocks) is { } refused)
                 {
-                    var body = Error("invalid_blocks");
-                    body["errors"] = new JsonArray([.. errors.Select(e => (JsonNode)e)]);
-                    body["response_metadata"] = new JsonObject { ["messages"] = new JsonArray([.. errors.Select(e => (JsonNode)("[ERROR] " + e))]) };
-                    return body;
-                }
-
-                if (string.IsNullOrEmpty(text) && blocks is null)
-                {
-                    return Error("no_text");
+                    return refused;
                 }
 
                 var ts = NextTs();
@@ -847,7 +965,37 @@ public sealed class FakeSlack : IAsyncDisposable
             }
 
             case "chat.update":
-                return new JsonObject { ["ok"] = true, ["channel"] = arg("channel"), ["ts"] = arg("ts") };
+            {
+                // docs.slack.dev/reference/methods/chat.update: only a message that exists (not an ephemeral one) and
+                // that the app posted itself can be updated.
+                var channel = arg("channel") ?? "";
+                var ts = arg("ts");
+                if (channel.Length == 0 || string.IsNullOrEmpty(ts))
+                {
+                    return Error("invalid_arguments");
+                }
+
+                var current = Messages.FirstOrDefault(m => m.Channel == channel && m.Ts == ts && m.Method != "chat.postEphemeral");
+                if (current is null)
+                {
+                    return Error("message_not_found");
+                }
+
+                if (current.Method == MemberMessage)
+                {
+                    return Error("cant_update_message");
+                }
+
+                var blocks = json?["blocks"];
+                var text = arg("text");
+                if (CheckMessage(text, blocks) is { } refused)
+                {
+                    return refused;
+                }
+
+                _edits[(channel, ts)] = current with { Text = text ?? "", Blocks = blocks?.DeepClone() as JsonArray };
+                return new JsonObject { ["ok"] = true, ["channel"] = channel, ["ts"] = ts, ["text"] = text };
+            }
 
             case "files.getUploadURLExternal":
             {
@@ -953,16 +1101,24 @@ public sealed class FakeSlack : IAsyncDisposable
                 var channel = arg("channel") ?? "";
                 var oldest = double.TryParse(arg("oldest"), NumberStyles.Float, CultureInfo.InvariantCulture, out var o) ? o : 0;
                 var messages = new JsonArray();
-                foreach (var m in _messages.Where(m => m.Channel == channel && m.Method is "chat.postMessage" or "files.completeUploadExternal" && double.Parse(m.Ts, CultureInfo.InvariantCulture) >= oldest).Reverse())
+                foreach (var m in Messages.Where(m => m.Channel == channel && m.Method is "chat.postMessage" or "files.completeUploadExternal" or MemberMessage && double.Parse(m.Ts, CultureInfo.InvariantCulture) >= oldest).Reverse())
                 {
                     var message = new JsonObject
                     {
                         ["type"] = "message",
                         ["text"] = m.Text,
                         ["ts"] = m.Ts,
-                        ["bot_id"] = "B0BOTBOT",
                         ["blocks"] = m.Blocks?.DeepClone(),
                     };
+                    if (m.Method == MemberMessage)
+                    {
+                        message["user"] = m.User;
+                    }
+                    else
+                    {
+                        message["bot_id"] = "B0BOTBOT";
+                    }
+
                     if (m.FileIds is { Count: > 0 } ids)
                     {
                         message["files"] = new JsonArray([.. ids.Select(id => (JsonNode)new JsonObject { ["id"] = id })]);
@@ -992,7 +1148,7 @@ public sealed class FakeSlack : IAsyncDisposable
     /// <summary>Sliding windows as Slack describes them: per method per minute, plus one post a second per channel.</summary>
     private int? RetryAfter(string method, string? channel)
     {
-        var now = _time.GetUtcNow();
+        var now = Elapsed;
         lock (_windowLock)
         {
             var checks = new List<(string Key, int Limit, TimeSpan Window)>();
@@ -1030,11 +1186,11 @@ public sealed class FakeSlack : IAsyncDisposable
         }
     }
 
-    private Queue<DateTimeOffset> Window(string key)
+    private Queue<TimeSpan> Window(string key)
     {
         if (!_windows.TryGetValue(key, out var q))
         {
-            q = new Queue<DateTimeOffset>();
+            q = new Queue<TimeSpan>();
             _windows[key] = q;
         }
 

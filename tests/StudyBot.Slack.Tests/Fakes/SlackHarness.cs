@@ -26,17 +26,27 @@ public sealed class HarnessOptions
     /// <summary>Extra or overriding configuration, e.g. Slack:InlineReplyWindow.</summary>
     public Dictionary<string, string?> Config { get; init; } = [];
 
-    /// <summary>Give every method a huge client-side budget, for tests that are not about pacing.</summary>
-    public bool GenerousLimits { get; init; } = true;
+    /// <summary>
+    /// Give every method a huge client-side budget. Off by default: StudyBot paces itself to Slack's real limits in
+    /// every harness, and a test that turns this on says why in a comment.
+    /// </summary>
+    public bool GenerousLimits { get; init; }
 
-    public bool FakeEnforcesLimits { get; init; }
+    /// <summary>The fake answers 429 with Retry-After above Slack's documented limits. On by default; a test that turns it off says why.</summary>
+    public bool FakeEnforcesLimits { get; init; } = true;
 
     public DateTimeOffset Start { get; init; } = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The clock to drive the host with (e.g. a <see cref="SteppingClock"/>); by default a new one at <see cref="Start"/>.</summary>
+    public FakeTimeProvider? Time { get; init; }
 
     public bool StartHost { get; init; } = true;
 
     /// <summary>How long the host may take to start before the test fails (a hang guard, not a timing check).</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Called on the host's services after StudyBot's own registrations (e.g. a fault injected below the adapter).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 
     /// <summary>Called on the fake before the host starts (add users, inject start-up faults).</summary>
     public Action<FakeSlack>? Arrange { get; init; }
@@ -88,7 +98,7 @@ public sealed class SlackHarness : IAsyncDisposable
     public static async Task<SlackHarness> StartAsync(HarnessOptions? options = null)
     {
         options ??= new HarnessOptions();
-        var time = new FakeTimeProvider(options.Start);
+        var time = options.Time ?? new FakeTimeProvider(options.Start);
         var slack = await FakeSlack.StartAsync(time);
         slack.EnforceRateLimits = options.FakeEnforcesLimits;
         options.Arrange?.Invoke(slack);
@@ -144,6 +154,7 @@ public sealed class SlackHarness : IAsyncDisposable
             throw new InvalidOperationException("The Slack adapter did not turn on.");
         }
 
+        options.ConfigureServices?.Invoke(services);
         var app = builder.Build();
         app.MapSlackEndpoints();
         await StudyBotDatabase.MigrateAsync(app.Services, CancellationToken.None);
@@ -210,6 +221,26 @@ public sealed class SlackHarness : IAsyncDisposable
             Time.Advance(step);
             advanced += step;
         }
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="count"/> live Socket Mode connections. StudyBot opens them paced to
+    /// apps.connections.open's budget (20 a minute, so about 3 s apart), so the wait moves the fake clock.
+    /// </summary>
+    public async Task<IReadOnlyList<FakeSocket>> WaitForSocketsAsync(int count)
+    {
+        await AdvanceUntilAsync(() => Slack.OpenSockets.Count(s => s.HelloSent) >= count, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(2), $"{count} live socket(s)");
+        return await Slack.WaitForSocketsAsync(count);
+    }
+
+    /// <summary>
+    /// Waits for a post to the response_url with this id, moving the fake clock meanwhile: the work behind an answer
+    /// (users.info, files, conversations.info) is paced to Slack's budgets and may wait for its turn.
+    /// </summary>
+    public async Task<ResponseUrlPost> WaitForResponseAsync(string id)
+    {
+        await AdvanceUntilAsync(() => Slack.ResponseUrlPosts.Any(r => r.Id == id), TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(2), $"the response_url post {id}");
+        return Slack.ResponseUrlPosts.First(r => r.Id == id);
     }
 
     /// <summary>A member's state as the database holds it.</summary>
