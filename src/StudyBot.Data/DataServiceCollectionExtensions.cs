@@ -14,7 +14,7 @@ public static class DataServiceCollectionExtensions
     public static IServiceCollection AddStudyBotData(this IServiceCollection services, string connectionString)
     {
         services.AddDbContextPool<StudyBotDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
-        services.AddSingleton(sp => new WriteGate(connectionString, sp.GetService<Microsoft.Extensions.Logging.ILogger<WriteGate>>()));
+        services.AddSingleton(sp => new WriteGate(connectionString, sp.GetService<Microsoft.Extensions.Logging.ILogger<WriteGate>>(), sp.GetService<TimeProvider>()));
         services.AddScoped<IProgressStore, ProgressStore>();
         services.AddScoped<StudyBot.Core.Commands.ICommandReceiptStore, CommandReceiptStore>();
         services.AddScoped<NotificationStore>();
