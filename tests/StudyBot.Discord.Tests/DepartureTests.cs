@@ -27,7 +27,7 @@ public sealed class DepartureTests
 
         // Mason uses the bot, so he has data in the guild.
         var done = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress done", new Dictionary<string, object> { ["item"] = "numpy" }));
-        await done.Answered.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await Bounded.WaitAsync(done.Answered.Task, "the answer to interaction done", TimeSpan.FromSeconds(15));
         await Wait.UntilAsync(() => harness.Get<Interactions.InteractionProcessor>().InFlight == 0, "the command to finish");
         var sink = harness.Get<GatewayDispatchSink>();
         Assert.Equal(0, await PurgeAsync(harness.Services));
@@ -57,7 +57,7 @@ public sealed class DepartureTests
     {
         await using var harness = await AdapterHarness.StartAsync(o => o.Settings["Discord:MemberEvents"] = "true");
 
-        var message = await harness.Fatal.Stopped.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var message = await Bounded.WaitAsync(harness.Fatal.Stopped.Task, "the adapter's fatal stop", TimeSpan.FromSeconds(15));
 
         Assert.Contains("4014", message, StringComparison.Ordinal);
         Assert.Contains("Discord:MemberEvents", message, StringComparison.Ordinal);

@@ -65,7 +65,7 @@ public sealed class SignInTests
         harness.Server.AddFault(new FakeFault(r => r.Template == "/gateway/bot", Status: status, Body: Refusal(code), Times: 100));
 
         await harness.Host.StartAsync();
-        var message = await harness.Fatal.Stopped.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var message = await Bounded.WaitAsync(harness.Fatal.Stopped.Task, "the adapter's fatal stop", TimeSpan.FromSeconds(20));
 
         Assert.Contains("Discord:Token", message, StringComparison.Ordinal);
         harness.Time!.Advance(TimeSpan.FromMinutes(10));

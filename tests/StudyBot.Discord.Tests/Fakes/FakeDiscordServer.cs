@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StudyBot.Discord.Tests.Support;
 
 namespace StudyBot.Discord.Tests.Fakes;
 
@@ -138,7 +139,7 @@ public sealed class FakeGatewayConnection(WebSocket socket, string path, HttpCon
 
     public async Task SendAsync(string frame)
     {
-        await _send.WaitAsync();
+        await Bounded.EnterAsync(_send, $"the send lock of fake gateway connection {Number}");
         try
         {
             if (socket.State == WebSocketState.Open)
@@ -158,7 +159,7 @@ public sealed class FakeGatewayConnection(WebSocket socket, string path, HttpCon
     public async Task CloseAsync(int code, string reason)
     {
         ClosedByServer = true;
-        await _send.WaitAsync();
+        await Bounded.EnterAsync(_send, $"the send lock of fake gateway connection {Number}");
         try
         {
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -428,7 +429,14 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
                 return match;
             }
 
-            await changed.WaitAsync(cts.Token);
+            try
+            {
+                await changed.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            {
+                throw Bounded.TimedOut(timeout ?? TimeSpan.FromSeconds(20), $"a gateway connection that fits (have {Connections.Count}, {Connections.Count(c => !c.Closed.Task.IsCompleted)} open)");
+            }
         }
     }
 
@@ -452,7 +460,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     public async Task DispatchAsync(string type, JsonNode? data, FakeGatewaySession? session = null)
     {
         session ??= LatestSession() ?? throw new InvalidOperationException("No gateway session yet.");
-        await session.Lock.WaitAsync();
+        await Bounded.EnterAsync(session.Lock, $"the lock of fake gateway session {session.Id}");
         try
         {
             var frame = session.Append(type, data);
@@ -720,7 +728,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         connection.Identified = true;
         var session = new FakeGatewaySession(Guid.NewGuid().ToString("N"), shardId);
         _sessions[session.Id] = session;
-        await session.Lock.WaitAsync();
+        await Bounded.EnterAsync(session.Lock, $"the lock of fake gateway session {session.Id}");
         try
         {
             connection.Session = session;
@@ -767,7 +775,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         }
 
         connection.Identified = true;
-        await session.Lock.WaitAsync();
+        await Bounded.EnterAsync(session.Lock, $"the lock of fake gateway session {session.Id}");
         try
         {
             if (session.Live is { } previous && !ReferenceEquals(previous, connection))

@@ -44,12 +44,13 @@ internal sealed class AdapterHarness : IAsyncDisposable
     private readonly string _directory;
 
 
-    private AdapterHarness(FakeDiscordServer server, IHost host, string directory, FakeTimeProvider? time, FakeCommandRunner? runner, ListLoggerProvider logs, RecordingFatalStop fatal)
+    private AdapterHarness(FakeDiscordServer server, IHost host, string directory, WatchedTime? time, FakeCommandRunner? runner, ListLoggerProvider logs, RecordingFatalStop fatal)
     {
         Server = server;
         Host = host;
         _directory = directory;
-        Time = time;
+        Time = time?.Fake;
+        Watch = time;
         Runner = runner;
         Logs = logs;
         Fatal = fatal;
@@ -65,6 +66,9 @@ internal sealed class AdapterHarness : IAsyncDisposable
     public IServiceProvider Services => Host.Services;
 
     public FakeTimeProvider? Time { get; }
+
+    /// <summary>With fake time, the host's clock: it tells when the adapter arms a timer (see <see cref="WatchedTime"/>).</summary>
+    public WatchedTime? Watch { get; }
 
     public FakeCommandRunner? Runner { get; }
 
@@ -87,7 +91,7 @@ internal sealed class AdapterHarness : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("studybot-discord-").FullName;
         var logs = new ListLoggerProvider();
         var fatal = new RecordingFatalStop();
-        var time = options.FakeTime ? new FakeTimeProvider(new DateTimeOffset(2026, 7, 6, 19, 0, 0, TimeSpan.Zero)) : null;
+        var time = options.FakeTime ? new WatchedTime(new FakeTimeProvider(new DateTimeOffset(2026, 7, 6, 19, 0, 0, TimeSpan.Zero))) : null;
         var runner = options.RealEngine ? null : new FakeCommandRunner();
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
