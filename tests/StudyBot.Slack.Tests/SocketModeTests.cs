@@ -229,7 +229,7 @@ public sealed class SocketModeTests
         var old = sockets[0];
 
         await old.DisconnectAsync(reason);
-        await old.Ended.WaitAsync(TimeSpan.FromSeconds(20));
+        await Bounded.WaitAsync(old.Ended, "socket old to end", TimeSpan.FromSeconds(20));
         await FakeSlack.WaitUntilAsync(() => h.Slack.OpenSockets.Count(s => s.HelloSent) == 2, what: "two live sockets again");
 
         var log = h.Slack.SocketLog.ToList();
@@ -252,7 +252,7 @@ public sealed class SocketModeTests
         var before = h.Slack.CallCount("apps.connections.open");
 
         await sockets[0].DisconnectAsync("too_many_websockets");
-        await sockets[0].Ended.WaitAsync(TimeSpan.FromSeconds(20));
+        await Bounded.WaitAsync(sockets[0].Ended, "the first socket to end", TimeSpan.FromSeconds(20));
         await Task.Delay(300);
         Assert.Equal(before, h.Slack.CallCount("apps.connections.open"));
 
@@ -288,7 +288,7 @@ public sealed class SocketModeTests
         var sockets = await h.Slack.WaitForSocketsAsync(2);
 
         sockets[0].GoSilent();
-        var how = await sockets[0].Ended.WaitAsync(TimeSpan.FromSeconds(20));
+        var how = await Bounded.WaitAsync(sockets[0].Ended, "the first socket to end", TimeSpan.FromSeconds(20));
         await h.AdvanceUntilAsync(() => h.Slack.OpenSockets.Count(s => s.HelloSent) == 2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), "the replacement");
 
         Assert.DoesNotContain("closed by client", how, StringComparison.Ordinal);
@@ -310,7 +310,7 @@ public sealed class SocketModeTests
 
         var silent = h.Slack.AllSockets.First();
         Assert.False(silent.HelloSent);
-        await silent.Ended.WaitAsync(TimeSpan.FromSeconds(20));
+        await Bounded.WaitAsync(silent.Ended, "socket silent to end", TimeSpan.FromSeconds(20));
         Assert.Single(h.Slack.OpenSockets);
     }
 
@@ -333,7 +333,7 @@ public sealed class SocketModeTests
                     victim.Drop();
                 }
 
-                await victim.Ended.WaitAsync(TimeSpan.FromSeconds(20));
+                await Bounded.WaitAsync(victim.Ended, "socket victim to end", TimeSpan.FromSeconds(20));
                 await h.AdvanceUntilAsync(() => h.Slack.OpenSockets.Count(s => s.HelloSent) == 2, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30), $"round {round}");
             }
 

@@ -190,7 +190,7 @@ public sealed class WebApiTests
         Assert.False(send.IsCompleted);
         h.Time.Advance(TimeSpan.FromSeconds(0.1));
 
-        Assert.Equal(DeliveryStatus.Sent, (await send.WaitAsync(TimeSpan.FromSeconds(20))).Status);
+        Assert.Equal(DeliveryStatus.Sent, (await Bounded.WaitAsync(send, "the DM sent after Retry-After", TimeSpan.FromSeconds(20))).Status);
         var posts = h.Slack.Calls.Where(c => c.Method == "chat.postMessage").ToList();
         Assert.Equal([429, 200], posts.Select(c => c.Status));
         Assert.Equal(TimeSpan.FromSeconds(5), posts[1].At - posts[0].At);

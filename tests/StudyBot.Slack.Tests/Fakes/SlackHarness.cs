@@ -170,7 +170,7 @@ public sealed class SlackHarness : IAsyncDisposable
         _started = true;
         try
         {
-            await App.StartAsync().WaitAsync(_startTimeout);
+            await Bounded.WaitAsync(App.StartAsync(), "the host to start", _startTimeout);
         }
         catch (TimeoutException)
         {
@@ -188,13 +188,18 @@ public sealed class SlackHarness : IAsyncDisposable
     public async Task<TimeSpan> AdvanceUntilAsync(Func<bool> condition, TimeSpan step, TimeSpan max, string what)
     {
         var advanced = TimeSpan.Zero;
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             // Give asynchronous work a moment on the real clock before deciding.
             for (var i = 0; i < 5 && !condition(); i++)
             {
-                await Task.Delay(10, guard.Token);
+                await Task.Delay(10);
+            }
+
+            if (clock.Elapsed > Bounded.Default && !condition())
+            {
+                throw Bounded.TimedOut(Bounded.Default, $"{what} (after {advanced} of fake time)");
             }
 
             if (condition())
@@ -238,8 +243,8 @@ public sealed class SlackHarness : IAsyncDisposable
         }
 
         // Bounded too: a disposal that waits on something that never comes must fail, not hang the run.
-        await App.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-        await Slack.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        await Bounded.WaitAsync(App.DisposeAsync().AsTask(), "the Slack adapter's host to be disposed");
+        await Bounded.WaitAsync(Slack.DisposeAsync().AsTask(), "the fake Slack to be disposed");
 
         // A fatal stop sets the process exit code; the tests that provoke one (FatalStopTests) put it back.
         if (fatal)
