@@ -194,7 +194,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             var result = changes.Receipt is { } receipt && !await CommandReceiptStore.WriteAsync(db, receipt, ct)
                 ? new CommitResult(CommitOutcome.Duplicate, 0)
                 : await ApplyAsync(member, snapshot, changes, ct);
-            if (result.Outcome == CommitOutcome.Committed)
+            if (result.Outcome == CommitOutcome.Committed && !changes.Rehearsal)
             {
                 await tx.CommitAsync(ct);
             }
