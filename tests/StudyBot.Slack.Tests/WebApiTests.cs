@@ -185,8 +185,9 @@ public sealed class WebApiTests
         var lookup = await h.Get<SlackUserDirectory>().GetAsync(Envelopes.Ada, CancellationToken.None);
         Assert.NotNull(lookup);
 
+        // The client records Slack's Retry-After before it waits it out on fake time.
+        await FakeSlack.WaitUntilAsync(() => h.Get<SlackRateLimiter>().PausedUntil("chat.postMessage") is not null, what: "the client to take in the 429");
         h.Time.Advance(TimeSpan.FromSeconds(4.9));
-        await Task.Delay(100);
         Assert.False(send.IsCompleted);
         h.Time.Advance(TimeSpan.FromSeconds(0.1));
 

@@ -217,6 +217,24 @@ public sealed class SlackHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The explicit signal that the adapter has taken in <paramref name="envelopes"/> Socket Mode envelopes (handled
+    /// or recognised as repeats) and finished all the work they started: after it, nothing more can follow from them,
+    /// so a test checks "only once" here rather than after a real sleep.
+    /// </summary>
+    public Task SettledAsync(int envelopes, string what)
+    {
+        var handler = Get<StudyBot.Slack.SocketMode.SocketEnvelopeHandler>();
+        return IdleAsync(() => handler.Handled + handler.Duplicates >= envelopes, what);
+    }
+
+    /// <summary>Waits (bounded) until the condition holds and no Slack background work is in flight.</summary>
+    public Task IdleAsync(Func<bool> condition, string what)
+    {
+        var work = Get<StudyBot.Slack.Inbound.SlackBackgroundWork>();
+        return FakeSlack.WaitUntilAsync(() => condition() && work.InFlight == 0, what: what);
+    }
+
     /// <summary>A member's state as the database holds it.</summary>
     public async Task<MemberSnapshot> LoadMemberAsync(string userId, string teamId = FakeSlack.TeamId)
     {
