@@ -188,8 +188,9 @@ public sealed class GatewayTests
                 var message = await Bounded.WaitAsync(harness.Fatal.Stopped.Task, "the adapter's fatal stop", TimeSpan.FromSeconds(10));
                 Assert.Contains(code.ToString(System.Globalization.CultureInfo.InvariantCulture), message, StringComparison.Ordinal);
                 Assert.Contains(code switch { 4004 => "Discord:Token", 4010 or 4011 => "Discord:ShardCount", 4012 => "Discord:GatewayUrl", _ => "intent" }, message, StringComparison.Ordinal);
+                // Stopped for good: once nothing is scheduled, no amount of time brings a reconnect.
+                await Wait.UntilAsync(() => harness.Adapter.Gateway!.Status == GatewayStatus.Stopped && harness.Watch!.Pending().Count == 0, "the gateway to stop with nothing scheduled");
                 harness.Time!.Advance(TimeSpan.FromMinutes(5));
-                await Task.Delay(200);
                 Assert.Single(harness.Server.Connections);
                 Assert.Equal(GatewayStatus.Stopped, harness.Adapter.Gateway!.Status);
                 Assert.Contains(harness.Logs.Lines, l => l.Level == LogLevel.Critical);

@@ -10,6 +10,7 @@ namespace StudyBot.Discord.Tests.Support;
 public sealed class WatchedTime(FakeTimeProvider fake) : TimeProvider
 {
     private readonly List<TimeSpan> _armed = [];
+    private readonly List<Watched> _timers = [];
 
     public WatchedTime()
         : this(new FakeTimeProvider())
@@ -54,16 +55,87 @@ public sealed class WatchedTime(FakeTimeProvider fake) : TimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = fake.CreateTimer(callback, state, dueTime, period);
-        if (dueTime != Timeout.InfiniteTimeSpan)
+        var watched = new Watched(this);
+
+        // Armed first: a timer due at once may fire inside CreateTimer.
+        watched.Arm(dueTime);
+        watched.Inner = fake.CreateTimer(
+            s =>
+            {
+                watched.Fired(period);
+                callback(s);
+            },
+            state,
+            dueTime,
+            period);
+        lock (_armed)
         {
-            lock (_armed)
+            _timers.Add(watched);
+            if (dueTime != Timeout.InfiniteTimeSpan)
             {
                 _armed.Add(dueTime);
             }
         }
 
-        return timer;
+        return watched;
+    }
+
+    /// <summary>
+    /// The due times (from now) of timers still waiting to fire: none means nothing is scheduled, so moving the
+    /// clock cannot make anything happen. The explicit signal that a stopped component has really stopped.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> Pending()
+    {
+        var now = fake.GetUtcNow();
+        lock (_armed)
+        {
+            return _timers.Where(t => t.DueAt is not null).Select(t => t.DueAt!.Value - now).ToList();
+        }
+    }
+
+    private sealed class Watched(WatchedTime owner) : ITimer
+    {
+        public ITimer Inner { get; set; } = null!;
+
+        public DateTimeOffset? DueAt { get; private set; }
+
+        public void Arm(TimeSpan dueTime)
+        {
+            lock (owner._armed)
+            {
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner.Fake.GetUtcNow() + dueTime;
+            }
+        }
+
+        public void Fired(TimeSpan period)
+        {
+            lock (owner._armed)
+            {
+                DueAt = period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero ? null : owner.Fake.GetUtcNow() + period;
+            }
+        }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            Arm(dueTime);
+            return Inner.Change(dueTime, period);
+        }
+
+        public void Dispose()
+        {
+            lock (owner._armed)
+            {
+                DueAt = null;
+            }
+
+            Inner.Dispose();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>Waits (bounded) until <paramref name="count"/> timers in all have been armed: the waiter has parked.</summary>
