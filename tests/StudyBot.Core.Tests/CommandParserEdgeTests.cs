@@ -1,3 +1,4 @@
+using CsCheck;
 using StudyBot.Core.Commands;
 
 namespace StudyBot.Core.Tests;
@@ -173,6 +174,20 @@ public sealed class CommandParserEdgeTests
     }
 
     [Fact]
+    public void Any_hours_and_minutes_in_any_written_form_read_as_their_total()
+    {
+        string[] hourUnits = ["h", "hr", "hrs", "hour", "hours"];
+        string[] minuteUnits = ["", "m", "min", "mins", "minute", "minutes"];
+        var unit = Gen.Int[0, hourUnits.Length - 1].Select(i => hourUnits[i]);
+        var minuteUnit = Gen.Int[0, minuteUnits.Length - 1].Select(i => minuteUnits[i]);
+        Gen.Select(Gen.Int[0, 99], Gen.Int[0, 59], unit, minuteUnit).Sample((hours, minutes, h, m) =>
+        {
+            var text = $"{hours}{h}{(minutes == 0 && m.Length == 0 ? "" : $"{minutes}{m}")}";
+            return text.Length > 12 || (CommandValidator.TryParseMinutes(text, out var read) && read == (hours * 60) + minutes);
+        });
+    }
+
+    [Fact]
     public void Typed_values_from_Discord_are_checked_like_text()
     {
         var log = StudyBotCommands.Catalog().Find("progress log")!;
@@ -183,5 +198,83 @@ public sealed class CommandParserEdgeTests
 
         Assert.False(CommandValidator.Validate(log, new Dictionary<string, object> { ["minutes"] = 1.5, ["kind"] = "practice" }).Ok);
         Assert.False(CommandValidator.Validate(log, new Dictionary<string, object> { ["minutes"] = 1e16, ["kind"] = "practice" }).Ok);
+    }
+
+    /// <summary>A command with the option kinds the catalog has few or none of today (booleans, one-sided ranges).</summary>
+    private static readonly CommandDefinition Kinds = new("kinds", "Every kind of option")
+    {
+        Options =
+        [
+            new("flag", OptionType.Boolean, "A switch"),
+            new("name", OptionType.String, "A name") { Required = true },
+            new("note", OptionType.String, "A note"),
+            new("low", OptionType.Integer, "At least one") { Min = 1 },
+            new("high", OptionType.Integer, "At most nine") { Max = 9 },
+        ],
+    };
+
+    private static ParseResult Check(params (string Name, object Value)[] values) =>
+        CommandValidator.Validate(Kinds, values.Append(("name", (object)"x")).GroupBy(v => v.Item1).ToDictionary(g => g.Key, g => g.First().Item2));
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData(" YES ", true)]
+    [InlineData("on", true)]
+    [InlineData("1", true)]
+    [InlineData("false", false)]
+    [InlineData("No", false)]
+    [InlineData("off", false)]
+    [InlineData("0", false)]
+    public void A_yes_or_no_option_reads_every_usual_way_of_saying_it(string text, bool value)
+    {
+        var result = Check(("flag", text));
+
+        Assert.True(result.Ok, result.Error?.Message);
+        Assert.Equal(value, result.Request!.Boolean("flag"));
+        Assert.True(Check(("flag", true)).Request!.Boolean("flag"));
+    }
+
+    [Fact]
+    public void Anything_else_for_a_yes_or_no_option_is_refused_by_name()
+    {
+        Assert.Equal("`flag` must be yes or no.", Check(("flag", "maybe")).Error!.Message);
+        Assert.Equal("`flag` must be yes or no.", Check(("flag", 2L)).Error!.Message);
+    }
+
+    [Fact]
+    public void A_required_text_left_blank_is_refused_and_an_optional_one_is_left_out()
+    {
+        Assert.Equal("`name` cannot be empty.", CommandValidator.Validate(Kinds, new Dictionary<string, object> { ["name"] = "   " }).Error!.Message);
+
+        var result = Check(("note", "  "));
+        Assert.True(result.Ok, result.Error?.Message);
+        Assert.False(result.Request!.Has("note"));
+    }
+
+    [Fact]
+    public void A_one_sided_range_says_which_side()
+    {
+        Assert.Equal("`low` must be at least 1, not 0.", Check(("low", "0")).Error!.Message);
+        Assert.Equal("`high` must be at most 9, not 10.", Check(("high", 10L)).Error!.Message);
+        Assert.Equal(7, Check(("high", 7)).Request!.Integer("high"));
+        Assert.Equal(4, Check(("low", 4.0)).Request!.Integer("low"));
+        Assert.Equal("`low` must be a whole number, not `4.5`.", Check(("low", 4.5)).Error!.Message);
+    }
+
+    [Fact]
+    public void A_typed_option_the_command_does_not_have_is_named_back()
+    {
+        // Discord may still send an option of an older registration of the command.
+        var done = StudyBotCommands.Catalog().Find("progress done")!;
+
+        var result = CommandValidator.Validate(done, new Dictionary<string, object> { ["item"] = "numpy", ["colour"] = "red" });
+
+        Assert.Equal("`/progress done` has no option `colour`.", result.Error!.Message);
+    }
+
+    [Fact]
+    public void A_missing_option_that_starts_with_a_vowel_gets_an()
+    {
+        Assert.StartsWith("`/progress goal set` needs an `amount`: how many hours", Fails("/progress goal set").Message, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Notifications;
@@ -18,15 +19,18 @@ public sealed class OutboxDispatcherTests
     private readonly FakeOutbox _outbox = new();
     private readonly FakeChannels _channels = new();
     private readonly ScriptedNotifier _notifier = new(Platforms.Discord);
+    private readonly ListLogger _logs = new();
 
-    private OutboxDispatcher Dispatcher(params INotifier[] notifiers)
+    private OutboxDispatcher Dispatcher(params INotifier[] notifiers) => Dispatcher(double.PositiveInfinity, notifiers);
+
+    private OutboxDispatcher Dispatcher(double discordRate, params INotifier[] notifiers)
     {
         var services = new ServiceCollection()
             .AddSingleton<IOutboxStore>(_outbox)
             .AddSingleton<IChannelProblemStore>(_channels)
             .BuildServiceProvider();
-        var rates = new DeliveryRates { PerSecond = { [Platforms.Discord] = double.PositiveInfinity, [Platforms.Slack] = double.PositiveInfinity } };
-        return new OutboxDispatcher(services.GetRequiredService<IServiceScopeFactory>(), notifiers.Length == 0 ? [_notifier] : notifiers, rates, _time, NullLogger<OutboxDispatcher>.Instance);
+        var rates = new DeliveryRates { PerSecond = { [Platforms.Discord] = discordRate, [Platforms.Slack] = double.PositiveInfinity } };
+        return new OutboxDispatcher(services.GetRequiredService<IServiceScopeFactory>(), notifiers.Length == 0 ? [_notifier] : notifiers, rates, _time, _logs);
     }
 
     private static OutboxMessage Message(string kind = OutboxKinds.Reminder, OutboxTarget target = OutboxTarget.DirectMessage, string platform = Platforms.Discord, string recipient = "ada") =>
@@ -99,8 +103,10 @@ public sealed class OutboxDispatcherTests
     {
         _notifier.Result = DeliveryResult.TransientFailure("503");
 
-        await DrainAsync(new OutboxEnvelope(1, Message(), attempts));
+        var delivered = await DrainAsync(new OutboxEnvelope(1, Message(), attempts));
 
+        Assert.Equal(0, delivered);
+        Assert.Equal([$"Information: Sending reminder:ada:1 failed (503); retrying in {TimeSpan.FromSeconds(seconds)}"], _logs.Lines);
         Assert.Equal([(1L, Now.AddSeconds(seconds).UtcDateTime, "503")], _outbox.Retries);
         Assert.Empty(_outbox.Failures);
     }
@@ -135,6 +141,7 @@ public sealed class OutboxDispatcherTests
         Assert.Empty(_outbox.Retries);
         Assert.Equal([(1L, Now.UtcDateTime, "gave up after 8 attempts: 503")], _outbox.Failures);
         Assert.Empty(_outbox.DmClosed);
+        Assert.Equal(["Warning: Gave up on reminder:ada:1: 503"], _logs.Lines);
     }
 
     [Fact]
@@ -146,6 +153,68 @@ public sealed class OutboxDispatcherTests
 
         Assert.Equal(0, delivered);
         Assert.Equal([(1L, Now.AddSeconds(10).UtcDateTime, nameof(HttpRequestException))], _outbox.Retries);
+        Assert.Equal("Warning: Sending reminder:ada:1 threw; it will be retried", _logs.Lines[0]);
+    }
+
+    [Fact]
+    public async Task A_send_that_times_out_on_its_own_is_retried_not_taken_for_a_stop()
+    {
+        _notifier.Throw = new TaskCanceledException("the HTTP request timed out");
+
+        await DrainAsync(new OutboxEnvelope(1, Message(), 0));
+
+        Assert.Equal([(1L, Now.AddSeconds(10).UtcDateTime, nameof(TaskCanceledException))], _outbox.Retries);
+    }
+
+    [Fact]
+    public async Task A_send_that_fails_while_stopping_is_still_recorded_for_a_retry()
+    {
+        using var stopping = new CancellationTokenSource();
+        _notifier.OnSend = stopping.Cancel;
+        _notifier.Throw = new HttpRequestException("connection reset");
+        _outbox.Due.Add(new OutboxEnvelope(1, Message(), 0));
+
+        await Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), stopping.Token);
+
+        Assert.Equal([(1L, Now.AddSeconds(10).UtcDateTime, nameof(HttpRequestException))], _outbox.Retries);
+    }
+
+    [Fact]
+    public async Task A_send_cancelled_because_the_host_is_stopping_ends_the_drain()
+    {
+        using var stopping = new CancellationTokenSource();
+        _notifier.OnSend = stopping.Cancel;
+        _notifier.Throw = new OperationCanceledException(stopping.Token);
+        _outbox.Due.Add(new OutboxEnvelope(1, Message(), 0));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), stopping.Token));
+        Assert.Empty(_outbox.Retries);
+    }
+
+    [Fact]
+    public async Task Sends_to_one_platform_wait_for_its_pace_on_the_injected_clock()
+    {
+        _outbox.Due.AddRange([new OutboxEnvelope(1, Message(recipient: "ada"), 0), new OutboxEnvelope(2, Message(recipient: "grace"), 0)]);
+
+        // The fakes answer at once, so the drain runs without a pause until the pacer makes it wait.
+        var drain = Dispatcher(discordRate: 1).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(["dm ada reminder:ada:1"], _notifier.Calls);
+        Assert.False(drain.IsCompleted);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, await Bounded.WaitAsync(drain, "the paced drain to send the second message"));
+    }
+
+    [Fact]
+    public async Task The_notifier_registered_last_for_a_platform_is_the_one_used()
+    {
+        var replaced = new ScriptedNotifier(Platforms.Discord);
+        _outbox.Due.Add(new OutboxEnvelope(1, Message(), 0));
+
+        await Dispatcher(double.PositiveInfinity, replaced, _notifier).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        Assert.Single(_notifier.Calls);
+        Assert.Empty(replaced.Calls);
     }
 
     [Theory]
@@ -156,8 +225,10 @@ public sealed class OutboxDispatcherTests
     {
         _notifier.Result = DeliveryResult.PermanentFailure("dms closed");
 
-        await DrainAsync(new OutboxEnvelope(1, Message(kind), 0));
+        var delivered = await DrainAsync(new OutboxEnvelope(1, Message(kind), 0));
 
+        Assert.Equal(0, delivered);
+        Assert.Equal([$"Information: {kind}:ada:1 cannot be delivered: dms closed"], _logs.Lines);
         Assert.Equal([(1L, Now.UtcDateTime, "dms closed")], _outbox.Failures);
         Assert.Equal(closed ? ["discord/guild-1/ada"] : [], _outbox.DmClosed);
         Assert.Empty(_channels.Reports);
@@ -186,6 +257,10 @@ public sealed class OutboxDispatcherTests
         var delivered = await DrainAsync(new OutboxEnvelope(7, celebration, 0) { Member = new ChannelContact("ada", "Ada") });
 
         Assert.Equal(0, delivered);
+        Assert.Equal(
+            ["Warning: Community guild-1: StudyBot cannot post in channel chan-1 (NotMember); the admin who chose it is told once: True",
+             "Information: celebration:chan-1:1 cannot be delivered: not_in_channel"],
+            _logs.Lines);
         Assert.Equal([(7L, Now.UtcDateTime, "not_in_channel")], _outbox.Failures);
         var report = Assert.Single(_channels.Reports);
         Assert.Equal(new ChannelProblemRecord("chan-1", ChannelProblem.NotMember, Now.UtcDateTime), report.Problem);
@@ -211,10 +286,23 @@ public sealed class OutboxDispatcherTests
         await DrainAsync(new OutboxEnvelope(3, Message(OutboxKinds.Leaderboard, OutboxTarget.Channel, recipient: "chan-9"), 2));
 
         var report = Assert.Single(_channels.Reports);
+        Assert.Contains(_logs.Lines, l => l.EndsWith("told once: False", StringComparison.Ordinal));
         Assert.Null(report.Notice);
         Assert.Null(report.Replacement);
         Assert.Null(report.ReplacementMemberId);
         Assert.Equal([(3L, Now.UtcDateTime, "is_archived")], _outbox.Failures);
+    }
+
+    [Fact]
+    public async Task A_channel_problem_already_reported_is_not_logged_again()
+    {
+        _notifier.Result = DeliveryResult.ChannelUnusable(ChannelProblem.Archived, "is_archived");
+        _channels.New = false;
+
+        await DrainAsync(new OutboxEnvelope(3, Message(OutboxKinds.Leaderboard, OutboxTarget.Channel, recipient: "chan-9"), 0));
+
+        Assert.Single(_channels.Reports);
+        Assert.Equal(["Information: leaderboard:chan-9:1 cannot be delivered: is_archived"], _logs.Lines);
     }
 
     [Fact]
@@ -361,6 +449,8 @@ public sealed class OutboxDispatcherTests
     {
         public ChannelContact? Contact { get; set; }
 
+        public bool New { get; set; } = true;
+
         public List<string> Cleared { get; } = [];
 
         public List<(ChannelProblemRecord Problem, OutboxMessage? Notice, OutboxMessage? Replacement, string? ReplacementMemberId)> Reports { get; } = [];
@@ -370,7 +460,7 @@ public sealed class OutboxDispatcherTests
         public Task<bool> ReportAsync(CommunityRef community, ChannelProblemRecord problem, OutboxMessage? notice, OutboxMessage? replacement, string? replacementMemberId, CancellationToken cancellationToken)
         {
             Reports.Add((problem, notice, replacement, replacementMemberId));
-            return Task.FromResult(true);
+            return Task.FromResult(New);
         }
 
         public Task ClearAsync(CommunityRef community, string channelId, CancellationToken cancellationToken)
@@ -381,5 +471,21 @@ public sealed class OutboxDispatcherTests
 
         public Task<IReadOnlyList<ChannelProblemRecord>> ProblemsAsync(CommunityRef community, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<ChannelProblemRecord>>([]);
+    }
+
+    /// <summary>Keeps the dispatcher's log lines as "Level: message", so tests see what an operator would read.</summary>
+    private sealed class ListLogger : ILogger<OutboxDispatcher>
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public List<string> Lines => [.. _lines];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
     }
 }

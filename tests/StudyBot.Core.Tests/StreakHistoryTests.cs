@@ -1,3 +1,4 @@
+using CsCheck;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Core.Tests;
@@ -119,5 +120,37 @@ public sealed class StreakHistoryTests
         var days = new[] { Minutes(D(3, 15), 600), Minutes(D(3, 16), 60), Minutes(D(3, 22), 120), Minutes(D(3, 23), 600) };
 
         Assert.Equal(3, Streaks.AchievedInPeriod(OneHour, days, today: D(3, 18)));
+    }
+
+    [Fact]
+    public void For_any_history_the_streak_agrees_with_its_weeks()
+    {
+        // Up to 30 weeks of 0-120 minutes each, some weeks paused, judged on a day of the last week.
+        var gen = Gen.Select(Gen.Int[0, 120].Array[1, 30], Gen.Bool.Array[30], Gen.Int[0, 6]);
+        gen.Sample((minutes, paused, weekday) =>
+        {
+            var days = minutes.Select((m, i) => Minutes(OneHour.EffectiveFrom.AddDays(7 * i), m)).ToList();
+            var pausedWeeks = Enumerable.Range(0, minutes.Length).Where(i => paused[i]).Select(i => OneHour.EffectiveFrom.AddDays(7 * i)).ToHashSet();
+            var today = OneHour.EffectiveFrom.AddDays((7 * (minutes.Length - 1)) + weekday);
+
+            var status = Streaks.Compute([OneHour], days, today, pausedWeeks);
+
+            Assert.Equal(minutes.Length, status.Weeks.Count);
+            Assert.Equal(status.Weeks.Count(w => w.Met && !w.Paused), status.GoalsMet);
+            Assert.InRange(status.FreezesAvailable, 0, Streaks.MaxFreezes);
+            Assert.InRange(status.Current, 0, status.Best);
+            Assert.All(status.Weeks, w => Assert.False(w.Frozen && (w.Met || w.Paused)));
+            Assert.Equal(status.Weeks[^1].Met, status.ThisWeekMet);
+
+            // The streak is the run of met or frozen weeks (pauses neither count nor break) up to the week in progress.
+            var run = 0;
+            foreach (var week in status.Weeks.Take(status.Weeks.Count - 1))
+            {
+                run = week.Paused ? run : week.Met || week.Frozen ? run + (week.Met ? 1 : 0) : 0;
+            }
+
+            var last = status.Weeks[^1];
+            Assert.Equal(run + (last.Met && !last.Paused ? 1 : 0), status.Current);
+        });
     }
 }
