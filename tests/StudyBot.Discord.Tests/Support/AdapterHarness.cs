@@ -181,7 +181,8 @@ internal sealed class AdapterHarness : IAsyncDisposable
         Host.Dispose();
         if (OwnsServer)
         {
-            await Server.DisposeAsync();
+            // Bounded too: a fake whose sockets never close must fail the test, not hang the run.
+            await Bounded.WaitAsync(Server.DisposeAsync().AsTask(), "the fake Discord server to stop");
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
