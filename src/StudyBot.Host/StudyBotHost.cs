@@ -83,17 +83,18 @@ public static partial class StudyBotHost
         {
             LeftMemberRetention = TimeSpan.FromDays(sp.GetRequiredService<IOptions<RetentionOptions>>().Value.LeftMemberDays),
         });
-        var scheduling = Read<SchedulingOptions>(config, SchedulingOptions.Section);
-        if (scheduling.Enabled)
-        {
-            services.AddStudyBotScheduling(scheduling);
-        }
-
-        // Registered before the adapters, so it starts first; it runs in the background while they connect.
+        // The first hosted service, so it starts before the scheduler and the adapters and runs while they start
+        // and connect.
         var diagnostics = Read<DiagnosticsOptions>(config, DiagnosticsOptions.Section);
         if (diagnostics.WarmUp)
         {
             services.AddHostedService<WarmUp>();
+        }
+
+        var scheduling = Read<SchedulingOptions>(config, SchedulingOptions.Section);
+        if (scheduling.Enabled)
+        {
+            services.AddStudyBotScheduling(scheduling);
         }
 
         var consoleOptions = Read<ConsoleOptions>(config, ConsoleOptions.Section);
