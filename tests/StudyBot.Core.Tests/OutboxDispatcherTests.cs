@@ -136,8 +136,9 @@ public sealed class OutboxDispatcherTests
     {
         _notifier.Result = DeliveryResult.TransientFailure("503");
 
-        await DrainAsync(new OutboxEnvelope(1, Message(), OutboxDispatcher.MaxAttempts - 1));
+        var delivered = await DrainAsync(new OutboxEnvelope(1, Message(), OutboxDispatcher.MaxAttempts - 1));
 
+        Assert.Equal(0, delivered);
         Assert.Empty(_outbox.Retries);
         Assert.Equal([(1L, Now.UtcDateTime, "gave up after 8 attempts: 503")], _outbox.Failures);
         Assert.Empty(_outbox.DmClosed);
