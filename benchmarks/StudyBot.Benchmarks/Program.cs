@@ -14,6 +14,20 @@ if (args is ["drain", ..])
     return;
 }
 
+if (args is ["firstcommand", ..])
+{
+    await FirstCommandDriver.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000);
+    return;
+}
+
+if (args is ["firstcommand-run", var warmUp, var delay])
+{
+    await FirstCommandDriver.RunOnceAsync(bool.Parse(warmUp), int.Parse(delay, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 /// <summary>Entry point type for BenchmarkDotNet's switcher.</summary>

@@ -14,7 +14,9 @@ public static class DataServiceCollectionExtensions
     public static IServiceCollection AddStudyBotData(this IServiceCollection services, string connectionString)
     {
         services.AddDbContextPool<StudyBotDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
-        services.AddSingleton(sp => new WriteGate(connectionString, sp.GetService<Microsoft.Extensions.Logging.ILogger<WriteGate>>()));
+        // The idle delay is elapsed real time between writes, not the bot's clock of days and weeks (which tests move by
+        // hours): it has a clock of its own, real unless one is registered under WriteGate.ClockKey.
+        services.AddSingleton(sp => new WriteGate(connectionString, sp.GetService<Microsoft.Extensions.Logging.ILogger<WriteGate>>(), sp.GetKeyedService<TimeProvider>(WriteGate.ClockKey)));
         services.AddScoped<IProgressStore, ProgressStore>();
         services.AddScoped<StudyBot.Core.Commands.ICommandReceiptStore, CommandReceiptStore>();
         services.AddScoped<NotificationStore>();

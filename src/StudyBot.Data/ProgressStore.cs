@@ -230,7 +230,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             await using var tx = await db.Database.BeginTransactionAsync(ct);
 
             var result = await ReceiptAndApplyAsync(member, snapshot, changes, ct);
-            if (result.Outcome == CommitOutcome.Committed)
+            if (result.Outcome == CommitOutcome.Committed && !changes.Rehearsal)
             {
                 await tx.CommitAsync(ct);
             }
@@ -629,7 +629,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             store.ClearTracked();
             var result = await store.ReceiptAndApplyAsync(member, snapshot, changes, ct);
             _done = true;
-            if (result.Outcome == CommitOutcome.Committed)
+            if (result.Outcome == CommitOutcome.Committed && !changes.Rehearsal)
             {
                 await tx.CommitAsync(ct);
             }

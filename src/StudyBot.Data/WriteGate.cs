@@ -19,7 +19,8 @@ namespace StudyBot.Data;
 /// fsync takes tens of milliseconds on a virtual disk and stalls every WAL write made meanwhile; holding the
 /// gate makes that one queued write wait instead of slowing a dozen in a row. Readers are never blocked.</item>
 /// </list>
-/// SQLite also checkpoints when the last connection closes.
+/// SQLite also checkpoints when the last connection closes. The idle delay is measured on the injected
+/// <see cref="TimeProvider"/> (registered under <see cref="ClockKey"/>), so tests move it with fake time of its own.
 /// </summary>
 public sealed partial class WriteGate : IDisposable
 {
@@ -27,23 +28,32 @@ public sealed partial class WriteGate : IDisposable
 
     public static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The service key of the clock the idle delay is measured on (real time when none is registered).</summary>
+    public const string ClockKey = "StudyBot.WriteGate";
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string? _connectionString;
     private readonly ILogger _logger;
-    private readonly Timer? _idle;
+    private readonly ITimer? _idle;
+    private Task _lastCheckpoint = Task.CompletedTask;
     private int _pending;
     private int _checkpointing;
     private volatile bool _disposed;
 
-    public WriteGate(string? connectionString = null, ILogger<WriteGate>? logger = null)
+    public WriteGate(string? connectionString = null, ILogger<WriteGate>? logger = null, TimeProvider? time = null)
     {
         _connectionString = connectionString;
         _logger = logger ?? NullLogger<WriteGate>.Instance;
-        _idle = connectionString is null ? null : new Timer(_ => StartCheckpoint(gated: false), null, Timeout.Infinite, Timeout.Infinite);
+        _idle = connectionString is null
+            ? null
+            : (time ?? TimeProvider.System).CreateTimer(_ => StartCheckpoint(gated: false), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Background checkpoints completed (for tests).</summary>
     public int Checkpoints { get; private set; }
+
+    /// <summary>The checkpoint running now, or the last one started; completed when none has started (for tests).</summary>
+    public Task LastCheckpoint => Volatile.Read(ref _lastCheckpoint);
 
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
@@ -77,7 +87,7 @@ public sealed partial class WriteGate : IDisposable
     {
         if (!_disposed && Volatile.Read(ref _pending) > 0 && Interlocked.Exchange(ref _checkpointing, 1) == 0)
         {
-            _ = Task.Run(() => CheckpointAsync(gated));
+            Volatile.Write(ref _lastCheckpoint, Task.Run(() => CheckpointAsync(gated)));
         }
     }
 

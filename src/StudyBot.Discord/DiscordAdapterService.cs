@@ -98,6 +98,7 @@ internal sealed partial class GatewayDispatchSink(
             return;
         }
 
+        Interlocked.Increment(ref _departuresStarted);
         _ = Task.Run(async () =>
         {
             try
@@ -124,9 +125,13 @@ internal sealed partial class GatewayDispatchSink(
     }
 
     private int _departures;
+    private int _departuresStarted;
 
     /// <summary>Departures recorded (for tests and health).</summary>
     internal int Departures => Volatile.Read(ref _departures);
+
+    /// <summary>Departures decided on, recorded or not yet: counted on the receive loop, in dispatch order (for tests).</summary>
+    internal int DeparturesStarted => Volatile.Read(ref _departuresStarted);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record a departure from Discord guild {GuildId}; the data stays until the next one")]
     private partial void LogDepartureFailed(Exception ex, string guildId);

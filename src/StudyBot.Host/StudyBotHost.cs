@@ -83,6 +83,14 @@ public static partial class StudyBotHost
         {
             LeftMemberRetention = TimeSpan.FromDays(sp.GetRequiredService<IOptions<RetentionOptions>>().Value.LeftMemberDays),
         });
+        // The first hosted service, so it starts before the scheduler and the adapters and runs while they start
+        // and connect.
+        var diagnostics = Read<DiagnosticsOptions>(config, DiagnosticsOptions.Section);
+        if (diagnostics.WarmUp)
+        {
+            services.AddHostedService<WarmUp>();
+        }
+
         var scheduling = Read<SchedulingOptions>(config, SchedulingOptions.Section);
         if (scheduling.Enabled)
         {
@@ -104,7 +112,7 @@ public static partial class StudyBotHost
             services.AddHostedService<ConsoleAdapter>();
         }
 
-        if (Read<DiagnosticsOptions>(config, DiagnosticsOptions.Section).FailAfterStart)
+        if (diagnostics.FailAfterStart)
         {
             services.AddHostedService<FailAfterStart>();
         }
@@ -398,4 +406,39 @@ internal sealed class FailAfterStart(IHostApplicationLifetime lifetime) : Backgr
 
         throw new InvalidOperationException("Diagnostics:FailAfterStart is set, so this background service fails on purpose (a test-only switch).");
     }
+}
+
+/// <summary>
+/// Right after start, in the background, rehearses a few commands so the first real ones answer as fast as later
+/// ones (<see cref="CommandExecutor.WarmUpAsync"/>): the JIT, EF Core's model and compiled queries, the first SQLite
+/// write, the receipt's JSON, the parser's regexes. It starts before the adapters and does not hold up the start:
+/// it runs while they connect, and a command that arrives meanwhile simply runs alongside it.
+/// </summary>
+internal sealed partial class WarmUp(CommandExecutor executor, TimeProvider time, ILogger<WarmUp> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Off the start-up path: StartAsync goes on to the adapters at once.
+        await Task.Yield();
+        var started = time.GetTimestamp();
+        try
+        {
+            await executor.WarmUpAsync(stoppingToken);
+            LogWarmedUp(time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // Never a reason to stop the host: the first commands are merely slower.
+            LogWarmUpFailed(ex.GetType().Name, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Warmed up the command path in {Milliseconds:0} ms")]
+    private partial void LogWarmedUp(double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The start-up warm-up failed ({Error}); the first commands may be slower")]
+    private partial void LogWarmUpFailed(string error, Exception ex);
 }

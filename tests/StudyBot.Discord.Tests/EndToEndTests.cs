@@ -26,12 +26,12 @@ public sealed class EndToEndTests
         await harness.ReadyAsync();
 
         var typing = await harness.Server.DispatchInteractionAsync(InteractionFactory.Autocomplete("progress done", "item", "num"));
-        var choices = (await typing.Answered.Task.WaitAsync(TimeSpan.FromSeconds(15)))["data"]!["choices"]!.AsArray();
+        var choices = (await Bounded.WaitAsync(typing.Answered.Task, "the answer to interaction typing", TimeSpan.FromSeconds(15)))["data"]!["choices"]!.AsArray();
         var numpy = choices.Single(c => (string)c!["value"]! == "numpy")!;
 
         var done = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress done", new Dictionary<string, object> { ["item"] = (string)numpy["value"]! }));
-        var answer = await done.Answered.Task.WaitAsync(TimeSpan.FromSeconds(15));
-        var message = (int)answer["type"]! == 4 ? answer["data"]! : await done.Edited.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var answer = await Bounded.WaitAsync(done.Answered.Task, "the answer to interaction done", TimeSpan.FromSeconds(15));
+        var message = (int)answer["type"]! == 4 ? answer["data"]! : await Bounded.WaitAsync(done.Edited.Task, "the edit that completes interaction done", TimeSpan.FromSeconds(15));
 
         Assert.Equal(64, (int?)answer["data"]!["flags"]);
         Assert.Equal(0, done.LateCallbacks);
@@ -41,7 +41,7 @@ public sealed class EndToEndTests
         // The reply's Undo button runs "progress undo" as the same member.
         var undoId = message["components"]!.AsArray().SelectMany(r => r!["components"]!.AsArray()).Select(b => (string)b!["custom_id"]!).First(id => id == "progress undo");
         var undo = await harness.Server.DispatchInteractionAsync(InteractionFactory.Button(undoId));
-        await undo.Answered.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await Bounded.WaitAsync(undo.Answered.Task, "the answer to interaction undo", TimeSpan.FromSeconds(15));
         await Wait.UntilAsync(() => harness.Get<Interactions.InteractionProcessor>().InFlight == 0, "the undo to finish");
         Assert.NotEqual(ItemStatus.Done, (await LoadAsync(harness.Services)).StateOf("numpy").Status);
     }
@@ -87,7 +87,7 @@ public sealed class EndToEndTests
             server.RecordHttpAnswer(record.Id, answer);
             Assert.Null(OpenApiSchemas.Validate("post", "/interactions/{interaction_id}/{interaction_token}/callback", answer.ToJsonString()));
             Assert.Equal(64, (int?)answer["data"]!["flags"]);
-            var message = (int)answer["type"]! == 4 ? answer["data"]! : await record.Edited.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            var message = (int)answer["type"]! == 4 ? answer["data"]! : await Bounded.WaitAsync(record.Edited.Task, "the edit that completes interaction record", TimeSpan.FromSeconds(15));
             Assert.Contains("NumPy", message.ToJsonString(), StringComparison.Ordinal);
             Assert.Equal(ItemStatus.Done, (await LoadAsync(app.Services)).StateOf("numpy").Status);
 
@@ -96,7 +96,7 @@ public sealed class EndToEndTests
             var cardRecord = server.Register(InteractionFactory.IdOf(cardCommand), (string)cardCommand["token"]!, answeredOverHttp: true);
             var cardAnswer = JsonNode.Parse(await (await PostAsync(http, cardCommand.ToJsonString())).Content.ReadAsStringAsync())!;
             Assert.Equal(5, (int?)cardAnswer["type"]);
-            await cardRecord.Edited.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            await Bounded.WaitAsync(cardRecord.Edited.Task, "the edit that completes interaction cardRecord", TimeSpan.FromSeconds(15));
             var card = Assert.Single(server.Requests.Single(r => r.Method == "PATCH" && r.Path.Contains((string)cardCommand["token"]!, StringComparison.Ordinal)).Files);
             Assert.Equal([0x89, 0x50, 0x4E, 0x47], card.Content.Take(4));
             Assert.Equal("image/png", card.ContentType);

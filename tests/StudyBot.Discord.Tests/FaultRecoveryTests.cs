@@ -29,7 +29,7 @@ public sealed class FaultRecoveryTests
         var session = connection.Session!;
         var before = InteractionFactory.Slash("progress next");
         var a = await harness.Server.DispatchInteractionAsync(before);
-        await a.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(a.Answered.Task, "the answer to interaction a", TimeSpan.FromSeconds(10));
 
         var resumable = await InjectAsync(harness, connection, fault);
 
@@ -44,7 +44,7 @@ public sealed class FaultRecoveryTests
         // Events may arrive more than once: the same interaction again must not be answered again.
         await harness.Server.DispatchInteractionAsync((JsonObject)before.DeepClone());
         var after = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress overview"));
-        await Task.WhenAll(during.Answered.Task, after.Answered.Task).WaitAsync(TimeSpan.FromSeconds(15));
+        await Bounded.WaitAsync(Task.WhenAll(during.Answered.Task, after.Answered.Task), "the answers to interactions during and after", TimeSpan.FromSeconds(15));
         await Wait.UntilAsync(() => harness.Get<Interactions.InteractionProcessor>().InFlight == 0, "all interactions to finish");
 
         foreach (var interaction in new[] { a, during, after })

@@ -50,7 +50,7 @@ public sealed class FollowUpTests
         });
 
         var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress done", new Dictionary<string, object> { ["item"] = "numpy" }));
-        await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(10));
         var processor = harness.Get<InteractionProcessor>();
         await Wait.PumpUntilAsync(harness.Time!, () => processor.Handled == 1, "the interaction to be handled", step: TimeSpan.FromSeconds(1));
 
@@ -87,7 +87,7 @@ public sealed class FollowUpTests
         harness.Server.AddFault(fault);
 
         var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress done", new Dictionary<string, object> { ["item"] = "numpy" }));
-        await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(10));
         var processor = harness.Get<InteractionProcessor>();
         await Wait.PumpUntilAsync(harness.Time!, () => processor.Handled == 1, "the interaction to be handled", step: TimeSpan.FromMilliseconds(500));
 

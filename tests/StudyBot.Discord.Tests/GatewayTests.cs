@@ -75,7 +75,7 @@ public sealed class GatewayTests
         Assert.Equal("/resume", resume.Path);
         Assert.Equal(first.Session!.Id, resume.SessionId);
         Assert.True(first.Heartbeats >= 1);
-        await first.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(first.Closed.Task, "gateway connection first to close", TimeSpan.FromSeconds(10));
         Assert.NotEqual(1000, first.ClientCloseCode);
         Assert.NotEqual(1001, first.ClientCloseCode);
         Assert.Single(harness.Server.Identifies);
@@ -90,7 +90,7 @@ public sealed class GatewayTests
 
         await first.SendAsync("""{"op":7,"d":null}""");
         await Wait.UntilAsync(() => !harness.Server.Resumes.IsEmpty, "a resume");
-        await first.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(first.Closed.Task, "gateway connection first to close", TimeSpan.FromSeconds(10));
 
         Assert.Equal(GatewayCloseCodes.ResumableClose, first.ClientCloseCode);
         Assert.Equal("/resume", harness.Server.Resumes.Single().Path);
@@ -116,9 +116,10 @@ public sealed class GatewayTests
         await using var harness = await Gateway();
         var first = await harness.ReadyAsync();
         first.Session!.Invalidated = true;
+        var mark = harness.Watch!.Armed;
 
         await first.SendAsync("""{"op":9,"d":false}""");
-        await Task.Delay(200);
+        await harness.Watch.ArmedAsync(mark, d => d >= TimeSpan.FromSeconds(1) && d <= TimeSpan.FromSeconds(5), "the client to wait 1-5 s after op 9 before identifying");
         Assert.Single(harness.Server.Identifies);
 
         await Wait.PumpUntilAsync(harness.Time!, () => harness.Server.Identifies.Count == 2, "a new identify");
@@ -184,11 +185,12 @@ public sealed class GatewayTests
         switch (action)
         {
             case CloseAction.Fatal:
-                var message = await harness.Fatal.Stopped.Task.WaitAsync(TimeSpan.FromSeconds(10));
+                var message = await Bounded.WaitAsync(harness.Fatal.Stopped.Task, "the adapter's fatal stop", TimeSpan.FromSeconds(10));
                 Assert.Contains(code.ToString(System.Globalization.CultureInfo.InvariantCulture), message, StringComparison.Ordinal);
                 Assert.Contains(code switch { 4004 => "Discord:Token", 4010 or 4011 => "Discord:ShardCount", 4012 => "Discord:GatewayUrl", _ => "intent" }, message, StringComparison.Ordinal);
+                // Stopped for good: once nothing is scheduled, no amount of time brings a reconnect.
+                await Wait.UntilAsync(() => harness.Adapter.Gateway!.Status == GatewayStatus.Stopped && harness.Watch!.Pending().Count == 0, "the gateway to stop with nothing scheduled");
                 harness.Time!.Advance(TimeSpan.FromMinutes(5));
-                await Task.Delay(200);
                 Assert.Single(harness.Server.Connections);
                 Assert.Equal(GatewayStatus.Stopped, harness.Adapter.Gateway!.Status);
                 Assert.Contains(harness.Logs.Lines, l => l.Level == LogLevel.Critical);
@@ -204,7 +206,7 @@ public sealed class GatewayTests
                 break;
         }
 
-        await first.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(first.Closed.Task, "gateway connection first to close", TimeSpan.FromSeconds(10));
         Assert.NotEqual(1000, first.ClientCloseCode);
         Assert.NotEqual(1001, first.ClientCloseCode);
     }
@@ -219,7 +221,7 @@ public sealed class GatewayTests
             connection = await harness.ReadyAsync();
             await Wait.UntilAsync(() => harness.Adapter.Gateway!.Status == GatewayStatus.Ready, "READY");
             await harness.Host.StopAsync();
-            await connection.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await Bounded.WaitAsync(connection.Closed.Task, "the gateway connection to close", TimeSpan.FromSeconds(10));
         }
         finally
         {
@@ -238,7 +240,7 @@ public sealed class GatewayTests
         {
             connection = await harness.ReadyAsync();
             await harness.Host.StopAsync();
-            await connection.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await Bounded.WaitAsync(connection.Closed.Task, "the gateway connection to close", TimeSpan.FromSeconds(10));
         }
         finally
         {
@@ -265,7 +267,7 @@ public sealed class GatewayTests
         harness.Server.GatewayUnavailable = refuse;
         harness.Server.GatewayDropsConnections = !refuse;
         first.Drop();
-        await first.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(first.Closed.Task, "gateway connection first to close", TimeSpan.FromSeconds(10));
         var missed = await harness.Server.DispatchInteractionAsync(interaction, first.Session);
         await Wait.PumpUntilAsync(harness.Time!, () => harness.Server.RefusedConnections >= 4, "four refused connection attempts", step: TimeSpan.FromSeconds(1));
         harness.Server.GatewayUnavailable = false;
@@ -277,7 +279,7 @@ public sealed class GatewayTests
         Assert.Single(harness.Server.Identifies);
         Assert.Equal(first.Session.Id, harness.Adapter.Gateway!.SessionId);
         Assert.DoesNotContain(harness.Server.Connections.Skip(1), c => c.Received.Any(r => (int?)r["op"] == 2));
-        await missed.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(missed.Answered.Task, "the answer to interaction missed", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -291,7 +293,7 @@ public sealed class GatewayTests
         await harness.Server.DispatchAsync("BRAND_NEW_EVENT", new JsonObject { ["anything"] = new JsonArray(1, 2) });
         var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress next"));
 
-        await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(10));
         Assert.Single(harness.Server.Connections);
         Assert.True(harness.Logs.Contains("gateway version 11"));
         Assert.Equal(connection.Session!.Seq, harness.Adapter.Gateway!.Sequence);
@@ -307,7 +309,7 @@ public sealed class GatewayTests
         });
 
         await Wait.UntilAsync(() => harness.Logs.Contains("will not identify"), "the refusal in the log");
-        await Task.Delay(200);
+        await harness.Watch!.ArmedAsync(0, d => d == TimeSpan.FromMilliseconds(120_000), "the client to wait for the session-start reset");
         Assert.Empty(harness.Server.Connections);
 
         harness.Server.Options.SessionStartRemaining = 900;
@@ -328,7 +330,7 @@ public sealed class GatewayTests
         var runs = shards.Select(s => s.RunAsync(stop.Token)).ToList();
 
         await Wait.UntilAsync(() => harness.Server.Identifies.Count == 1, "the first identify");
-        await Task.Delay(300);
+        await harness.Watch!.ArmedAsync(0, d => d > TimeSpan.Zero && d <= IdentifyLimiter.Spacing, "the second shard to wait its turn to identify");
         Assert.Single(harness.Server.Identifies);
 
         harness.Time!.Advance(IdentifyLimiter.Spacing);
@@ -337,7 +339,7 @@ public sealed class GatewayTests
         Assert.All(harness.Server.Identifies, i => Assert.Equal(2, i.ShardCount));
 
         await stop.CancelAsync();
-        await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(Task.WhenAll(runs), "both shards to stop", TimeSpan.FromSeconds(10));
     }
 
     private sealed class NullSink : IGatewayEventSink

@@ -51,7 +51,7 @@ public sealed class GatewaySenderTests
     [Fact]
     public async Task Sends_stay_under_120_per_minute_with_room_kept_for_heartbeats()
     {
-        var time = new FakeTimeProvider();
+        var time = new WatchedTime();
         var sent = new List<string>();
         var sender = new GatewaySender((bytes, _) => { lock (sent) { sent.Add(System.Text.Encoding.UTF8.GetString(bytes.Span)); } return ValueTask.CompletedTask; }, time);
         using var stop = new CancellationTokenSource();
@@ -59,20 +59,20 @@ public sealed class GatewaySenderTests
 
         var normal = Enumerable.Range(0, 125).Select(i => sender.EnqueueAsync(System.Text.Encoding.UTF8.GetBytes($"n{i}"), heartbeat: false)).ToList();
         await Wait.UntilAsync(() => sender.Total == GatewaySender.WindowLimit - GatewaySender.HeartbeatReserve, "117 normal sends");
-        await Task.Delay(50);
+        await time.ParkedAsync(1, "the sender to wait for the window with the heartbeat reserve left");
         Assert.Equal(117, sender.Total);
 
         var beats = Enumerable.Range(0, 3).Select(i => sender.EnqueueAsync(System.Text.Encoding.UTF8.GetBytes($"h{i}"), heartbeat: true)).ToList();
-        await Task.WhenAll(beats).WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(Task.WhenAll(beats), "the three heartbeats sent from the reserve", TimeSpan.FromSeconds(5));
         Assert.Equal(120, sender.Total);
 
         var fourth = sender.EnqueueAsync(System.Text.Encoding.UTF8.GetBytes("h3"), heartbeat: true);
-        await Task.Delay(50);
+        await time.ParkedAsync(3, "the fourth heartbeat to wait for the window");
         Assert.False(fourth.IsCompleted);
 
         time.Advance(GatewaySender.Window);
-        await Task.WhenAll(normal).WaitAsync(TimeSpan.FromSeconds(5));
-        await fourth.WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(Task.WhenAll(normal), "the normal sends in the next window", TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(fourth, "the fourth heartbeat in the next window", TimeSpan.FromSeconds(5));
         lock (sent)
         {
             Assert.Equal("h3", sent[120]);
@@ -98,31 +98,32 @@ public sealed class IdentifyLimiterTests
     [Fact]
     public async Task Shards_in_one_concurrency_bucket_identify_five_seconds_apart()
     {
-        var time = new FakeTimeProvider();
+        var time = new WatchedTime();
         var limiter = new IdentifyLimiter(time);
 
         await limiter.WaitAsync(0, 1, CancellationToken.None);
         var second = limiter.WaitAsync(1, 1, CancellationToken.None);
-        await Task.Delay(50);
+        await time.ParkedAsync(1, "shard 1 to wait its turn to identify");
+        Assert.Equal(TimeSpan.FromSeconds(5), time.LastDue);
         Assert.False(second.IsCompleted);
 
         time.Advance(TimeSpan.FromSeconds(5));
-        await second.WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(second, "shard 1 to be let identify five seconds later", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
     public async Task With_max_concurrency_two_two_shards_identify_together_and_the_third_waits()
     {
-        var time = new FakeTimeProvider();
+        var time = new WatchedTime();
         var limiter = new IdentifyLimiter(time);
 
-        await limiter.WaitAsync(0, 2, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
-        await limiter.WaitAsync(1, 2, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(limiter.WaitAsync(0, 2, CancellationToken.None), "shard 0 to be let identify", TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(limiter.WaitAsync(1, 2, CancellationToken.None), "shard 1 to be let identify", TimeSpan.FromSeconds(5));
         var third = limiter.WaitAsync(2, 2, CancellationToken.None);
-        await Task.Delay(50);
+        await time.ParkedAsync(1, "shard 2 to wait behind shard 0");
         Assert.False(third.IsCompleted);
 
         time.Advance(IdentifyLimiter.Spacing);
-        await third.WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(third, "shard 2 to be let identify after the spacing", TimeSpan.FromSeconds(5));
     }
 }

@@ -37,7 +37,7 @@ public sealed class InteractionFailureTests
 
         var sent = LogWithNote();
         var interaction = await harness.Server.DispatchInteractionAsync(sent);
-        var answer = await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var answer = await Bounded.WaitAsync(interaction.Answered.Task, "the interaction's answer", TimeSpan.FromSeconds(10));
 
         Assert.Equal(4, (int?)answer["type"]);
         Assert.Equal(64, (int?)answer["data"]!["flags"]);
@@ -60,11 +60,11 @@ public sealed class InteractionFailureTests
         harness.Runner.Answer = _ => Broken();
 
         var interaction = await harness.Server.DispatchInteractionAsync(LogWithNote());
-        var deferral = await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var deferral = await Bounded.WaitAsync(interaction.Answered.Task, "the interaction's answer", TimeSpan.FromSeconds(10));
         Assert.Equal(5, (int?)deferral["type"]);
         gate.SetResult();
 
-        var edit = await interaction.Edited.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var edit = await Bounded.WaitAsync(interaction.Edited.Task, "the edit of the deferred answer", TimeSpan.FromSeconds(10));
         Assert.Contains(Apology, Words(edit), StringComparison.Ordinal);
         Assert.Contains(harness.Logs.Lines, l => l.Level == LogLevel.Error && l.Message.Contains("progress log", StringComparison.Ordinal));
         Assert.False(harness.Logs.Contains(SecretNote), "the member's note reached the log");
@@ -78,12 +78,12 @@ public sealed class InteractionFailureTests
         harness.Runner!.ArriveFailure = new ArgumentException("a bug on the way into the engine");
 
         var failed = await harness.Server.DispatchInteractionAsync(LogWithNote());
-        var apology = await failed.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var apology = await Bounded.WaitAsync(failed.Answered.Task, "the apology", TimeSpan.FromSeconds(10));
         Assert.Contains(Apology, Words(apology["data"]), StringComparison.Ordinal);
 
         harness.Runner.ArriveFailure = null;
         var next = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress streak"));
-        var answer = await next.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var answer = await Bounded.WaitAsync(next.Answered.Task, "the next interaction's answer", TimeSpan.FromSeconds(10));
 
         Assert.Equal("ran progress streak", (string?)answer["data"]!["content"]);
         Assert.False(harness.Fatal.Stopped.Task.IsCompleted, "the host was stopped");

@@ -17,7 +17,7 @@ public sealed class InteractionTests
             "progress log",
             new Dictionary<string, object> { ["minutes"] = 45L, ["kind"] = "practice", ["note"] = "vectors" },
             nick: "Mase"));
-        var answer = await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var answer = await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(10));
 
         Assert.Equal(4, (int?)answer["type"]);
         Assert.Equal(64, (int?)answer["data"]!["flags"]);
@@ -41,7 +41,7 @@ public sealed class InteractionTests
         await harness.ReadyAsync();
 
         var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress goal show", permissions: InteractionFactory.MemberPermissions));
-        await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(10));
 
         var run = Assert.Single(harness.Runner!.Runs);
         Assert.Equal("progress goal show", run.Path);
@@ -62,7 +62,7 @@ public sealed class InteractionTests
         };
 
         var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress done", new Dictionary<string, object> { ["item"] = "numpy" }));
-        var answer = await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var answer = await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(10));
         await Wait.UntilAsync(() => interaction.FollowUps.Count == 1, "the follow-up");
 
         Assert.Null(answer["data"]!["flags"]);
@@ -77,19 +77,20 @@ public sealed class InteractionTests
         await harness.ReadyAsync();
         harness.Runner!.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        var mark = harness.Watch!.Armed;
         var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress overview"));
         await Wait.UntilAsync(() => harness.Runner.Runs.Count == 1, "the command to start");
-        await Task.Delay(100);
+        await harness.Watch.ArmedAsync(mark, d => d > TimeSpan.Zero && d <= TimeSpan.FromMilliseconds(1500), "the adapter to arm its deferral timer");
         Assert.Empty(interaction.Callbacks);
 
         harness.Time!.Advance(TimeSpan.FromMilliseconds(1500));
-        var deferral = await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var deferral = await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(10));
         Assert.Equal(5, (int?)deferral["type"]);
         Assert.Equal(64, (int?)deferral["data"]!["flags"]);
         Assert.Empty(interaction.Edits);
 
         harness.Runner.Gate.SetResult();
-        var edit = await interaction.Edited.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var edit = await Bounded.WaitAsync(interaction.Edited.Task, "the edit that completes the interaction", TimeSpan.FromSeconds(10));
         Assert.Equal("ran progress overview", (string?)edit["content"]);
         Assert.Single(interaction.Callbacks);
         Assert.Equal(0, interaction.LateCallbacks);
@@ -104,8 +105,8 @@ public sealed class InteractionTests
         harness.Runner!.Answer = _ => new Reply { Text = "Here's your progress card", Attachments = [new ReplyAttachment("card.png", ReplyAttachment.Png, png, "Your card: 60%")] };
 
         var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress card"));
-        var answer = await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var edit = await interaction.Edited.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var answer = await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(10));
+        var edit = await Bounded.WaitAsync(interaction.Edited.Task, "the edit that completes the interaction", TimeSpan.FromSeconds(10));
 
         Assert.Equal(5, (int?)answer["type"]);
         Assert.Equal(64, (int?)answer["data"]!["flags"]);
@@ -126,7 +127,7 @@ public sealed class InteractionTests
         harness.Runner!.Suggestions = [.. Enumerable.Range(0, 40).Select(i => new Core.Commands.Suggestion($"Item {i} " + new string('x', 120), $"item-{i}"))];
 
         var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Autocomplete("progress done", "item", "num"));
-        var answer = await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var answer = await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(10));
 
         var choices = answer["data"]!["choices"]!.AsArray();
         Assert.Equal(8, (int?)answer["type"]);
@@ -145,7 +146,7 @@ public sealed class InteractionTests
         await harness.ReadyAsync();
 
         var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Button("progress done numpy"));
-        var answer = await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var answer = await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(10));
 
         Assert.Equal(4, (int?)answer["type"]);
         Assert.Equal("/progress done numpy", Assert.Single(harness.Runner!.TextRuns).Text);
@@ -158,7 +159,7 @@ public sealed class InteractionTests
         await harness.ReadyAsync();
 
         var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress streak", guildId: null));
-        await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(10));
 
         var run = Assert.Single(harness.Runner!.Runs);
         Assert.Equal("dm:53908232506183680", run.Who.Community.ExternalId);
@@ -176,7 +177,7 @@ public sealed class InteractionTests
         var interaction = await harness.Server.DispatchInteractionAsync(payload);
         await harness.Server.DispatchInteractionAsync((JsonObject)payload.DeepClone());
         var sentinel = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress streak"));
-        await Task.WhenAll(interaction.Answered.Task, sentinel.Answered.Task).WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(Task.WhenAll(interaction.Answered.Task, sentinel.Answered.Task), "the answers to the interaction and to sentinel", TimeSpan.FromSeconds(10));
         await Wait.UntilAsync(() => harness.Get<Interactions.InteractionProcessor>().InFlight == 0, "all interactions to finish");
 
         Assert.Single(interaction.Callbacks);
@@ -194,7 +195,7 @@ public sealed class InteractionTests
         modal["data"] = new JsonObject { ["custom_id"] = "modal", ["components"] = new JsonArray() };
 
         var interaction = await harness.Server.DispatchInteractionAsync(modal);
-        var answer = await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var answer = await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(10));
 
         Assert.Equal(4, (int?)answer["type"]);
         Assert.Empty(harness.Runner!.Runs);
@@ -209,7 +210,7 @@ public sealed class InteractionTests
 
         var interaction = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress next", guildId: 41771983423143937));
         var renamed = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress next"));
-        await Task.WhenAll(interaction.Answered.Task, renamed.Answered.Task).WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(Task.WhenAll(interaction.Answered.Task, renamed.Answered.Task), "the answers to the interaction and to renamed", TimeSpan.FromSeconds(10));
 
         var names = harness.Runner!.Runs.Select(r => r.Who.Community.Name).Order().ToList();
         Assert.Equal(["Night Owls", "Study Hall 2"], names);

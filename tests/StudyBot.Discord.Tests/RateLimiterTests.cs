@@ -1,13 +1,17 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StudyBot.Discord.Rest;
+using StudyBot.Discord.Tests.Support;
 
 namespace StudyBot.Discord.Tests;
 
-/// <summary>The limiter on fake time: a request that must wait does not complete until the clock moves.</summary>
+/// <summary>
+/// The limiter on fake time: a request that must wait does not complete until the clock moves. A waiting request
+/// arms a timer when it parks; that is the signal a test waits for before checking it has not gone through.
+/// </summary>
 public sealed class RateLimiterTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly WatchedTime _time = new(new FakeTimeProvider());
     private readonly RateLimiter _limiter;
 
     public RateLimiterTests()
@@ -25,11 +29,11 @@ public sealed class RateLimiterTests
         var first = await _limiter.AcquireAsync(route, CancellationToken.None);
 
         var second = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
-        await Task.Delay(50);
+        await _time.ParkedAsync(1, "the second request to wait for the first one's headers");
         Assert.False(second.IsCompleted);
 
         first.Complete(Bucket(5, 4, 5), is429: false);
-        var lease = await second.WaitAsync(TimeSpan.FromSeconds(5));
+        var lease = await Bounded.WaitAsync(second, "the second request's permit once the headers came", TimeSpan.FromSeconds(5));
         lease.Complete(Bucket(5, 3, 5), false);
     }
 
@@ -41,12 +45,13 @@ public sealed class RateLimiterTests
         (await _limiter.AcquireAsync(route, CancellationToken.None)).Complete(Bucket(2, 0, 2.4), false);
 
         var third = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
+        await _time.ParkedAsync(1, "the third request to wait for the bucket's reset");
+        Assert.InRange(_time.LastDue, TimeSpan.FromSeconds(2.4), TimeSpan.FromSeconds(2.5));
         _time.Advance(TimeSpan.FromSeconds(2));
-        await Task.Delay(50);
         Assert.False(third.IsCompleted);
 
         _time.Advance(TimeSpan.FromSeconds(0.6));
-        (await third.WaitAsync(TimeSpan.FromSeconds(5))).Complete(Bucket(2, 1, 2.5), false);
+        (await Bounded.WaitAsync(third, "the third request's permit after Reset-After", TimeSpan.FromSeconds(5))).Complete(Bucket(2, 1, 2.5), false);
     }
 
     [Fact]
@@ -57,11 +62,11 @@ public sealed class RateLimiterTests
         var sameChannel = _limiter.AcquireAsync(DiscordRoute.CreateMessage(1), CancellationToken.None).AsTask();
         var otherChannel = _limiter.AcquireAsync(DiscordRoute.CreateMessage(2), CancellationToken.None).AsTask();
 
-        await otherChannel.WaitAsync(TimeSpan.FromSeconds(5));
-        await Task.Delay(50);
+        await Bounded.WaitAsync(otherChannel, "the other channel's permit", TimeSpan.FromSeconds(5));
+        await _time.ParkedAsync(1, "the same channel's request to wait for its bucket");
         Assert.False(sameChannel.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(10));
-        await sameChannel.WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(sameChannel, "the same channel's permit after the reset", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -74,12 +79,12 @@ public sealed class RateLimiterTests
         (await _limiter.AcquireAsync(sharedRoute, CancellationToken.None)).Complete(Bucket(1, 0, 20, "cmd"), false);
 
         var next = _limiter.AcquireAsync(global, CancellationToken.None).AsTask();
-        await Task.Delay(50);
+        await _time.ParkedAsync(1, "the next registration to wait for the shared bucket");
 
         Assert.False(next.IsCompleted);
         Assert.Same(_limiter.BucketFor(global), _limiter.BucketFor(sharedRoute));
         _time.Advance(TimeSpan.FromSeconds(20));
-        await next.WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(next, "the next registration's permit after the shared reset", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -99,10 +104,11 @@ public sealed class RateLimiterTests
         (await _limiter.AcquireAsync(route, CancellationToken.None)).Complete(headers, false);
 
         var next = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
-        await Task.Delay(50);
+        await _time.ParkedAsync(1, "the next request to wait for Reset-After");
+        Assert.Equal(TimeSpan.FromSeconds(1), _time.LastDue);
         Assert.False(next.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(1));
-        await next.WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(next, "the next request's permit after Reset-After", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -118,11 +124,11 @@ public sealed class RateLimiterTests
         var fiftyFirst = _limiter.AcquireAsync(DiscordRoute.CreateMessage(999), CancellationToken.None).AsTask();
         var callback = _limiter.AcquireAsync(DiscordRoute.InteractionCallback(5, "t"), CancellationToken.None).AsTask();
 
-        await callback.WaitAsync(TimeSpan.FromSeconds(5));
-        await Task.Delay(50);
+        await Bounded.WaitAsync(callback, "the interaction callback's permit", TimeSpan.FromSeconds(5));
+        await _time.ParkedAsync(1, "the 51st request to wait for the global window");
         Assert.False(fiftyFirst.IsCompleted);
         _time.Advance(RateLimiter.GlobalWindow + TimeSpan.FromMilliseconds(1));
-        await fiftyFirst.WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(fiftyFirst, "the 51st request's permit in the next global window", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -133,11 +139,11 @@ public sealed class RateLimiterTests
         var blocked = _limiter.AcquireAsync(DiscordRoute.CreateDm(), CancellationToken.None).AsTask();
         var exempt = _limiter.AcquireAsync(DiscordRoute.EditOriginal(1, "t"), CancellationToken.None).AsTask();
 
-        await exempt.WaitAsync(TimeSpan.FromSeconds(5));
-        await Task.Delay(50);
+        await Bounded.WaitAsync(exempt, "the exempt route's permit", TimeSpan.FromSeconds(5));
+        await _time.ParkedAsync(1, "the globally limited request to wait out the global 429");
         Assert.False(blocked.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(3));
-        await blocked.WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(blocked, "the globally limited request's permit after the global 429", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -148,11 +154,12 @@ public sealed class RateLimiterTests
         _limiter.BlockRoute(route, TimeSpan.FromSeconds(7));
 
         var next = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
+        await _time.ParkedAsync(1, "the next request to wait out the route's 429");
+        Assert.Equal(TimeSpan.FromSeconds(7), _time.LastDue);
         _time.Advance(TimeSpan.FromSeconds(6));
-        await Task.Delay(50);
         Assert.False(next.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(1));
-        await next.WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(next, "the next request's permit after Retry-After", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -177,7 +184,7 @@ public sealed class RateLimiterTests
 
         var again = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
 
-        await again.WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(again, "the permit given back", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -192,7 +199,7 @@ public sealed class RateLimiterTests
 
         var next = _limiter.AcquireAsync(route, CancellationToken.None).AsTask();
 
-        await next.WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(next, "a permit from the bucket after answers without headers", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -210,17 +217,20 @@ public sealed class RateLimiterTests
         }
 
         var next = _limiter.AcquireAsync(DiscordRoute.CreateMessage(999), CancellationToken.None).AsTask();
+        await _time.ParkedAsync(1, "the 51st request to wait for the global window");
+
+        // The first request is still unanswered: its slot is counted from the latest it can be answered.
+        Assert.True(_time.LastDue > RateLimiter.GlobalWindow, $"the 51st request waits only {_time.LastDue}");
         _time.Advance(RateLimiter.GlobalWindow);
-        await Task.Delay(50);
         Assert.False(next.IsCompleted);
 
         // The first request is answered only now: Discord may have counted it just now.
         leases[0].Complete(Bucket(5, 4, 5, "g"), false);
+        await _time.ParkedAsync(2, "the 51st request to wait a window from the first one's answer");
         _time.Advance(RateLimiter.GlobalWindow - TimeSpan.FromMilliseconds(1));
-        await Task.Delay(50);
         Assert.False(next.IsCompleted);
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        await next.WaitAsync(TimeSpan.FromSeconds(5));
+        await Bounded.WaitAsync(next, "the 51st request's permit a window after the first one's answer", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -245,7 +255,7 @@ public sealed class RateLimiterTests
 
         first.Complete(Bucket(1, 0, 1), false);
         _time.Advance(TimeSpan.FromSeconds(1.1));
-        (await second.WaitAsync(TimeSpan.FromSeconds(5))).Complete(Bucket(1, 0, 1), false);
+        (await Bounded.WaitAsync(second, "the second caller's slot", TimeSpan.FromSeconds(5))).Complete(Bucket(1, 0, 1), false);
     }
 
     [Fact]
@@ -320,9 +330,9 @@ public sealed class RateLimiterTests
         })).ToArray();
 
         var all = Task.WhenAll(workers);
-        await all.WaitAsync(TimeSpan.FromSeconds(60));
+        await Bounded.WaitAsync(all, "every caller to finish", TimeSpan.FromSeconds(60));
         await stop.CancelAsync();
-        await pruner.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(pruner, "the pruner to finish", TimeSpan.FromSeconds(10));
 
         Assert.Equal(Workers * Rounds, done);
         Assert.Equal(0, violations);

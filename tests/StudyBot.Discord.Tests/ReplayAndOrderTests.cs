@@ -132,7 +132,7 @@ public sealed class ReplayAndOrderTests
         await harness.ReadyAsync();
 
         var start = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress start", new Dictionary<string, object> { ["profile"] = "programmer", ["pace"] = "part-time" }));
-        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Bounded.WaitAsync(gate.Reached.Task, "the gated command to reach its handler", TimeSpan.FromSeconds(30));
         var overview = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress overview"));
         var other = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress log", new Dictionary<string, object> { ["minutes"] = 30L, ["kind"] = "practice" }, userId: OtherUser));
 
@@ -183,7 +183,7 @@ public sealed class ReplayAndOrderTests
             using var response = await http.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-            var message = (int)answer["type"]! == 4 ? answer["data"]! : await record.Edited.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var message = (int)answer["type"]! == 4 ? answer["data"]! : await Bounded.WaitAsync(record.Edited.Task, "the edit that completes interaction record", TimeSpan.FromSeconds(30));
             return message.ToJsonString();
         }
         finally
@@ -196,8 +196,8 @@ public sealed class ReplayAndOrderTests
     /// <summary>The message an interaction was answered with: the type 4 answer, or the edit after a deferral.</summary>
     private static async Task<string> AnswerTextAsync(FakeInteraction interaction)
     {
-        var answer = await interaction.Answered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var message = (int)answer["type"]! == 4 ? answer["data"]! : await interaction.Edited.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var answer = await Bounded.WaitAsync(interaction.Answered.Task, "the answer to the interaction", TimeSpan.FromSeconds(30));
+        var message = (int)answer["type"]! == 4 ? answer["data"]! : await Bounded.WaitAsync(interaction.Edited.Task, "the edit that completes the interaction", TimeSpan.FromSeconds(30));
         return message.ToJsonString();
     }
 
@@ -245,7 +245,7 @@ internal sealed class CommitGate(Func<MemberRef, ChangeSet, bool> matches)
             if (gate.Matches(member, changes))
             {
                 gate.Reached.TrySetResult();
-                await gate.Open.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+                await Bounded.WaitAsync(gate.Open.Task.WaitAsync(cancellationToken), "the test to open the gate", TimeSpan.FromSeconds(60));
             }
 
             return await inner.CommitAsync(member, snapshot, changes, cancellationToken);

@@ -87,15 +87,18 @@ public sealed class RestClientTests
         var rest = harness.Get<DiscordRestClient>();
         harness.Server.AddFault(new FakeFault(r => r.Template == "/channels/{channel_id}/messages", Status: 429, Scope: "global", RetryAfter: 5));
 
+        var mark = harness.Watch!.Armed;
         var send = rest.CreateMessageAsync(42, Message("held"), CancellationToken.None);
         await Wait.UntilAsync(() => harness.Logs.Contains("scope Global"), "the client to take in the global 429");
         var dm = rest.CreateDmAsync(1234, CancellationToken.None);
-        await Task.Delay(150);
+        // The held send parks on a 5 s timer; the DM queues behind it in the global limiter (a semaphore, no timer),
+        // which it reaches before CreateDmAsync returns.
+        await harness.Watch.ArmedAsync(mark, d => d == TimeSpan.FromSeconds(5), "the held send to wait out the global 429");
 
         Assert.Single(harness.Server.Requests);
         Assert.False(send.IsCompleted || dm.IsCompleted);
         harness.Time!.Advance(TimeSpan.FromSeconds(5));
-        await Task.WhenAll(send, dm).WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(Task.WhenAll(send, dm), "the held send and the DM after Retry-After", TimeSpan.FromSeconds(10));
         Assert.Equal(3, harness.Server.Requests.Count);
         Assert.Equal(1, rest.Guard.Count);
     }

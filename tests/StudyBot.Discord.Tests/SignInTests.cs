@@ -40,8 +40,9 @@ public sealed class SignInTests
 
         Assert.Contains("Discord:Token", ex.Message, StringComparison.Ordinal);
         Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message, StringComparison.Ordinal);
+        // Nothing is scheduled any more, so no amount of time brings another attempt.
+        Assert.Empty(harness.Watch!.Pending());
         harness.Time!.Advance(TimeSpan.FromMinutes(10));
-        await Task.Delay(200);
         Assert.Single(harness.Server.Requests, r => r.Template == route);
         Assert.False(harness.Logs.Contains("not reachable yet"), harness.Logs.All);
     }
@@ -65,13 +66,12 @@ public sealed class SignInTests
         harness.Server.AddFault(new FakeFault(r => r.Template == "/gateway/bot", Status: status, Body: Refusal(code), Times: 100));
 
         await harness.Host.StartAsync();
-        var message = await harness.Fatal.Stopped.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var message = await Bounded.WaitAsync(harness.Fatal.Stopped.Task, "the adapter's fatal stop", TimeSpan.FromSeconds(20));
 
         Assert.Contains("Discord:Token", message, StringComparison.Ordinal);
-        harness.Time!.Advance(TimeSpan.FromMinutes(10));
-        await Task.Delay(200);
-        harness.Time.Advance(TimeSpan.FromMinutes(10));
-        await Task.Delay(200);
+        // The adapter stopped: once nothing is scheduled, no amount of time brings another attempt.
+        await Wait.UntilAsync(() => harness.Watch!.Pending().Count == 0, "the stopped adapter to have nothing scheduled");
+        harness.Time!.Advance(TimeSpan.FromMinutes(20));
         Assert.Single(harness.Server.Requests, r => r.Template == "/gateway/bot");
         Assert.Single(harness.Logs.Lines, l => l.Message.StartsWith("Discord adapter stopped", StringComparison.Ordinal));
         Assert.Empty(harness.Server.Connections);

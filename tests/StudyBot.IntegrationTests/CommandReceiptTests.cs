@@ -241,22 +241,18 @@ public sealed class CommandReceiptTests
         var gate = new HandlerGate("ada");
         await using var bot = await TestBot.StartAsync(configure: s => s.AddScoped<ICommandHandler>(_ => new GatedHandler(new StartHandler(), gate)));
         var start = bot.SayAsync("Ada", "/progress start programmer part-time");
-        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Bounded.WaitAsync(gate.Reached.Task, "Ada's /progress start to reach its handler");
 
         var stuck = bot.SayAsync("Ada", "/progress log 45 practice");
-        for (var i = 0; i < 200 && !stuck.IsCompleted; i++)
-        {
-            bot.Time.Advance(TimeSpan.FromSeconds(30));
-            await Task.Delay(20);
-        }
+        await Bounded.PumpAsync(bot.Time, () => stuck.IsCompleted, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), "the /progress log stuck behind the hanging start to give up");
 
-        var answer = await stuck.WaitAsync(TimeSpan.FromSeconds(30));
+        var answer = await Bounded.WaitAsync(stuck, "the answer to the stuck /progress log");
         Assert.Equal(ReplyTone.Warning, answer.Tone);
         Assert.Contains("still working on your previous command", answer.Text, StringComparison.Ordinal);
         Assert.Equal(0, await MinutesAsync(bot));
 
         gate.Open.SetResult();
-        await start.WaitAsync(TimeSpan.FromSeconds(30));
+        await Bounded.WaitAsync(start, "the answer to /progress start once its gate opened");
         Assert.Contains("Logged 45 min", (await bot.SayAsync("Ada", "/progress log 45 practice")).Text, StringComparison.Ordinal);
         Assert.Equal(0, bot.Executor.BusyMembers);
     }

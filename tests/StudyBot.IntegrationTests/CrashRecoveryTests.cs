@@ -45,13 +45,13 @@ public sealed class CrashRecoveryTests : IDisposable
 
     private int MailboxLines() => File.Exists(Mailbox) ? File.ReadLines(Mailbox).Count() : 0;
 
-    private async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
+    private long UnsentOutboxRows()
     {
-        var watch = Stopwatch.StartNew();
-        while (!condition() && watch.Elapsed < timeout)
-        {
-            await Task.Delay(50);
-        }
+        using var connection = new SqliteConnection($"Data Source={Db};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM Outbox WHERE SentAtUtc IS NULL";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     private async Task SeedAsync()
@@ -100,9 +100,9 @@ public sealed class CrashRecoveryTests : IDisposable
 
         using (var first = StartHost())
         {
-            await WaitForAsync(() => MailboxLines() >= 200 || first.HasExited, TimeSpan.FromSeconds(120));
+            await Bounded.UntilAsync(() => MailboxLines() >= 200 || first.HasExited, "200 reminders in the mailbox before the kill", TimeSpan.FromSeconds(120));
             first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
+            await Bounded.WaitAsync(first.WaitForExitAsync(), "the killed host to exit");
         }
 
         var beforeRestart = MailboxLines();
@@ -110,12 +110,13 @@ public sealed class CrashRecoveryTests : IDisposable
 
         using (var second = StartHost())
         {
-            await WaitForAsync(() => MailboxLines() >= Members || second.HasExited, TimeSpan.FromSeconds(180));
+            await Bounded.UntilAsync(() => MailboxLines() >= Members || second.HasExited, $"{Members} reminders in the mailbox after the restart", TimeSpan.FromSeconds(180));
 
-            // Give a duplicate, if there were one, the time to show up.
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            // A duplicate could only come from an outbox row still unsent: once the host has marked every row sent,
+            // it has nothing more to deliver, so the mailbox is final (an explicit signal instead of a grace sleep).
+            await Bounded.UntilAsync(() => second.HasExited || UnsentOutboxRows() == 0, "the restarted host to mark every outbox row sent", TimeSpan.FromSeconds(60));
             second.Kill(entireProcessTree: true);
-            await second.WaitForExitAsync();
+            await Bounded.WaitAsync(second.WaitForExitAsync(), "the restarted host to exit");
         }
 
         var lines = File.ReadLines(Mailbox).Select(l => JsonDocument.Parse(l).RootElement).ToList();

@@ -43,7 +43,14 @@ public sealed class DatabaseTests
             await bot.SayAsync("Ada", i % 2 == 0 ? "/progress done numpy" : "/progress doing numpy");
         }
 
-        await WaitAsync(() => gate.Checkpoints >= 1);
+        // The idle delay runs on the gate's fake clock: until it passes, the gate has not checkpointed.
+        bot.GateTime.Advance(WriteGate.IdleDelay - TimeSpan.FromMilliseconds(1));
+        await Bounded.WaitAsync(gate.LastCheckpoint, "a checkpoint the gate might have started");
+        Assert.Equal(0, gate.Checkpoints);
+
+        bot.GateTime.Advance(TimeSpan.FromMilliseconds(1));
+        await Bounded.WaitAsync(gate.LastCheckpoint, "the checkpoint the gate starts when writing pauses");
+        Assert.Equal(1, gate.Checkpoints);
         await using var scope = bot.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
         await db.Database.OpenConnectionAsync();
@@ -67,7 +74,8 @@ public sealed class DatabaseTests
         await using var bot = await TestBot.StartAsync();
         var gate = bot.Services.GetRequiredService<WriteGate>();
 
-        // Concurrent writers so there is no pause long enough for the idle checkpoint.
+        // The gate's clock is fake and stands still, so writing never pauses as far as the gate can tell: the idle
+        // checkpoint cannot fire, and only the one forced after ForceAfter writes can.
         await Task.WhenAll(Enumerable.Range(0, 4).Select(async w =>
         {
             for (var i = 0; i < WriteGate.ForceAfter / 4; i++)
@@ -76,7 +84,8 @@ public sealed class DatabaseTests
             }
         }));
 
-        await WaitAsync(() => gate.Checkpoints >= 1);
+        await Bounded.WaitAsync(gate.LastCheckpoint, $"the checkpoint forced after {WriteGate.ForceAfter} writes");
+        Assert.True(gate.Checkpoints >= 1, $"no checkpoint after {WriteGate.ForceAfter} writes without a pause");
         Assert.Equal(WriteGate.ForceAfter, await bot.CountAsync("SELECT COUNT(*) FROM ItemChanges"));
     }
 
@@ -193,16 +202,6 @@ public sealed class DatabaseTests
         WHERE d.PracticeMinutes <> 0 OR d.LearningMinutes <> 0 OR d.ReviewMinutes <> 0 OR d.ItemsDone <> 0 OR d.Points <> 0
         ORDER BY m.UserId, d.LocalDate
         """);
-
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(condition(), "no background checkpoint ran");
-    }
 
     [Fact]
     public async Task Progress_survives_a_restart_on_the_same_file()

@@ -154,7 +154,7 @@ public sealed class GrammarPropertyTests
             {
                 var before = await bot.DumpAsync();
 
-                var reply = await bot.SayAsync("Ada", line).WaitAsync(TimeSpan.FromSeconds(30));
+                var reply = await Bounded.WaitAsync(bot.SayAsync("Ada", line), $"the answer to {line}");
 
                 var text = ReplyText.All(reply);
                 Assert.False(string.IsNullOrWhiteSpace(text), "the answer is empty");

@@ -39,7 +39,7 @@ public sealed class MemberLinesPropertyTests
                         {
                             Assert.True(await arrival.WaitTurnAsync(Bound, TimeProvider.System, CancellationToken.None), "a command waited for its turn for ever");
                             events.Enqueue((true, index));
-                            await finish[index].Task.WaitAsync(Bound);
+                            await Bounded.WaitAsync(finish[index].Task, $"the test to let command {index} finish", Bound);
                             events.Enqueue((false, index));
                         }
                     }));
@@ -50,7 +50,7 @@ public sealed class MemberLinesPropertyTests
                     finish[i].TrySetResult();
                 }
 
-                await Task.WhenAll(runs).WaitAsync(Bound);
+                await Bounded.WaitAsync(Task.WhenAll(runs), "every command of the sample to end", Bound);
 
                 var running = new HashSet<int>();
                 var lastStarted = new Dictionary<int, int>();

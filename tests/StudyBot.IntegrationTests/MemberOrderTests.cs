@@ -7,8 +7,6 @@ namespace StudyBot.IntegrationTests;
 /// <summary>One member's commands are applied in the order they arrived; other members are never held up.</summary>
 public sealed class MemberOrderTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task A_members_second_command_waits_for_the_slow_first_and_sees_its_result_while_another_member_runs_meanwhile()
     {
@@ -16,16 +14,16 @@ public sealed class MemberOrderTests
         await using var bot = await TestBot.StartAsync(configure: s => s.AddScoped<ICommandHandler>(_ => new GatedHandler(new StartHandler(), gate)));
 
         var start = bot.SayAsync("Ada", "/progress start programmer part-time");
-        await gate.Reached.Task.WaitAsync(Bound);
+        await Bounded.WaitAsync(gate.Reached.Task, "Ada's /progress start to reach its handler");
         var overview = bot.SayAsync("Ada", "/progress");
-        var other = await bot.SayAsync("Bob", "/progress log 30 practice").WaitAsync(Bound);
+        var other = await Bounded.WaitAsync(bot.SayAsync("Bob", "/progress log 30 practice"), "the answer to Bob's /progress log while Ada's start is held");
 
         Assert.Contains("Logged 30 min", other.Text, StringComparison.Ordinal);
         Assert.False(overview.IsCompleted, "Ada's /progress ran before her start was saved");
 
         gate.Open.SetResult();
-        await start.WaitAsync(Bound);
-        var shown = await overview.WaitAsync(Bound);
+        await Bounded.WaitAsync(start, "the answer to Ada's /progress start");
+        var shown = await Bounded.WaitAsync(overview, "the answer to Ada's /progress queued behind her start");
         Assert.DoesNotContain("Welcome to", shown.Title, StringComparison.Ordinal);
         Assert.Contains("progress: 0% of", shown.Title, StringComparison.Ordinal);
     }
@@ -38,11 +36,11 @@ public sealed class MemberOrderTests
         await bot.SayAsync("Ada", "/progress log 20 practice");
 
         var undo = bot.SayAsync("Ada", "/progress undo");
-        await gate.Reached.Task.WaitAsync(Bound);
+        await Bounded.WaitAsync(gate.Reached.Task, "Ada's /progress undo to reach its handler");
         var log = bot.SayAsync("Ada", "/progress log 45 practice");
         gate.Open.SetResult();
-        await undo.WaitAsync(Bound);
-        var logged = await log.WaitAsync(Bound);
+        await Bounded.WaitAsync(undo, "the answer to Ada's /progress undo");
+        var logged = await Bounded.WaitAsync(log, "the answer to Ada's /progress log queued behind her undo");
 
         Assert.Contains("Logged 45 min", logged.Text, StringComparison.Ordinal);
         Assert.Equal(45, await bot.CountAsync("SELECT SUM(Minutes) FROM StudyLogs WHERE RetractedAtUtc IS NULL"));
@@ -69,7 +67,7 @@ internal sealed class GatedHandler(ICommandHandler inner, HandlerGate gate) : IC
         if (context.Who.UserId == gate.UserId)
         {
             gate.Reached.TrySetResult();
-            await gate.Open.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            await Bounded.WaitAsync(gate.Open.Task.WaitAsync(cancellationToken), $"the test to open the gate of {inner.Path}", TimeSpan.FromSeconds(60));
         }
 
         return await inner.HandleAsync(context, cancellationToken);

@@ -11,6 +11,7 @@ using StudyBot.Core.Notifications;
 using StudyBot.Host.Console;
 using StudyBot.Host.Options;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace StudyBot.IntegrationTests;
 
@@ -23,13 +24,14 @@ internal sealed class TestBot : IAsyncDisposable
 
     private readonly bool _ownsFile;
 
-    private TestBot(string dbPath, bool ownsFile, TestClock time, ServiceProvider services, RecordingNotifier notifier, IReadOnlyDictionary<string, RecordingNotifier> notifiers)
+    private TestBot(string dbPath, bool ownsFile, TestClock time, FakeTimeProvider gateTime, ServiceProvider services, RecordingNotifier notifier, IReadOnlyDictionary<string, RecordingNotifier> notifiers)
     {
         Notifier = notifier;
         Notifiers = notifiers;
         DbPath = dbPath;
         _ownsFile = ownsFile;
         Time = time;
+        GateTime = gateTime;
         _services = services;
         Executor = services.GetRequiredService<CommandExecutor>();
     }
@@ -37,6 +39,9 @@ internal sealed class TestBot : IAsyncDisposable
     public string DbPath { get; }
 
     public TestClock Time { get; }
+
+    /// <summary>The write gate's own clock for its idle delay, apart from <see cref="Time"/> so pumping the bot's clock never fires it.</summary>
+    public FakeTimeProvider GateTime { get; }
 
     public CommandExecutor Executor { get; }
 
@@ -98,6 +103,7 @@ internal sealed class TestBot : IAsyncDisposable
             notifiers[platform] = new RecordingNotifier(time, platform);
         }
 
+        var gateTime = new FakeTimeProvider(time.GetUtcNow());
         var collection = new ServiceCollection();
         configure?.Invoke(collection);
         foreach (var other in notifiers.Values)
@@ -110,6 +116,7 @@ internal sealed class TestBot : IAsyncDisposable
             .AddSingleton<IChannelDirectory>(new ConsoleChannels(Options.Create(new ConsoleOptions())))
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(time)
+            .AddKeyedSingleton<TimeProvider>(WriteGate.ClockKey, gateTime)
             .AddSingleton(new CoreSettings { DefaultTimeZone = defaultTimeZone })
             .AddSingleton(new RoadmapCatalog(RoadmapLoader.LoadDirectory(RepoPaths.Roadmaps), "ml-zero-to-hero"))
             .AddStudyBotCore()
@@ -117,7 +124,7 @@ internal sealed class TestBot : IAsyncDisposable
         replace?.Invoke(collection);
         var services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
-        return new TestBot(dbPath, ownsFile, time, services, notifier, notifiers);
+        return new TestBot(dbPath, ownsFile, time, gateTime, services, notifier, notifiers);
     }
 
     public static MemberRef Member(string name, CommunityRef? community = null, bool admin = true) =>

@@ -28,7 +28,7 @@ public sealed class ClockTests
         await Task.Yield();
         Assert.False(delay.IsCompleted);
         clock.Advance(TimeSpan.FromMilliseconds(1));
-        await delay.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(delay, "the delay to end", TimeSpan.FromSeconds(10));
 
         Assert.Equal(Start - TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1), clock.GetUtcNow());
         Assert.Equal(TimeSpan.FromSeconds(1), clock.GetElapsedTime(before));

@@ -128,7 +128,7 @@ public sealed class HttpModeTests
         await using var h = await Http();
 
         using var response = await PostSignedAsync(h, "/slack/interactivity", Fixtures.Bytes("block_actions_payload.form"));
-        await Task.Delay(200);
+        await h.IdleAsync(() => true, "any work the block action started to finish");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(h.Slack.ResponseUrlPosts);
@@ -159,8 +159,8 @@ public sealed class HttpModeTests
         h.Time.Advance(TimeSpan.FromMinutes(5));
         using var lastRetry = await PostSignedAsync(h, "/slack/events", first, "application/json", new() { ["X-Slack-Retry-Num"] = "3", ["X-Slack-Retry-Reason"] = "http_timeout" });
         using var orphanRetry = await PostSignedAsync(h, "/slack/events", orphan, "application/json", new() { ["X-Slack-Retry-Num"] = "2", ["X-Slack-Retry-Reason"] = "connection_failed" });
-        await FakeSlack.WaitUntilAsync(() => h.Slack.CallCount("views.publish") == 2);
-        await Task.Delay(200);
+        await FakeSlack.WaitUntilAsync(() => h.Slack.CallCount("views.publish") == 2, what: "the two Home views");
+        await h.IdleAsync(() => true, "the work of all four deliveries to finish");
 
         Assert.All([original, retry, lastRetry, orphanRetry], r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(2, h.Slack.CallCount("views.publish"));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StudyBot.Slack.Api;
+using StudyBot.Slack.Tests.Fakes;
 
 namespace StudyBot.Slack.Tests;
 
@@ -68,7 +69,7 @@ public sealed class RateLimiterTests
         Assert.False(second.IsCompleted);
 
         _time.Advance(TimeSpan.FromSeconds(0.1));
-        await second.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(second, "the second caller's slot", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -80,12 +81,12 @@ public sealed class RateLimiterTests
         var post = limiter.AcquireAsync(SlackRateLimiter.PostMessage, "C1", CancellationToken.None).AsTask();
         var lookup = limiter.AcquireAsync("users.info", null, CancellationToken.None).AsTask();
 
-        await lookup.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(lookup, "the users.info slot while chat.postMessage is paused", TimeSpan.FromSeconds(10));
         _time.Advance(TimeSpan.FromSeconds(29));
         await Task.Yield();
         Assert.False(post.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(1));
-        await post.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(post, "the chat.postMessage slot after the pause", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -101,7 +102,7 @@ public sealed class RateLimiterTests
         Assert.False(waiting.IsCompleted);
 
         _time.Advance(TimeSpan.FromSeconds(8));
-        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        await Bounded.WaitAsync(waiting, "the waiting caller's slot after the pause", TimeSpan.FromSeconds(10));
         Assert.Null(limiter.PausedFor("conversations.open"));
     }
 

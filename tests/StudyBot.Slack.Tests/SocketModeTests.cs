@@ -142,7 +142,7 @@ public sealed class SocketModeTests
 
         await Task.WhenAll(h.Slack.SendEnvelopeAsync(sockets[0], envelope), h.Slack.SendEnvelopeAsync(sockets[1], envelope));
         await h.Slack.WaitForAckAsync(id, count: 2);
-        await Task.Delay(200);
+        await h.SettledAsync(2, "both copies of the envelope to be taken in and their work to finish");
 
         var acks = h.Slack.Acks.Where(a => a.EnvelopeId == id).ToList();
         Assert.Equal(2, acks.Count);
@@ -187,8 +187,8 @@ public sealed class SocketModeTests
         await h.Slack.SendEnvelopeAsync(sockets[0], first);
         await h.Slack.SendEnvelopeAsync(sockets[1], retry);
         await h.Slack.WaitForAckAsync(retry["envelope_id"]!.GetValue<string>());
-        await FakeSlack.WaitUntilAsync(() => h.Slack.CallCount("views.publish") >= 1);
-        await Task.Delay(200);
+        await FakeSlack.WaitUntilAsync(() => h.Slack.CallCount("views.publish") >= 1, what: "the Home view to be published");
+        await h.SettledAsync(2, "the event and its retry to be taken in and their work to finish");
 
         Assert.Equal(1, h.Slack.CallCount("views.publish"));
         Assert.Single(h.Slack.Acks, a => a.EnvelopeId == first["envelope_id"]!.GetValue<string>());
@@ -212,7 +212,7 @@ public sealed class SocketModeTests
         await h.AdvanceUntilAsync(() => h.Slack.Acks.Any(a => a.EnvelopeId == id && a.SocketId != sockets[0].Id), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10), "the redelivery's ack");
         release.SetResult();
         await h.Slack.WaitForResponseAsync(id);
-        await Task.Delay(200);
+        await h.SettledAsync(2, "the envelope and its redelivery to be taken in and their work to finish");
 
         var answers = h.Slack.Acks.Count(a => a.EnvelopeId == id && a.Payload is not null) + h.Slack.ResponseUrlPosts.Count(r => r.Id == id);
         Assert.Equal(1, answers);
@@ -251,10 +251,15 @@ public sealed class SocketModeTests
         await using var h = await SlackHarness.StartAsync();
         var sockets = await h.WaitForSocketsAsync(2);
         var before = h.Slack.CallCount("apps.connections.open");
+        var service = h.Get<SocketModeService>();
+        var reconnects = service.Reconnects;
 
         await sockets[0].DisconnectAsync("too_many_websockets");
-        await sockets[0].Ended.WaitAsync(TimeSpan.FromSeconds(20));
-        await Task.Delay(300);
+        await Bounded.WaitAsync(sockets[0].Ended, "the first socket to end", TimeSpan.FromSeconds(20));
+
+        // The slot counts the reconnect just before it waits out its backoff on fake time: from then on, only
+        // moving the clock can open a new connection.
+        await FakeSlack.WaitUntilAsync(() => service.Reconnects > reconnects, what: "the slot to start backing off");
         Assert.Equal(before, h.Slack.CallCount("apps.connections.open"));
 
         var waited = await h.AdvanceUntilAsync(() => h.Slack.OpenSockets.Count(s => s.HelloSent) == 2, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10), "the replacement");
@@ -291,7 +296,7 @@ public sealed class SocketModeTests
         var sockets = await h.WaitForSocketsAsync(2);
 
         sockets[0].GoSilent();
-        var how = await sockets[0].Ended.WaitAsync(TimeSpan.FromSeconds(20));
+        var how = await Bounded.WaitAsync(sockets[0].Ended, "the first socket to end", TimeSpan.FromSeconds(20));
         await h.AdvanceUntilAsync(() => h.Slack.OpenSockets.Count(s => s.HelloSent) == 2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), "the replacement");
 
         Assert.DoesNotContain("closed by client", how, StringComparison.Ordinal);
@@ -313,7 +318,7 @@ public sealed class SocketModeTests
 
         var silent = h.Slack.AllSockets.First();
         Assert.False(silent.HelloSent);
-        await silent.Ended.WaitAsync(TimeSpan.FromSeconds(20));
+        await Bounded.WaitAsync(silent.Ended, "socket silent to end", TimeSpan.FromSeconds(20));
         Assert.Single(h.Slack.OpenSockets);
     }
 

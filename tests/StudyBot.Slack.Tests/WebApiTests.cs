@@ -192,12 +192,13 @@ public sealed class WebApiTests
         var lookup = await h.Get<SlackUserDirectory>().GetAsync(Envelopes.Ada, CancellationToken.None);
         Assert.NotNull(lookup);
 
+        // The client records Slack's Retry-After before it waits it out on fake time.
+        await FakeSlack.WaitUntilAsync(() => h.Get<SlackRateLimiter>().PausedFor("chat.postMessage") is not null, what: "the client to take in the 429");
         h.Time.Advance(TimeSpan.FromSeconds(4.9));
-        await Task.Delay(100);
         Assert.False(send.IsCompleted);
         h.Time.Advance(TimeSpan.FromSeconds(0.1));
 
-        Assert.Equal(DeliveryStatus.Sent, (await send.WaitAsync(TimeSpan.FromSeconds(20))).Status);
+        Assert.Equal(DeliveryStatus.Sent, (await Bounded.WaitAsync(send, "the DM sent after Retry-After", TimeSpan.FromSeconds(20))).Status);
         var posts = h.Slack.Calls.Where(c => c.Method == "chat.postMessage").ToList();
         Assert.Equal([429, 200], posts.Select(c => c.Status));
         Assert.Equal(TimeSpan.FromSeconds(5), posts[1].At - posts[0].At);

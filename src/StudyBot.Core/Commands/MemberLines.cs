@@ -89,6 +89,9 @@ public sealed class CommandArrival : IDisposable
         DeliveryId = string.IsNullOrWhiteSpace(deliveryId) ? null : deliveryId;
     }
 
+    /// <summary>A rehearsal (<see cref="CommandExecutor.WarmUpAsync"/>): the command runs to the end and its commit is rolled back.</summary>
+    internal bool Rehearsal { get; set; }
+
     /// <summary>The platform's id for this delivery: a repeat of it is answered from the command's receipt.</summary>
     public string? DeliveryId { get; }
 

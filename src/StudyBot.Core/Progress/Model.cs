@@ -214,6 +214,12 @@ public sealed class ChangeSet(Guid batchId, DateTime atUtc, DateOnly localDate, 
 
     public MemberProfile? Profile { get; set; }
 
+    /// <summary>
+    /// A rehearsal (the start-up warm-up, <see cref="Commands.CommandExecutor.WarmUpAsync"/>): the store runs every
+    /// statement of the commit, then rolls it back, so nothing is kept.
+    /// </summary>
+    public bool Rehearsal { get; set; }
+
     public List<ItemChange> ItemChanges { get; } = [];
 
     public List<NewStudyLog> Logs { get; } = [];

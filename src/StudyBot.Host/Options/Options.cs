@@ -120,6 +120,12 @@ public sealed class DiagnosticsOptions
     /// time ends the process with exit code 1 (see HostFaultTests). Never set it outside a test.
     /// </summary>
     public bool FailAfterStart { get; set; }
+
+    /// <summary>
+    /// The start-up warm-up (see <see cref="StudyBot.Host.WarmUp"/>), on by default. Off only to measure what it saves
+    /// (benchmarks/StudyBot.Benchmarks firstcommand); there is no reason to turn it off in production.
+    /// </summary>
+    public bool WarmUp { get; set; } = true;
 }
 
 /// <summary>Section <c>Http</c>: Kestrel, for health checks and the platforms' HTTP modes.</summary>

@@ -149,7 +149,7 @@ public sealed class FakeGatewayConnection(WebSocket socket, string path, HttpCon
 
     public async Task SendAsync(string frame)
     {
-        await _send.WaitAsync();
+        await Bounded.EnterAsync(_send, $"the send lock of fake gateway connection {Number}");
         try
         {
             if (socket.State == WebSocketState.Open)
@@ -169,7 +169,7 @@ public sealed class FakeGatewayConnection(WebSocket socket, string path, HttpCon
     public async Task CloseAsync(int code, string reason)
     {
         ClosedByServer = true;
-        await _send.WaitAsync();
+        await Bounded.EnterAsync(_send, $"the send lock of fake gateway connection {Number}");
         try
         {
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -457,7 +457,14 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
                 return match;
             }
 
-            await changed.WaitAsync(cts.Token);
+            try
+            {
+                await changed.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            {
+                throw Bounded.TimedOut(timeout ?? TimeSpan.FromSeconds(20), $"a gateway connection that fits (have {Connections.Count}, {Connections.Count(c => !c.Closed.Task.IsCompleted)} open)");
+            }
         }
     }
 
@@ -481,7 +488,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     public async Task DispatchAsync(string type, JsonNode? data, FakeGatewaySession? session = null)
     {
         session ??= LatestSession() ?? throw new InvalidOperationException("No gateway session yet.");
-        await session.Lock.WaitAsync();
+        await Bounded.EnterAsync(session.Lock, $"the lock of fake gateway session {session.Id}");
         try
         {
             var frame = session.Append(type, data);
@@ -758,7 +765,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         connection.Identified = true;
         var session = new FakeGatewaySession(Guid.NewGuid().ToString("N"), shardId);
         _sessions[session.Id] = session;
-        await session.Lock.WaitAsync();
+        await Bounded.EnterAsync(session.Lock, $"the lock of fake gateway session {session.Id}");
         try
         {
             connection.Session = session;
@@ -805,7 +812,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         }
 
         connection.Identified = true;
-        await session.Lock.WaitAsync();
+        await Bounded.EnterAsync(session.Lock, $"the lock of fake gateway session {session.Id}");
         try
         {
             if (session.Live is { } previous && !ReferenceEquals(previous, connection))

@@ -47,12 +47,13 @@ internal sealed class AdapterHarness : IAsyncDisposable
     private readonly string _directory;
 
 
-    private AdapterHarness(FakeDiscordServer server, IHost host, string directory, FakeTimeProvider? time, FakeCommandRunner? runner, ListLoggerProvider logs, RecordingFatalStop fatal)
+    private AdapterHarness(FakeDiscordServer server, IHost host, string directory, WatchedTime? time, FakeCommandRunner? runner, ListLoggerProvider logs, RecordingFatalStop fatal)
     {
         Server = server;
         Host = host;
         _directory = directory;
-        Time = time;
+        Time = time?.Fake;
+        Watch = time;
         Runner = runner;
         Logs = logs;
         Fatal = fatal;
@@ -68,6 +69,9 @@ internal sealed class AdapterHarness : IAsyncDisposable
     public IServiceProvider Services => Host.Services;
 
     public FakeTimeProvider? Time { get; }
+
+    /// <summary>With fake time, the host's clock: it tells when the adapter arms a timer (see <see cref="WatchedTime"/>).</summary>
+    public WatchedTime? Watch { get; }
 
     public FakeCommandRunner? Runner { get; }
 
@@ -86,10 +90,10 @@ internal sealed class AdapterHarness : IAsyncDisposable
     {
         var options = new HarnessOptions();
         configure?.Invoke(options);
-        var time = options.FakeTime ? new FakeTimeProvider(new DateTimeOffset(2026, 7, 6, 19, 0, 0, TimeSpan.Zero)) : null;
+        var time = options.FakeTime ? new WatchedTime(new FakeTimeProvider(new DateTimeOffset(2026, 7, 6, 19, 0, 0, TimeSpan.Zero))) : null;
         if (time is not null && options.ServerOnFakeTime)
         {
-            options.Server.Time = time;
+            options.Server.Time = time.Fake;
         }
 
         var server = sharedServer ?? await FakeDiscordServer.StartAsync(options.Server);
@@ -185,7 +189,8 @@ internal sealed class AdapterHarness : IAsyncDisposable
         Host.Dispose();
         if (OwnsServer)
         {
-            await Server.DisposeAsync();
+            // Bounded too: a fake whose sockets never close must fail the test, not hang the run.
+            await Bounded.WaitAsync(Server.DisposeAsync().AsTask(), "the fake Discord server to stop");
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try

@@ -114,7 +114,7 @@ public static class Wait
         {
             if (clock.Elapsed > (limit ?? TimeSpan.FromSeconds(20)))
             {
-                throw new TimeoutException("Timed out waiting until " + what);
+                throw new TimeoutException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Timed out after {(limit ?? TimeSpan.FromSeconds(20)).TotalSeconds:0.#} s waiting for {what}"));
             }
 
             await Task.Delay(10);
@@ -132,7 +132,7 @@ public static class Wait
         {
             if (clock.Elapsed > (limit ?? TimeSpan.FromSeconds(20)))
             {
-                throw new TimeoutException("Timed out pumping fake time until " + what);
+                throw new TimeoutException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Timed out after {(limit ?? TimeSpan.FromSeconds(20)).TotalSeconds:0.#} s pumping fake time waiting for {what}"));
             }
 
             time.Advance(step ?? TimeSpan.FromMilliseconds(500));

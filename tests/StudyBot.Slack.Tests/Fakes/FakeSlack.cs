@@ -324,6 +324,8 @@ public sealed class FakeSlack : IAsyncDisposable
 
     // ---------------------------------------------------------------- Socket Mode
 
+    private static readonly TimeSpan SocketPoll = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Waits until at least <paramref name="count"/> sockets are open and have been sent hello.</summary>
     public async Task<IReadOnlyList<FakeSocket>> WaitForSocketsAsync(int count, TimeSpan? timeout = null)
     {
@@ -338,11 +340,12 @@ public sealed class FakeSlack : IAsyncDisposable
 
             try
             {
-                await _socketEvents.WaitAsync(TimeSpan.FromMilliseconds(50), cts.Token).ConfigureAwait(false);
+                // A short poll (the semaphore answers false when it passes); the whole wait is bounded by cts.
+                await _socketEvents.WaitAsync(SocketPoll, cts.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Waited for {count} live socket(s); have {open.Count} (total accepted {TotalSockets}).");
+                throw Bounded.TimedOut(timeout ?? TimeSpan.FromSeconds(20), $"{count} live socket(s); have {open.Count} (total accepted {TotalSockets})");
             }
         }
     }
@@ -381,7 +384,7 @@ public sealed class FakeSlack : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Timed out waiting for {what ?? "a condition"}.");
+                throw Bounded.TimedOut(timeout ?? TimeSpan.FromSeconds(20), what ?? "a condition");
             }
         }
     }
@@ -580,7 +583,7 @@ public sealed class FakeSlack : IAsyncDisposable
 
         if (fault?.Gate is not null)
         {
-            await fault.Gate.ConfigureAwait(false);
+            await Bounded.WaitAsync(fault.Gate, "the test to release a held answer (ApiFault.Gate)").ConfigureAwait(false);
         }
 
         if (!_pendingUploads.TryGetValue(fileId, out var pending))
@@ -706,7 +709,7 @@ public sealed class FakeSlack : IAsyncDisposable
 
             if (fault.Gate is not null)
             {
-                await fault.Gate.ConfigureAwait(false);
+                await Bounded.WaitAsync(fault.Gate, "the test to release a held answer (ApiFault.Gate)").ConfigureAwait(false);
             }
 
             if (fault.Error is not null || fault.Status != 200)
@@ -1259,7 +1262,7 @@ public sealed class FakeSocket
 
     public async Task SendAsync(JsonNode message)
     {
-        await _send.WaitAsync().ConfigureAwait(false);
+        await Bounded.EnterAsync(_send, $"the send lock of fake socket {Id}").ConfigureAwait(false);
         try
         {
             await _ws.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
@@ -1273,7 +1276,7 @@ public sealed class FakeSocket
     /// <summary>Sends raw text (e.g. something that is not JSON).</summary>
     public async Task SendRawAsync(string text)
     {
-        await _send.WaitAsync().ConfigureAwait(false);
+        await Bounded.EnterAsync(_send, $"the send lock of fake socket {Id}").ConfigureAwait(false);
         try
         {
             await _ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
@@ -1322,7 +1325,7 @@ public sealed class FakeSocket
     /// <summary>Closes from Slack's side with a close handshake.</summary>
     public async Task CloseAsync()
     {
-        await _send.WaitAsync().ConfigureAwait(false);
+        await Bounded.EnterAsync(_send, $"the send lock of fake socket {Id}").ConfigureAwait(false);
         try
         {
             await _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).ConfigureAwait(false);
@@ -1346,7 +1349,7 @@ public sealed class FakeSocket
                 {
                     if (_ws.State == WebSocketState.CloseReceived)
                     {
-                        await _send.WaitAsync().ConfigureAwait(false);
+                        await Bounded.EnterAsync(_send, $"the send lock of fake socket {Id}").ConfigureAwait(false);
                         try
                         {
                             await _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None).ConfigureAwait(false);

@@ -181,7 +181,7 @@ public sealed class SlackHarness : IAsyncDisposable
         _started = true;
         try
         {
-            await App.StartAsync().WaitAsync(_startTimeout);
+            await Bounded.WaitAsync(App.StartAsync(), "the host to start", _startTimeout);
         }
         catch (TimeoutException)
         {
@@ -199,13 +199,18 @@ public sealed class SlackHarness : IAsyncDisposable
     public async Task<TimeSpan> AdvanceUntilAsync(Func<bool> condition, TimeSpan step, TimeSpan max, string what)
     {
         var advanced = TimeSpan.Zero;
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             // Give asynchronous work a moment on the real clock before deciding.
             for (var i = 0; i < 5 && !condition(); i++)
             {
-                await Task.Delay(10, guard.Token);
+                await Task.Delay(10);
+            }
+
+            if (clock.Elapsed > Bounded.Default && !condition())
+            {
+                throw Bounded.TimedOut(Bounded.Default, $"{what} (after {advanced} of fake time)");
             }
 
             if (condition())
@@ -243,6 +248,24 @@ public sealed class SlackHarness : IAsyncDisposable
         return Slack.ResponseUrlPosts.First(r => r.Id == id);
     }
 
+    /// <summary>
+    /// The explicit signal that the adapter has taken in <paramref name="envelopes"/> Socket Mode envelopes (handled
+    /// or recognised as repeats) and finished all the work they started: after it, nothing more can follow from them,
+    /// so a test checks "only once" here rather than after a real sleep.
+    /// </summary>
+    public Task SettledAsync(int envelopes, string what)
+    {
+        var handler = Get<StudyBot.Slack.SocketMode.SocketEnvelopeHandler>();
+        return IdleAsync(() => handler.Handled + handler.Duplicates >= envelopes, what);
+    }
+
+    /// <summary>Waits (bounded) until the condition holds and no Slack background work is in flight.</summary>
+    public Task IdleAsync(Func<bool> condition, string what)
+    {
+        var work = Get<StudyBot.Slack.Inbound.SlackBackgroundWork>();
+        return FakeSlack.WaitUntilAsync(() => condition() && work.InFlight == 0, what: what);
+    }
+
     /// <summary>A member's state as the database holds it.</summary>
     public async Task<MemberSnapshot> LoadMemberAsync(string userId, string teamId = FakeSlack.TeamId)
     {
@@ -269,8 +292,8 @@ public sealed class SlackHarness : IAsyncDisposable
         }
 
         // Bounded too: a disposal that waits on something that never comes must fail, not hang the run.
-        await App.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-        await Slack.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        await Bounded.WaitAsync(App.DisposeAsync().AsTask(), "the Slack adapter's host to be disposed");
+        await Bounded.WaitAsync(Slack.DisposeAsync().AsTask(), "the fake Slack to be disposed");
 
         // A fatal stop sets the process exit code; the tests that provoke one (FatalStopTests) put it back.
         if (fatal)
