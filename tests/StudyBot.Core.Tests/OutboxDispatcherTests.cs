@@ -48,13 +48,14 @@ public sealed class OutboxDispatcherTests
     private static IEnumerable<OutboxEnvelope> Rows(int from, int to, string platform = Platforms.Discord, int failures = 0) =>
         Enumerable.Range(from, to - from + 1).Select(i => new OutboxEnvelope(i, Message(platform: platform, recipient: $"m{i}"), failures));
 
-    private static Task<int> Bounded_(Task<int> drain, string what = "the drain to finish") =>
+    /// <summary>A drain's result; the fakes answer at once, so a drain still running after 15 s is waiting on the clock for good.</summary>
+    private static Task<int> FinishAsync(Task<int> drain, string what = "the drain to finish") =>
         Bounded.WaitAsync(drain, what, TimeSpan.FromSeconds(15));
 
     private Task<int> DrainAsync(params OutboxEnvelope[] rows)
     {
         _outbox.Add(rows);
-        return Bounded_(Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+        return FinishAsync(Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
     }
 
     /// <summary>Runs a paced drain to its end, moving the clock to each pacer slot as soon as the drain parks on it.</summary>
@@ -99,8 +100,8 @@ public sealed class OutboxDispatcherTests
         _outbox.Add(Rows(1, 150));
         var dispatcher = Dispatcher();
 
-        Assert.Equal(150, await Bounded_(dispatcher.DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None)));
-        Assert.Equal(0, await Bounded_(dispatcher.DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None)));
+        Assert.Equal(150, await FinishAsync(dispatcher.DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None)));
+        Assert.Equal(0, await FinishAsync(dispatcher.DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None)));
 
         Assert.Equal(1, _outbox.ReleasedAll);
         Assert.Equal([100, 50, 0, 0], _outbox.Claims.Select(c => c.Count));
@@ -115,10 +116,10 @@ public sealed class OutboxDispatcherTests
         _outbox.Add(Rows(1, 2));
         var dispatcher = Dispatcher();
 
-        Assert.Equal(2, await Bounded_(dispatcher.DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None)));
+        Assert.Equal(2, await FinishAsync(dispatcher.DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None)));
         Assert.Equal(["Error: Job outbox: freeing claims left by an earlier process failed; the next run tries again"], _logs.Lines);
-        await Bounded_(dispatcher.DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
-        await Bounded_(dispatcher.DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+        await FinishAsync(dispatcher.DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+        await FinishAsync(dispatcher.DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
 
         Assert.Equal(2, _outbox.ReleaseAllCalls);
         Assert.Equal(1, _outbox.ReleasedAll);
@@ -130,7 +131,7 @@ public sealed class OutboxDispatcherTests
         var replaced = new ScriptedNotifier(Platforms.Discord, _time);
         _outbox.Add([new OutboxEnvelope(1, Message(), 0)]);
 
-        await Bounded_(Dispatcher([replaced, _notifier]).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+        await FinishAsync(Dispatcher([replaced, _notifier]).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
 
         Assert.Single(_notifier.Calls);
         Assert.Empty(replaced.Calls);
@@ -141,7 +142,7 @@ public sealed class OutboxDispatcherTests
     {
         _outbox.Add([new OutboxEnvelope(1, Message(platform: Platforms.Slack), 0), new OutboxEnvelope(2, Message(recipient: "grace"), 0)]);
 
-        var delivered = await Bounded_(Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+        var delivered = await FinishAsync(Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
 
         Assert.Equal(1, delivered);
         Assert.All(_outbox.Claims, c => Assert.Equal(Platforms.Discord, c.Platform));
@@ -167,7 +168,7 @@ public sealed class OutboxDispatcherTests
             : DeliveryResult.Ok;
 
         _outbox.Add(Rows(1, 40, failures: failures));
-        var delivered = await Bounded_(Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+        var delivered = await FinishAsync(Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
 
         Assert.Equal(20, delivered);
         Assert.Equal(20, _outbox.Retries.Count);
@@ -234,7 +235,7 @@ public sealed class OutboxDispatcherTests
         _time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromTicks(1));
         Assert.Single(_notifier.Calls);
         _time.Advance(TimeSpan.FromTicks(1));
-        Assert.Equal(1, await Bounded_(drain, "the second message once the Retry-After passed"));
+        Assert.Equal(1, await FinishAsync(drain, "the second message once the Retry-After passed"));
         Assert.Equal([Now.UtcDateTime.AddSeconds(30)], _notifier.Sends.Skip(1).Select(s => s.At.UtcDateTime));
     }
 
@@ -272,7 +273,7 @@ public sealed class OutboxDispatcherTests
         _notifier.Throw = new HttpRequestException("connection reset");
         _outbox.Add([new OutboxEnvelope(1, Message(), 0)]);
 
-        await Bounded_(Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), stopping.Token));
+        await FinishAsync(Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), stopping.Token));
 
         var retry = Assert.Single(_outbox.Retries);
         Assert.Equal((1L, nameof(HttpRequestException)), (retry.Id, retry.Reason));
@@ -286,7 +287,7 @@ public sealed class OutboxDispatcherTests
         _notifier.Throw = new OperationCanceledException(stopping.Token);
         _outbox.Add([new OutboxEnvelope(1, Message(), 0)]);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Bounded_(Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), stopping.Token)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FinishAsync(Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), stopping.Token)));
         Assert.Empty(_outbox.Retries);
         Assert.Empty(_outbox.Failures);
     }
@@ -442,7 +443,7 @@ public sealed class OutboxDispatcherTests
         ]);
 
         // One message a second: had a dropped reminder taken a slot, the last message would wait on the clock, which stands still.
-        var delivered = await Bounded_(Dispatcher(discordRate: 1).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None), "the drain to send its one message without waiting");
+        var delivered = await FinishAsync(Dispatcher(discordRate: 1).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None), "the drain to send its one message without waiting");
 
         Assert.Equal(1, delivered);
         Assert.Equal(["dm m3 reminder:m3:1"], _notifier.Calls);
@@ -589,7 +590,7 @@ public sealed class OutboxDispatcherTests
         _time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.Single(_notifier.Calls);
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal(2, await Bounded_(drain, "the paced drain to send the second message"));
+        Assert.Equal(2, await FinishAsync(drain, "the paced drain to send the second message"));
         Assert.Equal([Now, Now.AddSeconds(1)], _notifier.Sends.Select(s => s.At));
     }
 
@@ -599,7 +600,7 @@ public sealed class OutboxDispatcherTests
         _outbox.Add(Rows(1, 250));
         _notifier.OnSend = () => _time.Advance(TimeSpan.FromSeconds(1));
 
-        var delivered = await Bounded_(Dispatcher().DrainAsync(TimeSpan.FromSeconds(50), CancellationToken.None));
+        var delivered = await FinishAsync(Dispatcher().DrainAsync(TimeSpan.FromSeconds(50), CancellationToken.None));
 
         // Each send takes a second: the fiftieth spends the budget in the middle of the first batch of 100.
         Assert.Equal(50, delivered);
@@ -657,7 +658,7 @@ public sealed class OutboxDispatcherTests
         _outbox.Add(Rows(1, 10));
         _outbox.Add(Rows(101, 105, Platforms.Slack));
 
-        var delivered = await Bounded_(Dispatcher([_notifier, slack]).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+        var delivered = await FinishAsync(Dispatcher([_notifier, slack]).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
 
         Assert.Equal(1 + 5, delivered);
         Assert.Equal([1L, 2L, 4L, 5L, 6L], _outbox.Retries.Select(r => r.Id).Order());
@@ -696,7 +697,7 @@ public sealed class OutboxDispatcherTests
         _outbox.Add(Rows(1, 3));
         _outbox.Add(Rows(101, 103, Platforms.Slack));
 
-        var delivered = await Bounded_(Dispatcher([_notifier, slack]).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+        var delivered = await FinishAsync(Dispatcher([_notifier, slack]).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
 
         Assert.Equal(3, delivered);
         Assert.Equal(3, slack.Calls.Count);
