@@ -76,6 +76,7 @@ public static partial class StudyBotHost
         services.AddStudyBotCards();
 
         services.AddStudyBotData(Read<DatabaseOptions>(config, DatabaseOptions.Section).ConnectionString);
+        services.AddSingleton<DatabaseLock>();
 
         // Both are read when first needed, after PrepareAsync has validated them.
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.ToRates());
@@ -140,7 +141,10 @@ public static partial class StudyBotHost
         return app;
     }
 
-    /// <summary>Checks every option, then migrates the database: both before anything connects or listens.</summary>
+    /// <summary>
+    /// Checks every option, takes the database's lock (another StudyBot on the same SQLite file stops this one here,
+    /// before it touches anything), then migrates the database: all before anything connects or listens.
+    /// </summary>
     public static async Task PrepareAsync(WebApplication app, CancellationToken cancellationToken)
     {
         try
@@ -152,6 +156,9 @@ public static partial class StudyBotHost
         {
             throw new StartupException(message);
         }
+
+        // Held until the host is disposed, or the process ends however it ends.
+        app.Services.GetRequiredService<DatabaseLock>().Acquire(app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
 
         try
         {
