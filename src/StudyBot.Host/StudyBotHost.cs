@@ -75,7 +75,9 @@ public static partial class StudyBotHost
         services.AddStudyBotCore();
         services.AddStudyBotCards();
 
-        services.AddStudyBotData(Read<DatabaseOptions>(config, DatabaseOptions.Section).ConnectionString);
+        // An unknown provider is refused by the validator before anything opens the database.
+        var database = Read<DatabaseOptions>(config, DatabaseOptions.Section);
+        services.AddStudyBotData(database.ParsedProvider ?? StudyBot.Data.DatabaseProvider.Sqlite, database.ConnectionString);
 
         // Both are read when first needed, after PrepareAsync has validated them.
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.ToRates());
