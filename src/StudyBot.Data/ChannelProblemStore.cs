@@ -39,9 +39,9 @@ internal sealed class ChannelProblemStore(StudyBotDbContext db, NotificationStor
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            INSERT INTO ChannelProblems (CommunityId, ChannelId, Problem, ReportedAtUtc)
+            INSERT INTO "ChannelProblems" ("CommunityId", "ChannelId", "Problem", "ReportedAtUtc")
             VALUES ({communityId}, {problem.ChannelId}, {(int)problem.Problem}, {problem.ReportedAtUtc})
-            ON CONFLICT (CommunityId, ChannelId, Problem) DO NOTHING
+            ON CONFLICT ("CommunityId", "ChannelId", "Problem") DO NOTHING
             """,
             cancellationToken);
         if (inserted == 1 && notice is not null)

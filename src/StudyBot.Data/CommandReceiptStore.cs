@@ -42,11 +42,11 @@ internal sealed class CommandReceiptStore(StudyBotDbContext db, WriteGate gate) 
         var expiredBefore = r.AtUtc - CommandReceipts.Retention;
         var written = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            INSERT INTO CommandReceipts (Platform, CommunityExternalId, DeliveryId, UserId, Fingerprint, ReplyJson, CreatedAtUtc)
+            INSERT INTO "CommandReceipts" ("Platform", "CommunityExternalId", "DeliveryId", "UserId", "Fingerprint", "ReplyJson", "CreatedAtUtc")
             VALUES ({r.Platform}, {Clip(r.CommunityId, 64)}, {r.DeliveryId}, {Clip(r.UserId, 64)}, {r.Fingerprint}, {r.ReplyJson}, {r.AtUtc})
-            ON CONFLICT (Platform, CommunityExternalId, DeliveryId) DO UPDATE SET
-                UserId = excluded.UserId, Fingerprint = excluded.Fingerprint, ReplyJson = excluded.ReplyJson, CreatedAtUtc = excluded.CreatedAtUtc
-            WHERE CommandReceipts.CreatedAtUtc < {expiredBefore}
+            ON CONFLICT ("Platform", "CommunityExternalId", "DeliveryId") DO UPDATE SET
+                "UserId" = excluded."UserId", "Fingerprint" = excluded."Fingerprint", "ReplyJson" = excluded."ReplyJson", "CreatedAtUtc" = excluded."CreatedAtUtc"
+            WHERE "CommandReceipts"."CreatedAtUtc" < {expiredBefore}
             """,
             ct);
         return written == 1;

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Partners;
@@ -8,15 +9,40 @@ using StudyBot.Core.Progress;
 
 namespace StudyBot.Data;
 
+/// <summary>The database StudyBot keeps its data in (<c>Database:Provider</c>).</summary>
+public enum DatabaseProvider
+{
+    /// <summary>One file, one process: the embedded default.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL server.</summary>
+    PostgreSQL,
+}
+
 public static class DataServiceCollectionExtensions
 {
     /// <summary>EF Core on SQLite and the stores built on it.</summary>
-    public static IServiceCollection AddStudyBotData(this IServiceCollection services, string connectionString)
+    public static IServiceCollection AddStudyBotData(this IServiceCollection services, string connectionString) =>
+        services.AddStudyBotData(DatabaseProvider.Sqlite, connectionString);
+
+    /// <summary>EF Core on the given provider and the stores built on it.</summary>
+    public static IServiceCollection AddStudyBotData(this IServiceCollection services, DatabaseProvider provider, string connectionString)
     {
-        services.AddDbContextPool<StudyBotDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
-        // The idle delay is elapsed real time between writes, not the bot's clock of days and weeks (which tests move by
-        // hours): it has a clock of its own, real unless one is registered under WriteGate.ClockKey.
-        services.AddSingleton(sp => new WriteGate(connectionString, sp.GetService<Microsoft.Extensions.Logging.ILogger<WriteGate>>(), sp.GetKeyedService<TimeProvider>(WriteGate.ClockKey)));
+        if (provider == DatabaseProvider.PostgreSQL)
+        {
+            // Parsed when first used: the host validates the setting first and names it when it is wrong.
+            services.AddDbContextPool<StudyBotDbContext>(o => StudyBotDbContext.UsePostgres(o, PostgresConnection.Normalise(connectionString)));
+            services.AddSingleton(_ => WriteGate.Open());
+        }
+        else
+        {
+            services.AddDbContextPool<StudyBotDbContext>(o => StudyBotDbContext.UseSqlite(o, connectionString).AddInterceptors(new SqlitePragmas()));
+
+            // The idle delay is elapsed real time between writes, not the bot's clock of days and weeks (which tests move by
+            // hours): it has a clock of its own, real unless one is registered under WriteGate.ClockKey.
+            services.AddSingleton(sp => new WriteGate(connectionString, sp.GetService<Microsoft.Extensions.Logging.ILogger<WriteGate>>(), sp.GetKeyedService<TimeProvider>(WriteGate.ClockKey)));
+        }
+
         services.AddScoped<IProgressStore, ProgressStore>();
         services.AddScoped<StudyBot.Core.Commands.ICommandReceiptStore, CommandReceiptStore>();
         services.AddScoped<NotificationStore>();
@@ -98,13 +124,28 @@ public static class StudyBotDatabase
         """;
 
     /// <summary>
-    /// Creates the database file's folder (0700) and the file (0600) when they are missing, applies pending
-    /// migrations and turns on WAL, so readers never wait for the writer. Safe to run at every start.
+    /// Applies pending migrations (each provider's own). On SQLite it first creates the database file's folder (0700)
+    /// and the file (0600) when they are missing, and turns on WAL after, so readers never wait for the writer. Safe
+    /// to run at every start.
     /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
+        if (db.IsPostgres)
+        {
+            // PostgreSQL's migrations live in an assembly of their own; without it EF would find none and create nothing.
+            if (!db.Database.GetMigrations().Any())
+            {
+                throw new InvalidOperationException($"the PostgreSQL migrations ({StudyBotDbContext.PostgresMigrationsAssembly}.dll) are missing next to the program");
+            }
+
+            // Made first, so EF's first read of it does not log an error for a table that is not there yet.
+            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+            return;
+        }
+
         EnsureFile(db.Database.GetConnectionString());
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);

@@ -14,13 +14,13 @@ namespace StudyBot.Data;
 internal static class MemberRows
 {
     private const string Sql = """
-        SELECT ItemId, Status, Reason FROM ItemProgress WHERE MemberId = $m AND CommunityId = $c;
-        SELECT LocalDate, PracticeMinutes, LearningMinutes, ReviewMinutes, ItemsDone, Points FROM DailyTotals
-        WHERE MemberId = $m AND CommunityId = $c
-          AND (PracticeMinutes <> 0 OR LearningMinutes <> 0 OR ReviewMinutes <> 0 OR ItemsDone <> 0 OR Points <> 0)
-        ORDER BY LocalDate;
-        SELECT Period, Unit, Target, EffectiveFrom FROM Goals WHERE MemberId = $m AND CommunityId = $c ORDER BY Id;
-        SELECT "From", Until FROM RestPeriods WHERE MemberId = $m AND CommunityId = $c ORDER BY "From";
+        SELECT "ItemId", "Status", "Reason" FROM "ItemProgress" WHERE "MemberId" = @m AND "CommunityId" = @c;
+        SELECT "LocalDate", "PracticeMinutes", "LearningMinutes", "ReviewMinutes", "ItemsDone", "Points" FROM "DailyTotals"
+        WHERE "MemberId" = @m AND "CommunityId" = @c
+          AND ("PracticeMinutes" <> 0 OR "LearningMinutes" <> 0 OR "ReviewMinutes" <> 0 OR "ItemsDone" <> 0 OR "Points" <> 0)
+        ORDER BY "LocalDate";
+        SELECT "Period", "Unit", "Target", "EffectiveFrom" FROM "Goals" WHERE "MemberId" = @m AND "CommunityId" = @c ORDER BY "Id";
+        SELECT "From", "Until" FROM "RestPeriods" WHERE "MemberId" = @m AND "CommunityId" = @c ORDER BY "From";
         """;
 
     public sealed record Rows(Dictionary<string, ItemState> Items, List<DailyTotal> Days, List<Goal> Goals, List<RestPeriod> Rest);
@@ -31,8 +31,8 @@ internal static class MemberRows
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = Sql;
-        Add(command, "$m", memberId);
-        Add(command, "$c", communityId);
+        Add(command, "@m", memberId);
+        Add(command, "@c", communityId);
         await using var reader = await command.ExecuteReaderAsync(ct);
 
         var items = new Dictionary<string, ItemState>();

@@ -240,13 +240,51 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
     public async Task MarkSentAsync(long id, DateTime nowUtc, CancellationToken cancellationToken)
     {
         using var writing = await gate.EnterAsync(cancellationToken);
+        if (db.IsPostgres)
+        {
+            await db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
+                s => s.SetProperty(x => x.SentAtUtc, nowUtc).SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null).SetProperty(x => x.Attempts, x => x.Attempts + 1),
+                cancellationToken);
+            await DropAttachmentsAsync(id, cancellationToken);
+            return;
+        }
+
         await db.Database.ExecuteSqlInterpolatedAsync(
             $$"""
-            UPDATE Outbox SET SentAtUtc = {{nowUtc}}, ClaimedUntilUtc = NULL, Attempts = Attempts + 1,
-                PayloadJson = CASE WHEN PayloadJson LIKE '%"attachments":[{%' THEN json_remove(PayloadJson, '$.attachments') ELSE PayloadJson END
-            WHERE Id = {{id}}
+            UPDATE "Outbox" SET "SentAtUtc" = {{nowUtc}}, "ClaimedUntilUtc" = NULL, "Attempts" = "Attempts" + 1,
+                "PayloadJson" = CASE WHEN "PayloadJson" LIKE '%"attachments":[{%' THEN json_remove("PayloadJson", '$.attachments') ELSE "PayloadJson" END
+            WHERE "Id" = {{id}}
             """,
             cancellationToken);
+    }
+
+    /// <summary>
+    /// PostgreSQL's side of SQLite's <c>json_remove</c> above: the payload without its files, when it is JSON that has
+    /// some. Done here rather than with jsonb, which would reorder the keys the reader expects first.
+    /// </summary>
+    private async Task DropAttachmentsAsync(long id, CancellationToken cancellationToken)
+    {
+        var json = await db.Outbox.AsNoTracking().Where(x => x.Id == id).Select(x => x.PayloadJson).FirstOrDefaultAsync(cancellationToken);
+        if (json is null || !json.Contains("\"attachments\":[{", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        System.Text.Json.Nodes.JsonNode? node;
+        try
+        {
+            node = System.Text.Json.Nodes.JsonNode.Parse(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return;
+        }
+
+        if (node is System.Text.Json.Nodes.JsonObject payload && payload.Remove("attachments"))
+        {
+            var stripped = payload.ToJsonString();
+            await db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.PayloadJson, stripped), cancellationToken);
+        }
     }
 
     public async Task MarkRetryAsync(long id, DateTime retryAtUtc, string reason, bool countsAsFailure, CancellationToken cancellationToken)
@@ -264,11 +302,23 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
     public async Task MarkFailedAsync(long id, DateTime nowUtc, UndeliveredReason reason, string detail, CancellationToken cancellationToken)
     {
         using var writing = await gate.EnterAsync(cancellationToken);
+        if (db.IsPostgres)
+        {
+            var error = Clip(detail, 500);
+            var drop = (int)reason;
+            await db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
+                s => s.SetProperty(x => x.FailedAtUtc, nowUtc).SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null).SetProperty(x => x.Attempts, x => x.Attempts + 1)
+                    .SetProperty(x => x.LastError, error).SetProperty(x => x.DropReason, drop),
+                cancellationToken);
+            await DropAttachmentsAsync(id, cancellationToken);
+            return;
+        }
+
         await db.Database.ExecuteSqlInterpolatedAsync(
             $$"""
-            UPDATE Outbox SET FailedAtUtc = {{nowUtc}}, ClaimedUntilUtc = NULL, Attempts = Attempts + 1, LastError = {{Clip(detail, 500)}}, DropReason = {{(int)reason}},
-                PayloadJson = CASE WHEN json_valid(PayloadJson) AND PayloadJson LIKE '%"attachments":[{%' THEN json_remove(PayloadJson, '$.attachments') ELSE PayloadJson END
-            WHERE Id = {{id}}
+            UPDATE "Outbox" SET "FailedAtUtc" = {{nowUtc}}, "ClaimedUntilUtc" = NULL, "Attempts" = "Attempts" + 1, "LastError" = {{Clip(detail, 500)}}, "DropReason" = {{(int)reason}},
+                "PayloadJson" = CASE WHEN json_valid("PayloadJson") AND "PayloadJson" LIKE '%"attachments":[{%' THEN json_remove("PayloadJson", '$.attachments') ELSE "PayloadJson" END
+            WHERE "Id" = {{id}}
             """,
             cancellationToken);
     }
@@ -364,25 +414,40 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
         var direct = message.Target == OutboxTarget.DirectMessage;
         var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            INSERT INTO Outbox (CommunityId, MemberId, Key, Kind, Target, Platform, CommunityExternalId, CommunityName, RecipientId, RecipientName, PayloadJson, CreatedAtUtc, DueAtUtc, NextAttemptAtUtc, Attempts)
+            INSERT INTO "Outbox" ("CommunityId", "MemberId", "Key", "Kind", "Target", "Platform", "CommunityExternalId", "CommunityName", "RecipientId", "RecipientName", "PayloadJson", "CreatedAtUtc", "DueAtUtc", "NextAttemptAtUtc", "Attempts")
             VALUES ({communityId},
-                    COALESCE({memberId}, CASE WHEN {direct} THEN (SELECT Id FROM Members WHERE CommunityId = {communityId} AND UserId = {message.RecipientId}) END),
+                    COALESCE({memberId}, CASE WHEN {direct} THEN (SELECT "Id" FROM "Members" WHERE "CommunityId" = {communityId} AND "UserId" = {message.RecipientId}) END),
                     {message.Key}, {message.Kind}, {(int)message.Target}, {message.Platform}, {message.CommunityExternalId}, {Clip(message.CommunityName, 100)},
                     {message.RecipientId}, {Clip(message.RecipientName, 100)}, {ReplyJson.Serialize(message.Message)}, {message.DueAtUtc}, {message.DueAtUtc}, {message.DueAtUtc}, 0)
-            ON CONFLICT (Key) DO NOTHING
+            ON CONFLICT ("Key") DO NOTHING
             """,
             cancellationToken);
         if (inserted == 1 && message.Mentions.Count > 0)
         {
-            var mentioned = System.Text.Json.JsonSerializer.Serialize(message.Mentions);
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"""
-                INSERT INTO OutboxMentions (OutboxId, MemberId)
-                SELECT o.Id, m.Id FROM Outbox o JOIN Members m ON m.CommunityId = o.CommunityId
-                WHERE o.Key = {message.Key} AND m.UserId IN (SELECT value FROM json_each({mentioned})) AND m.Id IS NOT o.MemberId
-                ON CONFLICT DO NOTHING
-                """,
-                cancellationToken);
+            if (db.IsPostgres)
+            {
+                var names = message.Mentions.ToArray();
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""
+                    INSERT INTO "OutboxMentions" ("OutboxId", "MemberId")
+                    SELECT o."Id", m."Id" FROM "Outbox" o JOIN "Members" m ON m."CommunityId" = o."CommunityId"
+                    WHERE o."Key" = {message.Key} AND m."UserId" = ANY({names}) AND m."Id" IS DISTINCT FROM o."MemberId"
+                    ON CONFLICT DO NOTHING
+                    """,
+                    cancellationToken);
+            }
+            else
+            {
+                var mentioned = System.Text.Json.JsonSerializer.Serialize(message.Mentions);
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""
+                    INSERT INTO "OutboxMentions" ("OutboxId", "MemberId")
+                    SELECT o."Id", m."Id" FROM "Outbox" o JOIN "Members" m ON m."CommunityId" = o."CommunityId"
+                    WHERE o."Key" = {message.Key} AND m."UserId" IN (SELECT value FROM json_each({mentioned})) AND m."Id" IS NOT o."MemberId"
+                    ON CONFLICT DO NOTHING
+                    """,
+                    cancellationToken);
+            }
         }
 
         return inserted == 1;

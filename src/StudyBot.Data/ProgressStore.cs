@@ -255,7 +255,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
     private async Task<CommitResult> ApplyAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var batch = new SqlBatch();
+        var batch = new SqlBatch(db.IsPostgres);
         if (await TryTouchLoadedMemberAsync(batch, member, changes, now, ct) is { } ids)
         {
             return await WriteAsync(batch, new StatsWriter(ids.CommunityId, ids.MemberId), ids.CommunityId, ids.MemberId, snapshot, changes, now, ct);
@@ -401,8 +401,8 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
     /// <summary>
     /// Whether what the changes were decided on has moved: an item is no longer in the state the change starts from,
     /// or the day's logged minutes (behind a log's points and the 16-hour cap) are no longer the snapshot's. Read
-    /// inside the write transaction, which holds SQLite's write lock (BEGIN IMMEDIATE), so no other process can
-    /// move them again before the commit. An undo is checked by marking what it undoes instead.
+    /// inside the write transaction, which holds SQLite's write lock (BEGIN IMMEDIATE), or on PostgreSQL the member
+    /// row's lock, so no other writer can move them again before the commit. An undo is checked by marking what it undoes instead.
     /// </summary>
     private async Task<bool> IsStaleAsync(long memberId, MemberSnapshot snapshot, ChangeSet changes, CancellationToken ct)
     {
@@ -411,22 +411,47 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             return false;
         }
 
+        if (db.IsPostgres)
+        {
+            // PostgreSQL has row locks, not SQLite's one write lock: this member's row is locked until the commit, so a
+            // second commit for the member waits here and then reads what the first one wrote.
+            await db.Database.ExecuteSqlInterpolatedAsync($"""SELECT 1 FROM "Members" WHERE "Id" = {memberId} FOR UPDATE""", ct);
+        }
+
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = """
-            SELECT COALESCE((SELECT PracticeMinutes + LearningMinutes + ReviewMinutes FROM DailyTotals WHERE MemberId = $m AND LocalDate = $d), 0),
-                   (SELECT COUNT(*) FROM json_each($items) j
-                    LEFT JOIN ItemProgress p ON p.MemberId = $m AND p.ItemId = json_extract(j.value, '$[0]')
-                    WHERE COALESCE(p.Status, 0) <> json_extract(j.value, '$[1]') OR COALESCE(p.Reason, 0) <> json_extract(j.value, '$[2]'))
-            """;
-        var items = System.Text.Json.JsonSerializer.Serialize(changes.ItemChanges.Select(c => new object[] { c.ItemId, (int)c.From.Status, (int)c.From.Reason }));
-        command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$m", memberId));
-        command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$d", SqlBatch.ToDb(changes.LocalDate)));
-        command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$items", items));
+        if (db.IsPostgres)
+        {
+            command.CommandText = """
+                SELECT COALESCE((SELECT "PracticeMinutes" + "LearningMinutes" + "ReviewMinutes" FROM "DailyTotals" WHERE "MemberId" = @m AND "LocalDate" = @d), 0),
+                       (SELECT COUNT(*) FROM unnest(@ids, @statuses, @reasons) AS j(item, status, reason)
+                        LEFT JOIN "ItemProgress" p ON p."MemberId" = @m AND p."ItemId" = j.item
+                        WHERE COALESCE(p."Status", 0) <> j.status OR COALESCE(p."Reason", 0) <> j.reason)
+                """;
+            command.Parameters.Add(new Npgsql.NpgsqlParameter("m", memberId));
+            command.Parameters.Add(new Npgsql.NpgsqlParameter("d", changes.LocalDate));
+            command.Parameters.Add(new Npgsql.NpgsqlParameter("ids", changes.ItemChanges.Select(c => c.ItemId).ToArray()));
+            command.Parameters.Add(new Npgsql.NpgsqlParameter("statuses", changes.ItemChanges.Select(c => (int)c.From.Status).ToArray()));
+            command.Parameters.Add(new Npgsql.NpgsqlParameter("reasons", changes.ItemChanges.Select(c => (int)c.From.Reason).ToArray()));
+        }
+        else
+        {
+            command.CommandText = """
+                SELECT COALESCE((SELECT "PracticeMinutes" + "LearningMinutes" + "ReviewMinutes" FROM "DailyTotals" WHERE "MemberId" = $m AND "LocalDate" = $d), 0),
+                       (SELECT COUNT(*) FROM json_each($items) j
+                        LEFT JOIN "ItemProgress" p ON p."MemberId" = $m AND p."ItemId" = json_extract(j.value, '$[0]')
+                        WHERE COALESCE(p."Status", 0) <> json_extract(j.value, '$[1]') OR COALESCE(p."Reason", 0) <> json_extract(j.value, '$[2]'))
+                """;
+            var items = System.Text.Json.JsonSerializer.Serialize(changes.ItemChanges.Select(c => new object[] { c.ItemId, (int)c.From.Status, (int)c.From.Reason }));
+            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$m", memberId));
+            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$d", SqlBatch.ToDb(changes.LocalDate)));
+            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$items", items));
+        }
+
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var storedMinutes = reader.GetInt64(0);
-        var movedItems = reader.GetInt64(1);
+        var storedMinutes = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+        var movedItems = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
         var snapshotMinutes = snapshot.Days.Where(d => d.Date == changes.LocalDate).Sum(d => (long)d.TotalMinutes);
         return movedItems > 0 || (changes.Logs.Count > 0 && storedMinutes != snapshotMinutes);
     }
@@ -449,9 +474,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
 
         var touched = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            UPDATE Members SET DisplayName = CASE WHEN {member.DisplayNameUnknown} THEN DisplayName ELSE {Clip(member.DisplayName, 100)} END, UpdatedAtUtc = {now}, LeftAtUtc = NULL,
-                LastActivityAtUtc = CASE WHEN {changes.IsActivity} THEN {now} ELSE LastActivityAtUtc END
-            WHERE Id = {loaded.MemberId} AND CommunityId = {loaded.CommunityId} AND UserId = {loaded.UserId} AND DeletedAtUtc IS NULL
+            UPDATE "Members" SET "DisplayName" = CASE WHEN {member.DisplayNameUnknown} THEN "DisplayName" ELSE {Clip(member.DisplayName, 100)} END, "UpdatedAtUtc" = {now}, "LeftAtUtc" = NULL,
+                "LastActivityAtUtc" = CASE WHEN {changes.IsActivity} THEN {now} ELSE "LastActivityAtUtc" END
+            WHERE "Id" = {loaded.MemberId} AND "CommunityId" = {loaded.CommunityId} AND "UserId" = {loaded.UserId} AND "DeletedAtUtc" IS NULL
             """,
             ct);
         if (touched != 1)
@@ -459,7 +484,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             return null;
         }
 
-        batch.Add("UPDATE Communities SET LeftAtUtc = NULL WHERE Id = {0} AND LeftAtUtc IS NOT NULL", loaded.CommunityId);
+        batch.Add("""UPDATE "Communities" SET "LeftAtUtc" = NULL WHERE "Id" = {0} AND "LeftAtUtc" IS NOT NULL""", loaded.CommunityId);
         return (loaded.CommunityId, loaded.MemberId);
     }
 
@@ -477,13 +502,13 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             // One upsert per item: no read first, and a concurrent first change cannot collide on the key.
             batch.Add(
                 """
-                INSERT INTO ItemProgress (MemberId, ItemId, CommunityId, Status, Reason, UpdatedAtUtc) VALUES ({0}, {1}, {2}, {3}, {4}, {5})
-                ON CONFLICT (MemberId, ItemId) DO UPDATE SET Status = excluded.Status, Reason = excluded.Reason, UpdatedAtUtc = excluded.UpdatedAtUtc
+                INSERT INTO "ItemProgress" ("MemberId", "ItemId", "CommunityId", "Status", "Reason", "UpdatedAtUtc") VALUES ({0}, {1}, {2}, {3}, {4}, {5})
+                ON CONFLICT ("MemberId", "ItemId") DO UPDATE SET "Status" = excluded."Status", "Reason" = excluded."Reason", "UpdatedAtUtc" = excluded."UpdatedAtUtc"
                 """,
                 memberId, change.ItemId, communityId, change.To.Status, change.To.Reason, now);
             batch.Add(
                 """
-                INSERT INTO ItemChanges (CommunityId, MemberId, BatchId, ItemId, FromStatus, FromReason, ToStatus, ToReason, Points, AtUtc, LocalDate, ActorId, IsUndo)
+                INSERT INTO "ItemChanges" ("CommunityId", "MemberId", "BatchId", "ItemId", "FromStatus", "FromReason", "ToStatus", "ToReason", "Points", "AtUtc", "LocalDate", "ActorId", "IsUndo")
                 VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11}, {12})
                 """,
                 communityId, memberId, changes.BatchId, change.ItemId, change.From.Status, change.From.Reason, change.To.Status, change.To.Reason,
@@ -499,7 +524,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         {
             batch.Add(
                 """
-                INSERT INTO StudyLogs (CommunityId, MemberId, BatchId, Minutes, Kind, ItemId, Note, Points, AtUtc, LocalDate, ActorId)
+                INSERT INTO "StudyLogs" ("CommunityId", "MemberId", "BatchId", "Minutes", "Kind", "ItemId", "Note", "Points", "AtUtc", "LocalDate", "ActorId")
                 VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10})
                 """,
                 communityId, memberId, changes.BatchId, log.Minutes, log.Kind, log.ItemId, log.Note is null ? null : Clip(log.Note, 200),
@@ -512,8 +537,8 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             // Recorded once per member and target: a completion reached again after an undo is not celebrated twice.
             batch.Add(
                 """
-                INSERT INTO CompletionEvents (CommunityId, MemberId, Kind, TargetId, BatchId, AtUtc) VALUES ({0}, {1}, {2}, {3}, {4}, {5})
-                ON CONFLICT (MemberId, Kind, TargetId) DO NOTHING
+                INSERT INTO "CompletionEvents" ("CommunityId", "MemberId", "Kind", "TargetId", "BatchId", "AtUtc") VALUES ({0}, {1}, {2}, {3}, {4}, {5})
+                ON CONFLICT ("MemberId", "Kind", "TargetId") DO NOTHING
                 """,
                 communityId, memberId, completion.Kind, completion.TargetId, changes.BatchId, changes.AtUtc);
         }

@@ -113,15 +113,15 @@ internal sealed class RoleStore(StudyBotDbContext db, NotificationStore outbox, 
         // One statement: the unique (member, phase, role) key makes a second queueing of the same grant a no-op.
         var queued = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            INSERT INTO RoleGrants (CommunityId, MemberId, PhaseId, RoleId, State, Attempts, NextAttemptAtUtc, CreatedAtUtc)
-            SELECT e.CommunityId, e.MemberId, e.TargetId, r.RoleId, {Pending}, 0, {nowUtc}, {nowUtc}
-            FROM CompletionEvents e
-            JOIN PhaseRoles r ON r.CommunityId = e.CommunityId AND r.PhaseId = e.TargetId
-            JOIN Members m ON m.Id = e.MemberId
-            WHERE e.Kind = {Phase} AND e.AtUtc <= {recordedBeforeUtc} AND m.DeletedAtUtc IS NULL
-              AND ({past} = 1 OR e.AtUtc >= r.CreatedAtUtc)
-              AND ({scope} = -1 OR e.CommunityId = {scope})
-            ON CONFLICT (MemberId, PhaseId, RoleId) DO NOTHING
+            INSERT INTO "RoleGrants" ("CommunityId", "MemberId", "PhaseId", "RoleId", "State", "Attempts", "NextAttemptAtUtc", "CreatedAtUtc")
+            SELECT e."CommunityId", e."MemberId", e."TargetId", r."RoleId", {Pending}, 0, {nowUtc}, {nowUtc}
+            FROM "CompletionEvents" e
+            JOIN "PhaseRoles" r ON r."CommunityId" = e."CommunityId" AND r."PhaseId" = e."TargetId"
+            JOIN "Members" m ON m."Id" = e."MemberId"
+            WHERE e."Kind" = {Phase} AND e."AtUtc" <= {recordedBeforeUtc} AND m."DeletedAtUtc" IS NULL
+              AND ({past} = 1 OR e."AtUtc" >= r."CreatedAtUtc")
+              AND ({scope} = -1 OR e."CommunityId" = {scope})
+            ON CONFLICT ("MemberId", "PhaseId", "RoleId") DO NOTHING
             """,
             cancellationToken);
         if (includePast)
@@ -209,9 +209,9 @@ internal sealed class RoleStore(StudyBotDbContext db, NotificationStore outbox, 
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            INSERT INTO RoleProblems (CommunityId, RoleId, RoleName, Problem, ReportedAtUtc)
+            INSERT INTO "RoleProblems" ("CommunityId", "RoleId", "RoleName", "Problem", "ReportedAtUtc")
             VALUES ({communityId}, {problem.RoleId}, {Clip(problem.RoleName, 100)}, {(int)problem.Problem}, {problem.ReportedAtUtc})
-            ON CONFLICT (CommunityId, RoleId, Problem) DO NOTHING
+            ON CONFLICT ("CommunityId", "RoleId", "Problem") DO NOTHING
             """,
             cancellationToken);
         if (inserted == 0)

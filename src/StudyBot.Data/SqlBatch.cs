@@ -1,21 +1,24 @@
 using System.Globalization;
 using System.Text;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Microsoft.EntityFrameworkCore;
 
 namespace StudyBot.Data;
 
 /// <summary>
-/// Write statements collected for one command and sent to SQLite as a single command text. A progress commit
+/// Write statements collected for one command and sent to the database as a single command text. A progress commit
 /// used to cost a round of EF change tracking and one command per statement; most of that time was EF, not
-/// SQLite. Values always travel as parameters, stored the way EF stores them (so EF reads them back):
-/// GUIDs as upper-case text, <see cref="DateTime"/> as <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>, dates as
-/// <c>yyyy-MM-dd</c>, booleans as 0/1.
+/// the database. Values always travel as parameters, stored the way EF stores them (so EF reads them back). On
+/// SQLite: GUIDs as upper-case text, <see cref="DateTime"/> as <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>, dates as
+/// <c>yyyy-MM-dd</c>, booleans as 0/1. On PostgreSQL: uuid, timestamp with time zone (UTC), date and boolean.
+/// Identifiers are quoted ("Outbox"), as EF created them on both.
 /// </summary>
-internal sealed class SqlBatch
+internal sealed class SqlBatch(bool postgres = false)
 {
     private readonly StringBuilder _sql = new();
-    private readonly List<SqliteParameter> _parameters = [];
+    private readonly List<DbParameter> _parameters = [];
 
     public bool IsEmpty => _sql.Length == 0;
 
@@ -26,8 +29,8 @@ internal sealed class SqlBatch
     /// <summary>Binds a value to a new parameter and returns its name, for SQL built with <see cref="Append"/>.</summary>
     public string Bind(object? value)
     {
-        var name = $"$b{_parameters.Count}";
-        _parameters.Add(new SqliteParameter(name, ToDb(value)));
+        var name = $"@b{_parameters.Count}";
+        _parameters.Add(postgres ? new NpgsqlParameter(name, ToPostgres(value)) : new SqliteParameter(name, ToDb(value)));
         return name;
     }
 
@@ -46,6 +49,16 @@ internal sealed class SqlBatch
         _parameters.Clear();
     }
 
+    /// <summary>A value as Npgsql sends it for EF's PostgreSQL columns: times as UTC.</summary>
+    internal static object ToPostgres(object? value) => value switch
+    {
+        null => DBNull.Value,
+        DateTime d => d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : DateTime.SpecifyKind(d, DateTimeKind.Utc),
+        Enum e => Convert.ToInt32(e, CultureInfo.InvariantCulture),
+        _ => value,
+    };
+
+    /// <summary>A value as SQLite stores it for EF.</summary>
     internal static object ToDb(object? value) => value switch
     {
         null => DBNull.Value,

@@ -49,23 +49,23 @@ internal sealed class StatsWriter(long communityId, long memberId)
                 Items: batch.Bind(items));
             var d = batch.Bind(date);
             batch.Append($"""
-                INSERT INTO DailyTotals (MemberId, LocalDate, CommunityId, PracticeMinutes, LearningMinutes, ReviewMinutes, ItemsDone, Points)
+                INSERT INTO "DailyTotals" ("MemberId", "LocalDate", "CommunityId", "PracticeMinutes", "LearningMinutes", "ReviewMinutes", "ItemsDone", "Points")
                 VALUES ({m}, {d}, {c}, {batch.Bind(kind == StudyKind.Practice ? minutes : 0)}, {batch.Bind(kind == StudyKind.Learning ? minutes : 0)},
                         {batch.Bind(kind is StudyKind.Practice or StudyKind.Learning ? 0 : minutes)}, {v.Items}, {v.Points})
-                ON CONFLICT (MemberId, LocalDate) DO UPDATE SET
-                    PracticeMinutes = PracticeMinutes + excluded.PracticeMinutes,
-                    LearningMinutes = LearningMinutes + excluded.LearningMinutes,
-                    ReviewMinutes = ReviewMinutes + excluded.ReviewMinutes,
-                    ItemsDone = ItemsDone + excluded.ItemsDone,
-                    Points = Points + excluded.Points;
+                ON CONFLICT ("MemberId", "LocalDate") DO UPDATE SET
+                    "PracticeMinutes" = "DailyTotals"."PracticeMinutes" + excluded."PracticeMinutes",
+                    "LearningMinutes" = "DailyTotals"."LearningMinutes" + excluded."LearningMinutes",
+                    "ReviewMinutes" = "DailyTotals"."ReviewMinutes" + excluded."ReviewMinutes",
+                    "ItemsDone" = "DailyTotals"."ItemsDone" + excluded."ItemsDone",
+                    "Points" = "DailyTotals"."Points" + excluded."Points";
                 """);
 
             var w = batch.Bind(week);
             var weekBit = batch.Bind(1L << (((int)date.DayOfWeek + 6) % 7));
             var monthBit = batch.Bind(1L << (date.Day - 1));
             var day = new Day(
-                IsActive: $"(SELECT CASE WHEN PracticeMinutes + LearningMinutes + ReviewMinutes > 0 OR ItemsDone > 0 THEN 1 ELSE 0 END FROM DailyTotals WHERE MemberId = {m} AND LocalDate = {d})",
-                WasActive: $"(CASE WHEN (COALESCE((SELECT ActiveDays FROM PeriodStats WHERE MemberId = {m} AND Kind = {Week} AND PeriodStart = {w}), 0) & {weekBit}) <> 0 THEN 1 ELSE 0 END)");
+                IsActive: $"(SELECT CASE WHEN \"PracticeMinutes\" + \"LearningMinutes\" + \"ReviewMinutes\" > 0 OR \"ItemsDone\" > 0 THEN 1 ELSE 0 END FROM \"DailyTotals\" WHERE \"MemberId\" = {m} AND \"LocalDate\" = {d})",
+                WasActive: $"(CASE WHEN (COALESCE((SELECT \"ActiveDays\" FROM \"PeriodStats\" WHERE \"MemberId\" = {m} AND \"Kind\" = {Week} AND \"PeriodStart\" = {w}), 0) & {weekBit}) <> 0 THEN 1 ELSE 0 END)");
             batch.Append(Upsert(v, day, Month, batch.Bind(month), batch.Bind(month.AddMonths(-1)), monthBit));
             batch.Append(Upsert(v, day, AllTime, batch.Bind(AllTimeStart), null, null));
             batch.Append(Upsert(v, day, Week, w, batch.Bind(week.AddDays(-7)), weekBit));
@@ -82,19 +82,19 @@ internal sealed class StatsWriter(long communityId, long memberId)
 
     private static string Upsert(Values v, Day day, int kind, string start, string? previous, string? bit)
     {
-        var prev = previous is null ? "0" : $"COALESCE((SELECT Points FROM PeriodStats WHERE MemberId = {v.Member} AND Kind = {kind} AND PeriodStart = {previous}), 0)";
+        var prev = previous is null ? "0" : $"COALESCE((SELECT \"Points\" FROM \"PeriodStats\" WHERE \"MemberId\" = {v.Member} AND \"Kind\" = {kind} AND \"PeriodStart\" = {previous}), 0)";
         var bits = bit is null ? "0" : $"({day.IsActive} * {bit})";
-        var keepOthers = bit is null ? "ActiveDays" : $"(ActiveDays & ~{bit})";
+        var keepOthers = bit is null ? "\"PeriodStats\".\"ActiveDays\"" : $"(\"PeriodStats\".\"ActiveDays\" & ~{bit})";
         return $"""
-            INSERT INTO PeriodStats (MemberId, Kind, PeriodStart, CommunityId, Points, Minutes, ItemsDone, ActiveDays, ActiveDayCount, PrevPoints, Improvement)
+            INSERT INTO "PeriodStats" ("MemberId", "Kind", "PeriodStart", "CommunityId", "Points", "Minutes", "ItemsDone", "ActiveDays", "ActiveDayCount", "PrevPoints", "Improvement")
             VALUES ({v.Member}, {kind}, {start}, {v.Community}, {v.Points}, {v.Minutes}, {v.Items}, {bits}, {day.IsActive} - {day.WasActive}, {prev}, {v.Points} - {prev})
-            ON CONFLICT (MemberId, Kind, PeriodStart) DO UPDATE SET
-                Points = Points + excluded.Points,
-                Minutes = Minutes + excluded.Minutes,
-                ItemsDone = ItemsDone + excluded.ItemsDone,
-                ActiveDays = {keepOthers} | excluded.ActiveDays,
-                ActiveDayCount = ActiveDayCount + excluded.ActiveDayCount,
-                Improvement = Points + excluded.Points - PrevPoints;
+            ON CONFLICT ("MemberId", "Kind", "PeriodStart") DO UPDATE SET
+                "Points" = "PeriodStats"."Points" + excluded."Points",
+                "Minutes" = "PeriodStats"."Minutes" + excluded."Minutes",
+                "ItemsDone" = "PeriodStats"."ItemsDone" + excluded."ItemsDone",
+                "ActiveDays" = {keepOthers} | excluded."ActiveDays",
+                "ActiveDayCount" = "PeriodStats"."ActiveDayCount" + excluded."ActiveDayCount",
+                "Improvement" = "PeriodStats"."Points" + excluded."Points" - "PeriodStats"."PrevPoints";
             """;
     }
 }

@@ -1,11 +1,27 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using StudyBot.Data.Configurations;
 using StudyBot.Data.Entities;
 
 namespace StudyBot.Data;
 
-public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> options) : DbContext(options)
+public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext> options) : DbContext(options)
 {
+    /// <summary>The assembly with the PostgreSQL migrations (SQLite's are in this one, where they always were).</summary>
+    public const string PostgresMigrationsAssembly = "StudyBot.Data.PostgreSQL";
+
+    /// <summary>EF on SQLite, migrations from this assembly.</summary>
+    public static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString);
+
+    /// <summary>EF on PostgreSQL (Npgsql), migrations from <see cref="PostgresMigrationsAssembly"/>.</summary>
+    public static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+
+    /// <summary>Whether this context talks to PostgreSQL (else SQLite): where their SQL differs, each store asks.</summary>
+    internal bool IsPostgres => Database.IsNpgsql();
+
     internal DbSet<CommunityEntity> Communities => Set<CommunityEntity>();
 
     internal DbSet<MemberEntity> Members => Set<MemberEntity>();
@@ -68,5 +84,31 @@ public sealed class StudyBotDbContext(DbContextOptions<StudyBotDbContext> option
         modelBuilder.ApplyConfiguration(new RoleProblemConfiguration());
         modelBuilder.ApplyConfiguration(new ChannelProblemConfiguration());
         modelBuilder.ApplyConfiguration(new CommandReceiptConfiguration());
+
+        if (IsPostgres)
+        {
+            // Index filters are SQL: PostgreSQL folds unquoted names to lower case, and EF's tables keep their PascalCase.
+            foreach (var index in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetIndexes()))
+            {
+                if (index.GetFilter() is { } filter)
+                {
+                    index.SetFilter(PascalCaseName().Replace(filter, "\"$1\""));
+                }
+            }
+        }
     }
+
+    /// <summary>
+    /// Every time is UTC, stored and read back as <see cref="DateTimeKind.Utc"/> on both providers: PostgreSQL keeps it
+    /// as <c>timestamp with time zone</c> (Npgsql's mapping, which takes only UTC values), SQLite as text, as before.
+    /// </summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+
+    [GeneratedRegex(@"(?<![""\w])([A-Z][a-z]\w*)\b")]
+    private static partial Regex PascalCaseName();
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 }

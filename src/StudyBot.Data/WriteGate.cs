@@ -21,6 +21,10 @@ namespace StudyBot.Data;
 /// </list>
 /// SQLite also checkpoints when the last connection closes. The idle delay is measured on the injected
 /// <see cref="TimeProvider"/> (registered under <see cref="ClockKey"/>), so tests move it with fake time of its own.
+/// <para>
+/// On PostgreSQL there is nothing to serialise: it has row locks and many writers, and it checkpoints on its own.
+/// The stores keep calling the gate, and <see cref="Open"/> lets every writer straight through.
+/// </para>
 /// </summary>
 public sealed partial class WriteGate : IDisposable
 {
@@ -31,7 +35,7 @@ public sealed partial class WriteGate : IDisposable
     /// <summary>The service key of the clock the idle delay is measured on (real time when none is registered).</summary>
     public const string ClockKey = "StudyBot.WriteGate";
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim? _gate = new(1, 1);
     private readonly string? _connectionString;
     private readonly ILogger _logger;
     private readonly ITimer? _idle;
@@ -49,6 +53,18 @@ public sealed partial class WriteGate : IDisposable
             : (time ?? TimeProvider.System).CreateTimer(_ => StartCheckpoint(gated: false), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
+    private WriteGate(bool open)
+    {
+        _gate = open ? null : new SemaphoreSlim(1, 1);
+        _logger = NullLogger<WriteGate>.Instance;
+    }
+
+    /// <summary>A gate that never holds anyone back and never checkpoints: the one for PostgreSQL.</summary>
+    public static WriteGate Open() => new(open: true);
+
+    /// <summary>Whether writers queue here (SQLite) or go straight through (PostgreSQL).</summary>
+    public bool Serialises => _gate is not null;
+
     /// <summary>Background checkpoints completed (for tests).</summary>
     public int Checkpoints { get; private set; }
 
@@ -57,6 +73,11 @@ public sealed partial class WriteGate : IDisposable
 
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
+        if (_gate is null)
+        {
+            return NoRelease.Instance;
+        }
+
         await _gate.WaitAsync(cancellationToken);
         return new Release(this);
     }
@@ -69,7 +90,7 @@ public sealed partial class WriteGate : IDisposable
 
     private void Exit()
     {
-        _gate.Release();
+        _gate!.Release();
         if (_idle is null || _disposed)
         {
             return;
@@ -95,7 +116,7 @@ public sealed partial class WriteGate : IDisposable
     {
         if (gated)
         {
-            await _gate.WaitAsync();
+            await _gate!.WaitAsync();
         }
 
         try
@@ -128,7 +149,7 @@ public sealed partial class WriteGate : IDisposable
         {
             if (gated)
             {
-                _gate.Release();
+                _gate!.Release();
             }
 
             Volatile.Write(ref _checkpointing, 0);
@@ -137,6 +158,15 @@ public sealed partial class WriteGate : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQLite WAL checkpoint failed ({Reason}); it is tried again at the next pause in writing")]
     private partial void LogCheckpointFailed(string reason);
+
+    private sealed class NoRelease : IDisposable
+    {
+        public static readonly NoRelease Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
 
     private sealed class Release(WriteGate owner) : IDisposable
     {

@@ -75,7 +75,9 @@ public static partial class StudyBotHost
         services.AddStudyBotCore();
         services.AddStudyBotCards();
 
-        services.AddStudyBotData(Read<DatabaseOptions>(config, DatabaseOptions.Section).ConnectionString);
+        // An unknown provider is refused by the validator before anything opens the database.
+        var database = Read<DatabaseOptions>(config, DatabaseOptions.Section);
+        services.AddStudyBotData(database.ParsedProvider ?? StudyBot.Data.DatabaseProvider.Sqlite, database.ConnectionString);
         services.AddSingleton<DatabaseLock>();
 
         // Both are read when first needed, after PrepareAsync has validated them.
@@ -157,8 +159,13 @@ public static partial class StudyBotHost
             throw new StartupException(message);
         }
 
-        // Held until the host is disposed, or the process ends however it ends.
-        app.Services.GetRequiredService<DatabaseLock>().Acquire(app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
+        // One process per SQLite file (several instances share a PostgreSQL database instead): the lock is held until
+        // the host is disposed, or the process ends however it ends.
+        var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if ((database.ParsedProvider ?? StudyBot.Data.DatabaseProvider.Sqlite) == StudyBot.Data.DatabaseProvider.Sqlite)
+        {
+            app.Services.GetRequiredService<DatabaseLock>().Acquire(database.ConnectionString);
+        }
 
         try
         {

@@ -48,7 +48,37 @@ public sealed class HostSettingsTests : IDisposable
         { "Community__DefaultTimeZone", "Mars/Olympus_Mons", "Community:DefaultTimeZone 'Mars/Olympus_Mons' is not an IANA time zone" },
         { "Roadmaps__Default", "nope", "Roadmaps:Default 'nope' is not among the loaded roadmaps (ml-zero-to-hero)" },
         { "Roadmaps__Directory", " ", "Roadmaps:Directory is empty; use e.g. roadmap" },
+        { "Database__Provider", "MySql", "Database:Provider 'MySql' is not known; use Sqlite or PostgreSQL" },
     };
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Colour=blue;Password=hunter2", "Database:ConnectionString is not a valid PostgreSQL connection string")]
+    [InlineData(" ", "Database:ConnectionString is empty; set it to a PostgreSQL connection string such as 'Host=localhost;Database=studybot;Username=studybot;Password=...'")]
+    [InlineData("Database=studybot;Password=hunter2", "Database:ConnectionString has no Host; use e.g. 'Host=localhost;Database=studybot;Username=studybot;Password=...'")]
+    public async Task A_PostgreSQL_connection_string_Npgsql_cannot_use_stops_the_host_with_one_line(string connectionString, string expected)
+    {
+        var run = await RunAsync(("Database__Provider", "PostgreSQL"), ("Database__ConnectionString", connectionString));
+
+        AssertRefusedWithOneLine(run, expected);
+        Assert.DoesNotContain("hunter2", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task The_host_starts_on_PostgreSQL_migrates_the_database_and_answers()
+    {
+        var connection = await Postgres.CreateDatabaseAsync();
+
+        var run = await RunAsync(("Database__Provider", "PostgreSQL"), ("Database__ConnectionString", connection));
+
+        Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}; stderr: {run.Stderr}");
+        Assert.Contains("> /progress", run.Stdout, StringComparison.Ordinal);
+        Assert.True(run.Stderr == "", run.Stderr);
+        Assert.False(File.Exists(Path.Combine(_workDir, "data", "studybot.db")), "no SQLite file is made on PostgreSQL");
+        await using var db = new Npgsql.NpgsqlConnection(connection);
+        await db.OpenAsync();
+        await using var applied = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM \"__EFMigrationsHistory\"", db);
+        Assert.True((long)(await applied.ExecuteScalarAsync())! > 0, "the PostgreSQL migrations were applied");
+    }
 
     [Theory]
     [MemberData(nameof(BadSettings))]

@@ -15,7 +15,10 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace StudyBot.IntegrationTests;
 
-/// <summary>The real engine on a real SQLite file, with a fake clock: what every adapter talks to.</summary>
+/// <summary>
+/// The real engine on a real SQLite file (or, with <see cref="DatabaseProvider.PostgreSQL"/>, a fresh database on the
+/// tests' private PostgreSQL), with a fake clock: what every adapter talks to.
+/// </summary>
 internal sealed class TestBot : IAsyncDisposable
 {
     public static readonly CommunityRef Home = new(Platforms.Console, "local", "Local study group");
@@ -24,10 +27,12 @@ internal sealed class TestBot : IAsyncDisposable
 
     private readonly bool _ownsFile;
 
-    private TestBot(string dbPath, bool ownsFile, TestClock time, FakeTimeProvider gateTime, ServiceProvider services, RecordingNotifier notifier, IReadOnlyDictionary<string, RecordingNotifier> notifiers)
+    private TestBot(DatabaseProvider provider, string connectionString, string dbPath, bool ownsFile, TestClock time, FakeTimeProvider gateTime, ServiceProvider services, RecordingNotifier notifier, IReadOnlyDictionary<string, RecordingNotifier> notifiers)
     {
         Notifier = notifier;
         Notifiers = notifiers;
+        Provider = provider;
+        ConnectionString = connectionString;
         DbPath = dbPath;
         _ownsFile = ownsFile;
         Time = time;
@@ -36,6 +41,9 @@ internal sealed class TestBot : IAsyncDisposable
         Executor = services.GetRequiredService<CommandExecutor>();
     }
 
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>The SQLite file (unused on PostgreSQL).</summary>
     public string DbPath { get; }
 
     public TestClock Time { get; }
@@ -78,12 +86,14 @@ internal sealed class TestBot : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
-    public string ConnectionString => $"Data Source={DbPath};Pooling=False";
+    /// <summary>A connection string for the tests' own queries: the file's unpooled, or the PostgreSQL database's.</summary>
+    public string ConnectionString { get; }
 
     /// <param name="configure">Extra registrations, e.g. <c>s => s.AddStudyBotCards()</c> for progress cards.</param>
     /// <param name="platforms">More platforms to deliver to, each through a <see cref="RecordingNotifier"/> of its own.</param>
     /// <param name="replace">Registrations that replace the bot's own (run last), e.g. a store that fails.</param>
     /// <param name="pooling">Pool the engine's SQLite connections, as the host does: faster for tests that run many commands.</param>
+    /// <param name="provider">The database: a SQLite file (the default) or a new database on the tests' PostgreSQL.</param>
     public static async Task<TestBot> StartAsync(
         DateTimeOffset? now = null,
         string? dbPath = null,
@@ -91,8 +101,10 @@ internal sealed class TestBot : IAsyncDisposable
         Action<IServiceCollection>? configure = null,
         IReadOnlyList<string>? platforms = null,
         Action<IServiceCollection>? replace = null,
-        bool pooling = false)
+        bool pooling = false,
+        DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
+        var postgres = provider == DatabaseProvider.PostgreSQL ? await Postgres.CreateDatabaseAsync() : null;
         var ownsFile = dbPath is null;
         dbPath ??= Path.Combine(Path.GetTempPath(), $"studybot-test-{Guid.NewGuid():N}.db");
         var time = new TestClock(now ?? new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
@@ -120,11 +132,11 @@ internal sealed class TestBot : IAsyncDisposable
             .AddSingleton(new CoreSettings { DefaultTimeZone = defaultTimeZone })
             .AddSingleton(new RoadmapCatalog(RoadmapLoader.LoadDirectory(RepoPaths.Roadmaps), "ml-zero-to-hero"))
             .AddStudyBotCore()
-            .AddStudyBotData($"Data Source={dbPath};Pooling={pooling}");
+            .AddStudyBotData(provider, postgres ?? $"Data Source={dbPath};Pooling={pooling}");
         replace?.Invoke(collection);
         var services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
-        return new TestBot(dbPath, ownsFile, time, gateTime, services, notifier, notifiers);
+        return new TestBot(provider, postgres ?? $"Data Source={dbPath};Pooling=False", dbPath, ownsFile, time, gateTime, services, notifier, notifiers);
     }
 
     public static MemberRef Member(string name, CommunityRef? community = null, bool admin = true) =>
@@ -136,12 +148,13 @@ internal sealed class TestBot : IAsyncDisposable
     /// <summary>Every row of every table, as text: compare before and after to prove nothing changed.</summary>
     public async Task<string> DumpAsync()
     {
-        await using var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         var tables = new List<string>();
         await using (var list = connection.CreateCommand())
         {
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            list.CommandText = Provider == DatabaseProvider.PostgreSQL
+                ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"
+                : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
             await using var reader = await list.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -153,7 +166,7 @@ internal sealed class TestBot : IAsyncDisposable
         foreach (var table in tables)
         {
             sb.Append("## ").AppendLine(table);
-            sb.Append(await RowsAsync(connection, $"SELECT * FROM \"{table}\" ORDER BY rowid"));
+            sb.Append(await RowsAsync(connection, $"SELECT * FROM \"{table}\" ORDER BY {(Provider == DatabaseProvider.PostgreSQL ? "1" : "rowid")}"));
         }
 
         return sb.ToString();
@@ -162,12 +175,21 @@ internal sealed class TestBot : IAsyncDisposable
     /// <summary>The rows a query returns, as text: one line per row, each value followed by <c>|</c>.</summary>
     public async Task<string> QueryAsync(string sql)
     {
-        await using var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         return await RowsAsync(connection, sql);
     }
 
-    private static async Task<string> RowsAsync(SqliteConnection connection, string sql)
+    /// <summary>A connection of the tests' own to the bot's database, on either provider.</summary>
+    public async Task<System.Data.Common.DbConnection> OpenAsync()
+    {
+        System.Data.Common.DbConnection connection = Provider == DatabaseProvider.PostgreSQL
+            ? new Npgsql.NpgsqlConnection(ConnectionString)
+            : new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task<string> RowsAsync(System.Data.Common.DbConnection connection, string sql)
     {
         var sb = new StringBuilder();
         await using var select = connection.CreateCommand();
@@ -188,19 +210,25 @@ internal sealed class TestBot : IAsyncDisposable
 
     public async Task<DateTime?> NextReminderUtcAsync(string userId)
     {
-        await using var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT NextReminderAtUtc FROM Members WHERE UserId = $u";
-        command.Parameters.AddWithValue("$u", userId);
+        command.CommandText = "SELECT \"NextReminderAtUtc\" FROM \"Members\" WHERE \"UserId\" = @u";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@u";
+        parameter.Value = userId;
+        command.Parameters.Add(parameter);
         var value = await command.ExecuteScalarAsync();
-        return value is string text ? DateTime.SpecifyKind(DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc) : null;
+        return value switch
+        {
+            string text => DateTime.SpecifyKind(DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc),
+            DateTime at => at.ToUniversalTime(),
+            _ => null,
+        };
     }
 
     public async Task<long> CountAsync(string sql)
     {
-        await using var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);

@@ -12,8 +12,20 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Database";
 
-    /// <summary>A SQLite connection string; relative paths are relative to the working directory.</summary>
+    /// <summary><c>Sqlite</c> (the default: one file, one process) or <c>PostgreSQL</c>.</summary>
+    public string Provider { get; set; } = nameof(StudyBot.Data.DatabaseProvider.Sqlite);
+
+    /// <summary>
+    /// A SQLite connection string (relative paths are relative to the working directory), or with
+    /// <see cref="Provider"/> PostgreSQL an Npgsql one such as <c>Host=localhost;Database=studybot;Username=studybot;Password=...</c>.
+    /// </summary>
     public string ConnectionString { get; set; } = "Data Source=data/studybot.db";
+
+    /// <summary>The provider, or null when <see cref="Provider"/> names none (the validator says so).</summary>
+    internal StudyBot.Data.DatabaseProvider? ParsedProvider =>
+        Provider?.Trim() is { } name && Enum.GetNames<StudyBot.Data.DatabaseProvider>().FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } known
+            ? Enum.Parse<StudyBot.Data.DatabaseProvider>(known)
+            : null;
 }
 
 /// <summary>Section <c>Roadmaps</c>.</summary>
@@ -139,8 +151,18 @@ public sealed class HttpOptions
 
 internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
 {
+    private const string PostgresExample = "'Host=localhost;Database=studybot;Username=studybot;Password=...'";
+
     public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
     {
+        switch (options.ParsedProvider)
+        {
+            case null:
+                return ValidateOptionsResult.Fail($"Database:Provider '{options.Provider}' is not known; use Sqlite or PostgreSQL.");
+            case StudyBot.Data.DatabaseProvider.PostgreSQL:
+                return ValidatePostgres(options.ConnectionString);
+        }
+
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return ValidateOptionsResult.Fail("Database:ConnectionString is empty; set it to a SQLite connection string such as 'Data Source=data/studybot.db'.");
@@ -163,6 +185,30 @@ internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOption
         catch (ArgumentException ex)
         {
             return ValidateOptionsResult.Fail($"Database:ConnectionString is not a valid SQLite connection string ({ex.Message}).");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+
+    /// <summary>What Npgsql can parse and connect with; the message names the key and never shows the string (it may hold a password).</summary>
+    private static ValidateOptionsResult ValidatePostgres(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return ValidateOptionsResult.Fail($"Database:ConnectionString is empty; set it to a PostgreSQL connection string such as {PostgresExample}.");
+        }
+
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            if (string.IsNullOrWhiteSpace(builder.Host))
+            {
+                return ValidateOptionsResult.Fail($"Database:ConnectionString has no Host; use e.g. {PostgresExample}.");
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        {
+            return ValidateOptionsResult.Fail($"Database:ConnectionString is not a valid PostgreSQL connection string ({ex.Message.Split('\n')[0].Trim()}); use e.g. {PostgresExample}.");
         }
 
         return ValidateOptionsResult.Success;
