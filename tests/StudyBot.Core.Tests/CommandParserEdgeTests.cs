@@ -403,6 +403,14 @@ public sealed class CommandParserEdgeTests
     }
 
     [Fact]
+    public void A_limit_of_one_character_is_told_in_the_singular()
+    {
+        var parser = ParserFor(new OptionDefinition("initial", OptionType.String, "One letter") { MaxLength = 1 });
+
+        Assert.Equal("An initial can be at most 1 character: yours has 2.", parser.Parse("/t ab").Error?.Message);
+    }
+
+    [Fact]
     public void A_bad_time_of_day_is_told_with_examples_and_the_word_the_option_also_takes()
     {
         Assert.Equal($"`late` isn't a time of day. Write it like {Clock.Examples}, or `off`.", Fails("/progress remind quiet late").Message);
