@@ -1,5 +1,6 @@
 using CsCheck;
 using StudyBot.Core.Commands;
+using StudyBot.Core.Notifications;
 
 namespace StudyBot.Core.Tests;
 
@@ -276,5 +277,143 @@ public sealed class CommandParserEdgeTests
     public void A_missing_option_that_starts_with_a_vowel_gets_an()
     {
         Assert.StartsWith("`/progress goal set` needs an `amount`: how many hours", Fails("/progress goal set").Message, StringComparison.Ordinal);
+    }
+
+    // ---- found by the mutation run on the rewritten parser --------------------------------------------------------
+
+    /// <summary>A catalog of one command, /t, with the given options: for grammar rules the real catalog has no example of.</summary>
+    private static CommandParser ParserFor(params OptionDefinition[] options) =>
+        new(new CommandCatalog([new CommandDefinition("t", "A test command") { Example = "/t", Options = options }]));
+
+    [Fact]
+    public void An_unknown_command_nothing_like_any_gets_the_list_without_a_guess_even_with_words_after_it()
+    {
+        var error = Fails("/xyzzy log 45");
+
+        Assert.Equal("I don't know the command `/xyzzy`. I understand /progress, /studybot; try `/progress help`.", error.Message);
+        Assert.Null(error.Suggestion);
+    }
+
+    [Fact]
+    public void A_quoted_unknown_command_is_taken_as_typed_and_gets_no_guess()
+    {
+        var error = Fails("\"progres\" log 45");
+
+        Assert.Equal("I don't know the command `progres`. I understand /progress, /studybot; try `/progress help`.", error.Message);
+        Assert.Null(error.Suggestion);
+    }
+
+    [Theory]
+    [InlineData(100, true)]
+    [InlineData(101, false)]
+    public void A_guess_is_offered_as_a_button_only_when_it_fits_in_one(int length, bool button)
+    {
+        var note = new string('n', length - "progress log 45 ".Length);
+
+        var error = Fails($"/progres log 45 {note}");
+
+        Assert.Contains("Did you mean `/progress log 45 n", error.Message, StringComparison.Ordinal);
+        Assert.Equal(button ? $"progress log 45 {note}" : null, error.Suggestion);
+    }
+
+    [Fact]
+    public void A_guess_keeps_the_words_after_the_mistake_as_typed_quotes_included()
+    {
+        Assert.Equal("progress \"log\" 45", Fails("/progres \"log\" 45").Suggestion);
+        Assert.Equal("progress x\"log\" 45", Fails("/progres x\"log\" 45").Suggestion);
+    }
+
+    [Fact]
+    public void Empty_quotes_glued_to_a_quoted_word_leave_it_quoted()
+    {
+        Assert.Equal(Fails("/progress \"help\"").Message, Fails("/progress \"\"\"help\"").Message);
+        Assert.Equal("I don't know the command ``. I understand /progress, /studybot; try `/progress help`.", Fails("\"\"\"\"").Message);
+    }
+
+    [Fact]
+    public void A_word_that_fits_two_later_choices_skips_an_optional_choice_it_does_not_fit_and_goes_to_the_first()
+    {
+        var parser = ParserFor(
+            new("a", OptionType.String, "First") { Choices = [new("x", "X")] },
+            new("b", OptionType.String, "Second") { Choices = [new("y", "Y"), new("z", "Z")] },
+            new("c", OptionType.String, "Third") { Choices = [new("y", "Y"), new("w", "W")] });
+
+        var result = parser.Parse("/t y");
+
+        Assert.True(result.Ok, result.Error?.Message);
+        Assert.Equal("y", result.Request!.String("b"));
+        Assert.Single(result.Request.Options);
+    }
+
+    [Fact]
+    public void An_optional_choice_is_not_skipped_to_give_its_word_to_a_yes_or_no_option()
+    {
+        var parser = ParserFor(
+            new("a", OptionType.String, "First") { Choices = [new("x", "X")] },
+            new("flag", OptionType.Boolean, "Second"));
+
+        var result = parser.Parse("/t yes");
+
+        Assert.Equal("`yes` is not a valid a for `/t`. Choose one of: x.", result.Error?.Message);
+        Assert.True(parser.Parse("/t flag:yes").Ok);
+    }
+
+    [Fact]
+    public void With_extra_words_and_two_bad_values_the_first_bad_value_is_named()
+    {
+        var parser = ParserFor(new OptionDefinition("a", OptionType.Integer, "First"), new OptionDefinition("b", OptionType.Integer, "Second"));
+
+        Assert.Equal("`a` must be a whole number, not `x`.", parser.Parse("/t x y z").Error?.Message);
+        Assert.Equal("`b` must be a whole number, not `y z`.", parser.Parse("/t 1 y z").Error?.Message);
+    }
+
+    [Fact]
+    public void A_platform_number_too_large_to_be_whole_is_not_minutes()
+    {
+        var log = StudyBotCommands.Catalog().Find("progress log")!;
+
+        Assert.StartsWith("`1000000000000000` is not a number of minutes.", CommandValidator.Validate(log, new Dictionary<string, object> { ["minutes"] = 1e15 }, checkRequired: false).Error?.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Minutes must be between 1 and 960", CommandValidator.Validate(log, new Dictionary<string, object> { ["minutes"] = 1e15 - 1 }, checkRequired: false).Error?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_value_from_a_platform_is_no_value_and_never_a_crash()
+    {
+        var log = StudyBotCommands.Catalog().Find("progress log")!;
+
+        Assert.Equal(
+            "`` is not a number of minutes. Write minutes like 45, or hours like 1h30.",
+            CommandValidator.Validate(log, new Dictionary<string, object> { ["minutes"] = null! }, checkRequired: false).Error?.Message);
+        var note = CommandValidator.Validate(log, new Dictionary<string, object> { ["note"] = null! }, checkRequired: false);
+        Assert.True(note.Ok, note.Error?.Message);
+        Assert.Empty(note.Request!.Options);
+    }
+
+    [Fact]
+    public void A_value_over_its_length_is_told_with_what_replies_call_it()
+    {
+        var catalog = StudyBotCommands.Catalog();
+
+        Assert.Equal(
+            "A note can be at most 200 characters: yours has 201.",
+            CommandValidator.Validate(catalog.Find("progress log")!, new Dictionary<string, object> { ["note"] = new string('n', 201) }, checkRequired: false).Error?.Message);
+        Assert.Equal(
+            "A place can be at most 60 characters: yours has 61.",
+            CommandValidator.Validate(catalog.Find("progress remind plan")!, new Dictionary<string, object> { ["where"] = new string('p', 61) }, checkRequired: false).Error?.Message);
+    }
+
+    [Fact]
+    public void A_limit_of_one_character_is_told_in_the_singular()
+    {
+        var parser = ParserFor(new OptionDefinition("initial", OptionType.String, "One letter") { MaxLength = 1 });
+
+        Assert.Equal("An initial can be at most 1 character: yours has 2.", parser.Parse("/t ab").Error?.Message);
+    }
+
+    [Fact]
+    public void A_bad_time_of_day_is_told_with_examples_and_the_word_the_option_also_takes()
+    {
+        Assert.Equal($"`late` isn't a time of day. Write it like {Clock.Examples}, or `off`.", Fails("/progress remind quiet late").Message);
+        Assert.Equal($"`late` isn't a time of day. Write it like {Clock.Examples}.", Fails("/progress remind quiet 22:00 late").Message);
     }
 }

@@ -105,6 +105,7 @@ public sealed class OutboxDispatcherTests
 
         Assert.Equal(1, _outbox.ReleasedAll);
         Assert.Equal([100, 50, 0, 0], _outbox.Claims.Select(c => c.Count));
+        Assert.Equal(0, _outbox.ReleaseCalls);
         Assert.All(_outbox.Claims, c => Assert.Equal((Platforms.Discord, Now.UtcDateTime, 100, OutboxDispatcher.Lease), (c.Platform, c.NowUtc, c.Limit, c.Lease)));
         Assert.Empty(_outbox.Released);
     }
@@ -626,6 +627,51 @@ public sealed class OutboxDispatcherTests
     }
 
     [Fact]
+    public async Task A_drain_whose_budget_runs_out_with_its_batch_claims_no_more_rows()
+    {
+        _outbox.Add(Rows(1, 150));
+        _notifier.OnSend = () => _time.Advance(TimeSpan.FromSeconds(1));
+
+        var delivered = await FinishAsync(Dispatcher().DrainAsync(TimeSpan.FromSeconds(100), CancellationToken.None));
+
+        // The hundredth send, the last of the first batch, spends the budget exactly: the other 50 are not touched.
+        Assert.Equal(100, delivered);
+        Assert.Equal([100], _outbox.Claims.Select(c => c.Count));
+        Assert.Equal(0, _outbox.ReleaseCalls);
+        Assert.Equal(50, _outbox.Waiting.Count);
+    }
+
+    [Fact]
+    public async Task A_message_whose_pacing_slot_falls_exactly_at_the_end_of_the_budget_is_still_sent_from_a_new_batch()
+    {
+        _outbox.Add(Rows(1, 6, Platforms.Slack));
+        var slack = new ScriptedNotifier(Platforms.Slack, _time);
+
+        // One a second in batches of five: the sixth message's slot is at 5 s, the budget's very end.
+        var delivered = await PumpAsync(Dispatcher([slack], slackRate: 1).DrainAsync(TimeSpan.FromSeconds(5), CancellationToken.None), "the paced Slack drain");
+
+        Assert.Equal(6, delivered);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => Now.AddSeconds(i)), slack.Sends.Select(s => s.At));
+        Assert.Equal([5, 1], _outbox.Claims.Select(c => c.Count));
+    }
+
+    [Fact]
+    public async Task Freeing_the_rest_of_a_batch_that_fails_is_logged_and_the_drain_still_ends_with_what_it_sent()
+    {
+        _outbox.Add(Rows(1, 5));
+        _outbox.FailReleases = true;
+        _notifier.OnSend = () => _time.Advance(TimeSpan.FromSeconds(1));
+
+        var delivered = await FinishAsync(Dispatcher().DrainAsync(TimeSpan.FromSeconds(2), CancellationToken.None));
+
+        // Rows 3 to 5 stay claimed until their lease runs out, then go again.
+        Assert.Equal(2, delivered);
+        Assert.Equal(1, _outbox.ReleaseCalls);
+        Assert.Empty(_outbox.Released);
+        Assert.Equal(["Error: Job outbox: claiming discord messages failed; the next run tries again"], _logs.Lines);
+    }
+
+    [Fact]
     public async Task Each_platform_drains_on_its_own_so_Discord_does_not_wait_behind_Slacks_pace()
     {
         var slack = new ScriptedNotifier(Platforms.Slack, _time);
@@ -880,6 +926,12 @@ public sealed class OutboxDispatcherTests
 
         public string? FailClaimsFor { get; set; }
 
+        /// <summary>Whether <see cref="ReleaseAsync"/> throws.</summary>
+        public bool FailReleases { get; set; }
+
+        /// <summary>How many times <see cref="ReleaseAsync"/> was called, even with no ids.</summary>
+        public int ReleaseCalls { get; private set; }
+
         public int ReleaseAllCalls { get; private set; }
 
         public int ReleasedAll { get; private set; }
@@ -940,6 +992,12 @@ public sealed class OutboxDispatcherTests
         {
             lock (_lock)
             {
+                ReleaseCalls++;
+                if (FailReleases)
+                {
+                    throw new InvalidOperationException("database is locked");
+                }
+
                 _released.AddRange(ids);
                 _due.InsertRange(0, ids.Select(id => _claimed[id]));
             }

@@ -26,7 +26,8 @@ public sealed class DeliveryRates
 /// </summary>
 public sealed class Pacer(double perSecond, TimeProvider time)
 {
-    private readonly long _interval = double.IsPositiveInfinity(perSecond) ? 0 : (long)(time.TimestampFrequency / perSecond);
+    // An infinite rate needs no case of its own: a frequency divided by +infinity is exactly 0, so no slot waits.
+    private readonly long _interval = (long)(time.TimestampFrequency / perSecond);
     private readonly Lock _lock = new();
     private long? _next;
 
