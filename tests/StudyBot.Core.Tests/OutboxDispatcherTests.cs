@@ -668,7 +668,7 @@ public sealed class OutboxDispatcherTests
         Assert.Equal(2, delivered);
         Assert.Equal(1, _outbox.ReleaseCalls);
         Assert.Empty(_outbox.Released);
-        Assert.Equal(["Error: Job outbox: claiming discord messages failed; the next run tries again"], _logs.Lines);
+        Assert.Equal(["Error: Job outbox: freeing 3 unsent discord messages failed; they go again when their claim runs out"], _logs.Lines);
     }
 
     [Fact]

@@ -220,7 +220,7 @@ public sealed partial class OutboxDispatcher(
                 }
                 catch (Exception ex) when (IsFault(ex, cancellationToken))
                 {
-                    LogClaimFailed(ex, JobName, platform);
+                    LogUnclaimFailed(ex, JobName, batch.Count - handled, platform);
                 }
             }
 
@@ -400,6 +400,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: claiming {Platform} messages failed; the next run tries again")]
     private partial void LogClaimFailed(Exception ex, string job, string platform);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: freeing {Count} unsent {Platform} messages failed; they go again when their claim runs out")]
+    private partial void LogUnclaimFailed(Exception ex, string job, int count, string platform);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: freeing claims left by an earlier process failed; the next run tries again")]
     private partial void LogReleaseFailed(Exception ex, string job);
