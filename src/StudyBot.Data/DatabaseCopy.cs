@@ -110,7 +110,7 @@ public static class DatabaseCopy
         foreach (var table in tables)
         {
             var rows = await CopyTableAsync(table, source, snapshot, target, cancellationToken);
-            progress(string.Create(CultureInfo.InvariantCulture, $"{table.Name}: {rows:N0} rows"));
+            progress(string.Create(CultureInfo.InvariantCulture, $"{table.Name}: {rows:N0} {(rows == 1 ? "row" : "rows")}"));
         }
 
         foreach (var table in tables.Where(t => t.Key.Count == 1))

@@ -278,6 +278,22 @@ public sealed partial class DatabaseCopyTests(ITestOutputHelper output)
     }
 
     [PostgresFact]
+    public async Task Copying_while_a_StudyBot_runs_on_the_file_copies_a_snapshot_and_says_later_changes_are_not_copied()
+    {
+        await using var bot = await FilledCommunityAsync();
+        using var running = new DatabaseLock();
+        running.Acquire(Sqlite(bot));
+        var target = await Postgres.CreateDatabaseAsync();
+
+        var run = await CopyAsync("--from", Sqlite(bot), "--to", target);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains("a StudyBot is running on this database", run.Output, StringComparison.Ordinal);
+        Assert.Contains("not copied", run.Output, StringComparison.Ordinal);
+        SameRows(await RowsAsync(DatabaseProvider.Sqlite, Sqlite(bot)), await RowsAsync(DatabaseProvider.PostgreSQL, target));
+    }
+
+    [PostgresFact]
     public async Task Running_the_copy_again_after_it_succeeded_changes_nothing_and_says_the_data_is_already_there()
     {
         await using var bot = await FilledCommunityAsync();
