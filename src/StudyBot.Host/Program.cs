@@ -2,7 +2,20 @@ using StudyBot.Host;
 
 // Exit codes: 0 after a normal stop (end of console input, Ctrl+C, SIGTERM); 1 when StudyBot cannot start (one
 // "StudyBot cannot start: ..." line on stderr, never a stack trace) or stopped on a fault at run time (one
-// critical log line), so systemd, Docker and Kubernetes restart it.
+// critical log line), so systemd, Docker and Kubernetes restart it. `db copy ...` runs the database copy instead
+// (DatabaseCommand: 0 done, 1 failed, 2 usage).
+if (args is ["db", .. var command])
+{
+    // A maintenance command (studybot db copy ...), run instead of the bot: no host is built.
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    return await DatabaseCommand.RunAsync(command, Console.Out, Console.Error, stop.Token);
+}
+
 WebApplication app;
 try
 {

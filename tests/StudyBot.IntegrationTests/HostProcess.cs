@@ -23,12 +23,14 @@ internal static class HostProcess
     /// False keeps standard input open after <paramref name="input"/>, so the console never reaches the end of its
     /// input: the process then ends only if something else stops it.
     /// </param>
+    /// <param name="arguments">Command-line arguments after the program, e.g. <c>db copy --from ...</c>.</param>
     public static async Task<Result> RunAsync(
         string workDir,
         string input,
         IEnumerable<(string Key, string Value)> env,
         string? hostDll = null,
-        bool closeInput = true)
+        bool closeInput = true,
+        IEnumerable<string>? arguments = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -41,6 +43,11 @@ internal static class HostProcess
             StandardErrorEncoding = System.Text.Encoding.UTF8,
         };
         start.ArgumentList.Add(hostDll ?? BuiltHostDll);
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Console__User"] = "Ada";
         foreach (var inherited in new[] { "Discord__Token", "Slack__BotToken", "DOTNET_CONTENTROOT", "ASPNETCORE_CONTENTROOT" })

@@ -94,6 +94,7 @@ internal sealed class TestBot : IAsyncDisposable
     /// <param name="replace">Registrations that replace the bot's own (run last), e.g. a store that fails.</param>
     /// <param name="pooling">Pool the engine's SQLite connections, as the host does: faster for tests that run many commands.</param>
     /// <param name="provider">The database: a SQLite file (the default) or a new database on the tests' PostgreSQL.</param>
+    /// <param name="postgres">On PostgreSQL, an existing database to start on instead of a new one.</param>
     public static async Task<TestBot> StartAsync(
         DateTimeOffset? now = null,
         string? dbPath = null,
@@ -102,9 +103,10 @@ internal sealed class TestBot : IAsyncDisposable
         IReadOnlyList<string>? platforms = null,
         Action<IServiceCollection>? replace = null,
         bool pooling = false,
-        DatabaseProvider provider = DatabaseProvider.Sqlite)
+        DatabaseProvider provider = DatabaseProvider.Sqlite,
+        string? postgres = null)
     {
-        var postgres = provider == DatabaseProvider.PostgreSQL ? await Postgres.CreateDatabaseAsync() : null;
+        postgres = provider == DatabaseProvider.PostgreSQL ? postgres ?? await Postgres.CreateDatabaseAsync() : null;
         var ownsFile = dbPath is null;
         dbPath ??= Path.Combine(Path.GetTempPath(), $"studybot-test-{Guid.NewGuid():N}.db");
         var time = new TestClock(now ?? new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
