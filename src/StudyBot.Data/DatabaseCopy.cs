@@ -95,7 +95,7 @@ public static class DatabaseCopy
                 var same = await VerifyAsync(tables, source, snapshot, target, transaction, cancellationToken);
                 if (same.All(t => t.SourceRows == t.TargetRows && t.ComparedRows == t.SourceRows) && await DifferenceAsync(tables, source, snapshot, target, transaction, cancellationToken) is null)
                 {
-                    await transaction.RollbackAsync(cancellationToken);
+                    await transaction.RollbackAsync(CancellationToken.None);
                     return new CopyResult(AlreadyThere: true, same, clock.Elapsed);
                 }
 
@@ -128,7 +128,7 @@ public static class DatabaseCopy
             : await DifferenceAsync(tables, source, snapshot, target, transaction, cancellationToken);
         if (difference is not null)
         {
-            await transaction.RollbackAsync(cancellationToken);
+            await transaction.RollbackAsync(CancellationToken.None);
             throw new DatabaseCopyException("--to", $"the copy did not check out ({difference}); it was rolled back and nothing was kept");
         }
 

@@ -236,7 +236,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             }
             else
             {
-                await tx.RollbackAsync(ct);
+                await tx.RollbackAsync(CancellationToken.None);
             }
 
             return result;
@@ -660,7 +660,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             }
             else
             {
-                await tx.RollbackAsync(ct);
+                await tx.RollbackAsync(CancellationToken.None);
             }
 
             return result;

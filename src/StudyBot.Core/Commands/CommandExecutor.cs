@@ -435,8 +435,8 @@ public sealed partial class CommandExecutor(
     /// nothing. Parsing and validation (and the minutes regex), the receipt lookup, the member's load query, the
     /// handlers and their reply text, the commit's statements and the receipt's JSON all run for real, so the JIT,
     /// EF Core's model and compiled queries and SQLite's write path are warm; the commit is then rolled back.
-    /// Failures are logged, never thrown: a warm-up that fails only leaves the first command slower. Returns how many
-    /// of the rehearsed commands were answered without an error.
+    /// Failures are logged, never thrown: a warm-up that fails only leaves the first command slower. A stop ends it
+    /// between commands. Returns how many of the rehearsed commands were answered without an error.
     /// </summary>
     public async Task<int> WarmUpAsync(CancellationToken cancellationToken)
     {
@@ -446,7 +446,7 @@ public sealed partial class CommandExecutor(
         var who = new MemberRef(community, "warm-up", "Warm-up");
         string[] commands = ["/progress", $"/progress done {item}", "/progress log 1h30 practice", "/progress next", "/progress streak"];
         var answered = 0;
-        for (var i = 0; i < commands.Length; i++)
+        for (var i = 0; i < commands.Length && !cancellationToken.IsCancellationRequested; i++)
         {
             var parsed = _parser.Parse(commands[i]);
             if (!parsed.Ok)
@@ -456,7 +456,10 @@ public sealed partial class CommandExecutor(
 
             var arrival = Arrive(community.Platform, community.ExternalId, who.UserId, $"warm-up-{i}");
             arrival.Rehearsal = true;
-            var reply = await RunAsync(who, parsed.Request!, arrival, cancellationToken);
+
+            // A stop is honoured between commands, never inside one: a rehearsal cut off mid-transaction would leave
+            // an error from the database layer in the log of a host that merely stopped at once.
+            var reply = await RunAsync(who, parsed.Request!, arrival, CancellationToken.None);
             answered += reply.Tone == ReplyTone.Error ? 0 : 1;
         }
 
