@@ -94,6 +94,8 @@ internal sealed class TestBot : IAsyncDisposable
     /// <param name="replace">Registrations that replace the bot's own (run last), e.g. a store that fails.</param>
     /// <param name="pooling">Pool the engine's SQLite connections, as the host does: faster for tests that run many commands.</param>
     /// <param name="provider">The database: a SQLite file (the default) or a new database on the tests' PostgreSQL.</param>
+    /// <param name="postgresDatabase">With PostgreSQL: an existing database (another bot's <see cref="ConnectionString"/>) instead of a new one.</param>
+    /// <param name="instanceId">This bot's <c>Instance:Id</c>, the owner of its claims (generated when null).</param>
     public static async Task<TestBot> StartAsync(
         DateTimeOffset? now = null,
         string? dbPath = null,
@@ -102,9 +104,11 @@ internal sealed class TestBot : IAsyncDisposable
         IReadOnlyList<string>? platforms = null,
         Action<IServiceCollection>? replace = null,
         bool pooling = false,
-        DatabaseProvider provider = DatabaseProvider.Sqlite)
+        DatabaseProvider provider = DatabaseProvider.Sqlite,
+        string? postgresDatabase = null,
+        string? instanceId = null)
     {
-        var postgres = provider == DatabaseProvider.PostgreSQL ? await Postgres.CreateDatabaseAsync() : null;
+        var postgres = provider == DatabaseProvider.PostgreSQL ? postgresDatabase ?? await Postgres.CreateDatabaseAsync() : null;
         var ownsFile = dbPath is null;
         dbPath ??= Path.Combine(Path.GetTempPath(), $"studybot-test-{Guid.NewGuid():N}.db");
         var time = new TestClock(now ?? new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
@@ -117,6 +121,11 @@ internal sealed class TestBot : IAsyncDisposable
 
         var gateTime = new FakeTimeProvider(time.GetUtcNow());
         var collection = new ServiceCollection();
+        if (instanceId is not null)
+        {
+            collection.AddSingleton(new StudyBotInstance(instanceId));
+        }
+
         configure?.Invoke(collection);
         foreach (var other in notifiers.Values)
         {
