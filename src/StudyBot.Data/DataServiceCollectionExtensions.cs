@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Partners;
 using StudyBot.Core.Privacy;
@@ -43,6 +44,8 @@ public static class DataServiceCollectionExtensions
             services.AddSingleton(sp => new WriteGate(connectionString, sp.GetService<Microsoft.Extensions.Logging.ILogger<WriteGate>>(), sp.GetKeyedService<TimeProvider>(WriteGate.ClockKey)));
         }
 
+        // The owner of this process's claims; the host registers the configured one (Instance:Id) first.
+        services.TryAddSingleton(_ => StudyBotInstance.Generate());
         services.AddScoped<IProgressStore, ProgressStore>();
         services.AddScoped<StudyBot.Core.Commands.ICommandReceiptStore, CommandReceiptStore>();
         services.AddScoped<NotificationStore>();

@@ -8,7 +8,7 @@ using static StudyBot.Data.DataText;
 namespace StudyBot.Data;
 
 /// <summary>EF Core implementations of the notification ports: reminders, celebrations, leaderboards and the outbox.</summary>
-internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : IReminderStore, ICelebrationStore, ILeaderboardScheduleStore, IOutboxStore, ILeaderboardStore
+internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate, StudyBotInstance instance) : IReminderStore, ICelebrationStore, ILeaderboardScheduleStore, IOutboxStore, ILeaderboardStore
 {
     private static readonly string[] ReminderKinds = [OutboxKinds.Reminder, OutboxKinds.FreshStart];
 
@@ -156,14 +156,30 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
 
     public async Task<IReadOnlyList<OutboxEnvelope>> ClaimAsync(string platform, DateTime nowUtc, int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
-        using var writing = await gate.EnterAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        IReadOnlyList<long> ids;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            ids = await ClaimQueue.Outbox.ClaimAsync(
+                db,
+                instance.Id,
+                """q."Platform" = {0} AND q."SentAtUtc" IS NULL AND q."FailedAtUtc" IS NULL AND q."NextAttemptAtUtc" <= {1}""",
+                "q.\"NextAttemptAtUtc\", q.\"Id\"",
+                [platform, nowUtc],
+                nowUtc,
+                lease,
+                limit,
+                cancellationToken);
+        }
+
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
         var rows = await db.Outbox.AsNoTracking()
-            .Where(x => x.Platform == platform && x.SentAtUtc == null && x.FailedAtUtc == null && x.NextAttemptAtUtc <= nowUtc
-                && (x.ClaimedUntilUtc == null || x.ClaimedUntilUtc < nowUtc))
+            .Where(x => ids.Contains(x.Id))
             .OrderBy(x => x.NextAttemptAtUtc)
             .ThenBy(x => x.Id)
-            .Take(limit)
             .ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
@@ -189,10 +205,6 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
                 .Select(g => new { MemberId = g.Key, Id = g.Max(x => x.Id) })
                 .ToDictionaryAsync(x => x.MemberId, x => x.Id, cancellationToken);
 
-        var ids = rows.Select(r => r.Id).ToList();
-        var until = nowUtc + lease;
-        await db.Outbox.Where(x => ids.Contains(x.Id)).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedUntilUtc, until), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return rows.Select(r =>
         {
             var member = r.MemberId is { } id && members.TryGetValue(id, out var m) ? m : null;
@@ -226,13 +238,24 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
         }
     }
 
-    public Task ReleaseClaimsAsync(CancellationToken cancellationToken) =>
-        db.Outbox.Where(x => x.ClaimedUntilUtc != null && x.SentAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null), cancellationToken);
+    public async Task ReleaseClaimsAsync(CancellationToken cancellationToken)
+    {
+        using var writing = await gate.EnterAsync(cancellationToken);
+        await ClaimQueue.Outbox.ReleaseOwnAsync(db, instance.Id, "\"SentAtUtc\" IS NULL", cancellationToken);
+    }
 
     public async Task ReleaseAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         using var writing = await gate.EnterAsync(cancellationToken);
-        await db.Outbox.Where(x => ids.Contains(x.Id) && x.SentAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null), cancellationToken);
+        await Owned(db.Outbox.Where(x => ids.Contains(x.Id) && x.SentAtUtc == null))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null).SetProperty(x => x.ClaimedBy, (string?)null), cancellationToken);
+    }
+
+    /// <summary>The rows among <paramref name="rows"/> this instance still holds: a row another instance took over is not ours to touch.</summary>
+    private IQueryable<OutboxEntity> Owned(IQueryable<OutboxEntity> rows)
+    {
+        var me = instance.Id;
+        return rows.Where(x => x.ClaimedBy == me);
     }
 
     // A delivered (or abandoned) message keeps its words but drops its files: a progress card is ~100 KB of base64
@@ -242,18 +265,22 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
         using var writing = await gate.EnterAsync(cancellationToken);
         if (db.IsPostgres)
         {
-            await db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
-                s => s.SetProperty(x => x.SentAtUtc, nowUtc).SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null).SetProperty(x => x.Attempts, x => x.Attempts + 1),
-                cancellationToken);
-            await DropAttachmentsAsync(id, cancellationToken);
+            if (await Owned(db.Outbox.Where(x => x.Id == id)).ExecuteUpdateAsync(
+                    s => s.SetProperty(x => x.SentAtUtc, nowUtc).SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null).SetProperty(x => x.ClaimedBy, (string?)null)
+                        .SetProperty(x => x.Attempts, x => x.Attempts + 1),
+                    cancellationToken) > 0)
+            {
+                await DropAttachmentsAsync(id, cancellationToken);
+            }
+
             return;
         }
 
         await db.Database.ExecuteSqlInterpolatedAsync(
             $$"""
-            UPDATE "Outbox" SET "SentAtUtc" = {{nowUtc}}, "ClaimedUntilUtc" = NULL, "Attempts" = "Attempts" + 1,
+            UPDATE "Outbox" SET "SentAtUtc" = {{nowUtc}}, "ClaimedUntilUtc" = NULL, "ClaimedBy" = NULL, "Attempts" = "Attempts" + 1,
                 "PayloadJson" = CASE WHEN "PayloadJson" LIKE '%"attachments":[{%' THEN json_remove("PayloadJson", '$.attachments') ELSE "PayloadJson" END
-            WHERE "Id" = {{id}}
+            WHERE "Id" = {{id}} AND "ClaimedBy" = {{instance.Id}}
             """,
             cancellationToken);
     }
@@ -291,9 +318,10 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
     {
         var failed = countsAsFailure ? 1 : 0;
         using var writing = await gate.EnterAsync(cancellationToken);
-        await db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
+        await Owned(db.Outbox.Where(x => x.Id == id)).ExecuteUpdateAsync(
             s => s.SetProperty(x => x.NextAttemptAtUtc, retryAtUtc)
                 .SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null)
+                .SetProperty(x => x.ClaimedBy, (string?)null)
                 .SetProperty(x => x.Attempts, x => x.Attempts + failed)
                 .SetProperty(x => x.LastError, Clip(reason, 500)),
             cancellationToken);
@@ -306,19 +334,22 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate) : 
         {
             var error = Clip(detail, 500);
             var drop = (int)reason;
-            await db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(
-                s => s.SetProperty(x => x.FailedAtUtc, nowUtc).SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null).SetProperty(x => x.Attempts, x => x.Attempts + 1)
-                    .SetProperty(x => x.LastError, error).SetProperty(x => x.DropReason, drop),
-                cancellationToken);
-            await DropAttachmentsAsync(id, cancellationToken);
+            if (await Owned(db.Outbox.Where(x => x.Id == id)).ExecuteUpdateAsync(
+                    s => s.SetProperty(x => x.FailedAtUtc, nowUtc).SetProperty(x => x.ClaimedUntilUtc, (DateTime?)null).SetProperty(x => x.ClaimedBy, (string?)null)
+                        .SetProperty(x => x.Attempts, x => x.Attempts + 1).SetProperty(x => x.LastError, error).SetProperty(x => x.DropReason, drop),
+                    cancellationToken) > 0)
+            {
+                await DropAttachmentsAsync(id, cancellationToken);
+            }
+
             return;
         }
 
         await db.Database.ExecuteSqlInterpolatedAsync(
             $$"""
-            UPDATE "Outbox" SET "FailedAtUtc" = {{nowUtc}}, "ClaimedUntilUtc" = NULL, "Attempts" = "Attempts" + 1, "LastError" = {{Clip(detail, 500)}}, "DropReason" = {{(int)reason}},
+            UPDATE "Outbox" SET "FailedAtUtc" = {{nowUtc}}, "ClaimedUntilUtc" = NULL, "ClaimedBy" = NULL, "Attempts" = "Attempts" + 1, "LastError" = {{Clip(detail, 500)}}, "DropReason" = {{(int)reason}},
                 "PayloadJson" = CASE WHEN json_valid("PayloadJson") AND "PayloadJson" LIKE '%"attachments":[{%' THEN json_remove("PayloadJson", '$.attachments') ELSE "PayloadJson" END
-            WHERE "Id" = {{id}}
+            WHERE "Id" = {{id}} AND "ClaimedBy" = {{instance.Id}}
             """,
             cancellationToken);
     }

@@ -9,7 +9,7 @@ using static StudyBot.Data.DataText;
 namespace StudyBot.Data;
 
 /// <summary>EF Core implementation of <see cref="IRoleStore"/>: phase-role mappings, grants and reported problems.</summary>
-internal sealed class RoleStore(StudyBotDbContext db, NotificationStore outbox, WriteGate gate) : IRoleStore
+internal sealed class RoleStore(StudyBotDbContext db, NotificationStore outbox, WriteGate gate, StudyBotInstance instance) : IRoleStore
 {
     private const int Pending = (int)RoleGrantState.Pending;
     private const int Failed = (int)RoleGrantState.Failed;
@@ -150,28 +150,40 @@ internal sealed class RoleStore(StudyBotDbContext db, NotificationStore outbox, 
             scope = id;
         }
 
-        using var writing = await gate.EnterAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        IReadOnlyList<long> ids;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            // Only grants whose mapping still exists, of members still there.
+            ids = await ClaimQueue.RoleGrants.ClaimAsync(
+                db,
+                instance.Id,
+                """
+                q."State" = {0} AND q."NextAttemptAtUtc" <= {1} AND ({2} = -1 OR q."CommunityId" = {2})
+                AND EXISTS (SELECT 1 FROM "PhaseRoles" r WHERE r."CommunityId" = q."CommunityId" AND r."PhaseId" = q."PhaseId" AND r."RoleId" = q."RoleId")
+                AND EXISTS (SELECT 1 FROM "Members" m WHERE m."Id" = q."MemberId")
+                """,
+                "q.\"Id\"",
+                [Pending, nowUtc, scope],
+                nowUtc,
+                lease,
+                limit,
+                cancellationToken);
+        }
+
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
         var rows = await (
                 from g in db.RoleGrants.AsNoTracking()
                 join m in db.Members.AsNoTracking() on g.MemberId equals m.Id
                 join c in db.Communities.AsNoTracking() on g.CommunityId equals c.Id
                 join r in db.PhaseRoles.AsNoTracking() on new { g.CommunityId, g.PhaseId, g.RoleId } equals new { r.CommunityId, r.PhaseId, r.RoleId }
-                where g.State == Pending && g.NextAttemptAtUtc <= nowUtc && (g.ClaimedUntilUtc == null || g.ClaimedUntilUtc < nowUtc)
-                      && (scope == -1 || g.CommunityId == scope)
+                where ids.Contains(g.Id)
                 orderby g.Id
                 select new { g.Id, g.PhaseId, g.RoleId, g.Attempts, r.RoleName, r.ReportChannelId, c.CelebrationChannel, c.Platform, c.ExternalId, c.Name, m.UserId, m.DisplayName })
-            .Take(limit)
             .ToListAsync(cancellationToken);
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-
-        var ids = rows.Select(r => r.Id).ToList();
-        var until = nowUtc + lease;
-        await db.RoleGrants.Where(g => ids.Contains(g.Id)).ExecuteUpdateAsync(s => s.SetProperty(g => g.ClaimedUntilUtc, until), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return rows.Select(r => new PendingRoleGrant(
             r.Id,
             new MemberRef(new CommunityRef(r.Platform, r.ExternalId, r.Name), r.UserId, r.DisplayName),
@@ -183,17 +195,27 @@ internal sealed class RoleStore(StudyBotDbContext db, NotificationStore outbox, 
             r.Attempts)).ToList();
     }
 
+    public async Task ReleaseClaimsAsync(CancellationToken cancellationToken)
+    {
+        using var writing = await gate.EnterAsync(cancellationToken);
+        await ClaimQueue.RoleGrants.ReleaseOwnAsync(db, instance.Id, $"\"State\" = {Pending}", cancellationToken);
+    }
+
     public async Task MarkAsync(long grantId, RoleGrantState state, string? problem, DateTime? retryAtUtc, DateTime nowUtc, CancellationToken cancellationToken)
     {
         using var writing = await gate.EnterAsync(cancellationToken);
         var done = state == RoleGrantState.Pending ? (DateTime?)null : nowUtc;
         var attempted = state != RoleGrantState.Pending || problem is not null ? 1 : 0;
-        await db.RoleGrants.Where(g => g.Id == grantId).ExecuteUpdateAsync(
+        var me = instance.Id;
+
+        // Only while this instance holds the claim: once another took the grant over, its result is the one that counts.
+        await db.RoleGrants.Where(g => g.Id == grantId && g.ClaimedBy == me).ExecuteUpdateAsync(
             s => s.SetProperty(g => g.State, (int)state)
                 .SetProperty(g => g.LastProblem, problem)
                 .SetProperty(g => g.Attempts, g => g.Attempts + attempted)
                 .SetProperty(g => g.NextAttemptAtUtc, g => retryAtUtc ?? g.NextAttemptAtUtc)
                 .SetProperty(g => g.ClaimedUntilUtc, (DateTime?)null)
+                .SetProperty(g => g.ClaimedBy, (string?)null)
                 .SetProperty(g => g.DoneAtUtc, done),
             cancellationToken);
     }

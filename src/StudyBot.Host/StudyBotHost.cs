@@ -77,6 +77,9 @@ public static partial class StudyBotHost
 
         // An unknown provider is refused by the validator before anything opens the database.
         var database = Read<DatabaseOptions>(config, DatabaseOptions.Section);
+        var instance = services.FirstOrDefault(d => d.ServiceType == typeof(StudyBotInstance))?.ImplementationInstance as StudyBotInstance
+            ?? Read<InstanceOptions>(config, InstanceOptions.Section).Resolve();
+        services.TryAddSingleton(instance);
         services.AddStudyBotData(database.ParsedProvider ?? StudyBot.Data.DatabaseProvider.Sqlite, database.ConnectionString);
         services.AddSingleton<DatabaseLock>();
 
@@ -162,6 +165,10 @@ public static partial class StudyBotHost
         // One process per SQLite file (several instances share a PostgreSQL database instead): the lock is held until
         // the host is disposed, or the process ends however it ends.
         var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        LogInstance(
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StudyBot.Host"),
+            app.Services.GetRequiredService<StudyBotInstance>().Id,
+            (database.ParsedProvider ?? StudyBot.Data.DatabaseProvider.Sqlite).ToString());
         if ((database.ParsedProvider ?? StudyBot.Data.DatabaseProvider.Sqlite) == StudyBot.Data.DatabaseProvider.Sqlite)
         {
             app.Services.GetRequiredService<DatabaseLock>().Acquire(database.ConnectionString);
@@ -255,6 +262,9 @@ public static partial class StudyBotHost
             .Select(s => (s.GetType().Name, (Exception)s.ExecuteTask!.Exception!.GetBaseException()))
             .Cast<(string, Exception)?>()
             .FirstOrDefault();
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "StudyBot instance {InstanceId} is starting on {Provider} (Instance:Id names it; it owns the work it claims)")]
+    private static partial void LogInstance(ILogger logger, string instanceId, string provider);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "StudyBot is stopping because {Service} failed ({Error}); exit code 1, so a service manager restarts it.")]
     private static partial void LogStoppedOnFault(ILogger logger, string service, string error, Exception exception);

@@ -95,6 +95,7 @@ internal sealed class TestBot : IAsyncDisposable
     /// <param name="pooling">Pool the engine's SQLite connections, as the host does: faster for tests that run many commands.</param>
     /// <param name="provider">The database: a SQLite file (the default) or a new database on the tests' PostgreSQL.</param>
     /// <param name="postgres">On PostgreSQL, an existing database to start on instead of a new one.</param>
+    /// <param name="instanceId">This bot's <c>Instance:Id</c>, the owner of its claims (generated when null).</param>
     public static async Task<TestBot> StartAsync(
         DateTimeOffset? now = null,
         string? dbPath = null,
@@ -104,7 +105,8 @@ internal sealed class TestBot : IAsyncDisposable
         Action<IServiceCollection>? replace = null,
         bool pooling = false,
         DatabaseProvider provider = DatabaseProvider.Sqlite,
-        string? postgres = null)
+        string? postgres = null,
+        string? instanceId = null)
     {
         postgres = provider == DatabaseProvider.PostgreSQL ? postgres ?? await Postgres.CreateDatabaseAsync() : null;
         var ownsFile = dbPath is null;
@@ -119,6 +121,11 @@ internal sealed class TestBot : IAsyncDisposable
 
         var gateTime = new FakeTimeProvider(time.GetUtcNow());
         var collection = new ServiceCollection();
+        if (instanceId is not null)
+        {
+            collection.AddSingleton(new StudyBotInstance(instanceId));
+        }
+
         configure?.Invoke(collection);
         foreach (var other in notifiers.Values)
         {

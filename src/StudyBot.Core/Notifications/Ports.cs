@@ -190,18 +190,26 @@ public interface ILeaderboardScheduleStore
     Task ApplyAsync(CommunityRef community, DateTime? nextAtUtc, OutboxMessage? message, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// The messages waiting to be delivered. Claims belong to this instance (several may share the database): a claim is
+/// the instance's for its lease, and marking or releasing a row touches it only while this instance still holds it.
+/// </summary>
 public interface IOutboxStore
 {
     /// <summary>
-    /// Claims up to <paramref name="limit"/> of <paramref name="platform"/>'s due messages for <paramref name="lease"/>, the
-    /// longest waiting first. A row whose stored message cannot be read comes back marked <see cref="OutboxEnvelope.Unreadable"/>.
+    /// Claims for this instance up to <paramref name="limit"/> of <paramref name="platform"/>'s due messages (unclaimed, or
+    /// whose claim ran out) for <paramref name="lease"/>, the longest waiting first; no other instance gets the same ones.
+    /// A row whose stored message cannot be read comes back marked <see cref="OutboxEnvelope.Unreadable"/>.
     /// </summary>
     Task<IReadOnlyList<OutboxEnvelope>> ClaimAsync(string platform, DateTime nowUtc, int limit, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// <summary>Frees every claim: at start-up, claims can only be left over from a process that died.</summary>
+    /// <summary>
+    /// At start-up: frees this instance's own claims left by an earlier run under the same instance id (a process that
+    /// died). Other instances' claims are left alone: they may be alive; theirs run out with their lease.
+    /// </summary>
     Task ReleaseClaimsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Frees claimed rows a run did not get to (its time was up); they are due as before.</summary>
+    /// <summary>Frees this instance's claims on rows a run did not get to (its time was up); they are due as before.</summary>
     Task ReleaseAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
 
     Task MarkSentAsync(long id, DateTime nowUtc, CancellationToken cancellationToken);

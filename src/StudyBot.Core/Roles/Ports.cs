@@ -148,10 +148,22 @@ public interface IRoleStore
     /// </summary>
     Task<int> QueueAsync(CommunityRef? community, DateTime recordedBeforeUtc, bool includePast, DateTime nowUtc, CancellationToken cancellationToken);
 
-    /// <summary>Claims up to <paramref name="limit"/> pending grants that are due, for <paramref name="lease"/>.</summary>
+    /// <summary>
+    /// Claims for this instance up to <paramref name="limit"/> pending grants that are due (unclaimed, or whose claim ran
+    /// out), for <paramref name="lease"/>; no other instance sharing the database gets the same ones.
+    /// </summary>
     Task<IReadOnlyList<PendingRoleGrant>> ClaimAsync(CommunityRef? community, DateTime nowUtc, int limit, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// <summary>Records the result of an attempt. Pending with <paramref name="retryAtUtc"/> tries again then.</summary>
+    /// <summary>
+    /// At start-up: frees this instance's own claims left by an earlier run under the same instance id. Other instances'
+    /// claims are left alone until their lease runs out.
+    /// </summary>
+    Task ReleaseClaimsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the result of an attempt on a grant this instance holds (a grant another instance took over is left as
+    /// that one has it). Pending with <paramref name="retryAtUtc"/> tries again then.
+    /// </summary>
     Task MarkAsync(long grantId, RoleGrantState state, string? problem, DateTime? retryAtUtc, DateTime nowUtc, CancellationToken cancellationToken);
 
     /// <summary>

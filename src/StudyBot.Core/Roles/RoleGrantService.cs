@@ -31,12 +31,28 @@ public sealed partial class RoleGrantService(
     /// <summary>How long a claimed grant is held by one run; a run that died frees it after this.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
+    private int _released;
+
     /// <summary>The job's run: queue new completions, then apply what is due, everywhere, for at most <paramref name="budget"/>.</summary>
     public async Task<RoleSyncReport> RunAsync(TimeSpan budget, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using (var scope = scopes.CreateAsyncScope())
         {
+            // The first run frees what this instance held before a restart (other instances' claims run out on their own).
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                try
+                {
+                    await scope.ServiceProvider.GetRequiredService<IRoleStore>().ReleaseClaimsAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    Volatile.Write(ref _released, 0);
+                    LogReleaseFailed(ex);
+                }
+            }
+
             await scope.ServiceProvider.GetRequiredService<IRoleStore>().QueueAsync(null, now - CelebrationService.Grace, includePast: false, now, cancellationToken);
         }
 
@@ -214,6 +230,9 @@ public sealed partial class RoleGrantService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Community {Community}: role {RoleId} cannot be granted ({Problem}: {Detail}); admins are told once")]
     private partial void LogProblem(string community, string roleId, RoleGrantOutcome problem, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Freeing role grants claimed before a restart failed; the next run tries again")]
+    private partial void LogReleaseFailed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Role grant {GrantId} failed unexpectedly; it stays queued")]
     private partial void LogGrantFailed(Exception ex, long grantId);

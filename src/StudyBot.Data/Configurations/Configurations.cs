@@ -126,6 +126,7 @@ internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxEntit
         b.Property(x => x.RecipientId).HasMaxLength(100);
         b.Property(x => x.RecipientName).HasMaxLength(100);
         b.Property(x => x.LastError).HasMaxLength(500);
+        b.Property(x => x.ClaimedBy).HasMaxLength(ClaimLimits.MaxOwnerLength);
         b.HasIndex(x => x.Key).IsUnique();
         // Each platform drains on its own: its due rows, oldest first.
         b.HasIndex(x => new { x.Platform, x.NextAttemptAtUtc }).HasFilter("SentAtUtc IS NULL AND FailedAtUtc IS NULL");
@@ -226,6 +227,7 @@ internal sealed class RoleGrantConfiguration : IEntityTypeConfiguration<RoleGran
         b.Property(x => x.PhaseId).HasMaxLength(64);
         b.Property(x => x.RoleId).HasMaxLength(64);
         b.Property(x => x.LastProblem).HasMaxLength(200);
+        b.Property(x => x.ClaimedBy).HasMaxLength(ClaimLimits.MaxOwnerLength);
         b.HasIndex(x => new { x.MemberId, x.PhaseId, x.RoleId }).IsUnique();
         b.HasIndex(x => x.NextAttemptAtUtc).HasFilter("State = 0");
         b.HasIndex(x => new { x.CommunityId, x.State });

@@ -220,6 +220,9 @@ internal sealed class OutboxEntity
 
     public DateTime? ClaimedUntilUtc { get; set; }
 
+    /// <summary>The instance (<c>Instance:Id</c>) whose claim <see cref="ClaimedUntilUtc"/> is; null when unclaimed.</summary>
+    public string? ClaimedBy { get; set; }
+
     public int Attempts { get; set; }
 
     public DateTime? SentAtUtc { get; set; }
@@ -464,6 +467,9 @@ internal sealed class RoleGrantEntity
     public DateTime NextAttemptAtUtc { get; set; }
 
     public DateTime? ClaimedUntilUtc { get; set; }
+
+    /// <summary>The instance (<c>Instance:Id</c>) whose claim <see cref="ClaimedUntilUtc"/> is; null when unclaimed.</summary>
+    public string? ClaimedBy { get; set; }
 
     public string? LastProblem { get; set; }
 

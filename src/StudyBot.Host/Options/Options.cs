@@ -28,6 +28,40 @@ public sealed class DatabaseOptions
             : null;
 }
 
+/// <summary>Section <c>Instance</c>: this process among the StudyBots that share one PostgreSQL database.</summary>
+public sealed partial class InstanceOptions
+{
+    public const string Section = "Instance";
+
+    /// <summary>
+    /// This process's name: the owner of its claims and its Quartz node id. Unset: host name, process id and a random
+    /// suffix, new at every start. Set a stable one per instance (a StatefulSet pod or systemd unit name) so a restart
+    /// frees the claims its previous run held at once instead of when their lease runs out.
+    /// </summary>
+    public string? Id { get; set; }
+
+    /// <summary>The instance, or throws <see cref="StartupException"/> naming the setting when it is not a usable id.</summary>
+    internal StudyBot.Data.StudyBotInstance Resolve()
+    {
+        if (Id is null)
+        {
+            return StudyBot.Data.StudyBotInstance.Generate();
+        }
+
+        var id = Id.Trim();
+        if (id.Length == 0 || id.Length > StudyBot.Data.ClaimLimits.MaxOwnerLength || !IdPattern().IsMatch(id))
+        {
+            throw new StartupException($"Instance:Id must be 1 to {StudyBot.Data.ClaimLimits.MaxOwnerLength} letters, digits, '.', '_', '-' or ':', "
+                + "e.g. 'studybot-0', or left unset for a generated one.");
+        }
+
+        return new StudyBot.Data.StudyBotInstance(id);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9._:-]+$")]
+    private static partial System.Text.RegularExpressions.Regex IdPattern();
+}
+
 /// <summary>Section <c>Roadmaps</c>.</summary>
 public sealed class RoadmapOptions
 {
