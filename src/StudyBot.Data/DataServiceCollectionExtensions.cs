@@ -126,6 +126,9 @@ public static class StudyBotDatabase
         WHERE MemberId IS NULL AND Target = 0;
         """;
 
+    /// <summary>The PostgreSQL advisory lock key instances hold while they migrate ("StudyBot" in ASCII).</summary>
+    public const long MigrationLockKey = 0x5374756479426F74;
+
     /// <summary>
     /// Applies pending migrations (each provider's own). On SQLite it first creates the database file's folder (0700)
     /// and the file (0600) when they are missing, and turns on WAL after, so readers never wait for the writer. Safe
@@ -143,9 +146,23 @@ public static class StudyBotDatabase
                 throw new InvalidOperationException($"the PostgreSQL migrations ({StudyBotDbContext.PostgresMigrationsAssembly}.dll) are missing next to the program");
             }
 
-            // Made first, so EF's first read of it does not log an error for a table that is not there yet.
-            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-            await db.Database.MigrateAsync(cancellationToken);
+            // Instances that start at once migrate one after another: each holds this session lock (on the connection EF
+            // then migrates on) while it migrates, and the later ones find nothing left to do. It goes with the session.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+
+                // Made first, so EF's first read of it does not log an error for a table that is not there yet.
+                await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+                await db.Database.MigrateAsync(cancellationToken);
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", cancellationToken);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+
             return;
         }
 

@@ -100,7 +100,11 @@ public static partial class StudyBotHost
         var scheduling = Read<SchedulingOptions>(config, SchedulingOptions.Section);
         if (scheduling.Enabled)
         {
-            services.AddStudyBotScheduling(scheduling);
+            var provider = database.ParsedProvider ?? StudyBot.Data.DatabaseProvider.Sqlite;
+            services.AddStudyBotScheduling(
+                scheduling,
+                provider == StudyBot.Data.DatabaseProvider.PostgreSQL ? QuartzConnection(database.ConnectionString) : null,
+                instance.Id);
         }
 
         var consoleOptions = Read<ConsoleOptions>(config, ConsoleOptions.Section);
@@ -271,6 +275,19 @@ public static partial class StudyBotHost
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "StudyBot failed while stopping ({Error}); exit code 1.")]
     private static partial void LogStopFailed(ILogger logger, string error, Exception exception);
+
+    /// <summary>The connection string for Quartz's store; one Npgsql cannot read is left as it is, for the validator to name at start.</summary>
+    private static string QuartzConnection(string connectionString)
+    {
+        try
+        {
+            return PostgresConnection.Normalise(connectionString);
+        }
+        catch (ArgumentException)
+        {
+            return connectionString;
+        }
+    }
 
     /// <summary>Reads a section for use while building; a value of the wrong form stops the host naming its key.</summary>
     private static T Read<T>(IConfiguration config, string section)

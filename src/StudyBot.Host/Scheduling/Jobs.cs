@@ -112,10 +112,40 @@ internal sealed class OutboxJob(OutboxDispatcher dispatcher, ILogger<OutboxJob> 
 
 internal static class SchedulingSetup
 {
-    public static IServiceCollection AddStudyBotScheduling(this IServiceCollection services, SchedulingOptions options)
+    /// <summary>The Quartz scheduler name every instance shares: the nodes of one cluster.</summary>
+    public const string ClusterName = "StudyBot";
+
+    /// <summary>
+    /// The jobs on Quartz. With <paramref name="postgresConnection"/> (PostgreSQL) they live in the database, in Quartz's
+    /// clustered ADO store: every instance sharing the database is a node of one cluster named <see cref="ClusterName"/>
+    /// (its node id is the instance id), each trigger fires on one node, [DisallowConcurrentExecution] holds across the
+    /// cluster, and a node that dies has its work taken over by the others. Quartz creates its tables when missing
+    /// (only creates; several instances may start at once). Without it (SQLite), the in-memory store of one process.
+    /// Either way the scheduler runs on the container's <see cref="TimeProvider"/>, so tests drive it with fake time.
+    /// </summary>
+    public static IServiceCollection AddStudyBotScheduling(this IServiceCollection services, SchedulingOptions options, string? postgresConnection = null, string? instanceId = null)
     {
         services.AddQuartz(q =>
         {
+            if (postgresConnection is not null)
+            {
+                q.ConfigureScheduler(o =>
+                {
+                    o.InstanceName = ClusterName;
+                    o.InstanceId = instanceId ?? throw new ArgumentNullException(nameof(instanceId), "a clustered scheduler needs the instance id");
+                });
+                q.UsePersistentStore(s =>
+                {
+                    s.UsePostgres(postgresConnection);
+                    s.UseClustering(c =>
+                    {
+                        c.CheckinInterval = ClusterCheckin;
+                        c.CheckinMisfireThreshold = ClusterCheckin * 2;
+                    });
+                    s.ProvisionSchema();
+                });
+            }
+
             Every<ReminderJob>(q, JobNames.Reminders, options.ReminderInterval);
             Every<CelebrationJob>(q, JobNames.Celebrations, options.CelebrationInterval);
             Every<LeaderboardJob>(q, JobNames.Leaderboards, options.LeaderboardInterval);
@@ -127,6 +157,9 @@ internal static class SchedulingSetup
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
     }
+
+    /// <summary>How often a node tells the cluster it is alive; one silent for twice this is taken to be dead.</summary>
+    public static readonly TimeSpan ClusterCheckin = TimeSpan.FromSeconds(15);
 
     private static void Every<TJob>(IQuartzBuilder q, string name, TimeSpan interval)
         where TJob : IJob =>
