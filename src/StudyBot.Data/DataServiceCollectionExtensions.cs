@@ -185,15 +185,14 @@ public static class StudyBotDatabase
             return;
         }
 
+        // A URI filename is left to SQLite, as is a database opened read-only.
         var builder = new SqliteConnectionStringBuilder(connectionString);
-        var source = builder.DataSource;
-        if (string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
-            || builder.Mode is SqliteOpenMode.Memory or SqliteOpenMode.ReadOnly)
+        if (builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase) || builder.Mode == SqliteOpenMode.ReadOnly
+            || SqliteFile.PathOf(connectionString) is not { } path)
         {
             return;
         }
 
-        var path = Path.GetFullPath(source);
         var folder = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(folder))
         {

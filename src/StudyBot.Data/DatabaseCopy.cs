@@ -155,13 +155,12 @@ public static class DatabaseCopy
             throw new DatabaseCopyException("--from", $"not a SQLite connection string ({FirstLine(ex.Message)}); use e.g. \"Data Source=data/studybot.db\"");
         }
 
-        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        if (SqliteFile.PathOf(from) is not { } file)
         {
             throw new DatabaseCopyException("--from", "name the SQLite database file, e.g. \"Data Source=data/studybot.db\"");
         }
 
-        var file = Path.GetFullPath(builder.DataSource);
-        if (!builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && !File.Exists(file))
+        if (!File.Exists(file))
         {
             throw new DatabaseCopyException("--from", $"there is no database file at {file}");
         }

@@ -28,7 +28,7 @@ public static class DatabaseCommand
         try
         {
             var inUse = false;
-            if (DatabaseLock.DatabaseFile(Safe(from)) is { } file && File.Exists(file))
+            if (SqliteFile.PathOf(Safe(from)) is { } file && File.Exists(file))
             {
                 // Held while copying, so StudyBot cannot start on the file meanwhile; a StudyBot already running keeps
                 // its lock, and then the copy is of a snapshot.
@@ -141,7 +141,7 @@ public static class DatabaseCommand
     {
         try
         {
-            return DatabaseLock.DatabaseFile(from) ?? "(in memory)";
+            return SqliteFile.PathOf(from) ?? "(in memory)";
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
         {

@@ -19,50 +19,13 @@ public sealed class DatabaseLock : IDisposable
     public string? LockFile => _held?.Name;
 
     /// <summary>
-    /// The database file a SQLite connection string names, as a full path resolved against the working directory
-    /// (as SQLite resolves it), or null for an in-memory database.
-    /// </summary>
-    public static string? DatabaseFile(string connectionString)
-    {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        var source = builder.DataSource;
-        if (builder.Mode == SqliteOpenMode.Memory)
-        {
-            return null;
-        }
-
-        if (source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
-        {
-            // A URI filename (file:data/studybot.db?cache=shared, file:///srv/studybot.db, file::memory:).
-            var query = source.IndexOfAny(['?', '#']);
-            var parameters = query < 0 ? "" : source[(query + 1)..];
-            if (parameters.Split('&').Any(p => p.Equals("mode=memory", StringComparison.OrdinalIgnoreCase)))
-            {
-                return null;
-            }
-
-            source = Uri.UnescapeDataString(query < 0 ? source[5..] : source[5..query]);
-            if (source.StartsWith("//localhost/", StringComparison.OrdinalIgnoreCase))
-            {
-                source = source["//localhost".Length..];
-            }
-            else if (source.StartsWith("///", StringComparison.Ordinal))
-            {
-                source = source[2..];
-            }
-        }
-
-        return string.IsNullOrEmpty(source) || source == ":memory:" ? null : Path.GetFullPath(source);
-    }
-
-    /// <summary>
     /// Takes the lock for the database the connection string names (nothing for an in-memory one), creating the
     /// database's folder (0700) when it is missing. Throws <see cref="StartupException"/> when another process holds
     /// it, so the host stops before it touches the database.
     /// </summary>
     public void Acquire(string connectionString)
     {
-        if (_held is not null || DatabaseFile(connectionString) is not { } database)
+        if (_held is not null || SqliteFile.PathOf(connectionString) is not { } database)
         {
             return;
         }

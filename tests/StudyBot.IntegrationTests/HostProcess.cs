@@ -15,22 +15,12 @@ internal static class HostProcess
             Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
-    /// <param name="workDir">The process's working directory.</param>
-    /// <param name="input">Written to standard input.</param>
-    /// <param name="env">Settings as environment variables (<c>Section__Key</c>).</param>
-    /// <param name="hostDll">Another copy of the host, e.g. in a folder with its own appsettings.json.</param>
-    /// <param name="closeInput">
-    /// False keeps standard input open after <paramref name="input"/>, so the console never reaches the end of its
-    /// input: the process then ends only if something else stops it.
-    /// </param>
-    /// <param name="arguments">Command-line arguments after the program, e.g. <c>db copy --from ...</c>.</param>
-    public static async Task<Result> RunAsync(
-        string workDir,
-        string input,
-        IEnumerable<(string Key, string Value)> env,
-        string? hostDll = null,
-        bool closeInput = true,
-        IEnumerable<string>? arguments = null)
+    /// <summary>
+    /// How the host process is started: in <paramref name="workDir"/>, all output redirected as UTF-8, in Production,
+    /// as console member Ada, with <paramref name="env"/> as settings and nothing inherited that would change what the
+    /// host connects to (tokens, content roots, a database).
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string workDir, IEnumerable<(string Key, string Value)> env, string? hostDll = null, IEnumerable<string>? arguments = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -50,7 +40,7 @@ internal static class HostProcess
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Console__User"] = "Ada";
-        foreach (var inherited in new[] { "Discord__Token", "Slack__BotToken", "DOTNET_CONTENTROOT", "ASPNETCORE_CONTENTROOT" })
+        foreach (var inherited in new[] { "Discord__Token", "Slack__BotToken", "DOTNET_CONTENTROOT", "ASPNETCORE_CONTENTROOT", "Database__ConnectionString" })
         {
             start.Environment.Remove(inherited);
         }
@@ -60,6 +50,27 @@ internal static class HostProcess
             start.Environment[key] = value;
         }
 
+        return start;
+    }
+
+    /// <param name="workDir">The process's working directory.</param>
+    /// <param name="input">Written to standard input.</param>
+    /// <param name="env">Settings as environment variables (<c>Section__Key</c>).</param>
+    /// <param name="hostDll">Another copy of the host, e.g. in a folder with its own appsettings.json.</param>
+    /// <param name="closeInput">
+    /// False keeps standard input open after <paramref name="input"/>, so the console never reaches the end of its
+    /// input: the process then ends only if something else stops it.
+    /// </param>
+    /// <param name="arguments">Command-line arguments after the program, e.g. <c>db copy --from ...</c>.</param>
+    public static async Task<Result> RunAsync(
+        string workDir,
+        string input,
+        IEnumerable<(string Key, string Value)> env,
+        string? hostDll = null,
+        bool closeInput = true,
+        IEnumerable<string>? arguments = null)
+    {
+        var start = StartInfo(workDir, env, hostDll, arguments);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

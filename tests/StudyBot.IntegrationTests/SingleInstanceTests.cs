@@ -133,30 +133,7 @@ public sealed class SingleInstanceTests : IDisposable
 
         public static RunningHost Start(string workDir, params (string Key, string Value)[] env)
         {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = workDir,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                StandardOutputEncoding = Encoding.UTF8,
-                StandardErrorEncoding = Encoding.UTF8,
-            };
-            start.ArgumentList.Add(HostProcess.BuiltHostDll);
-            start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-            start.Environment["Console__User"] = "Ada";
-            start.Environment["Roadmaps__Directory"] = RepoPaths.Roadmaps;
-            foreach (var inherited in new[] { "Discord__Token", "Slack__BotToken", "DOTNET_CONTENTROOT", "ASPNETCORE_CONTENTROOT", "Database__ConnectionString" })
-            {
-                start.Environment.Remove(inherited);
-            }
-
-            foreach (var (key, value) in env)
-            {
-                start.Environment[key] = value;
-            }
-
+            var start = HostProcess.StartInfo(workDir, [("Roadmaps__Directory", RepoPaths.Roadmaps), .. env]);
             var host = new RunningHost(Process.Start(start)!);
             host._process.OutputDataReceived += (_, e) => Append(host._stdout, e.Data);
             host._process.ErrorDataReceived += (_, e) => Append(host._stderr, e.Data);
@@ -247,6 +224,6 @@ public sealed class DatabaseLockFileTests
     [InlineData("Data Source=file:studybot?mode=memory&cache=shared", null)]
     public void The_lock_guards_the_database_file_the_connection_string_names(string connectionString, string? file)
     {
-        Assert.Equal(file is null ? null : Path.GetFullPath(file), StudyBot.Host.DatabaseLock.DatabaseFile(connectionString));
+        Assert.Equal(file is null ? null : Path.GetFullPath(file), StudyBot.Data.SqliteFile.PathOf(connectionString));
     }
 }
