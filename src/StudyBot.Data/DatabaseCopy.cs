@@ -113,9 +113,10 @@ public static class DatabaseCopy
             progress(string.Create(CultureInfo.InvariantCulture, $"{table.Name}: {rows:N0} {(rows == 1 ? "row" : "rows")}"));
         }
 
-        foreach (var table in tables.Where(t => t.Key.Count == 1))
+        foreach (var table in tables.Where(t => t.Key.Count == 1 && !t.Key[0].IsText))
         {
-            // An identity (or serial) key goes on after the highest copied id; tables without one are left alone.
+            // An identity (or serial) key goes on after the highest copied id; tables without one (or keyed by a name) are
+            // left alone.
             var key = table.Key[0].Column;
             await ExecuteAsync(target, transaction,
                 $"SELECT setval(s, COALESCE((SELECT MAX({Quote(key)}) FROM {Quote(table.Name)}), 0) + 1, false) FROM pg_get_serial_sequence('{Quote(table.Name)}', '{key}') AS s WHERE s IS NOT NULL",

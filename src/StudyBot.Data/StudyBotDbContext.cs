@@ -62,6 +62,10 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
 
     internal DbSet<CommandReceiptEntity> CommandReceipts => Set<CommandReceiptEntity>();
 
+    internal DbSet<LeaseEntity> Leases => Set<LeaseEntity>();
+
+    internal DbSet<SeenKeyEntity> SeenKeys => Set<SeenKeyEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -84,6 +88,8 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new RoleProblemConfiguration());
         modelBuilder.ApplyConfiguration(new ChannelProblemConfiguration());
         modelBuilder.ApplyConfiguration(new CommandReceiptConfiguration());
+        modelBuilder.ApplyConfiguration(new LeaseConfiguration());
+        modelBuilder.ApplyConfiguration(new SeenKeyConfiguration());
 
         if (IsPostgres)
         {

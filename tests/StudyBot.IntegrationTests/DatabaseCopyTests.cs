@@ -64,7 +64,8 @@ public sealed partial class DatabaseCopyTests(ITestOutputHelper output)
         await bot.RunJobsAsync();
 
         // Phase roles need Discord's role list, which the engine alone has not got: a mapping, a grant and the
-        // problems /studybot show reports, as their stores write them.
+        // problems /studybot show reports, as their stores write them; and a lease and a seen delivery, which only
+        // platform adapters write.
         await using var connection = await bot.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -76,6 +77,8 @@ public sealed partial class DatabaseCopyTests(ITestOutputHelper output)
             SELECT CommunityId, '123456789012345678', 'Foundation graduate', 1, '2026-11-25 12:00:00' FROM Members WHERE UserId = 'dee';
             INSERT INTO ChannelProblems (CommunityId, ChannelId, Problem, ReportedAtUtc)
             SELECT CommunityId, 'celebrations', 2, '2026-11-25 12:00:00' FROM Members WHERE UserId = 'ada';
+            INSERT INTO Leases (Name, Holder, ExpiresAtUtc, Value) VALUES ('discord-commands', 'instance-a', '2026-11-25 12:01:00', 'c0ffee');
+            INSERT INTO SeenKeys (Key, ExpiresAtUtc) VALUES ('slack:event:Ev01', '2026-11-25 12:30:00');
             """;
         await command.ExecuteNonQueryAsync();
         return bot;

@@ -391,6 +391,28 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                     b.ToTable("ItemProgress", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.LeaseEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Leases", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.MemberEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -919,6 +941,22 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                         .IsUnique();
 
                     b.ToTable("RoleProblems", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.SeenKeyEntity", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAtUtc");
+
+                    b.ToTable("SeenKeys", (string)null);
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.StudyLogEntity", b =>

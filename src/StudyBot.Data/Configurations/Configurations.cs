@@ -273,3 +273,26 @@ internal sealed class CommandReceiptConfiguration : IEntityTypeConfiguration<Com
         b.HasIndex(x => x.CreatedAtUtc);
     }
 }
+
+internal sealed class LeaseConfiguration : IEntityTypeConfiguration<LeaseEntity>
+{
+    public void Configure(EntityTypeBuilder<LeaseEntity> b)
+    {
+        b.ToTable("Leases");
+        b.HasKey(x => x.Name);
+        b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.Holder).HasMaxLength(ClaimLimits.MaxOwnerLength);
+        b.Property(x => x.Value).HasMaxLength(4000);
+    }
+}
+
+internal sealed class SeenKeyConfiguration : IEntityTypeConfiguration<SeenKeyEntity>
+{
+    public void Configure(EntityTypeBuilder<SeenKeyEntity> b)
+    {
+        b.ToTable("SeenKeys");
+        b.HasKey(x => x.Key);
+        b.Property(x => x.Key).HasMaxLength(300);
+        b.HasIndex(x => x.ExpiresAtUtc);
+    }
+}

@@ -534,3 +534,31 @@ internal sealed class CommandReceiptEntity
 
     public DateTime CreatedAtUtc { get; set; }
 }
+
+/// <summary>
+/// A named lease shared by the instances on one database (<c>Coordination</c> migration): a Discord shard, the command
+/// registrar, ... Held by <see cref="Holder"/> until <see cref="ExpiresAtUtc"/>; a holder renews it well before then,
+/// and once it runs out any instance may take it. <see cref="Value"/> is a small piece of state that goes with the
+/// name (the registered commands' hash, say), kept when the holder changes.
+/// </summary>
+internal sealed class LeaseEntity
+{
+    public required string Name { get; set; }
+
+    public string? Holder { get; set; }
+
+    public DateTime ExpiresAtUtc { get; set; }
+
+    public string? Value { get; set; }
+}
+
+/// <summary>
+/// A platform delivery seen recently (a Slack envelope or event id, ...), shared by the instances on one database so
+/// a redelivery that reaches another instance is recognised. Rows past <see cref="ExpiresAtUtc"/> are dead and swept.
+/// </summary>
+internal sealed class SeenKeyEntity
+{
+    public required string Key { get; set; }
+
+    public DateTime ExpiresAtUtc { get; set; }
+}

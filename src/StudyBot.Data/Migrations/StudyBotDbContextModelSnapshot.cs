@@ -374,6 +374,28 @@ namespace StudyBot.Data.Migrations
                     b.ToTable("ItemProgress", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.LeaseEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Leases", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.MemberEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -888,6 +910,22 @@ namespace StudyBot.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("RoleProblems", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.SeenKeyEntity", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAtUtc");
+
+                    b.ToTable("SeenKeys", (string)null);
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.StudyLogEntity", b =>
