@@ -1,11 +1,11 @@
 using System.Diagnostics;
 
-namespace StudyBot.IntegrationTests;
+namespace StudyBot.Testing;
 
 /// <summary>Starts the real host process (<c>dotnet StudyBot.Host.dll</c>) and collects what it printed and how it ended.</summary>
 internal static class HostProcess
 {
-    /// <summary>The host built next to the tests.</summary>
+    /// <summary>The host built next to the tests (in a test project that references StudyBot.Host).</summary>
     public static string BuiltHostDll { get; } = Path.Combine(AppContext.BaseDirectory, "StudyBot.Host.dll");
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
