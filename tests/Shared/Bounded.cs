@@ -59,6 +59,22 @@ public static partial class Bounded
         }
     }
 
+    /// <summary>Polls an asynchronous condition (a database query, say) on the real clock until it holds.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? Default;
+        var clock = Stopwatch.StartNew();
+        while (!await WaitAsync(condition(), what, limit))
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw TimedOut(limit, what);
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public static TimeoutException TimedOut(TimeSpan limit, string what) =>
         new(string.Create(CultureInfo.InvariantCulture, $"Timed out after {limit.TotalSeconds:0.#} s waiting for {what}"));
 }
