@@ -19,6 +19,7 @@ namespace StudyBot.Discord.Tests;
 /// so no gateway): a fan-out that one of them dies in the middle of, with everything delivered exactly once and the
 /// platform's rate limits (the global 50 requests a second per bot token and the per-route buckets) never overrun.
 /// </summary>
+[Collection(ScaleOut.Alone)]
 public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Members = 1000;
@@ -94,7 +95,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         await UntilAsync(async () => await UnsentAsync() == 0 && await UnnotifiedAsync() == 0, "every reminder, the leaderboard and every celebration in the outbox and sent", TimeSpan.FromSeconds(120));
         output.WriteLine($"all delivered at {clock.Elapsed.TotalSeconds:0.0} s");
         await watching.CancelAsync();
-        output.WriteLine($"outbox claims held by, in turn: {string.Join(", ", await drainers)}");
+        output.WriteLine($"Discord's drain owned by, in turn: {string.Join(", ", await drainers)}");
         Assert.All(_nodes.Values, n => Assert.False(n.Process.HasExited, $"{n.Id} stopped: {n.Tail}"));
 
         // Every member got exactly one reminder DM.
@@ -282,7 +283,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
 
     private Task<long> UnnotifiedAsync() => ScalarAsync<long>("""SELECT COUNT(*) FROM "CompletionEvents" WHERE "NotifiedAtUtc" IS NULL""");
 
-    /// <summary>Which instance held outbox claims, each change with the test's time: who drained when.</summary>
+    /// <summary>Which instance owned Discord's outbox drain (its lease), each change with the test's time.</summary>
     private async Task<List<string>> WatchDrainersAsync(Stopwatch clock, CancellationToken cancellationToken)
     {
         var turns = new List<string>();
@@ -291,7 +292,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         {
             try
             {
-                var owner = await ScalarAsync<object>("""SELECT "ClaimedBy" FROM "Outbox" WHERE "SentAtUtc" IS NULL AND "FailedAtUtc" IS NULL AND "ClaimedUntilUtc" > now() ORDER BY "ClaimedUntilUtc" DESC LIMIT 1""");
+                var owner = await ScalarAsync<object>("""SELECT "Holder" FROM "Leases" WHERE "Name" = 'outbox-drain:discord' AND "ExpiresAtUtc" > now()""");
                 if (owner is string id && id != last)
                 {
                     turns.Add($"{id} at {clock.Elapsed.TotalSeconds:0.0} s");
@@ -406,4 +407,14 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
 
         await tx.CommitAsync();
     }
+}
+
+/// <summary>
+/// Several host processes and a fan-out at the platform's full rate take the machine's cores: these tests run on their
+/// own, not beside tests that wait on answers within a few seconds.
+/// </summary>
+[CollectionDefinition(Alone, DisableParallelization = true)]
+public sealed class ScaleOut
+{
+    public const string Alone = "scale-out, alone";
 }
