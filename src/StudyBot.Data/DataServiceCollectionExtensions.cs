@@ -34,6 +34,9 @@ public static class DataServiceCollectionExtensions
             // Parsed when first used: the host validates the setting first and names it when it is wrong.
             services.AddDbContextPool<StudyBotDbContext>(o => StudyBotDbContext.UsePostgres(o, PostgresConnection.Normalise(connectionString)));
             services.AddSingleton(_ => WriteGate.Open());
+
+            // Several instances may share this database: one at a time drains each platform's outbox.
+            services.AddScoped<IDrainLease, DrainLease>();
         }
         else
         {

@@ -106,6 +106,14 @@ public sealed partial class OutboxDispatcher(
 
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long an instance owns a platform's drain (<see cref="IDrainLease"/>) after it last took or renewed it: before a
+    /// batch, every third of it while sending, and after a run's last send. Longer than the rate-limit windows an owner
+    /// learns (Discord's second of global budget, its 5-second message buckets), so a new owner starts only when they no
+    /// longer bind; short enough that when Quartz moves the outbox job to another node, sending pauses only briefly.
+    /// </summary>
+    public static readonly TimeSpan DrainLeaseLength = TimeSpan.FromSeconds(15);
+
     private readonly Dictionary<string, INotifier> _notifiers = notifiers.GroupBy(n => n.Platform).ToDictionary(g => g.Key, g => g.Last());
     private readonly ConcurrentDictionary<string, Pacer> _pacers = new(StringComparer.Ordinal);
     private readonly ForwardClock _clock = new(time);
@@ -147,6 +155,60 @@ public sealed partial class OutboxDispatcher(
 
     private async Task<int> DrainPlatformAsync(string platform, long started, TimeSpan budget, CancellationToken cancellationToken)
     {
+        var owned = new DrainOwnership();
+        try
+        {
+            return await DrainOwnedAsync(platform, owned, started, budget, cancellationToken);
+        }
+        finally
+        {
+            if (owned.Sent && !cancellationToken.IsCancellationRequested)
+            {
+                // The lease runs from the last send, not from the last batch: a new owner waits out what this run learned.
+                await HoldAsync(platform, owned, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Whether this run holds its platform's drain lease, and whether it sent anything under it.</summary>
+    private sealed class DrainOwnership
+    {
+        public bool Sent { get; set; }
+
+        /// <summary>When the lease was last taken or renewed (monotonic timestamp).</summary>
+        public long HeldAt { get; set; }
+    }
+
+    /// <summary>Takes or renews the platform's drain lease (always true without one, on a single instance).</summary>
+    private async Task<bool> HoldAsync(string platform, DrainOwnership owned, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            if (scope.ServiceProvider.GetService<IDrainLease>() is not { } lease)
+            {
+                return true;
+            }
+
+            var at = time.GetTimestamp();
+            if (await lease.TryHoldAsync(platform, _clock.Now().UtcDateTime, DrainLeaseLength, cancellationToken))
+            {
+                owned.HeldAt = at;
+                return true;
+            }
+
+            LogDrainedElsewhere(JobName, platform);
+            return false;
+        }
+        catch (Exception ex) when (IsFault(ex, cancellationToken))
+        {
+            LogLeaseFailed(ex, JobName, platform);
+            return false;
+        }
+    }
+
+    private async Task<int> DrainOwnedAsync(string platform, DrainOwnership owned, long started, TimeSpan budget, CancellationToken cancellationToken)
+    {
         var notifier = _notifiers[platform];
         var pacer = PacerFor(platform);
         var batchSize = (int)Math.Clamp(Math.Ceiling(rates.For(platform) * 5), 1, 100);
@@ -183,6 +245,15 @@ public sealed partial class OutboxDispatcher(
             var rest = false;
             foreach (var envelope in batch)
             {
+                // Only the platform's drain owner sends: the lease is taken (or renewed) before a batch's first message and
+                // renewed as the batch goes on. An instance that is not the owner hands its batch straight back. (An idle
+                // run, with nothing due, takes no lease, so it never keeps the drain from the node Quartz runs next.)
+                if ((handled == 0 || time.GetElapsedTime(owned.HeldAt) >= DrainLeaseLength / 3) && !await HoldAsync(platform, owned, cancellationToken))
+                {
+                    rest = true;
+                    break;
+                }
+
                 Outcome outcome;
                 try
                 {
@@ -202,6 +273,7 @@ public sealed partial class OutboxDispatcher(
                 }
 
                 handled++;
+                owned.Sent |= outcome is Outcome.Sent or Outcome.Retry or Outcome.RateLimited;
                 delivered += outcome == Outcome.Sent ? 1 : 0;
                 failuresInRow = outcome == Outcome.Retry ? failuresInRow + 1 : outcome == Outcome.Sent ? 0 : failuresInRow;
                 if (failuresInRow >= FailuresBeforeRest)
@@ -406,6 +478,12 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: freeing claims left by an earlier process failed; the next run tries again")]
     private partial void LogReleaseFailed(Exception ex, string job);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {Job}: another instance drains {Platform} now")]
+    private partial void LogDrainedElsewhere(string job, string platform);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: taking the {Platform} drain lease failed; the next run tries again")]
+    private partial void LogLeaseFailed(Exception ex, string job, string platform);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: {Platform} failed {Failures} times in a row; its messages wait for their retries")]
     private partial void LogPlatformResting(string job, string platform, int failures);

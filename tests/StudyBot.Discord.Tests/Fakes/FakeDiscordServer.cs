@@ -363,6 +363,15 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
 
     public ConcurrentDictionary<string, JsonNode> RegisteredCommands { get; } = new();
 
+    /// <summary>The DM channel the fake opened for a user, if any.</summary>
+    public ulong? DmChannelOf(ulong userId) => _dmChannels.TryGetValue(userId, out var channel) ? channel : null;
+
+    /// <summary>Messages in a channel (a DM channel or a guild channel): what its reader sees.</summary>
+    public int MessageCount(ulong channelId) => Messages.TryGetValue(channelId, out var messages) ? messages.Count : 0;
+
+    /// <summary>Messages in every DM channel together.</summary>
+    public int DirectMessageCount => _dmChannels.Values.Sum(MessageCount);
+
     public IReadOnlyDictionary<ulong, FakeInteraction> Interactions => _interactions;
 
     public int TooManyRequests => Requests.Count(r => r.Status == 429);

@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+using StudyBot.Slack.Tests.Fakes;
+using StudyBot.Testing;
+using Xunit.Abstractions;
+
+namespace StudyBot.Slack.Tests;
+
+/// <summary>
+/// Two real StudyBot host processes on one PostgreSQL database against the fake Slack (HTTP mode): a reminder fan-out
+/// that the instance draining it dies in the middle of, with everything delivered exactly once and Slack's per-method
+/// limits (chat.postMessage's workspace budget, one post a second per channel) never overrun.
+/// </summary>
+[Collection(ScaleOut.Alone)]
+public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Members = 200;
+    private const int Celebrations = 3;
+    private const string WinsChannel = "C0123ABCDEF";
+    private const string BoardChannel = "C0456BOARD1";
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("studybot-slack-scale-out-").FullName;
+    private readonly ConcurrentDictionary<string, Node> _nodes = new();
+    private FakeSlack _slack = null!;
+    private string _database = "";
+
+    private sealed class Node(string id, Process process)
+    {
+        public string Id { get; } = id;
+
+        public Process Process { get; } = process;
+
+        public ConcurrentQueue<string> Output { get; } = new();
+
+        public string Tail => string.Join('\n', Output.TakeLast(30));
+    }
+
+    private static string UserId(int i) => $"U{i + 1:D9}";
+
+    public async Task InitializeAsync()
+    {
+        _slack = await FakeSlack.StartAsync(TimeProvider.System);
+        _slack.Channels.Add(BoardChannel);
+        _slack.ChannelNames[BoardChannel] = "leaderboard";
+        for (var i = 0; i < Members; i++)
+        {
+            _slack.AddUser(new FakeUser(UserId(i), $"Member {i:0000}", "UTC"));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes.Values)
+        {
+            Kill(node);
+        }
+
+        await _slack.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [PostgresFact]
+    public async Task Two_instances_deliver_every_reminder_the_leaderboard_and_celebrations_once_within_Slack_limits_when_one_is_killed_mid_fan_out()
+    {
+        var clock = Stopwatch.StartNew();
+        _database = await Postgres.CreateDatabaseAsync();
+        Start("node-1");
+        Start("node-2");
+        await UntilAsync(async () => (await ClusterNodesAsync()).Count == 2, "two Quartz cluster nodes checked in", TimeSpan.FromSeconds(60));
+        await SeedAsync();
+        output.WriteLine($"seeded at {clock.Elapsed.TotalSeconds:0.0} s");
+
+        int Reminded() => Enumerable.Range(0, Members).Count(i => _slack.MessagesIn(FakeSlack.DmChannelFor(UserId(i))).Count > 0);
+        await Bounded.UntilAsync(() => Reminded() >= Members / 3 || _nodes.Values.Any(n => n.Process.HasExited), "a third of the reminders delivered", TimeSpan.FromSeconds(60));
+        var victim = await ScalarAsync<object>("""SELECT "Holder" FROM "Leases" WHERE "Name" = 'outbox-drain:slack'""") as string ?? "node-1";
+        var deliveredAtKill = Reminded();
+        Kill(_nodes[victim]);
+        output.WriteLine($"killed {victim} at {clock.Elapsed.TotalSeconds:0.0} s with {deliveredAtKill} reminders delivered");
+        Assert.InRange(deliveredAtKill, 1, Members - 1);
+        Start(victim);
+
+        await UntilAsync(async () => await UnsentAsync() == 0, "every reminder, the leaderboard and every celebration in the outbox and sent", TimeSpan.FromSeconds(120));
+        output.WriteLine($"all delivered at {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.All(_nodes.Values, n => Assert.False(n.Process.HasExited, $"{n.Id} stopped: {n.Tail}"));
+
+        var counts = Enumerable.Range(0, Members).Select(i => _slack.MessagesIn(FakeSlack.DmChannelFor(UserId(i))).Count).ToList();
+        Assert.True(counts.All(c => c == 1), $"reminder DMs per member: {string.Join(", ", counts.GroupBy(c => c).OrderBy(g => g.Key).Select(g => $"{g.Count()} members got {g.Key}"))}");
+        Assert.Single(_slack.MessagesIn(BoardChannel));
+        var wins = _slack.MessagesIn(WinsChannel);
+        Assert.Equal(Celebrations, wins.Count);
+        for (var i = 0; i < Celebrations; i++)
+        {
+            Assert.Single(wins, m => m.Text.Contains($"Member {i:0000}", StringComparison.Ordinal));
+        }
+
+        var limited = _slack.Calls.Where(c => c.Status == 429 || c.Error == "ratelimited").GroupBy(c => c.Method).Select(g => $"{g.Key}: {g.Count()}").ToList();
+        Assert.True(limited.Count == 0 && _slack.RateLimitedCount == 0, $"rate-limited answers: {string.Join("; ", limited)}");
+        output.WriteLine($"{_slack.Calls.Count} calls to the fake Slack; test ran {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private void Start(string id)
+    {
+        var start = HostProcess.StartInfo(_dir, [
+            ("Database__Provider", "PostgreSQL"),
+            ("Database__ConnectionString", _database),
+            ("Instance__Id", id),
+            ("Slack__BotToken", FakeSlack.BotToken),
+            ("Slack__SigningSecret", SlackHarness.SigningSecret),
+            ("Slack__Mode", "Http"),
+            ("Slack__ApiBaseUrl", _slack.ApiBaseUrl),
+            ("Http__Urls", "http://127.0.0.1:0"),
+            ("Delivery__PerSecond__slack", "4"),
+            ("Console__Enabled", "false"),
+            ("Diagnostics__WarmUp", "false"),
+            ("Roadmaps__Directory", Path.Combine(Fixtures.Repository, "roadmap")),
+            ("Scheduling__ReminderInterval", "00:00:01"),
+            ("Scheduling__CelebrationInterval", "00:00:01"),
+            ("Scheduling__LeaderboardInterval", "00:00:01"),
+            ("Scheduling__OutboxInterval", "00:00:01"),
+            ("Logging__LogLevel__Default", "Warning"),
+        ]);
+        var process = Process.Start(start)!;
+        var node = new Node(id, process);
+        process.OutputDataReceived += (_, e) => Keep(node, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(node, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _nodes[id] = node;
+    }
+
+    private static void Keep(Node node, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        node.Output.Enqueue(line);
+        while (node.Output.Count > 200)
+        {
+            node.Output.TryDequeue(out _);
+        }
+    }
+
+    private static void Kill(Node node)
+    {
+        if (!node.Process.HasExited)
+        {
+            node.Process.Kill(entireProcessTree: true);
+            node.Process.WaitForExit(10_000);
+        }
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw Bounded.TimedOut(limit, what);
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<List<string>> ClusterNodesAsync()
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT instance_name FROM qrtz_scheduler_state WHERE sched_name = 'StudyBot'", connection);
+        var nodes = new List<string>();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                nodes.Add(reader.GetString(0));
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // Quartz has not made its tables yet.
+        }
+
+        return nodes;
+    }
+
+    /// <summary>Deliveries still to come: outbox rows not yet sent or given up, plus those not in the outbox yet.</summary>
+    private async Task<long> UnsentAsync() =>
+        await ScalarAsync<long>($"""
+            SELECT (SELECT COUNT(*) FROM "Outbox" WHERE "SentAtUtc" IS NULL AND "FailedAtUtc" IS NULL)
+                 + GREATEST(0, {Members + 1 + Celebrations} - (SELECT COUNT(*) FROM "Outbox"))
+                 + (SELECT COUNT(*) FROM "CompletionEvents" WHERE "NotifiedAtUtc" IS NULL)
+            """);
+
+    private async Task SeedAsync()
+    {
+        var now = DateTime.UtcNow;
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        long community;
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO "Communities" ("Platform", "ExternalId", "Name", "RoadmapId", "TimeZoneId", "CreatedAtUtc", "RemindersMaxPerWeek",
+                                       "LeaderboardDay", "LeaderboardMinutes", "LeaderboardChannel", "CelebrationChannel", "NextLeaderboardAtUtc")
+            VALUES ('slack', @team, 'Study group', 'ml-zero-to-hero', 'UTC', @created, 2, 1, 540, @board, @wins, @due)
+            RETURNING "Id"
+            """,
+            connection,
+            tx))
+        {
+            insert.Parameters.AddWithValue("team", FakeSlack.TeamId);
+            insert.Parameters.AddWithValue("created", now.AddDays(-30));
+            insert.Parameters.AddWithValue("board", BoardChannel);
+            insert.Parameters.AddWithValue("wins", WinsChannel);
+            insert.Parameters.AddWithValue("due", now.AddMinutes(-1));
+            community = (long)(await insert.ExecuteScalarAsync())!;
+        }
+
+        // Each member planned a weekly reminder at this minute (every day allowed, once a week).
+        await using (var import = await connection.BeginBinaryImportAsync(
+            """
+            COPY "Members" ("CommunityId", "UserId", "DisplayName", "TimeZoneId", "Path", "Pace", "Onboarded", "CreatedAtUtc", "UpdatedAtUtc",
+                            "Privacy", "Celebrate", "RemindersOn", "PlanDays", "PlanMinutes", "PlanFrequency", "NextReminderAtUtc",
+                            "UnansweredReminders", "RemindersPaused", "FreshStartPending", "DmNoticePending", "LastTemplate") FROM STDIN (FORMAT BINARY)
+            """))
+        {
+            for (var i = 0; i < Members; i++)
+            {
+                await import.StartRowAsync();
+                await import.WriteAsync(community, NpgsqlDbType.Bigint);
+                await import.WriteAsync(UserId(i), NpgsqlDbType.Text);
+                await import.WriteAsync($"Member {i:0000}", NpgsqlDbType.Text);
+                await import.WriteAsync("UTC", NpgsqlDbType.Text);
+                await import.WriteAsync(0, NpgsqlDbType.Integer);
+                await import.WriteAsync(0, NpgsqlDbType.Integer);
+                await import.WriteAsync(true, NpgsqlDbType.Boolean);
+                await import.WriteAsync(now.AddDays(-30), NpgsqlDbType.TimestampTz);
+                await import.WriteAsync(now.AddDays(-30), NpgsqlDbType.TimestampTz);
+                await import.WriteAsync(0, NpgsqlDbType.Integer);
+                await import.WriteAsync(0, NpgsqlDbType.Integer);
+                await import.WriteAsync(true, NpgsqlDbType.Boolean);
+                await import.WriteAsync(127, NpgsqlDbType.Integer);
+                await import.WriteAsync((now.Hour * 60) + now.Minute, NpgsqlDbType.Integer);
+                await import.WriteAsync(1, NpgsqlDbType.Integer);
+                await import.WriteAsync(now.AddSeconds(-now.Second).AddMilliseconds(-now.Millisecond), NpgsqlDbType.TimestampTz);
+                await import.WriteAsync(0, NpgsqlDbType.Integer);
+                await import.WriteAsync(false, NpgsqlDbType.Boolean);
+                await import.WriteAsync(false, NpgsqlDbType.Boolean);
+                await import.WriteAsync(false, NpgsqlDbType.Boolean);
+                await import.WriteAsync(-1, NpgsqlDbType.Integer);
+            }
+
+            await import.CompleteAsync();
+        }
+
+        // The first members finished the Foundation milestone a minute ago: each is celebrated in the wins channel.
+        await using (var events = new NpgsqlCommand(
+            """
+            INSERT INTO "CompletionEvents" ("CommunityId", "MemberId", "Kind", "TargetId", "BatchId", "AtUtc")
+            SELECT "CommunityId", "Id", 0, 'foundation-milestone', gen_random_uuid(), @at FROM "Members"
+            WHERE "CommunityId" = @community AND "UserId" <= @last
+            """,
+            connection,
+            tx))
+        {
+            events.Parameters.AddWithValue("at", now.AddMinutes(-1));
+            events.Parameters.AddWithValue("community", community);
+            events.Parameters.AddWithValue("last", UserId(Celebrations - 1));
+            Assert.Equal(Celebrations, await events.ExecuteNonQueryAsync());
+        }
+
+        await tx.CommitAsync();
+    }
+}
+
+/// <summary>
+/// Several host processes and a fan-out at the platform's full rate take the machine's cores: these tests run on their
+/// own, not beside tests that wait on answers within a few seconds.
+/// </summary>
+[CollectionDefinition(Alone, DisableParallelization = true)]
+public sealed class ScaleOut
+{
+    public const string Alone = "scale-out, alone";
+}
