@@ -124,7 +124,7 @@ public sealed class ShardManagerTests : IAsyncDisposable
 
     private sealed record Instance(string Id, ShardManager Manager, Switchable Leases);
 
-    private async Task<Instance> InstanceAsync(string id, ShardPlan plan)
+    private async Task<Instance> InstanceAsync(string id, ShardPlan plan, ILoggerProvider? logs = null)
     {
         var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
@@ -140,7 +140,8 @@ public sealed class ShardManagerTests : IAsyncDisposable
         _providers.Add(services);
         var leases = new Switchable(services.GetRequiredService<ILeaseStore>(), _time);
         var runner = new RecordingRunner(id, _recorder, new IdentifyLimiter(_time, leases), _time);
-        return new Instance(id, new ShardManager(plan, leases, runner, _time, NullLogger<ShardManager>.Instance), leases);
+        ILogger<ShardManager> logger = logs is null ? NullLogger<ShardManager>.Instance : new Logger<ShardManager>(LoggerFactory.Create(b => b.AddProvider(logs)));
+        return new Instance(id, new ShardManager(plan, leases, runner, _time, logger), leases);
     }
 
     private static ShardPlan Plan(int shards, IReadOnlyList<int>? fixedIds = null) => new(shards, fixedIds, new DiscordOptions().ShardLease);
@@ -365,6 +366,39 @@ public sealed class ShardManagerTests : IAsyncDisposable
         Assert.True(_recorder.Running.IsEmpty);
         await b.Manager.RoundAsync(None);
         Assert.Equal([0, 1], b.Manager.Held);
+    }
+
+    [Fact]
+    public async Task Two_live_processes_with_one_instance_id_are_reported_but_a_restart_under_its_old_id_is_not()
+    {
+        var logs = new ListLoggerProvider();
+        var before = await InstanceAsync("same", Plan(2), logs);
+        using var stop = new CancellationTokenSource();
+        var run = before.Manager.RunAsync(stop.Token);
+        await PumpUntilAsync(() => _recorder.ShardsOf("same").Count == 2, "the first process to run both shards");
+        before.Leases.Unreachable = true;
+        await stop.CancelAsync();
+        await Bounded.WaitAsync(run, "the first process to end without releasing anything");
+
+        // A restart under the same id (a stable Instance:Id): its leases are its own, so it takes the shards at once.
+        var restarted = await InstanceAsync("same", Plan(2), logs);
+        for (var round = 0; round < 3; round++)
+        {
+            await restarted.Manager.RoundAsync(None);
+        }
+
+        Assert.Equal([0, 1], restarted.Manager.Held);
+        Assert.False(logs.Contains("uses the instance id"), logs.All);
+
+        // A second live process under the same id.
+        var twin = await InstanceAsync("same", Plan(2), logs);
+        for (var round = 0; round < 2; round++)
+        {
+            await restarted.Manager.RoundAsync(None);
+            await twin.Manager.RoundAsync(None);
+        }
+
+        Assert.Contains(logs.Lines, l => l.Level == LogLevel.Critical && l.Message.Contains("Another live StudyBot uses the instance id same", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -182,6 +182,55 @@ public sealed class LeaseStoreTests
         Assert.Equal(["instance-a"], (await b.ListLiveAsync("discord:instance:", None)).Select(l => l.Holder));
     }
 
+    [Fact]
+    public async Task On_SQLite_a_start_after_a_crash_frees_the_leases_the_crashed_run_held_and_keeps_their_values()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"studybot-leases-{Guid.NewGuid():N}.db");
+        try
+        {
+            // A run that crashed: its leases are still live, one with a value.
+            await using (var crashed = new ServiceCollection()
+                .AddLogging()
+                .AddSingleton(TimeProvider.System)
+                .AddSingleton(new StudyBotInstance("crashed-run"))
+                .AddStudyBotData($"Data Source={file}")
+                .BuildServiceProvider())
+            {
+                await StudyBotDatabase.MigrateAsync(crashed, None);
+                var leases = crashed.GetRequiredService<ILeaseStore>();
+                Assert.True(await leases.TryAcquireAsync("discord:shard:0", TimeSpan.FromMinutes(5), None));
+                Assert.True(await leases.TryAcquireAsync("discord:commands", TimeSpan.FromMinutes(5), None));
+                Assert.True(await leases.WriteValueAsync("discord:commands", "hashes", None));
+            }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            await using var app = StudyBot.Host.StudyBotHost.Build(
+            [
+                $"--Database:ConnectionString=Data Source={file}",
+                "--Instance:Id=next-run",
+                $"--Roadmaps:Directory={RepoPaths.Roadmaps}",
+                "--Console:Enabled=false",
+                "--Scheduling:Enabled=false",
+                "--Diagnostics:WarmUp=false",
+                "--Logging:LogLevel:Default=Warning",
+            ]);
+            await StudyBot.Host.StudyBotHost.PrepareAsync(app, None);
+
+            var store = app.Services.GetRequiredService<ILeaseStore>();
+            Assert.Empty(await store.ListLiveAsync("discord:", None));
+            Assert.Equal("hashes", await store.ReadValueAsync("discord:commands", None));
+            Assert.True(await store.TryAcquireAsync("discord:shard:0", TimeSpan.FromSeconds(30), None));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { file, file + "-wal", file + "-shm", file + ".lock" })
+            {
+                File.Delete(f);
+            }
+        }
+    }
+
     [PostgresFact]
     public async Task Many_instances_grabbing_one_free_lease_at_once_give_it_to_exactly_one()
     {

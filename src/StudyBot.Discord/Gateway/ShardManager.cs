@@ -50,7 +50,9 @@ internal sealed partial class ShardManager(ShardPlan plan, ILeaseStore leases, I
     private readonly ConcurrentDictionary<int, Shard> _shards = new();
     private readonly TaskCompletionSource<Exception> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<int> _reportedBusy = [];
+    private readonly string _token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
     private string _lastReport = "";
+    private bool _heartbeatWritten;
     private bool _reportedDuplicate;
     private bool _reportedDatabase;
 
@@ -128,10 +130,9 @@ internal sealed partial class ShardManager(ShardPlan plan, ILeaseStore leases, I
 
     private async Task RenewAsync(CancellationToken cancellationToken)
     {
-        if (plan.Fixed is null && !await leases.TryAcquireAsync(InstanceLeasePrefix + leases.Holder, plan.Lease, cancellationToken) && !_reportedDuplicate)
+        if (plan.Fixed is null)
         {
-            _reportedDuplicate = true;
-            LogDuplicateInstance(leases.Holder);
+            await HeartbeatAsync(cancellationToken);
         }
 
         foreach (var shard in _shards.Values.Where(s => !s.Stopping).OrderBy(s => s.Id))
@@ -159,6 +160,27 @@ internal sealed partial class ShardManager(ShardPlan plan, ILeaseStore leases, I
                 shard.Stop();
             }
         }
+    }
+
+    /// <summary>
+    /// Renews this instance's heartbeat lease, whose value is a token of this process: finding another token there means
+    /// another live process uses the same instance id (the lease cannot tell them apart, so both would take the same shards).
+    /// </summary>
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        var name = InstanceLeasePrefix + leases.Holder;
+        if (!await leases.TryAcquireAsync(name, plan.Lease, cancellationToken))
+        {
+            return;
+        }
+
+        if (_heartbeatWritten && await leases.ReadValueAsync(name, cancellationToken) is { } seen && seen != _token && !_reportedDuplicate)
+        {
+            _reportedDuplicate = true;
+            LogDuplicateInstance(leases.Holder);
+        }
+
+        _heartbeatWritten |= await leases.WriteValueAsync(name, _token, cancellationToken);
     }
 
     private async Task<int> FairShareAsync(CancellationToken cancellationToken)
@@ -391,7 +413,7 @@ internal sealed partial class ShardManager(ShardPlan plan, ILeaseStore leases, I
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discord shard {Shard} is in Discord:ShardIds but {Holder} holds it; it starts here once that lease is free")]
     private partial void LogFixedShardBusy(int shard, string holder);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Another live instance uses the instance id {InstanceId}; give every StudyBot its own Instance:Id, or both count as one when Discord shards are shared")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Another live StudyBot uses the instance id {InstanceId}: both take the same Discord shards and claims. Give every instance its own Instance:Id (or leave it unset for a generated one)")]
     private partial void LogDuplicateInstance(string instanceId);
 }
 
