@@ -229,7 +229,10 @@ internal sealed partial class ShardManager(ShardPlan plan, ILeaseStore leases, I
         }
         else
         {
-            var taken = (await leases.ListLiveAsync(ShardLeasePrefix, cancellationToken)).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+            // A lease under this instance's own id that it does not run was left by its previous run (a restart with a
+            // stable Instance:Id): its to take again at once.
+            var taken = (await leases.ListLiveAsync(ShardLeasePrefix, cancellationToken))
+                .Where(l => l.Holder != leases.Holder).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
             candidates = Enumerable.Range(0, plan.ShardCount).Where(s => !taken.Contains(ShardLease(s)));
         }
 
