@@ -53,7 +53,13 @@ public sealed class ShardManagerTests : IAsyncDisposable
                 }
 
                 recorder.Identified.Enqueue((instance, shardId, time.GetUtcNow()));
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+
+                // Connected until the manager stops the shard (the manager's own waits for it are bounded).
+                var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await using (cancellationToken.Register(() => stopped.TrySetCanceled(cancellationToken)))
+                {
+                    await stopped.Task;
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -9,7 +9,7 @@ namespace StudyBot.Discord.Tests;
 /// Real host processes on one PostgreSQL database against the fake Discord: the gateway's shards are spread over the
 /// instances through leases, each shard on one connection at a time, and a killed instance's shards come back on the
 /// other. The lease is shortened to 6 s so the test takes seconds; the default's takeover time is shown on fake time
-/// (ShardManagerTests).
+/// (<see cref="ShardManagerTests"/>).
 /// </summary>
 public sealed class ShardProcessTests
 {
@@ -181,7 +181,7 @@ public sealed class ShardProcessTests
             var killed = holders.Where(h => h.Value == a.Id).Select(h => h.Key).ToList();
             var sessionsBefore = discord.ShardSessions.Count;
             a.Process.Kill(entireProcessTree: true);
-            await a.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            await Bounded.WaitAsync(a.Process.WaitForExitAsync(), "the killed host process to exit", TimeSpan.FromSeconds(10));
 
             await UntilAsync(
                 async () =>
