@@ -61,6 +61,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IMemberDataStore, MemberDataStore>();
         services.AddScoped<StudyBot.Core.Roles.IRoleStore, RoleStore>();
         services.AddScoped<IChannelProblemStore, ChannelProblemStore>();
+        services.AddSingleton<StudyBot.Core.Coordination.ILeaseStore, LeaseStore>();
         return services;
     }
 }
@@ -175,6 +176,20 @@ public static class StudyBotDatabase
 
         // Gives the query planner fresh statistics where they matter; cheap, and recommended at start-up.
         await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
+    }
+
+    /// <summary>
+    /// Frees the leases other instances hold. Only for SQLite, where one process runs per file and holds its lock: any
+    /// other holder has ended without releasing (a crash), so the shards and roles it held need not wait out its leases.
+    /// </summary>
+    public static async Task<int> ReleaseOthersLeasesAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
+        var me = scope.ServiceProvider.GetRequiredService<StudyBotInstance>().Id;
+        using var writing = await scope.ServiceProvider.GetRequiredService<WriteGate>().EnterAsync(cancellationToken);
+        return await db.Leases.Where(l => l.Holder != null && l.Holder != me)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, (string?)null), cancellationToken);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Coordination;
 using StudyBot.Core.Privacy;
 using StudyBot.Discord.Gateway;
 using StudyBot.Discord.Interactions;
@@ -139,8 +140,8 @@ internal sealed partial class GatewayDispatchSink(
 
 /// <summary>
 /// Starts the Discord adapter: checks the token (a refusal, any 4xx but 429, stops the host naming Discord:Token), registers the
-/// commands when they changed, and in Gateway mode keeps the gateway session running. Fatal gateway close
-/// codes at run time stop the host with exit code 1.
+/// commands when they changed (only the instance holding the registration lease), and in Gateway mode keeps this
+/// instance's shards connected (<see cref="ShardManager"/>). Fatal gateway close codes at run time stop the host with exit code 1.
 /// </summary>
 internal sealed partial class DiscordAdapterService(
     IOptions<DiscordOptions> options,
@@ -151,6 +152,7 @@ internal sealed partial class DiscordAdapterService(
     InteractionProcessor processor,
     DiscordRuntime runtime,
     IFatalStop fatalStop,
+    ILeaseStore leases,
     TimeProvider time,
     ILoggerFactory loggers) : IHostedService
 {
@@ -163,13 +165,24 @@ internal sealed partial class DiscordAdapterService(
 
     public static readonly TimeSpan RegistrationMaxBackoff = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often an instance that does not hold the registration lease looks whether the holder is done.</summary>
+    public static readonly TimeSpan RegistrationElsewhereWait = CommandRegistrar.LeaseTime / 2;
+
     private readonly ILogger<DiscordAdapterService> _logger = loggers.CreateLogger<DiscordAdapterService>();
     private readonly CancellationTokenSource _stop = new();
     private Task _background = Task.CompletedTask;
     private int _fatal;
 
-    /// <summary>The running gateway shard (Gateway mode), for health checks and tests.</summary>
-    public GatewayClient? Gateway { get; private set; }
+    private GatewayShardRunner? _runner;
+
+    /// <summary>This instance's shards and their leases (Gateway mode), for health checks and tests.</summary>
+    public ShardManager? Shards { get; private set; }
+
+    /// <summary>The latest gateway client of each shard this instance ran, by shard id (Gateway mode).</summary>
+    public IReadOnlyDictionary<int, GatewayClient> Gateways => _runner?.Clients ?? new Dictionary<int, GatewayClient>();
+
+    /// <summary>The gateway client of this instance's lowest running shard (or the last one to stop), for health checks and tests.</summary>
+    public GatewayClient? Gateway => Gateways.OrderBy(g => g.Value.Status == GatewayStatus.Stopped).ThenBy(g => g.Key).Select(g => g.Value).FirstOrDefault();
 
     public ulong? ApplicationId { get; private set; }
 
@@ -196,13 +209,14 @@ internal sealed partial class DiscordAdapterService(
 
         if (o.ParsedMode == DiscordMode.Gateway)
         {
-            Gateway = new GatewayClient(
-                new GatewaySettings(o.Token!, o.ShardId, o.ShardCount, o.GatewayUrl, o.MemberEvents),
+            _runner = new GatewayShardRunner(shard => new GatewayClient(
+                new GatewaySettings(o.Token!, shard, o.ShardCount, o.GatewayUrl, o.MemberEvents),
                 rest,
                 identifyLimiter,
                 sink,
                 time,
-                loggers.CreateLogger<GatewayClient>());
+                loggers.CreateLogger<GatewayClient>()));
+            Shards = new ShardManager(new ShardPlan(o.ShardCount, o.ParsedShardIds, o.ShardLease), leases, _runner, time, loggers.CreateLogger<ShardManager>());
         }
 
         _background = Task.Run(() => RunAsync(identified, _stop.Token), CancellationToken.None);
@@ -245,9 +259,9 @@ internal sealed partial class DiscordAdapterService(
 
             // Registration may wait minutes for Discord; interactions on the commands registered before need not.
             var registration = ApplicationId is { } applicationId ? RegisterAsync(applicationId, stoppingToken) : Task.CompletedTask;
-            if (Gateway is not null)
+            if (Shards is not null)
             {
-                await Gateway.RunAsync(stoppingToken);
+                await Shards.RunAsync(stoppingToken);
             }
 
             await registration;
@@ -293,22 +307,36 @@ internal sealed partial class DiscordAdapterService(
     }
 
     /// <summary>
-    /// Registers the commands, retrying with backoff (honouring Discord's Retry-After) while the failure is Discord's or
-    /// the network's; a 4xx is a problem with the body itself, logged with Discord's errors tree and not sent again.
-    /// Never throws: a refused token stops the adapter through <see cref="Fatal"/>.
+    /// Registers the commands, retrying with backoff (honouring Discord's Retry-After) while the failure is Discord's,
+    /// the network's or the database's; a 4xx is a problem with the body itself, logged with Discord's errors tree and
+    /// not sent again. While another instance holds the registration lease, this one waits for it to finish and then
+    /// only compares. Never throws: a refused token stops the adapter through <see cref="Fatal"/>.
     /// </summary>
     private async Task RegisterAsync(ulong applicationId, CancellationToken cancellationToken)
     {
         try
         {
+            var toldElsewhere = false;
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await registrar.RegisterAsync(applicationId, cancellationToken);
-                    return;
+                    if (await registrar.RegisterAsync(applicationId, cancellationToken) != RegistrationOutcome.Elsewhere)
+                    {
+                        return;
+                    }
+
+                    // Not a failure: the holder registers; look again once it may be done.
+                    attempt--;
+                    if (!toldElsewhere)
+                    {
+                        toldElsewhere = true;
+                        LogRegistrationElsewhere(RegistrationElsewhereWait.TotalSeconds);
+                    }
+
+                    await Task.Delay(RegistrationElsewhereWait, time, cancellationToken);
                 }
-                catch (Exception ex) when ((ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException) && attempt < RegistrationAttempts)
+                catch (Exception ex) when ((ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or RegistrationStateException) && attempt < RegistrationAttempts)
                 {
                     var wait = ex switch
                     {
@@ -321,7 +349,7 @@ internal sealed partial class DiscordAdapterService(
                 }
             }
         }
-        catch (Exception ex) when (ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordApiException)
+        catch (Exception ex) when (ex is DiscordUnavailableException or DiscordRateLimitedException or DiscordCircuitOpenException or DiscordApiException or RegistrationStateException)
         {
             // The commands registered last time stay in place; the next start tries again.
             LogRegistrationFailed(ex.Message);
@@ -368,6 +396,9 @@ internal sealed partial class DiscordAdapterService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registering Discord commands did not go through ({Reason}); attempt {Attempt} of {Attempts}, trying again in {Seconds:0.#} s")]
     private partial void LogRegistrationRetry(string reason, int attempt, int attempts, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another StudyBot instance is registering the Discord commands; this one looks again in {Seconds:0} s whether they are up to date")]
+    private partial void LogRegistrationElsewhere(double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Registering Discord commands failed ({Reason}); the previously registered commands stay in place")]
     private partial void LogRegistrationFailed(string reason);

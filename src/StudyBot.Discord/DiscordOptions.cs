@@ -41,18 +41,32 @@ public sealed class DiscordOptions
     /// <summary>Overrides the gateway URL that <c>GET /gateway/bot</c> returns (tests, proxies).</summary>
     public string? GatewayUrl { get; set; }
 
-    public int ShardId { get; set; }
-
+    /// <summary>The bot's shard count in total, over every instance (Discord's <c>num_shards</c>).</summary>
     public int ShardCount { get; set; } = 1;
+
+    /// <summary>
+    /// The shards this instance runs, and no others (each entry a shard id, or several separated by commas). Empty: the
+    /// instance takes a fair share of the free shards through database leases.
+    /// </summary>
+    public IList<string> ShardIds { get; } = [];
+
+    /// <summary>One shard for this instance: the older form of <see cref="ShardIds"/> with one entry.</summary>
+    public int? ShardId { get; set; }
+
+    /// <summary>
+    /// How long an instance's lease on a shard lasts unrenewed. It is renewed every third of it; a shard not renewed for
+    /// two thirds of it is stopped; a dead instance's shards are taken over after at most this and a third.
+    /// </summary>
+    public TimeSpan ShardLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>At most this many <see cref="GuildIds"/>: their registration hashes share one small database value.</summary>
+    public const int MaxGuildIds = 25;
 
     /// <summary>
     /// Hear of members leaving a server (GUILD_MEMBER_REMOVE), so their data follows Retention:LeftMemberDays.
     /// Needs the privileged Server Members Intent switched on in the Developer Portal (Bot page); off by default.
     /// </summary>
     public bool MemberEvents { get; set; }
-
-    /// <summary>Where the adapter keeps small state files (the registered-commands hash).</summary>
-    public string StateDirectory { get; set; } = "data";
 
     /// <summary>How long a command may run before the interaction is deferred (Discord's deadline is 3 s).</summary>
     public TimeSpan DeferAfter { get; set; } = TimeSpan.FromMilliseconds(1500);
@@ -69,6 +83,21 @@ public sealed class DiscordOptions
 
     internal ulong? ParsedApplicationId =>
         ulong.TryParse(ApplicationId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    /// <summary>The configured shards of this instance, or null when it takes its share through leases.</summary>
+    internal IReadOnlyList<int>? ParsedShardIds
+    {
+        get
+        {
+            var entries = ShardIds.SelectMany(e => (e ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+            if (ShardId is { } one)
+            {
+                entries.Add(one.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return entries.Count == 0 ? null : entries.Select(e => int.Parse(e, NumberStyles.None, CultureInfo.InvariantCulture)).Distinct().Order().ToList();
+        }
+    }
 
     internal IReadOnlyList<ulong> ParsedGuildIds =>
         GuildIds.Select(g => ulong.Parse(g, NumberStyles.None, CultureInfo.InvariantCulture)).Distinct().ToList();
@@ -139,18 +168,42 @@ internal sealed class DiscordOptionsValidator(IConfiguration configuration) : IV
             failures.Add($"Discord:GatewayUrl '{options.GatewayUrl}' is not a ws(s) URL; leave it empty to use the one Discord gives.");
         }
 
-        if (options.ShardCount < 1)
+        if (options.GuildIds.Count > DiscordOptions.MaxGuildIds)
         {
-            failures.Add("Discord:ShardCount must be at least 1.");
-        }
-        else if (options.ShardId < 0 || options.ShardId >= options.ShardCount)
-        {
-            failures.Add($"Discord:ShardId must be between 0 and Discord:ShardCount - 1 ({options.ShardCount - 1}).");
+            failures.Add($"Discord:GuildIds lists {options.GuildIds.Count} guilds; at most {DiscordOptions.MaxGuildIds} (guild commands are for testing; use global commands, with no Discord:GuildIds, for the bot's servers).");
         }
 
-        if (string.IsNullOrWhiteSpace(options.StateDirectory))
+        if (options.ShardCount is < 1 or > MaxShards)
         {
-            failures.Add("Discord:StateDirectory is empty; use e.g. 'data'.");
+            failures.Add($"Discord:ShardCount must be between 1 and {MaxShards}; it is the bot's shard count over every instance.");
+        }
+        else
+        {
+            var entries = options.ShardIds.SelectMany(e => (e ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+            if (options.ShardId is { } one)
+            {
+                if (entries.Count > 0)
+                {
+                    failures.Add("Discord:ShardId and Discord:ShardIds are both set; keep Discord:ShardIds (a list) only.");
+                }
+                else if (one < 0 || one >= options.ShardCount)
+                {
+                    failures.Add($"Discord:ShardId must be between 0 and Discord:ShardCount - 1 ({options.ShardCount - 1}).");
+                }
+            }
+
+            foreach (var entry in entries)
+            {
+                if (!int.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out var shard) || shard >= options.ShardCount)
+                {
+                    failures.Add($"Discord:ShardIds contains '{entry}'; each entry must be a shard id from 0 to Discord:ShardCount - 1 ({options.ShardCount - 1}), e.g. 0,1.");
+                }
+            }
+        }
+
+        if (options.ShardLease < TimeSpan.FromSeconds(3) || options.ShardLease > TimeSpan.FromMinutes(10))
+        {
+            failures.Add("Discord:ShardLease must be between 00:00:03 and 00:10:00 (default 00:00:30).");
         }
 
         if (options.DeferAfter < TimeSpan.FromMilliseconds(50) || options.DeferAfter > TimeSpan.FromMilliseconds(2500))
@@ -170,6 +223,9 @@ internal sealed class DiscordOptionsValidator(IConfiguration configuration) : IV
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>Discord's guild limit per shard is 2,500; this many shards serve 10 million guilds.</summary>
+    private const int MaxShards = 4096;
 
     private static bool IsHex(string? value, int length) =>
         value is not null && value.Length == length && value.All(char.IsAsciiHexDigit);

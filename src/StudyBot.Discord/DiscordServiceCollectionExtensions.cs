@@ -30,7 +30,15 @@ public static class DiscordServiceCollectionExtensions
             return false;
         }
 
-        services.AddOptions<DiscordOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<DiscordOptions>().Bind(section).ValidateOnStart()
+            .PostConfigure(o =>
+            {
+                // Discord__ShardIds=0,1 (one value, not a list) binds to nothing: taken in here, split when parsed.
+                if (section[nameof(DiscordOptions.ShardIds)] is { } scalar)
+                {
+                    o.ShardIds.Add(scalar);
+                }
+            });
         services.AddSingleton<IValidateOptions<DiscordOptions>, DiscordOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 

@@ -181,6 +181,11 @@ public static partial class StudyBotHost
         try
         {
             await StudyBotDatabase.MigrateAsync(app.Services, cancellationToken);
+            if ((database.ParsedProvider ?? StudyBot.Data.DatabaseProvider.Sqlite) == StudyBot.Data.DatabaseProvider.Sqlite)
+            {
+                // The file's lock proves no other StudyBot runs on it: leases others hold were left by a crash.
+                await StudyBotDatabase.ReleaseOthersLeasesAsync(app.Services, cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {

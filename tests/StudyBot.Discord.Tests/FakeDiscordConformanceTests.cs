@@ -12,6 +12,84 @@ public sealed class FakeDiscordConformanceTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
 
+    /// <summary>Opens a gateway connection to the fake and identifies as one shard; returns the socket and its frames so far.</summary>
+    private static async Task<(ClientWebSocket Socket, List<JsonNode> Frames)> IdentifyAsync(FakeDiscordServer server, int shard, int count)
+    {
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri(server.GatewayUrl + "?v=10&encoding=json"), CancellationToken.None);
+        var frames = new List<JsonNode> { await ReceiveAsync(socket) };
+        var identify = new JsonObject
+        {
+            ["op"] = 2,
+            ["d"] = new JsonObject { ["token"] = FakeDiscordOptions.Token, ["intents"] = 1, ["properties"] = new JsonObject(), ["shard"] = new JsonArray(shard, count) },
+        };
+        await socket.SendAsync(Encoding.UTF8.GetBytes(identify.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+        frames.Add(await ReceiveAsync(socket));
+        return (socket, frames);
+    }
+
+    private static async Task<JsonNode> ReceiveAsync(ClientWebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(Limit);
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, timeout.Token);
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+        return JsonNode.Parse(message.ToArray())!;
+    }
+
+    [Fact]
+    public async Task The_gateway_routes_guild_events_to_their_shard_DMs_to_shard_0_and_records_each_shards_sessions()
+    {
+        // Two guilds on different shards of two: (guild_id >> 22) % 2.
+        const ulong Even = 4UL << 22;
+        const ulong Odd = 5UL << 22;
+        var options = new FakeDiscordOptions { MaxConcurrency = 2, RecommendedShards = 2 };
+        options.Guilds.Clear();
+        options.Guilds[Even] = "even";
+        options.Guilds[Odd] = "odd";
+        await using var server = await FakeDiscordServer.StartAsync(options);
+        Assert.Equal((0, 1), (FakeDiscordServer.ShardOf(Even, 2), FakeDiscordServer.ShardOf(Odd, 2)));
+
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bot " + FakeDiscordOptions.Token);
+        var bot = JsonNode.Parse(await http.GetStringAsync(server.ApiBaseUrl + "/gateway/bot"))!;
+        Assert.Equal((2, 2), ((int)bot["shards"]!, (int)bot["session_start_limit"]!["max_concurrency"]!));
+
+        var (zero, zeroFrames) = await IdentifyAsync(server, 0, 2);
+        var (one, oneFrames) = await IdentifyAsync(server, 1, 2);
+        using var _ = zero;
+        using var __ = one;
+
+        // READY lists each shard's own guilds, and GUILD_CREATE follows for them only.
+        Assert.Equal([Even.ToString(System.Globalization.CultureInfo.InvariantCulture)], zeroFrames[1]["d"]!["guilds"]!.AsArray().Select(g => (string)g!["id"]!));
+        Assert.Equal([Odd.ToString(System.Globalization.CultureInfo.InvariantCulture)], oneFrames[1]["d"]!["guilds"]!.AsArray().Select(g => (string)g!["id"]!));
+        Assert.Equal("odd", (string?)(await ReceiveAsync(one))["d"]!["name"]);
+
+        await server.DispatchAsync("INTERACTION_CREATE", new JsonObject { ["id"] = "1", ["guild_id"] = Odd.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.Equal("1", (string?)(await ReceiveAsync(one))["d"]!["id"]);
+        await server.DispatchAsync("INTERACTION_CREATE", new JsonObject { ["id"] = "2", ["user"] = new JsonObject { ["id"] = "9" } });
+        await server.DispatchAsync("GUILD_UPDATE", new JsonObject { ["id"] = Even.ToString(System.Globalization.CultureInfo.InvariantCulture), ["name"] = "even, renamed" });
+        Assert.Equal("GUILD_CREATE", (string?)(await ReceiveAsync(zero))["t"]);
+        Assert.Equal("2", (string?)(await ReceiveAsync(zero))["d"]!["id"]);
+        Assert.Equal("even, renamed", (string?)(await ReceiveAsync(zero))["d"]!["name"]);
+
+        Assert.Equal([0, 1], server.ShardSessions.Select(s => s.ShardId).Order());
+        Assert.Equal([0, 1], server.LiveShards().Keys.Order());
+        Assert.Empty(server.ShardOverlaps);
+
+        // A second connection for shard 1 while the first is open is what the bot must never do: recorded.
+        var (again, _) = await IdentifyAsync(server, 1, 2);
+        using var ___ = again;
+        Assert.Single(server.ShardOverlaps);
+        Assert.Equal(2, server.LiveShards()[1].Count);
+    }
+
     [Fact]
     public async Task Interaction_webhooks_answer_401_Invalid_Webhook_Token_once_the_token_is_15_minutes_old_on_the_fake_clock()
     {

@@ -30,6 +30,10 @@ public sealed class OptionsTests
     [InlineData("Discord:GatewayUrl", "https://gateway", "Discord:GatewayUrl")]
     [InlineData("Discord:ShardId", "3", "Discord:ShardId")]
     [InlineData("Discord:ShardCount", "0", "Discord:ShardCount")]
+    [InlineData("Discord:ShardIds:0", "0,x", "Discord:ShardIds contains 'x'")]
+    [InlineData("Discord:ShardIds:0", "1", "Discord:ShardIds contains '1'")]
+    [InlineData("Discord:ShardLease", "00:00:01", "Discord:ShardLease")]
+    [InlineData("Discord:ShardLease", "01:00:00", "Discord:ShardLease")]
     [InlineData("Discord:DeferAfter", "00:00:03", "Discord:DeferAfter")]
     [InlineData("Discord:InvalidRequestBudget", "20000", "Discord:InvalidRequestBudget")]
     [InlineData("Discord:PublicKey", "abcd", "Discord:PublicKey")]
@@ -40,6 +44,36 @@ public sealed class OptionsTests
         var failures = Validate(new() { ["Discord:Token"] = "abc", [key] = value });
 
         Assert.Contains(failures, f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Shards_are_shared_through_leases_unless_ShardIds_or_the_older_ShardId_names_this_instances_own()
+    {
+        static DiscordOptions Bind(Dictionary<string, string?> settings)
+        {
+            var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Append(KeyValuePair.Create("Discord:Token", (string?)"abc"))).Build();
+            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IConfiguration>(services, configuration);
+            Assert.True(services.AddDiscordAdapter(configuration));
+            using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+            return Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Options.IOptions<DiscordOptions>>(provider).Value;
+        }
+
+        Assert.Null(Bind(new() { ["Discord:ShardCount"] = "4" }).ParsedShardIds);
+        Assert.Equal([1, 3], Bind(new() { ["Discord:ShardCount"] = "4", ["Discord:ShardIds"] = "3, 1" }).ParsedShardIds);
+        Assert.Equal([0, 2], Bind(new() { ["Discord:ShardCount"] = "4", ["Discord:ShardIds:0"] = "2", ["Discord:ShardIds:1"] = "0" }).ParsedShardIds);
+        Assert.Equal([2], Bind(new() { ["Discord:ShardCount"] = "4", ["Discord:ShardId"] = "2" }).ParsedShardIds);
+        Assert.Equal(TimeSpan.FromSeconds(30), Bind([]).ShardLease);
+        Assert.Empty(Validate(new() { ["Discord:Token"] = "abc", ["Discord:ShardCount"] = "4", ["Discord:ShardIds:0"] = "0,3" }));
+        Assert.Contains(Validate(new() { ["Discord:Token"] = "abc", ["Discord:ShardCount"] = "4", ["Discord:ShardIds:0"] = "0", ["Discord:ShardId"] = "1" }),
+            f => f.Contains("Discord:ShardId and Discord:ShardIds are both set", StringComparison.Ordinal));
+        var guilds = new Dictionary<string, string?> { ["Discord:Token"] = "abc" };
+        for (var i = 0; i < DiscordOptions.MaxGuildIds + 1; i++)
+        {
+            guilds[$"Discord:GuildIds:{i}"] = (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Assert.Contains(Validate(guilds), f => f.Contains("Discord:GuildIds lists 26 guilds", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -125,26 +125,76 @@ public sealed class RegistrationTests
     [Fact]
     public async Task Commands_are_bulk_overwritten_once_and_not_again_while_unchanged()
     {
-        string stateDirectory;
-        await using (var first = await AdapterHarness.StartAsync())
+        var leases = new MemoryLeases();
+        await using (var first = await AdapterHarness.StartAsync(o => o.Leases = leases))
         {
-            stateDirectory = first.StateDirectory;
-            await Wait.UntilAsync(() => File.Exists(Path.Combine(stateDirectory, CommandRegistrar.StateFileName)), "the first registration");
-            var stored = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(stateDirectory, CommandRegistrar.StateFileName)))!.AsObject();
+            await first.ReadyAsync();
+            var stored = JsonNode.Parse(leases.ValueOf(CommandRegistrar.LeaseName)!)!.AsObject();
             Assert.Single(stored);
             Assert.Equal(64, ((string)stored[$"{Fakes.FakeDiscordOptions.ApplicationId}/global"]!).Length);
 
-            // Registering the same catalog again, with the hash on disk, sends no PUT.
+            // Registering the same catalog again, with the hash in the database, sends no PUT.
             var registrar = first.Get<CommandRegistrar>();
             var again = await registrar.RegisterAsync(Fakes.FakeDiscordOptions.ApplicationId, CancellationToken.None);
             Assert.Equal(RegistrationOutcome.Unchanged, again);
             Assert.Single(first.Server.Requests, r => r.Method == "PUT");
 
-            // A changed file (another catalog registered since) triggers one PUT.
-            await File.WriteAllTextAsync(Path.Combine(stateDirectory, CommandRegistrar.StateFileName), """{"x":"y"}""");
+            // A changed hash (another catalog registered since) triggers one PUT.
+            leases.SetValue(CommandRegistrar.LeaseName, """{"x":"y"}""");
             Assert.Equal(RegistrationOutcome.Registered, await registrar.RegisterAsync(Fakes.FakeDiscordOptions.ApplicationId, CancellationToken.None));
             Assert.Equal(2, first.Server.Requests.Count(r => r.Method == "PUT"));
         }
+
+        // A restart (another instance id, the same database) finds the hash and registers nothing.
+        await using var second = await AdapterHarness.StartAsync(o =>
+        {
+            o.Leases = leases;
+            o.InstanceId = "restarted";
+        });
+        await second.ReadyAsync();
+        Assert.DoesNotContain(second.Server.Requests, r => r.Method == "PUT");
+        Assert.True(second.Logs.Contains("Discord commands unchanged"));
+    }
+
+    [Fact]
+    public async Task While_another_instance_holds_the_registration_lease_this_one_registers_nothing_and_afterwards_only_compares()
+    {
+        var leases = new MemoryLeases();
+        await using var harness = await OnFakeTime(o => o.Leases = leases);
+        var other = new MemoryLeaseStore(leases, "other-instance", harness.Time!);
+        Assert.True(await other.TryAcquireAsync(CommandRegistrar.LeaseName, CommandRegistrar.LeaseTime, CancellationToken.None));
+
+        await harness.Host.StartAsync();
+        await harness.ReadyAsync(registered: false);
+        await Wait.UntilAsync(() => harness.Logs.Contains("Another StudyBot instance is registering"), "the adapter to see the lease taken");
+        Assert.DoesNotContain(harness.Server.Requests, IsRegistration);
+
+        // The other instance registers this very catalog, records its hash and lets go.
+        var hash = CommandRegistration.Hash(CommandRegistration.Build(StudyBotCommands.Catalog()), $"{FakeDiscordOptions.ApplicationId}/global");
+        Assert.True(await other.WriteValueAsync(CommandRegistrar.LeaseName, $$"""{"{{FakeDiscordOptions.ApplicationId}}/global":"{{hash}}"}""", CancellationToken.None));
+        await other.ReleaseAsync(CommandRegistrar.LeaseName, CancellationToken.None);
+
+        await Wait.PumpUntilAsync(harness.Time!, () => harness.Adapter.Registration.IsCompleted, "the registration to end", step: TimeSpan.FromSeconds(5));
+        Assert.True(harness.Logs.Contains("Discord commands unchanged"), harness.Logs.All);
+        Assert.DoesNotContain(harness.Server.Requests, IsRegistration);
+    }
+
+    [Fact]
+    public async Task An_instance_that_took_the_registration_lease_and_died_leaves_it_to_another_once_it_runs_out()
+    {
+        var leases = new MemoryLeases();
+        await using var harness = await OnFakeTime(o => o.Leases = leases);
+        Assert.True(await new MemoryLeaseStore(leases, "dead-instance", harness.Time!).TryAcquireAsync(CommandRegistrar.LeaseName, CommandRegistrar.LeaseTime, CancellationToken.None));
+
+        await harness.Host.StartAsync();
+        await harness.ReadyAsync(registered: false);
+        // Fake time moves only until the registration is sent: the PUT itself takes real time, within the lease.
+        await Wait.PumpUntilAsync(harness.Time!, () => harness.Server.Requests.Any(IsRegistration), "the registration after the dead holder's lease ran out", step: TimeSpan.FromSeconds(5));
+        await Wait.UntilAsync(() => harness.Adapter.Registration.IsCompleted, "the registration to end");
+
+        Assert.Single(harness.Server.Requests, IsRegistration);
+        Assert.True(harness.Server.RegisteredCommands.ContainsKey("global"));
+        Assert.True(leases.ValueOf(CommandRegistrar.LeaseName) is not null, harness.Logs.All);
     }
 
     [Fact]
@@ -234,7 +284,7 @@ public sealed class RegistrationTests
         await Wait.PumpUntilAsync(harness.Time!, () => harness.Logs.Contains("Registered "), "the registration to go through", step: TimeSpan.FromSeconds(1), limit: TimeSpan.FromSeconds(40));
         Assert.True(harness.Server.RegisteredCommands.ContainsKey("global"));
         Assert.Equal(0, harness.Server.PendingFaults);
-        Assert.True(File.Exists(Path.Combine(harness.StateDirectory, CommandRegistrar.StateFileName)));
+        Assert.NotNull(harness.Leases!.ValueOf(CommandRegistrar.LeaseName));
         Assert.False(harness.Logs.Contains("Registering Discord commands failed"), harness.Logs.All);
     }
 

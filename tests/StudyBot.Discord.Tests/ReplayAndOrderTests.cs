@@ -162,7 +162,6 @@ public sealed class ReplayAndOrderTests
             "--Discord:Mode=Http",
             "--Discord:PublicKey=" + SignatureTests.PublicKeyHex,
             "--Discord:ApiBaseUrl=" + server.ApiBaseUrl,
-            "--Discord:StateDirectory=" + Path.Combine(directory, "state"),
             "--Http:Urls=http://127.0.0.1:0",
             "--Database:ConnectionString=Data Source=" + Path.Combine(directory, "studybot.db"),
             "--Roadmaps:Directory=" + TestPaths.Roadmaps,

@@ -137,7 +137,7 @@ internal sealed partial class GatewayClient(
                         break;
                 }
 
-                LogReconnecting(result.Next, result.Reason, delay.TotalMilliseconds);
+                LogReconnecting(settings.ShardId, result.Next, result.Reason, delay.TotalMilliseconds);
                 if (delay > TimeSpan.Zero)
                 {
                     await Task.Delay(delay, time, stoppingToken);
@@ -649,8 +649,8 @@ internal sealed partial class GatewayClient(
     [LoggerMessage(Level = LogLevel.Information, Message = "Discord READY reports gateway version {Version}; StudyBot speaks v10 and carries on")]
     private partial void LogOtherVersion(int version);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Discord gateway: reconnecting ({Next}) because {Reason}; waiting {DelayMs:0} ms")]
-    private partial void LogReconnecting(Next next, string reason, double delayMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Discord gateway shard {ShardId}: reconnecting ({Next}) because {Reason}; waiting {DelayMs:0} ms")]
+    private partial void LogReconnecting(int shardId, Next next, string reason, double delayMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Discord closed the gateway: {Code}, answering StudyBot's own close at shutdown")]
     private partial void LogClosedAtShutdown(string code);

@@ -1,12 +1,25 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StudyBot.Core.Coordination;
+
 namespace StudyBot.Discord.Gateway;
 
 /// <summary>
 /// Discord allows <c>max_concurrency</c> IDENTIFYs per 5 seconds: shards identify in buckets
-/// <c>shard_id % max_concurrency</c>, one per bucket every 5 s. Shared by every shard in the process.
+/// <c>shard_id % max_concurrency</c>, one per bucket every 5 s. Shared by every shard in the process; across the
+/// instances on one database each identify also takes the bucket's lease (<c>discord:identify:{bucket}</c>) for 5 s,
+/// so instances identifying at once take turns too.
 /// </summary>
-internal sealed class IdentifyLimiter(TimeProvider time)
+internal sealed partial class IdentifyLimiter(TimeProvider time, ILeaseStore? leases = null, ILogger<IdentifyLimiter>? logger = null)
 {
     public static readonly TimeSpan Spacing = TimeSpan.FromSeconds(5);
+
+    public const string LeasePrefix = "discord:identify:";
+
+    private static readonly TimeSpan LeastWait = TimeSpan.FromMilliseconds(100);
+
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<int, (SemaphoreSlim Gate, long? Last)> _buckets = [];
@@ -44,6 +57,11 @@ internal sealed class IdentifyLimiter(TimeProvider time)
                 }
             }
 
+            if (leases is not null)
+            {
+                await TakeBucketLeaseAsync(key, cancellationToken);
+            }
+
             lock (_lock)
             {
                 _buckets[key] = (gate, time.GetTimestamp());
@@ -54,4 +72,34 @@ internal sealed class IdentifyLimiter(TimeProvider time)
             gate.Release();
         }
     }
+
+    /// <summary>Waits until this instance holds the bucket's lease: no other instance identified in it within 5 s.</summary>
+    private async Task TakeBucketLeaseAsync(int key, CancellationToken cancellationToken)
+    {
+        var name = LeasePrefix + key.ToString(CultureInfo.InvariantCulture);
+        while (true)
+        {
+            TimeSpan wait;
+            try
+            {
+                if (await leases!.TryAcquireAsync(name, Spacing, cancellationToken))
+                {
+                    return;
+                }
+
+                var held = (await leases.ListLiveAsync(name, cancellationToken)).FirstOrDefault(l => l.Name == name);
+                wait = held is null ? LeastWait : held.ExpiresAt - time.GetUtcNow();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogLeaseFailed(key, ex.GetType().Name);
+                wait = Spacing;
+            }
+
+            await Task.Delay(wait < LeastWait ? LeastWait : wait > Spacing ? Spacing : wait, time, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Discord identify bucket {Bucket}: its lease could not be taken ({Error}); trying again in 5 s")]
+    private partial void LogLeaseFailed(int bucket, string error);
 }

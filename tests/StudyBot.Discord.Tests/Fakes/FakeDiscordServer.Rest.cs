@@ -330,7 +330,7 @@ public sealed partial class FakeDiscordServer
                 return Answer.Of(200, new JsonObject
                 {
                     ["url"] = GatewayUrl,
-                    ["shards"] = 1,
+                    ["shards"] = _options.RecommendedShards,
                     ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = _options.SessionStartRemaining, ["reset_after"] = _options.SessionStartResetAfterMs, ["max_concurrency"] = _options.MaxConcurrency },
                 });
             case "/users/@me/channels":

@@ -90,13 +90,16 @@ public sealed class FakeInteraction(ulong id, string token, long dispatchedAt, b
     public TaskCompletionSource<JsonNode> Edited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
-public sealed class FakeGatewaySession(string id, int shardId)
+public sealed class FakeGatewaySession(string id, int shardId, int shardCount = 1)
 {
     private readonly List<(long Seq, string Frame)> _log = [];
 
     public string Id { get; } = id;
 
     public int ShardId { get; } = shardId;
+
+    /// <summary>The shard count the session identified with.</summary>
+    public int ShardCount { get; } = shardCount;
 
     public long Seq { get; private set; }
 
@@ -251,6 +254,9 @@ public sealed class FakeDiscordOptions
 
     public int MaxConcurrency { get; set; } = 1;
 
+    /// <summary>The shard count GET /gateway/bot recommends.</summary>
+    public int RecommendedShards { get; set; } = 1;
+
     /// <summary>Privileged intents switched on for the application in the Developer Portal (none by default).</summary>
     public int AllowedPrivilegedIntents { get; set; }
 
@@ -358,6 +364,28 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     public ConcurrentQueue<(int ShardId, int ShardCount, int Intents, long At)> Identifies { get; } = new();
 
     public ConcurrentQueue<(string Path, string SessionId, long Seq)> Resumes { get; } = new();
+
+    /// <summary>
+    /// Every time a connection took up a shard (by Identify or Resume): the shard, the shard count, the session and the
+    /// connection's number, in order. A test sees from it how often each shard was connected.
+    /// </summary>
+    public ConcurrentQueue<(int ShardId, int ShardCount, string SessionId, int Connection, long At)> ShardSessions { get; } = new();
+
+    /// <summary>
+    /// Moments a connection took up a shard while another open connection still had it: two connections receiving one
+    /// shard's events, which a bot's instances must never cause. Each entry names the shard and both connections.
+    /// </summary>
+    public ConcurrentQueue<string> ShardOverlaps { get; } = new();
+
+    /// <summary>Discord's routing: a guild's events go to shard <c>(guild_id &gt;&gt; 22) % shard_count</c>.</summary>
+    public static int ShardOf(ulong guildId, int shardCount) => (int)((guildId >> 22) % (ulong)Math.Max(1, shardCount));
+
+    /// <summary>The open connections that hold a session of each shard now, by shard id.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<FakeGatewayConnection>> LiveShards() =>
+        Connections
+            .Where(c => !c.Closed.Task.IsCompleted && c.Identified && c.Session is not null)
+            .GroupBy(c => c.Session!.ShardId)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<FakeGatewayConnection>)g.ToList());
 
     public ConcurrentDictionary<ulong, ConcurrentQueue<JsonNode>> Messages { get; } = new();
 
@@ -493,10 +521,13 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         return record;
     }
 
-    /// <summary>Sends a dispatch on the given (or newest) session.</summary>
+    /// <summary>
+    /// Sends a dispatch on the given session, or as Discord routes it: an event of a guild (its <c>guild_id</c>, or the
+    /// guild itself for GUILD_* events) to the newest session of the guild's shard, anything else (a DM) to shard 0.
+    /// </summary>
     public async Task DispatchAsync(string type, JsonNode? data, FakeGatewaySession? session = null)
     {
-        session ??= LatestSession() ?? throw new InvalidOperationException("No gateway session yet.");
+        session ??= RouteSession(type, data) ?? throw new InvalidOperationException("No gateway session yet for the shard this event goes to.");
         await Bounded.EnterAsync(session.Lock, $"the lock of fake gateway session {session.Id}");
         try
         {
@@ -514,6 +545,36 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
 
     public FakeGatewaySession? LatestSession() =>
         Connections.Select(c => c.Session).LastOrDefault(s => s is not null && !s.Invalidated);
+
+    /// <summary>The newest live session of the shard a dispatch goes to (see <see cref="DispatchAsync"/>).</summary>
+    public FakeGatewaySession? RouteSession(string type, JsonNode? data)
+    {
+        var guild = GuildOf(type, data);
+        return Connections.Select(c => c.Session)
+            .LastOrDefault(s => s is not null && !s.Invalidated && s.ShardId == (guild is { } g ? ShardOf(g, s.ShardCount) : 0));
+    }
+
+    private static ulong? GuildOf(string type, JsonNode? data)
+    {
+        var id = data is JsonObject o ? (string?)(o["guild_id"] ?? (type.StartsWith("GUILD_", StringComparison.Ordinal) && !type.StartsWith("GUILD_MEMBER", StringComparison.Ordinal) ? o["id"] : null)) : null;
+        return ulong.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var guild) ? guild : null;
+    }
+
+    /// <summary>Records a connection taking up a shard, and an overlap when another open connection still has it.</summary>
+    private void TookShard(FakeGatewayConnection connection, FakeGatewaySession session)
+    {
+        ShardSessions.Enqueue((session.ShardId, session.ShardCount, session.Id, connection.Number, _options.Time.GetTimestamp()));
+        foreach (var other in Connections)
+        {
+            // A connection closing (its close frame in, or dropped by the fake) no longer receives; a resume moves
+            // its own session off the old connection.
+            if (!ReferenceEquals(other, connection) && !other.Closed.Task.IsCompleted && other.Identified && other.ClientCloseCode is null && !other.ClosedByServer
+                && other.Session is { } held && !ReferenceEquals(held, session) && held.ShardId == session.ShardId && held.ShardCount == session.ShardCount)
+            {
+                ShardOverlaps.Enqueue($"shard {session.ShardId}/{session.ShardCount}: connection {connection.Number} while connection {other.Number} was still open");
+            }
+        }
+    }
 
     public IReadOnlyCollection<FakeGatewaySession> Sessions => _sessions.Values.ToList();
 
@@ -772,7 +833,8 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         }
 
         connection.Identified = true;
-        var session = new FakeGatewaySession(Guid.NewGuid().ToString("N"), shardId);
+        var session = new FakeGatewaySession(Guid.NewGuid().ToString("N"), shardId, shardCount);
+        var guilds = _options.Guilds.Where(g => ShardOf(g.Key, shardCount) == shardId).ToList();
         _sessions[session.Id] = session;
         await Bounded.EnterAsync(session.Lock, $"the lock of fake gateway session {session.Id}");
         try
@@ -783,14 +845,15 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
             {
                 ["v"] = _options.ReadyVersion,
                 ["user"] = new JsonObject { ["id"] = FakeDiscordOptions.BotUserId.ToString(CultureInfo.InvariantCulture), ["username"] = "StudyBot", ["global_name"] = null, ["discriminator"] = "0", ["avatar"] = null, ["bot"] = true },
-                ["guilds"] = new JsonArray(_options.Guilds.Keys.Select(g => (JsonNode)new JsonObject { ["id"] = g.ToString(CultureInfo.InvariantCulture), ["unavailable"] = true }).ToArray()),
+                ["guilds"] = new JsonArray(guilds.Select(g => g.Key).Select(g => (JsonNode)new JsonObject { ["id"] = g.ToString(CultureInfo.InvariantCulture), ["unavailable"] = true }).ToArray()),
                 ["session_id"] = session.Id,
                 ["resume_gateway_url"] = ResumeGatewayUrl,
                 ["shard"] = new JsonArray(shardId, shardCount),
                 ["application"] = new JsonObject { ["id"] = FakeDiscordOptions.ApplicationId.ToString(CultureInfo.InvariantCulture), ["flags"] = 0 },
             };
+            TookShard(connection, session);
             await connection.SendAsync(session.Append("READY", ready));
-            foreach (var (id, name) in _options.Guilds)
+            foreach (var (id, name) in guilds)
             {
                 await connection.SendAsync(session.Append("GUILD_CREATE", new JsonObject { ["id"] = id.ToString(CultureInfo.InvariantCulture), ["name"] = name, ["unavailable"] = false }));
             }
@@ -831,6 +894,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
 
             connection.Session = session;
             session.Live = connection;
+            TookShard(connection, session);
             foreach (var frame in session.After(seq))
             {
                 await connection.SendAsync(frame);

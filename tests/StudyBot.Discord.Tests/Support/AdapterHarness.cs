@@ -33,6 +33,15 @@ public sealed class HarnessOptions
     /// <summary>The real engine's database file; by default a new one in the harness's temporary folder. Set it to restart on the same data.</summary>
     public string? DatabaseFile { get; set; }
 
+    /// <summary>
+    /// Without <see cref="RealEngine"/>: the leases the adapter sees (share one between harnesses to play instances on one
+    /// database); a new one by default. With it, the real database's leases are used.
+    /// </summary>
+    public MemoryLeases? Leases { get; set; }
+
+    /// <summary>This harness's instance id, the holder of its leases.</summary>
+    public string InstanceId { get; set; } = "harness";
+
     /// <summary>Last changes to the registrations (test hooks such as a gated store), applied before the host is built.</summary>
     public Action<IServiceCollection>? Services { get; set; }
 }
@@ -79,7 +88,8 @@ internal sealed class AdapterHarness : IAsyncDisposable
 
     public RecordingFatalStop Fatal { get; }
 
-    public string StateDirectory => Path.Combine(_directory, "state");
+    /// <summary>The leases the adapter sees (without the real engine).</summary>
+    public MemoryLeases? Leases { get; private init; }
 
     public DiscordAdapterService Adapter => Services.GetRequiredService<DiscordAdapterService>();
 
@@ -107,7 +117,6 @@ internal sealed class AdapterHarness : IAsyncDisposable
         {
             ["Discord:Token"] = FakeDiscordOptions.Token,
             ["Discord:ApiBaseUrl"] = server.ApiBaseUrl,
-            ["Discord:StateDirectory"] = Path.Combine(directory, "state"),
             ["Discord:RequestTimeout"] = "00:00:05",
         };
         foreach (var (key, value) in options.Settings)
@@ -133,6 +142,17 @@ internal sealed class AdapterHarness : IAsyncDisposable
             builder.Services.AddStudyBotData($"Data Source={options.DatabaseFile ?? Path.Combine(directory, "studybot.db")}");
         }
 
+        // Without the real engine the leases are in memory; with it they are the database's, held under the harness's id.
+        var leases = options.RealEngine ? null : options.Leases ?? new MemoryLeases();
+        if (leases is not null)
+        {
+            builder.Services.AddSingleton<StudyBot.Core.Coordination.ILeaseStore>(sp => new MemoryLeaseStore(leases, options.InstanceId, sp.GetRequiredService<TimeProvider>()));
+        }
+        else
+        {
+            builder.Services.AddSingleton(new StudyBotInstance(options.InstanceId));
+        }
+
         if (!builder.Services.AddDiscordAdapter(builder.Configuration))
         {
             throw new InvalidOperationException("The adapter did not turn on.");
@@ -147,7 +167,7 @@ internal sealed class AdapterHarness : IAsyncDisposable
         }
 
         // A server the test passed in outlives the harness (a restart on the same fake Discord); the test disposes it.
-        var harness = new AdapterHarness(server, host, directory, time, runner, logs, fatal) { OwnsServer = sharedServer is null };
+        var harness = new AdapterHarness(server, host, directory, time, runner, logs, fatal) { OwnsServer = sharedServer is null, Leases = leases };
         if (options.Start)
         {
             await host.StartAsync();
