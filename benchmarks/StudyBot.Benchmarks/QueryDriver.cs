@@ -88,7 +88,7 @@ internal static class QueryDriver
             captured.Enabled = true;
             captured.Commands.Clear();
             await DueBatch(postgres);
-            await TopByPoints(postgres);
+            await WeeklyLeaderboard(postgres);
             captured.Enabled = false;
             foreach (var command in captured.Commands.Where(c => c.Contains("\"NextReminderAtUtc\" <=", StringComparison.Ordinal) || c.Contains("\"PeriodStats\"", StringComparison.Ordinal)))
             {
