@@ -14,6 +14,12 @@ if (args is ["drain", ..])
     return;
 }
 
+if (args is ["queries", ..])
+{
+    await QueryDriver.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
 if (args is ["firstcommand", ..])
 {
     await FirstCommandDriver.RunAsync(

@@ -25,7 +25,12 @@ internal static class InteractionLoad
     private const string GuildId = "290926798626357999";
     private const int Members = 400;
 
-    public sealed record Settings(int Rate, int Seconds, int Warmup, string HostAssembly, string RepositoryRoot, string Mix = "all");
+    public sealed record Settings(int Rate, int Seconds, int Warmup, string HostAssembly, string RepositoryRoot, string Mix = "all", string Database = "sqlite", int Instances = 1);
+
+    /// <summary>What one stretch of load at one rate gave.</summary>
+    public sealed record Step(
+        int Rate, int Measured, double Throughput, int Ok, string Errors, string Answers, double P50, double P90, double P99, double P999, double Max,
+        double ServiceP50, double ServiceP99, double LagP99, string ByKind, double HostCpu, double PostgresCpu, double DriverCpu, int Total, double Load, int Edits);
 
     private sealed record Prepared(string Kind, byte[] Body, string Timestamp, string Signature);
 
@@ -38,125 +43,204 @@ internal static class InteractionLoad
         }
 
         await using var discord = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { RecordRequests = false });
-        var directory = Directory.CreateTempSubdirectory("studybot-discord-bench-").FullName;
-        var port = FreePort();
-        using var host = StartHost(settings, discord, directory, port);
-        var stderr = new ConcurrentQueue<string>();
-        host.ErrorDataReceived += (_, e) =>
+        await using var hosts = await Hosts.StartAsync(settings, discord, settings.Database, settings.Instances, new Dictionary<string, string>(), log);
+        if (hosts is null)
         {
-            if (e.Data is not null)
-            {
-                stderr.Enqueue(e.Data);
-            }
-        };
-        host.BeginErrorReadLine();
-        host.BeginOutputReadLine();
+            return 1;
+        }
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, UseCookies = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        var step = await RunStepAsync(settings, discord, hosts, settings.Rate, 0, log);
+        Print(step, settings, log);
+        var pass = step.Ok == step.Measured && step.P99 < 20;
+        Log.Line(log, pass ? "PASS: every request answered, p99 under 20 ms" : "FAIL: errors or p99 at or above 20 ms");
+        return pass ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Issue 13: the mixed load on SQLite (one instance) and on PostgreSQL with 1, 2 and 3 instances, one after another in
+    /// one run, each at rising rates until its p99 passes a second; the answer is the highest rate with p99 under
+    /// 100 ms. A fresh database per configuration; the private PostgreSQL server is started first and stopped at the end.
+    /// </summary>
+    public static async Task<int> RunScaleAsync(Settings settings, IReadOnlyList<int> rates, IReadOnlyList<string> configurations, int rounds, ILogger log)
+    {
+        if (!File.Exists(settings.HostAssembly))
         {
-            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
-            Timeout = TimeSpan.FromSeconds(30),
-        };
+            Log.Problem(log, $"Host not built: {settings.HostAssembly}. Run: dotnet build -c Release StudyBot.sln");
+            return 2;
+        }
+
+        var table = new List<(string Config, Step Step)>();
         try
         {
-            if (!await WaitHealthyAsync(http, host))
+            await using var discord = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { RecordRequests = false });
+            var idBase = 0;
+            for (var round = 1; round <= rounds; round++)
             {
-                Log.Problem(log, "The host did not become healthy:\n" + string.Join('\n', stderr.TakeLast(20)));
-                return 1;
-            }
-
-            var roadmap = RoadmapLoader.LoadDirectory(Path.Combine(settings.RepositoryRoot, "roadmap")).First();
-            var total = (settings.Warmup + settings.Seconds) * settings.Rate;
-            var requests = Prepare(total, roadmap.Items.Select(i => i.Id).ToArray(), discord, settings.Mix);
-            Log.Line(log, $"Mix: {settings.Mix}. Prepared {total} signed interactions ({settings.Warmup} s warm-up + {settings.Seconds} s measured at {settings.Rate}/s) for {Members} members; host pid {host.Id} on port {port}");
-
-            var due = new long[total];
-            var done = new long[total];
-            var sentAt = new long[total];
-            var status = new int[total];
-            var callback = new int[total];
-            var frequency = Stopwatch.Frequency;
-            var start = Stopwatch.GetTimestamp() + frequency / 10;
-            var hostCpuBefore = CpuSeconds(host.Id);
-            var driverCpuBefore = CpuSeconds(Environment.ProcessId);
-            var tasks = new Task[total];
-            for (var i = 0; i < total; i++)
-            {
-                due[i] = start + (long)(i * (double)frequency / settings.Rate);
-            }
-
-            // A dedicated thread sends whatever is due, then sleeps about a millisecond. No spinning: the driver
-            // shares the two cores with the host, and a request sent a little late only makes its measured
-            // latency (counted from its due time) worse, never better.
-            var scheduler = new Thread(() =>
-            {
-                var next = 0;
-                while (next < total)
+                foreach (var configuration in configurations)
                 {
-                    var now = Stopwatch.GetTimestamp();
-                    while (next < total && due[next] <= now)
+                    var (database, instances) = ParseConfiguration(configuration);
+                    Log.Line(log, $"== round {round}: {configuration} ({database}, {instances} instance(s)), mix {settings.Mix}, rates {string.Join(", ", rates)}/s, {settings.Warmup} s warm-up + {settings.Seconds} s each");
+                    await using var hosts = await Hosts.StartAsync(settings, discord, database, instances, new Dictionary<string, string>(), log);
+                    if (hosts is null)
                     {
-                        var index = next++;
-                        sentAt[index] = Stopwatch.GetTimestamp();
-                        tasks[index] = SendAndRecordAsync(index);
+                        return 1;
                     }
 
-                    if (next < total)
+                    // Not measured: JIT tiering and the connection pools settle (the host's own warm-up covers only the first commands).
+                    var warm = await RunStepAsync(settings with { Warmup = 0, Seconds = 20 }, discord, hosts, 100, idBase, log);
+                    idBase += warm.Total;
+                    Log.Line(log, $"Warm-up: 20 s at 100/s, p99 {warm.P99:0.0} ms (not counted)");
+
+                    foreach (var rate in rates)
                     {
-                        Thread.Sleep(1);
+                        var step = await RunStepAsync(settings, discord, hosts, rate, idBase, log);
+                        idBase += step.Total;
+                        Print(step, settings, log);
+                        table.Add(($"{configuration} (round {round})", step));
+                        if (step.P99 > 2000 || step.Ok < step.Measured)
+                        {
+                            break;
+                        }
+
+                        // Let the write queue and PostgreSQL's autovacuum settle before the next rate.
+                        await Task.Delay(2000);
                     }
                 }
-            })
-            { IsBackground = true, Priority = ThreadPriority.AboveNormal, Name = "load scheduler" };
-            scheduler.Start();
-            await Task.Run(scheduler.Join);
-
-            async Task SendAndRecordAsync(int index)
-            {
-                (status[index], callback[index]) = await SendAsync(http, requests[index]);
-                done[index] = Stopwatch.GetTimestamp();
             }
-
-            await Task.WhenAll(tasks);
-            var hostCpu = CpuSeconds(host.Id) - hostCpuBefore;
-            var driverCpu = CpuSeconds(Environment.ProcessId) - driverCpuBefore;
-
-            var first = settings.Warmup * settings.Rate;
-            var measured = Enumerable.Range(first, total - first).ToList();
-            var latencies = measured.Select(i => (done[i] - due[i]) * 1000.0 / frequency).Order().ToList();
-            var service = measured.Select(i => (done[i] - sentAt[i]) * 1000.0 / frequency).Order().ToList();
-            var lag = measured.Select(i => (sentAt[i] - due[i]) * 1000.0 / frequency).Order().ToList();
-            var window = (measured.Max(i => done[i]) - due[first]) / (double)frequency;
-            var ok = measured.Count(i => status[i] == 200);
-
-            Log.Line(log, $"Measured {measured.Count} requests in {window:0.00} s: throughput {ok / window:0.0} answered/s (target {settings.Rate}/s)");
-            Log.Line(log, $"HTTP 200: {ok}; other: {string.Join(", ", measured.Where(i => status[i] != 200).GroupBy(i => status[i]).Select(g => $"{g.Key} x{g.Count()}"))}");
-            Log.Line(log, $"Answers: {string.Join(", ", measured.GroupBy(i => callback[i]).OrderBy(g => g.Key).Select(g => $"type {g.Key} x{g.Count()}"))} (4 message, 5 deferral, 8 autocomplete)");
-            Log.Line(log, $"Latency from due time (ms): p50 {Percentiles.Of(latencies, 50):0.00}, p90 {Percentiles.Of(latencies, 90):0.00}, p99 {Percentiles.Of(latencies, 99):0.00}, p99.9 {Percentiles.Of(latencies, 99.9):0.00}, max {latencies[^1]:0.00}");
-            Log.Line(log, $"Service time from send (ms): p50 {Percentiles.Of(service, 50):0.00}, p99 {Percentiles.Of(service, 99):0.00}; driver lag p99 {Percentiles.Of(lag, 99):0.00} ms");
-            Log.Line(log, $"By kind p99 (ms): {string.Join(", ", measured.GroupBy(i => requests[i].Kind).Select(g => $"{g.Key} {Percentiles.Of(g.Select(i => (done[i] - due[i]) * 1000.0 / frequency).Order().ToList(), 99):0.00}"))}");
-            Log.Line(log, $"CPU over the whole run: host {hostCpu:0.0} s = {hostCpu * 1000 / total:0.00} ms per request; driver and fake Discord {driverCpu:0.0} s; machine load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-            Log.Line(log, $"Edits of @original at the fake Discord (deferred answers): {discord.Interactions.Values.Sum(x => x.Edits.Count)}");
-            var pass = ok == measured.Count && Percentiles.Of(latencies, 99) < 20;
-            Log.Line(log, pass ? "PASS: every request answered, p99 under 20 ms" : "FAIL: errors or p99 at or above 20 ms");
-            return pass ? 0 : 1;
         }
         finally
         {
-            try
-            {
-                host.Kill(entireProcessTree: true);
-                await host.WaitForExitAsync();
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
-            Directory.Delete(directory, recursive: true);
+            Postgres.Stop();
         }
+
+        Log.Line(log, "Summary (latency from due time; CPU per command = process CPU time / commands sent, warm-up included):");
+        Log.Line(log, "| Configuration | Rate | Answered/s | 200s | p50 | p99 | Max | Deferred | Hosts CPU/cmd | PostgreSQL CPU/cmd | Driver CPU/cmd | Load avg |");
+        foreach (var (config, step) in table)
+        {
+            Log.Line(log, FormattableString.Invariant(
+                $"| {config} | {step.Rate}/s | {step.Throughput:0.0} | {step.Ok}/{step.Measured} | {step.P50:0.00} ms | {step.P99:0.00} ms | {step.Max:0} ms | {step.Answers} | {step.HostCpu * 1000 / step.Total:0.00} ms | {step.PostgresCpu * 1000 / step.Total:0.00} ms | {step.DriverCpu * 1000 / step.Total:0.00} ms | {step.Load:0.0} |"));
+        }
+
+        foreach (var group in table.GroupBy(t => t.Config))
+        {
+            var best = group.Where(t => t.Step.P99 < 100 && t.Step.Ok == t.Step.Measured).Select(t => t.Step.Rate).DefaultIfEmpty(0).Max();
+            Log.Line(log, $"{group.Key}: highest rate with p99 under 100 ms: {best}/s");
+        }
+
+        return 0;
     }
 
-    private static Process StartHost(Settings settings, FakeDiscordServer discord, string directory, int port)
+    private static (string Database, int Instances) ParseConfiguration(string configuration)
+    {
+        var parts = configuration.Split('x');
+        return (parts[0], parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : 1);
+    }
+
+    private static void Print(Step step, Settings settings, ILogger log)
+    {
+        Log.Line(log, $"Rate {step.Rate}/s: measured {step.Measured} requests: throughput {step.Throughput:0.0} answered/s");
+        Log.Line(log, $"HTTP 200: {step.Ok}; other: {step.Errors}");
+        Log.Line(log, $"Answers: {step.Answers} (4 message, 5 deferral, 8 autocomplete)");
+        Log.Line(log, $"Latency from due time (ms): p50 {step.P50:0.00}, p90 {step.P90:0.00}, p99 {step.P99:0.00}, p99.9 {step.P999:0.00}, max {step.Max:0.00}");
+        Log.Line(log, $"Service time from send (ms): p50 {step.ServiceP50:0.00}, p99 {step.ServiceP99:0.00}; driver lag p99 {step.LagP99:0.00} ms");
+        Log.Line(log, $"By kind p99 (ms): {step.ByKind}");
+        Log.Line(log, $"CPU over the whole run ({settings.Warmup} s warm-up included): hosts {step.HostCpu:0.0} s = {step.HostCpu * 1000 / step.Total:0.00} ms per request; PostgreSQL {step.PostgresCpu:0.0} s = {step.PostgresCpu * 1000 / step.Total:0.00} ms per request; driver and fake Discord {step.DriverCpu:0.0} s; machine load average {step.Load:0.0}");
+        Log.Line(log, $"Edits of @original at the fake Discord (deferred answers, cumulative): {step.Edits}");
+    }
+
+    private static async Task<Step> RunStepAsync(Settings settings, FakeDiscordServer discord, Hosts hosts, int rate, int idBase, ILogger log)
+    {
+        var roadmap = RoadmapLoader.LoadDirectory(Path.Combine(settings.RepositoryRoot, "roadmap")).First();
+        var total = (settings.Warmup + settings.Seconds) * rate;
+        var requests = Prepare(total, idBase, roadmap.Items.Select(i => i.Id).ToArray(), discord, settings.Mix);
+        Log.Line(log, $"Mix: {settings.Mix}. Prepared {total} signed interactions ({settings.Warmup} s warm-up + {settings.Seconds} s measured at {rate}/s) for {Members} members, round-robin over {hosts.Count} host(s): pids {string.Join(", ", hosts.ProcessIds)}");
+
+        var due = new long[total];
+        var done = new long[total];
+        var sentAt = new long[total];
+        var status = new int[total];
+        var callback = new int[total];
+        var frequency = Stopwatch.Frequency;
+        var start = Stopwatch.GetTimestamp() + frequency / 10;
+        var hostCpuBefore = hosts.CpuSeconds();
+        var postgresCpuBefore = await hosts.PostgresCpuSecondsAsync();
+        var driverCpuBefore = CpuSeconds(Environment.ProcessId);
+        var tasks = new Task[total];
+        for (var i = 0; i < total; i++)
+        {
+            due[i] = start + (long)(i * (double)frequency / rate);
+        }
+
+        // A dedicated thread sends whatever is due, then sleeps about a millisecond. No spinning: the driver
+        // shares the two cores with the host, and a request sent a little late only makes its measured
+        // latency (counted from its due time) worse, never better.
+        var scheduler = new Thread(() =>
+        {
+            var next = 0;
+            while (next < total)
+            {
+                var now = Stopwatch.GetTimestamp();
+                while (next < total && due[next] <= now)
+                {
+                    var index = next++;
+                    sentAt[index] = Stopwatch.GetTimestamp();
+                    tasks[index] = SendAndRecordAsync(index);
+                }
+
+                if (next < total)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        })
+        { IsBackground = true, Priority = ThreadPriority.AboveNormal, Name = "load scheduler" };
+        scheduler.Start();
+        await Task.Run(scheduler.Join);
+
+        async Task SendAndRecordAsync(int index)
+        {
+            // Round-robin over the instances, as a load balancer in front of them would.
+            (status[index], callback[index]) = await SendAsync(hosts.Client(index), requests[index]);
+            done[index] = Stopwatch.GetTimestamp();
+        }
+
+        await Task.WhenAll(tasks);
+        var hostCpu = hosts.CpuSeconds() - hostCpuBefore;
+        var postgresCpu = await hosts.PostgresCpuSecondsAsync() - postgresCpuBefore;
+        var driverCpu = CpuSeconds(Environment.ProcessId) - driverCpuBefore;
+
+        var first = settings.Warmup * rate;
+        var measured = Enumerable.Range(first, total - first).ToList();
+        var latencies = measured.Select(i => (done[i] - due[i]) * 1000.0 / frequency).Order().ToList();
+        var service = measured.Select(i => (done[i] - sentAt[i]) * 1000.0 / frequency).Order().ToList();
+        var lag = measured.Select(i => (sentAt[i] - due[i]) * 1000.0 / frequency).Order().ToList();
+        var window = (measured.Max(i => done[i]) - due[first]) / (double)frequency;
+        var ok = measured.Count(i => status[i] == 200);
+        return new Step(
+            rate,
+            measured.Count,
+            ok / window,
+            ok,
+            string.Join(", ", measured.Where(i => status[i] != 200).GroupBy(i => status[i]).Select(g => $"{g.Key} x{g.Count()}")),
+            string.Join(", ", measured.GroupBy(i => callback[i]).OrderBy(g => g.Key).Select(g => $"type {g.Key} x{g.Count()}")),
+            Percentiles.Of(latencies, 50),
+            Percentiles.Of(latencies, 90),
+            Percentiles.Of(latencies, 99),
+            Percentiles.Of(latencies, 99.9),
+            latencies[^1],
+            Percentiles.Of(service, 50),
+            Percentiles.Of(service, 99),
+            Percentiles.Of(lag, 99),
+            string.Join(", ", measured.GroupBy(i => requests[i].Kind).Select(g => $"{g.Key} {Percentiles.Of(g.Select(i => (done[i] - due[i]) * 1000.0 / frequency).Order().ToList(), 99):0.00}")),
+            hostCpu,
+            postgresCpu,
+            driverCpu,
+            total,
+            double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture),
+            discord.Interactions.Values.Sum(x => x.Edits.Count));
+    }
+
+    internal static Process StartHost(Settings settings, FakeDiscordServer discord, string directory, int port, string? postgres = null, string? instanceId = null, IReadOnlyDictionary<string, string>? extra = null)
     {
         var start = new ProcessStartInfo("dotnet", [settings.HostAssembly])
         {
@@ -173,14 +257,33 @@ internal static class InteractionLoad
         start.Environment["Discord__ApplicationId"] = FakeDiscordOptions.ApplicationId.ToString(CultureInfo.InvariantCulture);
         start.Environment["Discord__StateDirectory"] = Path.Combine(directory, "state");
         start.Environment["Http__Urls"] = $"http://127.0.0.1:{port}";
-        start.Environment["Database__ConnectionString"] = $"Data Source={Path.Combine(directory, "studybot.db")}";
+        if (postgres is null)
+        {
+            start.Environment["Database__ConnectionString"] = $"Data Source={Path.Combine(directory, "studybot.db")}";
+        }
+        else
+        {
+            start.Environment["Database__Provider"] = "PostgreSQL";
+            start.Environment["Database__ConnectionString"] = postgres;
+        }
+
+        if (instanceId is not null)
+        {
+            start.Environment["Instance__Id"] = instanceId;
+        }
+
         start.Environment["Roadmaps__Directory"] = Path.Combine(settings.RepositoryRoot, "roadmap");
         start.Environment["Scheduling__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         return Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
     }
 
-    private static async Task<bool> WaitHealthyAsync(HttpClient http, Process host)
+    internal static async Task<bool> WaitHealthyAsync(HttpClient http, Process host)
     {
         for (var attempt = 0; attempt < 300 && !host.HasExited; attempt++)
         {
@@ -202,7 +305,7 @@ internal static class InteractionLoad
     }
 
     /// <summary>A realistic mix: marking items done or in progress (writes), overview and next (reads), autocomplete.</summary>
-    private static Prepared[] Prepare(int total, string[] items, FakeDiscordServer discord, string mix)
+    private static Prepared[] Prepare(int total, int idBase, string[] items, FakeDiscordServer discord, string mix)
     {
         using var key = Key.Import(SignatureAlgorithm.Ed25519, Convert.FromHexString(SecretKeyHex), KeyBlobFormat.RawPrivateKey);
         var random = new Random(20261125);
@@ -210,8 +313,8 @@ internal static class InteractionLoad
         var prepared = new Prepared[total];
         for (var i = 0; i < total; i++)
         {
-            var id = 1_600_000_000_000_000_000UL + (ulong)i;
-            var token = "bench-" + i.ToString(CultureInfo.InvariantCulture);
+            var id = 1_600_000_000_000_000_000UL + (ulong)(idBase + i);
+            var token = "bench-" + (idBase + i).ToString(CultureInfo.InvariantCulture);
             var user = 300_000_000_000_000_000UL + (ulong)random.Next(Members);
             var item = items[random.Next(items.Length)];
             var roll = mix switch
@@ -303,7 +406,7 @@ internal static class InteractionLoad
     }
 
     /// <summary>User + system CPU time of a process, from /proc (Linux).</summary>
-    private static double CpuSeconds(int pid)
+    internal static double CpuSeconds(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
@@ -311,7 +414,7 @@ internal static class InteractionLoad
         return ticks / 100.0;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

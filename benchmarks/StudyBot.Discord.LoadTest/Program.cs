@@ -5,6 +5,10 @@ using StudyBot.Discord.LoadTest;
 // Load drivers for docs/benchmarks.md; not part of `dotnet test`.
 //   interactions [--rate 500] [--seconds 30] [--warmup 5] [--mix overview|all|read|ping]   signed POST /discord/interactions against the real host
 //   dms [--count 5000] [--concurrency 64]                    DMs through the REST client against the fake's 50 req/s
+//   (interactions also takes [--db sqlite|postgres] [--instances 1]: PostgreSQL is a private server the driver starts)
+//   scale [--rates 100,150,200,250,300,400] [--configs sqlitex1,postgresx1,postgresx2,postgresx3] [--seconds 10] [--warmup 3] [--rounds 1] [--mix all]
+//                                                            issue 13: the mix on SQLite vs PostgreSQL with 1-3 instances, rising rates
+//   fanout [--members 100000] [--instances 3]                issue 13: a reminder fan-out across instances on PostgreSQL
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
 {
     o.SingleLine = true;
@@ -30,7 +34,20 @@ switch (mode)
 {
     case "interactions":
         return await InteractionLoad.RunAsync(
-            new InteractionLoad.Settings(Option("rate", 500), Option("seconds", 30), Option("warmup", 5), Path.GetFullPath(metadata["HostAssembly"]), Path.GetFullPath(metadata["RepositoryRoot"]), Text("mix", "overview")),
+            new InteractionLoad.Settings(Option("rate", 500), Option("seconds", 30), Option("warmup", 5), Path.GetFullPath(metadata["HostAssembly"]), Path.GetFullPath(metadata["RepositoryRoot"]), Text("mix", "overview"), Text("db", "sqlite"), Option("instances", 1)),
+            log);
+    case "scale":
+        return await InteractionLoad.RunScaleAsync(
+            new InteractionLoad.Settings(0, Option("seconds", 10), Option("warmup", 3), Path.GetFullPath(metadata["HostAssembly"]), Path.GetFullPath(metadata["RepositoryRoot"]), Text("mix", "all")),
+            Text("rates", "100,150,200,250,300,400").Split(',').Select(r => int.Parse(r, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+            Text("configs", "sqlitex1,postgresx1,postgresx2,postgresx3").Split(','),
+            Option("rounds", 1),
+            log);
+    case "fanout":
+        return await FanOut.RunAsync(
+            new InteractionLoad.Settings(0, 0, 0, Path.GetFullPath(metadata["HostAssembly"]), Path.GetFullPath(metadata["RepositoryRoot"])),
+            Option("members", 100_000),
+            Option("instances", 3),
             log);
     case "dms":
         return await DmLoad.RunAsync(Option("count", 5000), Option("concurrency", 64), loggers, log);

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
-using Xunit.Sdk;
 
 namespace StudyBot.Testing;
 
@@ -14,8 +12,8 @@ namespace StudyBot.Testing;
 /// test process exits (and a cluster left by a test process that was killed is cleaned up by the next run).
 /// Each test asks for a database of its own (<see cref="CreateDatabaseAsync"/>), so tests run in parallel.
 /// <para>
-/// Where PostgreSQL is not installed, tests marked <see cref="PostgresFactAttribute"/>, <see cref="PostgresTheoryAttribute"/>
-/// or <see cref="PostgresDataAttribute"/> are skipped with the reason and the install line; with
+/// Where PostgreSQL is not installed, tests marked <c>[PostgresFact]</c>, <c>[PostgresTheory]</c>
+/// or <c>[PostgresData]</c> are skipped with the reason and the install line; with
 /// <c>STUDYBOT_REQUIRE_POSTGRES=1</c> (CI sets it) they run and fail instead.
 /// </para>
 /// </summary>
@@ -53,6 +51,35 @@ public static class Postgres
         await RunAsync(Path.Combine(cluster.Bin, "psql"), ["-h", "127.0.0.1", "-p", cluster.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-d", "postgres",
             "-v", "ON_ERROR_STOP=1", "-qc", $"CREATE DATABASE \"{name}\""], asPostgres: false, $"psql to create the test database {name}");
         return cluster.ConnectionString(name);
+    }
+
+    /// <summary>The server's process id (the postmaster, parent of every backend): what a benchmark reads PostgreSQL's CPU time from.</summary>
+    public static async Task<int> ServerProcessIdAsync()
+    {
+        var cluster = await Server.Value;
+        var pidFile = await File.ReadAllLinesAsync(Path.Combine(cluster.Data, "postmaster.pid"));
+        return int.Parse(pidFile[0], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Runs SQL on a database of the private cluster with psql (unaligned, tuples only) and returns what it printed:
+    /// for a benchmark that seeds or counts without a database driver of its own.
+    /// </summary>
+    public static async Task<string> PsqlAsync(string connectionString, string sql)
+    {
+        var cluster = await Server.Value;
+        var database = connectionString.Split(';').Select(p => p.Split('=', 2)).First(p => p[0].Trim().Equals("Database", StringComparison.OrdinalIgnoreCase))[1];
+        return await RunAsync(Path.Combine(cluster.Bin, "psql"), ["-h", "127.0.0.1", "-p", cluster.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-d", database,
+            "-v", "ON_ERROR_STOP=1", "-qtAc", sql], asPostgres: false, "psql on the benchmark database");
+    }
+
+    /// <summary>Stops the cluster now if it was started (otherwise it stops when the process exits).</summary>
+    public static void Stop()
+    {
+        if (Server.IsValueCreated && Server.Value.IsCompletedSuccessfully)
+        {
+            Server.Value.Result.Stop();
+        }
     }
 
     private static async Task<Cluster> StartAsync()
@@ -186,7 +213,7 @@ public static class Postgres
         return start;
     }
 
-    private static async Task RunAsync(string file, IEnumerable<string> arguments, bool asPostgres, string what)
+    private static async Task<string> RunAsync(string file, IEnumerable<string> arguments, bool asPostgres, string what)
     {
         using var process = Process.Start(Command(file, arguments, asPostgres)) ?? throw new InvalidOperationException($"{what}: could not start {file}");
         var output = process.StandardOutput.ReadToEndAsync();
@@ -205,6 +232,8 @@ public static class Postgres
         {
             throw new InvalidOperationException($"{what} failed (exit {process.ExitCode}): {(await error).Trim()} {(await output).Trim()}".Trim());
         }
+
+        return await output;
     }
 
     private sealed class Cluster(string bin, string folder, string data, int port)
@@ -214,6 +243,8 @@ public static class Postgres
         public string Bin => bin;
 
         public int Port => port;
+
+        public string Data => data;
 
         public string ConnectionString(string database) =>
             string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={port};Username=postgres;Database={database};Timeout=30;Command Timeout=60");
@@ -245,36 +276,4 @@ public static class Postgres
             }
         }
     }
-}
-
-/// <summary>A fact that needs PostgreSQL: skipped with the install line where it is missing (unless it is required).</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class PostgresFactAttribute : FactAttribute
-{
-    public PostgresFactAttribute() => Skip = Postgres.SkipReason!;
-}
-
-/// <summary>A theory that needs PostgreSQL in every case.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class PostgresTheoryAttribute : TheoryAttribute
-{
-    public PostgresTheoryAttribute() => Skip = Postgres.SkipReason!;
-}
-
-/// <summary>
-/// One case of a theory that runs on PostgreSQL (beside an <c>[InlineData]</c> for SQLite): skipped alone where
-/// PostgreSQL is missing, so the SQLite case still runs.
-/// </summary>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
-public sealed class PostgresDataAttribute : DataAttribute
-{
-    private readonly object?[] _data;
-
-    public PostgresDataAttribute(params object?[] data)
-    {
-        _data = data;
-        Skip = Postgres.SkipReason!;
-    }
-
-    public override IEnumerable<object?[]> GetData(MethodInfo testMethod) => [_data];
 }

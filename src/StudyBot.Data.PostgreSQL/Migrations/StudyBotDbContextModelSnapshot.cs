@@ -766,13 +766,13 @@ namespace StudyBot.Data.PostgreSQL.Migrations
 
                     b.HasKey("MemberId", "Kind", "PeriodStart");
 
-                    b.HasIndex("CommunityId", "Kind", "PeriodStart", "ActiveDayCount");
-
                     b.HasIndex("CommunityId", "Kind", "PeriodStart", "Improvement");
 
                     b.HasIndex("CommunityId", "Kind", "PeriodStart", "Minutes");
 
                     b.HasIndex("CommunityId", "Kind", "PeriodStart", "Points");
+
+                    b.HasIndex("CommunityId", "Kind", "PeriodStart", "ActiveDayCount", "Points");
 
                     b.ToTable("PeriodStats", (string)null);
                 });

@@ -157,7 +157,9 @@ internal sealed class PeriodStatsConfiguration : IEntityTypeConfiguration<Period
         b.HasKey(x => new { x.MemberId, x.Kind, x.PeriodStart });
         b.HasIndex(x => new { x.CommunityId, x.Kind, x.PeriodStart, x.Points });
         b.HasIndex(x => new { x.CommunityId, x.Kind, x.PeriodStart, x.Minutes });
-        b.HasIndex(x => new { x.CommunityId, x.Kind, x.PeriodStart, x.ActiveDayCount });
+        // Active days take a handful of values (0-7 in a week), so the consistency ranking's tie-break on points is in
+        // the index too: its top few are read in order instead of sorting every member tied on the most days.
+        b.HasIndex(x => new { x.CommunityId, x.Kind, x.PeriodStart, x.ActiveDayCount, x.Points });
         b.HasIndex(x => new { x.CommunityId, x.Kind, x.PeriodStart, x.Improvement });
         b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
