@@ -255,7 +255,6 @@ internal static class InteractionLoad
         start.Environment["Discord__PublicKey"] = PublicKeyHex;
         start.Environment["Discord__ApiBaseUrl"] = discord.ApiBaseUrl;
         start.Environment["Discord__ApplicationId"] = FakeDiscordOptions.ApplicationId.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Discord__StateDirectory"] = Path.Combine(directory, "state");
         start.Environment["Http__Urls"] = $"http://127.0.0.1:{port}";
         if (postgres is null)
         {

@@ -66,8 +66,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         _database = await Postgres.CreateDatabaseAsync();
 
-        // The first instance migrates and registers the commands (the shared state directory then tells the others that
-        // Discord has them, so only one instance registers); the other two join it as Quartz cluster nodes.
+        // The first instance migrates and registers the commands (the registered hash, kept in the database, then tells
+        // the others that Discord has them); the other two join it as Quartz cluster nodes.
         Start("node-1");
         await Bounded.UntilAsync(() => _discord.RegisteredCommands.ContainsKey("global") || Exited("node-1"), "node-1 to register the commands", TimeSpan.FromSeconds(60));
         Assert.False(Exited("node-1"), _nodes["node-1"].Tail);
@@ -165,7 +165,6 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
             "--Instance:Id=" + id,
             "--Discord:Token=" + FakeDiscordOptions.Token,
             "--Discord:ApiBaseUrl=" + _discord.ApiBaseUrl,
-            "--Discord:StateDirectory=" + Path.Combine(_dir, id),
             "--Console:Enabled=false",
             "--Diagnostics:WarmUp=false",
             "--Scheduling:Enabled=false",
@@ -186,7 +185,6 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
             ("Discord__Mode", "Http"),
             ("Discord__PublicKey", SignatureTests.PublicKeyHex),
             ("Discord__ApiBaseUrl", _discord.ApiBaseUrl),
-            ("Discord__StateDirectory", Path.Combine(_dir, "state")),
             ("Http__Urls", "http://127.0.0.1:0"),
             ("Console__Enabled", "false"),
             ("Diagnostics__WarmUp", "false"),
