@@ -27,11 +27,20 @@ internal sealed class LeaseStore(IServiceScopeFactory scopes, StudyBotInstance i
 
         // Read after the gate: a lease is set to run out from the moment it is written, not from when the caller queued.
         var now = time.GetUtcNow().UtcDateTime;
+        return await TakeAsync(db, name, Holder, now, timeToLive, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one statement that takes or renews a lease (for <paramref name="holder"/>, until <paramref name="nowUtc"/> +
+    /// <paramref name="timeToLive"/>) when it is free, run out or already the holder's; true when it did.
+    /// </summary>
+    internal static async Task<bool> TakeAsync(StudyBotDbContext db, string name, string holder, DateTime nowUtc, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
         var written = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            INSERT INTO "Leases" ("Name", "Holder", "ExpiresAtUtc", "Value") VALUES ({name}, {Holder}, {now + timeToLive}, NULL)
+            INSERT INTO "Leases" ("Name", "Holder", "ExpiresAtUtc", "Value") VALUES ({name}, {holder}, {nowUtc + timeToLive}, NULL)
             ON CONFLICT ("Name") DO UPDATE SET "Holder" = excluded."Holder", "ExpiresAtUtc" = excluded."ExpiresAtUtc"
-            WHERE "Leases"."Holder" = excluded."Holder" OR "Leases"."Holder" IS NULL OR "Leases"."ExpiresAtUtc" <= {now}
+            WHERE "Leases"."Holder" = excluded."Holder" OR "Leases"."Holder" IS NULL OR "Leases"."ExpiresAtUtc" <= {nowUtc}
             """,
             cancellationToken);
         return written == 1;
