@@ -67,6 +67,13 @@ public static class DataServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Platform deliveries seen recently, shared in the database (<see cref="StudyBot.Core.Chat.ISeenDeliveries"/>, the
+    /// <c>SeenKeys</c> table): for several instances on one PostgreSQL database. One process on a SQLite file needs none.
+    /// </summary>
+    public static IServiceCollection AddSharedSeenDeliveries(this IServiceCollection services) =>
+        services.AddSingleton<StudyBot.Core.Chat.ISeenDeliveries, SeenDeliveryStore>();
+
+    /// <summary>
     /// Every statement the database answers ends an outage. EF's own error lines for a connection, a command or a
     /// transaction that failed go to Debug: they carry no exception to tell an outage from a bug by, and whatever ran
     /// the statement reports the failure itself, once (a start-up line naming the setting, the outage's one line, or a

@@ -84,6 +84,11 @@ public static partial class StudyBotHost
         services.AddStudyBotData(database.ParsedProvider ?? StudyBot.Data.DatabaseProvider.Sqlite, database.ConnectionString);
         services.AddSingleton<DatabaseLock>();
         StoreOutageLogging.Add(services);
+        if (database.ParsedProvider == StudyBot.Data.DatabaseProvider.PostgreSQL)
+        {
+            // Several instances may share the database: a platform delivery redelivered to another instance is known there.
+            services.AddSharedSeenDeliveries();
+        }
 
         // Both are read when first needed, after PrepareAsync has validated them.
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.ToRates());
