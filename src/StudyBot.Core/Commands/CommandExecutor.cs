@@ -226,9 +226,11 @@ public sealed partial class CommandExecutor(
         {
             throw;
         }
-        catch (Exception ex) when (outage?.Report(ex) == true)
+        catch (Exception ex) when (outage is not null && (outage.Report(ex) || outage.IsDown))
         {
             // The database is away (logged once for the whole outage): nothing was written, and trying again will work.
+            // While it is known to be away, any failure is put down to it: a connection that broke mid-transaction fails
+            // the statements after it with errors of its own.
             return Reply.Error(UnavailableText);
         }
         catch (Exception ex)

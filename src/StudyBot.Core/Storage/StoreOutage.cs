@@ -49,15 +49,14 @@ public sealed partial class StoreOutage(IStoreFaults faults, TimeProvider time, 
     public bool IsUnavailable(Exception exception) => faults.IsUnavailable(exception);
 
     /// <summary>
-    /// Reports a failure: true when it is an outage (logged once, at its start), or when an outage is already known and
-    /// not over (a connection that broke mid-transaction fails later statements with errors of its own); false when it
-    /// is something else, for the caller to handle as it would any fault.
+    /// Reports a failure: true when it is an outage (logged once, at its start), false when it is something else, for
+    /// the caller to handle as it would any fault.
     /// </summary>
     public bool Report(Exception exception)
     {
         if (!faults.IsUnavailable(exception))
         {
-            return IsDown;
+            return false;
         }
 
         lock (_lock)
