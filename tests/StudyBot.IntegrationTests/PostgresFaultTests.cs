@@ -56,6 +56,17 @@ public sealed class PostgresFaultTests : IDisposable
         Assert.Single(run.StderrLines, l => l.Contains(string.Create(CultureInfo.InvariantCulture, $"PostgreSQL at 127.0.0.1:{port} cannot be reached yet"), StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("01:00:00", "Database:WaitAtStart '01:00:00' is out of range; use a duration from 00:00:00 (do not wait) to 00:30:00, e.g. 00:01:00.")]
+    [InlineData("-00:00:05", "Database:WaitAtStart '-00:00:05' is out of range")]
+    [InlineData("soon", "Database:WaitAtStart 'soon' is not a duration")]
+    public async Task A_wait_at_start_that_is_not_a_sensible_duration_is_named(string value, string expected)
+    {
+        var run = await RunAsync($"Host=127.0.0.1;Port={Postgres.UnusedPort()};Database=studybot;Username=studybot;Password={Secret}", ("Database__WaitAtStart", value));
+
+        Assert.Contains(expected, RefusedLine(run), StringComparison.Ordinal);
+    }
+
     [PostgresFact]
     public async Task A_wrong_password_stops_the_host_at_once_with_one_line_that_never_shows_a_password()
     {
