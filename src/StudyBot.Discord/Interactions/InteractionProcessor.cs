@@ -95,7 +95,9 @@ internal sealed partial class InteractionProcessor(
 
         try
         {
-            if (await shared.TryMarkAsync([string.Create(System.Globalization.CultureInfo.InvariantCulture, $"discord:interaction:{interactionId}")], RecentIds.Retention, CancellationToken.None))
+            // Bounded, so the answer stays inside Discord's 3 seconds even when the database does not answer.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1), time);
+            if (await shared.TryMarkAsync([string.Create(System.Globalization.CultureInfo.InvariantCulture, $"discord:interaction:{interactionId}")], RecentIds.Retention, timeout.Token))
             {
                 return true;
             }

@@ -202,7 +202,7 @@ internal sealed partial class SlackDispatcher(
     /// </summary>
     public async Task<bool> IsFirstDeliveryAsync(string eventId) =>
         _events.TryMark($"event:{eventId}")
-        && await SocketMode.SocketEnvelopeHandler.SharedFirstAsync(shared, [$"event:{eventId}"], logger).ConfigureAwait(false);
+        && await SocketMode.SocketEnvelopeHandler.SharedFirstAsync(shared, [$"event:{eventId}"], time, logger).ConfigureAwait(false);
 
     public void Dispose() => _gate.Dispose();
 

@@ -31,7 +31,7 @@ internal sealed partial class SocketEnvelopeHandler(
         var eventId = envelope.Type == "events_api" && envelope.Payload.ValueKind == JsonValueKind.Object
             && envelope.Payload.TryGetProperty("event_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
         string[] keys = eventId is null ? [$"envelope:{envelope.EnvelopeId}"] : [$"envelope:{envelope.EnvelopeId}", $"event:{eventId}"];
-        var first = _seen.TryMark(keys) && await SharedFirstAsync(shared, keys, logger).ConfigureAwait(false);
+        var first = _seen.TryMark(keys) && await SharedFirstAsync(shared, keys, time, logger).ConfigureAwait(false);
         if (!first)
         {
             Interlocked.Increment(ref _duplicates);
@@ -76,9 +76,10 @@ internal sealed partial class SocketEnvelopeHandler(
     /// <summary>
     /// With several instances on one database (<paramref name="shared"/> registered), Slack may redeliver an envelope to
     /// another instance's connection: the database says whether any instance has seen it. When it cannot be asked (it is
-    /// down), the envelope is handled: a command is still applied once by its receipt, and nothing is dropped.
+    /// down, or does not answer within <see cref="SharedCheckTimeout"/>, which keeps the acknowledgement inside Slack's 3
+    /// seconds), the envelope is handled: a command is still applied once by its receipt, and nothing is dropped.
     /// </summary>
-    internal static async Task<bool> SharedFirstAsync(StudyBot.Core.Chat.ISeenDeliveries? shared, string[] keys, ILogger logger)
+    internal static async Task<bool> SharedFirstAsync(StudyBot.Core.Chat.ISeenDeliveries? shared, string[] keys, TimeProvider time, ILogger logger)
     {
         if (shared is null)
         {
@@ -87,7 +88,8 @@ internal sealed partial class SocketEnvelopeHandler(
 
         try
         {
-            return await shared.TryMarkAsync([.. keys.Select(k => "slack:" + k)], RecentKeys.DefaultTtl, CancellationToken.None).ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(SharedCheckTimeout, time);
+            return await shared.TryMarkAsync([.. keys.Select(k => "slack:" + k)], RecentKeys.DefaultTtl, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -95,6 +97,9 @@ internal sealed partial class SocketEnvelopeHandler(
             return true;
         }
     }
+
+    /// <summary>How long the shared check may take before the envelope is handled without it.</summary>
+    public static readonly TimeSpan SharedCheckTimeout = TimeSpan.FromSeconds(1);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check with the database whether another instance saw this delivery ({Error}); handling it (its receipt still applies a command once)")]
     private static partial void LogSharedDedupeFailed(ILogger logger, Exception ex, string error);
