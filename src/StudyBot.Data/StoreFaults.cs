@@ -48,6 +48,10 @@ internal sealed class StoreFaults : IStoreFaults
                     return npg;
                 case SqliteException sqlite when sqlite.SqliteErrorCode is 5 or 6 or 10 or 14:
                     return sqlite;
+                case InvalidOperationException { Source: "Npgsql" } broken when e.InnerException is null:
+                    // A connection that broke mid-transaction fails the statements after it this way ("the transaction has
+                    // completed", "the connection is not open") rather than with the broken connection's own error.
+                    return new NpgsqlException(broken.Message, broken);
             }
         }
 
@@ -84,43 +88,71 @@ internal sealed class StoreFaults : IStoreFaults
     private static string OneLine(string text) => text.Split('\n')[0].Trim().TrimEnd('.');
 }
 
-/// <summary>A statement the database answered ends an outage (<see cref="StoreOutage.Answered"/>).</summary>
-internal sealed class StoreAnsweredInterceptor(StoreOutage outage) : DbCommandInterceptor
+/// <summary>
+/// A statement the database answered ends an outage (<see cref="StoreOutage.Answered"/>), when it ran on a connection
+/// opened after the outage began: while a server shuts down, a statement already under way on another connection may
+/// still be answered, and that must not end the outage only for the next one to start it again.
+/// </summary>
+internal sealed class StoreAnsweredInterceptor(StoreOutage outage) : DbCommandInterceptor, IDbConnectionInterceptor
 {
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbConnection, StrongBox> _openedIn = [];
+
+    public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
+        _openedIn.AddOrUpdate(connection, new StrongBox(outage.Outages));
+
+    public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _openedIn.AddOrUpdate(connection, new StrongBox(outage.Outages));
+        return Task.CompletedTask;
+    }
+
     public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
     {
-        outage.Answered();
+        Answered(command);
         return result;
     }
 
     public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
     {
-        outage.Answered();
+        Answered(command);
         return ValueTask.FromResult(result);
     }
 
     public override int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
     {
-        outage.Answered();
+        Answered(command);
         return result;
     }
 
     public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        outage.Answered();
+        Answered(command);
         return ValueTask.FromResult(result);
     }
 
     public override object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
     {
-        outage.Answered();
+        Answered(command);
         return result;
     }
 
     public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
     {
-        outage.Answered();
+        Answered(command);
         return ValueTask.FromResult(result);
+    }
+
+    private void Answered(DbCommand command)
+    {
+        if (outage.IsDown && command.Connection is { } connection && _openedIn.TryGetValue(connection, out var opened) && opened.Outages == outage.Outages)
+        {
+            outage.Answered();
+        }
+    }
+
+    private sealed class StrongBox(long outages)
+    {
+        public long Outages => outages;
     }
 }
 

@@ -30,14 +30,29 @@ internal static class StoreOutageLogging
         public ILogger CreateLogger(string categoryName) =>
             categoryName == typeof(StoreOutage).FullName
                 ? inner.CreateLogger(categoryName)
-                : new Folding(inner.CreateLogger(categoryName), this, categoryName.StartsWith("Quartz.", StringComparison.Ordinal));
+                : new Folding(inner.CreateLogger(categoryName), this, categoryName.StartsWith("Quartz.", StringComparison.Ordinal), DatabaseFacing(categoryName));
+
+        /// <summary>
+        /// Parts that do little but talk to the database: while an outage is known, whatever they log with an exception is
+        /// its consequence (a connection that broke mid-transaction fails in its own words). The platform adapters are not
+        /// among them: their failures are their own.
+        /// </summary>
+        private static bool DatabaseFacing(string category) =>
+            category.StartsWith("Quartz.", StringComparison.Ordinal)
+            || category.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal)
+            || category.StartsWith("StudyBot.Host.Scheduling", StringComparison.Ordinal)
+            || category.StartsWith("StudyBot.Core.Notifications", StringComparison.Ordinal)
+            || category.StartsWith("StudyBot.Core.Roles", StringComparison.Ordinal)
+            || category.StartsWith("StudyBot.Core.Partners", StringComparison.Ordinal)
+            || category.StartsWith("StudyBot.Core.Privacy", StringComparison.Ordinal)
+            || category == "StudyBot.Host.WarmUp";
 
         public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
         public void Dispose() => inner.Dispose();
     }
 
-    private sealed class Folding(ILogger inner, OutageFoldingLoggerFactory owner, bool quartz) : ILogger
+    private sealed class Folding(ILogger inner, OutageFoldingLoggerFactory owner, bool quartz, bool databaseFacing) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => inner.BeginScope(state);
@@ -46,7 +61,7 @@ internal static class StoreOutageLogging
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (exception is not null && logLevel >= LogLevel.Warning && owner.Outage.Report(exception))
+            if (exception is not null && logLevel >= LogLevel.Warning && (owner.Outage.Report(exception) || (databaseFacing && owner.Outage.IsDown)))
             {
                 return;
             }

@@ -1,3 +1,4 @@
+using CsCheck;
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Core.Chat;
 using StudyBot.Data;
@@ -82,5 +83,41 @@ public sealed class SeenDeliveriesTests
         Assert.True(await seen.TryMarkAsync(["envelope:later"], Window, CancellationToken.None));
 
         Assert.Equal(1, await bot.CountAsync("""SELECT COUNT(*) FROM "SeenKeys" """));
+    }
+
+    [Fact]
+    public async Task Any_sequence_of_marks_and_clock_moves_agrees_with_a_plain_model_of_the_window()
+    {
+        // Per step: up to three keys out of six, a window of 1 to 30 minutes, and minutes the clock moves first.
+        var steps = Gen.Select(Gen.Int[0, 5].Array[1, 3], Gen.Int[1, 30], Gen.Int[0, 20]).Array[1, 30];
+        await using var bot = await StartAsync(DatabaseProvider.Sqlite);
+        var seen = bot.Services.GetRequiredService<ISeenDeliveries>();
+        var run = 0;
+
+        await steps.SampleAsync(
+            async plan =>
+            {
+                // Each sample its own keys (and the clock only goes forward), so samples never see each other's.
+                var prefix = $"sample{Interlocked.Increment(ref run)}:";
+                var model = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+                foreach (var (keyIndexes, windowMinutes, moveMinutes) in plan)
+                {
+                    bot.Time.SetUtcNow(bot.Time.GetUtcNow().AddMinutes(moveMinutes));
+                    var now = bot.Time.GetUtcNow();
+                    var keys = keyIndexes.Select(k => prefix + k).Distinct().ToArray();
+                    var expected = keys.All(k => !model.TryGetValue(k, out var until) || until <= now);
+                    if (expected)
+                    {
+                        foreach (var k in keys)
+                        {
+                            model[k] = now.AddMinutes(windowMinutes);
+                        }
+                    }
+
+                    Assert.Equal(expected, await seen.TryMarkAsync(keys, TimeSpan.FromMinutes(windowMinutes), CancellationToken.None));
+                }
+            },
+            iter: 40,
+            threads: 1);
     }
 }

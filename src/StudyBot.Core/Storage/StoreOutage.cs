@@ -32,6 +32,13 @@ public sealed partial class StoreOutage(IStoreFaults faults, TimeProvider time, 
     private readonly ILogger _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     private readonly Lock _lock = new();
     private long? _since;
+    private long _outages;
+
+    /// <summary>
+    /// How many outages have begun. A connection opened after the current one began (its count is this) is one the
+    /// outage did not break: only a statement it answers ends the outage, not a late answer on a connection from before.
+    /// </summary>
+    public long Outages => Interlocked.Read(ref _outages);
 
     /// <summary>Whether an outage has been reported and nothing has succeeded since.</summary>
     public bool IsDown
@@ -67,6 +74,7 @@ public sealed partial class StoreOutage(IStoreFaults faults, TimeProvider time, 
             }
 
             _since = time.GetTimestamp();
+            Interlocked.Increment(ref _outages);
         }
 
         faults.DropIdleConnections();
