@@ -20,6 +20,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(new CoreSettings());
         services.TryAddSingleton<Chat.MemberText>();
         services.AddSingleton(_ => StudyBotCommands.Catalog());
+        services.TryAddSingleton<Storage.IStoreFaults, Storage.NoStoreFaults>();
+        services.TryAddSingleton<Storage.StoreOutage>();
         services.AddSingleton<CommandExecutor>();
         services.TryAddSingleton(new DeliveryRates());
         services.AddSingleton<ReminderService>();

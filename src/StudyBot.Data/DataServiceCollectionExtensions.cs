@@ -32,7 +32,7 @@ public static class DataServiceCollectionExtensions
         if (provider == DatabaseProvider.PostgreSQL)
         {
             // Parsed when first used: the host validates the setting first and names it when it is wrong.
-            services.AddDbContextPool<StudyBotDbContext>(o => StudyBotDbContext.UsePostgres(o, PostgresConnection.Normalise(connectionString)));
+            services.AddDbContextPool<StudyBotDbContext>((sp, o) => Watched(StudyBotDbContext.UsePostgres(o, PostgresConnection.Normalise(connectionString)), sp));
             services.AddSingleton(_ => WriteGate.Open());
 
             // Several instances may share this database: one at a time drains each platform's outbox.
@@ -40,12 +40,17 @@ public static class DataServiceCollectionExtensions
         }
         else
         {
-            services.AddDbContextPool<StudyBotDbContext>(o => StudyBotDbContext.UseSqlite(o, connectionString).AddInterceptors(new SqlitePragmas()));
+            services.AddDbContextPool<StudyBotDbContext>((sp, o) => Watched(StudyBotDbContext.UseSqlite(o, connectionString).AddInterceptors(new SqlitePragmas()), sp));
 
             // The idle delay is elapsed real time between writes, not the bot's clock of days and weeks (which tests move by
             // hours): it has a clock of its own, real unless one is registered under WriteGate.ClockKey.
             services.AddSingleton(sp => new WriteGate(connectionString, sp.GetService<Microsoft.Extensions.Logging.ILogger<WriteGate>>(), sp.GetKeyedService<TimeProvider>(WriteGate.ClockKey)));
         }
+
+        // Which errors are an outage of the database rather than a bug (Core's StoreOutage logs an outage once).
+        services.AddSingleton<StudyBot.Core.Storage.IStoreFaults, StoreFaults>();
+        services.TryAddSingleton<StudyBot.Core.Storage.StoreOutage>();
+        services.TryAddSingleton(TimeProvider.System);
 
         // The owner of this process's claims; the host registers the configured one (Instance:Id) first.
         services.TryAddSingleton(_ => StudyBotInstance.Generate());
@@ -64,6 +69,27 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<StudyBot.Core.Coordination.ILeaseStore, LeaseStore>();
         return services;
     }
+
+    /// <summary>
+    /// Platform deliveries seen recently, shared in the database (<see cref="StudyBot.Core.Chat.ISeenDeliveries"/>, the
+    /// <c>SeenKeys</c> table): for several instances on one PostgreSQL database. One process on a SQLite file needs none.
+    /// </summary>
+    public static IServiceCollection AddSharedSeenDeliveries(this IServiceCollection services) =>
+        services.AddSingleton<StudyBot.Core.Chat.ISeenDeliveries, SeenDeliveryStore>();
+
+    /// <summary>
+    /// Every statement the database answers ends an outage. EF's own error lines for a connection, a command or a
+    /// transaction that failed go to Debug: they carry no exception to tell an outage from a bug by, and whatever ran
+    /// the statement reports the failure itself, once (a start-up line naming the setting, the outage's one line, or a
+    /// command's or job's error with the exception's types and stack trace).
+    /// </summary>
+    private static DbContextOptionsBuilder Watched(DbContextOptionsBuilder options, IServiceProvider services) =>
+        options
+            .AddInterceptors(new StoreAnsweredInterceptor(services.GetRequiredService<StudyBot.Core.Storage.StoreOutage>()))
+            .ConfigureWarnings(w => w.Log(
+                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.ConnectionError, Microsoft.Extensions.Logging.LogLevel.Debug),
+                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, Microsoft.Extensions.Logging.LogLevel.Debug),
+                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.TransactionError, Microsoft.Extensions.Logging.LogLevel.Debug)));
 }
 
 public static class StudyBotDatabase
@@ -159,6 +185,7 @@ public static class StudyBotDatabase
 
                 // Made first, so EF's first read of it does not log an error for a table that is not there yet.
                 await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+                await RefuseNewerAsync(db, cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
                 await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", cancellationToken);
             }
@@ -171,6 +198,7 @@ public static class StudyBotDatabase
         }
 
         EnsureFile(db.Database.GetConnectionString());
+        await RefuseNewerAsync(db, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
 
@@ -190,6 +218,21 @@ public static class StudyBotDatabase
         using var writing = await scope.ServiceProvider.GetRequiredService<WriteGate>().EnterAsync(cancellationToken);
         return await db.Leases.Where(l => l.Holder != null && l.Holder != me)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, (string?)null), cancellationToken);
+    }
+
+    /// <summary>
+    /// A database with a migration this version does not know was upgraded by a newer StudyBot: its tables may have
+    /// changed in ways this version would misread or undo, so it is refused before anything is written (an older
+    /// database, by contrast, is simply migrated).
+    /// </summary>
+    private static async Task RefuseNewerAsync(StudyBotDbContext db, CancellationToken cancellationToken)
+    {
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        var unknown = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Where(m => !known.Contains(m)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new NewerDatabaseException(unknown[^1]);
+        }
     }
 
     /// <summary>

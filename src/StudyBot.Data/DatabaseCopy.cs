@@ -267,17 +267,9 @@ public static class DatabaseCopy
         }
     }
 
-    private static DatabaseCopyException Unreachable(NpgsqlException ex, NpgsqlConnectionStringBuilder b)
-    {
-        var server = string.Create(CultureInfo.InvariantCulture, $"{b.Host}:{b.Port}");
-        return ex switch
-        {
-            PostgresException { SqlState: "3D000" } => new("--to", $"the database \"{b.Database}\" does not exist on {server}; create it first (CREATE DATABASE \"{b.Database}\")"),
-            PostgresException { SqlState: "28P01" or "28000" } => new("--to", $"PostgreSQL at {server} refused the login of \"{b.Username}\" ({FirstLine(ex.Message)})"),
-            PostgresException pg => new("--to", $"PostgreSQL at {server} answered: {FirstLine(pg.MessageText)}"),
-            _ => new("--to", $"cannot connect to PostgreSQL at {server} ({FirstLine((ex.InnerException as SocketException)?.Message ?? ex.InnerException?.Message ?? ex.Message)}); is it running?"),
-        };
-    }
+    private static DatabaseCopyException Unreachable(NpgsqlException ex, NpgsqlConnectionStringBuilder b) =>
+        new("--to", PostgresFault.Of(ex, b.ConnectionString)?.Message
+            ?? string.Create(CultureInfo.InvariantCulture, $"cannot connect to PostgreSQL at {b.Host}:{b.Port} ({FirstLine(ex.Message)}); is it running?"));
 
     private static async Task<long> CopyTableAsync(Table table, SqliteConnection source, SqliteTransaction snapshot, NpgsqlConnection target, CancellationToken cancellationToken)
     {

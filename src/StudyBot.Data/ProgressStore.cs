@@ -553,14 +553,24 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         return new CommitResult(CommitOutcome.Committed, memberId);
     }
 
+    /// <summary>
+    /// The community's row, made now unless it exists: another instance may be making it for the same first command at
+    /// this moment (an insert that does nothing on the key, then the row read back and tracked).
+    /// </summary>
     private async Task<CommunityEntity> CreateCommunityAsync(CommunityRef c, Community defaults, DateTime now, CancellationToken ct)
     {
         var community = CommunityEntity.Create(c.Platform, c.ExternalId, c.Name, defaults.RoadmapId, defaults.TimeZoneId, now);
-        db.Communities.Add(community);
-        await db.SaveChangesAsync(ct);
-        return community;
+        return await EnsureCommunityAsync(db, community, ct);
     }
 
+    /// <summary>A community's row, inserted if absent (whoever else inserts it at the same moment), tracked.</summary>
+    internal static async Task<CommunityEntity> EnsureCommunityAsync(StudyBotDbContext db, CommunityEntity community, CancellationToken ct)
+    {
+        await InsertIfAbsent.RunAsync(db, community, [nameof(CommunityEntity.Platform), nameof(CommunityEntity.ExternalId)], ct);
+        return await db.Communities.FirstAsync(x => x.Platform == community.Platform && x.ExternalId == community.ExternalId, ct);
+    }
+
+    /// <summary>The member's row, made now unless it exists (as <see cref="CreateCommunityAsync"/>), tracked.</summary>
     private async Task<MemberEntity> CreateMemberAsync(CommunityEntity community, MemberRef member, MemberProfile defaults, DateTime now, CancellationToken ct)
     {
         var entity = new MemberEntity
@@ -574,9 +584,8 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             CreatedAtUtc = now,
             UpdatedAtUtc = now,
         };
-        db.Members.Add(entity);
-        await db.SaveChangesAsync(ct);
-        return entity;
+        await InsertIfAbsent.RunAsync(db, entity, [nameof(MemberEntity.CommunityId), nameof(MemberEntity.UserId)], ct);
+        return await db.Members.FirstAsync(x => x.CommunityId == entity.CommunityId && x.UserId == entity.UserId, ct);
     }
 
     internal static Community ToModel(CommunityEntity x) => new()

@@ -29,12 +29,9 @@ internal sealed class RoleStore(StudyBotDbContext db, NotificationStore outbox, 
         using var writing = await gate.EnterAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var row = await db.Communities.FirstOrDefaultAsync(c => c.Platform == community.Platform && c.ExternalId == community.ExternalId, cancellationToken);
-        if (row is null)
-        {
-            row = CommunityEntity.Create(community.Platform, community.ExternalId, community.Name, community.RoadmapId, community.TimeZoneId, nowUtc);
-            db.Communities.Add(row);
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        // Another instance may be making the community's row at this moment: insert it unless it exists.
+        row ??= await ProgressStore.EnsureCommunityAsync(
+            db, CommunityEntity.Create(community.Platform, community.ExternalId, community.Name, community.RoadmapId, community.TimeZoneId, nowUtc), cancellationToken);
 
         var existing = await db.PhaseRoles.FirstOrDefaultAsync(r => r.CommunityId == row.Id && r.PhaseId == mapping.PhaseId, cancellationToken);
         if (existing is null)

@@ -37,16 +37,18 @@ internal sealed class SqlBatch(bool postgres = false)
     /// <summary>Adds one statement; its values go in through <see cref="Bind"/>, never into the text.</summary>
     public void Append(string statement) => _sql.Append(statement.TrimEnd().TrimEnd(';')).AppendLine(";");
 
-    public async Task ExecuteAsync(StudyBotDbContext db, CancellationToken ct)
+    /// <summary>Runs the statements; returns the rows they changed, as the database counts them.</summary>
+    public async Task<int> ExecuteAsync(StudyBotDbContext db, CancellationToken ct)
     {
         if (IsEmpty)
         {
-            return;
+            return 0;
         }
 
-        await db.Database.ExecuteSqlRawAsync(_sql.ToString(), _parameters, ct);
+        var changed = await db.Database.ExecuteSqlRawAsync(_sql.ToString(), _parameters, ct);
         _sql.Clear();
         _parameters.Clear();
+        return changed;
     }
 
     /// <summary>A value as Npgsql sends it for EF's PostgreSQL columns: times as UTC.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
@@ -82,6 +83,12 @@ public static partial class StudyBotHost
         services.TryAddSingleton(instance);
         services.AddStudyBotData(database.ParsedProvider ?? StudyBot.Data.DatabaseProvider.Sqlite, database.ConnectionString);
         services.AddSingleton<DatabaseLock>();
+        StoreOutageLogging.Add(services);
+        if (database.ParsedProvider == StudyBot.Data.DatabaseProvider.PostgreSQL)
+        {
+            // Several instances may share the database: a platform delivery redelivered to another instance is known there.
+            services.AddSharedSeenDeliveries();
+        }
 
         // Both are read when first needed, after PrepareAsync has validated them.
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.ToRates());
@@ -178,21 +185,84 @@ public static partial class StudyBotHost
             app.Services.GetRequiredService<DatabaseLock>().Acquire(database.ConnectionString);
         }
 
-        try
+        await MigrateAsync(app, database, cancellationToken);
+    }
+
+    /// <summary>
+    /// Migrates the database. A PostgreSQL server that cannot be reached yet is waited for, up to
+    /// <c>Database:WaitAtStart</c> (logged once when the wait begins), because in compose or Kubernetes it often starts
+    /// beside StudyBot and takes seconds to accept connections: a bounded wait saves a crash loop and the supervisor's
+    /// growing restart delay, and a server that stays away still ends in exit code 1 with the reason. A refused login,
+    /// a missing database or a newer schema stop the start at once: waiting would not fix them.
+    /// </summary>
+    private static async Task MigrateAsync(WebApplication app, DatabaseOptions database, CancellationToken cancellationToken)
+    {
+        var postgres = database.ParsedProvider == StudyBot.Data.DatabaseProvider.PostgreSQL;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StudyBot.Host");
+        long? started = null;
+        while (true)
         {
-            await StudyBotDatabase.MigrateAsync(app.Services, cancellationToken);
-            if ((database.ParsedProvider ?? StudyBot.Data.DatabaseProvider.Sqlite) == StudyBot.Data.DatabaseProvider.Sqlite)
+            try
             {
-                // The file's lock proves no other StudyBot runs on it: leases others hold were left by a crash.
-                await StudyBotDatabase.ReleaseOthersLeasesAsync(app.Services, cancellationToken);
+                await StudyBotDatabase.MigrateAsync(app.Services, cancellationToken);
+                if (!postgres)
+                {
+                    // The file's lock proves no other StudyBot runs on it: leases others hold were left by a crash.
+                    await StudyBotDatabase.ReleaseOthersLeasesAsync(app.Services, cancellationToken);
+                }
+
+                if (started is { } since)
+                {
+                    LogDatabaseUp(logger, TimeProvider.System.GetElapsedTime(since).TotalSeconds);
+                }
+
+                return;
+            }
+            catch (NewerDatabaseException ex)
+            {
+                throw new StartupException($"Database:ConnectionString: {ex.Message}.");
+            }
+            catch (Exception ex) when (postgres && PostgresFault.Of(ex, database.ConnectionString) is { } fault)
+            {
+                if (!fault.Waitable || database.WaitAtStart <= TimeSpan.Zero)
+                {
+                    throw new StartupException($"Database:ConnectionString: {fault.Message}.");
+                }
+
+                // The wait is counted from the first failure, so it is the full time however long the first try took.
+                if (started is null)
+                {
+                    started = TimeProvider.System.GetTimestamp();
+                    LogWaitingForDatabase(logger, fault.Server, fault.Reason, database.WaitAtStart.TotalSeconds);
+                }
+
+                var waited = TimeProvider.System.GetElapsedTime(started.Value);
+                if (waited >= database.WaitAtStart)
+                {
+                    throw new StartupException(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"Database:ConnectionString: {fault.Message} (tried for {database.WaitAtStart.TotalSeconds:0} s, Database:WaitAtStart)"));
+                }
+
+                var pause = database.WaitAtStart - waited;
+                await Task.Delay(pause < RetryAtStart ? pause : RetryAtStart, cancellationToken);
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // The message never shows the connection string: it may carry a password.
+                throw new StartupException($"The database (Database:ConnectionString) cannot be opened or migrated: {OneLine(ex.Message)}");
             }
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            // The message never shows the connection string: it may carry a password.
-            throw new StartupException($"The database (Database:ConnectionString) cannot be opened or migrated: {OneLine(ex.Message)}");
-        }
     }
+
+    /// <summary>How often a start tries a PostgreSQL server it is waiting for.</summary>
+    private static readonly TimeSpan RetryAtStart = TimeSpan.FromSeconds(1);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "PostgreSQL at {Server} cannot be reached yet ({Reason}); waiting up to {Seconds:0} s for it (Database:WaitAtStart)")]
+    private static partial void LogWaitingForDatabase(ILogger logger, string server, string reason, double seconds);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "PostgreSQL answered after {Seconds:0} s; StudyBot is starting")]
+    private static partial void LogDatabaseUp(ILogger logger, double seconds);
 
     /// <summary>
     /// Runs a prepared and started host until it stops, and returns the process's exit code: 0 after a normal

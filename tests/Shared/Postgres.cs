@@ -47,10 +47,7 @@ public static class Postgres
     public static async Task<string> CreateDatabaseAsync()
     {
         var cluster = await Server.Value;
-        var name = string.Create(CultureInfo.InvariantCulture, $"t{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}");
-        await RunAsync(Path.Combine(cluster.Bin, "psql"), ["-h", "127.0.0.1", "-p", cluster.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-d", "postgres",
-            "-v", "ON_ERROR_STOP=1", "-qc", $"CREATE DATABASE \"{name}\""], asPostgres: false, $"psql to create the test database {name}");
-        return cluster.ConnectionString(name);
+        return await cluster.CreateDatabaseAsync();
     }
 
     /// <summary>The server's process id (the postmaster, parent of every backend): what a benchmark reads PostgreSQL's CPU time from.</summary>
@@ -82,7 +79,29 @@ public static class Postgres
         }
     }
 
+    /// <summary>A free port on 127.0.0.1 where nothing listens (at the moment it is asked for).</summary>
+    public static int UnusedPort() => FreePort();
+
     private static async Task<Cluster> StartAsync()
+    {
+        var cluster = await NewClusterAsync(password: null);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+        return cluster;
+    }
+
+    /// <summary>
+    /// A cluster of the test's own, apart from the suite's shared one: the test may stop it (the database "goes away"),
+    /// start it again on the same port, and it is stopped and deleted when disposed (or, if the test process dies, by the
+    /// next run's clean-up). With <paramref name="password"/>, TCP logins need it (scram-sha-256) instead of trust.
+    /// </summary>
+    public static async Task<PrivateCluster> StartPrivateClusterAsync(string? password = null)
+    {
+        var cluster = await NewClusterAsync(password);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+        return new PrivateCluster(cluster, password);
+    }
+
+    private static async Task<Cluster> NewClusterAsync(string? password)
     {
         if (BinDirectory is not { } bin)
         {
@@ -94,6 +113,19 @@ public static class Postgres
         await File.WriteAllTextAsync(Path.Combine(data, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         var pgdata = Path.Combine(data, "data");
         Directory.CreateDirectory(pgdata);
+        List<string> init = ["-D", pgdata, "-U", "postgres", "-E", "UTF8", "--no-locale"];
+        if (password is null)
+        {
+            init.Add("--auth=trust");
+        }
+        else
+        {
+            // TCP logins need the password; the Unix socket (inside the data folder) stays trusted.
+            var file = Path.Combine(data, "pwfile");
+            await File.WriteAllTextAsync(file, password);
+            init.AddRange(["--auth-host=scram-sha-256", "--auth-local=trust", $"--pwfile={file}"]);
+        }
+
         if (AsRoot && !OperatingSystem.IsWindows())
         {
             // initdb refuses root: the cluster belongs to the postgres user, who needs to reach its folder.
@@ -101,18 +133,16 @@ public static class Postgres
             await RunAsync("chown", ["-R", "postgres:postgres", data], asPostgres: false, "chown of the test cluster's folder to postgres");
         }
 
-        await RunAsync(Path.Combine(bin, "initdb"), ["-D", pgdata, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"], asPostgres: AsRoot, "initdb of the test cluster");
+        await RunAsync(Path.Combine(bin, "initdb"), init, asPostgres: AsRoot, "initdb of the test cluster");
+        File.Delete(Path.Combine(data, "pwfile"));
 
         // The kernel picks a free port; another process may take it before the server binds, so try a few.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var cluster = new Cluster(bin, data, pgdata, FreePort());
             try
             {
-                await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", pgdata, "-l", Path.Combine(data, "server.log"), "-w", "-t", "60",
-                    "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {pgdata} -c fsync=off -c max_connections=200", "start"], asPostgres: AsRoot, "pg_ctl to start the test cluster");
-                var cluster = new Cluster(bin, data, pgdata, port);
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+                await cluster.StartAsync();
                 return cluster;
             }
             catch (InvalidOperationException) when (attempt < 3)
@@ -213,9 +243,15 @@ public static class Postgres
         return start;
     }
 
-    private static async Task<string> RunAsync(string file, IEnumerable<string> arguments, bool asPostgres, string what)
+    private static async Task<string> RunAsync(string file, IEnumerable<string> arguments, bool asPostgres, string what, string? password = null)
     {
-        using var process = Process.Start(Command(file, arguments, asPostgres)) ?? throw new InvalidOperationException($"{what}: could not start {file}");
+        var start = Command(file, arguments, asPostgres);
+        if (password is not null)
+        {
+            start.Environment["PGPASSWORD"] = password;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{what}: could not start {file}");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         try
@@ -236,7 +272,7 @@ public static class Postgres
         return await output;
     }
 
-    private sealed class Cluster(string bin, string folder, string data, int port)
+    internal sealed class Cluster(string bin, string folder, string data, int port)
     {
         private int _stopped;
 
@@ -248,6 +284,24 @@ public static class Postgres
 
         public string ConnectionString(string database) =>
             string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={port};Username=postgres;Database={database};Timeout=30;Command Timeout=60");
+
+        /// <summary>A new database on this cluster, as a connection string.</summary>
+        public async Task<string> CreateDatabaseAsync(string? password = null)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"t{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}");
+            await RunAsync(Path.Combine(bin, "psql"), ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-d", "postgres",
+                "-v", "ON_ERROR_STOP=1", "-qc", $"CREATE DATABASE \"{name}\""], asPostgres: false, $"psql to create the test database {name}", password);
+            return ConnectionString(name);
+        }
+
+        /// <summary>pg_ctl start on this cluster's port (again, after <see cref="StopServerAsync"/>).</summary>
+        public Task StartAsync() =>
+            RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60",
+                "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off -c max_connections=200", "start"], asPostgres: AsRoot, "pg_ctl to start the test cluster");
+
+        /// <summary>pg_ctl's fast stop: open sessions are ended, the data stays.</summary>
+        public Task StopServerAsync() =>
+            RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "-t", "60", "stop"], asPostgres: AsRoot, "pg_ctl to stop the test cluster");
 
         /// <summary>pg_ctl's fast stop (bounded), then the folder goes.</summary>
         public void Stop()
@@ -274,6 +328,44 @@ public static class Postgres
             {
                 // The next run's clean-up tries again.
             }
+        }
+    }
+
+    /// <summary>A PostgreSQL server one test owns (<see cref="StartPrivateClusterAsync"/>): stop it, start it again, then dispose it.</summary>
+    public sealed class PrivateCluster : IAsyncDisposable
+    {
+        private readonly Cluster _cluster;
+        private readonly string? _password;
+
+        internal PrivateCluster(Cluster cluster, string? password)
+        {
+            _cluster = cluster;
+            _password = password;
+        }
+
+        public int Port => _cluster.Port;
+
+        /// <summary>A connection string for <paramref name="database"/>, with the password when the cluster has one.</summary>
+        public string ConnectionString(string database) =>
+            _password is null ? _cluster.ConnectionString(database) : $"{_cluster.ConnectionString(database)};Password={_password}";
+
+        /// <summary>A new, empty database on this cluster.</summary>
+        public async Task<string> CreateDatabaseAsync()
+        {
+            var created = await _cluster.CreateDatabaseAsync(_password);
+            return _password is null ? created : $"{created};Password={_password}";
+        }
+
+        /// <summary>The server goes away (a fast shutdown: sessions are cut), its data kept.</summary>
+        public Task StopAsync() => _cluster.StopServerAsync();
+
+        /// <summary>The server comes back on the same port.</summary>
+        public Task StartAsync() => _cluster.StartAsync();
+
+        public ValueTask DisposeAsync()
+        {
+            _cluster.Stop();
+            return ValueTask.CompletedTask;
         }
     }
 }

@@ -37,7 +37,8 @@ public sealed partial class CommandExecutor(
     TimeProvider time,
     CoreSettings settings,
     ILogger<CommandExecutor> logger,
-    MemberText? memberText = null)
+    MemberText? memberText = null,
+    Storage.StoreOutage? outage = null)
 {
     private readonly CommandParser _parser = new(catalog);
     private readonly MemberLines _lines = new();
@@ -225,11 +226,21 @@ public sealed partial class CommandExecutor(
         {
             throw;
         }
+        catch (Exception ex) when (outage is not null && (outage.Report(ex) || outage.IsDown))
+        {
+            // The database is away (logged once for the whole outage): nothing was written, and trying again will work.
+            // While it is known to be away, any failure is put down to it: a connection that broke mid-transaction fails
+            // the statements after it with errors of its own.
+            return Reply.Error(UnavailableText);
+        }
         catch (Exception ex)
         {
             return Failed(ex, command.Path, who, "running");
         }
     }
+
+    /// <summary>What the member hears when the database cannot be reached: nothing was changed, and it is worth trying again.</summary>
+    public const string UnavailableText = "I can't reach my database right now, so nothing was changed. Please try again in a minute.";
 
     /// <summary>What the member hears when a command fails on StudyBot's side: nothing was changed.</summary>
     public const string FailedText = "Sorry, something went wrong on my side and nothing was changed.";
@@ -395,6 +406,10 @@ public sealed partial class CommandExecutor(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (Exception ex) when (outage?.Report(ex) == true)
+        {
+            return [];
         }
         catch (Exception ex)
         {

@@ -36,7 +36,8 @@ internal sealed partial class InteractionProcessor(
     DmReachability dms,
     IOptions<DiscordOptions> options,
     TimeProvider time,
-    ILogger<InteractionProcessor> logger)
+    ILogger<InteractionProcessor> logger,
+    ISeenDeliveries? shared = null)
 {
     /// <summary>Autocomplete cannot be deferred: after this, answer with no choices rather than not at all.</summary>
     public static readonly TimeSpan AutocompleteBudget = TimeSpan.FromSeconds(2);
@@ -74,6 +75,45 @@ internal sealed partial class InteractionProcessor(
         LogDuplicate(interactionId);
         return false;
     }
+
+    /// <summary>
+    /// As <see cref="TryClaim"/>, and with several instances on one database (HTTP interactions behind a load balancer)
+    /// also across instances: a signed request replayed to another instance is refused there too. When the database
+    /// cannot be asked, the interaction is taken (its receipt still applies a command once).
+    /// </summary>
+    public async Task<bool> TryClaimSharedAsync(ulong interactionId)
+    {
+        if (!TryClaim(interactionId))
+        {
+            return false;
+        }
+
+        if (shared is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            // Bounded, so the answer stays inside Discord's 3 seconds even when the database does not answer.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1), time);
+            if (await shared.TryMarkAsync([string.Create(System.Globalization.CultureInfo.InvariantCulture, $"discord:interaction:{interactionId}")], RecentIds.Retention, timeout.Token))
+            {
+                return true;
+            }
+        }
+        catch (Exception ex)
+        {
+            LogSharedClaimFailed(ex, ex.GetType().Name);
+            return true;
+        }
+
+        LogDuplicate(interactionId);
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check with the database whether another instance saw this interaction ({Error}); handling it (its receipt still applies a command once)")]
+    private partial void LogSharedClaimFailed(Exception ex, string error);
 
     /// <summary>Starts processing in the background (tracked for shutdown) and returns the task.</summary>
     public Task Start(Interaction interaction, IInteractionResponder responder, CancellationToken cancellationToken)

@@ -89,7 +89,7 @@ internal sealed partial class InteractionsEndpoint(
             return;
         }
 
-        if (!processor.TryClaim(interaction.Id))
+        if (!await processor.TryClaimSharedAsync(interaction.Id))
         {
             LogRefused("replayed interaction id");
             response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -21,6 +21,15 @@ public sealed class DatabaseOptions
     /// </summary>
     public string ConnectionString { get; set; } = "Data Source=data/studybot.db";
 
+    public static readonly TimeSpan MaxWaitAtStart = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// PostgreSQL: how long a start waits for a server that cannot be reached yet (it is starting, or starting beside
+    /// StudyBot in compose or Kubernetes) before it stops with exit code 1. A refused login or a missing database stops
+    /// it at once: waiting would not fix those. 0 does not wait.
+    /// </summary>
+    public TimeSpan WaitAtStart { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The provider, or null when <see cref="Provider"/> names none (the validator says so).</summary>
     internal StudyBot.Data.DatabaseProvider? ParsedProvider =>
         Provider?.Trim() is { } name && Enum.GetNames<StudyBot.Data.DatabaseProvider>().FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } known
@@ -194,6 +203,11 @@ internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOption
             case null:
                 return ValidateOptionsResult.Fail($"Database:Provider '{options.Provider}' is not known; use Sqlite or PostgreSQL.");
             case StudyBot.Data.DatabaseProvider.PostgreSQL:
+                if (options.WaitAtStart < TimeSpan.Zero || options.WaitAtStart > DatabaseOptions.MaxWaitAtStart)
+                {
+                    return ValidateOptionsResult.Fail($"Database:WaitAtStart '{SettingErrors.FormatDuration(options.WaitAtStart)}' is out of range; use a duration from 00:00:00 (do not wait) to {SettingErrors.FormatDuration(DatabaseOptions.MaxWaitAtStart)}, e.g. 00:01:00.");
+                }
+
                 return ValidatePostgres(options.ConnectionString);
         }
 

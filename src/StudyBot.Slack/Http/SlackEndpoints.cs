@@ -200,7 +200,7 @@ internal sealed partial class SlackHttpHandler(
         {
             // Deduplicate by event_id, never by the retry header alone: a retry may be the only copy that arrived.
             var retry = context.Request.Headers["X-Slack-Retry-Num"].ToString();
-            if (callback.EventId is { } eventId && !dispatcher.IsFirstDelivery(eventId))
+            if (callback.EventId is { } eventId && !await dispatcher.IsFirstDeliveryAsync(eventId).ConfigureAwait(false))
             {
                 LogRetrySkipped(eventId, retry, context.Request.Headers["X-Slack-Retry-Reason"].ToString());
             }

@@ -22,7 +22,8 @@ internal sealed partial class SlackDispatcher(
     SlackBackgroundWork work,
     TimeProvider time,
     IOptions<SlackOptions> options,
-    ILogger<SlackDispatcher> logger) : IDisposable
+    ILogger<SlackDispatcher> logger,
+    ISeenDeliveries? shared = null) : IDisposable
 {
     /// <summary>What a member is told when StudyBot failed before their command ran.</summary>
     public const string Apology = "Sorry, something went wrong on my side and nothing was changed.";
@@ -195,8 +196,13 @@ internal sealed partial class SlackDispatcher(
         }
     }
 
-    /// <summary>Marks an Events API delivery as seen; false for a repeat (a retry whose original already arrived).</summary>
-    public bool IsFirstDelivery(string eventId) => _events.TryMark($"event:{eventId}");
+    /// <summary>
+    /// Marks an Events API delivery as seen; false for a repeat (a retry whose original already arrived, here or, with
+    /// several instances on one database, at another instance).
+    /// </summary>
+    public async Task<bool> IsFirstDeliveryAsync(string eventId) =>
+        _events.TryMark($"event:{eventId}")
+        && await SocketMode.SocketEnvelopeHandler.SharedFirstAsync(shared, [$"event:{eventId}"], time, logger).ConfigureAwait(false);
 
     public void Dispose() => _gate.Dispose();
 

@@ -14,7 +14,8 @@ internal sealed partial class SocketEnvelopeHandler(
     SlackDispatcher dispatcher,
     SlackBackgroundWork work,
     TimeProvider time,
-    ILogger<SocketEnvelopeHandler> logger)
+    ILogger<SocketEnvelopeHandler> logger,
+    StudyBot.Core.Chat.ISeenDeliveries? shared = null)
 {
     private readonly RecentKeys _seen = new(time, RecentKeys.DefaultTtl);
     private long _handled;
@@ -29,9 +30,8 @@ internal sealed partial class SocketEnvelopeHandler(
         // An Events API retry may come in a new envelope; its event_id is what stays the same.
         var eventId = envelope.Type == "events_api" && envelope.Payload.ValueKind == JsonValueKind.Object
             && envelope.Payload.TryGetProperty("event_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-        var first = eventId is null
-            ? _seen.TryMark($"envelope:{envelope.EnvelopeId}")
-            : _seen.TryMark($"envelope:{envelope.EnvelopeId}", $"event:{eventId}");
+        string[] keys = eventId is null ? [$"envelope:{envelope.EnvelopeId}"] : [$"envelope:{envelope.EnvelopeId}", $"event:{eventId}"];
+        var first = _seen.TryMark(keys) && await SharedFirstAsync(shared, keys, time, logger).ConfigureAwait(false);
         if (!first)
         {
             Interlocked.Increment(ref _duplicates);
@@ -72,6 +72,37 @@ internal sealed partial class SocketEnvelopeHandler(
             await FailedAsync(ex, ack, envelope).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// With several instances on one database (<paramref name="shared"/> registered), Slack may redeliver an envelope to
+    /// another instance's connection: the database says whether any instance has seen it. When it cannot be asked (it is
+    /// down, or does not answer within <see cref="SharedCheckTimeout"/>, which keeps the acknowledgement inside Slack's 3
+    /// seconds), the envelope is handled: a command is still applied once by its receipt, and nothing is dropped.
+    /// </summary>
+    internal static async Task<bool> SharedFirstAsync(StudyBot.Core.Chat.ISeenDeliveries? shared, string[] keys, TimeProvider time, ILogger logger)
+    {
+        if (shared is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(SharedCheckTimeout, time);
+            return await shared.TryMarkAsync([.. keys.Select(k => "slack:" + k)], RecentKeys.DefaultTtl, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogSharedDedupeFailed(logger, ex, ex.GetType().Name);
+            return true;
+        }
+    }
+
+    /// <summary>How long the shared check may take before the envelope is handled without it.</summary>
+    public static readonly TimeSpan SharedCheckTimeout = TimeSpan.FromSeconds(1);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check with the database whether another instance saw this delivery ({Error}); handling it (its receipt still applies a command once)")]
+    private static partial void LogSharedDedupeFailed(ILogger logger, Exception ex, string error);
 
     /// <summary>
     /// A bug while handling one envelope: logged with what identifies it (never the member's text), the member is

@@ -53,6 +53,12 @@ public sealed class HarnessOptions
 
     /// <summary>The database file to use (a restart on the same data); the caller deletes it. By default a new one the harness deletes.</summary>
     public string? DatabasePath { get; init; }
+
+    /// <summary>
+    /// A PostgreSQL database (a connection string) instead of the SQLite file, with what the host adds there: deliveries
+    /// seen recently shared in the database, as several instances on one database have them.
+    /// </summary>
+    public string? Postgres { get; init; }
 }
 
 /// <summary>
@@ -148,7 +154,15 @@ public sealed class SlackHarness : IAsyncDisposable
         services.AddSingleton(Roadmaps.Value);
         services.AddStudyBotCore();
         services.AddStudyBotCards();
-        services.AddStudyBotData($"Data Source={databasePath}");
+        if (options.Postgres is { } postgres)
+        {
+            services.AddStudyBotData(DatabaseProvider.PostgreSQL, postgres);
+            services.AddSharedSeenDeliveries();
+        }
+        else
+        {
+            services.AddStudyBotData($"Data Source={databasePath}");
+        }
         if (!services.AddSlackAdapter(builder.Configuration))
         {
             throw new InvalidOperationException("The Slack adapter did not turn on.");
