@@ -60,14 +60,14 @@ public static class Postgres
 
     /// <summary>
     /// Runs SQL on a database of the private cluster with psql (unaligned, tuples only) and returns what it printed:
-    /// for a benchmark that seeds or counts without a database driver of its own.
+    /// for a benchmark or a test that seeds or counts without a database driver of its own.
     /// </summary>
     public static async Task<string> PsqlAsync(string connectionString, string sql)
     {
         var cluster = await Server.Value;
         var database = connectionString.Split(';').Select(p => p.Split('=', 2)).First(p => p[0].Trim().Equals("Database", StringComparison.OrdinalIgnoreCase))[1];
         return await RunAsync(Path.Combine(cluster.Bin, "psql"), ["-h", "127.0.0.1", "-p", cluster.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-d", database,
-            "-v", "ON_ERROR_STOP=1", "-qtAc", sql], asPostgres: false, "psql on the benchmark database");
+            "-v", "ON_ERROR_STOP=1", "-qtAc", sql], asPostgres: false, $"psql on the database {database}");
     }
 
     /// <summary>Stops the cluster now if it was started (otherwise it stops when the process exits).</summary>

@@ -29,20 +29,9 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
     private const ulong CelebrationChannel = 645027906669510668;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("studybot-scale-out-").FullName;
-    private readonly ConcurrentDictionary<string, Node> _nodes = new();
+    private readonly ConcurrentDictionary<string, HostNode> _nodes = new();
     private FakeDiscordServer _discord = null!;
     private string _database = "";
-
-    private sealed class Node(string id, Process process)
-    {
-        public string Id { get; } = id;
-
-        public Process Process { get; } = process;
-
-        public ConcurrentQueue<string> Output { get; } = new();
-
-        public string Tail => string.Join('\n', Output.TakeLast(30));
-    }
 
     public async Task InitializeAsync()
     {
@@ -53,7 +42,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
     {
         foreach (var node in _nodes.Values)
         {
-            Kill(node);
+            node.Kill();
         }
 
         await _discord.DisposeAsync();
@@ -73,7 +62,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.False(Exited("node-1"), _nodes["node-1"].Tail);
         Start("node-2");
         Start("node-3");
-        await UntilAsync(async () => (await ClusterNodesAsync()).Count == 3, "three Quartz cluster nodes checked in", TimeSpan.FromSeconds(60));
+        await Bounded.UntilAsync(async () => (await HostNode.ClusterNodesAsync(_database)).Count == 3, "three Quartz cluster nodes checked in", TimeSpan.FromSeconds(60));
 
         // 1,000 members due for their weekly reminder in the same minute, a weekly leaderboard due, and milestone
         // celebrations waiting: seeded straight into the database (as a month of /progress commands would have left it).
@@ -87,12 +76,12 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         await Bounded.UntilAsync(() => _discord.DirectMessageCount >= Members / 3 || _nodes.Values.Any(n => n.Process.HasExited), "a third of the reminders delivered", TimeSpan.FromSeconds(60));
         var victim = await DrainingNodeAsync() ?? "node-2";
         var deliveredAtKill = _discord.DirectMessageCount;
-        Kill(_nodes[victim]);
+        _nodes[victim].Kill();
         output.WriteLine($"killed {victim} at {clock.Elapsed.TotalSeconds:0.0} s with {deliveredAtKill} reminders delivered");
         Assert.InRange(deliveredAtKill, 1, Members - 1);
         Start(victim);
 
-        await UntilAsync(async () => await UnsentAsync() == 0 && await UnnotifiedAsync() == 0, "every reminder, the leaderboard and every celebration in the outbox and sent", TimeSpan.FromSeconds(120));
+        await Bounded.UntilAsync(async () => await UnsentAsync() == 0 && await UnnotifiedAsync() == 0, "every reminder, the leaderboard and every celebration in the outbox and sent", TimeSpan.FromSeconds(120));
         output.WriteLine($"all delivered at {clock.Elapsed.TotalSeconds:0.0} s");
         await watching.CancelAsync();
         output.WriteLine($"Discord's drain owned by, in turn: {string.Join(", ", await drainers)}");
@@ -195,53 +184,10 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
             ("Scheduling__OutboxInterval", "00:00:01"),
             ("Logging__LogLevel__Default", "Warning"),
         ]);
-        var process = Process.Start(start)!;
-        var node = new Node(id, process);
-        process.OutputDataReceived += (_, e) => Keep(node, e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(node, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _nodes[id] = node;
-    }
-
-    private static void Keep(Node node, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        node.Output.Enqueue(line);
-        while (node.Output.Count > 200)
-        {
-            node.Output.TryDequeue(out _);
-        }
+        _nodes[id] = HostNode.Start(id, start);
     }
 
     private bool Exited(string id) => _nodes[id].Process.HasExited;
-
-    private static void Kill(Node node)
-    {
-        if (!node.Process.HasExited)
-        {
-            node.Process.Kill(entireProcessTree: true);
-            node.Process.WaitForExit(10_000);
-        }
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan limit)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                throw Bounded.TimedOut(limit, what);
-            }
-
-            await Task.Delay(200);
-        }
-    }
 
     private async Task<T> ScalarAsync<T>(string sql)
     {
@@ -249,28 +195,6 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<List<string>> ClusterNodesAsync()
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT instance_name FROM qrtz_scheduler_state WHERE sched_name = 'StudyBot'", connection);
-        var nodes = new List<string>();
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                nodes.Add(reader.GetString(0));
-            }
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            // Quartz has not made its tables yet.
-        }
-
-        return nodes;
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -95,85 +94,49 @@ public sealed partial class ComposeFileTests
     {
         var database = await Postgres.CreateDatabaseAsync();
         var workDir = Directory.CreateTempSubdirectory("studybot-compose-").FullName;
-        var hosts = new List<(Process Process, StringBuilder Stderr)>();
+        var hosts = new List<HostNode>();
         try
         {
-            foreach (var (_, bot) in StudyBots())
+            foreach (var (name, bot) in StudyBots())
             {
                 // As compose passes them, with .env empty, and the database the test's own.
                 var env = Environment(bot)
                     .Select(e => (e.Key, Value: e.Key == "Database__ConnectionString" ? database : Reference().Replace(e.Value, "")))
                     .Append(("Roadmaps__Directory", RepoPaths.Roadmaps))
                     .ToList();
-                var process = Process.Start(HostProcess.StartInfo(workDir, env))!;
-                var stderr = new StringBuilder();
-                process.ErrorDataReceived += (_, e) =>
-                {
-                    lock (stderr)
-                    {
-                        stderr.Append(e.Data).Append('\n');
-                    }
-                };
-                process.BeginErrorReadLine();
-                process.StandardInput.Close();
-                hosts.Add((process, stderr));
+                var host = HostNode.Start(name, HostProcess.StartInfo(workDir, env));
+                host.Process.StandardInput.Close();
+                hosts.Add(host);
             }
 
             var ids = StudyBots().Select(b => Environment(b.Service)["Instance__Id"]).Order(StringComparer.Ordinal).ToList();
             await Bounded.UntilAsync(
-                async () => hosts.Any(h => h.Process.HasExited) || (await NodesAsync(database)).SequenceEqual(ids),
+                async () => hosts.Any(h => h.HasExited) || (await HostNode.ClusterNodesAsync(database)).SequenceEqual(ids),
                 $"both StudyBots ({string.Join(", ", ids)}) to check in to the Quartz cluster",
                 TimeSpan.FromSeconds(90));
-            Assert.True(hosts.All(h => !h.Process.HasExited), string.Join("\n", hosts.Select(h => $"exit {(h.Process.HasExited ? h.Process.ExitCode : -1)}: {h.Stderr}")));
+            Assert.True(hosts.All(h => !h.HasExited), string.Join("\n", hosts.Select(h => $"{h.Id} exited: {h.Tail}")));
 
-            foreach (var (process, _) in hosts)
+            foreach (var host in hosts)
             {
-                using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+                using var kill = Process.Start("kill", ["-TERM", host.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
                 await Bounded.WaitAsync(kill.WaitForExitAsync(), "kill -TERM");
             }
 
-            foreach (var (process, stderr) in hosts)
+            foreach (var host in hosts)
             {
-                await Bounded.WaitAsync(process.WaitForExitAsync(), $"the StudyBot (pid {process.Id}) to stop on SIGTERM", TimeSpan.FromSeconds(60));
-                Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}; stderr: {stderr}");
+                await Bounded.WaitAsync(host.Process.WaitForExitAsync(), $"{host.Id} (pid {host.Process.Id}) to stop on SIGTERM", TimeSpan.FromSeconds(60));
+                Assert.True(host.Process.ExitCode == 0, $"{host.Id}: exit code {host.Process.ExitCode}; {host.Tail}");
             }
         }
         finally
         {
-            foreach (var (process, _) in hosts)
+            foreach (var host in hosts)
             {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-
-                process.Dispose();
+                host.Dispose();
             }
 
             Directory.Delete(workDir, recursive: true);
         }
-    }
-
-    private static async Task<List<string>> NodesAsync(string database)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var exists = new Npgsql.NpgsqlCommand("SELECT to_regclass('qrtz_scheduler_state') IS NOT NULL", connection);
-        if (!(bool)(await exists.ExecuteScalarAsync())!)
-        {
-            return [];
-        }
-
-        await using var command = new Npgsql.NpgsqlCommand("SELECT instance_name FROM qrtz_scheduler_state WHERE sched_name = 'StudyBot' ORDER BY instance_name", connection);
-        var nodes = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            nodes.Add(reader.GetString(0));
-        }
-
-        nodes.Sort(StringComparer.Ordinal);
-        return nodes;
     }
 
     [GeneratedRegex(@"Token|Secret|Password", RegexOptions.IgnoreCase)]

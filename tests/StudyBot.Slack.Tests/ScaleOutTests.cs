@@ -23,20 +23,9 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
     private const string BoardChannel = "C0456BOARD1";
 
     private readonly string _dir = Directory.CreateTempSubdirectory("studybot-slack-scale-out-").FullName;
-    private readonly ConcurrentDictionary<string, Node> _nodes = new();
+    private readonly ConcurrentDictionary<string, HostNode> _nodes = new();
     private FakeSlack _slack = null!;
     private string _database = "";
-
-    private sealed class Node(string id, Process process)
-    {
-        public string Id { get; } = id;
-
-        public Process Process { get; } = process;
-
-        public ConcurrentQueue<string> Output { get; } = new();
-
-        public string Tail => string.Join('\n', Output.TakeLast(30));
-    }
 
     private static string UserId(int i) => $"U{i + 1:D9}";
 
@@ -55,7 +44,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
     {
         foreach (var node in _nodes.Values)
         {
-            Kill(node);
+            node.Kill();
         }
 
         await _slack.DisposeAsync();
@@ -69,7 +58,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         _database = await Postgres.CreateDatabaseAsync();
         Start("node-1");
         Start("node-2");
-        await UntilAsync(async () => (await ClusterNodesAsync()).Count == 2, "two Quartz cluster nodes checked in", TimeSpan.FromSeconds(60));
+        await Bounded.UntilAsync(async () => (await HostNode.ClusterNodesAsync(_database)).Count == 2, "two Quartz cluster nodes checked in", TimeSpan.FromSeconds(60));
         await SeedAsync();
         output.WriteLine($"seeded at {clock.Elapsed.TotalSeconds:0.0} s");
 
@@ -77,12 +66,12 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         await Bounded.UntilAsync(() => Reminded() >= Members / 3 || _nodes.Values.Any(n => n.Process.HasExited), "a third of the reminders delivered", TimeSpan.FromSeconds(60));
         var victim = await ScalarAsync<object>("""SELECT "Holder" FROM "Leases" WHERE "Name" = 'outbox-drain:slack'""") as string ?? "node-1";
         var deliveredAtKill = Reminded();
-        Kill(_nodes[victim]);
+        _nodes[victim].Kill();
         output.WriteLine($"killed {victim} at {clock.Elapsed.TotalSeconds:0.0} s with {deliveredAtKill} reminders delivered");
         Assert.InRange(deliveredAtKill, 1, Members - 1);
         Start(victim);
 
-        await UntilAsync(async () => await UnsentAsync() == 0, "every reminder, the leaderboard and every celebration in the outbox and sent", TimeSpan.FromSeconds(120));
+        await Bounded.UntilAsync(async () => await UnsentAsync() == 0, "every reminder, the leaderboard and every celebration in the outbox and sent", TimeSpan.FromSeconds(120));
         output.WriteLine($"all delivered at {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.All(_nodes.Values, n => Assert.False(n.Process.HasExited, $"{n.Id} stopped: {n.Tail}"));
 
@@ -122,50 +111,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
             ("Scheduling__OutboxInterval", "00:00:01"),
             ("Logging__LogLevel__Default", "Warning"),
         ]);
-        var process = Process.Start(start)!;
-        var node = new Node(id, process);
-        process.OutputDataReceived += (_, e) => Keep(node, e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(node, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _nodes[id] = node;
-    }
-
-    private static void Keep(Node node, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        node.Output.Enqueue(line);
-        while (node.Output.Count > 200)
-        {
-            node.Output.TryDequeue(out _);
-        }
-    }
-
-    private static void Kill(Node node)
-    {
-        if (!node.Process.HasExited)
-        {
-            node.Process.Kill(entireProcessTree: true);
-            node.Process.WaitForExit(10_000);
-        }
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan limit)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                throw Bounded.TimedOut(limit, what);
-            }
-
-            await Task.Delay(200);
-        }
+        _nodes[id] = HostNode.Start(id, start);
     }
 
     private async Task<T> ScalarAsync<T>(string sql)
@@ -174,28 +120,6 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<List<string>> ClusterNodesAsync()
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT instance_name FROM qrtz_scheduler_state WHERE sched_name = 'StudyBot'", connection);
-        var nodes = new List<string>();
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                nodes.Add(reader.GetString(0));
-            }
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            // Quartz has not made its tables yet.
-        }
-
-        return nodes;
     }
 
     /// <summary>Deliveries still to come: outbox rows not yet sent or given up, plus those not in the outbox yet.</summary>
