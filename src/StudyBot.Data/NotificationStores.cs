@@ -156,10 +156,10 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate, St
 
     public async Task<IReadOnlyList<OutboxEnvelope>> ClaimAsync(string platform, DateTime nowUtc, int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
-        IReadOnlyList<long> ids;
+        IReadOnlyList<ClaimedRow> claimed;
         using (await gate.EnterAsync(cancellationToken))
         {
-            ids = await ClaimQueue.Outbox.ClaimAsync(
+            claimed = await ClaimQueue.Outbox.ClaimMarkedAsync(
                 db,
                 instance.Id,
                 """q."Platform" = {0} AND q."SentAtUtc" IS NULL AND q."FailedAtUtc" IS NULL AND q."NextAttemptAtUtc" <= {1}""",
@@ -171,11 +171,14 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate, St
                 cancellationToken);
         }
 
-        if (ids.Count == 0)
+        if (claimed.Count == 0)
         {
             return [];
         }
 
+        // An earlier claim that ended with no result began a lease before it was due to run out.
+        var earlier = claimed.Where(c => c.Previous is not null).ToDictionary(c => c.Id, c => DateTime.SpecifyKind(c.Previous!.Value, DateTimeKind.Utc) - lease);
+        var ids = claimed.Select(c => c.Id).ToList();
         var rows = await db.Outbox.AsNoTracking()
             .Where(x => ids.Contains(x.Id))
             .OrderBy(x => x.NextAttemptAtUtc)
@@ -217,6 +220,7 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate, St
                 MemberTimeZone = member?.TimeZoneId,
                 Superseded = r.MemberId is { } who && newest.TryGetValue(who, out var latest) && latest > r.Id,
                 Unreadable = payload is null,
+                MayHaveLandedSinceUtc = earlier.TryGetValue(r.Id, out var since) ? since : null,
             };
         }).ToList();
     }
@@ -241,7 +245,9 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate, St
     public async Task ReleaseClaimsAsync(CancellationToken cancellationToken)
     {
         using var writing = await gate.EnterAsync(cancellationToken);
-        await ClaimQueue.Outbox.ReleaseOwnAsync(db, instance.Id, "\"SentAtUtc\" IS NULL", cancellationToken);
+        // The mark stays: a message this instance was sending when it stopped may be out already (Slack has no
+        // idempotency key), so its next claim says so.
+        await ClaimQueue.Outbox.ReleaseOwnAsync(db, instance.Id, "\"SentAtUtc\" IS NULL AND \"FailedAtUtc\" IS NULL", keepMark: true, cancellationToken);
     }
 
     public async Task ReleaseAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)

@@ -195,7 +195,7 @@ internal sealed class RoleStore(StudyBotDbContext db, NotificationStore outbox, 
     public async Task ReleaseClaimsAsync(CancellationToken cancellationToken)
     {
         using var writing = await gate.EnterAsync(cancellationToken);
-        await ClaimQueue.RoleGrants.ReleaseOwnAsync(db, instance.Id, $"\"State\" = {Pending}", cancellationToken);
+        await ClaimQueue.RoleGrants.ReleaseOwnAsync(db, instance.Id, $"\"State\" = {Pending}", keepMark: false, cancellationToken);
     }
 
     public async Task MarkAsync(long grantId, RoleGrantState state, string? problem, DateTime? retryAtUtc, DateTime nowUtc, CancellationToken cancellationToken)

@@ -17,16 +17,22 @@ internal sealed partial class SlackNotifier(SlackMessenger messenger, SlackFiles
     public string Platform => Platforms.Slack;
 
     public Task<DeliveryResult> SendDirectAsync(MemberRef member, Reply message, CancellationToken cancellationToken) =>
-        SendAsync(member?.Community, member?.UserId, message, null, cancellationToken);
+        SendAsync(member?.Community, member?.UserId, message, null, null, cancellationToken);
 
     public Task<DeliveryResult> SendDirectAsync(MemberRef member, Reply message, string idempotencyKey, CancellationToken cancellationToken) =>
-        SendAsync(member?.Community, member?.UserId, message, idempotencyKey, cancellationToken);
+        SendAsync(member?.Community, member?.UserId, message, idempotencyKey, null, cancellationToken);
+
+    public Task<DeliveryResult> SendDirectAsync(MemberRef member, Reply message, string idempotencyKey, DateTime? mayHaveLandedSinceUtc, CancellationToken cancellationToken) =>
+        SendAsync(member?.Community, member?.UserId, message, idempotencyKey, mayHaveLandedSinceUtc, cancellationToken);
 
     public async Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, CancellationToken cancellationToken) =>
-        WithChannelProblem(await SendAsync(channel?.Community, channel?.ChannelId, message, null, cancellationToken).ConfigureAwait(false));
+        WithChannelProblem(await SendAsync(channel?.Community, channel?.ChannelId, message, null, null, cancellationToken).ConfigureAwait(false));
 
     public async Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, string idempotencyKey, CancellationToken cancellationToken) =>
-        WithChannelProblem(await SendAsync(channel?.Community, channel?.ChannelId, message, idempotencyKey, cancellationToken).ConfigureAwait(false));
+        WithChannelProblem(await SendAsync(channel?.Community, channel?.ChannelId, message, idempotencyKey, null, cancellationToken).ConfigureAwait(false));
+
+    public async Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, string idempotencyKey, DateTime? mayHaveLandedSinceUtc, CancellationToken cancellationToken) =>
+        WithChannelProblem(await SendAsync(channel?.Community, channel?.ChannelId, message, idempotencyKey, mayHaveLandedSinceUtc, cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// A channel post Slack refused because of the channel itself: marked so the outbox tells the admins (once) and
@@ -40,7 +46,7 @@ internal sealed partial class SlackNotifier(SlackMessenger messenger, SlackFiles
         _ => result,
     };
 
-    private async Task<DeliveryResult> SendAsync(CommunityRef? community, string? target, Reply message, string? idempotencyKey, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> SendAsync(CommunityRef? community, string? target, Reply message, string? idempotencyKey, DateTime? mayHaveLandedSinceUtc, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(community);
         ArgumentException.ThrowIfNullOrEmpty(target);
@@ -49,7 +55,7 @@ internal sealed partial class SlackNotifier(SlackMessenger messenger, SlackFiles
             return DeliveryResult.PermanentFailure($"not a Slack community ({community.Platform})");
         }
 
-        var outcome = await messenger.PostMessageAsync(target, BlockKit.Render(message), idempotencyKey, cancellationToken).ConfigureAwait(false);
+        var outcome = await messenger.PostMessageAsync(target, BlockKit.Render(message), idempotencyKey, mayHaveLandedSinceUtc, cancellationToken).ConfigureAwait(false);
         var attachments = SlackFiles.AllAttachments(message);
         if (outcome.Result.Status != DeliveryStatus.Sent || attachments.Count == 0)
         {

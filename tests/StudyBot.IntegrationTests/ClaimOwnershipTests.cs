@@ -144,6 +144,65 @@ public sealed class ClaimOwnershipTests
         Assert.Equal(3, await a.CountAsync("""SELECT COUNT(*) FROM "Outbox" WHERE "SentAtUtc" IS NOT NULL"""));
     }
 
+    private static async Task<IReadOnlyList<OutboxEnvelope>> ClaimEnvelopesAsync(TestBot bot, int limit)
+    {
+        await using var scope = bot.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IOutboxStore>()
+            .ClaimAsync(Platforms.Console, bot.Time.GetUtcNow().UtcDateTime, limit, Lease, CancellationToken.None);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [PostgresData(DatabaseProvider.PostgreSQL)]
+    public async Task A_message_whose_sender_stopped_mid_send_is_claimed_again_with_the_time_it_may_have_gone_out_since(DatabaseProvider provider)
+    {
+        var (a, b) = await TwoInstancesAsync(provider);
+        await using var _ = a;
+        await using var __ = b;
+        await SeedOutboxAsync(a, 4);
+        var claimedAt = a.Time.GetUtcNow().UtcDateTime;
+
+        // a claims two messages and dies mid-send; nothing of its claims was released.
+        var dead = await ClaimEnvelopesAsync(a, 2);
+        Assert.All(dead, e => Assert.Null(e.MayHaveLandedSinceUtc));
+
+        // b claims the other two (fresh: no earlier attempt) and releases one unsent, as a drain out of time does.
+        var fresh = await ClaimEnvelopesAsync(b, 2);
+        Assert.All(fresh, e => Assert.Null(e.MayHaveLandedSinceUtc));
+        await WithOutboxAsync(b, o => o.ReleaseAsync([fresh[0].Id], CancellationToken.None));
+
+        // Once the leases have run out, b claims all four again: a's two and the one b held itself are marked (each may
+        // be out since its claim); the one b released unsent was never attempted.
+        b.Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        var taken = await ClaimEnvelopesAsync(b, 10);
+        Assert.Equal(dead.Concat(fresh).Select(e => e.Id).Order(), taken.Select(e => e.Id).Order());
+        Assert.All(taken.Where(e => e.Id != fresh[0].Id), e => Assert.Equal(claimedAt, e.MayHaveLandedSinceUtc));
+        Assert.Null(taken.Single(e => e.Id == fresh[0].Id).MayHaveLandedSinceUtc);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [PostgresData(DatabaseProvider.PostgreSQL)]
+    public async Task A_message_an_instance_held_when_it_was_restarted_is_claimed_again_at_once_with_the_time_it_may_have_gone_out_since(DatabaseProvider provider)
+    {
+        var (a, b) = await TwoInstancesAsync(provider);
+        await using var _ = a;
+        await using var __ = b;
+        await SeedOutboxAsync(a, 2);
+        var claimedAt = a.Time.GetUtcNow().UtcDateTime;
+        var held = await ClaimEnvelopesAsync(a, 2);
+
+        // Restarted under the same id: its first drain frees its claims, and the mark of the stopped attempt stays.
+        await using var restarted = await TestBot.StartAsync(provider: provider, postgres: provider == DatabaseProvider.PostgreSQL ? a.ConnectionString : null,
+            dbPath: a.DbPath, instanceId: "studybot-a", pooling: true);
+        restarted.Time.SetUtcNow(a.Time.GetUtcNow());
+        await WithOutboxAsync(restarted, o => o.ReleaseClaimsAsync(CancellationToken.None));
+
+        var again = await ClaimEnvelopesAsync(restarted, 10);
+        Assert.Equal(held.Select(e => e.Id).Order(), again.Select(e => e.Id).Order());
+        Assert.All(again, e => Assert.Equal(claimedAt, e.MayHaveLandedSinceUtc));
+    }
+
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [PostgresData(DatabaseProvider.PostgreSQL)]

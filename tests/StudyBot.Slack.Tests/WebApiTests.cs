@@ -76,6 +76,50 @@ public sealed class WebApiTests
     }
 
     [Fact]
+    public async Task A_message_an_earlier_instance_posted_before_it_died_is_not_posted_again_by_the_one_that_takes_it_over()
+    {
+        await using var h = await Http();
+        var notifier = h.Get<INotifier>();
+        var claimed = h.Time.GetUtcNow().UtcDateTime;
+
+        // An earlier instance posted the message and was killed before it could record that: its memory of what it
+        // delivered died with it (here: a messenger of its own, beside the harness's).
+        var earlier = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<SlackMessenger>(h.Services);
+        var posting = earlier.PostMessageAsync(Envelopes.Ada, BlockKit.Render(Reply.Info("Week 3 reminder")), "reminder:ada:2026-W02", CancellationToken.None);
+        await h.AdvanceUntilAsync(() => posting.IsCompleted, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(1), "the earlier instance's post");
+        Assert.Equal(DeliveryStatus.Sent, (await posting).Result.Status);
+        h.Time.Advance(TimeSpan.FromMinutes(2));
+
+        // Another instance (here: the outbox's next claim) is told the message may be out since the earlier claim.
+        var taking = notifier.SendDirectAsync(Ada, Reply.Info("Week 3 reminder"), "reminder:ada:2026-W02", claimed, CancellationToken.None);
+        await h.AdvanceUntilAsync(() => taking.IsCompleted, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(1), "the taken-over reminder");
+        var taken = await taking;
+        var sending = notifier.SendDirectAsync(Ada, Reply.Info("Week 3 nudge"), "nudge:ada:2026-W02", claimed, CancellationToken.None);
+        await h.AdvanceUntilAsync(() => sending.IsCompleted, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(1), "the nudge");
+        var unmarked = await sending;
+
+        Assert.Equal(DeliveryStatus.Sent, taken.Status);
+        Assert.Equal(DeliveryStatus.Sent, unmarked.Status);
+        Assert.Equal(["Week 3 reminder", "Week 3 nudge"], h.Slack.MessagesIn(FakeSlack.DmChannelFor(Envelopes.Ada)).Select(m => m.Text));
+        Assert.Equal(2, h.Slack.CallCount("chat.postMessage"));
+        Assert.Equal(2, h.Slack.CallCount("conversations.history"));
+    }
+
+    [Fact]
+    public async Task A_message_that_may_have_gone_out_but_did_not_is_posted_after_one_look_at_the_history()
+    {
+        await using var h = await Http();
+
+        var posting = h.Get<INotifier>().PostAsync(new ChannelAddress(Workspace, "C0123ABCDEF"), Reply.Info("Leaderboard"), "board:2026-W02", h.Time.GetUtcNow().UtcDateTime, CancellationToken.None);
+        await h.AdvanceUntilAsync(() => posting.IsCompleted, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(1), "the leaderboard");
+        var result = await posting;
+
+        Assert.Equal(DeliveryStatus.Sent, result.Status);
+        Assert.Single(h.Slack.MessagesIn("C0123ABCDEF"));
+        Assert.Equal(1, h.Slack.CallCount("conversations.history"));
+    }
+
+    [Fact]
     public async Task The_same_outbox_key_handed_over_twice_is_posted_once()
     {
         await using var h = await Http();

@@ -65,4 +65,16 @@ public interface INotifier
     /// <summary>Posts to a channel once; see the direct-message overload.</summary>
     Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, string idempotencyKey, CancellationToken cancellationToken) =>
         PostAsync(channel, message, cancellationToken);
+
+    /// <summary>
+    /// Sends a direct message once when an earlier attempt, by an instance that stopped mid-send, may already have
+    /// delivered it (at or after <paramref name="mayHaveLandedSinceUtc"/>; null when there was none): a notifier that
+    /// can look (Slack's conversation history) does so before sending; the default relies on the key alone.
+    /// </summary>
+    Task<DeliveryResult> SendDirectAsync(MemberRef member, Reply message, string idempotencyKey, DateTime? mayHaveLandedSinceUtc, CancellationToken cancellationToken) =>
+        SendDirectAsync(member, message, idempotencyKey, cancellationToken);
+
+    /// <summary>Posts to a channel once; see the direct-message overload with an earlier attempt.</summary>
+    Task<DeliveryResult> PostAsync(ChannelAddress channel, Reply message, string idempotencyKey, DateTime? mayHaveLandedSinceUtc, CancellationToken cancellationToken) =>
+        PostAsync(channel, message, idempotencyKey, cancellationToken);
 }

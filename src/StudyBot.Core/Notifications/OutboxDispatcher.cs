@@ -349,8 +349,8 @@ public sealed partial class OutboxDispatcher(
         {
             var community = new CommunityRef(m.Platform, m.CommunityExternalId, m.CommunityName);
             result = m.Target == OutboxTarget.DirectMessage
-                ? await notifier.SendDirectAsync(new MemberRef(community, m.RecipientId, m.RecipientName), m.Message, m.Key, cancellationToken)
-                : await notifier.PostAsync(new ChannelAddress(community, m.RecipientId), m.Message, m.Key, cancellationToken);
+                ? await notifier.SendDirectAsync(new MemberRef(community, m.RecipientId, m.RecipientName), m.Message, m.Key, envelope.MayHaveLandedSinceUtc, cancellationToken)
+                : await notifier.PostAsync(new ChannelAddress(community, m.RecipientId), m.Message, m.Key, envelope.MayHaveLandedSinceUtc, cancellationToken);
         }
         catch (Exception ex) when (IsFault(ex, cancellationToken))
         {

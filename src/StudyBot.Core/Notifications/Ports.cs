@@ -120,6 +120,12 @@ public sealed record OutboxEnvelope(long Id, OutboxMessage Message, int Failures
 
     /// <summary>The stored message could not be read back (the row is damaged); <see cref="Message"/> has no words then.</summary>
     public bool Unreadable { get; init; }
+
+    /// <summary>
+    /// Set when an earlier claim of this row ended with no result (its instance died or restarted mid-send): the
+    /// message may already be out, sent at or after this time, so a notifier that can look checks before sending.
+    /// </summary>
+    public DateTime? MayHaveLandedSinceUtc { get; init; }
 }
 
 /// <summary>Why a message was not delivered, stored with its row and counted in <c>/studybot show</c>.</summary>

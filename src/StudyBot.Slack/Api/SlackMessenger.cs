@@ -71,7 +71,15 @@ internal sealed partial class SlackMessenger(
     /// As above; with an <paramref name="idempotencyKey"/> (the outbox's), a key already delivered by this
     /// process is not posted again, and the key marks the message for the look-up after an ambiguous failure.
     /// </summary>
-    public async Task<PostOutcome> PostMessageAsync(string channel, SlackMessage message, string? idempotencyKey, CancellationToken cancellationToken)
+    public Task<PostOutcome> PostMessageAsync(string channel, SlackMessage message, string? idempotencyKey, CancellationToken cancellationToken) =>
+        PostMessageAsync(channel, message, idempotencyKey, null, cancellationToken);
+
+    /// <summary>
+    /// As above; with <paramref name="mayHaveLandedSinceUtc"/> (an earlier attempt, by an instance that stopped
+    /// mid-send, may have posted it since then), conversations.history is read first and a message already there
+    /// is not posted again. When the history cannot be read, it is posted (a rare repeat beats a lost reminder).
+    /// </summary>
+    public async Task<PostOutcome> PostMessageAsync(string channel, SlackMessage message, string? idempotencyKey, DateTime? mayHaveLandedSinceUtc, CancellationToken cancellationToken)
     {
         if (idempotencyKey is not null && _delivered.Contains($"{channel}|{idempotencyKey}"))
         {
@@ -83,6 +91,17 @@ internal sealed partial class SlackMessenger(
             ? Guid.NewGuid().ToString("N")
             : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32];
         var marker = $"studybot-{deliveryId}";
+        if (idempotencyKey is not null && mayHaveLandedSinceUtc is { } earlier)
+        {
+            var before = await FindPostedAsync(channel, marker, new DateTimeOffset(DateTime.SpecifyKind(earlier, DateTimeKind.Utc)), cancellationToken).ConfigureAwait(false);
+            if (before == true)
+            {
+                _delivered.TryMark($"{channel}|{idempotencyKey}");
+                LogEarlierInstanceLanded(deliveryId);
+                return new PostOutcome(DeliveryResult.Ok, channel);
+            }
+        }
+
         var body = message.ToPostMessage(channel, marker);
         var since = time.GetUtcNow() - TimeSpan.FromSeconds(30);
         var simplified = false;
@@ -355,6 +374,9 @@ internal sealed partial class SlackMessenger(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A message for {Channel} with this idempotency key was already delivered; not posting it again")]
     private partial void LogAlreadyDelivered(string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Post {DeliveryId} was already in the conversation (sent by an earlier attempt that stopped before recording it); not posted again")]
+    private partial void LogEarlierInstanceLanded(string deliveryId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Post {DeliveryId} failed with {Error} but had already landed; not posting it again")]
     private partial void LogEarlierAttemptLanded(string deliveryId, string? error);
