@@ -32,8 +32,7 @@ public sealed class SharedDedupeTests
         var handlers = new[] { one.Get<SocketEnvelopeHandler>(), two.Get<SocketEnvelopeHandler>() };
         Assert.Equal(1, handlers.Sum(h => h.Handled));
         Assert.Equal(1, handlers.Sum(h => h.Duplicates));
-        var member = await one.LoadMemberAsync(Envelopes.Ada);
-        Assert.Equal(45, member.Days.Sum(d => d.PracticeMinutes + d.LearningMinutes + d.ReviewMinutes));
+        await MinutesAsync(one, 45, "the handled command's minutes");
     }
 
     [PostgresFact]
@@ -53,7 +52,25 @@ public sealed class SharedDedupeTests
 
         Assert.Equal(1, one.Get<SocketEnvelopeHandler>().Handled);
         Assert.Equal(1, two.Get<SocketEnvelopeHandler>().Handled);
-        var member = await one.LoadMemberAsync(Envelopes.Ada);
-        Assert.Equal(60, member.Days.Sum(d => d.PracticeMinutes + d.LearningMinutes + d.ReviewMinutes));
+        await MinutesAsync(one, 60, "both commands' minutes");
+    }
+
+    /// <summary>
+    /// Waits (bounded) for the member's logged minutes in the shared database to reach <paramref name="expected"/>: an
+    /// envelope counts as handled when it is taken in, a moment before its command's background work is scheduled, so
+    /// "settled" alone can come before the command has run.
+    /// </summary>
+    private static async Task MinutesAsync(SlackHarness harness, int expected, string what)
+    {
+        var minutes = 0;
+        await Bounded.UntilAsync(
+            async () =>
+            {
+                var member = await harness.LoadMemberAsync(Envelopes.Ada);
+                minutes = member.Days.Sum(d => d.PracticeMinutes + d.LearningMinutes + d.ReviewMinutes);
+                return minutes >= expected;
+            },
+            what);
+        Assert.Equal(expected, minutes);
     }
 }
