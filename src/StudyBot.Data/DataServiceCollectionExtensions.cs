@@ -37,6 +37,9 @@ public static class DataServiceCollectionExtensions
 
             // Several instances may share this database: one at a time drains each platform's outbox.
             services.AddScoped<IDrainLease, DrainLease>();
+
+            // ... and a member's commands run one at a time across them, as they do within one process.
+            services.AddSingleton<StudyBot.Core.Commands.ISharedMemberLines, SharedMemberLines>();
         }
         else
         {

@@ -24,7 +24,8 @@ public sealed class CoreSettings
 /// DI scope, commit its changes with any completion events, and return the reply. Bad input comes back as
 /// a reply that says what was wrong; an exception is a bug, logged and answered politely.
 /// <para>
-/// Each member's commands run one at a time in the order they arrived (<see cref="MemberLines"/>); other
+/// Each member's commands run one at a time in the order they arrived (<see cref="MemberLines"/>), and, where
+/// several instances share a database, one at a time across them too (<see cref="ISharedMemberLines"/>); other
 /// members' run alongside. A command that arrives with a platform delivery id (<see cref="Arrive"/>) gets a
 /// receipt, written in the same transaction as its changes; the same delivery again is answered from the
 /// receipt and changes nothing (see <see cref="CommandReceipts"/>).
@@ -38,7 +39,8 @@ public sealed partial class CommandExecutor(
     CoreSettings settings,
     ILogger<CommandExecutor> logger,
     MemberText? memberText = null,
-    Storage.StoreOutage? outage = null)
+    Storage.StoreOutage? outage = null,
+    ISharedMemberLines? sharedLines = null)
 {
     private readonly CommandParser _parser = new(catalog);
     private readonly MemberLines _lines = new();
@@ -149,18 +151,26 @@ public sealed partial class CommandExecutor(
             };
         }
 
+        var waitStarted = time.GetTimestamp();
         if (!await place.WaitTurnAsync(settings.MemberQueuePatience, time, cancellationToken))
         {
-            LogStillBusy(command.Path, who.Community.Platform);
-            return new Reply
-            {
-                Tone = ReplyTone.Warning,
-                Text = "⏳ I'm still working on your previous command, so I haven't run this one. Please send it again in a moment.",
-            };
+            return StillBusy(command.Path, who);
         }
 
+        IAsyncDisposable? shared = null;
         try
         {
+            if (sharedLines is not null)
+            {
+                // Other instances on the same database may be running a command of this member: wait for the rest of the patience.
+                var left = settings.MemberQueuePatience - time.GetElapsedTime(waitStarted);
+                shared = await sharedLines.EnterAsync(who.Community.Platform, who.Community.ExternalId, who.UserId, left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), cancellationToken);
+                if (shared is null)
+                {
+                    return StillBusy(command.Path, who);
+                }
+            }
+
             await using var scope = scopes.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetServices<ICommandHandler>().FirstOrDefault(h => h.Path == command.Path);
             if (handler is null)
@@ -237,6 +247,23 @@ public sealed partial class CommandExecutor(
         {
             return Failed(ex, command.Path, who, "running");
         }
+        finally
+        {
+            if (shared is not null)
+            {
+                await shared.DisposeAsync();
+            }
+        }
+    }
+
+    private Reply StillBusy(string path, MemberRef who)
+    {
+        LogStillBusy(path, who.Community.Platform);
+        return new Reply
+        {
+            Tone = ReplyTone.Warning,
+            Text = "⏳ I'm still working on your previous command, so I haven't run this one. Please send it again in a moment.",
+        };
     }
 
     /// <summary>What the member hears when the database cannot be reached: nothing was changed, and it is worth trying again.</summary>
