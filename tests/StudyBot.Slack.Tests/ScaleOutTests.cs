@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Npgsql;
-using NpgsqlTypes;
 using StudyBot.Slack.Tests.Fakes;
 using StudyBot.Testing;
 using Xunit.Abstractions;
@@ -114,13 +112,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         _nodes[id] = HostNode.Start(id, start);
     }
 
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<T> ScalarAsync<T>(string sql) => ScaleSeed.ScalarAsync<T>(_database, sql);
 
     /// <summary>Deliveries still to come: outbox rows not yet sent or given up, plus those not in the outbox yet.</summary>
     private async Task<long> UnsentAsync() =>
@@ -130,86 +122,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
                  + (SELECT COUNT(*) FROM "CompletionEvents" WHERE "NotifiedAtUtc" IS NULL)
             """);
 
-    private async Task SeedAsync()
-    {
-        var now = DateTime.UtcNow;
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        long community;
-        await using (var insert = new NpgsqlCommand(
-            """
-            INSERT INTO "Communities" ("Platform", "ExternalId", "Name", "RoadmapId", "TimeZoneId", "CreatedAtUtc", "RemindersMaxPerWeek",
-                                       "LeaderboardDay", "LeaderboardMinutes", "LeaderboardChannel", "CelebrationChannel", "NextLeaderboardAtUtc")
-            VALUES ('slack', @team, 'Study group', 'ml-zero-to-hero', 'UTC', @created, 2, 1, 540, @board, @wins, @due)
-            RETURNING "Id"
-            """,
-            connection,
-            tx))
-        {
-            insert.Parameters.AddWithValue("team", FakeSlack.TeamId);
-            insert.Parameters.AddWithValue("created", now.AddDays(-30));
-            insert.Parameters.AddWithValue("board", BoardChannel);
-            insert.Parameters.AddWithValue("wins", WinsChannel);
-            insert.Parameters.AddWithValue("due", now.AddMinutes(-1));
-            community = (long)(await insert.ExecuteScalarAsync())!;
-        }
-
-        // Each member planned a weekly reminder at this minute (every day allowed, once a week).
-        await using (var import = await connection.BeginBinaryImportAsync(
-            """
-            COPY "Members" ("CommunityId", "UserId", "DisplayName", "TimeZoneId", "Path", "Pace", "Onboarded", "CreatedAtUtc", "UpdatedAtUtc",
-                            "Privacy", "Celebrate", "RemindersOn", "PlanDays", "PlanMinutes", "PlanFrequency", "NextReminderAtUtc",
-                            "UnansweredReminders", "RemindersPaused", "FreshStartPending", "DmNoticePending", "LastTemplate") FROM STDIN (FORMAT BINARY)
-            """))
-        {
-            for (var i = 0; i < Members; i++)
-            {
-                await import.StartRowAsync();
-                await import.WriteAsync(community, NpgsqlDbType.Bigint);
-                await import.WriteAsync(UserId(i), NpgsqlDbType.Text);
-                await import.WriteAsync($"Member {i:0000}", NpgsqlDbType.Text);
-                await import.WriteAsync("UTC", NpgsqlDbType.Text);
-                await import.WriteAsync(0, NpgsqlDbType.Integer);
-                await import.WriteAsync(0, NpgsqlDbType.Integer);
-                await import.WriteAsync(true, NpgsqlDbType.Boolean);
-                await import.WriteAsync(now.AddDays(-30), NpgsqlDbType.TimestampTz);
-                await import.WriteAsync(now.AddDays(-30), NpgsqlDbType.TimestampTz);
-                await import.WriteAsync(0, NpgsqlDbType.Integer);
-                await import.WriteAsync(0, NpgsqlDbType.Integer);
-                await import.WriteAsync(true, NpgsqlDbType.Boolean);
-                await import.WriteAsync(127, NpgsqlDbType.Integer);
-                await import.WriteAsync((now.Hour * 60) + now.Minute, NpgsqlDbType.Integer);
-                await import.WriteAsync(1, NpgsqlDbType.Integer);
-                await import.WriteAsync(now.AddSeconds(-now.Second).AddMilliseconds(-now.Millisecond), NpgsqlDbType.TimestampTz);
-                await import.WriteAsync(0, NpgsqlDbType.Integer);
-                await import.WriteAsync(false, NpgsqlDbType.Boolean);
-                await import.WriteAsync(false, NpgsqlDbType.Boolean);
-                await import.WriteAsync(false, NpgsqlDbType.Boolean);
-                await import.WriteAsync(-1, NpgsqlDbType.Integer);
-            }
-
-            await import.CompleteAsync();
-        }
-
-        // The first members finished the Foundation milestone a minute ago: each is celebrated in the wins channel.
-        await using (var events = new NpgsqlCommand(
-            """
-            INSERT INTO "CompletionEvents" ("CommunityId", "MemberId", "Kind", "TargetId", "BatchId", "AtUtc")
-            SELECT "CommunityId", "Id", 0, 'foundation-milestone', gen_random_uuid(), @at FROM "Members"
-            WHERE "CommunityId" = @community AND "UserId" <= @last
-            """,
-            connection,
-            tx))
-        {
-            events.Parameters.AddWithValue("at", now.AddMinutes(-1));
-            events.Parameters.AddWithValue("community", community);
-            events.Parameters.AddWithValue("last", UserId(Celebrations - 1));
-            Assert.Equal(Celebrations, await events.ExecuteNonQueryAsync());
-        }
-
-        await tx.CommitAsync();
-    }
+    private Task SeedAsync() =>
+        ScaleSeed.DueCommunityAsync(_database, "slack", FakeSlack.TeamId, "Study group", BoardChannel, WinsChannel, [.. Enumerable.Range(0, Members).Select(UserId)], Celebrations);
 }
 
 /// <summary>
