@@ -10,21 +10,22 @@ namespace StudyBot.Discord;
 
 /// <summary>
 /// Core's outbound port on Discord: DMs (the DM channel is opened once per member: kept in memory and, through
-/// <see cref="IDmChannelStore"/>, in the database every instance shares) and channel posts. A member whose DMs are closed (50007) is a lasting state: reported as permanent, and not tried
-/// again until they next use a command. Every send carries a nonce with enforce_nonce, so the REST client's
-/// retries cannot post a message twice.
+/// <see cref="IDmChannelStore"/>, in the database every instance shares) and channel posts. A member whose DMs are
+/// closed (50007) is a lasting state: reported as permanent, and not tried again until they next use a command. Every
+/// send carries a nonce with enforce_nonce, so the REST client's retries cannot post a message twice.
 /// </summary>
 /// <remarks>
 /// A send whose outcome is unknown (the request left, the answer did not come back) is remembered with the time its nonce
 /// was first sent. While Discord still de-duplicates that nonce (<see cref="DiscordRestClient.NonceWindow"/>) the next
 /// attempt simply repeats it; after that, the channel's recent messages are read first, and a message of the bot's with
 /// that nonce or the same words counts as delivered, so no member gets the same reminder twice.
-/// </remarks>
-/// <remarks>
+/// <para>
 /// A DM channel is looked up in memory, then in the database, and opened on Discord only when neither knows it; a channel
 /// opened is remembered in both. So a restarted instance, or another instance on the same database, DMs a member with one
 /// request (the post) rather than two. The database is a cache here: when it cannot be read or written (within
-/// <see cref="StoreTimeout"/>) the channel is opened on Discord, and the log says so once until it answers again.
+/// <see cref="StoreTimeout"/>) the channel is opened on Discord, the log says so once until it answers again, and it is
+/// not asked again for <see cref="StoreRetryAfter"/> (a database that hangs must not slow every DM).
+/// </para>
 /// </remarks>
 internal sealed partial class DiscordNotifier(
     DiscordRestClient rest,
@@ -35,6 +36,9 @@ internal sealed partial class DiscordNotifier(
 {
     /// <summary>How long a DM channel lookup or write in the database may take before the DM goes on without it.</summary>
     public static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>After the database failed a DM channel lookup or write, how long DMs go on without asking it.</summary>
+    public static readonly TimeSpan StoreRetryAfter = TimeSpan.FromSeconds(30);
 
     /// <summary>How many recent messages are read to find a send whose outcome was unknown.</summary>
     public const int HistoryDepth = 50;
@@ -47,7 +51,7 @@ internal sealed partial class DiscordNotifier(
     private readonly ConcurrentDictionary<ulong, ulong> _dmChannels = new();
     private readonly ConcurrentDictionary<string, long> _unsure = new(StringComparer.Ordinal);
     private ulong? _botUserId;
-    private int _storeFailing;
+    private long _storeFailedAt;
 
     /// <summary>Sends whose outcome is unknown, remembered until a later attempt settles them.</summary>
     public int UnsureSends => _unsure.Count;
@@ -156,12 +160,13 @@ internal sealed partial class DiscordNotifier(
 
     /// <summary>
     /// Runs one call on the DM channel store, bounded by <see cref="StoreTimeout"/>; a failure is logged once (until a
-    /// call succeeds again) and otherwise ignored: the DM goes on without the database. Cancellation by the caller is not
-    /// a failure and is passed on.
+    /// call succeeds again) and otherwise ignored: the DM goes on without the database, which is not asked again for
+    /// <see cref="StoreRetryAfter"/>. Cancellation by the caller is not a failure and is passed on.
     /// </summary>
     private async Task StoreAsync(Func<IDmChannelStore, CancellationToken, Task> call, CancellationToken cancellationToken)
     {
-        if (dmChannels is null)
+        var failedAt = Interlocked.Read(ref _storeFailedAt);
+        if (dmChannels is null || (failedAt != 0 && time.GetElapsedTime(failedAt) < StoreRetryAfter))
         {
             return;
         }
@@ -171,14 +176,14 @@ internal sealed partial class DiscordNotifier(
         try
         {
             await call(dmChannels, bounded.Token);
-            if (Interlocked.Exchange(ref _storeFailing, 0) == 1)
+            if (Interlocked.Exchange(ref _storeFailedAt, 0) != 0)
             {
                 LogStoreBack();
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            if (Interlocked.Exchange(ref _storeFailing, 1) == 0)
+            if (Interlocked.Exchange(ref _storeFailedAt, Math.Max(1, time.GetTimestamp())) == 0)
             {
                 LogStoreFailed(ex is OperationCanceledException ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"no answer within {StoreTimeout.TotalSeconds:0} s") : ex.GetType().Name + ": " + ex.Message.Split('\n')[0]);
             }

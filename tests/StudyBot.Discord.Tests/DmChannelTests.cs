@@ -131,4 +131,37 @@ public sealed class DmChannelTests : IAsyncLifetime
         Assert.DoesNotContain("444", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("555", warning.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task When_the_database_answers_again_the_channels_opened_from_then_on_are_kept_for_other_instances()
+    {
+        var folder = Path.Combine(_directory, "back");
+        var file = Path.Combine(folder, "studybot.db");
+        Directory.CreateDirectory(folder);
+        await using var instance = await AdapterHarness.StartAsync(
+            o =>
+            {
+                o.Start = false;
+                o.RealEngine = true;
+                o.FakeTime = true;
+                o.DatabaseFile = file;
+            },
+            _server);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+        Assert.Equal(DeliveryResult.Ok, await DmAsync(instance, 666, "While the database is away"));
+
+        // The database is back (made again, empty); after the pause the notifier asks it again.
+        await StudyBot.Data.StudyBotDatabase.MigrateAsync(instance.Services, CancellationToken.None);
+        instance.Time!.Advance(DiscordNotifier.StoreRetryAfter);
+        Assert.Equal(DeliveryResult.Ok, await DmAsync(instance, 777, "After it came back"));
+        Assert.True(instance.Logs.Contains("keeps DM channel ids again"), instance.Logs.All);
+
+        var requests = _server.Requests.Count;
+        await using var other = await InstanceAsync(file);
+        Assert.Equal(DeliveryResult.Ok, await DmAsync(other, 777, "From another instance"));
+        var post = Assert.Single(_server.Requests.Skip(requests));
+        Assert.Equal("/channels/{channel_id}/messages", post.Template);
+        Assert.Equal(2, _server.MessageCount(_server.DmChannelOf(777)!.Value));
+    }
 }
