@@ -9,13 +9,21 @@ namespace StudyBot.Discord.LoadTest;
 /// Issue 13: a reminder fan-out across several real host processes on one PostgreSQL database, against the fake
 /// Discord enforcing its global limit (50 requests/s) and the DM-open bucket. Every member's reminder is due at once;
 /// the run ends when every member has a DM (or nothing moved for three minutes). Counted at the fake: DMs, members
-/// reached, duplicates (more than one message in a member's DM channel), 429s and REST requests.
+/// reached, duplicates (more than one message in a member's DM channel), 429s and REST requests. With
+/// <c>knownDmChannels</c> every member's DM channel is already known, in the database and at the fake (the steady state of
+/// a weekly reminder after its first week): each DM is then one request, the post; without, each is two (opening the
+/// channel, then the post). The fake refuses posts to channels it does not know (10003), as Discord does.
 /// </summary>
 internal static class FanOut
 {
     private const string GuildId = "290926798626357999";
 
-    public static async Task<int> RunAsync(InteractionLoad.Settings settings, int members, int instances, ILogger log)
+    /// <summary>Seeded DM channel ids: member <c>g</c> (user 400000000000000000 + g) has channel 1400000000000000000 + g.</summary>
+    private const ulong FirstUser = 400_000_000_000_000_000;
+
+    private const ulong FirstDmChannel = 1_400_000_000_000_000_000;
+
+    public static async Task<int> RunAsync(InteractionLoad.Settings settings, int members, int instances, bool knownDmChannels, ILogger log)
     {
         if (!File.Exists(settings.HostAssembly))
         {
@@ -25,7 +33,7 @@ internal static class FanOut
 
         try
         {
-            await using var discord = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { RecordRequests = false });
+            await using var discord = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { RecordRequests = false, KnownChannelsOnly = true });
             var jobs = new Dictionary<string, string>
             {
                 ["Scheduling__Enabled"] = "true",
@@ -39,14 +47,30 @@ internal static class FanOut
             }
 
             var connection = hosts.ConnectionString!;
-            Log.Line(log, $"{instances} instance(s) up (pids {string.Join(", ", hosts.ProcessIds)}); seeding {members:N0} members whose reminder is due now");
+            Log.Line(log, $"{instances} instance(s) up (pids {string.Join(", ", hosts.ProcessIds)}); seeding {members:N0} members whose reminder is due now"
+                + (knownDmChannels ? ", each with a DM channel already known" : ", none with a DM channel known yet"));
+            if (knownDmChannels)
+            {
+                // The channels exist at Discord (opened in an earlier week) and are kept in the database.
+                for (var g = 1UL; g <= (ulong)members; g++)
+                {
+                    discord.AddDmChannel(FirstUser + g, FirstDmChannel + g);
+                }
+
+                await Postgres.PsqlAsync(connection, $"""
+                    INSERT INTO "DmChannels" ("Platform", "UserId", "ChannelId", "LearnedAtUtc")
+                    SELECT 'discord', ({FirstUser} + g)::text, ({FirstDmChannel} + g)::text, now() - interval '7 days'
+                    FROM generate_series(1, {members}) g;
+                    """);
+            }
+
             await Postgres.PsqlAsync(connection, $"""
                 INSERT INTO "Communities" ("Platform", "ExternalId", "Name", "RoadmapId", "TimeZoneId", "CreatedAtUtc", "RemindersMaxPerWeek", "LeaderboardDay", "LeaderboardMinutes")
                 VALUES ('discord', '{GuildId}', 'Study Hall', 'ml-zero-to-hero', 'UTC', now(), 2, 1, 540);
                 INSERT INTO "Members" ("CommunityId", "UserId", "DisplayName", "TimeZoneId", "Path", "Pace", "Onboarded", "CreatedAtUtc", "UpdatedAtUtc",
                                        "Privacy", "Celebrate", "RemindersOn", "PlanDays", "PlanMinutes", "PlanFrequency", "NextReminderAtUtc",
                                        "UnansweredReminders", "RemindersPaused", "FreshStartPending", "DmNoticePending", "LastTemplate")
-                SELECT c."Id", (400000000000000000 + g)::text, 'member' || g, 'UTC', 0, 0, true, now(), now(),
+                SELECT c."Id", ({FirstUser} + g)::text, 'member' || g, 'UTC', 0, 0, true, now(), now(),
                        0, 0, true, 127, (extract(hour FROM now() AT TIME ZONE 'UTC') * 60 + extract(minute FROM now() AT TIME ZONE 'UTC'))::int, 1, now() - interval '1 minute',
                        0, false, false, false, -1
                 FROM generate_series(1, {members}) g, "Communities" c;
@@ -114,11 +138,15 @@ internal static class FanOut
             var tooMany = Interlocked.Read(ref discord.Total429) - tooManyBefore;
             var floorDms = members / 50.0;
             var floorRequests = requests / 50.0;
+            var perMember = knownDmChannels ? 1 : 2;
+            var floor = members * perMember / 50.0;
             Log.Line(log, $"Members {members:N0}, instances {instances}: DMs {dms:N0} to {perChannel.Count:N0} members; missing {members - perChannel.Count:N0}; duplicates {duplicates}; 429s {tooMany} (whole run {Interlocked.Read(ref discord.Total429)})");
             Log.Line(log, FormattableString.Invariant(
                 $"Time from the reminders being due to the last DM: {elapsed:0.0} s (first DM at {firstDm:0.0} s; every reminder queued in the outbox by {allQueued:0} s)"));
             Log.Line(log, FormattableString.Invariant(
                 $"REST requests at the fake after seeding: {requests:N0} ({(double)requests / Math.Max(1, perChannel.Count):0.00} per member) = {requests / elapsed:0.0} req/s over the run; floor at 50 req/s: {floorRequests:0} s for these requests (ratio {elapsed / floorRequests:0.00}), {floorDms:0} s at one request per DM (ratio {elapsed / floorDms:0.00})"));
+            Log.Line(log, FormattableString.Invariant(
+                $"Floor for this run: {perMember} request(s) per member ({(knownDmChannels ? "DM channels known: the post" : "no DM channel known: open it, then post")}) = {floor:0} s at 50 req/s; time / floor {elapsed / floor:0.00}"));
             Log.Line(log, FormattableString.Invariant(
                 $"CPU over the run: hosts {hostCpu:0.0} s = {hostCpu * 1000 / Math.Max(1, dms):0.00} ms per DM; PostgreSQL {postgresCpu:0.0} s = {postgresCpu * 1000 / Math.Max(1, dms):0.00} ms per DM; machine load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
             var errors = hosts.Stderr.Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("error", StringComparison.OrdinalIgnoreCase)).TakeLast(10).ToList();

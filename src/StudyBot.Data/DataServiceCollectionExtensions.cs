@@ -70,6 +70,9 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<StudyBot.Core.Roles.IRoleStore, RoleStore>();
         services.AddScoped<IChannelProblemStore, ChannelProblemStore>();
         services.AddSingleton<StudyBot.Core.Coordination.ILeaseStore, LeaseStore>();
+
+        // Each user's DM channel, for the adapters' notifiers (singletons): kept across restarts and shared by instances.
+        services.AddSingleton<StudyBot.Core.Chat.IDmChannelStore, DmChannelStore>();
         return services;
     }
 

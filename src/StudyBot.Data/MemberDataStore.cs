@@ -27,7 +27,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             return null;
         }
 
-        var document = await MemberDocumentAsync(entity, cancellationToken);
+        var document = await MemberDocumentAsync(entity, community!.Platform, cancellationToken);
         var export = new
         {
             exportedAtUtc = nowUtc,
@@ -45,7 +45,8 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         var documents = new List<MemberDocument>();
         foreach (var member in members)
         {
-            documents.Add(await MemberDocumentAsync(member, cancellationToken));
+            // Without their DM channel with the bot: that is between the member and the bot, not the community's.
+            documents.Add(await MemberDocumentAsync(member, dmPlatform: null, cancellationToken));
         }
 
         var export = new
@@ -170,6 +171,17 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             .Where(x => x.Platform == community.Platform && x.CommunityExternalId == community.ExternalId && x.UserId == userId)
             .ExecuteDeleteAsync(ct);
 
+        // Their DM channel with the bot is theirs on the platform, not this community's: it goes unless another of their
+        // memberships there (not deleted, left or not) still needs it.
+        var elsewhere = await db.Members.AnyAsync(
+            m => m.Id != memberId && m.UserId == userId && m.DeletedAtUtc == null
+                && db.Communities.Any(c => c.Id == m.CommunityId && c.Platform == community.Platform),
+            ct);
+        if (!elsewhere)
+        {
+            await db.DmChannels.Where(x => x.Platform == community.Platform && x.UserId == userId).ExecuteDeleteAsync(ct);
+        }
+
         await db.Members.Where(m => m.Id == memberId).ExecuteUpdateAsync(
             s => s.SetProperty(m => m.UserId, $"deleted:{Guid.NewGuid():N}")
                 .SetProperty(m => m.DisplayName, DeletedName)
@@ -200,7 +212,8 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
 
     private sealed record MemberDocument(object Profile, object Items, object History, object StudyLog, object Goals, object Rest, object Completions, object Partnerships, object RoleGrants, object Totals, object Messages, int Records);
 
-    private async Task<MemberDocument> MemberDocumentAsync(MemberEntity m, CancellationToken ct)
+    /// <summary>The member's data; with <paramref name="dmPlatform"/>, also their DM channel with the bot on that platform.</summary>
+    private async Task<MemberDocument> MemberDocumentAsync(MemberEntity m, string? dmPlatform, CancellationToken ct)
     {
         var items = await db.ItemProgress.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.ItemId)
             .Select(x => new { x.ItemId, status = ((StudyBot.Core.Progress.ItemStatus)x.Status).ToString(), reason = ((StudyBot.Core.Progress.SkipReason)x.Reason).ToString(), x.UpdatedAtUtc }).ToListAsync(ct);
@@ -242,6 +255,10 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             .ToListAsync(ct);
         var messages = await db.Outbox.AsNoTracking().Where(x => x.MemberId == m.Id && x.Target == (int)OutboxTarget.DirectMessage).OrderBy(x => x.Id)
             .Select(x => new { x.Kind, x.CreatedAtUtc, x.SentAtUtc, x.FailedAtUtc }).ToListAsync(ct);
+        var dmChannel = dmPlatform is null
+            ? null
+            : await db.DmChannels.AsNoTracking().Where(x => x.Platform == dmPlatform && x.UserId == m.UserId)
+                .Select(x => new { x.ChannelId, x.LearnedAtUtc }).FirstOrDefaultAsync(ct);
         var profile = new
         {
             m.UserId,
@@ -266,8 +283,9 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             },
             m.CreatedAtUtc,
             m.LastActivityAtUtc,
+            directMessageChannel = dmChannel,
         };
-        var records = 1 + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + days.Count + totals.Count + messages.Count;
+        var records = 1 + (dmChannel is null ? 0 : 1) + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + days.Count + totals.Count + messages.Count;
         return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, records);
     }
 

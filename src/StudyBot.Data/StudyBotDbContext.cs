@@ -66,6 +66,8 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
 
     internal DbSet<SeenKeyEntity> SeenKeys => Set<SeenKeyEntity>();
 
+    internal DbSet<DmChannelEntity> DmChannels => Set<DmChannelEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -90,6 +92,7 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new CommandReceiptConfiguration());
         modelBuilder.ApplyConfiguration(new LeaseConfiguration());
         modelBuilder.ApplyConfiguration(new SeenKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new DmChannelConfiguration());
 
         if (IsPostgres)
         {

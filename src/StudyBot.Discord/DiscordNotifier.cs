@@ -9,23 +9,37 @@ using StudyBot.Discord.Rest;
 namespace StudyBot.Discord;
 
 /// <summary>
-/// Core's outbound port on Discord: DMs (the DM channel is opened once per member and cached) and channel
-/// posts. A member whose DMs are closed (50007) is a lasting state: reported as permanent, and not tried
-/// again until they next use a command. Every send carries a nonce with enforce_nonce, so the REST client's
-/// retries cannot post a message twice.
+/// Core's outbound port on Discord: DMs (the DM channel is opened once per member: kept in memory and, through
+/// <see cref="IDmChannelStore"/>, in the database every instance shares) and channel posts. A member whose DMs are
+/// closed (50007) is a lasting state: reported as permanent, and not tried again until they next use a command. Every
+/// send carries a nonce with enforce_nonce, so the REST client's retries cannot post a message twice.
 /// </summary>
 /// <remarks>
 /// A send whose outcome is unknown (the request left, the answer did not come back) is remembered with the time its nonce
 /// was first sent. While Discord still de-duplicates that nonce (<see cref="DiscordRestClient.NonceWindow"/>) the next
 /// attempt simply repeats it; after that, the channel's recent messages are read first, and a message of the bot's with
 /// that nonce or the same words counts as delivered, so no member gets the same reminder twice.
+/// <para>
+/// A DM channel is looked up in memory, then in the database, and opened on Discord only when neither knows it; a channel
+/// opened is remembered in both. So a restarted instance, or another instance on the same database, DMs a member with one
+/// request (the post) rather than two. The database is a cache here: when it cannot be read or written (within
+/// <see cref="StoreTimeout"/>) the channel is opened on Discord, the log says so once until it answers again, and it is
+/// not asked again for <see cref="StoreRetryAfter"/> (a database that hangs must not slow every DM).
+/// </para>
 /// </remarks>
 internal sealed partial class DiscordNotifier(
     DiscordRestClient rest,
     DmReachability reachability,
     TimeProvider time,
-    ILogger<DiscordNotifier> logger) : INotifier
+    ILogger<DiscordNotifier> logger,
+    IDmChannelStore? dmChannels = null) : INotifier
 {
+    /// <summary>How long a DM channel lookup or write in the database may take before the DM goes on without it.</summary>
+    public static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>After the database failed a DM channel lookup or write, how long DMs go on without asking it.</summary>
+    public static readonly TimeSpan StoreRetryAfter = TimeSpan.FromSeconds(30);
+
     /// <summary>How many recent messages are read to find a send whose outcome was unknown.</summary>
     public const int HistoryDepth = 50;
 
@@ -37,6 +51,7 @@ internal sealed partial class DiscordNotifier(
     private readonly ConcurrentDictionary<ulong, ulong> _dmChannels = new();
     private readonly ConcurrentDictionary<string, long> _unsure = new(StringComparer.Ordinal);
     private ulong? _botUserId;
+    private long _storeFailedAt;
 
     /// <summary>Sends whose outcome is unknown, remembered until a later attempt settles them.</summary>
     public int UnsureSends => _unsure.Count;
@@ -73,9 +88,10 @@ internal sealed partial class DiscordNotifier(
             }
             catch (DiscordApiException ex) when (ex.Code == DiscordErrorCodes.UnknownChannel)
             {
-                // The cached DM channel is gone; open it again once.
+                // The remembered DM channel is gone: forget it (here and in the database) and open it again, once.
                 _dmChannels.TryRemove(userId, out _);
-                channel = await DmChannelAsync(userId, cancellationToken);
+                await StoreAsync((store, ct) => store.ForgetAsync(Platform, Snowflake.Format(userId), Snowflake.Format(channel), ct), cancellationToken);
+                channel = await OpenDmChannelAsync(userId, cancellationToken);
                 await SendAllAsync(channel, message, idempotencyKey, cancellationToken);
             }
 
@@ -122,9 +138,56 @@ internal sealed partial class DiscordNotifier(
             return cached;
         }
 
+        string? stored = null;
+        await StoreAsync(async (store, ct) => stored = await store.FindAsync(Platform, Snowflake.Format(userId), ct), cancellationToken);
+        if (Snowflake.TryParse(stored, out var known))
+        {
+            _dmChannels[userId] = known;
+            return known;
+        }
+
+        return await OpenDmChannelAsync(userId, cancellationToken);
+    }
+
+    /// <summary>Opens the DM channel on Discord (it returns the existing one) and remembers it here and in the database.</summary>
+    private async Task<ulong> OpenDmChannelAsync(ulong userId, CancellationToken cancellationToken)
+    {
         var channel = await rest.CreateDmAsync(userId, cancellationToken);
         _dmChannels[userId] = channel.Id;
+        await StoreAsync((store, ct) => store.RememberAsync(Platform, Snowflake.Format(userId), Snowflake.Format(channel.Id), ct), cancellationToken);
         return channel.Id;
+    }
+
+    /// <summary>
+    /// Runs one call on the DM channel store, bounded by <see cref="StoreTimeout"/>; a failure is logged once (until a
+    /// call succeeds again) and otherwise ignored: the DM goes on without the database, which is not asked again for
+    /// <see cref="StoreRetryAfter"/>. Cancellation by the caller is not a failure and is passed on.
+    /// </summary>
+    private async Task StoreAsync(Func<IDmChannelStore, CancellationToken, Task> call, CancellationToken cancellationToken)
+    {
+        var failedAt = Interlocked.Read(ref _storeFailedAt);
+        if (dmChannels is null || (failedAt != 0 && time.GetElapsedTime(failedAt) < StoreRetryAfter))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(StoreTimeout, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await call(dmChannels, bounded.Token);
+            if (Interlocked.Exchange(ref _storeFailedAt, 0) != 0)
+            {
+                LogStoreBack();
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (Interlocked.Exchange(ref _storeFailedAt, Math.Max(1, time.GetTimestamp())) == 0)
+            {
+                LogStoreFailed(ex is OperationCanceledException ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"no answer within {StoreTimeout.TotalSeconds:0} s") : ex.GetType().Name + ": " + ex.Message.Split('\n')[0]);
+            }
+        }
     }
 
     private async Task SendAllAsync(ulong channelId, Reply message, string idempotencyKey, CancellationToken cancellationToken)
@@ -234,6 +297,12 @@ internal sealed partial class DiscordNotifier(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the recent messages of channel {ChannelId} ({Reason}); sending the message whose earlier send had an unknown outcome")]
     private partial void LogHistoryUnreadable(ulong channelId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database cannot keep DM channel ids right now ({Reason}); opening DM channels on Discord instead until it answers")]
+    private partial void LogStoreFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The database keeps DM channel ids again")]
+    private partial void LogStoreBack();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discord delivery failed: {Reason}")]
     private partial void LogFailed(string reason);

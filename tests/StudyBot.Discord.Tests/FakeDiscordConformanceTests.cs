@@ -218,4 +218,35 @@ public sealed class FakeDiscordConformanceTests
             }
         }
     }
+
+    [Fact]
+    public async Task With_known_channels_only_a_post_to_a_channel_it_never_opened_is_10003_and_an_existing_DM_channel_is_returned_when_opened()
+    {
+        await using var server = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { KnownChannelsOnly = true });
+        server.AddDmChannel(111, 1_400_000_000_000_000_111);
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bot " + FakeDiscordOptions.Token);
+        async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string path, string json)
+        {
+            using var response = await http.PostAsync(new Uri(server.ApiBaseUrl + path), new StringContent(json, Encoding.UTF8, "application/json"));
+            return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+        }
+
+        var unknown = await PostAsync("/channels/1400000000000000999/messages", """{"content":"hi"}""");
+        var known = await PostAsync("/channels/1400000000000000111/messages", """{"content":"hi"}""");
+        var opened = await PostAsync("/users/@me/channels", """{"recipient_id":"111"}""");
+        var guild = await PostAsync("/channels/645027906669510668/messages", """{"content":"hi"}""");
+        var gone = server.CloseDmChannel(111);
+        var closed = await PostAsync("/channels/1400000000000000111/messages", """{"content":"again"}""");
+        var reopened = await PostAsync("/users/@me/channels", """{"recipient_id":"111"}""");
+
+        Assert.Equal((HttpStatusCode.NotFound, 10003), (unknown.Status, (int)unknown.Body!["code"]!));
+        Assert.Equal(HttpStatusCode.OK, known.Status);
+        Assert.Equal("1400000000000000111", (string?)opened.Body!["id"]);
+        Assert.Equal(HttpStatusCode.OK, guild.Status);
+        Assert.Equal(1_400_000_000_000_000_111UL, gone);
+        Assert.Equal((HttpStatusCode.NotFound, 10003), (closed.Status, (int)closed.Body!["code"]!));
+        Assert.NotEqual("1400000000000000111", (string?)reopened.Body!["id"]);
+        Assert.Equal(1, server.DirectMessageCount);
+    }
 }

@@ -64,8 +64,8 @@ public sealed partial class DatabaseCopyTests(ITestOutputHelper output)
         await bot.RunJobsAsync();
 
         // Phase roles need Discord's role list, which the engine alone has not got: a mapping, a grant and the
-        // problems /studybot show reports, as their stores write them; and a lease and a seen delivery, which only
-        // platform adapters write.
+        // problems /studybot show reports, as their stores write them; and a lease, a seen delivery and a DM channel,
+        // which only platform adapters write.
         await using var connection = await bot.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -79,6 +79,7 @@ public sealed partial class DatabaseCopyTests(ITestOutputHelper output)
             SELECT CommunityId, 'celebrations', 2, '2026-11-25 12:00:00' FROM Members WHERE UserId = 'ada';
             INSERT INTO Leases (Name, Holder, ExpiresAtUtc, Value) VALUES ('discord-commands', 'instance-a', '2026-11-25 12:01:00', 'c0ffee');
             INSERT INTO SeenKeys (Key, ExpiresAtUtc) VALUES ('slack:event:Ev01', '2026-11-25 12:30:00');
+            INSERT INTO DmChannels (Platform, UserId, ChannelId, LearnedAtUtc) VALUES ('discord', 'dee', '1500000000000000001', '2026-11-25 12:00:00.1234567');
             """;
         await command.ExecuteNonQueryAsync();
         return bot;

@@ -266,6 +266,29 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                     b.ToTable("DailyTotals", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.DmChannelEntity", b =>
+                {
+                    b.Property<string>("Platform")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("LearnedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Platform", "UserId");
+
+                    b.ToTable("DmChannels", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.GoalEntity", b =>
                 {
                     b.Property<long>("Id")

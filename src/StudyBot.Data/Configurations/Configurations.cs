@@ -298,3 +298,15 @@ internal sealed class SeenKeyConfiguration : IEntityTypeConfiguration<SeenKeyEnt
         b.HasIndex(x => x.ExpiresAtUtc);
     }
 }
+
+internal sealed class DmChannelConfiguration : IEntityTypeConfiguration<DmChannelEntity>
+{
+    public void Configure(EntityTypeBuilder<DmChannelEntity> b)
+    {
+        b.ToTable("DmChannels");
+        b.HasKey(x => new { x.Platform, x.UserId });
+        b.Property(x => x.Platform).HasMaxLength(DmChannelStore.MaxPlatformLength);
+        b.Property(x => x.UserId).HasMaxLength(DmChannelStore.MaxIdLength);
+        b.Property(x => x.ChannelId).HasMaxLength(DmChannelStore.MaxIdLength);
+    }
+}

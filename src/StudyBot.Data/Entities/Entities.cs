@@ -562,3 +562,19 @@ internal sealed class SeenKeyEntity
 
     public DateTime ExpiresAtUtc { get; set; }
 }
+
+/// <summary>
+/// The direct-message channel between the bot and a platform user (<see cref="StudyBot.Core.Chat.IDmChannelStore"/>),
+/// learned when it was first opened: it belongs to the user and the bot, not to a community, so it is not a member's
+/// column. Deleted with the user's data when they have no other membership on the platform.
+/// </summary>
+internal sealed class DmChannelEntity
+{
+    public required string Platform { get; set; }
+
+    public required string UserId { get; set; }
+
+    public required string ChannelId { get; set; }
+
+    public DateTime LearnedAtUtc { get; set; }
+}

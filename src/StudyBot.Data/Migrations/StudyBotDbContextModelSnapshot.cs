@@ -253,6 +253,29 @@ namespace StudyBot.Data.Migrations
                     b.ToTable("DailyTotals", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.DmChannelEntity", b =>
+                {
+                    b.Property<string>("Platform")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LearnedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Platform", "UserId");
+
+                    b.ToTable("DmChannels", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.GoalEntity", b =>
                 {
                     b.Property<long>("Id")

@@ -336,6 +336,7 @@ public sealed partial class FakeDiscordServer
             case "/users/@me/channels":
                 var recipient = ulong.Parse((string)json!["recipient_id"]!, CultureInfo.InvariantCulture);
                 var channel = _dmChannels.GetOrAdd(recipient, _ => NextId());
+                _dmRecipients[channel] = recipient;
                 return Answer.Of(200, new JsonObject
                 {
                     ["id"] = Id(channel),
@@ -392,7 +393,12 @@ public sealed partial class FakeDiscordServer
 
     private Answer CreateMessage(ulong channelId, JsonNode message, IReadOnlyList<FakeFile> files)
     {
-        var recipient = _dmChannels.FirstOrDefault(p => p.Value == channelId).Key;
+        if (!KnowsChannel(channelId))
+        {
+            return Answer.Of(404, Error(10003, "Unknown Channel"));
+        }
+
+        var recipient = _dmRecipients.GetValueOrDefault(channelId);
         if (recipient != 0 && _options.ClosedDms.Contains(recipient))
         {
             return Answer.Of(403, Error(50007, "Cannot send messages to this user"));
@@ -445,8 +451,8 @@ public sealed partial class FakeDiscordServer
             return Answer.Of(400, new JsonObject { ["code"] = 50035, ["message"] = "Invalid Form Body", ["errors"] = new JsonObject { ["limit"] = new JsonObject { ["_errors"] = new JsonArray(new JsonObject { ["code"] = "NUMBER_TYPE_MAX", ["message"] = "int value should be between 1 and 100." }) } } });
         }
 
-        var recipient = _dmChannels.FirstOrDefault(p => p.Value == channelId).Key;
-        if (recipient == 0 && !_options.Channels.Any(c => c.Id == channelId) && !Messages.ContainsKey(channelId))
+        var recipient = _dmRecipients.GetValueOrDefault(channelId);
+        if (!KnowsChannel(channelId) || (recipient == 0 && !_options.Channels.Any(c => c.Id == channelId) && !Messages.ContainsKey(channelId)))
         {
             return Answer.Of(404, Error(10003, "Unknown Channel"));
         }

@@ -312,6 +312,14 @@ public sealed class FakeDiscordOptions
     /// <summary>Users whose DMs are closed: sends to their DM channel answer 403 / 50007.</summary>
     public HashSet<ulong> ClosedDms { get; } = [];
 
+    /// <summary>
+    /// As on Discord, a post to a channel the fake does not know (not one of <see cref="Channels"/>, not a DM channel it
+    /// opened or was given with <see cref="FakeDiscordServer.AddDmChannel"/>) answers 404 / 10003 Unknown Channel. Off by
+    /// default: the REST client's tests post to made-up channel ids. A DM channel closed with
+    /// <see cref="FakeDiscordServer.CloseDmChannel"/> answers 10003 either way.
+    /// </summary>
+    public bool KnownChannelsOnly { get; set; }
+
     /// <summary>Keep every request (tests); a benchmark turns this off to save memory.</summary>
     public bool RecordRequests { get; set; } = true;
 }
@@ -333,6 +341,8 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, BucketState> _buckets = new();
     private readonly ConcurrentDictionary<string, (JsonNode Message, long At)> _nonces = new();
     private readonly ConcurrentDictionary<ulong, ulong> _dmChannels = new();
+    private readonly ConcurrentDictionary<ulong, ulong> _dmRecipients = new();
+    private readonly ConcurrentDictionary<ulong, bool> _goneChannels = new();
     private readonly ConcurrentQueue<long> _globalWindow = new();
     private readonly Lock _globalLock = new();
     private readonly List<FakeFault> _faults = [];
@@ -394,11 +404,42 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     /// <summary>The DM channel the fake opened for a user, if any.</summary>
     public ulong? DmChannelOf(ulong userId) => _dmChannels.TryGetValue(userId, out var channel) ? channel : null;
 
+    /// <summary>
+    /// A DM channel between the bot and a user that already exists (opened in an earlier week, say): posts to it are
+    /// accepted, and opening the user's DM returns it, as Discord returns an existing DM channel.
+    /// </summary>
+    public void AddDmChannel(ulong userId, ulong channelId)
+    {
+        _dmChannels[userId] = channelId;
+        _dmRecipients[channelId] = userId;
+    }
+
+    /// <summary>
+    /// The user's DM channel is gone: posts to its id answer 404 / 10003 Unknown Channel from now on, and opening the
+    /// user's DM gives a new channel. Returns the old channel's id.
+    /// </summary>
+    public ulong? CloseDmChannel(ulong userId)
+    {
+        if (!_dmChannels.TryRemove(userId, out var channel))
+        {
+            return null;
+        }
+
+        _dmRecipients.TryRemove(channel, out _);
+        _goneChannels[channel] = true;
+        return channel;
+    }
+
+    /// <summary>Whether a post to the channel would find it (<see cref="FakeDiscordOptions.KnownChannelsOnly"/>).</summary>
+    private bool KnowsChannel(ulong channelId) =>
+        !_goneChannels.ContainsKey(channelId)
+        && (!_options.KnownChannelsOnly || _dmRecipients.ContainsKey(channelId) || _options.Channels.Any(c => c.Id == channelId));
+
     /// <summary>Messages in a channel (a DM channel or a guild channel): what its reader sees.</summary>
     public int MessageCount(ulong channelId) => Messages.TryGetValue(channelId, out var messages) ? messages.Count : 0;
 
-    /// <summary>Messages in every DM channel together.</summary>
-    public int DirectMessageCount => _dmChannels.Values.Sum(MessageCount);
+    /// <summary>Messages in every DM channel together (closed ones too).</summary>
+    public int DirectMessageCount => _dmRecipients.Keys.Concat(_goneChannels.Keys).Sum(MessageCount);
 
     public IReadOnlyDictionary<ulong, FakeInteraction> Interactions => _interactions;
 
