@@ -37,6 +37,9 @@ public static class DataServiceCollectionExtensions
 
             // Several instances may share this database: one at a time drains each platform's outbox.
             services.AddScoped<IDrainLease, DrainLease>();
+
+            // ... and they share the platforms' budgets that count them all together (Discord's global requests a second).
+            services.AddSingleton<StudyBot.Core.Coordination.IRateWindows, RateWindows>();
         }
         else
         {
