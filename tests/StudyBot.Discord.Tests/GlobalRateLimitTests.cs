@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Coordination;
 using StudyBot.Core.Notifications;
 using StudyBot.Discord.Json;
 using StudyBot.Discord.Rest;
@@ -110,5 +113,159 @@ public sealed class SharedGlobalRateLimitTests
     {
         // The control: without the shared counter (both count as the drain's owner) the same load overruns Discord's second.
         Assert.True(await SendFlatOutAsync(otherAlsoOwns: true) > 0, "the fake Discord saw no 429: the test cannot tell a shared budget from none");
+    }
+}
+
+/// <summary>
+/// The shared global budget on fake time, against the window rule kept in memory (what the database's statement does):
+/// who asks the counter, waiting for the next window, the queue limit, and what an instance does when the database is away.
+/// </summary>
+public sealed class SharedGlobalBudgetTests
+{
+    private readonly WatchedTime _time = new(new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero)));
+    private readonly MemoryWindows _windows;
+    private readonly DrainOwners _owners;
+    private readonly ListLoggerProvider _logs = new();
+    private readonly RateLimiter _limiter;
+
+    public SharedGlobalBudgetTests()
+    {
+        _windows = new MemoryWindows(_time);
+        _owners = new DrainOwners(_time, shared: true);
+        var shared = new SharedGlobalBudget(_windows, _owners, new GlobalSplit(50), _time, _logs.CreateLogger("budget"));
+        _limiter = new RateLimiter(_time, NullLogger<RateLimiter>.Instance, 50, shared);
+    }
+
+    private static RateLimitHeaders Answer() => new(5, 4, TimeSpan.FromSeconds(5), "m", false, RateLimitScope.None, null);
+
+    private async Task SendAsync(ulong channel) =>
+        (await _limiter.AcquireAsync(DiscordRoute.CreateMessage(channel), CancellationToken.None)).Complete(Answer(), false);
+
+    [Fact]
+    public async Task An_instance_that_does_not_own_the_drain_sends_a_tenth_of_the_limit_per_window_and_waits_for_the_next()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await SendAsync(100 + (ulong)i);
+        }
+
+        var mark = _time.Armed;
+        var sixth = SendAsync(200);
+        await _time.ArmedAsync(mark, d => d == TimeSpan.FromSeconds(1), "the sixth request to wait for the next window");
+        Assert.False(sixth.IsCompleted);
+        Assert.Equal(5, _windows.Counted);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Bounded.WaitAsync(sixth, "the sixth request in the next window");
+        Assert.Equal(6, _windows.Counted);
+        Assert.Equal(40, _limiter.LocalLimit);
+    }
+
+    [Fact]
+    public async Task The_drain_owner_sends_its_share_without_asking_the_database()
+    {
+        _owners.Held(Platforms.Discord, _time.GetTimestamp(), TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 40; i++)
+        {
+            await SendAsync(100 + (ulong)i);
+        }
+
+        var mark = _time.Armed;
+        var next = SendAsync(300);
+        await _time.ArmedAsync(mark, d => d >= RateLimiter.GlobalWindow, "the 41st request to wait for the owner's second");
+        Assert.False(next.IsCompleted);
+        Assert.Equal(0, _windows.Asked);
+
+        _time.Advance(RateLimiter.GlobalWindow + TimeSpan.FromMilliseconds(1));
+        await Bounded.WaitAsync(next, "the 41st request in the owner's next second");
+    }
+
+    [Fact]
+    public async Task An_owner_whose_lease_is_about_to_run_out_asks_the_database_again()
+    {
+        _owners.Held(Platforms.Discord, _time.GetTimestamp(), TimeSpan.FromSeconds(15));
+        await SendAsync(1);
+        Assert.Equal(0, _windows.Asked);
+
+        // Another instance may take the lease once it runs out: the owner steps down a margin before that.
+        _time.Advance(TimeSpan.FromSeconds(15) - DrainOwners.HandOverMargin);
+        await SendAsync(2);
+        Assert.Equal(1, _windows.Asked);
+    }
+
+    [Fact]
+    public async Task A_full_window_beyond_the_queue_limit_fails_fast_with_a_rate_limit()
+    {
+        _windows.FullFor = RateLimiter.MaxQueueWait + TimeSpan.FromSeconds(1);
+
+        var ex = await Assert.ThrowsAsync<DiscordRateLimitedException>(() => SendAsync(1));
+
+        Assert.True(ex.RetryAfter > RateLimiter.MaxQueueWait, $"retry after {ex.RetryAfter}");
+        Assert.Contains("scope Global", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_the_database_requests_still_go_out_at_a_cautious_local_pace_and_the_log_says_so_once()
+    {
+        _windows.Down = true;
+        for (var i = 0; i < 5; i++)
+        {
+            await SendAsync(100 + (ulong)i);
+        }
+
+        var mark = _time.Armed;
+        var sixth = SendAsync(200);
+        await _time.ArmedAsync(mark, d => d >= RateLimiter.GlobalWindow - TimeSpan.FromMilliseconds(1), "the sixth request to wait for the fallback's second");
+        Assert.False(sixth.IsCompleted);
+        _time.Advance(RateLimiter.GlobalWindow + TimeSpan.FromMilliseconds(1));
+        await Bounded.WaitAsync(sixth, "the sixth request in the fallback's next second");
+        Assert.Single(_logs.Lines, l => l.Message.Contains("cannot be reached", StringComparison.Ordinal));
+
+        // The database is back: the next ask after the retry pause goes to it again, and the log says so.
+        _windows.Down = false;
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await SendAsync(300);
+        Assert.Contains(_logs.Lines, l => l.Message.Contains("reachable again", StringComparison.Ordinal));
+        Assert.Single(_logs.Lines, l => l.Message.Contains("cannot be reached", StringComparison.Ordinal));
+    }
+
+    /// <summary>The database's window rule in memory: one-second windows of the (fake) clock, at most the cap in each.</summary>
+    private sealed class MemoryWindows(TimeProvider time) : IRateWindows
+    {
+        private readonly Dictionary<long, int> _counts = [];
+
+        public bool Down { get; set; }
+
+        public TimeSpan? FullFor { get; set; }
+
+        public int Asked { get; private set; }
+
+        public int Counted => _counts.Values.Sum();
+
+        public Task<RateWindowTake> TryTakeAsync(string counter, int perWindow, CancellationToken cancellationToken)
+        {
+            Asked++;
+            if (Down)
+            {
+                throw new TimeoutException("the database did not answer");
+            }
+
+            if (FullFor is { } full)
+            {
+                return Task.FromResult(new RateWindowTake(false, full));
+            }
+
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var window = now / 1000;
+            var untilNext = TimeSpan.FromMilliseconds((window + 1) * 1000 - now);
+            var count = _counts.GetValueOrDefault(window);
+            if (count >= perWindow)
+            {
+                return Task.FromResult(new RateWindowTake(false, untilNext));
+            }
+
+            _counts[window] = count + 1;
+            return Task.FromResult(new RateWindowTake(true, untilNext));
+        }
     }
 }
