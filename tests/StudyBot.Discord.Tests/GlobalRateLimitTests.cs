@@ -1,3 +1,4 @@
+using CsCheck;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StudyBot.Core.Chat;
@@ -267,5 +268,61 @@ public sealed class SharedGlobalBudgetTests
             _counts[window] = count + 1;
             return Task.FromResult(new RateWindowTake(true, untilNext));
         }
+    }
+}
+
+/// <summary>The split of the global limit and the window rule, for any limit and any pattern of requests.</summary>
+public sealed class GlobalSplitTests
+{
+    [Fact]
+    public void Every_limit_splits_into_an_owners_share_and_a_reserve_of_two_windows_that_add_up_to_it()
+    {
+        Gen.Int[GlobalSplit.MinLimit, GlobalSplit.MaxLimit].Sample(limit =>
+        {
+            var split = new GlobalSplit(limit);
+            Assert.True(split.PerWindow >= 1, $"{limit}: {split.PerWindow} per window");
+            Assert.Equal(limit, split.OwnerShare + 2 * split.PerWindow);
+            Assert.True(split.OwnerShare >= limit * 3 / 4, $"{limit}: the owner gets {split.OwnerShare}");
+        });
+        Assert.Equal((40, 5), (new GlobalSplit(50).OwnerShare, new GlobalSplit(50).PerWindow));
+    }
+
+    [Fact]
+    public void The_owner_in_its_sliding_second_and_the_others_in_fixed_windows_never_together_pass_the_limit_in_any_second()
+    {
+        // Milliseconds on one clock: the others' requests are let through by the window rule (at most PerWindow in each
+        // whole second, whoever asks), the owner's by its sliding second (at most OwnerShare in any 1,000 ms).
+        var attempts = Gen.Int[0, 3999].Array[0, 400].Select(a => a.Order().ToArray());
+        Gen.Select(Gen.Int[GlobalSplit.MinLimit, 150], attempts, attempts).Sample((limit, others, owner) =>
+        {
+            var split = new GlobalSplit(limit);
+            var sent = new List<int>();
+            var perWindow = new Dictionary<int, int>();
+            foreach (var t in others)
+            {
+                var window = t / 1000;
+                if (perWindow.GetValueOrDefault(window) < split.PerWindow)
+                {
+                    perWindow[window] = perWindow.GetValueOrDefault(window) + 1;
+                    sent.Add(t);
+                }
+            }
+
+            var owned = new List<int>();
+            foreach (var t in owner)
+            {
+                if (owned.Count(o => o > t - 1000) < split.OwnerShare)
+                {
+                    owned.Add(t);
+                }
+            }
+
+            sent.AddRange(owned);
+            foreach (var start in sent)
+            {
+                var inSecond = sent.Count(t => t >= start && t < start + 1000);
+                Assert.True(inSecond <= limit, $"limit {limit}: {inSecond} requests in the second from {start} ms");
+            }
+        });
     }
 }
