@@ -7,7 +7,8 @@ namespace StudyBot.Discord.LoadTest;
 
 /// <summary>
 /// Issue 13: a reminder fan-out across several real host processes on one PostgreSQL database, against the fake
-/// Discord enforcing its global limit (50 requests/s) and the DM-open bucket. Every member's reminder is due at once;
+/// Discord enforcing its global limit (50 requests/s, or <c>--global-limit</c>, which the hosts are given as
+/// <c>Discord__GlobalRateLimit</c>) and the DM-open bucket. Every member's reminder is due at once;
 /// the run ends when every member has a DM (or nothing moved for three minutes). Counted at the fake: DMs, members
 /// reached, duplicates (more than one message in a member's DM channel), 429s and REST requests. With
 /// <c>knownDmChannels</c> every member's DM channel is already known, in the database and at the fake (the steady state of
@@ -23,7 +24,7 @@ internal static class FanOut
 
     private const ulong FirstDmChannel = 1_400_000_000_000_000_000;
 
-    public static async Task<int> RunAsync(InteractionLoad.Settings settings, int members, int instances, bool knownDmChannels, ILogger log)
+    public static async Task<int> RunAsync(InteractionLoad.Settings settings, int members, int instances, bool knownDmChannels, int globalLimit, ILogger log)
     {
         if (!File.Exists(settings.HostAssembly))
         {
@@ -33,12 +34,16 @@ internal static class FanOut
 
         try
         {
-            await using var discord = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { RecordRequests = false, KnownChannelsOnly = true });
+            await using var discord = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { RecordRequests = false, KnownChannelsOnly = true, GlobalLimit = globalLimit });
             var jobs = new Dictionary<string, string>
             {
                 ["Scheduling__Enabled"] = "true",
                 ["Scheduling__ReminderInterval"] = "00:00:02",
                 ["Scheduling__OutboxInterval"] = "00:00:01",
+                ["Discord__GlobalRateLimit"] = globalLimit.ToString(CultureInfo.InvariantCulture),
+
+                // The drain's pace follows the limit: the drain owner's share (four fifths), 40 a second at the default 50.
+                ["Delivery__PerSecond__discord"] = (globalLimit - (2 * Math.Max(1, globalLimit / 10))).ToString(CultureInfo.InvariantCulture),
             };
             await using var hosts = await Hosts.StartAsync(settings, discord, "postgres", instances, jobs, log);
             if (hosts is null)
@@ -136,17 +141,18 @@ internal static class FanOut
             var duplicates = perChannel.Sum(c => c - 1);
             var requests = Interlocked.Read(ref discord.TotalRequests) - requestsBefore;
             var tooMany = Interlocked.Read(ref discord.Total429) - tooManyBefore;
-            var floorDms = members / 50.0;
-            var floorRequests = requests / 50.0;
+            var floorDms = members / (double)globalLimit;
+            var floorRequests = requests / (double)globalLimit;
             var perMember = knownDmChannels ? 1 : 2;
-            var floor = members * perMember / 50.0;
+            var floor = members * perMember / (double)globalLimit;
+            var ownerShare = globalLimit - (2 * Math.Max(1, globalLimit / 10)); // GlobalSplit.OwnerShare in the Discord adapter
             Log.Line(log, $"Members {members:N0}, instances {instances}: DMs {dms:N0} to {perChannel.Count:N0} members; missing {members - perChannel.Count:N0}; duplicates {duplicates}; 429s {tooMany} (whole run {Interlocked.Read(ref discord.Total429)})");
             Log.Line(log, FormattableString.Invariant(
                 $"Time from the reminders being due to the last DM: {elapsed:0.0} s (first DM at {firstDm:0.0} s; every reminder queued in the outbox by {allQueued:0} s)"));
             Log.Line(log, FormattableString.Invariant(
-                $"REST requests at the fake after seeding: {requests:N0} ({(double)requests / Math.Max(1, perChannel.Count):0.00} per member) = {requests / elapsed:0.0} req/s over the run; floor at 50 req/s: {floorRequests:0} s for these requests (ratio {elapsed / floorRequests:0.00}), {floorDms:0} s at one request per DM (ratio {elapsed / floorDms:0.00})"));
+                $"REST requests at the fake after seeding: {requests:N0} ({(double)requests / Math.Max(1, perChannel.Count):0.00} per member) = {requests / elapsed:0.0} req/s over the run; floor at {globalLimit} req/s: {floorRequests:0} s for these requests (ratio {elapsed / floorRequests:0.00}), {floorDms:0} s at one request per DM (ratio {elapsed / floorDms:0.00})"));
             Log.Line(log, FormattableString.Invariant(
-                $"Floor for this run: {perMember} request(s) per member ({(knownDmChannels ? "DM channels known: the post" : "no DM channel known: open it, then post")}) = {floor:0} s at 50 req/s; time / floor {elapsed / floor:0.00}"));
+                $"Floor for this run: {perMember} request(s) per member ({(knownDmChannels ? "DM channels known: the post" : "no DM channel known: open it, then post")}) = {floor:0} s at {globalLimit} req/s; time / floor {elapsed / floor:0.00}; at the drain owner's share of the limit ({ownerShare} req/s, the rest kept for other instances' requests): {floor * globalLimit / ownerShare:0} s, time / that {elapsed * ownerShare / (floor * globalLimit):0.00}"));
             Log.Line(log, FormattableString.Invariant(
                 $"CPU over the run: hosts {hostCpu:0.0} s = {hostCpu * 1000 / Math.Max(1, dms):0.00} ms per DM; PostgreSQL {postgresCpu:0.0} s = {postgresCpu * 1000 / Math.Max(1, dms):0.00} ms per DM; machine load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
             var errors = hosts.Stderr.Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("error", StringComparison.OrdinalIgnoreCase)).TakeLast(10).ToList();

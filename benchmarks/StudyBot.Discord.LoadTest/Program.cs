@@ -8,9 +8,10 @@ using StudyBot.Discord.LoadTest;
 //   (interactions also takes [--db sqlite|postgres] [--instances 1]: PostgreSQL is a private server the driver starts)
 //   scale [--rates 100,150,200,250,300,400] [--configs sqlitex1,postgresx1,postgresx2,postgresx3] [--seconds 10] [--warmup 3] [--rounds 1] [--mix all]
 //                                                            issue 13: the mix on SQLite vs PostgreSQL with 1-3 instances, rising rates
-//   fanout [--members 100000] [--instances 3] [--known-dm-channels]
+//   fanout [--members 100000] [--instances 3] [--known-dm-channels] [--global-limit 50]
 //                                                            issue 13: a reminder fan-out across instances on PostgreSQL
-//                                                            (--known-dm-channels: every member's DM channel already kept)
+//                                                            (--known-dm-channels: every member's DM channel already kept;
+//                                                            --global-limit: the fake Discord's global limit, also given to the hosts)
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
 {
     o.SingleLine = true;
@@ -51,6 +52,7 @@ switch (mode)
             Option("members", 100_000),
             Option("instances", 3),
             args.Contains("--known-dm-channels"),
+            Option("global-limit", 50),
             log);
     case "dms":
         return await DmLoad.RunAsync(Option("count", 5000), Option("concurrency", 64), loggers, log);

@@ -28,6 +28,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CelebrationService>();
         services.AddSingleton<LeaderboardService>();
         services.AddSingleton<OutboxDispatcher>();
+        DrainOwners.Register(services);
         services.AddSingleton<PartnerService>();
         services.TryAddSingleton(new RetentionSettings());
         services.AddSingleton<MembershipService>();

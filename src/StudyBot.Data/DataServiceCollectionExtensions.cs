@@ -40,6 +40,9 @@ public static class DataServiceCollectionExtensions
 
             // ... and a member's commands run one at a time across them, as they do within one process.
             services.AddSingleton<StudyBot.Core.Commands.ISharedMemberLines, SharedMemberLines>();
+
+            // ... and they share the platforms' budgets that count them all together (Discord's global requests a second).
+            services.AddSingleton<StudyBot.Core.Coordination.IRateWindows, RateWindows>();
         }
         else
         {

@@ -74,6 +74,12 @@ public sealed class DiscordOptions
     /// <summary>How many invalid responses (401, 403, 429) per 10 minutes trip the circuit breaker; Discord bans at 10,000.</summary>
     public int InvalidRequestBudget { get; set; } = 1000;
 
+    /// <summary>
+    /// Discord's global limit for this bot token, in requests a second (50 unless Discord granted the bot more). On
+    /// PostgreSQL it is shared by every instance (see <see cref="Rest.GlobalSplit"/>).
+    /// </summary>
+    public int GlobalRateLimit { get; set; } = Rest.GlobalSplit.DefaultLimit;
+
     /// <summary>Per-attempt timeout of a REST request.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -214,6 +220,11 @@ internal sealed class DiscordOptionsValidator(IConfiguration configuration) : IV
         if (options.InvalidRequestBudget is < 1 or > 5000)
         {
             failures.Add("Discord:InvalidRequestBudget must be between 1 and 5000 (Discord bans at 10,000 per 10 minutes).");
+        }
+
+        if (options.GlobalRateLimit is < Rest.GlobalSplit.MinLimit or > Rest.GlobalSplit.MaxLimit)
+        {
+            failures.Add($"Discord:GlobalRateLimit must be between {Rest.GlobalSplit.MinLimit} and {Rest.GlobalSplit.MaxLimit} requests a second (default {Rest.GlobalSplit.DefaultLimit}, Discord's global limit; set it higher only when Discord raised the bot's limit).");
         }
 
         if (options.RequestTimeout < TimeSpan.FromMilliseconds(100) || options.RequestTimeout > TimeSpan.FromMinutes(2))

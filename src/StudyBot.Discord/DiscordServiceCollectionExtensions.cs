@@ -53,7 +53,18 @@ public static class DiscordServiceCollectionExtensions
             // Each attempt has its own timeout (Discord:RequestTimeout).
             Timeout = Timeout.InfiniteTimeSpan,
         });
-        services.AddSingleton<RateLimiter>();
+        // Instances sharing a database (an IRateWindows is registered) share the bot token's global limit through it.
+        DrainOwners.Register(services);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DiscordOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            var loggers = sp.GetRequiredService<ILoggerFactory>();
+            var shared = sp.GetService<StudyBot.Core.Coordination.IRateWindows>() is { } windows
+                ? new SharedGlobalBudget(windows, sp.GetRequiredService<DrainOwners>(), new GlobalSplit(options.GlobalRateLimit), time, loggers.CreateLogger<SharedGlobalBudget>())
+                : null;
+            return new RateLimiter(time, loggers.CreateLogger<RateLimiter>(), options.GlobalRateLimit, shared);
+        });
         services.AddSingleton(sp => new InvalidRequestGuard(
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<DiscordOptions>>().Value.InvalidRequestBudget,

@@ -827,6 +827,62 @@ public sealed class OutboxDispatcherTests
         });
     }
 
+    // ---- drain ownership (instances on one database) ----------------------------------------------------------------
+
+    private OutboxDispatcher LeasedDispatcher(ScriptedLease lease, DrainOwners owners)
+    {
+        var services = new ServiceCollection()
+            .AddSingleton<IOutboxStore>(_outbox)
+            .AddSingleton<IChannelProblemStore>(_channels)
+            .AddSingleton<IDrainLease>(lease)
+            .AddSingleton(owners)
+            .BuildServiceProvider();
+        var rates = new DeliveryRates { PerSecond = { [Platforms.Discord] = double.PositiveInfinity } };
+        return new OutboxDispatcher(services.GetRequiredService<IServiceScopeFactory>(), [_notifier], rates, _time, _logs);
+    }
+
+    [Fact]
+    public async Task The_instance_that_takes_the_drain_lease_owns_the_platform_for_the_adapters_until_a_margin_before_the_lease_runs_out()
+    {
+        var owners = new DrainOwners(_time, shared: true);
+        Assert.False(owners.Owns(Platforms.Discord));
+        _outbox.Add(Rows(1, 2));
+
+        await FinishAsync(LeasedDispatcher(new ScriptedLease(holds: true), owners).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        Assert.Equal(2, _outbox.Sent.Count);
+        Assert.True(owners.Owns(Platforms.Discord));
+        Assert.False(owners.Owns(Platforms.Slack));
+        _time.Advance(OutboxDispatcher.DrainLeaseLength - DrainOwners.HandOverMargin - TimeSpan.FromMilliseconds(1));
+        Assert.True(owners.Owns(Platforms.Discord));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(owners.Owns(Platforms.Discord));
+    }
+
+    [Fact]
+    public async Task An_instance_whose_drain_lease_another_holds_is_not_the_owner_and_sends_nothing()
+    {
+        var owners = new DrainOwners(_time, shared: true);
+        owners.Held(Platforms.Discord, _time.GetTimestamp(), OutboxDispatcher.DrainLeaseLength);
+        _outbox.Add(Rows(1, 1));
+
+        await FinishAsync(LeasedDispatcher(new ScriptedLease(holds: false), owners).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        Assert.Empty(_outbox.Sent);
+        Assert.False(owners.Owns(Platforms.Discord));
+    }
+
+    [Fact]
+    public void Without_a_drain_lease_one_instance_owns_every_drain()
+    {
+        Assert.True(new DrainOwners(_time, shared: false).Owns(Platforms.Discord));
+    }
+
+    private sealed class ScriptedLease(bool holds) : IDrainLease
+    {
+        public Task<bool> TryHoldAsync(string platform, DateTime nowUtc, TimeSpan length, CancellationToken cancellationToken) => Task.FromResult(holds);
+    }
+
     /// <summary>Fake time that records each timer the code under test arms: the pacer parking on its next slot.</summary>
     private sealed class PacedTime(DateTimeOffset start) : FakeTimeProvider(start)
     {

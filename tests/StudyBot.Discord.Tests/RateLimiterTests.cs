@@ -115,7 +115,7 @@ public sealed class RateLimiterTests
     public async Task The_global_limit_allows_50_requests_per_second_and_exempts_interaction_routes()
     {
         var leases = new List<RateLimitLease>();
-        for (var i = 0; i < RateLimiter.GlobalLimit; i++)
+        for (var i = 0; i < _limiter.GlobalLimit; i++)
         {
             var lease = await _limiter.AcquireAsync(DiscordRoute.CreateMessage((ulong)i + 100), CancellationToken.None);
             lease.Complete(Bucket(5, 4, 5, "m"), false);
@@ -129,6 +129,23 @@ public sealed class RateLimiterTests
         Assert.False(fiftyFirst.IsCompleted);
         _time.Advance(RateLimiter.GlobalWindow + TimeSpan.FromMilliseconds(1));
         await Bounded.WaitAsync(fiftyFirst, "the 51st request's permit in the next global window", TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_raised_global_limit_sizes_the_window_to_it()
+    {
+        var limiter = new RateLimiter(_time, NullLogger<RateLimiter>.Instance, globalLimit: 120);
+        for (var i = 0; i < 120; i++)
+        {
+            (await limiter.AcquireAsync(DiscordRoute.CreateMessage((ulong)i + 2000), CancellationToken.None)).Complete(Bucket(5, 4, 5, "r"), false);
+        }
+
+        var next = limiter.AcquireAsync(DiscordRoute.CreateMessage(3999), CancellationToken.None).AsTask();
+        await _time.ParkedAsync(1, "the 121st request to wait for the global window");
+        Assert.False(next.IsCompleted);
+        Assert.Equal(120, limiter.LocalLimit);
+        _time.Advance(RateLimiter.GlobalWindow + TimeSpan.FromMilliseconds(1));
+        await Bounded.WaitAsync(next, "the 121st request's permit in the next global window", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -206,7 +223,7 @@ public sealed class RateLimiterTests
     public async Task The_global_window_counts_a_request_from_its_answer_so_a_slow_one_holds_its_place()
     {
         var leases = new List<RateLimitLease>();
-        for (var i = 0; i < RateLimiter.GlobalLimit; i++)
+        for (var i = 0; i < _limiter.GlobalLimit; i++)
         {
             leases.Add(await _limiter.AcquireAsync(DiscordRoute.CreateMessage((ulong)i + 500), CancellationToken.None));
         }

@@ -182,6 +182,8 @@ public sealed partial class OutboxDispatcher(
     /// <summary>Takes or renews the platform's drain lease (always true without one, on a single instance).</summary>
     private async Task<bool> HoldAsync(string platform, DrainOwnership owned, CancellationToken cancellationToken)
     {
+        // The adapters learn from DrainOwners whether this instance may use the owner's share of the platform's budget.
+        DrainOwners? owners = null;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -190,18 +192,22 @@ public sealed partial class OutboxDispatcher(
                 return true;
             }
 
+            owners = scope.ServiceProvider.GetService<DrainOwners>();
             var at = time.GetTimestamp();
             if (await lease.TryHoldAsync(platform, _clock.Now().UtcDateTime, DrainLeaseLength, cancellationToken))
             {
                 owned.HeldAt = at;
+                owners?.Held(platform, at, DrainLeaseLength);
                 return true;
             }
 
+            owners?.Lost(platform);
             LogDrainedElsewhere(JobName, platform);
             return false;
         }
         catch (Exception ex) when (IsFault(ex, cancellationToken))
         {
+            owners?.Lost(platform);
             LogLeaseFailed(ex, JobName, platform);
             return false;
         }

@@ -7,12 +7,19 @@ namespace StudyBot.Discord.Rest;
 /// Discord's REST rate limits, read from the response headers rather than hard-coded:
 /// routes are bucketed by <c>X-RateLimit-Bucket</c> and the top-level resource, a route not seen before lets
 /// one request through until its headers arrive, resets are measured with <c>Reset-After</c> on the
-/// monotonic clock of the injected <see cref="TimeProvider"/>, and a global limiter keeps the bot under
-/// 50 requests per second. 429 answers feed back in by scope.
+/// monotonic clock of the injected <see cref="TimeProvider"/>, and a global limiter keeps the bot under its global
+/// limit (<c>Discord:GlobalRateLimit</c>, 50 requests per second unless Discord granted more). With a
+/// <see cref="SharedGlobalBudget"/> (instances sharing a PostgreSQL database) this process's limiter keeps to the drain
+/// owner's share, and an instance that does not own the drain also takes each request from the shared window counter.
+/// 429 answers feed back in by scope.
 /// </summary>
-internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter> logger)
+internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter> logger, int globalLimit = GlobalSplit.DefaultLimit, SharedGlobalBudget? shared = null)
 {
-    public const int GlobalLimit = 50;
+    /// <summary>The bot token's global limit, requests per second (<c>Discord:GlobalRateLimit</c>).</summary>
+    public int GlobalLimit { get; } = globalLimit;
+
+    /// <summary>What this process's own sliding-window limiter lets through in any second: all of it, or the owner's share when shared.</summary>
+    public int LocalLimit { get; } = shared?.Split.OwnerShare ?? globalLimit;
 
     /// <summary>Discord's second, plus a little slack for its clock; counted from each answer (see GlobalLimiter).</summary>
     public static readonly TimeSpan GlobalWindow = TimeSpan.FromMilliseconds(1010);
@@ -25,7 +32,7 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
 
     private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
-    private readonly GlobalLimiter _global = new(time);
+    private readonly GlobalLimiter _global = new(time, shared?.Split.OwnerShare ?? globalLimit);
     private long _lastPrune = time.GetTimestamp();
 
     public int BucketCount => _buckets.Count;
@@ -66,9 +73,20 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
                 try
                 {
                     slot = await _global.AcquireAsync(cancellationToken);
+
+                    // Asked last, right before the request goes out, so it is counted in the window it is sent in.
+                    if (shared is { IsOwner: false })
+                    {
+                        await shared.AcquireAsync(cancellationToken);
+                    }
                 }
                 catch
                 {
+                    if (slot >= 0)
+                    {
+                        _global.Complete(slot);
+                    }
+
                     bucket.Release(null, consumed: false);
                     bucket.Leave();
                     throw;
@@ -462,20 +480,20 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
     }
 
     /// <summary>
-    /// At most <see cref="GlobalLimit"/> requests per second as Discord counts them, plus global 429 holds.
-    /// Discord stamps a request somewhere between our send and its answer, so the 50th request back is counted
-    /// from when its answer arrived: request n goes out only a window after request n-50 was answered. Delays on
-    /// the way (a slow network, a pause on either side) then cannot squeeze 51 into Discord's second.
+    /// At most <paramref name="limit"/> requests per second as Discord counts them, plus global 429 holds.
+    /// Discord stamps a request somewhere between our send and its answer, so the limit-th request back is counted
+    /// from when its answer arrived: request n goes out only a window after request n-limit was answered. Delays on
+    /// the way (a slow network, a pause on either side) then cannot squeeze one more into Discord's second.
     /// </summary>
-    private sealed class GlobalLimiter(TimeProvider time)
+    internal sealed class GlobalLimiter(TimeProvider time, int limit)
     {
         // A request still unanswered after this long counts as answered, so one hung request cannot stall all.
         private static readonly TimeSpan InFlightCap = TimeSpan.FromSeconds(2);
 
         private readonly SemaphoreSlim _gate = new(1, 1);
         private readonly Lock _lock = new();
-        private readonly long[] _acquired = new long[GlobalLimit];
-        private readonly long[] _answered = new long[GlobalLimit];
+        private readonly long[] _acquired = new long[limit];
+        private readonly long[] _answered = new long[limit];
         private int _next;
         private int _count;
         private long _blockedUntil;
@@ -503,7 +521,7 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
                                 throw new DiscordRateLimitedException(wait, RateLimitScope.Global);
                             }
                         }
-                        else if (_count < GlobalLimit)
+                        else if (_count < limit)
                         {
                             _count++;
                             return Take(now);
@@ -561,7 +579,7 @@ internal sealed partial class RateLimiter(TimeProvider time, ILogger<RateLimiter
             var slot = _next;
             _acquired[slot] = now;
             _answered[slot] = 0;
-            _next = (_next + 1) % GlobalLimit;
+            _next = (_next + 1) % limit;
             return slot;
         }
 

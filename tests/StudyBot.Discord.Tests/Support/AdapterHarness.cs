@@ -33,6 +33,9 @@ public sealed class HarnessOptions
     /// <summary>The real engine's database file; by default a new one in the harness's temporary folder. Set it to restart on the same data.</summary>
     public string? DatabaseFile { get; set; }
 
+    /// <summary>With <see cref="RealEngine"/>: a PostgreSQL database's connection string, used instead of a SQLite file.</summary>
+    public string? Postgres { get; set; }
+
     /// <summary>
     /// Without <see cref="RealEngine"/>: the leases the adapter sees (share one between harnesses to play instances on one
     /// database); a new one by default. With it, the real database's leases are used.
@@ -139,7 +142,14 @@ internal sealed class AdapterHarness : IAsyncDisposable
         {
             builder.Services.AddSingleton(new RoadmapCatalog(RoadmapLoader.LoadDirectory(TestPaths.Roadmaps), "ml-zero-to-hero"));
             builder.Services.AddStudyBotCore();
-            builder.Services.AddStudyBotData($"Data Source={options.DatabaseFile ?? Path.Combine(directory, "studybot.db")}");
+            if (options.Postgres is { } postgres)
+            {
+                builder.Services.AddStudyBotData(DatabaseProvider.PostgreSQL, postgres);
+            }
+            else
+            {
+                builder.Services.AddStudyBotData($"Data Source={options.DatabaseFile ?? Path.Combine(directory, "studybot.db")}");
+            }
         }
 
         // Without the real engine the leases are in memory; with it they are the database's, held under the harness's id.
