@@ -9,6 +9,9 @@ using StudyBot.Discord.LoadTest;
 //   scale [--rates 100,150,200,250,300,400] [--configs sqlitex1,postgresx1,postgresx2,postgresx3] [--seconds 10] [--warmup 3] [--rounds 1] [--mix all]
 //                                                            issue 13: the mix on SQLite vs PostgreSQL with 1-3 instances, rising rates
 //   fanout [--members 100000] [--instances 3]                issue 13: a reminder fan-out across instances on PostgreSQL
+//   peers [--quick] [--rounds 2] [--seconds 10] [--warmup 2] [--systems studybot,floor,bolt,discord-interactions]
+//         [--scenarios slack-help,discord-ping,discord-help,mixed] [--bad 2000] [--markdown FILE]
+//                                                            issue 14: StudyBot, the floor and the Node.js peers side by side
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
 {
     o.SingleLine = true;
@@ -27,6 +30,12 @@ string Text(string name, string fallback)
 {
     var index = Array.IndexOf(args, "--" + name);
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+}
+
+double Number(string name, double fallback)
+{
+    var index = Array.IndexOf(args, "--" + name);
+    return index >= 0 && index + 1 < args.Length && double.TryParse(args[index + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
 }
 
 var metadata = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value ?? "");
@@ -49,6 +58,50 @@ switch (mode)
             Option("members", 100_000),
             Option("instances", 3),
             log);
+    case "peers":
+    {
+        var quick = args.Contains("--quick");
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler cancel = (_, e) =>
+        {
+            // Stop after the current step; the servers are stopped and the tables printed for what ran.
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += cancel;
+        try
+        {
+            var systems = Text("systems", string.Join(',', Peers.SystemNames)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var scenarios = Text("scenarios", string.Join(',', Peers.ScenarioNames)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (systems.Except(Peers.SystemNames).Concat(scenarios.Except(Peers.ScenarioNames)).ToList() is { Count: > 0 } unknown)
+            {
+                Log.Problem(log, $"Unknown: {string.Join(", ", unknown)}. Systems: {string.Join(", ", Peers.SystemNames)}; scenarios: {string.Join(", ", Peers.ScenarioNames)}.");
+                return 2;
+            }
+
+            return await Peers.RunAsync(
+                new Peers.Settings(
+                    Number("warmup", quick ? 0.5 : 2),
+                    Number("seconds", quick ? 1.5 : 10),
+                    Option("rounds", 2),
+                    Option("bad", quick ? 300 : 2000),
+                    Option("oversized", quick ? 3 : 10),
+                    systems,
+                    scenarios,
+                    args.Contains("--markdown") ? Text("markdown", "") : null,
+                    quick,
+                    Path.GetFullPath(metadata["HostAssembly"]),
+                    Path.GetFullPath(metadata["FloorAssembly"]),
+                    Path.GetFullPath(metadata["RepositoryRoot"])),
+                log,
+                stop.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= cancel;
+        }
+    }
+
     case "dms":
         return await DmLoad.RunAsync(Option("count", 5000), Option("concurrency", 64), loggers, log);
     default:
