@@ -28,36 +28,16 @@ var app = builder.Build();
 app.MapGet("/healthz", () => "ok");
 app.MapPost("/slack/commands", async (HttpContext context) =>
 {
-    var request = context.Request;
-    var body = await Body.ReadAsync(request, context.RequestAborted);
-    if (body is null)
+    if (await Body.VerifiedAsync(context, "X-Slack-Request-Timestamp", "X-Slack-Signature", slack.Verify) is not null)
     {
-        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-        return;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.Body.WriteAsync(slackAnswer, context.RequestAborted);
     }
-
-    if (!slack.Verify(request.Headers["X-Slack-Request-Timestamp"].ToString(), request.Headers["X-Slack-Signature"].ToString(), body, TimeProvider.System.GetUtcNow()))
-    {
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        return;
-    }
-
-    context.Response.ContentType = "text/plain; charset=utf-8";
-    await context.Response.Body.WriteAsync(slackAnswer, context.RequestAborted);
 });
 app.MapPost("/discord/interactions", async (HttpContext context) =>
 {
-    var request = context.Request;
-    var body = await Body.ReadAsync(request, context.RequestAborted);
-    if (body is null)
+    if (await Body.VerifiedAsync(context, "X-Signature-Timestamp", "X-Signature-Ed25519", discord.Verify) is not { } body)
     {
-        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-        return;
-    }
-
-    if (!discord.Verify(request.Headers["X-Signature-Timestamp"].ToString(), request.Headers["X-Signature-Ed25519"].ToString(), body, TimeProvider.System.GetUtcNow()))
-    {
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         return;
     }
 
@@ -85,49 +65,57 @@ app.MapPost("/discord/interactions", async (HttpContext context) =>
 await app.RunAsync();
 return 0;
 
-/// <summary>The raw body, or null past 1 MiB (StudyBot's limit for both platforms).</summary>
 internal static class Body
 {
+    /// <summary>StudyBot's limit for both platforms.</summary>
     public const int MaxBytes = 1 << 20;
 
-    public static async Task<byte[]?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The raw body once its signature checks out; otherwise null, with 413 past 1 MiB or without a Content-Length
+    /// (Slack and Discord always send one), 400 for a body shorter than announced, 401 for a bad or stale signature.
+    /// </summary>
+    public static async Task<byte[]?> VerifiedAsync(HttpContext context, string timestampHeader, string signatureHeader, Func<string, string, byte[], DateTimeOffset, bool> verify)
     {
-        if (request.ContentLength > MaxBytes)
+        var request = context.Request;
+        if (request.ContentLength is not { } length || length > MaxBytes)
         {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             return null;
         }
 
-        var reader = request.BodyReader;
-        while (true)
+        var body = new byte[length];
+        try
         {
-            var result = await reader.ReadAsync(cancellationToken);
-            if (result.Buffer.Length > MaxBytes)
-            {
-                reader.AdvanceTo(result.Buffer.End);
-                return null;
-            }
-
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                var bytes = result.Buffer.ToArray();
-                reader.AdvanceTo(result.Buffer.End);
-                return bytes;
-            }
-
-            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            await request.Body.ReadExactlyAsync(body, context.RequestAborted);
         }
+        catch (EndOfStreamException)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return null;
+        }
+
+        if (!verify(request.Headers[timestampHeader].ToString(), request.Headers[signatureHeader].ToString(), body, TimeProvider.System.GetUtcNow()))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return null;
+        }
+
+        return body;
     }
+
+    /// <summary>Unix seconds (digits only, so one byte a character), within five minutes of now either way.</summary>
+    public static bool IsFresh(string timestamp, DateTimeOffset now) =>
+        timestamp.Length is > 0 and <= 12
+        && long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+        && Math.Abs(now.ToUnixTimeSeconds() - seconds) <= 5 * 60;
 }
 
 /// <summary>Slack's v0 signature: <c>v0=</c> + hex HMAC-SHA256 of <c>v0:{timestamp}:{body}</c>, within five minutes, compared in constant time.</summary>
 internal sealed class SlackSignature(byte[] key)
 {
-    private const int WindowSeconds = 5 * 60;
-
     public bool Verify(string timestamp, string signature, byte[] body, DateTimeOffset now)
     {
-        if (timestamp.Length is 0 or > 12 || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || Math.Abs(now.ToUnixTimeSeconds() - seconds) > WindowSeconds)
+        if (!Body.IsFresh(timestamp, now))
         {
             return false;
         }
@@ -161,12 +149,9 @@ internal sealed class SlackSignature(byte[] key)
 /// <summary>Discord's signature: Ed25519 over the UTF-8 timestamp followed by the body, with a five-minute window.</summary>
 internal sealed class DiscordSignature(PublicKey key)
 {
-    private const int WindowSeconds = 5 * 60;
-
     public bool Verify(string timestamp, string signatureHex, byte[] body, DateTimeOffset now)
     {
-        if (timestamp.Length is 0 or > 12 || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || Math.Abs(now.ToUnixTimeSeconds() - seconds) > WindowSeconds)
+        if (!Body.IsFresh(timestamp, now))
         {
             return false;
         }
