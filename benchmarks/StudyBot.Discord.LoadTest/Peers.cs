@@ -24,10 +24,18 @@ internal static class Peers
     private const int SlackUsers = 200;
 
     /// <summary>
-    /// The fastest a closed-loop step is expected to go, for how many requests to sign before it: a step that uses
-    /// them all ends early and says so (the driver signs nothing while measuring).
+    /// The pace a closed-loop step is first prepared for (how many requests to sign before it: the driver signs nothing
+    /// while measuring). A step that uses them all is run again, with fresh ids, prepared for three times the pace.
     /// </summary>
-    private const int MaxClosedRate = 15_000;
+    private const int ClosedPace = 20_000;
+    private const int MaxClosedPace = 180_000;
+
+    // Interaction ids (and Slack response ids) by range, so a system never sees one twice while every system gets the
+    // same ones for the same step: scenario * 100M + step * 20M + attempt * 5M; bad requests from 900M.
+    private const int ScenarioIds = 100_000_000;
+    private const int StepIds = 20_000_000;
+    private const int AttemptIds = 5_000_000;
+    private const int BadIds = 900_000_000;
 
     private static readonly TimeSpan StaleBy = TimeSpan.FromMinutes(10);
     private const int OversizedBytes = 2 << 20;
@@ -120,6 +128,12 @@ internal static class Peers
                     {
                         refusals.AddRange(await BadInputAsync(round, server, platform, requests, settings, log));
                     }
+                }
+
+                if (system == "studybot")
+                {
+                    // What StudyBot asked of the fakes so far (cumulative over rounds): its own outbound work per command.
+                    Log.Line(log, Invariant($"Fake Slack so far: {string.Join(", ", slack.Calls.GroupBy(c => c.Method).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} x{g.Count()}"))}; response_url posts x{slack.ResponseUrlPosts.Count}. Fake Discord so far: {discord.TotalRequests} requests, @original edits x{discord.Interactions.Values.Sum(x => x.Edits.Count)}"));
                 }
             }
         }
@@ -233,7 +247,7 @@ internal static class Peers
     /// </summary>
     private static async Task RunScenarioAsync(int round, Scenario scenario, PeerServer server, Requests requests, Settings settings, List<PeerStep> steps, ILogger log, CancellationToken cancellationToken)
     {
-        var idBase = Array.IndexOf(Scenarios, scenario) * 10_000_000;
+        var idBase = Array.IndexOf(Scenarios, scenario) * ScenarioIds;
         var saturated = false;
         for (var k = 0; k < PeerTable.Steps.Length && !cancellationToken.IsCancellationRequested; k++)
         {
@@ -245,14 +259,29 @@ internal static class Peers
             {
                 step = new PeerStep(round, scenario.Name, server.Name, stepName, 0, rate, 0, 0, "", double.NaN, double.NaN, double.NaN, double.NaN, LoadAverage(), "", "500/s was already over capacity");
             }
+            else if (connections > 0)
+            {
+                var pace = ClosedPace;
+                for (var attempt = 0; ; attempt++)
+                {
+                    var count = (int)Math.Ceiling(pace * (settings.Warmup + settings.Seconds));
+                    var send = requests.Valid(scenario, idBase + (k * StepIds) + (attempt * AttemptIds), count, TimeProvider.System.GetUtcNow());
+                    (step, var exhausted) = await ClosedLoopAsync(round, scenario, server, stepName, connections, count, send, settings, cancellationToken);
+                    if (!exhausted || pace >= MaxClosedPace || cancellationToken.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    pace *= 3;
+                    Log.Line(log, Invariant($"round {round} · {server.Name} · {scenario.Name} · {stepName}: used all {count:#,0} signed requests ({step.Throughput:#,0} req/s); again, prepared for {pace:#,0} req/s"));
+                }
+            }
             else
             {
-                var count = connections > 0 ? (int)Math.Ceiling(MaxClosedRate * (settings.Warmup + settings.Seconds)) : (int)Math.Round(rate * (settings.Warmup + settings.Seconds));
-                var send = requests.Valid(scenario, idBase + (k * 2_500_000), count, TimeProvider.System.GetUtcNow());
-                step = connections > 0
-                    ? await ClosedLoopAsync(round, scenario, server, stepName, connections, count, send, settings, cancellationToken)
-                    : await FixedRateAsync(round, scenario, server, stepName, rate, count, send, settings);
-                saturated = rate > 0 && (step.Served < step.Sent || step.P99 > 1000);
+                var count = (int)Math.Round(rate * (settings.Warmup + settings.Seconds));
+                var send = requests.Valid(scenario, idBase + (k * StepIds), count, TimeProvider.System.GetUtcNow());
+                step = await FixedRateAsync(round, scenario, server, stepName, rate, count, send, settings);
+                saturated = step.Served < step.Sent || step.P99 > 1000;
             }
 
             steps.Add(step);
@@ -266,7 +295,7 @@ internal static class Peers
     /// Closed loop: <paramref name="connections"/> clients each send the next request as soon as their previous one is
     /// answered; warm-up first (not counted), then the measured stretch with the server's CPU read before and after.
     /// </summary>
-    private static async Task<PeerStep> ClosedLoopAsync(int round, Scenario scenario, PeerServer server, string stepName, int connections, int count, Send send, Settings settings, CancellationToken cancellationToken)
+    private static async Task<(PeerStep Step, bool Exhausted)> ClosedLoopAsync(int round, Scenario scenario, PeerServer server, string stepName, int connections, int count, Send send, Settings settings, CancellationToken cancellationToken)
     {
         using var client = Client(server.Address, connections);
         var next = -1;
@@ -274,10 +303,11 @@ internal static class Peers
         var cpuBefore = server.CpuSeconds();
         var tally = await PhaseAsync(TimeSpan.FromSeconds(settings.Seconds));
         var cpu = server.CpuSeconds() - cpuBefore;
-        return new PeerStep(
+        var step = new PeerStep(
             round, scenario.Name, server.Name, stepName, connections, 0, tally.Sent, tally.Served, tally.OtherText, tally.Served / tally.Seconds, double.NaN, double.NaN,
             tally.Sent == 0 ? double.NaN : cpu * 1000 / tally.Sent, LoadAverage(), tally.AnswersText,
             tally.Exhausted ? Invariant($"ran out of the {count:#,0} signed requests after {tally.Seconds:0.0} s") : "");
+        return (step, tally.Exhausted || next >= count);
 
         async Task<Tally> PhaseAsync(TimeSpan duration)
         {
@@ -435,18 +465,18 @@ internal static class Peers
 
         /// <summary>A correct request with one character of its signature changed.</summary>
         public Send Forged(string platform, int count) => platform == "slack"
-            ? Slack(40_000_000, count, "help", Now, c => c with { Signature = Flip(c.Signature) })
-            : Discord(40_000_000, count, "help", Now, p => p with { Signature = Flip(p.Signature) });
+            ? Slack(BadIds, count, "help", Now, c => c with { Signature = Flip(c.Signature) })
+            : Discord(BadIds, count, "help", Now, p => p with { Signature = Flip(p.Signature) });
 
         /// <summary>Correctly signed, ten minutes ago: outside both platforms' five-minute window.</summary>
         public Send Stale(string platform, int count) => platform == "slack"
-            ? Slack(41_000_000, count, "help", Now - StaleBy, null)
-            : Discord(41_000_000, count, "help", Now - StaleBy, null);
+            ? Slack(BadIds + AttemptIds, count, "help", Now - StaleBy, null)
+            : Discord(BadIds + AttemptIds, count, "help", Now - StaleBy, null);
 
         /// <summary>2 MiB (over StudyBot's and the floor's 1 MiB), correctly signed now.</summary>
         public Send Oversized(string platform, int count) => platform == "slack"
-            ? Slack(42_000_000, count, "help", Now, c => SignedCommand.Sign(SlackSecret, [.. c.Body, .. Encoding.ASCII.GetBytes("&padding="), .. Padding()], Now))
-            : Discord(42_000_000, count, "help", Now, p =>
+            ? Slack(BadIds + (2 * AttemptIds), count, "help", Now, c => SignedCommand.Sign(SlackSecret, [.. c.Body, .. Encoding.ASCII.GetBytes("&padding="), .. Padding()], Now))
+            : Discord(BadIds + (2 * AttemptIds), count, "help", Now, p =>
             {
                 byte[] body = [.. "{\"padding\":\""u8, .. Padding(), .. "\","u8, .. p.Body.AsSpan(1)];
                 return p with { Body = body, Signature = InteractionLoad.Sign(p.Timestamp, body) };
