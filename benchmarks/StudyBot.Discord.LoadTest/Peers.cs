@@ -30,7 +30,7 @@ internal static class Peers
     private const int ClosedPace = 20_000;
     private const int MaxClosedPace = 180_000;
 
-    // Interaction ids (and Slack response ids) by range, so a system never sees one twice while every system gets the
+    // Interaction ids (and Slack trigger and response ids) by range, so a system never sees one twice while every system gets the
     // same ones for the same step: scenario * 100M + step * 20M + attempt * 5M; bad requests from 900M.
     private const int ScenarioIds = 100_000_000;
     private const int StepIds = 20_000_000;
@@ -499,7 +499,8 @@ internal static class Peers
             for (var i = 0; i < count; i++)
             {
                 var n = idBase + i;
-                var body = SignedCommand.Form(FakeSlack.TeamId, FakeSlack.TeamDomain, users[n % users.Length], text, slack.ResponseUrl("peer-" + n.ToString(CultureInfo.InvariantCulture)));
+                var id = n.ToString(CultureInfo.InvariantCulture);
+                var body = SignedCommand.Form(FakeSlack.TeamId, FakeSlack.TeamDomain, users[n % users.Length], text, slack.ResponseUrl("peer-" + id), "1.peer." + id);
                 var command = SignedCommand.Sign(SlackSecret, body, at);
                 commands[i] = change is null ? command : change(command);
             }

@@ -179,7 +179,7 @@ internal static class CommandsScenario
 
     private static async Task SendAsync(HttpClient client, FakeSlack slack, string user, string text, string responseId, Stopwatch clock, TimeSpan scheduled, ConcurrentBag<Result>? results)
     {
-        var body = SignedCommand.Form(FakeSlack.TeamId, FakeSlack.TeamDomain, user, text, slack.ResponseUrl(responseId));
+        var body = SignedCommand.Form(FakeSlack.TeamId, FakeSlack.TeamDomain, user, text, slack.ResponseUrl(responseId), "1." + responseId);
         var command = SignedCommand.Sign(Secret, body, TimeProvider.System.GetUtcNow());
         var start = clock.Elapsed;
         var (status, inline) = await command.SendAsync(client);

@@ -13,11 +13,15 @@ internal sealed record SignedCommand(byte[] Body, string Timestamp, string Signa
 {
     public const string Path = "/slack/commands";
 
-    /// <summary>The form body Slack sends for <c>/progress {text}</c> typed by <paramref name="user"/>.</summary>
-    public static byte[] Form(string teamId, string teamDomain, string user, string text, string responseUrl) => Encoding.UTF8.GetBytes(
+    /// <summary>
+    /// The form body Slack sends for <c>/progress {text}</c> typed by <paramref name="user"/>. The
+    /// <paramref name="triggerId"/> must be new for every command, as Slack's are: StudyBot takes it as the delivery's
+    /// id and refuses a different command that reuses one.
+    /// </summary>
+    public static byte[] Form(string teamId, string teamDomain, string user, string text, string responseUrl, string triggerId) => Encoding.UTF8.GetBytes(
         $"token=bench&team_id={teamId}&team_domain={teamDomain}&channel_id=C0123ABCDEF&channel_name=study&user_id={user}"
         + $"&user_name={user}&command=%2Fprogress&text={Uri.EscapeDataString(text)}&api_app_id=A0BENCH&is_enterprise_install=false"
-        + $"&response_url={Uri.EscapeDataString(responseUrl)}&trigger_id=1.2.3");
+        + $"&response_url={Uri.EscapeDataString(responseUrl)}&trigger_id={Uri.EscapeDataString(triggerId)}");
 
     /// <summary>Signs <paramref name="body"/> for the moment <paramref name="at"/> (a stale request is signed for an old one).</summary>
     public static SignedCommand Sign(string secret, byte[] body, DateTimeOffset at)
