@@ -38,6 +38,7 @@ internal static class Peers
     private const int BadIds = 900_000_000;
 
     private static readonly TimeSpan StaleBy = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
     private const int OversizedBytes = 2 << 20;
 
     public static readonly string[] SystemNames = ["studybot", "floor", "bolt", "discord-interactions"];
@@ -126,6 +127,7 @@ internal static class Peers
                 {
                     if (!cancellationToken.IsCancellationRequested)
                     {
+                        await SettleAsync(server, log);
                         refusals.AddRange(await BadInputAsync(round, server, platform, requests, settings, log));
                     }
                 }
@@ -253,6 +255,7 @@ internal static class Peers
         {
             var stepName = PeerTable.Steps[k];
             var connections = k switch { 0 => 32, 1 => 128, _ => 0 };
+            await SettleAsync(server, log);
             var rate = k switch { 2 => 500, 3 => 2000, _ => 0 };
             PeerStep step;
             if (saturated)
@@ -405,6 +408,31 @@ internal static class Peers
             }
         })));
         return tally;
+    }
+
+    /// <summary>
+    /// Waits (at most a minute) until the server is idle: under a tenth of a core over half a second. A step after an
+    /// overloaded one would otherwise pay for the backlog the server is still working through.
+    /// </summary>
+    private static async Task SettleAsync(PeerServer server, ILogger log)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < SettleTimeout && !server.HasExited)
+        {
+            var before = server.CpuSeconds();
+            await Task.Delay(500);
+            if (server.CpuSeconds() - before < 0.05)
+            {
+                if (waited.Elapsed > TimeSpan.FromSeconds(2))
+                {
+                    Log.Line(log, Invariant($"{server.Name} settled after {waited.Elapsed.TotalSeconds:0} s"));
+                }
+
+                return;
+            }
+        }
+
+        Log.Line(log, Invariant($"{server.Name} was still busy after {SettleTimeout.TotalSeconds:0} s; going on"));
     }
 
     private static HttpClient Client(Uri address, int connections) =>

@@ -64,11 +64,18 @@ switch (mode)
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler cancel = (_, e) =>
         {
-            // Stop after the current step; the servers are stopped and the tables printed for what ran.
+            // Ctrl+C: stop after the current step; the servers are stopped and the tables printed for what ran.
             e.Cancel = true;
             stop.Cancel();
         };
         Console.CancelKeyPress += cancel;
+
+        // SIGTERM likewise, so a stopped run still stops the servers it started.
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
         try
         {
             var systems = Text("systems", string.Join(',', Peers.SystemNames)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
