@@ -21,7 +21,7 @@ internal static class InteractionLoad
 {
     // RFC 8032 section 7.1 TEST 1: public test data, also in the shared fixtures. Never a real application's key.
     private const string SecretKeyHex = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
-    private const string PublicKeyHex = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+    internal const string PublicKeyHex = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
     private const string GuildId = "290926798626357999";
     private const int Members = 400;
 
@@ -32,7 +32,11 @@ internal static class InteractionLoad
         int Rate, int Measured, double Throughput, int Ok, string Errors, string Answers, double P50, double P90, double P99, double P999, double Max,
         double ServiceP50, double ServiceP99, double LagP99, string ByKind, double HostCpu, double PostgresCpu, double DriverCpu, int Total, double Load, int Edits);
 
-    private sealed record Prepared(string Kind, byte[] Body, string Timestamp, string Signature);
+    /// <summary>One signed interaction, ready to POST: its kind (ping, help, done...), body and signature headers.</summary>
+    internal sealed record Prepared(string Kind, byte[] Body, string Timestamp, string Signature);
+
+    /// <summary>When each request of an open-loop run was due, sent and answered (<see cref="Stopwatch"/> ticks).</summary>
+    internal sealed record OpenLoopTimes(long[] Due, long[] SentAt, long[] Done);
 
     public static async Task<int> RunAsync(Settings settings, ILogger log)
     {
@@ -155,16 +159,61 @@ internal static class InteractionLoad
         var requests = Prepare(total, idBase, roadmap.Items.Select(i => i.Id).ToArray(), discord, settings.Mix);
         Log.Line(log, $"Mix: {settings.Mix}. Prepared {total} signed interactions ({settings.Warmup} s warm-up + {settings.Seconds} s measured at {rate}/s) for {Members} members, round-robin over {hosts.Count} host(s): pids {string.Join(", ", hosts.ProcessIds)}");
 
-        var due = new long[total];
-        var done = new long[total];
-        var sentAt = new long[total];
         var status = new int[total];
         var callback = new int[total];
         var frequency = Stopwatch.Frequency;
-        var start = Stopwatch.GetTimestamp() + frequency / 10;
         var hostCpuBefore = hosts.CpuSeconds();
         var postgresCpuBefore = await hosts.PostgresCpuSecondsAsync();
         var driverCpuBefore = CpuSeconds(Environment.ProcessId);
+
+        // Round-robin over the instances, as a load balancer in front of them would.
+        var (due, sentAt, done) = await RunOpenLoopAsync(total, rate, async index => (status[index], callback[index]) = await SendAsync(hosts.Client(index), requests[index]));
+        var hostCpu = hosts.CpuSeconds() - hostCpuBefore;
+        var postgresCpu = await hosts.PostgresCpuSecondsAsync() - postgresCpuBefore;
+        var driverCpu = CpuSeconds(Environment.ProcessId) - driverCpuBefore;
+
+        var first = settings.Warmup * rate;
+        var measured = Enumerable.Range(first, total - first).ToList();
+        var latencies = measured.Select(i => (done[i] - due[i]) * 1000.0 / frequency).Order().ToList();
+        var service = measured.Select(i => (done[i] - sentAt[i]) * 1000.0 / frequency).Order().ToList();
+        var lag = measured.Select(i => (sentAt[i] - due[i]) * 1000.0 / frequency).Order().ToList();
+        var window = (measured.Max(i => done[i]) - due[first]) / (double)frequency;
+        var ok = measured.Count(i => status[i] == 200);
+        return new Step(
+            rate,
+            measured.Count,
+            ok / window,
+            ok,
+            string.Join(", ", measured.Where(i => status[i] != 200).GroupBy(i => status[i]).Select(g => $"{g.Key} x{g.Count()}")),
+            string.Join(", ", measured.GroupBy(i => callback[i]).OrderBy(g => g.Key).Select(g => $"type {g.Key} x{g.Count()}")),
+            Percentiles.Of(latencies, 50),
+            Percentiles.Of(latencies, 90),
+            Percentiles.Of(latencies, 99),
+            Percentiles.Of(latencies, 99.9),
+            latencies[^1],
+            Percentiles.Of(service, 50),
+            Percentiles.Of(service, 99),
+            Percentiles.Of(lag, 99),
+            string.Join(", ", measured.GroupBy(i => requests[i].Kind).Select(g => $"{g.Key} {Percentiles.Of(g.Select(i => (done[i] - due[i]) * 1000.0 / frequency).Order().ToList(), 99):0.00}")),
+            hostCpu,
+            postgresCpu,
+            driverCpu,
+            total,
+            double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture),
+            discord.Interactions.Values.Sum(x => x.Edits.Count));
+    }
+
+    /// <summary>
+    /// Open loop: request i is due at start + i/rate whether or not earlier ones have finished; <paramref name="send"/>
+    /// sends request i. Returns when every request has been answered (or has failed).
+    /// </summary>
+    internal static async Task<OpenLoopTimes> RunOpenLoopAsync(int total, int rate, Func<int, Task> send)
+    {
+        var due = new long[total];
+        var done = new long[total];
+        var sentAt = new long[total];
+        var frequency = Stopwatch.Frequency;
+        var start = Stopwatch.GetTimestamp() + frequency / 10;
         var tasks = new Task[total];
         for (var i = 0; i < total; i++)
         {
@@ -199,45 +248,12 @@ internal static class InteractionLoad
 
         async Task SendAndRecordAsync(int index)
         {
-            // Round-robin over the instances, as a load balancer in front of them would.
-            (status[index], callback[index]) = await SendAsync(hosts.Client(index), requests[index]);
+            await send(index);
             done[index] = Stopwatch.GetTimestamp();
         }
 
         await Task.WhenAll(tasks);
-        var hostCpu = hosts.CpuSeconds() - hostCpuBefore;
-        var postgresCpu = await hosts.PostgresCpuSecondsAsync() - postgresCpuBefore;
-        var driverCpu = CpuSeconds(Environment.ProcessId) - driverCpuBefore;
-
-        var first = settings.Warmup * rate;
-        var measured = Enumerable.Range(first, total - first).ToList();
-        var latencies = measured.Select(i => (done[i] - due[i]) * 1000.0 / frequency).Order().ToList();
-        var service = measured.Select(i => (done[i] - sentAt[i]) * 1000.0 / frequency).Order().ToList();
-        var lag = measured.Select(i => (sentAt[i] - due[i]) * 1000.0 / frequency).Order().ToList();
-        var window = (measured.Max(i => done[i]) - due[first]) / (double)frequency;
-        var ok = measured.Count(i => status[i] == 200);
-        return new Step(
-            rate,
-            measured.Count,
-            ok / window,
-            ok,
-            string.Join(", ", measured.Where(i => status[i] != 200).GroupBy(i => status[i]).Select(g => $"{g.Key} x{g.Count()}")),
-            string.Join(", ", measured.GroupBy(i => callback[i]).OrderBy(g => g.Key).Select(g => $"type {g.Key} x{g.Count()}")),
-            Percentiles.Of(latencies, 50),
-            Percentiles.Of(latencies, 90),
-            Percentiles.Of(latencies, 99),
-            Percentiles.Of(latencies, 99.9),
-            latencies[^1],
-            Percentiles.Of(service, 50),
-            Percentiles.Of(service, 99),
-            Percentiles.Of(lag, 99),
-            string.Join(", ", measured.GroupBy(i => requests[i].Kind).Select(g => $"{g.Key} {Percentiles.Of(g.Select(i => (done[i] - due[i]) * 1000.0 / frequency).Order().ToList(), 99):0.00}")),
-            hostCpu,
-            postgresCpu,
-            driverCpu,
-            total,
-            double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture),
-            discord.Interactions.Values.Sum(x => x.Edits.Count));
+        return new OpenLoopTimes(due, sentAt, done);
     }
 
     internal static Process StartHost(Settings settings, FakeDiscordServer discord, string directory, int port, string? postgres = null, string? instanceId = null, IReadOnlyDictionary<string, string>? extra = null)
@@ -303,12 +319,15 @@ internal static class InteractionLoad
         return false;
     }
 
-    /// <summary>A realistic mix: marking items done or in progress (writes), overview and next (reads), autocomplete.</summary>
-    private static Prepared[] Prepare(int total, int idBase, string[] items, FakeDiscordServer discord, string mix)
+    /// <summary>
+    /// A realistic mix: marking items done or in progress (writes), overview and next (reads), autocomplete; or only
+    /// one kind: "overview", "ping", or "help" (<c>/progress help</c>, issue 14's peers run).
+    /// </summary>
+    internal static Prepared[] Prepare(int total, int idBase, string[] items, FakeDiscordServer discord, string mix, DateTimeOffset? signedAt = null)
     {
         using var key = Key.Import(SignatureAlgorithm.Ed25519, Convert.FromHexString(SecretKeyHex), KeyBlobFormat.RawPrivateKey);
         var random = new Random(20261125);
-        var timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var timestamp = (signedAt ?? TimeProvider.System.GetUtcNow()).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var prepared = new Prepared[total];
         for (var i = 0; i < total; i++)
         {
@@ -321,10 +340,12 @@ internal static class InteractionLoad
                 "read" => 40 + random.Next(60),
                 "overview" => 50,
                 "ping" => -1,
+                "help" => -2,
                 _ => random.Next(100),
             };
             var (kind, type, data) = roll switch
             {
+                -2 => ("help", 2, Command("help")),
                 < 0 => ("ping", 1, new JsonObject()),
                 < 25 => ("done", 2, Command("done", new JsonObject { ["type"] = 3, ["name"] = "item", ["value"] = item })),
                 < 40 => ("doing", 2, Command("doing", new JsonObject { ["type"] = 3, ["name"] = "item", ["value"] = item })),
@@ -334,13 +355,22 @@ internal static class InteractionLoad
             };
             var body = Interaction(id, token, user, type, data).ToJsonString();
             var bytes = Encoding.UTF8.GetBytes(body);
-            var signature = SignatureAlgorithm.Ed25519.Sign(key, [.. Encoding.UTF8.GetBytes(timestamp), .. bytes]);
-            prepared[i] = new Prepared(kind, bytes, timestamp, Convert.ToHexStringLower(signature));
+            prepared[i] = new Prepared(kind, bytes, timestamp, Sign(key, timestamp, bytes));
             discord.Register(id, token, answeredOverHttp: true);
         }
 
         return prepared;
     }
+
+    /// <summary>The <c>X-Signature-Ed25519</c> header for a body, as Discord signs it (the test key above).</summary>
+    internal static string Sign(string timestamp, byte[] body)
+    {
+        using var key = Key.Import(SignatureAlgorithm.Ed25519, Convert.FromHexString(SecretKeyHex), KeyBlobFormat.RawPrivateKey);
+        return Sign(key, timestamp, body);
+    }
+
+    private static string Sign(Key key, string timestamp, byte[] body) =>
+        Convert.ToHexStringLower(SignatureAlgorithm.Ed25519.Sign(key, [.. Encoding.UTF8.GetBytes(timestamp), .. body]));
 
     private static JsonObject Command(string sub, JsonObject? option = null) => new()
     {
@@ -379,7 +409,7 @@ internal static class InteractionLoad
         ["version"] = 1,
     };
 
-    private static async Task<(int Status, int Callback)> SendAsync(HttpClient http, Prepared request)
+    internal static async Task<(int Status, int Callback)> SendAsync(HttpClient http, Prepared request)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "/discord/interactions") { Content = new ByteArrayContent(request.Body) };
         message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");

@@ -4,7 +4,7 @@ namespace StudyBot.Discord.LoadTest;
 
 internal static partial class Log
 {
-    [LoggerMessage(Level = LogLevel.Error, Message = "Usage: interactions [--rate 500] [--seconds 30] [--warmup 5] [--mix overview|all|read|ping] [--db sqlite|postgres] [--instances 1] | scale [--rates 100,150,200] [--configs sqlitex1,postgresx1,postgresx2,postgresx3] [--seconds 10] [--warmup 3] [--rounds 1] [--mix all] | fanout [--members 100000] [--instances 3] [--known-dm-channels] [--global-limit 50] | dms [--count 5000] [--concurrency 64]")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Usage: interactions [--rate 500] [--seconds 30] [--warmup 5] [--mix overview|all|read|ping] [--db sqlite|postgres] [--instances 1] | scale [--rates 100,150,200] [--configs sqlitex1,postgresx1,postgresx2,postgresx3] [--seconds 10] [--warmup 3] [--rounds 1] [--mix all] | fanout [--members 100000] [--instances 3] [--known-dm-channels] [--global-limit 50] | dms [--count 5000] [--concurrency 64] | peers [--quick] [--rounds 2] [--seconds 10] [--warmup 2] [--systems studybot,floor,bolt,discord-interactions] [--scenarios slack-help,discord-ping,discord-help,mixed] [--bad 2000] [--oversized 10] [--markdown FILE]")]
     public static partial void Usage(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]

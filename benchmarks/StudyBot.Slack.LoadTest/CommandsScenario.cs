@@ -1,16 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using StudyBot.Core.Roadmaps;
 using StudyBot.Host;
-using StudyBot.Slack.Http;
 using StudyBot.Slack.Tests.Fakes;
 
 namespace StudyBot.Slack.LoadTest;
@@ -182,29 +179,10 @@ internal static class CommandsScenario
 
     private static async Task SendAsync(HttpClient client, FakeSlack slack, string user, string text, string responseId, Stopwatch clock, TimeSpan scheduled, ConcurrentBag<Result>? results)
     {
-        var body = Encoding.UTF8.GetBytes(
-            $"token=bench&team_id={FakeSlack.TeamId}&team_domain={FakeSlack.TeamDomain}&channel_id=C0123ABCDEF&channel_name=study&user_id={user}"
-            + $"&user_name={user}&command=%2Fprogress&text={Uri.EscapeDataString(text)}&api_app_id=A0BENCH&is_enterprise_install=false"
-            + $"&response_url={Uri.EscapeDataString(slack.ResponseUrl(responseId))}&trigger_id=1.2.3");
-        var timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/x-www-form-urlencoded");
-        request.Headers.Add(SlackSignatureVerifier.TimestampHeader, timestamp);
-        request.Headers.Add(SlackSignatureVerifier.SignatureHeader, SlackSignatureVerifier.Signature(Secret, timestamp, body));
+        var body = SignedCommand.Form(FakeSlack.TeamId, FakeSlack.TeamDomain, user, text, slack.ResponseUrl(responseId), "1." + responseId);
+        var command = SignedCommand.Sign(Secret, body, TimeProvider.System.GetUtcNow());
         var start = clock.Elapsed;
-        var status = 0;
-        var inline = false;
-        try
-        {
-            using var response = await client.SendAsync(request);
-            status = (int)response.StatusCode;
-            inline = (await response.Content.ReadAsByteArrayAsync()).Length > 0;
-        }
-        catch (HttpRequestException)
-        {
-            status = -1;
-        }
-
+        var (status, inline) = await command.SendAsync(client);
         var end = clock.Elapsed;
         results?.Add(new Result(status, inline, responseId, (end - start).TotalMilliseconds, (end - scheduled).TotalMilliseconds));
     }
