@@ -46,6 +46,25 @@ public sealed class RateLimiterTests
     }
 
     [Fact]
+    public void A_post_to_a_channel_waits_a_second_from_when_the_previous_post_there_was_answered_not_from_when_it_left()
+    {
+        // Slack counts a channel's posts as they arrive. A post that took 400 ms to be answered may have arrived at any
+        // moment of those 400 ms; the next one to the channel must still arrive a second after it.
+        var limiter = Limiter();
+        Assert.Equal(TimeSpan.Zero, limiter.Reserve(SlackRateLimiter.PostMessage, "C1"));
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        limiter.Answered(SlackRateLimiter.PostMessage, "C1");
+
+        var wait = limiter.Reserve(SlackRateLimiter.PostMessage, "C1");
+        Assert.InRange(wait.TotalSeconds, 1.0, 1.1);
+
+        // Other channels and other methods are not held up by it.
+        Assert.Equal(TimeSpan.Zero, limiter.Reserve(SlackRateLimiter.PostMessage, "C2"));
+        limiter.Answered("users.info", null);
+        Assert.Equal(TimeSpan.Zero, limiter.Reserve("users.info", null));
+    }
+
+    [Fact]
     public void Posts_to_one_channel_are_spaced_about_a_second_apart_while_other_channels_are_not_held_up()
     {
         var limiter = Limiter();

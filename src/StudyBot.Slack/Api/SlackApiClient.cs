@@ -63,7 +63,16 @@ internal sealed partial class SlackApiClient(
         }
 
         await limiter.AcquireAsync(call.Method, call.Channel, cancellationToken).ConfigureAwait(false);
-        var response = await SendOnceAsync(call, cancellationToken).ConfigureAwait(false);
+        SlackApiResponse response;
+        try
+        {
+            response = await SendOnceAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            limiter.Answered(call.Method, call.Channel);
+        }
+
         switch (response.Outcome)
         {
             case SlackOutcome.Ok:

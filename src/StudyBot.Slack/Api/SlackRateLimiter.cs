@@ -118,6 +118,24 @@ internal sealed class SlackRateLimiter
         }
     }
 
+    /// <summary>
+    /// A call has been answered. Slack counts a channel's posts as they arrive, which may be any moment until the answer:
+    /// the next post to the channel starts a full spacing after the answer, so two posts never arrive closer than that
+    /// however long the first one took on the way (a busy machine, a slow network).
+    /// </summary>
+    public void Answered(string method, string? channel)
+    {
+        if (channel is null || method != PostMessage)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            BucketFor($"{PostMessage}#{channel}", _options.ChannelPostsPerMinute).NotBefore(Now);
+        }
+    }
+
     /// <summary>Slack said 429 for this method: nobody calls it again before Retry-After has passed.</summary>
     public void Pause(string method, TimeSpan retryAfter)
     {
@@ -212,6 +230,16 @@ internal sealed class SlackRateLimiter
 
             var earliest = tat - _tolerance;
             return earliest > now ? earliest : now;
+        }
+
+        /// <summary>The next call starts no earlier than a full spacing after <paramref name="at"/>.</summary>
+        public void NotBefore(TimeSpan at)
+        {
+            var earliest = at + _interval + _tolerance;
+            if (_theoreticalArrival is not { } tat || tat < earliest)
+            {
+                _theoreticalArrival = earliest;
+            }
         }
 
         public void Reserve(TimeSpan start)
