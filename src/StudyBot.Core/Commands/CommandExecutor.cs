@@ -160,6 +160,19 @@ public sealed partial class CommandExecutor(
         IAsyncDisposable? shared = null;
         try
         {
+            await using var scope = scopes.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetServices<ICommandHandler>().FirstOrDefault(h => h.Path == command.Path);
+            if (handler is null)
+            {
+                LogNoHandler(command.Path);
+                return Reply.Error("That command is not available right now.");
+            }
+
+            if (!handler.ReadsMember)
+            {
+                return (await handler.HandleAsync(WithoutMember(who, request, command), cancellationToken)).Reply;
+            }
+
             if (sharedLines is not null)
             {
                 // Other instances on the same database may be running a command of this member: wait for the rest of the patience.
@@ -169,14 +182,6 @@ public sealed partial class CommandExecutor(
                 {
                     return StillBusy(command.Path, who);
                 }
-            }
-
-            await using var scope = scopes.CreateAsyncScope();
-            var handler = scope.ServiceProvider.GetServices<ICommandHandler>().FirstOrDefault(h => h.Path == command.Path);
-            if (handler is null)
-            {
-                LogNoHandler(command.Path);
-                return Reply.Error("That command is not available right now.");
             }
 
             var receipt = place.DeliveryId is { } deliveryId
@@ -255,6 +260,26 @@ public sealed partial class CommandExecutor(
             }
         }
     }
+
+    /// <summary>The context of a handler that reads nothing of the member (<see cref="ICommandHandler.ReadsMember"/>): placeholders, no database.</summary>
+    private CommandContext WithoutMember(MemberRef who, CommandRequest request, CommandDefinition command) => new()
+    {
+        Who = who,
+        Request = request,
+        Command = command,
+        Catalog = catalog,
+        Roadmap = roadmaps.Default,
+        Snapshot = new MemberSnapshot
+        {
+            Community = new Community { Platform = who.Community.Platform, ExternalId = who.Community.ExternalId, Name = who.Community.Name, RoadmapId = roadmaps.Default.Id, TimeZoneId = DefaultZone },
+            Member = new MemberProfile { UserId = who.UserId, DisplayName = who.DisplayName, TimeZoneId = DefaultZone },
+            Items = new Dictionary<string, ItemState>(),
+            Days = [],
+            Goals = [],
+        },
+        Now = time.GetUtcNow(),
+        MemberText = (memberText ?? MemberText.None).For(who.Community.Platform),
+    };
 
     private Reply StillBusy(string path, MemberRef who)
     {

@@ -57,5 +57,13 @@ public interface ICommandHandler
     /// </summary>
     bool SavesOwnChanges => false;
 
+    /// <summary>
+    /// False for handlers whose answer depends on nothing of the member or the community (help, from the catalog, the
+    /// request and <see cref="CommandContext.Who"/> alone): they run without loading the member, looking up a receipt or
+    /// holding the member's line across instances, and change nothing. Their context's <see cref="CommandContext.Snapshot"/>
+    /// and <see cref="CommandContext.Roadmap"/> are placeholders (a newcomer on the default roadmap), not to be read.
+    /// </summary>
+    bool ReadsMember => true;
+
     ValueTask<CommandResult> HandleAsync(CommandContext context, CancellationToken cancellationToken);
 }

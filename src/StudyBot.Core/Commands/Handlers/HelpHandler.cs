@@ -7,6 +7,8 @@ internal sealed class HelpHandler : ICommandHandler
 {
     public string Path => "progress help";
 
+    public bool ReadsMember => false;
+
     public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken) =>
         ValueTask.FromResult<CommandResult>(HelpViews.Answer(ctx, StudyBotCommands.Root));
 }
@@ -15,6 +17,8 @@ internal sealed class HelpHandler : ICommandHandler
 internal sealed class AdminHelpHandler : ICommandHandler
 {
     public string Path => "studybot help";
+
+    public bool ReadsMember => false;
 
     public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken) =>
         ValueTask.FromResult<CommandResult>(HelpViews.Answer(ctx, StudyBotCommands.AdminRoot));
