@@ -132,7 +132,8 @@ public sealed class DeliveryTests
         Assert.Equal(10, discord.Count);
         Assert.Equal(30, slack.Count);
         // Ten DMs at Discord's pace take a quarter of a second; behind Slack's backlog they would wait half a minute.
-        Assert.All(discord, d => Assert.True(d.Monotonic - started < TimeSpan.FromSeconds(5), $"A Discord DM waited {d.Monotonic - started}."));
+        // (A loaded machine can still make the pump take a slow database moment for a wait: room for a few seconds.)
+        Assert.All(discord, d => Assert.True(d.Monotonic - started < TimeSpan.FromSeconds(10), $"A Discord DM waited {d.Monotonic - started}."));
         Assert.True(discord[^1].Monotonic < slack[9].Monotonic, "The Discord DMs waited behind Slack's messages.");
         Assert.All(slack.Zip(slack.Skip(1)), p => Assert.True(p.Second.Monotonic - p.First.Monotonic >= TimeSpan.FromSeconds(1), "Slack went faster than once a second."));
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StudyBot.Core;
@@ -141,7 +142,8 @@ internal sealed class TestBot : IAsyncDisposable
             .AddSingleton(new CoreSettings { DefaultTimeZone = defaultTimeZone })
             .AddSingleton(new RoadmapCatalog(RoadmapLoader.LoadDirectory(RepoPaths.Roadmaps), "ml-zero-to-hero"))
             .AddStudyBotCore()
-            .AddStudyBotData(provider, postgres ?? $"Data Source={dbPath};Pooling={pooling}");
+            .AddStudyBotData(provider, postgres ?? $"Data Source={dbPath};Pooling={pooling}")
+            .ConfigureDbContext<StudyBotDbContext>(o => o.AddInterceptors(new DatabaseActivity(time)));
         replace?.Invoke(collection);
         var services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
