@@ -8,10 +8,11 @@ using StudyBot.Startup;
 //   dotnet build -c Release StudyBot.sln
 //   dotnet benchmarks/StudyBot.Startup/bin/Release/net10.0/linux-x64/StudyBot.Startup.dll [--runs 7] [--idle 5]
 //       [--host label=path/to/StudyBot.Host.dll ...] [--scenarios console-fresh,console,http-fresh,http,members]
-//       [--members 100000] [--env KEY=VALUE ...]
+//       [--members 100000] [--env [label:]KEY=VALUE ...]
 //
 // Several --host options are run side by side: every round starts each host once per scenario, alternating, so they
-// see the same machine. Without --host it runs src/StudyBot.Host/bin/Release/net10.0/linux-x64/StudyBot.Host.dll.
+// see the same machine. The same build may be given twice under two labels, with different --env label:KEY=VALUE
+// settings (e.g. DOTNET_gcServer=0), to compare runtime settings side by side. Without --host it runs src/StudyBot.Host/bin/Release/net10.0/linux-x64/StudyBot.Host.dll.
 var runs = 7;
 var idle = 5.0;
 var members = 100_000;
@@ -41,6 +42,7 @@ for (var i = 0; i < args.Length; i++)
             scenarios.AddRange(Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             break;
         case "--env":
+            // --env KEY=VALUE for every host, or --env label:KEY=VALUE for one.
             var pair = Next();
             var at = pair.IndexOf('=', StringComparison.Ordinal);
             environment[pair[..at]] = pair[(at + 1)..];

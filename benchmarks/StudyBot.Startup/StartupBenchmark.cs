@@ -65,7 +65,7 @@ internal static class StartupBenchmark
                     var folder = Path.Combine(root.FullName, $"{label}-{database}".ToLowerInvariant());
                     Directory.CreateDirectory(folder);
                     var watch = Stopwatch.StartNew();
-                    await ConsoleRunAsync(path, folder, environment, TimeSpan.Zero, quit: true);
+                    await ConsoleRunAsync(path, folder, For(label, environment), TimeSpan.Zero, quit: true);
                     if (database == Database.Members)
                     {
                         Seed.Members(Path.Combine(folder, "studybot.db"), members);
@@ -89,8 +89,8 @@ internal static class StartupBenchmark
                             ? Directory.CreateDirectory(Path.Combine(root.FullName, $"fresh-{++fresh}")).FullName
                             : prepared[(label, scenario.Database)];
                         var run = scenario.Http
-                            ? await HttpRunAsync(path, folder, slack, environment, idle)
-                            : await ConsoleRunAsync(path, folder, environment, idle, quit: false);
+                            ? await HttpRunAsync(path, folder, slack, For(label, environment), idle)
+                            : await ConsoleRunAsync(path, folder, For(label, environment), idle, quit: false);
                         results[(label, scenario.Name)].Add(run!);
                         Console.WriteLine(FormattableString.Invariant(
                             $"// round {round} {scenario.Name,-13} {label,-8} first {run!.FirstMs,6:0} ms  second {run.SecondMs,6:0} ms  cpu {run.CpuMs,5:0} ms  rss {run.RssMb,5:0.0} MB  peak {run.PeakMb,5:0.0} MB"));
@@ -126,6 +126,18 @@ internal static class StartupBenchmark
         {
             root.Delete(recursive: true);
         }
+    }
+
+    /// <summary>The settings for one host: the shared ones (KEY) and its own (label:KEY).</summary>
+    private static Dictionary<string, string> For(string label, IReadOnlyDictionary<string, string> environment)
+    {
+        var mine = environment.Where(e => !e.Key.Contains(':', StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
+        foreach (var (key, value) in environment.Where(e => e.Key.StartsWith(label + ":", StringComparison.Ordinal)))
+        {
+            mine[key[(label.Length + 1)..]] = value;
+        }
+
+        return mine;
     }
 
     /// <summary>The repository's root: the folder with StudyBot.sln above this program.</summary>
