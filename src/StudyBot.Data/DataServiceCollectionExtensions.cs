@@ -207,8 +207,7 @@ public static class StudyBotDatabase
         }
 
         EnsureFile(db.Database.GetConnectionString());
-        await RefuseNewerAsync(db, cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
+        await SqliteStartup.MigrateAsync(db, cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
 
         // Gives the query planner fresh statistics where they matter; cheap, and recommended at start-up.
@@ -225,8 +224,7 @@ public static class StudyBotDatabase
         var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
         var me = scope.ServiceProvider.GetRequiredService<StudyBotInstance>().Id;
         using var writing = await scope.ServiceProvider.GetRequiredService<WriteGate>().EnterAsync(cancellationToken);
-        return await db.Leases.Where(l => l.Holder != null && l.Holder != me)
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, (string?)null), cancellationToken);
+        return await SqliteStartup.ReleaseOthersLeasesAsync(db, me, cancellationToken);
     }
 
     /// <summary>

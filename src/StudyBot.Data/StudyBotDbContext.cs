@@ -13,7 +13,7 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
 
     /// <summary>EF on SQLite, migrations from this assembly.</summary>
     public static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString);
+        options.UseSqlite(connectionString).UseModel(CompiledModel.StudyBotDbContextModel.Instance);
 
     /// <summary>EF on PostgreSQL (Npgsql), migrations from <see cref="PostgresMigrationsAssembly"/>.</summary>
     public static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder options, string connectionString) =>
@@ -117,7 +117,7 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
     [GeneratedRegex(@"(?<![""\w])([A-Z][a-z]\w*)\b")]
     private static partial Regex PascalCaseName();
 
-    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+    internal sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : DateTime.SpecifyKind(v, DateTimeKind.Utc),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 }
