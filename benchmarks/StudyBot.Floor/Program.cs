@@ -10,6 +10,10 @@ using NSec.Cryptography;
 // Slack:SigningSecret, Discord:PublicKey (hex), urls from ASPNETCORE_URLS or --urls.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+// As StudyBot's host: the per-request category, which writes nothing at Warning, is off, so no request starts an
+// Activity or a logging scope.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 var secret = builder.Configuration["Slack:SigningSecret"];
 var publicKey = builder.Configuration["Discord:PublicKey"];
 if (string.IsNullOrWhiteSpace(secret) || string.IsNullOrWhiteSpace(publicKey) || publicKey.Length != 64)

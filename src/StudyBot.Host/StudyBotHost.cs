@@ -503,6 +503,49 @@ public static partial class StudyBotHost
         // trace) are replaced by StudyBot's one line: "StudyBot cannot start: ..." or "StudyBot is stopping because ...".
         builder.Logging.AddFilter(HostInternalsCategory, LogLevel.None);
         builder.Logging.AddFilter<ConsoleLoggerProvider>(HostInternalsCategory, LogLevel.None);
+
+        // ASP.NET Core's hosting starts an Activity and a logging scope for every request whenever its category is on at
+        // all, though it writes only Information and Debug lines ("Request starting ..."). Where those lines would not be
+        // written anyway (the usual Warning for Microsoft.*), the category is switched off, so a request costs neither.
+        if (!LogsInformation(builder.Configuration.GetSection("Logging"), HostingDiagnosticsCategory))
+        {
+            builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
+        }
+    }
+
+    /// <summary>ASP.NET Core's per-request log category (request starting and finished, at Information and Debug).</summary>
+    internal const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    /// <summary>
+    /// Whether the logging configuration lets <paramref name="category"/> write Information lines, for any provider: the
+    /// longest matching prefix in <c>Logging:LogLevel</c> and in each <c>Logging:{Provider}:LogLevel</c> (then their
+    /// <c>Default</c>) decides, as the logging filter does; nothing configured means Information.
+    /// </summary>
+    internal static bool LogsInformation(IConfigurationSection logging, string category)
+    {
+        var sections = new List<IConfigurationSection> { logging.GetSection("LogLevel") };
+        sections.AddRange(logging.GetChildren().Where(c => c.Key != "LogLevel").Select(c => c.GetSection("LogLevel")).Where(s => s.Exists()));
+        var anyConfigured = false;
+        foreach (var levels in sections)
+        {
+            var best = levels.GetChildren()
+                .Where(c => c.Key != "Default" && (category.Equals(c.Key, StringComparison.OrdinalIgnoreCase) || category.StartsWith(c.Key + ".", StringComparison.OrdinalIgnoreCase)))
+                .OrderByDescending(c => c.Key.Length)
+                .Select(c => c.Value)
+                .FirstOrDefault() ?? levels["Default"];
+            if (best is null)
+            {
+                continue;
+            }
+
+            anyConfigured = true;
+            if (!Enum.TryParse<LogLevel>(best, ignoreCase: true, out var level) || level <= LogLevel.Information)
+            {
+                return true;
+            }
+        }
+
+        return !anyConfigured;
     }
 }
 

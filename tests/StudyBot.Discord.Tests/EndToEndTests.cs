@@ -157,6 +157,68 @@ public sealed class EndToEndTests
         }
     }
 
+    public static TheoryData<string> RefusedRequests() => ["stale, correctly signed", "stale, forged", "from the future", "no timestamp", "fresh, forged", "fresh, no signature"];
+
+    [Theory]
+    [MemberData(nameof(RefusedRequests))]
+    public async Task A_stale_or_forged_ping_is_refused_with_401_and_the_same_interaction_signed_now_is_still_answered(string variant)
+    {
+        await using var harness = await AdapterHarness.StartAsync(o =>
+        {
+            o.Start = false;
+            o.FakeTime = true;
+            o.Settings["Discord:Mode"] = "Http";
+            o.Settings["Discord:PublicKey"] = SignatureTests.PublicKeyHex;
+            o.Settings["Http:Urls"] = "http://127.0.0.1:0";
+        });
+        var now = DateTimeOffset.FromUnixTimeSeconds(1783364400);
+        harness.Time!.SetUtcNow(now);
+        var endpoint = harness.Get<Interactions.InteractionsEndpoint>();
+        const string ping = """{"application_id":"1196393339289731072","id":"1523765477892030777","token":"PING_TOKEN","type":1,"version":1}""";
+
+        async Task<(int Status, string Body)> PostAsync(string? timestamp, string? signature)
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = harness.Services };
+            var body = Encoding.UTF8.GetBytes(ping);
+            context.Request.Method = "POST";
+            context.Request.Body = new MemoryStream(body);
+            context.Request.ContentLength = body.Length;
+            if (timestamp is not null)
+            {
+                context.Request.Headers["X-Signature-Timestamp"] = timestamp;
+            }
+
+            if (signature is not null)
+            {
+                context.Request.Headers["X-Signature-Ed25519"] = signature;
+            }
+
+            var response = new MemoryStream();
+            context.Response.Body = response;
+            await endpoint.HandleAsync(context);
+            return (context.Response.StatusCode, Encoding.UTF8.GetString(response.ToArray()));
+        }
+
+        static string Forge(string signature) => signature[..^1] + (signature[^1] == '0' ? '1' : '0');
+        var stale = Sign(ping, now.AddMinutes(-10));
+        var fresh = Sign(ping, now);
+        var (timestamp, signature) = variant switch
+        {
+            "stale, correctly signed" => stale,
+            "stale, forged" => (stale.Timestamp, Forge(stale.Signature)),
+            "from the future" => Sign(ping, now.AddMinutes(6)),
+            "no timestamp" => (null, fresh.Signature),
+            "fresh, forged" => (fresh.Timestamp, Forge(fresh.Signature)),
+            _ => (fresh.Timestamp, null),
+        };
+
+        Assert.Equal((401, ""), await PostAsync(timestamp, signature));
+
+        // The refused request claimed nothing: the interaction, signed now, is answered.
+        Assert.Equal((200, """{"type":1}"""), await PostAsync(fresh.Timestamp, fresh.Signature));
+        Assert.Equal((401, ""), await PostAsync(fresh.Timestamp, fresh.Signature));
+    }
+
     [Fact]
     public async Task A_DM_closed_notice_whose_follow_up_could_not_be_delivered_stays_pending_until_one_arrives()
     {

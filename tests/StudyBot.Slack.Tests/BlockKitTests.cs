@@ -7,6 +7,31 @@ namespace StudyBot.Slack.Tests;
 
 public sealed class BlockKitTests
 {
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_HTTP_acknowledgement_writes_the_same_JSON_bytes_as_the_response_body(bool inChannel)
+    {
+        // The endpoint writes the answer straight into the response; response_url and Socket Mode serialize ToResponse().
+        var message = BlockKit.Render(new Reply
+        {
+            Title = "Ada's \"progress\" <b>& more</b>",
+            Text = "Quick wins: **numpy** basics, then `pandas`. 🔥 Ünïcödé \u2028 \\ / end",
+            Bars = [new ProgressBar("1 Foundations", 60)],
+            Fields = [new ReplyField("Now", "Phase 1 · NumPy")],
+            Buttons = [new ReplyButton("Done: NumPy", "progress done numpy", ButtonStyle.Success)],
+            Visibility = inChannel ? Visibility.Public : Visibility.Private,
+        });
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            message.WriteResponse(writer);
+        }
+
+        Assert.Equal(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message.ToResponse()), buffer.WrittenSpan.ToArray());
+    }
+
     [Fact]
     public void A_reply_becomes_header_sections_fields_bars_and_buttons_with_a_text_fallback()
     {

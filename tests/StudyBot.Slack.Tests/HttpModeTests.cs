@@ -50,6 +50,92 @@ public sealed class HttpModeTests
     }
 
     [Fact]
+    public async Task A_help_whose_member_lookup_is_slow_still_gets_an_empty_200_inside_the_deadline_and_its_answer_through_response_url()
+    {
+        // Help starts on the request's own thread (it reads no database); a slow users.info must still not hold the
+        // acknowledgement past Slack's deadline.
+        await using var h = await Http();
+        var release = new TaskCompletionSource();
+        h.Slack.Inject("users.info", new ApiFault { Gate = release.Task });
+
+        var request = PostSignedAsync(h, "/slack/commands", SlashForm(h, "help", "help-slow"));
+        var waited = await h.AdvanceUntilAsync(() => request.IsCompleted, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(3), "the HTTP acknowledgement");
+        using var response = await request;
+
+        Assert.True(waited < TimeSpan.FromSeconds(3));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(string.Empty, await response.Content.ReadAsStringAsync());
+
+        release.SetResult();
+        var answer = await h.Slack.WaitForResponseAsync("help-slow");
+        var helpText = string.Join('\n', Texts(answer.Body["blocks"]!));
+        Assert.Contains(Rendering.Mrkdwn.Escape(StudyBot.Core.Commands.StudyBotCommands.Catalog().Find("progress done")!.Description), helpText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_is_answered_in_the_acknowledgement_for_each_member_who_asks_and_the_admin_help_only_for_admins()
+    {
+        await using var h = await Http();
+        h.Slack.AddUser(new FakeUser("U0ADMIN001", "olga", "Europe/Berlin", IsAdmin: true));
+
+        using var member = await PostSignedAsync(h, "/slack/commands", SlashForm(h, "help", "m1"));
+        using var admin = await PostSignedAsync(h, "/slack/commands", SlashForm(h, "help", "a1", "U0ADMIN001", "/studybot"));
+        using var notAdmin = await PostSignedAsync(h, "/slack/commands", SlashForm(h, "help", "m2", Envelopes.Ada, "/studybot"));
+
+        Assert.Equal(HttpStatusCode.OK, member.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", member.Content.Headers.ContentType?.ToString());
+        var memberBody = await member.Content.ReadAsStringAsync();
+        Assert.Equal(Encoding.UTF8.GetByteCount(memberBody), member.Content.Headers.ContentLength);
+        var memberAnswer = JsonNode.Parse(memberBody)!;
+        Assert.Equal("ephemeral", memberAnswer["response_type"]!.GetValue<string>());
+        Assert.NotEmpty(memberAnswer["text"]!.GetValue<string>());
+        Assert.Contains(Rendering.Mrkdwn.Escape(StudyBot.Core.Commands.StudyBotCommands.Catalog().Find("progress next")!.Description), string.Join('\n', Texts(memberAnswer["blocks"]!)), StringComparison.Ordinal);
+
+        var adminText = string.Join('\n', Texts(JsonNode.Parse(await admin.Content.ReadAsStringAsync())!["blocks"]!));
+        var notAdminText = string.Join('\n', Texts(JsonNode.Parse(await notAdmin.Content.ReadAsStringAsync())!["blocks"]!));
+        var adminOnly = Rendering.Mrkdwn.Escape(StudyBot.Core.Commands.StudyBotCommands.Catalog().Leaves.First(l => l.RequiresAdmin && l.Path != "studybot help").Description);
+        Assert.Contains(adminOnly, adminText, StringComparison.Ordinal);
+        Assert.NotEqual(adminText, notAdminText);
+        Assert.Empty(h.Slack.ResponseUrlPosts);
+    }
+
+    public static TheoryData<string> RefusedHelp() => ["forged", "stale", "oversized"];
+
+    [Theory]
+    [MemberData(nameof(RefusedHelp))]
+    public async Task A_forged_stale_or_oversized_help_request_is_refused_and_nothing_answers_it(string variant)
+    {
+        await using var h = await Http();
+        var body = SlashForm(h, "help", "refused");
+        var timestamp = Now(h);
+        if (variant == "stale")
+        {
+            timestamp = (h.Time.GetUtcNow().ToUnixTimeSeconds() - 600).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (variant == "oversized")
+        {
+            body = [.. body, .. Encoding.ASCII.GetBytes("&pad=" + new string('x', 2 * 1024 * 1024))];
+        }
+
+        var signature = SlackSignatureVerifier.Signature(SlackHarness.SigningSecret, timestamp, body);
+        if (variant == "forged")
+        {
+            signature = signature[..^1] + (signature[^1] == '0' ? '1' : '0');
+        }
+
+        using var response = await PostAsync(h, "/slack/commands", body, "application/x-www-form-urlencoded", new Dictionary<string, string>
+        {
+            [SlackSignatureVerifier.TimestampHeader] = timestamp,
+            [SlackSignatureVerifier.SignatureHeader] = signature,
+        });
+
+        Assert.Equal(variant == "oversized" ? HttpStatusCode.RequestEntityTooLarge : HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(string.Empty, await response.Content.ReadAsStringAsync());
+        Assert.Empty(h.Slack.ResponseUrlPosts);
+    }
+
+    [Fact]
     public async Task Progress_alone_shows_the_overview_with_buttons_and_help_lists_the_catalog()
     {
         await using var h = await Http();

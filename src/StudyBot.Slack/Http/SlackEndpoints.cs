@@ -94,7 +94,7 @@ internal sealed partial class SlackHttpHandler(
                 return;
             }
 
-            await WriteJsonAsync(context, answer.ToResponse()).ConfigureAwait(false);
+            await WriteAnswerAsync(context, answer).ConfigureAwait(false);
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -286,6 +286,34 @@ internal sealed partial class SlackHttpHandler(
             context.Response.StatusCode = status;
         }
     }
+
+    /// <summary>A slash command's answer, as <see cref="SlackMessage.ToResponse"/> would serialize it, with its length.</summary>
+    private static Task WriteAnswerAsync(HttpContext context, SlackMessage answer)
+    {
+        // Written into this thread's buffer and copied into the response before any await, so the buffer is free again.
+        var buffer = t_answerBuffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            answer.WriteResponse(writer);
+        }
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = buffer.WrittenCount;
+        response.BodyWriter.Write(buffer.WrittenSpan);
+        if (buffer.Capacity > 64 * 1024)
+        {
+            // A rare very long answer does not keep its buffer.
+            t_answerBuffer = null;
+        }
+
+        return response.BodyWriter.FlushAsync(context.RequestAborted).AsTask();
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_answerBuffer;
 
     private static async Task WriteJsonAsync(HttpContext context, JsonObject body)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -61,13 +62,25 @@ internal sealed class SlackSignatureVerifier(IOptions<SlackOptions> options, Tim
     /// <summary>Writes <c>v0=&lt;64 lowercase hex&gt;</c> (67 ASCII bytes) into <paramref name="destination"/>.</summary>
     public static void Sign(ReadOnlySpan<byte> key, string timestamp, ReadOnlySpan<byte> body, Span<byte> destination)
     {
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
-        hmac.AppendData("v0:"u8);
-        hmac.AppendData(Encoding.ASCII.GetBytes(timestamp));
-        hmac.AppendData(":"u8);
-        hmac.AppendData(body);
+        // One HMAC call over "v0:{timestamp}:{body}" gathered in a pooled buffer: cheaper than an incremental HMAC,
+        // whose native context is created and freed for every request.
+        var length = 3 + Encoding.ASCII.GetByteCount(timestamp) + 1 + body.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
         Span<byte> mac = stackalloc byte[32];
-        hmac.GetHashAndReset(mac);
+        try
+        {
+            var message = rented.AsSpan(0, length);
+            "v0:"u8.CopyTo(message);
+            var written = 3 + Encoding.ASCII.GetBytes(timestamp, message[3..]);
+            message[written++] = (byte)':';
+            body.CopyTo(message[written..]);
+            HMACSHA256.HashData(key, message, mac);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
         "v0="u8.CopyTo(destination);
         for (var i = 0; i < mac.Length; i++)
         {

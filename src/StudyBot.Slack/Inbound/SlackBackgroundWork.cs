@@ -24,6 +24,30 @@ internal sealed partial class SlackBackgroundWork(ILogger<SlackBackgroundWork> l
         return task;
     }
 
+    /// <summary>
+    /// As <see cref="Run{T}"/>, but starts the work on the calling thread (no thread hop): only for work that does not
+    /// block before its first await. Tracked (and its failure logged) unless it is already done when it returns.
+    /// </summary>
+    public Task<T> RunHere<T>(string what, Func<CancellationToken, Task<T>> work)
+    {
+        Task<T> task;
+        try
+        {
+            task = work(_stopping.Token);
+        }
+        catch (Exception ex)
+        {
+            task = Task.FromException<T>(ex);
+        }
+
+        if (!task.IsCompletedSuccessfully)
+        {
+            Track(what, task);
+        }
+
+        return task;
+    }
+
     public void Run(string what, Func<CancellationToken, Task> work) =>
         Track(what, Task.Run(() => work(_stopping.Token), CancellationToken.None));
 

@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Core.Chat;
@@ -23,6 +25,7 @@ internal sealed partial class SlackDispatcher(
     TimeProvider time,
     IOptions<SlackOptions> options,
     ILogger<SlackDispatcher> logger,
+    IServiceScopeFactory scopes,
     ISeenDeliveries? shared = null) : IDisposable
 {
     /// <summary>What a member is told when StudyBot failed before their command ran.</summary>
@@ -30,6 +33,24 @@ internal sealed partial class SlackDispatcher(
 
     private readonly SemaphoreSlim _gate = new(options.Value.MaxConcurrentCommands);
     private readonly RecentKeys _events = new(time, RecentKeys.DefaultTtl);
+
+    /// <summary>
+    /// The commands whose handlers read nothing of the member (<see cref="ICommandHandler.ReadsMember"/>, such as
+    /// <c>/progress help</c>): they touch no database, so they cannot block a thread.
+    /// </summary>
+    private readonly Lazy<FrozenSet<string>> _answeredFromCatalog = new(() =>
+    {
+        try
+        {
+            using var scope = scopes.CreateScope();
+            return scope.ServiceProvider.GetServices<ICommandHandler>().Where(h => !h.ReadsMember).Select(h => h.Path).ToFrozenSet(StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            // Then every command takes the other thread, as before; the engine reports its own trouble.
+            return FrozenSet<string>.Empty;
+        }
+    });
 
     /// <summary>The apology as a message, for an acknowledgement, a response_url, an ephemeral message or a DM.</summary>
     public static SlackMessage ApologyMessage() => new(Apology, [Section("⚠️ " + Apology)], InChannel: false);
@@ -45,7 +66,12 @@ internal sealed partial class SlackDispatcher(
 
         // The member's place in line is taken on arrival, before the users.info lookup that may be slow.
         var arrival = executor.Arrive(Platforms.Slack, command.TeamId, command.UserId, command.TriggerId);
-        var answer = work.Run("slash command", ct => AnswerAsync(command, arrival, ct));
+        // A command that touches no database starts on this thread (it is answered before its first await unless the
+        // member lookup must ask Slack); every other one starts on another thread, so one that blocks on the database
+        // cannot hold up the acknowledgement past the window below.
+        var answer = IsAnsweredFromCatalog(command)
+            ? work.RunHere("slash command", ct => AnswerAsync(command, arrival, ct))
+            : work.Run("slash command", ct => AnswerAsync(command, arrival, ct));
         var window = options.Value.InlineReplyWindow;
         if (window > TimeSpan.Zero && !answer.IsCompleted)
         {
@@ -205,6 +231,10 @@ internal sealed partial class SlackDispatcher(
         && await SocketMode.SocketEnvelopeHandler.SharedFirstAsync(shared, [$"event:{eventId}"], time, logger).ConfigureAwait(false);
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>Whether the command names (by its catalog words alone) one whose handler reads nothing of the member.</summary>
+    internal bool IsAnsweredFromCatalog(SlashCommand command) =>
+        _answeredFromCatalog.Value.Contains(executor.Parser.PathOf(CommandText(command.Command, command.Text)));
 
     internal static string CommandText(string command, string text)
     {

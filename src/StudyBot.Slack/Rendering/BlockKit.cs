@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using StudyBot.Core.Chat;
 
@@ -14,6 +15,17 @@ internal sealed record SlackMessage(string Text, JsonArray Blocks, bool InChanne
         ["text"] = Text,
         ["blocks"] = Blocks.DeepClone(),
     };
+
+    /// <summary>Writes <see cref="ToResponse"/>'s JSON, byte for byte, without copying the blocks first.</summary>
+    public void WriteResponse(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("response_type", InChannel ? "in_channel" : "ephemeral");
+        writer.WriteString("text", Text);
+        writer.WritePropertyName("blocks");
+        Blocks.WriteTo(writer);
+        writer.WriteEndObject();
+    }
 
     /// <summary>A chat.postMessage body; the first block carries <paramref name="marker"/> so a post can be recognised later.</summary>
     public JsonObject ToPostMessage(string channel, string? marker)
