@@ -225,6 +225,87 @@ public sealed class PreparedStatementTests : IDisposable
     }
 
     [Fact]
+    public async Task A_member_and_community_read_through_the_kept_statement_match_what_EF_reads_field_for_field()
+    {
+        await using var bot = await TestBot.StartAsync(pooling: true);
+        await bot.SayAsync("Ada", "/progress log 30 practice");
+        await using var scope = bot.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
+
+        // Every column a value that is not its default, times with ticks below a millisecond.
+        var at = new DateTime(2026, 11, 25, 12, 34, 56, DateTimeKind.Utc).AddTicks(1234567);
+        var member = await db.Members.SingleAsync();
+        member.LearnerProfileId = "profile-7";
+        member.Path = 1;
+        member.Pace = 2;
+        member.CustomHoursPerWeek = 7;
+        member.StartDate = new DateOnly(2026, 11, 2);
+        member.Onboarded = true;
+        member.LastActivityAtUtc = at;
+        member.Privacy = 2;
+        member.Celebrate = 1;
+        member.RemindersOn = true;
+        member.PlanDays = 5;
+        member.PlanMinutes = 1140;
+        member.PlanFrequency = 1;
+        member.PlanPlace = "library";
+        member.QuietStart = 1320;
+        member.QuietEnd = 420;
+        member.SnoozedUntilUtc = at.AddDays(1);
+        member.NextReminderAtUtc = at.AddDays(2);
+        member.LastReminderAtUtc = at.AddDays(-1);
+        member.UnansweredReminders = 2;
+        member.RemindersPaused = true;
+        member.FreshStartPending = true;
+        member.DmClosedAtUtc = at.AddHours(-3);
+        member.DmNoticePending = true;
+        member.LastTemplate = 3;
+        member.LeftAtUtc = at.AddHours(-2);
+        member.DeletedAtUtc = at.AddHours(-1);
+        var community = await db.Communities.SingleAsync();
+        community.CelebrationChannel = "celebrate";
+        community.LeaderboardChannel = "boards";
+        community.LeaderboardDay = 5;
+        community.LeaderboardMinutes = 600;
+        community.RemindersMaxPerWeek = 4;
+        community.NextLeaderboardAtUtc = at.AddDays(3);
+        community.PartnersDay = 2;
+        community.PartnersMinutes = 480;
+        community.NextPartnerMatchAtUtc = at.AddDays(4);
+        community.LeftAtUtc = at.AddDays(-4);
+        community.ChannelsSetBy = "admin";
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+
+        var expectedMember = await db.Members.AsNoTracking().SingleAsync();
+        var expectedCommunity = await db.Communities.AsNoTracking().SingleAsync();
+        var found = await Queries.FindCommunityAndMember(db, community.Platform, community.ExternalId, member.UserId);
+
+        Assert.NotNull(found);
+        AssertSame(expectedCommunity, found.Community);
+        AssertSame(expectedMember, Assert.IsType<StudyBot.Data.Entities.MemberEntity>(found.Member));
+        var stranger = await Queries.FindCommunityAndMember(db, community.Platform, community.ExternalId, "nobody");
+        Assert.NotNull(stranger);
+        AssertSame(expectedCommunity, stranger.Community);
+        Assert.Null(stranger.Member);
+        Assert.Null(await Queries.FindCommunityAndMember(db, community.Platform, "elsewhere", member.UserId));
+    }
+
+    private static void AssertSame<T>(T expected, T actual)
+    {
+        foreach (var property in typeof(T).GetProperties())
+        {
+            var want = property.GetValue(expected);
+            var got = property.GetValue(actual);
+            Assert.True(Equals(want, got), $"{typeof(T).Name}.{property.Name}: EF read {want}, the kept statement {got}");
+            if (want is DateTime w && got is DateTime g)
+            {
+                Assert.Equal(w.Kind, g.Kind);
+            }
+        }
+    }
+
+    [Fact]
     public async Task On_pooled_connections_a_repeated_delivery_logs_once_an_undo_takes_it_back_and_a_late_repeat_is_not_applied()
     {
         await using var bot = await TestBot.StartAsync(pooling: true);
