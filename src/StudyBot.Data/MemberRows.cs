@@ -32,7 +32,9 @@ internal static class MemberRows
         if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite)
         {
             ct.ThrowIfCancellationRequested();
-            return ReadSqlite(SqliteStatements.Of(sqlite), communityId, memberId);
+            var read = ReadSqlite(SqliteStatements.Of(sqlite), communityId, memberId);
+            db.Answered();
+            return read;
         }
 
         await using var command = db.Database.GetDbConnection().CreateCommand();

@@ -425,6 +425,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             var items = System.Text.Json.JsonSerializer.Serialize(changes.ItemChanges.Select(c => new object[] { c.ItemId, (int)c.From.Status, (int)c.From.Reason }));
             using var stale = SqliteStatements.Of(sqlite).Open(StaleSql, ("$m", memberId), ("$d", changes.LocalDate), ("$items", items));
             stale.Read();
+            db.Answered();
             return stale.GetInt64(1) > 0 || (changes.Logs.Count > 0 && stale.GetInt64(0) != snapshotMinutes);
         }
 

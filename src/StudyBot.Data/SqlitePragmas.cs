@@ -23,16 +23,27 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        if (connection is SqliteConnection sqlite && SqliteStatements.Of(sqlite) is { PragmasApplied: false } statements)
+        if (connection is not SqliteConnection sqlite || SqliteStatements.Of(sqlite) is not { PragmasApplied: false } statements)
         {
-            statements.Execute(Sql);
-            statements.PragmasApplied = true;
+            return;
         }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        command.ExecuteNonQuery();
+        statements.PragmasApplied = true;
     }
 
-    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        ConnectionOpened(connection, eventData);
-        return Task.CompletedTask;
+        if (connection is not SqliteConnection sqlite || SqliteStatements.Of(sqlite) is not { PragmasApplied: false } statements)
+        {
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        statements.PragmasApplied = true;
     }
 }

@@ -30,6 +30,9 @@ internal sealed class SqliteStatements
 
     private static readonly TimeSpan BusyPatience = TimeSpan.FromSeconds(30);
 
+    /// <summary>Microsoft.Data.Sqlite's pause between tries of a busy statement.</summary>
+    private static readonly TimeSpan BusyPause = TimeSpan.FromMilliseconds(150);
+
     private readonly sqlite3 _db;
     private readonly Dictionary<string, Prepared> _cache = new(StringComparer.Ordinal);
 
@@ -72,7 +75,9 @@ internal sealed class SqliteStatements
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            return work(Of(connection));
+            var result = work(Of(connection));
+            db.Answered();
+            return result;
         }
         finally
         {
@@ -160,6 +165,8 @@ internal sealed class SqliteStatements
         return reader.RecordsAffected;
     }
 
+    private static bool IsBusy(int rc) => rc is SQLITE_BUSY or SQLITE_LOCKED or SQLITE_LOCKED_SHAREDCACHE;
+
     private Prepared Prepare(string sql)
     {
         var statements = new List<Statement>();
@@ -168,7 +175,17 @@ internal sealed class SqliteStatements
         {
             while (!string.IsNullOrWhiteSpace(rest))
             {
-                var rc = sqlite3_prepare_v2(_db, rest, out var stmt, out var tail);
+                // Compiling reads the schema, which another connection's write may hold up: retried as Microsoft.Data.Sqlite does.
+                var started = Stopwatch.GetTimestamp();
+                int rc;
+                sqlite3_stmt stmt;
+                string tail;
+                while (IsBusy(rc = sqlite3_prepare_v2(_db, rest, out stmt, out tail)) && Stopwatch.GetElapsedTime(started) < BusyPatience)
+                {
+                    stmt?.Dispose();
+                    Thread.Sleep(BusyPause);
+                }
+
                 SqliteException.ThrowExceptionForRC(rc, _db);
                 rest = tail;
                 if (stmt is null || stmt.IsInvalid)
@@ -348,10 +365,10 @@ internal sealed class SqliteStatements
                 }
 
                 // A busy database (beyond busy_timeout) is tried again before the first row, as Microsoft.Data.Sqlite does.
-                if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_LOCKED_SHAREDCACHE) && !_stepped
-                    && Stopwatch.GetElapsedTime(started) < BusyPatience)
+                if (IsBusy(rc) && !_stepped && Stopwatch.GetElapsedTime(started) < BusyPatience)
                 {
                     sqlite3_reset(Current);
+                    Thread.Sleep(BusyPause);
                     continue;
                 }
 

@@ -306,6 +306,22 @@ public sealed class PreparedStatementTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_database_outage_a_read_only_command_the_database_answers_ends_it()
+    {
+        await using var bot = await TestBot.StartAsync(pooling: true);
+        await bot.SayAsync("Ada", "/progress log 30 practice");
+        var outage = bot.Services.GetRequiredService<StudyBot.Core.Storage.StoreOutage>();
+        Assert.True(outage.Report(new SqliteException("disk I/O error", 10)), "a SQLite I/O error counts as an outage");
+        Assert.True(outage.IsDown);
+
+        // Every statement of an overview runs outside EF, on statements the connection keeps.
+        var overview = await bot.SayAsync("Ada", "/progress");
+
+        Assert.NotEqual(ReplyTone.Error, overview.Tone);
+        Assert.False(outage.IsDown, "the answered overview ends the outage");
+    }
+
+    [Fact]
     public async Task On_pooled_connections_a_repeated_delivery_logs_once_an_undo_takes_it_back_and_a_late_repeat_is_not_applied()
     {
         await using var bot = await TestBot.StartAsync(pooling: true);
