@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
@@ -15,6 +16,11 @@ internal sealed class CommandReceiptStore(StudyBotDbContext db, WriteGate gate) 
     {
         var platform = community.Platform;
         var communityId = Clip(community.ExternalId, 64);
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            return await SqliteStatements.RunAsync(db, sqlite, s => FindSqlite(s, platform, communityId, deliveryId, sinceUtc), cancellationToken);
+        }
+
         return await db.CommandReceipts.AsNoTracking()
             .Where(x => x.Platform == platform && x.CommunityExternalId == communityId && x.DeliveryId == deliveryId && x.CreatedAtUtc >= sinceUtc)
             .Select(x => new CommandReceipt(x.Platform, x.CommunityExternalId, x.DeliveryId, x.UserId, x.Fingerprint, x.ReplyJson, x.CreatedAtUtc))
@@ -40,6 +46,18 @@ internal sealed class CommandReceiptStore(StudyBotDbContext db, WriteGate gate) 
     internal static async Task<bool> WriteAsync(StudyBotDbContext db, CommandReceipt r, CancellationToken ct)
     {
         var expiredBefore = r.AtUtc - CommandReceipts.Retention;
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            return await SqliteStatements.RunAsync(
+                db,
+                sqlite,
+                s => s.Execute(
+                    WriteSql,
+                    ("@p", r.Platform), ("@c", Clip(r.CommunityId, 64)), ("@d", r.DeliveryId), ("@u", Clip(r.UserId, 64)), ("@f", r.Fingerprint),
+                    ("@r", r.ReplyJson), ("@at", SqliteStatements.Utc(r.AtUtc)), ("@expired", SqliteStatements.Utc(expiredBefore))),
+                ct) == 1;
+        }
+
         var written = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
             INSERT INTO "CommandReceipts" ("Platform", "CommunityExternalId", "DeliveryId", "UserId", "Fingerprint", "ReplyJson", "CreatedAtUtc")
@@ -50,5 +68,29 @@ internal sealed class CommandReceiptStore(StudyBotDbContext db, WriteGate gate) 
             """,
             ct);
         return written == 1;
+    }
+
+    /// <summary><see cref="WriteAsync"/>'s statement on SQLite, kept prepared by each connection.</summary>
+    private const string WriteSql = """
+        INSERT INTO "CommandReceipts" ("Platform", "CommunityExternalId", "DeliveryId", "UserId", "Fingerprint", "ReplyJson", "CreatedAtUtc")
+        VALUES (@p, @c, @d, @u, @f, @r, @at)
+        ON CONFLICT ("Platform", "CommunityExternalId", "DeliveryId") DO UPDATE SET
+            "UserId" = excluded."UserId", "Fingerprint" = excluded."Fingerprint", "ReplyJson" = excluded."ReplyJson", "CreatedAtUtc" = excluded."CreatedAtUtc"
+        WHERE "CommandReceipts"."CreatedAtUtc" < @expired
+        """;
+
+    /// <summary><see cref="FindAsync"/>'s query on SQLite (the one EF made of it), kept prepared by each connection.</summary>
+    private const string FindSql = """
+        SELECT "Platform", "CommunityExternalId", "DeliveryId", "UserId", "Fingerprint", "ReplyJson", "CreatedAtUtc" FROM "CommandReceipts"
+        WHERE "Platform" = @p AND "CommunityExternalId" = @c AND "DeliveryId" = @d AND "CreatedAtUtc" >= @since
+        LIMIT 1
+        """;
+
+    private static CommandReceipt? FindSqlite(SqliteStatements statements, string platform, string communityId, string deliveryId, DateTime sinceUtc)
+    {
+        using var reader = statements.Open(FindSql, ("@p", platform), ("@c", communityId), ("@d", deliveryId), ("@since", SqliteStatements.Utc(sinceUtc)));
+        return reader.Read()
+            ? new CommandReceipt(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetUtc(6))
+            : null;
     }
 }

@@ -9,7 +9,8 @@ namespace StudyBot.Data;
 /// <summary>
 /// A member's item states, daily totals, goals and rest periods, read with one command of four SELECTs on the
 /// context's open connection. Every command loads them; as four EF queries their overhead was a third of a
-/// command's load time, and the rows are plain enough not to need EF's materialiser.
+/// command's load time, and the rows are plain enough not to need EF's materialiser. On SQLite they run as statements
+/// the connection keeps prepared (<see cref="SqliteStatements"/>).
 /// </summary>
 internal static class MemberRows
 {
@@ -28,6 +29,14 @@ internal static class MemberRows
     /// <summary>Reads the rows; the caller has opened the context's connection.</summary>
     public static async Task<Rows> ReadAsync(StudyBotDbContext db, long communityId, long memberId, CancellationToken ct)
     {
+        if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            ct.ThrowIfCancellationRequested();
+            var read = ReadSqlite(SqliteStatements.Of(sqlite), communityId, memberId);
+            db.Answered();
+            return read;
+        }
+
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = Sql;
@@ -60,6 +69,39 @@ internal static class MemberRows
         while (await reader.ReadAsync(ct))
         {
             rest.Add(new RestPeriod(reader.GetFieldValue<DateOnly>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateOnly>(1)));
+        }
+
+        return new Rows(items, days, goals, rest);
+    }
+
+    private static Rows ReadSqlite(SqliteStatements statements, long communityId, long memberId)
+    {
+        using var reader = statements.Open(Sql, ("@m", memberId), ("@c", communityId));
+        var items = new Dictionary<string, ItemState>();
+        while (reader.Read())
+        {
+            items[reader.GetString(0)] = new ItemState((ItemStatus)reader.GetInt32(1), (SkipReason)reader.GetInt32(2));
+        }
+
+        var days = new List<DailyTotal>();
+        reader.NextResult();
+        while (reader.Read())
+        {
+            days.Add(new DailyTotal(reader.GetDateOnly(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5)));
+        }
+
+        var goals = new List<Goal>();
+        reader.NextResult();
+        while (reader.Read())
+        {
+            goals.Add(new Goal((GoalPeriod)reader.GetInt32(0), (GoalUnit)reader.GetInt32(1), reader.GetInt32(2), reader.GetDateOnly(3)));
+        }
+
+        var rest = new List<RestPeriod>();
+        reader.NextResult();
+        while (reader.Read())
+        {
+            rest.Add(new RestPeriod(reader.GetDateOnly(0), reader.IsDBNull(1) ? null : reader.GetDateOnly(1)));
         }
 
         return new Rows(items, days, goals, rest);

@@ -418,6 +418,17 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             await db.Database.ExecuteSqlInterpolatedAsync($"""SELECT 1 FROM "Members" WHERE "Id" = {memberId} FOR UPDATE""", ct);
         }
 
+        var snapshotMinutes = snapshot.Days.Where(d => d.Date == changes.LocalDate).Sum(d => (long)d.TotalMinutes);
+        if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            // The connection is open: the commit's transaction holds it.
+            var items = System.Text.Json.JsonSerializer.Serialize(changes.ItemChanges.Select(c => new object[] { c.ItemId, (int)c.From.Status, (int)c.From.Reason }));
+            using var stale = SqliteStatements.Of(sqlite).Open(StaleSql, ("$m", memberId), ("$d", changes.LocalDate), ("$items", items));
+            stale.Read();
+            db.Answered();
+            return stale.GetInt64(1) > 0 || (changes.Logs.Count > 0 && stale.GetInt64(0) != snapshotMinutes);
+        }
+
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         if (db.IsPostgres)
@@ -434,27 +445,28 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             command.Parameters.Add(new Npgsql.NpgsqlParameter("statuses", changes.ItemChanges.Select(c => (int)c.From.Status).ToArray()));
             command.Parameters.Add(new Npgsql.NpgsqlParameter("reasons", changes.ItemChanges.Select(c => (int)c.From.Reason).ToArray()));
         }
-        else
-        {
-            command.CommandText = """
-                SELECT COALESCE((SELECT "PracticeMinutes" + "LearningMinutes" + "ReviewMinutes" FROM "DailyTotals" WHERE "MemberId" = $m AND "LocalDate" = $d), 0),
-                       (SELECT COUNT(*) FROM json_each($items) j
-                        LEFT JOIN "ItemProgress" p ON p."MemberId" = $m AND p."ItemId" = json_extract(j.value, '$[0]')
-                        WHERE COALESCE(p."Status", 0) <> json_extract(j.value, '$[1]') OR COALESCE(p."Reason", 0) <> json_extract(j.value, '$[2]'))
-                """;
-            var items = System.Text.Json.JsonSerializer.Serialize(changes.ItemChanges.Select(c => new object[] { c.ItemId, (int)c.From.Status, (int)c.From.Reason }));
-            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$m", memberId));
-            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$d", SqlBatch.ToDb(changes.LocalDate)));
-            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$items", items));
-        }
 
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var storedMinutes = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
         var movedItems = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
-        var snapshotMinutes = snapshot.Days.Where(d => d.Date == changes.LocalDate).Sum(d => (long)d.TotalMinutes);
         return movedItems > 0 || (changes.Logs.Count > 0 && storedMinutes != snapshotMinutes);
     }
+
+    /// <summary><see cref="IsStaleAsync"/>'s query on SQLite, kept prepared by each connection.</summary>
+    private const string StaleSql = """
+        SELECT COALESCE((SELECT "PracticeMinutes" + "LearningMinutes" + "ReviewMinutes" FROM "DailyTotals" WHERE "MemberId" = $m AND "LocalDate" = $d), 0),
+               (SELECT COUNT(*) FROM json_each($items) j
+                LEFT JOIN "ItemProgress" p ON p."MemberId" = $m AND p."ItemId" = json_extract(j.value, '$[0]')
+                WHERE COALESCE(p."Status", 0) <> json_extract(j.value, '$[1]') OR COALESCE(p."Reason", 0) <> json_extract(j.value, '$[2]'))
+        """;
+
+    /// <summary><see cref="TryTouchLoadedMemberAsync"/>'s update on SQLite, kept prepared by each connection.</summary>
+    private const string TouchSql = """
+        UPDATE "Members" SET "DisplayName" = CASE WHEN @unknown THEN "DisplayName" ELSE @name END, "UpdatedAtUtc" = @now, "LeftAtUtc" = NULL,
+            "LastActivityAtUtc" = CASE WHEN @activity THEN @now ELSE "LastActivityAtUtc" END
+        WHERE "Id" = @member AND "CommunityId" = @community AND "UserId" = @user AND "DeletedAtUtc" IS NULL
+        """;
 
     /// <summary>
     /// The routine commit (items, logs, completions; no profile, settings, reminders, rest, goals or undo) of the
@@ -472,7 +484,12 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             return null;
         }
 
-        var touched = await db.Database.ExecuteSqlInterpolatedAsync(
+        var touched = db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite
+            ? SqliteStatements.Of(sqlite).Execute(
+                TouchSql,
+                ("@unknown", member.DisplayNameUnknown), ("@name", Clip(member.DisplayName, 100)), ("@now", SqliteStatements.Utc(now)), ("@activity", changes.IsActivity),
+                ("@member", loaded.MemberId), ("@community", loaded.CommunityId), ("@user", loaded.UserId))
+            : await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
             UPDATE "Members" SET "DisplayName" = CASE WHEN {member.DisplayNameUnknown} THEN "DisplayName" ELSE {Clip(member.DisplayName, 100)} END, "UpdatedAtUtc" = {now}, "LeftAtUtc" = NULL,
                 "LastActivityAtUtc" = CASE WHEN {changes.IsActivity} THEN {now} ELSE "LastActivityAtUtc" END

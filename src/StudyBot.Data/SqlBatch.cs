@@ -45,7 +45,10 @@ internal sealed class SqlBatch(bool postgres = false)
             return 0;
         }
 
-        var changed = await db.Database.ExecuteSqlRawAsync(_sql.ToString(), _parameters, ct);
+        // On SQLite a batch's text repeats from command to command (its values are parameters), so the connection keeps it prepared.
+        var changed = db.Database.GetDbConnection() is SqliteConnection sqlite
+            ? await SqliteStatements.RunAsync(db, sqlite, s => s.Execute(_sql.ToString(), [.. _parameters.Select(p => (p.ParameterName, p.Value))]), ct)
+            : await db.Database.ExecuteSqlRawAsync(_sql.ToString(), _parameters, ct);
         _sql.Clear();
         _parameters.Clear();
         return changed;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace StudyBot.Data;
@@ -10,22 +11,39 @@ namespace StudyBot.Data;
 /// SQLite's own fine-grained busy handler; without it Microsoft.Data.Sqlite retries SQLITE_BUSY after a fixed
 /// 150 ms sleep, which put every overlapping write of a burst 150 ms behind. wal_autocheckpoint=0: checkpoints
 /// run in the background instead of inside a command's commit (see <see cref="WriteGate"/>).
+/// <para>
+/// All four are settings of the physical connection and stay set while it lives, so they run once per physical
+/// connection (marked in its <see cref="SqliteStatements"/>), not at every logical open of a pooled one: that was four
+/// statements compiled and run for every open, several times a command.
+/// </para>
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=0;";
+    internal const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=0;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (connection is not SqliteConnection sqlite || SqliteStatements.Of(sqlite) is not { PragmasApplied: false } statements)
+        {
+            return;
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = Sql;
         command.ExecuteNonQuery();
+        statements.PragmasApplied = true;
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (connection is not SqliteConnection sqlite || SqliteStatements.Of(sqlite) is not { PragmasApplied: false } statements)
+        {
+            return;
+        }
+
         await using var command = connection.CreateCommand();
         command.CommandText = Sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        statements.PragmasApplied = true;
     }
 }

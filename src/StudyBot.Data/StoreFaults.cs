@@ -144,7 +144,16 @@ internal sealed class StoreAnsweredInterceptor(StoreOutage outage) : DbCommandIn
 
     private void Answered(DbCommand command)
     {
-        if (outage.IsDown && command.Connection is { } connection && _openedIn.TryGetValue(connection, out var opened) && opened.Outages == outage.Outages)
+        if (command.Connection is { } connection)
+        {
+            Answered(connection);
+        }
+    }
+
+    /// <summary>A statement run on <paramref name="connection"/> outside EF (<see cref="SqliteStatements"/>) was answered.</summary>
+    public void Answered(DbConnection connection)
+    {
+        if (outage.IsDown && _openedIn.TryGetValue(connection, out var opened) && opened.Outages == outage.Outages)
         {
             outage.Answered();
         }

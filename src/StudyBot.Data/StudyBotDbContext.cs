@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using StudyBot.Data.Configurations;
 using StudyBot.Data.Entities;
@@ -24,6 +25,27 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
     /// <summary>EF on PostgreSQL (Npgsql), migrations from <see cref="PostgresMigrationsAssembly"/>.</summary>
     public static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+
+    private StoreAnsweredInterceptor? _answered;
+
+    private bool _answeredLooked;
+
+    /// <summary>
+    /// A statement run on this context's connection outside EF was answered: as EF's own commands do, it ends a database
+    /// outage (<see cref="StoreAnsweredInterceptor"/>).
+    /// </summary>
+    internal void Answered()
+    {
+        if (!_answeredLooked)
+        {
+            // The options are the pool's, the same for every lease of this context.
+            IInfrastructure<IServiceProvider> services = this;
+            _answered = services.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<StoreAnsweredInterceptor>().FirstOrDefault();
+            _answeredLooked = true;
+        }
+
+        _answered?.Answered(Database.GetDbConnection());
+    }
 
     /// <summary>Whether this context talks to PostgreSQL (else SQLite): where their SQL differs, each store asks.</summary>
     internal bool IsPostgres => Database.IsNpgsql();
