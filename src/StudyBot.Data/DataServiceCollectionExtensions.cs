@@ -235,11 +235,7 @@ public static class StudyBotDatabase
     private static async Task RefuseNewerAsync(StudyBotDbContext db, CancellationToken cancellationToken)
     {
         var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
-        var unknown = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Where(m => !known.Contains(m)).Order(StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new NewerDatabaseException(unknown[^1]);
-        }
+        SqliteStartup.RefuseNewer(known, await db.Database.GetAppliedMigrationsAsync(cancellationToken));
     }
 
     /// <summary>

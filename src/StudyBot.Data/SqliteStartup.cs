@@ -56,18 +56,23 @@ internal static class SqliteStartup
     {
         var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
         var applied = await AppliedMigrationsAsync(db, cancellationToken);
-        var unknown = (applied ?? []).Where(m => !known.Contains(m)).Order(StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new NewerDatabaseException(unknown[^1]);
-        }
-
+        RefuseNewer(known, applied ?? []);
         if (applied is not null && known.IsSubsetOf(applied))
         {
             return;
         }
 
         await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>Refuses a database that lists a migration this version does not know: a newer StudyBot upgraded it.</summary>
+    public static void RefuseNewer(HashSet<string> known, IEnumerable<string> applied)
+    {
+        var unknown = applied.Where(m => !known.Contains(m)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new NewerDatabaseException(unknown[^1]);
+        }
     }
 
     /// <summary>Frees every lease another holder than <paramref name="me"/> holds: one plain UPDATE.</summary>
