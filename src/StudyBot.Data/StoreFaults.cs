@@ -90,19 +90,20 @@ internal sealed class StoreFaults : IStoreFaults
 
 /// <summary>
 /// A statement the database answered ends an outage (<see cref="StoreOutage.Answered"/>), when it ran on a connection
-/// opened after the outage began: while a server shuts down, a statement already under way on another connection may
-/// still be answered, and that must not end the outage only for the next one to start it again.
+/// opened after the outage's kept connections were dropped (<see cref="StoreOutage.CanEnd"/>): while a server shuts down,
+/// a statement under way on a connection from before may still be answered, and that must not end the outage only for
+/// the next one to start it again.
 /// </summary>
 internal sealed class StoreAnsweredInterceptor(StoreOutage outage) : DbCommandInterceptor, IDbConnectionInterceptor
 {
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbConnection, StrongBox> _openedIn = [];
 
     public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
-        _openedIn.AddOrUpdate(connection, new StrongBox(outage.Outages));
+        _openedIn.AddOrUpdate(connection, new StrongBox(outage.ConnectionMark));
 
     public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        _openedIn.AddOrUpdate(connection, new StrongBox(outage.Outages));
+        _openedIn.AddOrUpdate(connection, new StrongBox(outage.ConnectionMark));
         return Task.CompletedTask;
     }
 
@@ -153,15 +154,15 @@ internal sealed class StoreAnsweredInterceptor(StoreOutage outage) : DbCommandIn
     /// <summary>A statement run on <paramref name="connection"/> outside EF (<see cref="SqliteStatements"/>) was answered.</summary>
     public void Answered(DbConnection connection)
     {
-        if (outage.IsDown && _openedIn.TryGetValue(connection, out var opened) && opened.Outages == outage.Outages)
+        if (outage.IsDown && _openedIn.TryGetValue(connection, out var opened) && outage.CanEnd(opened.Mark))
         {
             outage.Answered();
         }
     }
 
-    private sealed class StrongBox(long outages)
+    private sealed class StrongBox(long mark)
     {
-        public long Outages => outages;
+        public long Mark => mark;
     }
 }
 

@@ -33,12 +33,21 @@ public sealed partial class StoreOutage(IStoreFaults faults, TimeProvider time, 
     private readonly Lock _lock = new();
     private long? _since;
     private long _outages;
+    private long _dropped;
+
+    /// <summary>How many outages have begun.</summary>
+    public long Outages => Interlocked.Read(ref _outages);
 
     /// <summary>
-    /// How many outages have begun. A connection opened after the current one began (its count is this) is one the
-    /// outage did not break: only a statement it answers ends the outage, not a late answer on a connection from before.
+    /// What a connection being opened is marked with: the last outage whose kept connections have been dropped. Only a
+    /// connection opened after the current outage's drop (<see cref="CanEnd"/>) is one the outage did not break: while a
+    /// server shuts down, a connection from before (or one taken from the pool before the drop ended) may still get a
+    /// late answer, and that must not end the outage only for the next statement to start it again.
     /// </summary>
-    public long Outages => Interlocked.Read(ref _outages);
+    public long ConnectionMark => Interlocked.Read(ref _dropped);
+
+    /// <summary>Whether a statement answered on a connection opened with <paramref name="mark"/> ends the current outage.</summary>
+    public bool CanEnd(long mark) => mark == Outages;
 
     /// <summary>Whether an outage has been reported and nothing has succeeded since.</summary>
     public bool IsDown
@@ -66,6 +75,7 @@ public sealed partial class StoreOutage(IStoreFaults faults, TimeProvider time, 
             return false;
         }
 
+        long number;
         lock (_lock)
         {
             if (_since is not null)
@@ -74,10 +84,18 @@ public sealed partial class StoreOutage(IStoreFaults faults, TimeProvider time, 
             }
 
             _since = time.GetTimestamp();
-            Interlocked.Increment(ref _outages);
+            number = Interlocked.Increment(ref _outages);
         }
 
         faults.DropIdleConnections();
+        lock (_lock)
+        {
+            if (number > _dropped)
+            {
+                Interlocked.Exchange(ref _dropped, number);
+            }
+        }
+
         LogDown(_logger, faults.Describe(exception));
         return true;
     }
