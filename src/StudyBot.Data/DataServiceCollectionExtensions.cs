@@ -47,6 +47,7 @@ public static class DataServiceCollectionExtensions
         else
         {
             services.AddDbContextPool<StudyBotDbContext>((sp, o) => Watched(StudyBotDbContext.UseSqlite(o, connectionString).AddInterceptors(new SqlitePragmas()), sp));
+            services.AddSingleton(new SqliteDatabase(connectionString));
 
             // The idle delay is elapsed real time between writes, not the bot's clock of days and weeks (which tests move by
             // hours): it has a clock of its own, real unless one is registered under WriteGate.ClockKey.
@@ -175,6 +176,16 @@ public static class StudyBotDatabase
     /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
+        // An up-to-date SQLite file (the usual start) is checked on a plain connection: EF Core is not started for it.
+        if (services.GetService<SqliteDatabase>() is { InFile: true } sqlite)
+        {
+            EnsureFile(sqlite.ConnectionString);
+            if (await SqliteStartup.TryStartUpToDateAsync(sqlite.ConnectionString, cancellationToken))
+            {
+                return;
+            }
+        }
+
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
         if (db.IsPostgres)
@@ -220,6 +231,12 @@ public static class StudyBotDatabase
     /// </summary>
     public static async Task<int> ReleaseOthersLeasesAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (services.GetService<SqliteDatabase>() is { InFile: true } sqlite)
+        {
+            using var entered = await services.GetRequiredService<WriteGate>().EnterAsync(cancellationToken);
+            return await SqliteStartup.ReleaseOthersLeasesAsync(sqlite.ConnectionString, services.GetRequiredService<StudyBotInstance>().Id, cancellationToken);
+        }
+
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
         var me = scope.ServiceProvider.GetRequiredService<StudyBotInstance>().Id;

@@ -99,6 +99,7 @@ public static partial class StudyBotHost
         // The first hosted service, so it starts before the scheduler and the adapters and runs while they start
         // and connect.
         var diagnostics = Read<DiagnosticsOptions>(config, DiagnosticsOptions.Section);
+        services.AddSingleton(new WarmUpDone(done: !diagnostics.WarmUp));
         if (diagnostics.WarmUp)
         {
             services.AddHostedService<WarmUp>();
@@ -570,15 +571,40 @@ internal sealed class FailAfterStart(IHostApplicationLifetime lifetime) : Backgr
 /// <summary>
 /// Right after start, in the background, rehearses a few commands so the first real ones answer as fast as later
 /// ones (<see cref="CommandExecutor.WarmUpAsync"/>): the JIT, EF Core's model and compiled queries, the first SQLite
-/// write, the receipt's JSON, the parser's regexes. It starts before the adapters and does not hold up the start:
-/// it runs while they connect, and a command that arrives meanwhile simply runs alongside it.
+/// write, the receipt's JSON, the parser's regexes. It does not hold up the start: it begins once the host has started
+/// (the console reads, the HTTP endpoint listens), so it does not slow the adapters' start either, and a command that
+/// arrives meanwhile simply runs alongside it. The scheduled jobs wait for it (<see cref="WarmUpDone"/>).
 /// </summary>
-internal sealed partial class WarmUp(CommandExecutor executor, TimeProvider time, ILogger<WarmUp> logger) : BackgroundService
+internal sealed partial class WarmUp(CommandExecutor executor, IHostApplicationLifetime lifetime, WarmUpDone done, TimeProvider time, ILogger<WarmUp> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        finally
+        {
+            done.Set();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         // Off the start-up path: StartAsync goes on to the adapters at once.
-        await Task.Yield();
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => up.TrySetResult()))
+        {
+            try
+            {
+                await up.Task.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         var started = time.GetTimestamp();
         try
         {
@@ -600,4 +626,25 @@ internal sealed partial class WarmUp(CommandExecutor executor, TimeProvider time
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The start-up warm-up failed ({Error}); the first commands may be slower")]
     private partial void LogWarmUpFailed(string error, Exception ex);
+}
+
+/// <summary>
+/// Whether the start-up warm-up is over (from the start when there is none): the scheduled jobs, which would compete
+/// with it and with the first commands for the same two cores, start after it.
+/// </summary>
+internal sealed class WarmUpDone
+{
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public WarmUpDone(bool done)
+    {
+        if (done)
+        {
+            _done.TrySetResult();
+        }
+    }
+
+    public Task Task => _done.Task;
+
+    public void Set() => _done.TrySetResult();
 }

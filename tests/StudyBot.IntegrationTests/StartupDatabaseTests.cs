@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using StudyBot.Data;
 
 namespace StudyBot.IntegrationTests;
@@ -117,8 +118,62 @@ public sealed class StartupDatabaseTests : IDisposable
         Assert.Equal(3, await CountAsync("SELECT COUNT(*) FROM Leases"));
     }
 
-    private ServiceProvider Services() =>
-        new ServiceCollection().AddStudyBotData($"Data Source={_path};Pooling=False").BuildServiceProvider();
+    [Fact]
+    public async Task Starting_on_an_up_to_date_database_checks_it_without_starting_EF_Core_and_still_frees_crashed_leases()
+    {
+        var first = new LogCapture();
+        await using (var services = Services(first))
+        {
+            await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
+        }
+
+        // A new file is created the full way: EF Core starts.
+        Assert.Contains(first.Lines, l => l.Category.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal));
+        await ExecuteAsync("INSERT INTO Leases (Name, Holder, ExpiresAtUtc, Value) VALUES ('crashed', 'gone-instance', '2999-01-01 00:00:00', 'x')");
+
+        // An up-to-date one is checked with one plain query, and EF Core is left for the first command that needs it.
+        var again = new LogCapture();
+        await using (var services = Services(again))
+        {
+            await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
+            Assert.Equal(1, await StudyBotDatabase.ReleaseOthersLeasesAsync(services, CancellationToken.None));
+        }
+
+        Assert.DoesNotContain(again.Lines, l => l.Category.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal));
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM Leases WHERE Holder IS NOT NULL"));
+        Assert.Equal("wal", await ScalarAsync("PRAGMA journal_mode"));
+    }
+
+    [Fact]
+    public async Task The_migrations_the_quick_check_knows_are_the_ones_EF_Core_applies()
+    {
+        await using var services = Services();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
+
+        Assert.Equal(db.Database.GetMigrations().Order(StringComparer.Ordinal), SqliteStartup.KnownMigrations.Order(StringComparer.Ordinal));
+    }
+
+    private ServiceProvider Services(LogCapture? logs = null)
+    {
+        var services = new ServiceCollection();
+        if (logs is not null)
+        {
+            services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        }
+
+        return services.AddStudyBotData($"Data Source={_path};Pooling=False").BuildServiceProvider();
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
 
     private async Task ExecuteAsync(string sql)
     {

@@ -154,9 +154,26 @@ internal static class SchedulingSetup
             Every<RoleGrantJob>(q, JobNames.Roles, options.RoleInterval);
             Every<RetentionJob>(q, JobNames.Retention, TimeSpan.FromHours(1));
         });
+        var before = services.Count;
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        if (postgresConnection is null)
+        {
+            // Off the path to the first reply: Quartz's hosted service builds the scheduler (its store, threads and the
+            // seven jobs) inside the host's start, before the adapters and the HTTP endpoint; here it does so once the
+            // host has started. Its jobs waited for that moment already. (PostgreSQL keeps Quartz's own start: its
+            // clustered store reaches the database, and a failure there is a start-up failure.)
+            var quartz = services.Skip(before).Last(d => d.ServiceType == typeof(IHostedService));
+            services.Remove(quartz);
+            services.AddHostedService(sp => new SchedulerAfterStart(Create(quartz, sp), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetService<WarmUpDone>()));
+        }
+
         return services;
     }
+
+    private static IHostedService Create(ServiceDescriptor descriptor, IServiceProvider services) =>
+        (IHostedService)(descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(services)
+            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 
     /// <summary>How often a node tells the cluster it is alive; one silent for twice this is taken to be dead.</summary>
     public static readonly TimeSpan ClusterCheckin = TimeSpan.FromSeconds(15);
@@ -166,4 +183,46 @@ internal static class SchedulingSetup
         q.ScheduleJob<TJob>(
             t => t.WithIdentity(name).StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()),
             j => j.WithIdentity(name));
+}
+
+/// <summary>
+/// Starts Quartz's own hosted service once the host has started (the console reads, the HTTP endpoint listens) and the
+/// start-up warm-up is over (at most <see cref="WarmUpPatience"/> later), instead of during the start, and stops it as
+/// the host stops. Should building or starting the scheduler fail, this service fails, and the host stops with exit
+/// code 1 naming it.
+/// </summary>
+internal sealed class SchedulerAfterStart(IHostedService quartz, IHostApplicationLifetime lifetime, WarmUpDone? warmUp) : BackgroundService
+{
+    /// <summary>How long the jobs wait for the warm-up at most (real time: it is about the machine, not the bot's clock).</summary>
+    public static readonly TimeSpan WarmUpPatience = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        if (warmUp is not null)
+        {
+            try
+            {
+                await warmUp.Task.WaitAsync(WarmUpPatience, TimeProvider.System, stoppingToken);
+            }
+            catch (TimeoutException)
+            {
+                // A slow warm-up does not keep the jobs waiting for long.
+            }
+        }
+
+        await quartz.StartAsync(stoppingToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The start is over (or cancelled) first; then Quartz shuts down whatever it started, waiting for running jobs.
+        await base.StopAsync(cancellationToken);
+        await quartz.StopAsync(cancellationToken);
+    }
 }
