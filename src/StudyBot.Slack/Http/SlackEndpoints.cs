@@ -290,6 +290,16 @@ internal sealed partial class SlackHttpHandler(
     /// <summary>A slash command's answer, as <see cref="SlackMessage.ToResponse"/> would serialize it, with its length.</summary>
     private static Task WriteAnswerAsync(HttpContext context, SlackMessage answer)
     {
+        var response = context.Response;
+        if (answer.KnownResponse is { } known)
+        {
+            // A kept answer (help): its bytes are ready.
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = known.Length;
+            return response.BodyWriter.WriteAsync(known, context.RequestAborted).AsTask();
+        }
+
         // Written into this thread's buffer and copied into the response before any await, so the buffer is free again.
         var buffer = t_answerBuffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
@@ -298,7 +308,6 @@ internal sealed partial class SlackHttpHandler(
             answer.WriteResponse(writer);
         }
 
-        var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = buffer.WrittenCount;
