@@ -71,14 +71,15 @@ internal sealed partial class SlackHttpHandler(
                 return;
             }
 
-            var form = ParseForm(body);
-            if (form.TryGetValue("ssl_check", out var ssl) && ssl == "1")
+            // Only the fields a command needs are decoded (as ParseForm would decode them).
+            command = SlashCommand.FromBody(body, out var sslCheck);
+            if (sslCheck)
             {
+                command = null;
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 return;
             }
 
-            command = SlashCommand.FromForm(form);
             if (command is null)
             {
                 // Processing problems answer 200 with a note: a 4xx/5xx only shows the member a generic failure.
