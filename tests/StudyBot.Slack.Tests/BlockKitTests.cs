@@ -32,6 +32,39 @@ public sealed class BlockKitTests
         Assert.Equal(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message.ToResponse()), buffer.WrittenSpan.ToArray());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_kept_answer_is_byte_for_byte_the_fresh_rendering_and_each_message_has_blocks_of_its_own(bool inChannel)
+    {
+        var reply = new Reply
+        {
+            Title = "Ada's \"progress\" <b>& more</b>",
+            Text = "Quick wins: **numpy** basics, then `pandas`. 🔥 Ünïcödé \u2028 \\ / end",
+            Fields = [new ReplyField("Now", "Phase 1 · NumPy"), new ReplyField("Then", "`/progress done <item>`: mark it")],
+            Buttons = [new ReplyButton("Done: NumPy", "progress done numpy", ButtonStyle.Success)],
+            Visibility = inChannel ? Visibility.Public : Visibility.Private,
+        };
+        var fresh = BlockKit.Render(reply);
+        var expected = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(fresh.ToResponse());
+
+        var first = BlockKit.RenderKept(reply);
+        var second = BlockKit.RenderKept(reply);
+
+        Assert.Equal(expected, first.KnownResponse!.Value.ToArray());
+        Assert.Equal(expected, second.KnownResponse!.Value.ToArray());
+        Assert.Equal(fresh.Text, first.Text);
+        Assert.Equal(fresh.InChannel, first.InChannel);
+        Assert.Equal(expected, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(first.ToResponse()));
+        Assert.Equal(fresh.ToPostMessage("C1", "m").ToJsonString(), first.ToPostMessage("C1", "m").ToJsonString());
+        Assert.True(JsonNode.DeepEquals(fresh.Blocks, first.Blocks));
+
+        // Whatever one message's reader does with its blocks, the next message of the same answer is as rendered.
+        first.Blocks.Clear();
+        Assert.True(JsonNode.DeepEquals(fresh.Blocks, second.Blocks));
+        Assert.Equal(expected, BlockKit.RenderKept(reply).KnownResponse!.Value.ToArray());
+    }
+
     [Fact]
     public void A_reply_becomes_header_sections_fields_bars_and_buttons_with_a_text_fallback()
     {

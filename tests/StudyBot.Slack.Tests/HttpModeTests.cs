@@ -99,6 +99,47 @@ public sealed class HttpModeTests
         Assert.Empty(h.Slack.ResponseUrlPosts);
     }
 
+    [Fact]
+    public async Task Every_member_gets_the_same_help_bytes_each_time_and_an_admin_the_admin_version_whoever_asked_first()
+    {
+        await using var h = await Http();
+        h.Slack.AddUser(new FakeUser("U0ADMIN001", "olga", "Europe/Berlin", IsAdmin: true));
+        h.Slack.AddUser(new FakeUser("U0BOB00001", "bob", "Europe/Paris"));
+
+        async Task<byte[]> HelpAsync(string user, string text = "help", string command = "/progress")
+        {
+            using var response = await PostSignedAsync(h, "/slack/commands", SlashForm(h, text, "r", user, command));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+
+            // The bytes are the answer's JSON as response_url and Socket Mode would serialize it.
+            Assert.Equal(bytes, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(JsonNode.Parse(bytes)));
+            return bytes;
+        }
+
+        var admin = await HelpAsync("U0ADMIN001");
+        var ada = await HelpAsync(Envelopes.Ada);
+        var bob = await HelpAsync("U0BOB00001");
+        var adaAgain = await HelpAsync(Envelopes.Ada);
+        var adminAgain = await HelpAsync("U0ADMIN001");
+
+        Assert.Equal(ada, bob);
+        Assert.Equal(ada, adaAgain);
+        Assert.Equal(admin, adminAgain);
+        Assert.NotEqual(ada, admin);
+        Assert.Contains("/studybot help", string.Join('\n', Texts(JsonNode.Parse(admin)!["blocks"]!)), StringComparison.Ordinal);
+        Assert.DoesNotContain("/studybot help", string.Join('\n', Texts(JsonNode.Parse(ada)!["blocks"]!)), StringComparison.Ordinal);
+
+        // A command's own help is kept too; one that names no command quotes the member's words, for each.
+        Assert.Equal(await HelpAsync(Envelopes.Ada, "help log"), await HelpAsync("U0BOB00001", "help log"));
+        var typo = JsonNode.Parse(await HelpAsync(Envelopes.Ada, "help lgo"))!["text"]!.GetValue<string>();
+        var otherTypo = JsonNode.Parse(await HelpAsync(Envelopes.Ada, "help nxet"))!["text"]!.GetValue<string>();
+        Assert.Contains("lgo", typo, StringComparison.Ordinal);
+        Assert.Contains("nxet", otherTypo, StringComparison.Ordinal);
+        Assert.Empty(h.Slack.ResponseUrlPosts);
+    }
+
     public static TheoryData<string> RefusedHelp() => ["forged", "stale", "oversized"];
 
     [Theory]

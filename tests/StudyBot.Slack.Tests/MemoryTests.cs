@@ -23,7 +23,7 @@ public sealed class MemoryTests
                 var userId = $"U0DAY{day:D2}N{i}";
                 h.Slack.AddUser(new FakeUser(userId, $"member {seen++}", "Europe/Berlin"));
                 Assert.NotNull(await users.GetAsync(userId, CancellationToken.None));
-                var answer = new SlackMessage("Hello", [], InChannel: false);
+                var answer = new SlackMessage("Hello", [], inChannel: false);
                 Assert.Equal(DeliveryStatus.Sent, (await messenger.PostMessageAsync(userId, answer, $"reminder:{userId}", CancellationToken.None)).Result.Status);
                 var url = h.Slack.ResponseUrl($"day{day}-{i}");
                 messenger.ResponseUrlArrived(url);

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
 
@@ -28,10 +30,32 @@ internal interface ICommandRunner
 
     /// <summary>A notice the engine sent with a reply (<see cref="Reply.Notice"/>) never reached the member.</summary>
     Task NoticeUndeliveredAsync(MemberRef who, ReplyNotice notice, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the command is answered from the catalog alone (<see cref="ICommandHandler.ReadsMember"/> false, such as
+    /// help), so its reply is the same for everyone who gets it and its rendering may be kept. False for scripted engines.
+    /// </summary>
+    bool AnswersFromCatalog(string path) => false;
 }
 
-internal sealed class ExecutorCommandRunner(CommandExecutor executor) : ICommandRunner
+internal sealed class ExecutorCommandRunner(CommandExecutor executor, IServiceScopeFactory scopes) : ICommandRunner
 {
+    private readonly Lazy<FrozenSet<string>> _answeredFromCatalog = new(() =>
+    {
+        try
+        {
+            using var scope = scopes.CreateScope();
+            return scope.ServiceProvider.GetServices<ICommandHandler>().Where(h => !h.ReadsMember).Select(h => h.Path).ToFrozenSet(StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            // Then nothing is kept: every answer is rendered for its member, as before.
+            return FrozenSet<string>.Empty;
+        }
+    });
+
+    public bool AnswersFromCatalog(string path) => _answeredFromCatalog.Value.Contains(path);
+
     public Task<Reply> RunTypedAsync(MemberRef who, string path, IReadOnlyDictionary<string, object> options, CancellationToken cancellationToken) =>
         executor.RunTypedAsync(who, path, options, cancellationToken);
 

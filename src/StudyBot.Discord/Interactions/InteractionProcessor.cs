@@ -247,6 +247,9 @@ internal sealed partial class InteractionProcessor(
 
         /// <summary>The member saw an answer (a message, or the edit of the deferral).</summary>
         public volatile bool Completed;
+
+        /// <summary>The command is answered from the catalog alone (help): its reply is everyone's, and so is its rendering.</summary>
+        public volatile bool FromCatalog;
     }
 
     /// <summary>
@@ -302,7 +305,7 @@ internal sealed partial class InteractionProcessor(
     private async Task CommandAsync(Interaction interaction, IInteractionResponder responder, long received, CommandArrival? arrival, AnswerState state, CancellationToken cancellationToken)
     {
         using var workCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var work = RunAsync(interaction, arrival, workCancellation.Token);
+        var work = RunAsync(interaction, arrival, state, workCancellation.Token);
         var remaining = _deferAfter - time.GetElapsedTime(received);
         if (remaining > TimeSpan.Zero && !work.IsCompleted)
         {
@@ -318,7 +321,8 @@ internal sealed partial class InteractionProcessor(
             if (work.IsCompleted && (await work).Attachments.Count == 0)
             {
                 reply = await work;
-                var outcome = await responder.RespondAsync(Message(reply, ephemeral: reply.Visibility == Visibility.Private), cancellationToken);
+                var ephemeral = reply.Visibility == Visibility.Private;
+                var outcome = await responder.RespondAsync(state.FromCatalog ? MessageRenderer.RenderKept(reply, ephemeral) : Message(reply, ephemeral), cancellationToken);
                 if (!Answered(outcome, interaction))
                 {
                     return;
@@ -438,11 +442,11 @@ internal sealed partial class InteractionProcessor(
         }
     }
 
-    private async Task<Reply> RunAsync(Interaction interaction, CommandArrival? arrival, CancellationToken cancellationToken)
+    private async Task<Reply> RunAsync(Interaction interaction, CommandArrival? arrival, AnswerState state, CancellationToken cancellationToken)
     {
         try
         {
-            return await RunCoreAsync(interaction, arrival, cancellationToken);
+            return await RunCoreAsync(interaction, arrival, state, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -461,7 +465,7 @@ internal sealed partial class InteractionProcessor(
         }
     }
 
-    private async Task<Reply> RunCoreAsync(Interaction interaction, CommandArrival? arrival, CancellationToken cancellationToken)
+    private async Task<Reply> RunCoreAsync(Interaction interaction, CommandArrival? arrival, AnswerState state, CancellationToken cancellationToken)
     {
         var member = await MemberAsync(interaction, cancellationToken);
         if (interaction.Type == InteractionTypes.MessageComponent)
@@ -473,9 +477,13 @@ internal sealed partial class InteractionProcessor(
         }
 
         var command = InteractionCommandReader.Read(interaction.Data);
-        return command is null
-            ? Reply.Error("I could not read that command.")
-            : await runner.RunTypedAsync(member, command.Path, command.Options, arrival, cancellationToken);
+        if (command is null)
+        {
+            return Reply.Error("I could not read that command.");
+        }
+
+        state.FromCatalog = runner.AnswersFromCatalog(command.Path);
+        return await runner.RunTypedAsync(member, command.Path, command.Options, arrival, cancellationToken);
     }
 
     private async Task AutocompleteAsync(Interaction interaction, IInteractionResponder responder, long received, AnswerState state, CancellationToken cancellationToken)

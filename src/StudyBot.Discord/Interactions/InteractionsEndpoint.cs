@@ -128,7 +128,7 @@ internal sealed partial class InteractionsEndpoint(
 
     private static async Task WriteAsync(HttpResponse response, InteractionResponse answer, CancellationToken cancellationToken)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(answer, DiscordJsonContext.Default.InteractionResponse);
+        var bytes = answer.Json ?? JsonSerializer.SerializeToUtf8Bytes(answer, DiscordJsonContext.Default.InteractionResponse);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
         response.ContentLength = bytes.Length;

@@ -176,6 +176,13 @@ internal sealed record DeferData(int Flags);
 internal sealed record InteractionResponse(int Type, object? Data = null)
 {
     public static readonly InteractionResponse Pong = new(CallbackTypes.Pong);
+
+    /// <summary>
+    /// This response's JSON (as <see cref="DiscordJsonContext"/> writes it), when it is kept and given again and again
+    /// (help, see <see cref="Rendering.MessageRenderer.RenderKept"/>); the HTTP answer writes these bytes as they are.
+    /// </summary>
+    [JsonIgnore]
+    public byte[]? Json { get; init; }
 }
 
 internal sealed record CreateDmRequest([property: JsonConverter(typeof(SnowflakeConverter))] ulong RecipientId);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using StudyBot.Core.Chat;
 using StudyBot.Discord.Json;
 
@@ -26,6 +28,25 @@ internal static class MessageRenderer
 
     // Discord rejects empty field names and values; a zero-width space renders as nothing.
     private const string Blank = "\u200b";
+
+    /// <summary>
+    /// The interaction response (type 4) for a reply that is given again and again as it is (help, built once from the
+    /// catalog): rendered and serialized the first time this very reply is seen (for each visibility), and kept as long
+    /// as the reply lives. The response is shared: nobody changes it.
+    /// </summary>
+    public static InteractionResponse RenderKept(Reply reply, bool ephemeral)
+    {
+        var kept = Kept.GetValue(reply, static _ => new InteractionResponse?[2]);
+        var slot = ephemeral ? 1 : 0;
+
+        // Two first askers may both render it: the same bytes either way.
+        return kept[slot] ??= Keep(new InteractionResponse(CallbackTypes.ChannelMessage, Render(reply, ephemeral)));
+    }
+
+    private static readonly ConditionalWeakTable<Reply, InteractionResponse?[]> Kept = new();
+
+    private static InteractionResponse Keep(InteractionResponse response) =>
+        response with { Json = JsonSerializer.SerializeToUtf8Bytes(response, DiscordJsonContext.Default.InteractionResponse) };
 
     public static MessagePayload Render(Reply reply, bool ephemeral)
     {

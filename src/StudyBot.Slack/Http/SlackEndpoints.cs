@@ -71,14 +71,15 @@ internal sealed partial class SlackHttpHandler(
                 return;
             }
 
-            var form = ParseForm(body);
-            if (form.TryGetValue("ssl_check", out var ssl) && ssl == "1")
+            // Only the fields a command needs are decoded (as ParseForm would decode them).
+            command = SlashCommand.FromBody(body, out var sslCheck);
+            if (sslCheck)
             {
+                command = null;
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 return;
             }
 
-            command = SlashCommand.FromForm(form);
             if (command is null)
             {
                 // Processing problems answer 200 with a note: a 4xx/5xx only shows the member a generic failure.
@@ -290,6 +291,16 @@ internal sealed partial class SlackHttpHandler(
     /// <summary>A slash command's answer, as <see cref="SlackMessage.ToResponse"/> would serialize it, with its length.</summary>
     private static Task WriteAnswerAsync(HttpContext context, SlackMessage answer)
     {
+        var response = context.Response;
+        if (answer.KnownResponse is { } known)
+        {
+            // A kept answer (help): its bytes are ready.
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = known.Length;
+            return response.BodyWriter.WriteAsync(known, context.RequestAborted).AsTask();
+        }
+
         // Written into this thread's buffer and copied into the response before any await, so the buffer is free again.
         var buffer = t_answerBuffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
@@ -298,7 +309,6 @@ internal sealed partial class SlackHttpHandler(
             answer.WriteResponse(writer);
         }
 
-        var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = buffer.WrittenCount;

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 
 namespace StudyBot.Slack.Inbound;
@@ -22,6 +24,40 @@ internal sealed record SlashCommand(
     {
         string? Get(string key) => form.TryGetValue(key, out var v) ? v.ToString() : null;
         return Create(Get("team_id"), Get("team_domain"), Get("channel_id"), Get("user_id"), Get("user_name"), Get("command"), Get("text"), Get("response_url"), Get("trigger_id"));
+    }
+
+    /// <summary>The form fields a slash command is read from, in <see cref="FromBody"/>'s order.</summary>
+    private static readonly string[] FormFields = ["team_id", "team_domain", "channel_id", "user_id", "user_name", "command", "text", "response_url", "trigger_id", "ssl_check"];
+    private const int SslCheck = 9;
+
+    /// <summary>
+    /// Reads a slash command straight from its urlencoded body: only the fields StudyBot uses are decoded, each exactly as
+    /// <see cref="FromForm"/> sees it after <c>QueryHelpers.ParseQuery</c> (names matched ignoring case, a repeated field's
+    /// values joined with commas). <paramref name="sslCheck"/> is Slack's <c>ssl_check=1</c> probe, which carries no command.
+    /// </summary>
+    public static SlashCommand? FromBody(ReadOnlySpan<byte> body, out bool sslCheck)
+    {
+        var values = new string?[FormFields.Length];
+        var sslChecks = 0;
+        foreach (var pair in new QueryStringEnumerable(Encoding.UTF8.GetString(body)))
+        {
+            var name = pair.DecodeName().Span;
+            for (var i = 0; i < FormFields.Length; i++)
+            {
+                if (name.Equals(FormFields[i], StringComparison.OrdinalIgnoreCase))
+                {
+                    // As StringValues.ToString() joins a repeated field: the non-empty values, with commas.
+                    var value = pair.DecodeValue().ToString();
+                    values[i] = values[i] is not { Length: > 0 } earlier ? value : value.Length == 0 ? earlier : earlier + "," + value;
+                    sslChecks += i == SslCheck ? 1 : 0;
+                    break;
+                }
+            }
+        }
+
+        // The form's "ssl_check" equals "1" only as a single value.
+        sslCheck = sslChecks == 1 && values[SslCheck] == "1";
+        return Create(values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8]);
     }
 
     public static SlashCommand? FromJson(JsonElement payload)

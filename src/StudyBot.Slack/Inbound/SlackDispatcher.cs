@@ -53,7 +53,7 @@ internal sealed partial class SlackDispatcher(
     });
 
     /// <summary>The apology as a message, for an acknowledgement, a response_url, an ephemeral message or a DM.</summary>
-    public static SlackMessage ApologyMessage() => new(Apology, [Section("⚠️ " + Apology)], InChannel: false);
+    public static SlackMessage ApologyMessage() => new(Apology, [Section("⚠️ " + Apology)], inChannel: false);
 
     /// <summary>
     /// Starts a slash command and waits at most <see cref="SlackOptions.InlineReplyWindow"/> for its answer.
@@ -70,8 +70,8 @@ internal sealed partial class SlackDispatcher(
         // member lookup must ask Slack); every other one starts on another thread, so one that blocks on the database
         // cannot hold up the acknowledgement past the window below.
         var answer = IsAnsweredFromCatalog(command)
-            ? work.RunHere("slash command", ct => AnswerAsync(command, arrival, ct))
-            : work.Run("slash command", ct => AnswerAsync(command, arrival, ct));
+            ? work.RunHere("slash command", ct => AnswerAsync(command, arrival, fromCatalog: true, ct))
+            : work.Run("slash command", ct => AnswerAsync(command, arrival, fromCatalog: false, ct));
         var window = options.Value.InlineReplyWindow;
         if (window > TimeSpan.Zero && !answer.IsCompleted)
         {
@@ -137,7 +137,14 @@ internal sealed partial class SlackDispatcher(
         AnswerAsync(command, null, cancellationToken);
 
     /// <summary>As <see cref="AnswerAsync(SlashCommand, CancellationToken)"/>, in the place the command took in its member's line on arrival.</summary>
-    public async Task<SlackMessage> AnswerAsync(SlashCommand command, CommandArrival? arrival, CancellationToken cancellationToken)
+    public Task<SlackMessage> AnswerAsync(SlashCommand command, CommandArrival? arrival, CancellationToken cancellationToken) =>
+        AnswerAsync(command, arrival, IsAnsweredFromCatalog(command), cancellationToken);
+
+    /// <summary>
+    /// The answer; for a command answered from the catalog alone (help), whose reply is the same for everyone who gets
+    /// it, the rendering of that very reply is kept (<see cref="BlockKit.RenderKept"/>) rather than done again.
+    /// </summary>
+    private async Task<SlackMessage> AnswerAsync(SlashCommand command, CommandArrival? arrival, bool fromCatalog, CancellationToken cancellationToken)
     {
         using var place = arrival;
         Reply? reply = null;
@@ -146,7 +153,7 @@ internal sealed partial class SlackDispatcher(
             var member = await users.MemberAsync(command.TeamId, command.TeamDomain, command.UserId, command.UserName, cancellationToken).ConfigureAwait(false);
             reply = await RunAsync(member, CommandText(command.Command, command.Text), arrival, cancellationToken).ConfigureAwait(false);
             reply = await files.SendAnswerFilesAsync(reply, command.UserId, cancellationToken).ConfigureAwait(false);
-            return BlockKit.Render(reply);
+            return fromCatalog ? BlockKit.RenderKept(reply) : BlockKit.Render(reply);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

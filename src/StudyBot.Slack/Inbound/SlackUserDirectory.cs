@@ -61,6 +61,12 @@ internal sealed partial class SlackUserDirectory(
     public async Task<SlackUser?> GetAsync(string userId, CancellationToken cancellationToken)
     {
         Sweep();
+        if (_cache.TryGetValue(userId, out var known) && known.IsFresh(time) && known.User.IsValueCreated && known.User.Value.IsCompletedSuccessfully)
+        {
+            // The usual case: a fresh lookup that has finished. Nothing to wait for, so no budget to set.
+            return known.User.Value.Result;
+        }
+
         var ttl = options.Value.UserCacheDuration;
         var entry = _cache.AddOrUpdate(
             userId,

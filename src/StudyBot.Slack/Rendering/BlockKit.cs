@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,8 +8,37 @@ using StudyBot.Core.Chat;
 namespace StudyBot.Slack.Rendering;
 
 /// <summary>A rendered message: Block Kit blocks plus the plain <c>text</c> fallback Slack shows in notifications.</summary>
-internal sealed record SlackMessage(string Text, JsonArray Blocks, bool InChannel)
+internal sealed class SlackMessage
 {
+    /// <summary>The answer's JSON (<see cref="ToResponse"/>'s bytes) when the message came from <see cref="BlockKit.RenderKept"/>.</summary>
+    private readonly byte[]? _response;
+    private JsonArray? _blocks;
+
+    public SlackMessage(string text, JsonArray blocks, bool inChannel)
+    {
+        Text = text;
+        _blocks = blocks;
+        InChannel = inChannel;
+    }
+
+    /// <summary>A message known by its answer's bytes; its blocks are read back from them only if someone asks.</summary>
+    internal SlackMessage(string text, bool inChannel, byte[] response)
+    {
+        Text = text;
+        InChannel = inChannel;
+        _response = response;
+    }
+
+    public string Text { get; }
+
+    public bool InChannel { get; }
+
+    /// <summary>The blocks; this message's own (a kept answer's are read back from its bytes for each message that asks).</summary>
+    public JsonArray Blocks => _blocks ??= ReadBlocks(_response!);
+
+    /// <summary>The bytes <see cref="WriteResponse"/> would write, when they are already known (a kept answer).</summary>
+    public ReadOnlyMemory<byte>? KnownResponse => _response is null ? (ReadOnlyMemory<byte>?)null : _response;
+
     /// <summary>The body of a slash-command answer (in the ack payload, the HTTP response, or to response_url).</summary>
     public JsonObject ToResponse() => new()
     {
@@ -19,12 +50,43 @@ internal sealed record SlackMessage(string Text, JsonArray Blocks, bool InChanne
     /// <summary>Writes <see cref="ToResponse"/>'s JSON, byte for byte, without copying the blocks first.</summary>
     public void WriteResponse(Utf8JsonWriter writer)
     {
+        if (_response is not null)
+        {
+            writer.WriteRawValue(_response, skipInputValidation: true);
+            return;
+        }
+
         writer.WriteStartObject();
         writer.WriteString("response_type", InChannel ? "in_channel" : "ephemeral");
         writer.WriteString("text", Text);
         writer.WritePropertyName("blocks");
         Blocks.WriteTo(writer);
         writer.WriteEndObject();
+    }
+
+    /// <summary>Serializes <see cref="WriteResponse"/>'s JSON.</summary>
+    internal byte[] ResponseBytes()
+    {
+        if (_response is not null)
+        {
+            return _response;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteResponse(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static JsonArray ReadBlocks(byte[] response)
+    {
+        var body = JsonNode.Parse(response)!.AsObject();
+        var blocks = body["blocks"]!.AsArray();
+        body.Remove("blocks");
+        return blocks;
     }
 
     /// <summary>A chat.postMessage body; the first block carries <paramref name="marker"/> so a post can be recognised later.</summary>
@@ -78,6 +140,23 @@ internal static class BlockKit
 
         return new SlackMessage(Fallback(reply), Limit(blocks, MaxMessageBlocks), reply.Visibility == Visibility.Public);
     }
+
+    /// <summary>
+    /// As <see cref="Render"/>, for a reply that is given again and again as it is (help, built once from the catalog):
+    /// rendered and serialized the first time this very reply is seen, and kept for as long as the reply lives. Each call
+    /// gets a message of its own with the same bytes.
+    /// </summary>
+    public static SlackMessage RenderKept(Reply reply)
+    {
+        var kept = Kept.GetValue(reply, static r =>
+        {
+            var message = Render(r);
+            return new SlackMessage(message.Text, message.InChannel, message.ResponseBytes());
+        });
+        return new SlackMessage(kept.Text, kept.InChannel, kept.ResponseBytes());
+    }
+
+    private static readonly ConditionalWeakTable<Reply, SlackMessage> Kept = new();
 
     /// <summary>The App Home dashboard: the answer to the last button press (if any), then the member's overview.</summary>
     public static JsonObject HomeView(Reply dashboard, Reply? lastAnswer)

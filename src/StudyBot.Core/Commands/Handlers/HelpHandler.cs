@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StudyBot.Core.Chat;
 
 namespace StudyBot.Core.Commands.Handlers;
@@ -34,13 +35,23 @@ internal static class HelpViews
     /// <summary>Discord's limit for one embed field's value, the smallest of the platforms.</summary>
     public const int MaxFieldValue = 1024;
 
-    public static Reply Answer(CommandContext ctx, string rootName)
+    /// <summary>
+    /// The answers that depend on nothing but the catalog (and, for a root's overview, whether the member is an admin):
+    /// built once per command and kept, so every member who asks gets the very same <see cref="Reply"/>. A reply is
+    /// immutable, and adapters may keep what they render from one (their bytes depend only on it).
+    /// </summary>
+    private static readonly ConditionalWeakTable<CommandDefinition, Reply[]> Overviews = new();
+    private static readonly ConditionalWeakTable<CommandDefinition, Reply> Details = new();
+
+    public static Reply Answer(CommandContext ctx, string rootName) =>
+        Answer(ctx.Catalog, rootName, ctx.Request.String("command"), ctx.Who.IsAdmin);
+
+    /// <summary>The help for <paramref name="query"/> (null: the root's overview), as a member (or an admin) sees it.</summary>
+    internal static Reply Answer(CommandCatalog catalog, string rootName, string? query, bool isAdmin)
     {
-        var catalog = ctx.Catalog;
-        var query = ctx.Request.String("command");
         if (query is null)
         {
-            return Overview(catalog.Root(rootName)!, ctx.Who.IsAdmin);
+            return Overview(catalog.Root(rootName)!, isAdmin);
         }
 
         var words = query.Trim().TrimStart('/').Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
@@ -52,22 +63,28 @@ internal static class HelpViews
         var command = catalog.Find(string.Join(' ', words));
         if (command is null)
         {
+            // Quotes the member's words: built for each.
             var guess = CommandParser.Closest(words.LastOrDefault() ?? "", catalog.Leaves.Where(l => l.Path.StartsWith(rootName + " ", StringComparison.Ordinal)).Select(l => l.Name));
             return Reply.Error(
                 $"There's no command `{TextInput.Quote(query)}`.{(guess is null ? "" : $" Did you mean `{guess}`?")} `/{rootName} help` lists them all.",
                 $"/{rootName} help {(rootName == StudyBotCommands.Root ? "log" : "roles map")}");
         }
 
-        return command.Path.Contains(' ', StringComparison.Ordinal) ? Detail(command) : Overview(command, ctx.Who.IsAdmin);
+        return command.Path.Contains(' ', StringComparison.Ordinal) ? Details.GetValue(command, Detail) : Overview(command, isAdmin);
     }
 
+    /// <summary>A root's overview for members (or admins), built on first use.</summary>
+    private static Reply Overview(CommandDefinition root, bool isAdmin) =>
+        Overviews.GetValue(root, static r => [BuildOverview(r, isAdmin: false), BuildOverview(r, isAdmin: true)])[isAdmin ? 1 : 0];
+
     /// <summary>Every command under a root, one line each ("`usage`: what it does"), grouped by section.</summary>
-    private static Reply Overview(CommandDefinition root, bool isAdmin)
+    private static Reply BuildOverview(CommandDefinition root, bool isAdmin)
     {
         var fields = Sectioned(root, null)
             .GroupBy(x => x.Section)
             .SelectMany(section => Pack(section.Key, section.Select(x => $"`{x.Leaf.Usage}`: {x.Leaf.Description}")))
-            .ToList();
+            .ToList()
+            .AsReadOnly();
         if (root.Name == StudyBotCommands.AdminRoot)
         {
             return new Reply
@@ -95,7 +112,7 @@ internal static class HelpViews
             Cut(c.Description + "\n"
                 + $"Usage: `{c.Usage}`\n"
                 + (c.Options.Count == 0 ? "" : string.Join('\n', c.Options.Select(o => $"• `{o.Name}`{(o.Required ? "" : " (optional)")}: {o.Description}{Choices(o)}")) + "\n")
-                + (c.Example is null ? "" : $"Example: `{c.Example}`")))).ToList();
+                + (c.Example is null ? "" : $"Example: `{c.Example}`")))).ToList().AsReadOnly();
         return new Reply { Title = $"Help: /{command.Path}", Fields = fields };
     }
 
