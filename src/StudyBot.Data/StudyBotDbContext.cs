@@ -54,8 +54,13 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         _answered?.Answered(Database.GetDbConnection());
     }
 
-    /// <summary>Whether this context talks to PostgreSQL (else SQLite): where their SQL differs, each store asks.</summary>
-    internal bool IsPostgres => Database.IsNpgsql();
+    /// <summary>
+    /// Whether this context talks to PostgreSQL (else SQLite): where their SQL differs, each store asks. Asked of EF once per
+    /// context: EF's answer reads the provider assembly's name every time, and the stores ask several times a command.
+    /// </summary>
+    internal bool IsPostgres => _isPostgres ??= Database.IsNpgsql();
+
+    private bool? _isPostgres;
 
     internal DbSet<CommunityEntity> Communities => Set<CommunityEntity>();
 
