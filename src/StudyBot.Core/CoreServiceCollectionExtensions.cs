@@ -34,53 +34,65 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MembershipService>();
         services.AddSingleton<Roles.RoleGrantService>();
 
-        services.AddScoped<ICommandHandler, OverviewHandler>();
-        services.AddScoped<ICommandHandler, StartHandler>();
-        services.AddScoped<ICommandHandler, PathHandler>();
-        services.AddScoped<ICommandHandler, DoneHandler>();
-        services.AddScoped<ICommandHandler, DoingHandler>();
-        services.AddScoped<ICommandHandler, SkipHandler>();
-        services.AddScoped<ICommandHandler, UndoHandler>();
-        services.AddScoped<ICommandHandler, NextHandler>();
-        services.AddScoped<ICommandHandler, RoadmapHandler>();
-        services.AddScoped<ICommandHandler, LogHandler>();
-        services.AddScoped<ICommandHandler, GoalSetHandler>();
-        services.AddScoped<ICommandHandler, GoalShowHandler>();
-        services.AddScoped<ICommandHandler, GoalSuggestHandler>();
-        services.AddScoped<ICommandHandler, StreakHandler>();
-        services.AddScoped<ICommandHandler, CardHandler>();
-        services.AddScoped<ICommandHandler, TimezoneHandler>();
-        services.AddScoped<ICommandHandler, HelpHandler>();
-        services.AddScoped<ICommandHandler, AdminHelpHandler>();
-        services.AddScoped<ICommandHandler, RemindPlanHandler>();
-        services.AddScoped<ICommandHandler, RemindShowHandler>();
-        services.AddScoped<ICommandHandler, RemindOnHandler>();
-        services.AddScoped<ICommandHandler, RemindOffHandler>();
-        services.AddScoped<ICommandHandler, RemindSnoozeHandler>();
-        services.AddScoped<ICommandHandler, RemindQuietHandler>();
-        services.AddScoped<ICommandHandler, RestStartHandler>();
-        services.AddScoped<ICommandHandler, RestEndHandler>();
-        services.AddScoped<ICommandHandler, BoardHandler>();
-        services.AddScoped<ICommandHandler, MePrivacyHandler>();
-        services.AddScoped<ICommandHandler, MeCelebrateHandler>();
-        services.AddScoped<ICommandHandler, AdminChannelHandler>();
-        services.AddScoped<ICommandHandler, AdminTimezoneHandler>();
-        services.AddScoped<ICommandHandler, AdminLeaderboardScheduleHandler>();
-        services.AddScoped<ICommandHandler, AdminRemindersMaxHandler>();
-        services.AddScoped<ICommandHandler, AdminShowHandler>();
-        services.AddScoped<ICommandHandler, MeDeleteHandler>();
-        services.AddScoped<ICommandHandler, MeExportHandler>();
-        services.AddScoped<ICommandHandler, AdminExportHandler>();
-        services.AddScoped<ICommandHandler, PartnerFindHandler>();
-        services.AddScoped<ICommandHandler, PartnerStatusHandler>();
-        services.AddScoped<ICommandHandler, PartnerNudgeHandler>();
-        services.AddScoped<ICommandHandler, PartnerLeaveHandler>();
-        services.AddScoped<ICommandHandler, AdminPartnersMatchHandler>();
-        services.AddScoped<ICommandHandler, AdminPartnersScheduleHandler>();
-        services.AddScoped<ICommandHandler, RolesMapHandler>();
-        services.AddScoped<ICommandHandler, RolesUnmapHandler>();
-        services.AddScoped<ICommandHandler, RolesShowHandler>();
-        services.AddScoped<ICommandHandler, RolesSyncHandler>();
+        AddHandler<OverviewHandler>(services);
+        AddHandler<StartHandler>(services);
+        AddHandler<PathHandler>(services);
+        AddHandler<DoneHandler>(services);
+        AddHandler<DoingHandler>(services);
+        AddHandler<SkipHandler>(services);
+        AddHandler<UndoHandler>(services);
+        AddHandler<NextHandler>(services);
+        AddHandler<RoadmapHandler>(services);
+        AddHandler<LogHandler>(services);
+        AddHandler<GoalSetHandler>(services);
+        AddHandler<GoalShowHandler>(services);
+        AddHandler<GoalSuggestHandler>(services);
+        AddHandler<StreakHandler>(services);
+        AddHandler<CardHandler>(services);
+        AddHandler<TimezoneHandler>(services);
+        AddHandler<HelpHandler>(services);
+        AddHandler<AdminHelpHandler>(services);
+        AddHandler<RemindPlanHandler>(services);
+        AddHandler<RemindShowHandler>(services);
+        AddHandler<RemindOnHandler>(services);
+        AddHandler<RemindOffHandler>(services);
+        AddHandler<RemindSnoozeHandler>(services);
+        AddHandler<RemindQuietHandler>(services);
+        AddHandler<RestStartHandler>(services);
+        AddHandler<RestEndHandler>(services);
+        AddHandler<BoardHandler>(services);
+        AddHandler<MePrivacyHandler>(services);
+        AddHandler<MeCelebrateHandler>(services);
+        AddHandler<AdminChannelHandler>(services);
+        AddHandler<AdminTimezoneHandler>(services);
+        AddHandler<AdminLeaderboardScheduleHandler>(services);
+        AddHandler<AdminRemindersMaxHandler>(services);
+        AddHandler<AdminShowHandler>(services);
+        AddHandler<MeDeleteHandler>(services);
+        AddHandler<MeExportHandler>(services);
+        AddHandler<AdminExportHandler>(services);
+        AddHandler<PartnerFindHandler>(services);
+        AddHandler<PartnerStatusHandler>(services);
+        AddHandler<PartnerNudgeHandler>(services);
+        AddHandler<PartnerLeaveHandler>(services);
+        AddHandler<AdminPartnersMatchHandler>(services);
+        AddHandler<AdminPartnersScheduleHandler>(services);
+        AddHandler<RolesMapHandler>(services);
+        AddHandler<RolesUnmapHandler>(services);
+        AddHandler<RolesShowHandler>(services);
+        AddHandler<RolesSyncHandler>(services);
         return services;
+    }
+
+    /// <summary>
+    /// A handler, built by its own type and given as an <see cref="ICommandHandler"/> by forwarding to that: a command builds
+    /// only its own handler (<see cref="CommandExecutor"/> resolves it by type), while everything that lists the handlers
+    /// still gets them all.
+    /// </summary>
+    private static void AddHandler<T>(IServiceCollection services)
+        where T : class, ICommandHandler
+    {
+        services.AddScoped<T>();
+        services.AddScoped<ICommandHandler>(static sp => sp.GetRequiredService<T>());
     }
 }

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using StudyBot.Core.Progress;
 using StudyBot.Data.Entities;
@@ -96,53 +97,80 @@ internal static class Queries
                 .FirstOrDefault());
     }
 
-    /// <summary>Reads an entity from a row by the model's columns and property types, as EF stores them on SQLite.</summary>
+    /// <summary>
+    /// Reads an entity from a row by the model's columns and property types, as EF stores them on SQLite. Each property is
+    /// set by a setter compiled once from the model (reflection's SetValue, with a boxed value per column, was most of it).
+    /// </summary>
     internal sealed class RowReader<T>
         where T : class
     {
         private static RowReader<T>? _instance;
 
-        private readonly (string Column, System.Reflection.PropertyInfo Property, Type Type)[] _properties;
+        private readonly string[] _columns;
+
+        private readonly Func<T> _create;
+
+        private readonly Action<T, SqliteStatements.Reader, int>[] _setters;
 
         private RowReader(StudyBotDbContext db)
         {
             var type = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model");
             var store = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-            _properties = [.. type.GetProperties().Select(p => (
-                p.GetColumnName(store) ?? throw new InvalidOperationException($"{typeof(T).Name}.{p.Name} has no column"),
-                p.PropertyInfo ?? throw new InvalidOperationException($"{typeof(T).Name}.{p.Name} is not a CLR property"),
-                Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType))];
-            KeyOrdinal = Array.FindIndex(_properties, p => p.Property.Name == type.FindPrimaryKey()!.Properties[0].Name);
+            var properties = type.GetProperties().Select(p => (
+                Column: p.GetColumnName(store) ?? throw new InvalidOperationException($"{typeof(T).Name}.{p.Name} has no column"),
+                Property: p.PropertyInfo ?? throw new InvalidOperationException($"{typeof(T).Name}.{p.Name} is not a CLR property")))
+                .ToArray();
+            _columns = [.. properties.Select(p => p.Column)];
+            _setters = [.. properties.Select(p => Setter(p.Property))];
+            _create = Expression.Lambda<Func<T>>(Expression.New(typeof(T))).Compile();
+            KeyOrdinal = Array.FindIndex(properties, p => p.Property.Name == type.FindPrimaryKey()!.Properties[0].Name);
         }
 
-        public int Count => _properties.Length;
+        public int Count => _columns.Length;
 
         /// <summary>The ordinal of the primary key among this entity's columns: null in a row an outer join found empty.</summary>
         public int KeyOrdinal { get; }
 
         public static RowReader<T> For(StudyBotDbContext db) => _instance ??= new RowReader<T>(db);
 
-        public string Columns(string alias) => string.Join(", ", _properties.Select(p => $"{alias}.\"{p.Column}\""));
+        public string Columns(string alias) => string.Join(", ", _columns.Select(c => $"{alias}.\"{c}\""));
 
         public T Read(SqliteStatements.Reader reader, int first)
         {
-            var entity = (T)Activator.CreateInstance(typeof(T))!;
-            for (var i = 0; i < _properties.Length; i++)
+            var entity = _create();
+            for (var i = 0; i < _setters.Length; i++)
             {
-                var (_, property, type) = _properties[i];
-                var ordinal = first + i;
-                object? value = reader.IsDBNull(ordinal) ? null
-                    : type == typeof(long) ? reader.GetInt64(ordinal)
-                    : type == typeof(int) ? reader.GetInt32(ordinal)
-                    : type == typeof(bool) ? reader.GetInt64(ordinal) != 0
-                    : type == typeof(string) ? reader.GetString(ordinal)
-                    : type == typeof(DateTime) ? reader.GetUtc(ordinal)
-                    : type == typeof(DateOnly) ? reader.GetDateOnly(ordinal)
-                    : throw new NotSupportedException($"{typeof(T).Name}.{property.Name}: no SQLite reading for {type.Name}");
-                property.SetValue(entity, value);
+                _setters[i](entity, reader, first + i);
             }
 
             return entity;
+        }
+
+        /// <summary>
+        /// <c>(entity, reader, ordinal) => entity.Property = reader.IsDBNull(ordinal) ? default : reader.Get…(ordinal)</c>, by the
+        /// property's type (nullable or not).
+        /// </summary>
+        private static Action<T, SqliteStatements.Reader, int> Setter(System.Reflection.PropertyInfo property)
+        {
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var entity = Expression.Parameter(typeof(T), "entity");
+            var reader = Expression.Parameter(typeof(SqliteStatements.Reader), "reader");
+            var ordinal = Expression.Parameter(typeof(int), "ordinal");
+            Expression Get(string method) =>
+                Expression.Call(reader, typeof(SqliteStatements.Reader).GetMethod(method)!, ordinal);
+            var read = type == typeof(long) ? Get(nameof(SqliteStatements.Reader.GetInt64))
+                : type == typeof(int) ? Get(nameof(SqliteStatements.Reader.GetInt32))
+                : type == typeof(bool) ? Expression.NotEqual(Get(nameof(SqliteStatements.Reader.GetInt64)), Expression.Constant(0L))
+                : type == typeof(string) ? Get(nameof(SqliteStatements.Reader.GetString))
+                : type == typeof(DateTime) ? Get(nameof(SqliteStatements.Reader.GetUtc))
+                : type == typeof(DateOnly) ? Get(nameof(SqliteStatements.Reader.GetDateOnly))
+                : throw new NotSupportedException($"{typeof(T).Name}.{property.Name}: no SQLite reading for {type.Name}");
+            var value = Expression.Condition(
+                Get(nameof(SqliteStatements.Reader.IsDBNull)),
+                Expression.Default(property.PropertyType),
+                Expression.Convert(read, property.PropertyType));
+            var assign = Expression.Assign(Expression.Property(entity, property), value);
+            return Expression.Lambda<Action<T, SqliteStatements.Reader, int>>(assign, entity, reader, ordinal).Compile();
         }
     }
 }

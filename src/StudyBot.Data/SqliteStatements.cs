@@ -52,6 +52,30 @@ internal sealed class SqliteStatements
     /// <summary>How many SQL texts this connection has compiled (for tests).</summary>
     public int Compiled { get; private set; }
 
+    /// <summary>
+    /// How many times SQLite compiled the kept statements again by itself (SQLITE_STMTSTATUS_REPREPARE), as it does after
+    /// the connection's schema or user functions changed (for tests).
+    /// </summary>
+    internal int Reprepared
+    {
+        get
+        {
+            var count = 0;
+            foreach (var prepared in _cache.Values)
+            {
+                foreach (var statement in prepared.Statements)
+                {
+                    count += sqlite3_stmt_status(statement.Handle, StatusReprepare, 0);
+                }
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>SQLITE_STMTSTATUS_REPREPARE, which SQLitePCL.raw does not name.</summary>
+    private const int StatusReprepare = 5;
+
     /// <summary>The statements of the physical connection behind <paramref name="connection"/>, which must be open.</summary>
     public static SqliteStatements Of(SqliteConnection connection)
     {

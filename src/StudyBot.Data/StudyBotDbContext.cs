@@ -16,11 +16,18 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
     /// EF on SQLite, migrations from this assembly, on the compiled model (building the model was half a second of every
     /// start). The EF tools (<c>dotnet ef migrations add</c>, <c>dbcontext optimize</c>) build the model from the code
     /// instead: a compiled model lacks what a migration's diff needs, and regenerating it must not read itself.
+    /// <para>
+    /// Its connections carry none of EF's SQLite user functions (<see cref="SqliteKeptConnection"/>): defining them again at
+    /// every open made SQLite compile the statements each connection keeps again at their next use.
+    /// </para>
     /// </summary>
+#pragma warning disable EF1001 // EF's SQLite connection is internal API: see SqliteKeptConnection.
     public static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
         EF.IsDesignTime
             ? options.UseSqlite(connectionString)
-            : options.UseSqlite(connectionString).UseModel(CompiledModel.StudyBotDbContextModel.Instance);
+            : options.UseSqlite(connectionString).UseModel(CompiledModel.StudyBotDbContextModel.Instance)
+                .ReplaceService<Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal.ISqliteRelationalConnection, SqliteKeptConnection>();
+#pragma warning restore EF1001
 
     /// <summary>EF on PostgreSQL (Npgsql), migrations from <see cref="PostgresMigrationsAssembly"/>.</summary>
     public static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder options, string connectionString) =>
@@ -47,8 +54,13 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         _answered?.Answered(Database.GetDbConnection());
     }
 
-    /// <summary>Whether this context talks to PostgreSQL (else SQLite): where their SQL differs, each store asks.</summary>
-    internal bool IsPostgres => Database.IsNpgsql();
+    /// <summary>
+    /// Whether this context talks to PostgreSQL (else SQLite): where their SQL differs, each store asks. Asked of EF once per
+    /// context: EF's answer reads the provider assembly's name every time, and the stores ask several times a command.
+    /// </summary>
+    internal bool IsPostgres => _isPostgres ??= Database.IsNpgsql();
+
+    private bool? _isPostgres;
 
     internal DbSet<CommunityEntity> Communities => Set<CommunityEntity>();
 

@@ -57,6 +57,21 @@ public sealed class CompiledModelTests
         Assert.IsType<StudyBot.Data.CompiledModel.StudyBotDbContextModel>(db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Model);
     }
 
+    [Fact]
+    public async Task The_SQLite_model_has_no_decimal_column_as_the_bots_connections_carry_no_decimal_functions()
+    {
+        // SqliteKeptConnection leaves out EF's ef_* functions, which EF's SQL uses only for decimal columns.
+        await using var bot = await TestBot.StartAsync();
+        await using var scope = bot.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
+        var decimals = db.Model.GetEntityTypes().SelectMany(e => e.GetProperties())
+            .Where(p => Nullable.GetUnderlyingType(p.ClrType) == typeof(decimal) || p.ClrType == typeof(decimal))
+            .Select(p => $"{p.DeclaringType.DisplayName()}.{p.Name}")
+            .ToList();
+
+        Assert.True(decimals.Count == 0, $"A decimal column needs EF's SQLite decimal functions, which SqliteKeptConnection leaves out: {string.Join(", ", decimals)}.");
+    }
+
     /// <summary>Where the committed file and the one generated now first differ; null when they are the same.</summary>
     private static string? FirstDifference(string file, string committed, string now)
     {

@@ -211,6 +211,44 @@ public sealed class PreparedStatementTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_kept_statement_is_not_compiled_again_when_the_bot_opens_its_pooled_connection_again()
+    {
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddStudyBotData(Pooled)
+            .BuildServiceProvider();
+        await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
+        const string Sql = "SELECT COUNT(*) FROM \"Members\" WHERE \"UserId\" = @u";
+
+        // Each command opens and closes the context's connection several times; SQLite compiles a statement again when
+        // the connection's user functions are defined or removed meanwhile, as Microsoft.Data.Sqlite does at every open
+        // and close for the functions registered on the connection object.
+        SqliteStatements? kept = null;
+        for (var use = 0; use < 4; use++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
+            await db.Database.OpenConnectionAsync();
+            try
+            {
+                var statements = SqliteStatements.Of((SqliteConnection)db.Database.GetDbConnection());
+                Assert.True(kept is null || ReferenceEquals(kept, statements), "the pool hands the same physical connection back");
+                kept = statements;
+                using var reader = statements.Open(Sql, ("@u", "ada"));
+                Assert.True(reader.Read(), "COUNT(*) returns a row");
+                Assert.Equal(0, reader.GetInt64(0));
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+
+        Assert.Equal(1, kept!.Compiled);
+        Assert.Equal(0, kept.Reprepared);
+    }
+
     private static async Task<string> PragmasAsync(SqliteConnection connection)
     {
         var values = new List<string>();

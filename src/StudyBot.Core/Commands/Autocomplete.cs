@@ -81,10 +81,28 @@ public static class Autocomplete
             return 9;
         }
 
-        var itemWords = Fuzzy.Words($"{item.Title} {item.Detail} {string.Join(' ', item.Tools)} {item.Id.Replace('-', ' ')}");
-        var hits = words.Count(w => itemWords.Any(iw => Fuzzy.WordMatches(w, iw)));
+        var itemWords = ItemWords.GetValue(item, static i => Fuzzy.Words($"{i.Title} {i.Detail} {string.Join(' ', i.Tools)} {i.Id.Replace('-', ' ')}"));
+        var hits = 0;
+        foreach (var word in words)
+        {
+            foreach (var itemWord in itemWords)
+            {
+                if (Fuzzy.WordMatches(word, itemWord))
+                {
+                    hits++;
+                    break;
+                }
+            }
+        }
+
         return hits == words.Length ? 4 + hits : hits > 0 ? 1 : 0;
     }
+
+    /// <summary>
+    /// Each roadmap item's words (title, detail, tools, id), made once per item rather than for every item at every
+    /// keystroke of every member's autocomplete. Keyed by the item itself, so a roadmap loaded again gets its own.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RoadmapItem, string[]> ItemWords = [];
 
     private static IEnumerable<Suggestion> Phases(Roadmap roadmap, string text) =>
         roadmap.Phases

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StudyBot.Core.Chat;
@@ -44,6 +45,9 @@ public sealed partial class CommandExecutor(
 {
     private readonly CommandParser _parser = new(catalog);
     private readonly MemberLines _lines = new();
+
+    /// <summary>Each command path's handler type (<see cref="FindHandler"/>), mapped at the first command.</summary>
+    private FrozenDictionary<string, Type?>? _handlerTypes;
 
     public CommandCatalog Catalog => catalog;
 
@@ -161,7 +165,7 @@ public sealed partial class CommandExecutor(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var handler = scope.ServiceProvider.GetServices<ICommandHandler>().FirstOrDefault(h => h.Path == command.Path);
+            var handler = FindHandler(scope.ServiceProvider, command.Path);
             if (handler is null)
             {
                 LogNoHandler(command.Path);
@@ -259,6 +263,38 @@ public sealed partial class CommandExecutor(
                 await shared.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// The handler of a command path: the first registered for it, as listing them all gives it, but built alone where it can
+    /// be resolved by its own type to the very instance the list holds (StudyBot's handlers, see
+    /// <c>CoreServiceCollectionExtensions.AddHandler</c>); building all fifty handlers and their stores was a cost of every command.
+    /// </summary>
+    private ICommandHandler? FindHandler(IServiceProvider services, string path)
+    {
+        var byPath = _handlerTypes ??= MapHandlers(services);
+        return byPath.TryGetValue(path, out var type) && type is not null
+            ? (ICommandHandler)services.GetRequiredService(type)
+            : services.GetServices<ICommandHandler>().FirstOrDefault(h => h.Path == path);
+    }
+
+    /// <summary>
+    /// Each path's handler type, when resolving that type gives the handler the list has first for the path; null when it does
+    /// not (a handler made by a factory of its own, as tests register ahead of StudyBot's), which is then found in the list.
+    /// </summary>
+    private static FrozenDictionary<string, Type?> MapHandlers(IServiceProvider services)
+    {
+        var map = new Dictionary<string, Type?>(StringComparer.Ordinal);
+        foreach (var handler in services.GetServices<ICommandHandler>())
+        {
+            if (!map.ContainsKey(handler.Path))
+            {
+                var type = handler.GetType();
+                map[handler.Path] = ReferenceEquals(services.GetService(type), handler) ? type : null;
+            }
+        }
+
+        return map.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>The context of a handler that reads nothing of the member (<see cref="ICommandHandler.ReadsMember"/>): placeholders, no database.</summary>
