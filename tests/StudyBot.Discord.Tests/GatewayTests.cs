@@ -57,7 +57,19 @@ public sealed class GatewayTests
         // Fake time has not moved yet, so at most one beat can be that early or still in flight: every later one,
         // made by moving the clock, carries the last sequence.
         var early = connection.Heartbeats;
-        await Wait.PumpUntilAsync(harness.Time!, () => connection.Heartbeats >= early + 3, "three heartbeats", step: TimeSpan.FromMilliseconds(250));
+        var gateway = harness.Adapter.Gateway!;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (connection.Heartbeats < early + 3)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"Timed out after 20 s pumping fake time waiting for three heartbeats ({connection.Heartbeats - early} seen)");
+
+            // The clock moves on only once every beat's ACK is in: on a busy machine a clock that outruns the socket would
+            // make the client drop the connection as a zombie (another test's subject) instead of beating on it.
+            await Wait.UntilAsync(() => gateway.HeartbeatAcks >= connection.Heartbeats, "the client to take in the ACK of every heartbeat");
+            harness.Time!.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.Delay(3);
+        }
+
         var beats = connection.Received.Where(r => (int?)r["op"] == 1).ToList();
         Assert.All(beats.Take(early + 1), b => Assert.True(b["d"] is null || (long)b["d"]! == 2, b.ToJsonString()));
         Assert.All(beats.Skip(early + 1), b => Assert.Equal(2, (long?)b["d"]));

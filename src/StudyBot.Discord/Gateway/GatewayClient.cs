@@ -64,6 +64,10 @@ internal sealed partial class GatewayClient(
     private int _maxConcurrency = 1;
     private volatile GatewayStatus _status;
     private long _latencyTicks = -1;
+    private long _acks;
+
+    /// <summary>Heartbeat ACKs taken in since the client was made, on every connection (for tests on fake time).</summary>
+    internal long HeartbeatAcks => Interlocked.Read(ref _acks);
 
     public GatewayStatus Status => _status;
 
@@ -391,6 +395,7 @@ internal sealed partial class GatewayClient(
                     return null;
                 case 11:
                     state.Acked = true;
+                    Interlocked.Increment(ref _acks);
                     Interlocked.Exchange(ref _latencyTicks, time.GetElapsedTime(state.LastBeat).Ticks);
                     return null;
                 case 1:
