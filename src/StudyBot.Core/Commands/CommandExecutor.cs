@@ -46,6 +46,12 @@ public sealed partial class CommandExecutor(
     private readonly CommandParser _parser = new(catalog);
     private readonly MemberLines _lines = new();
 
+    /// <summary>
+    /// The commands whose handlers read nothing of the member (<see cref="ICommandHandler.ReadsMember"/> false, such as
+    /// <c>/progress help</c>): they touch no database, and their reply is the same for everyone who gets it.
+    /// </summary>
+    private FrozenSet<string>? _answeredFromCatalog;
+
     /// <summary>Each command path's handler type (<see cref="FindHandler"/>), mapped at the first command.</summary>
     private FrozenDictionary<string, Type?>? _handlerTypes;
 
@@ -263,6 +269,33 @@ public sealed partial class CommandExecutor(
                 await shared.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the command at <paramref name="path"/> is answered from the catalog alone (its handler reads nothing of the
+    /// member): it touches no database, so an adapter may run it on the request's thread, and its reply is the same for
+    /// everyone who gets it, so an adapter may keep its rendering. False for every command when the handlers cannot be
+    /// listed (the engine reports its own trouble when a command runs).
+    /// </summary>
+    public bool AnswersFromCatalog(string path)
+    {
+        var paths = _answeredFromCatalog;
+        if (paths is null)
+        {
+            try
+            {
+                using var scope = scopes.CreateScope();
+                paths = scope.ServiceProvider.GetServices<ICommandHandler>().Where(h => !h.ReadsMember).Select(h => h.Path).ToFrozenSet(StringComparer.Ordinal);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+            {
+                paths = FrozenSet<string>.Empty;
+            }
+
+            _answeredFromCatalog = paths;
+        }
+
+        return paths.Contains(path);
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
@@ -38,23 +37,9 @@ internal interface ICommandRunner
     bool AnswersFromCatalog(string path) => false;
 }
 
-internal sealed class ExecutorCommandRunner(CommandExecutor executor, IServiceScopeFactory scopes) : ICommandRunner
+internal sealed class ExecutorCommandRunner(CommandExecutor executor) : ICommandRunner
 {
-    private readonly Lazy<FrozenSet<string>> _answeredFromCatalog = new(() =>
-    {
-        try
-        {
-            using var scope = scopes.CreateScope();
-            return scope.ServiceProvider.GetServices<ICommandHandler>().Where(h => !h.ReadsMember).Select(h => h.Path).ToFrozenSet(StringComparer.Ordinal);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
-        {
-            // Then nothing is kept: every answer is rendered for its member, as before.
-            return FrozenSet<string>.Empty;
-        }
-    });
-
-    public bool AnswersFromCatalog(string path) => _answeredFromCatalog.Value.Contains(path);
+    public bool AnswersFromCatalog(string path) => executor.AnswersFromCatalog(path);
 
     public Task<Reply> RunTypedAsync(MemberRef who, string path, IReadOnlyDictionary<string, object> options, CancellationToken cancellationToken) =>
         executor.RunTypedAsync(who, path, options, cancellationToken);

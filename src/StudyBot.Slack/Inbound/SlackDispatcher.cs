@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +24,6 @@ internal sealed partial class SlackDispatcher(
     TimeProvider time,
     IOptions<SlackOptions> options,
     ILogger<SlackDispatcher> logger,
-    IServiceScopeFactory scopes,
     ISeenDeliveries? shared = null) : IDisposable
 {
     /// <summary>What a member is told when StudyBot failed before their command ran.</summary>
@@ -33,24 +31,6 @@ internal sealed partial class SlackDispatcher(
 
     private readonly SemaphoreSlim _gate = new(options.Value.MaxConcurrentCommands);
     private readonly RecentKeys _events = new(time, RecentKeys.DefaultTtl);
-
-    /// <summary>
-    /// The commands whose handlers read nothing of the member (<see cref="ICommandHandler.ReadsMember"/>, such as
-    /// <c>/progress help</c>): they touch no database, so they cannot block a thread.
-    /// </summary>
-    private readonly Lazy<FrozenSet<string>> _answeredFromCatalog = new(() =>
-    {
-        try
-        {
-            using var scope = scopes.CreateScope();
-            return scope.ServiceProvider.GetServices<ICommandHandler>().Where(h => !h.ReadsMember).Select(h => h.Path).ToFrozenSet(StringComparer.Ordinal);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
-        {
-            // Then every command takes the other thread, as before; the engine reports its own trouble.
-            return FrozenSet<string>.Empty;
-        }
-    });
 
     /// <summary>The apology as a message, for an acknowledgement, a response_url, an ephemeral message or a DM.</summary>
     public static SlackMessage ApologyMessage() => new(Apology, [Section("⚠️ " + Apology)], inChannel: false);
@@ -241,7 +221,7 @@ internal sealed partial class SlackDispatcher(
 
     /// <summary>Whether the command names (by its catalog words alone) one whose handler reads nothing of the member.</summary>
     internal bool IsAnsweredFromCatalog(SlashCommand command) =>
-        _answeredFromCatalog.Value.Contains(executor.Parser.PathOf(CommandText(command.Command, command.Text)));
+        executor.AnswersFromCatalog(executor.Parser.PathOf(CommandText(command.Command, command.Text)));
 
     internal static string CommandText(string command, string text)
     {
