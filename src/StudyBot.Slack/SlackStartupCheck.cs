@@ -1,24 +1,57 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StudyBot.Slack.Api;
 using StudyBot.Slack.Inbound;
 
 namespace StudyBot.Slack;
 
 /// <summary>
-/// auth.test before anything connects: a refused bot token stops the host with one line naming
-/// Slack:BotToken (and exit code 1); the answer tells StudyBot its own user id and workspace.
+/// auth.test at start: a refused bot token stops the host with one line naming Slack:BotToken (and exit code 1);
+/// the answer tells StudyBot its own user id and workspace. In Socket Mode it runs before any socket opens. In HTTP
+/// mode it runs beside the start, so the endpoint listens at once (issue 14: ready sooner): nothing an HTTP command
+/// does needs its answer, and a refused token stops the host just the same, with the same line.
 /// </summary>
 internal sealed partial class SlackStartupCheck(
     SlackApiClient api,
     SlackWorkspace workspace,
     SlackFatal fatal,
     TimeProvider time,
-    ILogger<SlackStartupCheck> logger) : IHostedService
+    IOptions<SlackOptions> options,
+    ILogger<SlackStartupCheck> logger) : IHostedService, IDisposable
 {
     private const int Attempts = 4;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _check = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.ParsedMode != SlackMode.Http)
+        {
+            return CheckAsync(cancellationToken);
+        }
+
+        _check = Task.Run(() => CheckAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _check.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while Slack was still being asked: nothing to report.
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task CheckAsync(CancellationToken cancellationToken)
     {
         SlackApiResponse response = null!;
         for (var attempt = 1; attempt <= Attempts; attempt++)
@@ -54,8 +87,6 @@ internal sealed partial class SlackStartupCheck(
                 return;
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Slack: signed in to workspace {Team} ({TeamId}) as bot user {UserId}")]
     private partial void LogConnected(string team, string teamId, string userId);

@@ -91,6 +91,71 @@ public sealed class FatalStopTests
         Assert.Equal(0, h.Slack.TotalSockets);
     }
 
+    [Theory]
+    [InlineData("invalid_auth")]
+    [InlineData("token_revoked")]
+    public async Task In_HTTP_mode_a_bot_token_Slack_refuses_at_start_still_stops_the_host_with_the_same_clean_line(string error)
+    {
+        // In HTTP mode the token is checked while the endpoint already listens (issue 14: ready sooner); the verdict
+        // on a refused token is the same one line and exit code 1.
+        await using var h = await SlackHarness.StartAsync(new HarnessOptions
+        {
+            StartHost = false,
+            Mode = SlackMode.Http,
+            Arrange = s => s.Inject("auth.test", ApiFault.Fails(error)),
+        });
+
+        await h.StartHostAsync();
+        await FakeSlack.WaitUntilAsync(() => h.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested, what: "the host to stop");
+
+        Assert.Equal(1, Environment.ExitCode);
+        AssertOneCleanLine(h, $"StudyBot cannot start: Slack refused Slack:BotToken ({error}).");
+    }
+
+    [Fact]
+    public async Task In_HTTP_mode_the_endpoint_answers_commands_while_Slack_is_still_checking_the_bot_token()
+    {
+        var release = new TaskCompletionSource();
+        await using var h = await SlackHarness.StartAsync(new HarnessOptions
+        {
+            StartHost = false,
+            Mode = SlackMode.Http,
+            StartTimeout = TimeSpan.FromSeconds(10),
+            Arrange = s => s.Inject("auth.test", new ApiFault { Gate = release.Task }),
+        });
+
+        await h.StartHostAsync();
+        using var response = await HttpModeTests.PostSignedAsync(h, "/slack/commands", HttpModeTests.SlashForm(h, "help", "help-early"));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/progress", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(release.Task.IsCompleted);
+
+        release.SetResult();
+        await FakeSlack.WaitUntilAsync(() => h.Logs.Entries.Any(e => e.Message.StartsWith("Slack: signed in to workspace", StringComparison.Ordinal)), what: "the bot token check to finish");
+        Assert.False(h.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task In_HTTP_mode_an_unreachable_Slack_at_start_is_retried_then_reported_in_one_line_naming_the_settings()
+    {
+        await using var h = await SlackHarness.StartAsync(new HarnessOptions
+        {
+            StartHost = false,
+            Mode = SlackMode.Http,
+            Arrange = s => s.Inject("auth.test", Enumerable.Repeat(new ApiFault { Status = 503, Error = "service_unavailable" }, 4).ToArray()),
+        });
+
+        await h.StartHostAsync();
+        var stopping = h.Get<IHostApplicationLifetime>().ApplicationStopping;
+        await h.AdvanceUntilAsync(() => stopping.IsCancellationRequested, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), "the token check to give up");
+
+        Assert.Equal(4, h.Slack.CallCount("auth.test"));
+        Assert.Equal(1, Environment.ExitCode);
+        var line = AssertOneCleanLine(h, "StudyBot cannot start: Slack's Web API could not be reached to check Slack:BotToken", LogLevel.Error);
+        Assert.Contains("Slack:ApiBaseUrl", line.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_unreachable_Slack_at_start_is_retried_then_reported_in_one_line_naming_the_settings()
     {
