@@ -22,6 +22,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(_ => StudyBotCommands.Catalog());
         services.TryAddSingleton<Storage.IStoreFaults, Storage.NoStoreFaults>();
         services.TryAddSingleton<Storage.StoreOutage>();
+        services.TryAddSingleton<Operations.CommandStats>();
         services.AddSingleton<CommandExecutor>();
         services.TryAddSingleton(new DeliveryRates());
         services.AddSingleton<ReminderService>();
@@ -52,6 +53,7 @@ public static class CoreServiceCollectionExtensions
         AddHandler<TimezoneHandler>(services);
         AddHandler<HelpHandler>(services);
         AddHandler<AdminHelpHandler>(services);
+        AddHandler<StatusHandler>(services);
         AddHandler<RemindPlanHandler>(services);
         AddHandler<RemindShowHandler>(services);
         AddHandler<RemindOnHandler>(services);

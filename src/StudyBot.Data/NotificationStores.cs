@@ -376,15 +376,15 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate, St
             .GroupBy(x => new { x.Kind, x.DropReason })
             .Select(g => new { g.Key.Kind, g.Key.DropReason, Count = g.Count() })
             .ToListAsync(cancellationToken);
-        var waiting = await db.Outbox.AsNoTracking()
-            .Where(x => x.CommunityId == communityId && x.SentAtUtc == null && x.FailedAtUtc == null && x.DueAtUtc <= nowUtc)
-            .GroupBy(x => 1)
-            .Select(g => new { Count = g.Count(), Oldest = g.Min(x => x.DueAtUtc) })
-            .FirstOrDefaultAsync(cancellationToken);
+        // Two plain aggregates: a GroupBy on a constant with FirstOrDefault made EF Core warn in the log at every start.
+        var due = db.Outbox.AsNoTracking()
+            .Where(x => x.CommunityId == communityId && x.SentAtUtc == null && x.FailedAtUtc == null && x.DueAtUtc <= nowUtc);
+        var waiting = await due.CountAsync(cancellationToken);
+        var oldest = waiting == 0 ? null : await due.MinAsync(x => (DateTime?)x.DueAtUtc, cancellationToken);
         return new DeliveryReport(
             undelivered.Select(u => new UndeliveredCount(u.Kind, (UndeliveredReason)u.DropReason!.Value, u.Count)).ToList(),
-            waiting?.Count ?? 0,
-            waiting?.Oldest);
+            waiting,
+            oldest);
     }
 
     public async Task MarkDmClosedAsync(string platform, string communityExternalId, string userId, DateTime nowUtc, CancellationToken cancellationToken)

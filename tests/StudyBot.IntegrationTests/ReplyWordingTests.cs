@@ -155,6 +155,7 @@ public sealed partial class ReplyWordingTests
         ("Ada", "/studybot roles sync"),
         ("Ada", "/studybot export"),
         ("Ada", "/studybot show"),
+        ("Ada", "/studybot status"),
         ("Ada", "/studybot help"),
         ("Ada", "/progress partner leave"),
         ("Bob", "/progress me delete confirm"),

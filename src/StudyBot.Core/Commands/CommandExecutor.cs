@@ -41,7 +41,8 @@ public sealed partial class CommandExecutor(
     ILogger<CommandExecutor> logger,
     MemberText? memberText = null,
     Storage.StoreOutage? outage = null,
-    ISharedMemberLines? sharedLines = null)
+    ISharedMemberLines? sharedLines = null,
+    Operations.CommandStats? stats = null)
 {
     private readonly CommandParser _parser = new(catalog);
     private readonly MemberLines _lines = new();
@@ -143,6 +144,19 @@ public sealed partial class CommandExecutor(
     /// answered from its receipt (or refused, when the id came with another command) and nothing runs.
     /// </summary>
     public async Task<Reply> RunAsync(MemberRef who, CommandRequest request, CommandArrival? arrival, CancellationToken cancellationToken)
+    {
+        if (stats is null || arrival is { Rehearsal: true })
+        {
+            return await RunCoreAsync(who, request, arrival, cancellationToken);
+        }
+
+        var started = time.GetTimestamp();
+        var reply = await RunCoreAsync(who, request, arrival, cancellationToken);
+        stats.Record(who.Community, time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime);
+        return reply;
+    }
+
+    private async Task<Reply> RunCoreAsync(MemberRef who, CommandRequest request, CommandArrival? arrival, CancellationToken cancellationToken)
     {
         using var place = arrival ?? Arrive(who.Community.Platform, who.Community.ExternalId, who.UserId, null);
         who = WithCleanName(who);

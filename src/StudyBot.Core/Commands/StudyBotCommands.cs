@@ -227,6 +227,7 @@ public static class StudyBotCommands
             },
             new("export", "Export this community's StudyBot data (a JSON file)") { Section = "Data, settings and help", Example = "/studybot export" },
             new("show", "See this community's StudyBot settings") { Section = "Data, settings and help", Example = "/studybot show" },
+            new("status", "See how StudyBot is doing here: connection, commands, deliveries, problems") { Section = "Data, settings and help", Example = "/studybot status" },
             new("help", "List the admin commands, or explain one")
             {
                 Section = "Data, settings and help",
