@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Progress;
 using StudyBot.Discord.Tests.Fakes;
@@ -217,6 +218,59 @@ public sealed class EndToEndTests
         // The refused request claimed nothing: the interaction, signed now, is answered.
         Assert.Equal((200, """{"type":1}"""), await PostAsync(fresh.Timestamp, fresh.Signature));
         Assert.Equal((401, ""), await PostAsync(fresh.Timestamp, fresh.Signature));
+    }
+
+    [Fact]
+    public async Task A_flood_of_forged_and_stale_requests_writes_one_warning_and_then_one_line_counting_the_rest()
+    {
+        await using var harness = await AdapterHarness.StartAsync(o =>
+        {
+            o.Start = false;
+            o.FakeTime = true;
+            o.Settings["Discord:Mode"] = "Http";
+            o.Settings["Discord:PublicKey"] = SignatureTests.PublicKeyHex;
+            o.Settings["Http:Urls"] = "http://127.0.0.1:0";
+        });
+        var now = DateTimeOffset.FromUnixTimeSeconds(1783364400);
+        harness.Time!.SetUtcNow(now);
+        var endpoint = harness.Get<Interactions.InteractionsEndpoint>();
+        const string ping = """{"application_id":"1196393339289731072","id":"1523765477892030777","token":"PING_TOKEN","type":1,"version":1}""";
+
+        async Task<int> PostAsync(string timestamp, string signature)
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = harness.Services };
+            var body = Encoding.UTF8.GetBytes(ping);
+            context.Request.Method = "POST";
+            context.Request.Body = new MemoryStream(body);
+            context.Request.ContentLength = body.Length;
+            context.Request.Headers["X-Signature-Timestamp"] = timestamp;
+            context.Request.Headers["X-Signature-Ed25519"] = signature;
+            context.Response.Body = new MemoryStream();
+            await endpoint.HandleAsync(context);
+            return context.Response.StatusCode;
+        }
+
+        static string Forge(string signature) => signature[..^1] + (signature[^1] == '0' ? '1' : '0');
+        var fresh = Sign(ping, now);
+        var stale = Sign(ping, now.AddMinutes(-10));
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(401, await PostAsync(fresh.Timestamp, Forge(fresh.Signature)));
+            Assert.Equal(401, await PostAsync(stale.Timestamp, stale.Signature));
+        }
+
+        int Refused() => harness.Logs.Lines.Count(l => l.Message.StartsWith("Refused a request to /discord/interactions", StringComparison.Ordinal));
+        Assert.Equal(1, Refused());
+
+        harness.Time.Advance(TimeSpan.FromSeconds(61));
+        var later = Sign(ping, harness.Time.GetUtcNow());
+        Assert.Equal(401, await PostAsync(later.Timestamp, Forge(later.Signature)));
+
+        Assert.Equal(2, Refused());
+        var summary = Assert.Single(harness.Logs.Lines, l => l.Message.StartsWith("Also refused", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, summary.Level);
+        Assert.Contains("59 more requests to /discord/interactions", summary.Message, StringComparison.Ordinal);
+        Assert.Contains("timestamp missing or too far from now: 30, invalid or missing signature: 29", summary.Message, StringComparison.Ordinal);
     }
 
     [Fact]

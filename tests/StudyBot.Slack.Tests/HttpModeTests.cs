@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using StudyBot.Core.Progress;
 using StudyBot.Slack.Http;
 using StudyBot.Slack.Tests.Fakes;
@@ -173,6 +174,47 @@ public sealed class HttpModeTests
 
         Assert.Equal(variant == "oversized" ? HttpStatusCode.RequestEntityTooLarge : HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(string.Empty, await response.Content.ReadAsStringAsync());
+        Assert.Empty(h.Slack.ResponseUrlPosts);
+    }
+
+    [Fact]
+    public async Task A_flood_of_forged_requests_writes_one_warning_and_then_one_line_counting_the_rest()
+    {
+        await using var h = await Http();
+        var body = SlashForm(h, "help", "flood");
+        var timestamp = Now(h);
+        var signature = SlackSignatureVerifier.Signature(SlackHarness.SigningSecret, timestamp, body);
+        var forged = signature[..^1] + (signature[^1] == '0' ? '1' : '0');
+        var headers = new Dictionary<string, string>
+        {
+            [SlackSignatureVerifier.TimestampHeader] = timestamp,
+            [SlackSignatureVerifier.SignatureHeader] = forged,
+        };
+
+        for (var i = 0; i < 50; i++)
+        {
+            using var response = await PostAsync(h, "/slack/commands", body, "application/x-www-form-urlencoded", headers);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        Assert.Single(h.Logs.Entries, e => e.Message.StartsWith("Rejected a request to /slack/commands", StringComparison.Ordinal));
+
+        h.Time.Advance(TimeSpan.FromSeconds(61));
+        var late = Now(h);
+        using (var again = await PostAsync(h, "/slack/commands", body, "application/x-www-form-urlencoded", new Dictionary<string, string>
+        {
+            [SlackSignatureVerifier.TimestampHeader] = late,
+            [SlackSignatureVerifier.SignatureHeader] = forged,
+        }))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+        }
+
+        Assert.Equal(2, h.Logs.Entries.Count(e => e.Message.StartsWith("Rejected a request to /slack/commands", StringComparison.Ordinal)));
+        var summary = Assert.Single(h.Logs.Entries, e => e.Message.StartsWith("Also rejected", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, summary.Level);
+        Assert.Contains("49 more requests to /slack/commands", summary.Message, StringComparison.Ordinal);
+        Assert.Contains("invalid signature: 49", summary.Message, StringComparison.Ordinal);
         Assert.Empty(h.Slack.ResponseUrlPosts);
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using StudyBot.Core.Operations;
 using StudyBot.Discord.Json;
 using StudyBot.Discord.Rest;
 
@@ -46,6 +47,9 @@ internal sealed partial class InteractionsEndpoint(
     public const string Path = "/discord/interactions";
     public const int MaxBodyBytes = 1 << 20;
 
+    /// <summary>A flood of forged, stale or replayed requests writes two log lines a minute, not one per request.</summary>
+    private readonly RefusalLog _refusals = new(time);
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -62,7 +66,7 @@ internal sealed partial class InteractionsEndpoint(
         var timestamp = request.Headers["X-Signature-Timestamp"].ToString();
         if (!SignatureVerifier.IsFresh(timestamp, time.GetUtcNow()))
         {
-            LogRefused("timestamp missing or too far from now");
+            Refused("timestamp missing or too far from now");
             response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
@@ -70,7 +74,7 @@ internal sealed partial class InteractionsEndpoint(
         var signature = request.Headers["X-Signature-Ed25519"].ToString();
         if (!verifier.Verify(timestamp, signature, body))
         {
-            LogRefused("invalid or missing signature");
+            Refused("invalid or missing signature");
             response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
@@ -93,7 +97,7 @@ internal sealed partial class InteractionsEndpoint(
 
         if (!await processor.TryClaimSharedAsync(interaction.Id))
         {
-            LogRefused("replayed interaction id");
+            Refused("replayed interaction id");
             response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
@@ -166,6 +170,22 @@ internal sealed partial class InteractionsEndpoint(
         return buffer.ToArray();
     }
 
+    private void Refused(string reason)
+    {
+        if (_refusals.Admit(reason, out var held))
+        {
+            if (held is not null)
+            {
+                LogHeldBack(held.Count, held.FirstUtc, held.LastUtc, held.Reasons);
+            }
+
+            LogRefused(reason);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a request to /discord/interactions: {Reason}")]
     private partial void LogRefused(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Also refused {Count} more requests to /discord/interactions between {FirstUtc:HH:mm:ss} and {LastUtc:HH:mm:ss} UTC, not logged one by one ({Reasons})")]
+    private partial void LogHeldBack(int count, DateTimeOffset firstUtc, DateTimeOffset lastUtc, string reasons);
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using StudyBot.Core.Operations;
 using StudyBot.Slack.Inbound;
 using StudyBot.Slack.Rendering;
 
@@ -52,9 +53,13 @@ internal sealed partial class SlackHttpHandler(
     SlackSignatureVerifier verifier,
     SlackDispatcher dispatcher,
     SlackBackgroundWork work,
+    TimeProvider time,
     ILogger<SlackHttpHandler> logger)
 {
     private const int MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>A flood of forged or stale requests writes two log lines a minute, not one per request.</summary>
+    private readonly RefusalLog _refusals = new(time);
 
     /// <summary>The note for a slash command StudyBot cannot read (no team, user or command).</summary>
     internal static JsonObject Unreadable() => new() { ["response_type"] = "ephemeral", ["text"] = "Sorry, I could not read that command." };
@@ -237,7 +242,15 @@ internal sealed partial class SlackHttpHandler(
             body);
         if (check != SignatureCheck.Valid)
         {
-            LogRejected(request.Path, check);
+            if (_refusals.Admit(Reason(check), out var held))
+            {
+                if (held is not null)
+                {
+                    LogHeldBack(request.Path, held.Count, held.FirstUtc, held.LastUtc, held.Reasons);
+                }
+
+                LogRejected(request.Path, check);
+            }
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return null;
         }
@@ -335,8 +348,19 @@ internal sealed partial class SlackHttpHandler(
     [LoggerMessage(Level = LogLevel.Error, Message = "A request to {Path} failed on {Platform} (command {Command}, trigger {DeliveryId}, team {TeamId}); answered 200, the member is told")]
     private partial void LogRequestFailed(Exception ex, PathString path, string platform, string command, string deliveryId, string teamId);
 
+    private static string Reason(SignatureCheck check) => check switch
+    {
+        SignatureCheck.MissingHeaders => "no signature",
+        SignatureCheck.BadTimestamp => "unreadable timestamp",
+        SignatureCheck.Stale => "timestamp too far from now",
+        _ => "invalid signature",
+    };
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a request to {Path}: signature check {Check}")]
     private partial void LogRejected(PathString path, SignatureCheck check);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Also rejected {Count} more requests to {Path} between {FirstUtc:HH:mm:ss} and {LastUtc:HH:mm:ss} UTC, not logged one by one ({Reasons})")]
+    private partial void LogHeldBack(PathString path, int count, DateTimeOffset firstUtc, DateTimeOffset lastUtc, string reasons);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A signed slash command request had no team, user or command")]
     private partial void LogBadCommand();
