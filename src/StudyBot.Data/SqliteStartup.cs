@@ -88,7 +88,7 @@ internal static class SqliteStartup
         }
     }
 
-    private static async Task<List<string>?> AppliedMigrationsAsync(System.Data.Common.DbConnection connection, string table, CancellationToken cancellationToken)
+    internal static async Task<List<string>?> AppliedMigrationsAsync(System.Data.Common.DbConnection connection, string table, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $table";
