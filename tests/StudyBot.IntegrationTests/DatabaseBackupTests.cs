@@ -127,6 +127,28 @@ public sealed class DatabaseBackupTests : IDisposable
     }
 
     [Fact]
+    public async Task The_studybot_binary_backs_up_and_restores_the_database_its_settings_name()
+    {
+        var database = In("studybot.db");
+        await using (var bot = await TestBot.StartAsync(dbPath: database))
+        {
+            await bot.SayAsync("Ada", "/progress start programmer part-time");
+        }
+
+        SqliteConnection.ClearAllPools();
+        (string, string)[] env = [("Database__ConnectionString", $"Data Source={database}")];
+
+        var backup = await HostProcess.RunAsync(_folder, "", env, arguments: ["db", "backup", In("nightly.db")]);
+        var restore = await HostProcess.RunAsync(_folder, "", env, arguments: ["db", "restore", In("nightly.db")]);
+
+        Assert.True(backup.ExitCode == 0, backup.Stderr);
+        Assert.StartsWith($"Backed up the database to {In("nightly.db")} (", backup.Stdout, StringComparison.Ordinal);
+        Assert.True(restore.ExitCode == 0, restore.Stderr);
+        Assert.StartsWith($"Restored {In("nightly.db")} as the database {database} (", restore.Stdout, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(_folder, "studybot.db.before-restore-*.bak"));
+    }
+
+    [Fact]
     public async Task A_restore_is_refused_while_a_StudyBot_runs_on_the_database()
     {
         var database = In("studybot.db");

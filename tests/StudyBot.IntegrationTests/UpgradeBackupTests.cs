@@ -75,6 +75,28 @@ public sealed class UpgradeBackupTests : IDisposable
     }
 
     [Fact]
+    public async Task StudyBot_starting_on_an_older_database_says_where_it_saved_the_copy()
+    {
+        IReadOnlyList<string> known;
+        await using (var services = Services())
+        {
+            await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
+            known = db.Database.GetMigrations().ToList();
+            await db.GetService<IMigrator>().MigrateAsync(known[^2]);
+        }
+
+        SqliteConnection.ClearAllPools();
+        var run = await HostProcess.RunAsync(_folder, "/progress\n", [("Roadmaps__Directory", RepoPaths.Roadmaps), ("Database__ConnectionString", $"Data Source={Database}")]);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var copy = Assert.Single(Directory.GetFiles(_folder, $"studybot.db.before-{known[^1]}-*.bak"));
+        var said = Assert.Single(run.StderrLines, l => l.Contains(copy, StringComparison.Ordinal));
+        Assert.Contains($"Upgrading the database to {known[^1]}; a copy of it as it was is saved as {copy} (to go back:", said, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_new_database_and_an_up_to_date_one_get_no_copy()
     {
         await using (var services = Services())
