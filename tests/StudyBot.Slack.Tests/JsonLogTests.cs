@@ -106,6 +106,7 @@ public sealed class JsonLogTests : IAsyncLifetime
         Assert.True(lines.Length > 20, $"the host logged only {lines.Length} lines: {printed}");
         var levels = new HashSet<string>(StringComparer.Ordinal);
         var traced = 0;
+        var categories = new HashSet<string>(StringComparer.Ordinal);
         foreach (var line in lines)
         {
             JsonElement entry;
@@ -125,6 +126,7 @@ public sealed class JsonLogTests : IAsyncLifetime
             }
 
             levels.Add(entry.GetProperty("LogLevel").GetString()!);
+            categories.Add(entry.GetProperty("Category").GetString()!);
             if (entry.TryGetProperty("Scopes", out var scopes) && scopes.EnumerateArray().Any(s => s.ValueKind == JsonValueKind.Object
                 && s.TryGetProperty("TraceId", out var trace) && trace.GetString() is { Length: 32 } id && id.All(char.IsAsciiHexDigitLower)))
             {
@@ -134,7 +136,7 @@ public sealed class JsonLogTests : IAsyncLifetime
 
         Assert.Contains("Trace", levels);
         Assert.Contains("Debug", levels);
-        Assert.True(traced > 0, "no line carries a request's trace id");
+        Assert.True(traced > 0, $"no line carries a request's trace id; categories: {string.Join(", ", categories.Order(StringComparer.Ordinal))}; {string.Join("\n", lines.Where(l => l.Contains("TraceId", StringComparison.Ordinal)).Take(3))}");
         Assert.Equal(responseIds.Count, _slack.ResponseUrlPosts.Count);
 
         var secrets = responseIds.Select(_slack.ResponseUrl)
