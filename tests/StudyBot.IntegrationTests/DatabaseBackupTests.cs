@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using CsCheck;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
@@ -352,6 +353,29 @@ public sealed class DatabaseBackupTests : IDisposable
         Assert.Equal(problem, lines[0]);
         Assert.Equal(args[0] == "backup" ? DatabaseBackupCommand.BackupUsage : DatabaseBackupCommand.RestoreUsage, lines[1]);
         Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task Any_backup_or_restore_command_line_without_a_database_gets_one_clear_line_and_changes_nothing()
+    {
+        // Words a command line is made of; none names a database that exists, so nothing may be done.
+        string[] words = ["--force", "--database", "--zip", "", "a.db", In("b.db"), In("missing.db"), In(Path.Combine("nowhere", "c.db")), _folder, "Data Source=" + In("gone.db"), "-", "restore"];
+        var lines = Gen.Int[0, words.Length - 1].Select(i => words[i]).Array[0, 5].Select(Gen.Bool, (rest, restore) => (string[])[restore ? "restore" : "backup", .. rest]);
+        var settings = new Dictionary<string, string?> { ["Database:ConnectionString"] = "Data Source=" + In("none.db") };
+
+        await lines.SampleAsync(
+            async args =>
+            {
+                var run = await DbAsync(settings, args);
+                var said = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+                Assert.True(run.ExitCode is 1 or 2, $"exit code {run.ExitCode} for: {string.Join(' ', args)}");
+                Assert.StartsWith($"studybot db {args[0]}: ", said[0], StringComparison.Ordinal);
+                Assert.Equal(run.ExitCode == 2 ? 2 : 1, said.Length);
+                Assert.Empty(run.Output);
+                Assert.Empty(Directory.GetFileSystemEntries(_folder));
+            },
+            iter: 60);
     }
 
     [Fact]
