@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Partners;
 using StudyBot.Core.Privacy;
@@ -218,7 +219,11 @@ public static class StudyBotDatabase
         }
 
         EnsureFile(db.Database.GetConnectionString());
-        await SqliteStartup.MigrateAsync(db, cancellationToken);
+        await SqliteStartup.MigrateAsync(
+            db,
+            services.GetService<ILoggerFactory>()?.CreateLogger("StudyBot.Data.Upgrade") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
 
         // Gives the query planner fresh statistics where they matter; cheap, and recommended at start-up.

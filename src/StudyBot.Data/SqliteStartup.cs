@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
 
 namespace StudyBot.Data;
 
@@ -19,7 +20,7 @@ internal sealed record SqliteDatabase(string ConnectionString)
     public bool InFile => SqliteFile.PathOf(ConnectionString) is not null;
 }
 
-internal static class SqliteStartup
+internal static partial class SqliteStartup
 {
     /// <summary>
     /// The migrations of <see cref="StudyBotDbContext"/> in this assembly, found as EF Core finds them (a constructible
@@ -88,7 +89,7 @@ internal static class SqliteStartup
         }
     }
 
-    private static async Task<List<string>?> AppliedMigrationsAsync(System.Data.Common.DbConnection connection, string table, CancellationToken cancellationToken)
+    internal static async Task<List<string>?> AppliedMigrationsAsync(System.Data.Common.DbConnection connection, string table, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $table";
@@ -116,8 +117,11 @@ internal static class SqliteStartup
     /// <summary>
     /// Applies what is pending, the full way (EF's migrate); refuses a database a newer StudyBot upgraded (a migration
     /// this version does not know) before anything is written; does nothing more when every known migration is applied.
+    /// A database in a file that already holds a migration is first copied beside itself
+    /// (<c>&lt;name&gt;.before-&lt;first pending migration&gt;-&lt;yyyyMMddHHmmss&gt;.bak</c>, logged in one line), so an upgrade
+    /// can be undone by restoring that copy and running the older version; a copy that cannot be made stops the upgrade.
     /// </summary>
-    public static async Task MigrateAsync(StudyBotDbContext db, CancellationToken cancellationToken)
+    public static async Task MigrateAsync(StudyBotDbContext db, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
     {
         var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
         var applied = await AppliedMigrationsAsync(db, cancellationToken);
@@ -127,8 +131,27 @@ internal static class SqliteStartup
             return;
         }
 
+        if (applied is { Count: > 0 } && db.Database.GetConnectionString() is { } connection && SqliteFile.PathOf(connection) is { } file)
+        {
+            var next = known.Except(applied).Order(StringComparer.Ordinal).First();
+            var copy = SqliteBackup.Unused($"{file}.before-{next}-{SqliteBackup.Stamp(time)}", ".bak");
+            try
+            {
+                await SqliteBackup.SaveCopyAsync(file, copy, cancellationToken);
+            }
+            catch (SqliteBackupException ex)
+            {
+                throw new IOException($"before upgrading, StudyBot saves a copy of the database, and it could not ({ex.Message}); the database was not changed");
+            }
+
+            LogCopiedBeforeUpgrade(logger, known.Max(StringComparer.Ordinal)!, copy);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Upgrading the database to {Migration}; a copy of it as it was is saved as {Copy} (to go back: stop StudyBot, run 'studybot db restore' with that file, then start the older version)")]
+    private static partial void LogCopiedBeforeUpgrade(ILogger logger, string migration, string copy);
 
     /// <summary>Refuses a database that lists a migration this version does not know: a newer StudyBot upgraded it.</summary>
     public static void RefuseNewer(HashSet<string> known, IEnumerable<string> applied)

@@ -219,7 +219,7 @@ public sealed record PostgresFault(string Server, string Reason, string Message,
 
 /// <summary>The database holds a migration this StudyBot does not know: a newer version upgraded it.</summary>
 public sealed class NewerDatabaseException(string migration)
-    : Exception($"the database has a migration this StudyBot does not know ({migration}), so a newer StudyBot has upgraded it; run that version or a newer one (StudyBot never downgrades a database). Nothing was changed")
+    : Exception($"the database has a migration this StudyBot does not know ({migration}), so a newer StudyBot has upgraded it; run that version or a newer one, or restore a backup taken before that upgrade (StudyBot never downgrades a database). Nothing was changed")
 {
     public string Migration => migration;
 }

@@ -18,6 +18,11 @@ public static class DatabaseCommand
     /// <param name="args">The arguments after <c>db</c>.</param>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        if (args is ["backup" or "restore", ..])
+        {
+            return await DatabaseBackupCommand.RunAsync(args, DatabaseBackupCommand.Settings(), TimeProvider.System, output, error, cancellationToken);
+        }
+
         if (Parse(args) is not { } options)
         {
             return await UsageAsync(error, args);
@@ -105,12 +110,18 @@ public static class DatabaseCommand
         var what = args switch
         {
             [] => "say what to do",
-            [not "copy", ..] => $"'{args[0]}' is not a db command",
+            [not "copy", ..] => $"'{args[0]}' is not a db command (use copy, backup or restore)",
             _ when args.Skip(1).FirstOrDefault(a => a is not ("--from" or "--to" or "--replace") && a.StartsWith("--", StringComparison.Ordinal)) is { } unknown => $"'{unknown}' is not an option",
             _ => "give both --from and --to, each with a connection string",
         };
         await error.WriteLineAsync($"{Prefix}{what}.");
         await error.WriteLineAsync(Usage);
+        if (args is [] or [not "copy", ..])
+        {
+            await error.WriteLineAsync(DatabaseBackupCommand.BackupUsage);
+            await error.WriteLineAsync(DatabaseBackupCommand.RestoreUsage);
+        }
+
         return 2;
     }
 

@@ -487,11 +487,7 @@ public static partial class StudyBotHost
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+        LogFormat.AddConsole(builder.Logging, builder.Configuration);
 
         // Every log line goes to stderr, so the conversation on stdout stays clean.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);

@@ -142,7 +142,7 @@ public sealed class PostgresFaultTests : IDisposable
 
         Assert.Equal(
             "StudyBot cannot start: Database:ConnectionString: the database has a migration this StudyBot does not know (29990101000000_FromTheFuture), "
-            + "so a newer StudyBot has upgraded it; run that version or a newer one (StudyBot never downgrades a database). Nothing was changed.",
+            + "so a newer StudyBot has upgraded it; run that version or a newer one, or restore a backup taken before that upgrade (StudyBot never downgrades a database). Nothing was changed.",
             RefusedLine(run));
         Assert.Equal(before, await CountAsync(connection, """SELECT COUNT(*) FROM "__EFMigrationsHistory" """));
         Assert.Equal(0, await CountAsync(connection, """SELECT COUNT(*) FROM "Members" """));
