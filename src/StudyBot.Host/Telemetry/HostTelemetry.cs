@@ -141,6 +141,7 @@ internal static class HostTelemetry
         var config = app.Configuration;
         var reader = app.Services.GetRequiredService<OutboxBacklogReader>();
         app.Services.GetRequiredService<StudyBotMetrics>().ObserveOutbox(reader.Current);
+        reader.StartWhenHostStarts();
         if (ReadUrls(config).Count == 0)
         {
             return;
@@ -155,16 +156,16 @@ internal static class HostTelemetry
                 return;
             }
 
+            if (context.Request.Path != "/metrics")
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
             if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
             {
                 context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
                 context.Response.Headers.Allow = "GET, HEAD";
-                return;
-            }
-
-            if (context.Request.Path != "/metrics")
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
             }
 

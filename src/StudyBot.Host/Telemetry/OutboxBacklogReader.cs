@@ -7,9 +7,10 @@ namespace StudyBot.Host.Telemetry;
 /// <summary>
 /// Feeds the outbox gauges without making a scrape wait on the database: a collection gets the last reading at once,
 /// and starts a fresh one (one at a time) when that reading is older than <see cref="MaxAge"/>. A failed read keeps the
-/// last values; the dispatcher and the health checks report database trouble.
+/// last values; the dispatcher and the health checks report database trouble. Nothing is read before the host has
+/// started (the database is migrated then); the first reading is taken at once when it has.
 /// </summary>
-internal sealed partial class OutboxBacklogReader(IServiceScopeFactory scopes, TimeProvider time, ILogger<OutboxBacklogReader> logger)
+internal sealed partial class OutboxBacklogReader(IServiceScopeFactory scopes, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<OutboxBacklogReader> logger)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(10);
 
@@ -23,6 +24,11 @@ internal sealed partial class OutboxBacklogReader(IServiceScopeFactory scopes, T
     /// <summary>The last reading, every platform with a notifier shown (0 when nothing waits).</summary>
     public IReadOnlyList<OutboxBacklog> Current()
     {
+        if (!lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            return [];
+        }
+
         var readAt = Interlocked.Read(ref _readAt);
         if ((readAt == long.MinValue || time.GetElapsedTime(readAt) >= MaxAge) && Interlocked.Exchange(ref _reading, 1) == 0)
         {
@@ -32,8 +38,11 @@ internal sealed partial class OutboxBacklogReader(IServiceScopeFactory scopes, T
         return Volatile.Read(ref _last);
     }
 
-    /// <summary>Reads now (the first scrape after a start waits for nothing: it shows zeros until this is done).</summary>
-    public async Task RefreshAsync()
+    /// <summary>Takes the first reading once the host has started.</summary>
+    public void StartWhenHostStarts() => lifetime.ApplicationStarted.Register(() => Current());
+
+    /// <summary>Reads now; a collection meanwhile gets the last reading.</summary>
+    private async Task RefreshAsync()
     {
         try
         {
