@@ -28,6 +28,9 @@ public class CommandBenchmarks
     public const int ItemsPerMember = 30;
 
     private ServiceProvider _services = null!;
+
+    /// <summary>The container, for variants that add to it (<see cref="MetricsCostBenchmarks"/>).</summary>
+    protected IServiceProvider Services => _services;
     private CommandExecutor _executor = null!;
     private string _dbPath = null!;
     private MemberRef _member = null!;
@@ -35,7 +38,7 @@ public class CommandBenchmarks
     private int _counter;
 
     [GlobalSetup]
-    public void Setup()
+    public virtual void Setup()
     {
         var roadmaps = new RoadmapCatalog(RoadmapLoader.LoadDirectory(Paths.Roadmaps), "ml-zero-to-hero");
         _items = roadmaps.Default.Items.Where(i => i.Kind != ItemKind.Project).Select(i => i.Id).ToArray();
@@ -56,7 +59,7 @@ public class CommandBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public virtual void Cleanup()
     {
         _services.Dispose();
         SqliteConnection.ClearAllPools();

@@ -19,6 +19,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new CoreSettings());
         services.TryAddSingleton<Chat.MemberText>();
+        // One Meter per container, from the host's IMeterFactory when there is one (tests get meters of their own).
+        services.TryAddSingleton(sp => new Telemetry.StudyBotMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton(_ => StudyBotCommands.Catalog());
         services.TryAddSingleton<Storage.IStoreFaults, Storage.NoStoreFaults>();
         services.TryAddSingleton<Storage.StoreOutage>();

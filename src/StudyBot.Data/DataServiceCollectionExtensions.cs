@@ -52,7 +52,7 @@ public static class DataServiceCollectionExtensions
 
             // The idle delay is elapsed real time between writes, not the bot's clock of days and weeks (which tests move by
             // hours): it has a clock of its own, real unless one is registered under WriteGate.ClockKey.
-            services.AddSingleton(sp => new WriteGate(connectionString, sp.GetService<Microsoft.Extensions.Logging.ILogger<WriteGate>>(), sp.GetKeyedService<TimeProvider>(WriteGate.ClockKey)));
+            services.AddSingleton(sp => new WriteGate(connectionString, sp.GetService<Microsoft.Extensions.Logging.ILogger<WriteGate>>(), sp.GetKeyedService<TimeProvider>(WriteGate.ClockKey), sp.GetService<StudyBot.Core.Telemetry.StudyBotMetrics>()));
         }
 
         // Which errors are an outage of the database rather than a bug (Core's StoreOutage logs an outage once).

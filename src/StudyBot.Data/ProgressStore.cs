@@ -26,6 +26,8 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
 
     public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
     {
+        // A span in the command's trace (null, and free, while nobody listens).
+        using var span = StudyBot.Core.Telemetry.StudyBotTrace.Source.StartActivity("store load");
         if (_hold is not null)
         {
             // Inside the held transaction, on its open connection.
@@ -216,6 +218,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
 
     public async Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken)
     {
+        using var span = StudyBot.Core.Telemetry.StudyBotTrace.Source.StartActivity("store commit");
         if (_hold is { } hold)
         {
             return await hold.CommitAsync(member, snapshot, changes, cancellationToken);

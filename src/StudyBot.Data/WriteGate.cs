@@ -39,13 +39,15 @@ public sealed partial class WriteGate : IDisposable
     private readonly string? _connectionString;
     private readonly ILogger _logger;
     private readonly ITimer? _idle;
+    private readonly StudyBot.Core.Telemetry.StudyBotMetrics? _metrics;
     private Task _lastCheckpoint = Task.CompletedTask;
     private int _pending;
     private int _checkpointing;
     private volatile bool _disposed;
 
-    public WriteGate(string? connectionString = null, ILogger<WriteGate>? logger = null, TimeProvider? time = null)
+    public WriteGate(string? connectionString = null, ILogger<WriteGate>? logger = null, TimeProvider? time = null, StudyBot.Core.Telemetry.StudyBotMetrics? metrics = null)
     {
+        _metrics = metrics;
         _connectionString = connectionString;
         _logger = logger ?? NullLogger<WriteGate>.Instance;
         _idle = connectionString is null
@@ -78,7 +80,16 @@ public sealed partial class WriteGate : IDisposable
             return NoRelease.Instance;
         }
 
+        if (_metrics is null)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            return new Release(this);
+        }
+
+        // studybot.db.write_wait: how long this write queued for the single writer (on the real clock: the gate's own may be fake).
+        var queued = TimeProvider.System.GetTimestamp();
         await _gate.WaitAsync(cancellationToken);
+        _metrics.WriteWaited(TimeProvider.System.GetElapsedTime(queued));
         return new Release(this);
     }
 

@@ -75,7 +75,8 @@ public static class DiscordServiceCollectionExtensions
             sp.GetRequiredService<InvalidRequestGuard>(),
             sp.GetRequiredService<IOptions<DiscordOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<DiscordRestClient>>()));
+            sp.GetRequiredService<ILogger<DiscordRestClient>>(),
+            sp.GetService<StudyBot.Core.Telemetry.StudyBotMetrics>()));
 
         services.AddSingleton<RecentIds>();
         services.AddSingleton<GuildDirectory>();

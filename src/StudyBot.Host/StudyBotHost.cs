@@ -14,6 +14,7 @@ using StudyBot.Discord;
 using StudyBot.Host.Console;
 using StudyBot.Host.Options;
 using StudyBot.Host.Scheduling;
+using StudyBot.Host.Telemetry;
 using StudyBot.Slack;
 using StudyBot.Slack.Http;
 
@@ -137,17 +138,22 @@ public static partial class StudyBotHost
 
         ConfigureLogging(builder, consoleOn);
 
-        var urls = Read<HttpOptions>(config, HttpOptions.Section).Urls;
-        if (string.IsNullOrWhiteSpace(urls))
+        // Metrics and traces (issue 15): OpenTelemetry, /metrics on Metrics:Urls (a listener of its own), OTLP when set.
+        HostTelemetry.Add(builder);
+        var urls = (Read<HttpOptions>(config, HttpOptions.Section).Urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Concat(HostTelemetry.ReadUrls(config))
+            .ToArray();
+        if (urls.Length == 0)
         {
             services.AddSingleton<IServer, NoHttpServer>();
         }
         else
         {
-            builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            builder.WebHost.UseUrls(urls);
         }
 
         var app = builder.Build();
+        HostTelemetry.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok"));
         if (discordOn)
         {
@@ -320,7 +326,7 @@ public static partial class StudyBotHost
             && messages.TrueForAll(m => m is not null) => Sentences(messages!),
         InvalidOperationException binding when configuration is not null => SettingErrors.Describe(binding, configuration),
         IOException listen when KestrelBindFailure().Match(listen.Message) is { Success: true } bind =>
-            $"Http:Urls: {bind.Groups["url"].Value} cannot be listened on ({bind.Groups["why"].Value}); stop what uses it or choose another address.",
+            $"{(configuration is not null && HostTelemetry.ReadUrls(configuration).Contains(bind.Groups["url"].Value) ? "Metrics:Urls" : "Http:Urls")}: {bind.Groups["url"].Value} cannot be listened on ({bind.Groups["why"].Value}); stop what uses it or choose another address.",
         _ => null,
     };
 

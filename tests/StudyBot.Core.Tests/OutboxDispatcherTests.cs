@@ -31,14 +31,14 @@ public sealed class OutboxDispatcherTests
         _notifier = new ScriptedNotifier(Platforms.Discord, _time);
     }
 
-    private OutboxDispatcher Dispatcher(IReadOnlyList<INotifier>? notifiers = null, double discordRate = double.PositiveInfinity, double slackRate = double.PositiveInfinity)
+    private OutboxDispatcher Dispatcher(IReadOnlyList<INotifier>? notifiers = null, double discordRate = double.PositiveInfinity, double slackRate = double.PositiveInfinity, Telemetry.StudyBotMetrics? metrics = null)
     {
         var services = new ServiceCollection()
             .AddSingleton<IOutboxStore>(_outbox)
             .AddSingleton<IChannelProblemStore>(_channels)
             .BuildServiceProvider();
         var rates = new DeliveryRates { PerSecond = { [Platforms.Discord] = discordRate, [Platforms.Slack] = slackRate } };
-        return new OutboxDispatcher(services.GetRequiredService<IServiceScopeFactory>(), notifiers ?? [_notifier], rates, _time, _logs);
+        return new OutboxDispatcher(services.GetRequiredService<IServiceScopeFactory>(), notifiers ?? [_notifier], rates, _time, _logs, metrics);
     }
 
     private static OutboxMessage Message(string kind = OutboxKinds.Reminder, OutboxTarget target = OutboxTarget.DirectMessage, string platform = Platforms.Discord, string recipient = "ada", DateTime? due = null) =>
@@ -75,6 +75,36 @@ public sealed class OutboxDispatcherTests
     }
 
     private static TimeSpan Window(int seconds) => TimeSpan.FromSeconds(seconds);
+
+    // ---- metrics (issue 15) ------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Each_message_handled_is_counted_by_platform_kind_and_result_and_a_delivered_reminder_records_its_lag()
+    {
+        using var metrics = new Telemetry.StudyBotMetrics();
+        using var recorded = new MetricsRecorder(metrics);
+        _notifier.Script = key => key.StartsWith("leaderboard", StringComparison.Ordinal) ? DeliveryResult.TransientFailure("503")
+            : key.StartsWith("celebration", StringComparison.Ordinal) ? DeliveryResult.TransientFailure("429", TimeSpan.FromSeconds(5))
+            : DeliveryResult.Ok;
+        _outbox.Add(
+        [
+            new OutboxEnvelope(1, Message(due: Now.UtcDateTime.AddSeconds(-90)), 0),
+            new OutboxEnvelope(2, Message(OutboxKinds.Leaderboard, OutboxTarget.Channel, recipient: "chan-1"), 0),
+            new OutboxEnvelope(3, Message(OutboxKinds.Celebration, OutboxTarget.Channel, recipient: "chan-2"), 0),
+        ]);
+
+        await FinishAsync(Dispatcher(metrics: metrics).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        Assert.Equal(
+            [
+                (1.0, "kind=reminder,platform=discord,result=sent"),
+                (1.0, "kind=leaderboard,platform=discord,result=retried"),
+                (1.0, "kind=celebration,platform=discord,result=rate_limited"),
+            ],
+            recorded.Of("studybot.outbox.messages"));
+        Assert.Equal([(90.0, "platform=discord")], recorded.Of("studybot.reminder.lag"));
+        Assert.DoesNotContain(recorded.Measurements.SelectMany(m => m.Tags.Values), v => v is "ada" or "guild-1" or "chan-1" or MemberName);
+    }
 
     // ---- sent ------------------------------------------------------------------------------------------------------
 

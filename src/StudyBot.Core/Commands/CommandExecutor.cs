@@ -5,6 +5,7 @@ using StudyBot.Core.Chat;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 using StudyBot.Core.Roadmaps;
+using StudyBot.Core.Telemetry;
 
 namespace StudyBot.Core.Commands;
 
@@ -42,6 +43,7 @@ public sealed partial class CommandExecutor(
     MemberText? memberText = null,
     Storage.StoreOutage? outage = null,
     ISharedMemberLines? sharedLines = null,
+    StudyBotMetrics? metrics = null,
     Operations.CommandStats? stats = null)
 {
     private readonly CommandParser _parser = new(catalog);
@@ -81,6 +83,7 @@ public sealed partial class CommandExecutor(
     /// <summary>Runs a command typed as text, in its place in the member's line (<paramref name="arrival"/>, or a new place now).</summary>
     public Task<Reply> RunTextAsync(MemberRef who, string text, CommandArrival? arrival, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         ParseResult parsed;
         try
         {
@@ -90,6 +93,7 @@ public sealed partial class CommandExecutor(
         {
             // Parsing never throws by design; if it ever does, the member hears so and nothing runs.
             arrival?.Dispose();
+            Measure(who, CommandTag(null), CommandOutcomes.Failed, started);
             return Task.FromResult(Failed(ex, SafePath(text), who, "reading"));
         }
 
@@ -99,6 +103,7 @@ public sealed partial class CommandExecutor(
         }
 
         arrival?.Dispose();
+        Measure(who, CommandTag(parsed.Error!.Command), CommandOutcomes.Invalid, started);
         return Task.FromResult(ErrorReply(parsed.Error!));
     }
 
@@ -109,10 +114,12 @@ public sealed partial class CommandExecutor(
     /// <summary>Runs a typed request in its place in the member's line (<paramref name="arrival"/>, or a new place now).</summary>
     public Task<Reply> RunTypedAsync(MemberRef who, string path, IReadOnlyDictionary<string, object> options, CommandArrival? arrival, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         var command = catalog.Find(path);
         if (command is null || !command.IsLeaf)
         {
             arrival?.Dispose();
+            Measure(who, CommandTag(null), CommandOutcomes.Invalid, started);
             return Task.FromResult(Reply.Error($"I don't know the command `/{TextInput.Quote(path)}`. Try `/progress help`."));
         }
 
@@ -124,6 +131,7 @@ public sealed partial class CommandExecutor(
         catch (Exception ex)
         {
             arrival?.Dispose();
+            Measure(who, command.Path, CommandOutcomes.Failed, started);
             return Task.FromResult(Failed(ex, command.Path, who, "checking"));
         }
 
@@ -133,6 +141,7 @@ public sealed partial class CommandExecutor(
         }
 
         arrival?.Dispose();
+        Measure(who, command.Path, CommandOutcomes.Invalid, started);
         return Task.FromResult(ErrorReply(validated.Error!));
     }
 
@@ -145,142 +154,168 @@ public sealed partial class CommandExecutor(
     /// </summary>
     public async Task<Reply> RunAsync(MemberRef who, CommandRequest request, CommandArrival? arrival, CancellationToken cancellationToken)
     {
-        if (stats is null || arrival is { Rehearsal: true })
-        {
-            return await RunCoreAsync(who, request, arrival, cancellationToken);
-        }
-
+        // Measured from here to the reply: a timestamp pair and tags built on the stack (StudyBotMetrics.CommandDone).
         var started = time.GetTimestamp();
-        var reply = await RunCoreAsync(who, request, arrival, cancellationToken);
-        stats.Record(who.Community, time.GetElapsedTime(started), time.GetUtcNow().UtcDateTime);
-        return reply;
-    }
-
-    private async Task<Reply> RunCoreAsync(MemberRef who, CommandRequest request, CommandArrival? arrival, CancellationToken cancellationToken)
-    {
-        using var place = arrival ?? Arrive(who.Community.Platform, who.Community.ExternalId, who.UserId, null);
-        who = WithCleanName(who);
-        var command = catalog.Find(request.Path);
-        if (command is null || !command.IsLeaf)
-        {
-            return Reply.Error($"I don't know the command `/{TextInput.Quote(request.Path)}`. Try `/progress help`.");
-        }
-
-        if (command.RequiresAdmin && !who.IsAdmin)
-        {
-            return new Reply
-            {
-                Tone = ReplyTone.Warning,
-                Text = $"Sorry, `/{command.Path}` is for the community's admins. Ask one of them if you'd like it changed.",
-            };
-        }
-
-        var waitStarted = time.GetTimestamp();
-        if (!await place.WaitTurnAsync(settings.MemberQueuePatience, time, cancellationToken))
-        {
-            return StillBusy(command.Path, who);
-        }
-
-        IAsyncDisposable? shared = null;
+        var outcome = CommandOutcomes.Failed;
+        var tag = CommandTag(null);
+        var rehearsal = arrival?.Rehearsal == true;
+        using var span = rehearsal ? null : StudyBotTrace.Source.StartActivity("command");
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var handler = FindHandler(scope.ServiceProvider, command.Path);
-            if (handler is null)
+            using var place = arrival ?? Arrive(who.Community.Platform, who.Community.ExternalId, who.UserId, null);
+            who = WithCleanName(who);
+            var command = catalog.Find(request.Path);
+            if (command is null || !command.IsLeaf)
             {
-                LogNoHandler(command.Path);
-                return Reply.Error("That command is not available right now.");
+                outcome = CommandOutcomes.Invalid;
+                return Reply.Error($"I don't know the command `/{TextInput.Quote(request.Path)}`. Try `/progress help`.");
             }
 
-            if (!handler.ReadsMember)
+            tag = command.Path;
+            if (command.RequiresAdmin && !who.IsAdmin)
             {
-                return (await handler.HandleAsync(WithoutMember(who, request, command), cancellationToken)).Reply;
-            }
-
-            if (sharedLines is not null)
-            {
-                // Other instances on the same database may be running a command of this member: wait for the rest of the patience.
-                var left = settings.MemberQueuePatience - time.GetElapsedTime(waitStarted);
-                shared = await sharedLines.EnterAsync(who.Community.Platform, who.Community.ExternalId, who.UserId, left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), cancellationToken);
-                if (shared is null)
+                outcome = CommandOutcomes.Denied;
+                return new Reply
                 {
-                    return StillBusy(command.Path, who);
-                }
+                    Tone = ReplyTone.Warning,
+                    Text = $"Sorry, `/{command.Path}` is for the community's admins. Ask one of them if you'd like it changed.",
+                };
             }
 
-            var receipt = place.DeliveryId is { } deliveryId
-                ? new Delivery(scope.ServiceProvider.GetRequiredService<ICommandReceiptStore>(), CommandReceipts.StoredId(deliveryId), CommandReceipts.Fingerprint(who.UserId, request))
-                : null;
-            if (receipt is not null && await receipt.Store.FindAsync(who.Community, receipt.Id, time.GetUtcNow().UtcDateTime - CommandReceipts.Retention, cancellationToken) is { } seen)
+            var waitStarted = time.GetTimestamp();
+            if (!await place.WaitTurnAsync(settings.MemberQueuePatience, time, cancellationToken))
             {
-                return Answer(seen, receipt, command.Path, who);
+                outcome = CommandOutcomes.Busy;
+                return StillBusy(command.Path, who);
             }
 
-            var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
-            var defaults = new NewcomerDefaults(roadmaps.Default.Id, TimeZones.TryNormalize(who.TimeZoneHint, out var hinted) ? hinted : DefaultZone);
-
-            // A commit that finds the member changed since the load (another process wrote for them meanwhile) writes
-            // nothing; the command then runs once more, holding the writes from load to commit, so it cannot be stale again.
-            IAsyncDisposable? held = null;
+            IAsyncDisposable? shared = null;
             try
             {
-                while (true)
+                await using var scope = scopes.CreateAsyncScope();
+                var handler = FindHandler(scope.ServiceProvider, command.Path);
+                if (handler is null)
                 {
-                    var (reply, commit) = await RunOnceAsync(store, handler, receipt, place.Rehearsal, who, request, command, defaults, cancellationToken);
-                    if (commit is { Outcome: CommitOutcome.Stale } && held is null && !handler.SavesOwnChanges)
-                    {
-                        LogStale(command.Path, who.Community.Platform);
-                        held = await store.HoldWritesAsync(cancellationToken);
-                        continue;
-                    }
-
-                    if (commit is null || commit.Outcome == CommitOutcome.Committed)
-                    {
-                        return reply;
-                    }
-
-                    if (commit.Outcome == CommitOutcome.Duplicate && receipt is not null
-                        && await receipt.Store.FindAsync(who.Community, receipt.Id, DateTime.MinValue, cancellationToken) is { } first)
-                    {
-                        // The same delivery got here first by another way (another process on the same database).
-                        return Answer(first, receipt, command.Path, who);
-                    }
-
-                    return new Reply
-                    {
-                        Tone = ReplyTone.Warning,
-                        Text = "Something else changed your progress at the same moment, so I saved nothing. Please try that again.",
-                    };
+                    LogNoHandler(command.Path);
+                    outcome = CommandOutcomes.Failed;
+                    return Reply.Error("That command is not available right now.");
                 }
+
+                if (!handler.ReadsMember)
+                {
+                    var answer = (await handler.HandleAsync(WithoutMember(who, request, command), cancellationToken)).Reply;
+                    outcome = answer.Tone == ReplyTone.Error ? CommandOutcomes.Invalid : CommandOutcomes.Ok;
+                    return answer;
+                }
+
+                if (sharedLines is not null)
+                {
+                    // Other instances on the same database may be running a command of this member: wait for the rest of the patience.
+                    var left = settings.MemberQueuePatience - time.GetElapsedTime(waitStarted);
+                    shared = await sharedLines.EnterAsync(who.Community.Platform, who.Community.ExternalId, who.UserId, left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), cancellationToken);
+                    if (shared is null)
+                    {
+                        outcome = CommandOutcomes.Busy;
+                        return StillBusy(command.Path, who);
+                    }
+                }
+
+                var receipt = place.DeliveryId is { } deliveryId
+                    ? new Delivery(scope.ServiceProvider.GetRequiredService<ICommandReceiptStore>(), CommandReceipts.StoredId(deliveryId), CommandReceipts.Fingerprint(who.UserId, request))
+                    : null;
+                if (receipt is not null && await receipt.Store.FindAsync(who.Community, receipt.Id, time.GetUtcNow().UtcDateTime - CommandReceipts.Retention, cancellationToken) is { } seen)
+                {
+                    outcome = CommandOutcomes.Repeat;
+                    return Answer(seen, receipt, command.Path, who);
+                }
+
+                var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
+                var defaults = new NewcomerDefaults(roadmaps.Default.Id, TimeZones.TryNormalize(who.TimeZoneHint, out var hinted) ? hinted : DefaultZone);
+
+                // A commit that finds the member changed since the load (another process wrote for them meanwhile) writes
+                // nothing; the command then runs once more, holding the writes from load to commit, so it cannot be stale again.
+                IAsyncDisposable? held = null;
+                try
+                {
+                    while (true)
+                    {
+                        var (reply, commit) = await RunOnceAsync(store, handler, receipt, place.Rehearsal, who, request, command, defaults, cancellationToken);
+                        if (commit is { Outcome: CommitOutcome.Stale } && held is null && !handler.SavesOwnChanges)
+                        {
+                            LogStale(command.Path, who.Community.Platform);
+                            held = await store.HoldWritesAsync(cancellationToken);
+                            continue;
+                        }
+
+                        if (commit is null || commit.Outcome == CommitOutcome.Committed)
+                        {
+                            outcome = reply.Tone == ReplyTone.Error ? CommandOutcomes.Invalid : CommandOutcomes.Ok;
+                            return reply;
+                        }
+
+                        if (commit.Outcome == CommitOutcome.Duplicate && receipt is not null
+                            && await receipt.Store.FindAsync(who.Community, receipt.Id, DateTime.MinValue, cancellationToken) is { } first)
+                        {
+                            // The same delivery got here first by another way (another process on the same database).
+                            outcome = CommandOutcomes.Repeat;
+                            return Answer(first, receipt, command.Path, who);
+                        }
+
+                        outcome = CommandOutcomes.Conflict;
+                        return new Reply
+                        {
+                            Tone = ReplyTone.Warning,
+                            Text = "Something else changed your progress at the same moment, so I saved nothing. Please try that again.",
+                        };
+                    }
+                }
+                finally
+                {
+                    if (held is not null)
+                    {
+                        await held.DisposeAsync();
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                outcome = CommandOutcomes.Cancelled;
+                throw;
+            }
+            catch (Exception ex) when (outage is not null && (outage.Report(ex) || outage.IsDown))
+            {
+                outcome = CommandOutcomes.Unavailable;
+                // The database is away (logged once for the whole outage): nothing was written, and trying again will work.
+                // While it is known to be away, any failure is put down to it: a connection that broke mid-transaction fails
+                // the statements after it with errors of its own.
+                return Reply.Error(UnavailableText);
+            }
+            catch (Exception ex)
+            {
+                return Failed(ex, command.Path, who, "running");
             }
             finally
             {
-                if (held is not null)
+                if (shared is not null)
                 {
-                    await held.DisposeAsync();
+                    await shared.DisposeAsync();
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (outage is not null && (outage.Report(ex) || outage.IsDown))
-        {
-            // The database is away (logged once for the whole outage): nothing was written, and trying again will work.
-            // While it is known to be away, any failure is put down to it: a connection that broke mid-transaction fails
-            // the statements after it with errors of its own.
-            return Reply.Error(UnavailableText);
-        }
-        catch (Exception ex)
-        {
-            return Failed(ex, command.Path, who, "running");
-        }
         finally
         {
-            if (shared is not null)
+            if (!rehearsal)
             {
-                await shared.DisposeAsync();
+                var elapsed = time.GetElapsedTime(started);
+                metrics?.CommandDone(tag, who.Community.Platform, outcome, elapsed);
+                stats?.Record(who.Community, elapsed, time.GetUtcNow().UtcDateTime);
+                if (span is not null)
+                {
+                    span.DisplayName = tag;
+                    span.SetTag("studybot.command", tag);
+                    span.SetTag("studybot.platform", StudyBotMetrics.Platform(who.Community.Platform));
+                    span.SetTag("studybot.outcome", outcome);
+                }
             }
         }
     }
@@ -363,6 +398,13 @@ public sealed partial class CommandExecutor(
         Now = time.GetUtcNow(),
         MemberText = (memberText ?? MemberText.None).For(who.Community.Platform),
     };
+
+    /// <summary>A command's <c>command</c> tag: its catalog path (a bounded set), or "unknown"; never what the member typed.</summary>
+    private static string CommandTag(CommandDefinition? command) => command?.Path ?? "unknown";
+
+    /// <summary>Records a command answered before it reached <see cref="RunAsync(MemberRef, CommandRequest, CommandArrival?, CancellationToken)"/> (bad input).</summary>
+    private void Measure(MemberRef who, string command, string outcome, long started) =>
+        metrics?.CommandDone(command, who.Community.Platform, outcome, time.GetElapsedTime(started));
 
     private Reply StillBusy(string path, MemberRef who)
     {

@@ -96,7 +96,8 @@ public sealed partial class OutboxDispatcher(
     IEnumerable<INotifier> notifiers,
     DeliveryRates rates,
     TimeProvider time,
-    ILogger<OutboxDispatcher> logger)
+    ILogger<OutboxDispatcher> logger,
+    Telemetry.StudyBotMetrics? metrics = null)
 {
     /// <summary>The job's name, in its log lines.</summary>
     public const string JobName = "outbox";
@@ -261,6 +262,9 @@ public sealed partial class OutboxDispatcher(
                 }
 
                 Outcome outcome;
+                using var span = Telemetry.StudyBotTrace.Source.StartActivity("outbox deliver");
+                span?.SetTag("studybot.platform", platform);
+                span?.SetTag("studybot.kind", envelope.Message.Kind);
                 try
                 {
                     outcome = await DeliverAsync(outbox, channels, notifier, pacer, envelope, budget - time.GetElapsedTime(started), cancellationToken);
@@ -278,6 +282,8 @@ public sealed partial class OutboxDispatcher(
                     break;
                 }
 
+                Measure(platform, envelope.Message, outcome);
+                span?.SetTag("studybot.result", OutcomeTag(outcome));
                 handled++;
                 owned.Sent |= outcome is Outcome.Sent or Outcome.Retry or Outcome.RateLimited;
                 delivered += outcome == Outcome.Sent ? 1 : 0;
@@ -408,6 +414,29 @@ public sealed partial class OutboxDispatcher(
 
                 LogPermanent(JobName, envelope.Id, m.Kind, result.Reason);
                 return Outcome.GivenUp;
+        }
+    }
+
+    private static string OutcomeTag(Outcome outcome) => outcome switch
+    {
+        Outcome.Sent => "sent",
+        Outcome.Retry => "retried",
+        Outcome.RateLimited => "rate_limited",
+        _ => "given_up",
+    };
+
+    /// <summary><c>studybot.outbox.messages</c> by platform, kind and result, and the lag of a reminder delivered.</summary>
+    private void Measure(string platform, OutboxMessage message, Outcome outcome)
+    {
+        if (metrics is null)
+        {
+            return;
+        }
+
+        metrics.OutboxMessage(platform, message.Kind, OutcomeTag(outcome));
+        if (outcome == Outcome.Sent && OutboxRetry.IsReminder(message.Kind))
+        {
+            metrics.ReminderDelivered(platform, time.GetUtcNow().UtcDateTime - message.DueAtUtc);
         }
     }
 

@@ -22,7 +22,8 @@ public sealed partial class RoleGrantService(
     IServiceScopeFactory scopes,
     IEnumerable<ICommunityRoles> platforms,
     TimeProvider time,
-    ILogger<RoleGrantService> logger)
+    ILogger<RoleGrantService> logger,
+    Telemetry.StudyBotMetrics? metrics = null)
 {
     public const int BatchSize = 100;
 
@@ -168,6 +169,13 @@ public sealed partial class RoleGrantService(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
+        metrics?.RoleGrant(result.Outcome switch
+        {
+            RoleGrantOutcome.Granted => "granted",
+            RoleGrantOutcome.AlreadyHad => "already_had",
+            RoleGrantOutcome.Transient => "retried",
+            _ => "stopped",
+        });
         switch (result.Outcome)
         {
             case RoleGrantOutcome.Granted or RoleGrantOutcome.AlreadyHad:

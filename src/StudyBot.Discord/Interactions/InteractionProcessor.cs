@@ -37,7 +37,8 @@ internal sealed partial class InteractionProcessor(
     IOptions<DiscordOptions> options,
     TimeProvider time,
     ILogger<InteractionProcessor> logger,
-    ISeenDeliveries? shared = null)
+    ISeenDeliveries? shared = null,
+    StudyBot.Core.Telemetry.StudyBotMetrics? metrics = null)
 {
     /// <summary>Autocomplete cannot be deferred: after this, answer with no choices rather than not at all.</summary>
     public static readonly TimeSpan AutocompleteBudget = TimeSpan.FromSeconds(2);
@@ -342,6 +343,7 @@ internal sealed partial class InteractionProcessor(
 
                 state.Acknowledged = true;
                 state.Deferred = true;
+                metrics?.Deferred(Platforms.Discord);
                 await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(reply, ephemeral: reply.Visibility == Visibility.Private), cancellationToken);
             }
             else
@@ -359,6 +361,7 @@ internal sealed partial class InteractionProcessor(
 
                 state.Acknowledged = true;
                 state.Deferred = true;
+                metrics?.Deferred(Platforms.Discord);
                 LogDeferred(interaction.Id, _deferAfter.TotalMilliseconds);
                 reply = await work;
                 await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, MessageRenderer.Render(reply, ephemeral: true), cancellationToken);

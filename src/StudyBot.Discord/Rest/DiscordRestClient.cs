@@ -56,9 +56,11 @@ internal sealed partial class DiscordRestClient
     private readonly string _baseUrl;
     private readonly AuthenticationHeaderValue? _authorization;
     private readonly TimeSpan _timeout;
+    private readonly StudyBot.Core.Telemetry.StudyBotMetrics? _metrics;
 
-    public DiscordRestClient(HttpClient http, RateLimiter limiter, InvalidRequestGuard guard, IOptions<DiscordOptions> options, TimeProvider time, ILogger<DiscordRestClient> logger)
+    public DiscordRestClient(HttpClient http, RateLimiter limiter, InvalidRequestGuard guard, IOptions<DiscordOptions> options, TimeProvider time, ILogger<DiscordRestClient> logger, StudyBot.Core.Telemetry.StudyBotMetrics? metrics = null)
     {
+        _metrics = metrics;
         _http = http;
         _limiter = limiter;
         _guard = guard;
@@ -210,6 +212,7 @@ internal sealed partial class DiscordRestClient
             HttpResponseMessage response;
             using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             attemptTimeout.CancelAfter(_timeout);
+            var sent = _time.GetTimestamp();
             try
             {
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token);
@@ -221,6 +224,8 @@ internal sealed partial class DiscordRestClient
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
             {
+                // Status 0: no answer. The route is its template (ids and interaction tokens are never tags).
+                _metrics?.PlatformCall(StudyBot.Core.Chat.Platforms.Discord, route.RouteKey, 0, _time.GetElapsedTime(sent));
                 var timedOut = ex is OperationCanceledException;
                 var reached = timedOut || ex is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
                 lease.Abandon(reached);
@@ -238,6 +243,7 @@ internal sealed partial class DiscordRestClient
             using (response)
             {
                 var status = (int)response.StatusCode;
+                _metrics?.PlatformCall(StudyBot.Core.Chat.Platforms.Discord, route.RouteKey, status, _time.GetElapsedTime(sent));
                 var headers = RateLimitHeaders.Parse(response.Headers);
                 var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
                 lease.Complete(headers, status == 429);
@@ -273,6 +279,7 @@ internal sealed partial class DiscordRestClient
                     }
 
                     LogRateLimited(route.RouteKey, global ? RateLimitScope.Global : headers.Scope, wait.TotalSeconds);
+                    _metrics?.RateLimited(StudyBot.Core.Chat.Platforms.Discord, route.RouteKey, wait);
                     if (++rateLimited > MaxRateLimitRetries || wait > RateLimiter.MaxQueueWait)
                     {
                         throw new DiscordRateLimitedException(wait, global ? RateLimitScope.Global : headers.Scope);

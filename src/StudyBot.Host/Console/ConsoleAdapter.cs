@@ -144,6 +144,8 @@ public sealed partial class ConsoleAdapter(
             return (member, false);
         }
 
+        // The adapter's span, parent of the engine's (issue 15): from the line read to the answer printed.
+        using var span = StudyBot.Core.Telemetry.StudyBotTrace.Source.StartActivity("console line");
         var reply = await executor.RunTextAsync(member, text, stoppingToken);
         _answered = true;
         _buttons = reply.Buttons.Take(9).ToList();

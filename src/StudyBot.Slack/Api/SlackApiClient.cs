@@ -45,7 +45,8 @@ internal sealed partial class SlackApiClient(
     SlackFatal fatal,
     TimeProvider time,
     IOptions<SlackOptions> options,
-    ILogger<SlackApiClient> logger)
+    ILogger<SlackApiClient> logger,
+    StudyBot.Core.Telemetry.StudyBotMetrics? metrics = null)
 {
     public const string HttpClientName = "StudyBot.Slack.WebApi";
 
@@ -86,6 +87,7 @@ internal sealed partial class SlackApiClient(
                 var retryAfter = response.RetryAfter ?? TimeSpan.FromSeconds(1);
                 limiter.Pause(call.Method, retryAfter);
                 LogRateLimited(call.Method, retryAfter.TotalSeconds);
+                metrics?.RateLimited(StudyBot.Core.Chat.Platforms.Slack, call.Method, retryAfter);
                 break;
             case SlackOutcome.Fatal:
                 var setting = call.Token == SlackTokenKind.App ? "Slack:AppToken" : "Slack:BotToken";
@@ -158,10 +160,14 @@ internal sealed partial class SlackApiClient(
             request.Content = new FormUrlEncodedContent(call.Form ?? []);
         }
 
+        // The route tag is the Web API method (chat.postMessage): never a channel, a user or a token.
+        var sent = time.GetTimestamp();
+        var status = 0;
         try
         {
             var client = httpClients.CreateClient(HttpClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            status = (int)response.StatusCode;
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             var retryAfter = response.Headers.RetryAfter?.Delta
                 ?? (response.Headers.RetryAfter?.Date is { } date ? date - time.GetUtcNow() : null);
@@ -178,8 +184,12 @@ internal sealed partial class SlackApiClient(
         catch (HttpRequestException ex)
         {
             // A refused connection never reached Slack; anything later might have.
-            var sent = ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError);
-            return new SlackApiResponse { Outcome = SlackOutcome.Transient, Error = "network", MayHaveSucceeded = sent };
+            var reached = ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError);
+            return new SlackApiResponse { Outcome = SlackOutcome.Transient, Error = "network", MayHaveSucceeded = reached };
+        }
+        finally
+        {
+            metrics?.PlatformCall(StudyBot.Core.Chat.Platforms.Slack, call.Method, status, time.GetElapsedTime(sent));
         }
     }
 

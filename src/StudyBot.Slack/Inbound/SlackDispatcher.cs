@@ -24,7 +24,8 @@ internal sealed partial class SlackDispatcher(
     TimeProvider time,
     IOptions<SlackOptions> options,
     ILogger<SlackDispatcher> logger,
-    ISeenDeliveries? shared = null) : IDisposable
+    ISeenDeliveries? shared = null,
+    StudyBot.Core.Telemetry.StudyBotMetrics? metrics = null) : IDisposable
 {
     /// <summary>What a member is told when StudyBot failed before their command ran.</summary>
     public const string Apology = "Sorry, something went wrong on my side and nothing was changed.";
@@ -74,6 +75,7 @@ internal sealed partial class SlackDispatcher(
             return answer.Result;
         }
 
+        metrics?.Deferred(Platforms.Slack);
         DeliverLater(command, answer);
         return null;
     }
