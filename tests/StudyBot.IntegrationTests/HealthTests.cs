@@ -91,14 +91,22 @@ public sealed class HealthTests : IAsyncLifetime
     private async Task<JsonNode> ReadyUntilAsync(HttpStatusCode status, string what)
     {
         JsonNode? last = null;
-        await Bounded.UntilAsync(
-            async () =>
-            {
-                var (code, body) = await GetAsync("/healthz/ready");
-                last = body;
-                return code == status;
-            },
-            $"/healthz/ready to answer {(int)status} ({what}); it last said {last?.ToJsonString()}");
+        try
+        {
+            await Bounded.UntilAsync(
+                async () =>
+                {
+                    var (code, body) = await GetAsync("/healthz/ready");
+                    last = body;
+                    return code == status;
+                },
+                $"/healthz/ready to answer {(int)status} ({what})");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; it last said {last?.ToJsonString()}", ex);
+        }
+
         return last!;
     }
 
@@ -275,6 +283,58 @@ public sealed class HealthTests : IAsyncLifetime
             return response.StatusCode;
         }));
         Assert.All(flood, s => Assert.Equal(HttpStatusCode.OK, s));
+    }
+
+    [Fact]
+    public async Task The_health_command_exits_0_when_the_bot_is_ready_and_1_naming_what_is_not_when_it_is_not()
+    {
+        await StartAsync(scheduling: true);
+        await ReadyUntilAsync(HttpStatusCode.OK, "the scheduler started");
+        var url = _app!.Urls.First();
+
+        var (code, output, error) = await HealthCommandAsync([url]);
+        Assert.Equal((0, "StudyBot is ready.\n", ""), (code, output, error));
+
+        await (await _app.Services.GetRequiredService<ISchedulerFactory>().GetAllSchedulers()).Single().Standby();
+        await ReadyUntilAsync(HttpStatusCode.ServiceUnavailable, "the scheduler in standby");
+        (code, output, error) = await HealthCommandAsync([], httpUrls: url.Replace("127.0.0.1", "0.0.0.0", StringComparison.Ordinal));
+        Assert.Equal(1, code);
+        Assert.Equal("StudyBot is not ready (HTTP 503): scheduler unhealthy: The scheduler is paused (standby): no reminders or deliveries run.\n", output);
+    }
+
+    [Fact]
+    public async Task The_health_command_exits_1_when_nothing_answers_and_2_on_a_usage_error()
+    {
+        var port = Postgres.UnusedPort();
+
+        var (code, output, _) = await HealthCommandAsync([$"http://127.0.0.1:{port}"]);
+        Assert.Equal(1, code);
+        Assert.StartsWith($"StudyBot does not answer at http://127.0.0.1:{port}/healthz/ready (", output, StringComparison.Ordinal);
+
+        (code, _, var error) = await HealthCommandAsync(["ftp://example"]);
+        Assert.Equal((2, "'ftp://example' is not an http:// address; use e.g. http://127.0.0.1:8080\n"), (code, error));
+        (code, _, error) = await HealthCommandAsync(["a", "b"]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("Usage: studybot health", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "http://127.0.0.1:8080")]
+    [InlineData("", "http://127.0.0.1:8080")]
+    [InlineData("http://0.0.0.0:8080", "http://127.0.0.1:8080")]
+    [InlineData("http://+:5000;https://+:5001", "http://127.0.0.1:5000")]
+    [InlineData(" http://*:80 ", "http://127.0.0.1:80")]
+    [InlineData("http://[::]:8080", "http://127.0.0.1:8080")]
+    [InlineData("http://10.0.0.5:8080", "http://10.0.0.5:8080")]
+    public void The_health_command_asks_the_first_address_the_bot_listens_on_from_this_machine(string? httpUrls, string expected) =>
+        Assert.Equal(expected, StudyBot.Host.Health.HealthCommand.Local(httpUrls));
+
+    private static async Task<(int Code, string Output, string Error)> HealthCommandAsync(string[] args, string? httpUrls = null)
+    {
+        using var output = new StringWriter { NewLine = "\n" };
+        using var error = new StringWriter { NewLine = "\n" };
+        var code = await Bounded.WaitAsync(StudyBot.Host.Health.HealthCommand.RunAsync(args, httpUrls, output, error, CancellationToken.None), "studybot health");
+        return (code, output.ToString(), error.ToString());
     }
 
     /// <summary>A console channel post due at <paramref name="due"/>, as the notification services write them.</summary>
