@@ -68,7 +68,16 @@ public sealed class ConnectionStates(TimeProvider time)
         });
 
     /// <summary>The connection was replaced by a new one without a gap (make before break): a reconnect, still connected.</summary>
-    public void Refreshed(string platform, string connection) => Update(platform, connection, e => e.Reconnects++);
+    public void Refreshed(string platform, string connection)
+    {
+        if (_entries.TryGetValue((platform, connection), out var entry))
+        {
+            lock (entry)
+            {
+                entry.Reconnects++;
+            }
+        }
+    }
 
     /// <summary>The connection was lost or closed.</summary>
     public void Disconnected(string platform, string connection) =>
