@@ -329,6 +329,17 @@ public sealed class HealthTests : IAsyncLifetime
     public void The_health_command_asks_the_first_address_the_bot_listens_on_from_this_machine(string? httpUrls, string expected) =>
         Assert.Equal(expected, StudyBot.Host.Health.HealthCommand.Local(httpUrls));
 
+    [Fact]
+    public void The_Docker_image_checks_readiness_with_the_health_command_on_the_address_it_listens_on()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(RepoPaths.Root, "Dockerfile"));
+        var check = Assert.Single(dockerfile.Split('\n'), l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal));
+        Assert.EndsWith("""CMD ["dotnet", "StudyBot.Host.dll", "health"]""", check.TrimEnd(), StringComparison.Ordinal);
+        var urls = System.Text.RegularExpressions.Regex.Match(dockerfile, "Http__Urls=\"([^\"]+)\"").Groups[1].Value;
+
+        Assert.Equal("http://127.0.0.1:8080", StudyBot.Host.Health.HealthCommand.Local(urls));
+    }
+
     private static async Task<(int Code, string Output, string Error)> HealthCommandAsync(string[] args, string? httpUrls = null)
     {
         using var output = new StringWriter { NewLine = "\n" };
