@@ -22,6 +22,7 @@ public sealed class HealthTests : IAsyncLifetime
     private static readonly DateTimeOffset Start = new(2026, 12, 7, 0, 30, 0, TimeSpan.Zero);
     private readonly string _dir = Directory.CreateTempSubdirectory("studybot-health-").FullName;
     private readonly FakeTimeProvider _time = new(Start);
+    private readonly LogCapture _logs = new();
     private WebApplication? _app;
     private HttpClient? _http;
 
@@ -64,6 +65,7 @@ public sealed class HealthTests : IAsyncLifetime
                 builder.Services.AddSingleton<TimeProvider>(_time);
                 builder.Services.AddSingleton<INotifier>(notifier);
             });
+        _app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(_logs);
         await StudyBotHost.PrepareAsync(_app, CancellationToken.None);
         await _app.StartAsync();
         _http = new HttpClient { BaseAddress = new Uri(_app.Urls.First()), Timeout = Bounded.Default };
@@ -215,6 +217,17 @@ public sealed class HealthTests : IAsyncLifetime
         var paused = await ReadyUntilAsync(HttpStatusCode.ServiceUnavailable, "the scheduler in standby");
         Assert.Equal("The scheduler is paused (standby): no reminders or deliveries run.", (string?)Check(paused, "scheduler")["description"]);
         await AssertLiveAsync();
+
+        // However many probes see it, the log says it once.
+        for (var probe = 0; probe < 20; probe++)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await GetAsync("/healthz/ready")).Status);
+        }
+
+        var lines = _logs.Lines.Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(l => l.Text).ToList();
+        Assert.Equal(
+            ["Warning StudyBot.Host.Health.HealthHistory: Health check scheduler is unhealthy: The scheduler is paused (standby): no reminders or deliveries run."],
+            lines.Where(l => l.Contains("health", StringComparison.OrdinalIgnoreCase)));
 
         await scheduler.Start();
         await ReadyUntilAsync(HttpStatusCode.OK, "the scheduler running again");

@@ -30,6 +30,10 @@ internal static class HealthEndpoints
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<HealthOptions>, HealthOptionsValidator>();
         services.AddSingleton<StoreProbe>();
         services.AddSingleton<HealthHistory>();
+
+        // ASP.NET Core's health check service writes an error line for every unhealthy check of every probe: a flood of
+        // probes while the database is away would flood the log. HealthHistory writes one line when a state changes.
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         var checks = services.AddHealthChecks()
             .AddCheck<ProcessCheck>("process", tags: [Live])
             .AddCheck<LoopsCheck>("loops", tags: [Live])
@@ -100,11 +104,14 @@ internal static class HealthEndpoints
         json.WriteStartArray("checks");
         foreach (var (name, entry) in report.Entries)
         {
-            var since = entry.Data.TryGetValue(HealthData.Since, out var value) && value is DateTimeOffset known ? known : history.Observe(name, entry.Status, now);
+            // A check that threw says only what kind of exception: its message is for the log, not for whoever can reach a probe.
+            var description = entry.Exception is { } ex ? $"The check failed ({ex.GetType().Name})." : entry.Description ?? "";
+            var seen = history.Observe(name, entry.Status, description, now);
+            var since = entry.Data.TryGetValue(HealthData.Since, out var value) && value is DateTimeOffset known ? known : seen;
             json.WriteStartObject();
             json.WriteString("name", name);
             json.WriteString("state", Name(entry.Status));
-            json.WriteString("description", entry.Description ?? (entry.Exception is { } ex ? $"The check failed ({ex.GetType().Name})." : ""));
+            json.WriteString("description", description);
             json.WriteString("since", Iso(since));
             json.WriteEndObject();
         }
@@ -124,11 +131,47 @@ internal static class HealthEndpoints
     private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>Since when each check has been in the state the probes last saw (for checks that do not know it themselves).</summary>
-internal sealed class HealthHistory
+/// <summary>
+/// Since when each check has been in the state the probes last saw (for checks that do not know it themselves), and one
+/// log line each time a check changes state: a flood of probes while something is down writes nothing more.
+/// </summary>
+internal sealed partial class HealthHistory(ILogger<HealthHistory> logger)
 {
     private readonly ConcurrentDictionary<string, (HealthStatus Status, DateTimeOffset Since)> _seen = new(StringComparer.Ordinal);
 
-    public DateTimeOffset Observe(string check, HealthStatus status, DateTimeOffset now) =>
-        _seen.AddOrUpdate(check, (status, now), (_, old) => old.Status == status ? old : (status, now)).Since;
+    public DateTimeOffset Observe(string check, HealthStatus status, string description, DateTimeOffset now)
+    {
+        var changed = false;
+        var seen = _seen.AddOrUpdate(
+            check,
+            _ =>
+            {
+                changed = status != HealthStatus.Healthy;
+                return (status, now);
+            },
+            (_, old) =>
+            {
+                changed = old.Status != status;
+                return changed ? (status, now) : old;
+            });
+        if (changed)
+        {
+            if (status == HealthStatus.Healthy)
+            {
+                LogHealthy(check, description);
+            }
+            else
+            {
+                LogNotHealthy(check, status == HealthStatus.Degraded ? "degraded" : "unhealthy", description);
+            }
+        }
+
+        return seen.Since;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health check {Check} is {State}: {Description}")]
+    private partial void LogNotHealthy(string check, string state, string description);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Health check {Check} is healthy again: {Description}")]
+    private partial void LogHealthy(string check, string description);
 }
