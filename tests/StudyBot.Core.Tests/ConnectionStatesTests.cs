@@ -144,3 +144,54 @@ public sealed class ConnectionStatesTests
         Assert.False(left.OverdueAt(T0 + TimeSpan.FromSeconds(90)));
     }
 }
+
+public sealed class ConnectionStatusTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void An_admin_sees_since_when_the_bot_is_connected_and_how_often_it_reconnected()
+    {
+        var time = new FakeTimeProvider(T0);
+        var states = new ConnectionStates(time);
+        states.Plan("discord", 1);
+        states.Connecting("discord", "shard 0");
+        states.Connected("discord", "shard 0");
+        time.Advance(TimeSpan.FromMinutes(30));
+        states.Disconnected("discord", "shard 0");
+        states.Connecting("discord", "shard 0");
+        time.Advance(TimeSpan.FromSeconds(2));
+        states.Connected("discord", "shard 0", resumed: true);
+        time.Advance(TimeSpan.FromMinutes(125));
+
+        var lines = new ConnectionStatus(states).Describe("discord", time.GetUtcNow());
+
+        Assert.Equal(["✅ Connected to Discord since 12:30 UTC (2 h 5 min ago). It reconnected once since I started."], lines);
+    }
+
+    [Fact]
+    public void An_admin_sees_since_when_the_bot_is_not_connected_and_that_it_keeps_trying()
+    {
+        var time = new FakeTimeProvider(T0);
+        var states = new ConnectionStates(time);
+        states.Plan("slack", 1);
+        states.Connected("slack", "socket 0");
+        time.Advance(TimeSpan.FromMinutes(10));
+        states.Disconnected("slack", "socket 0");
+        time.Advance(TimeSpan.FromMinutes(4));
+
+        Assert.Equal(
+            ["⚠️ Not connected to Slack since 12:10 UTC (4 min ago); I keep trying to reconnect, and answer again once I'm back."],
+            new ConnectionStatus(states).Describe("slack", time.GetUtcNow()));
+    }
+
+    [Fact]
+    public void Nothing_is_said_of_a_platform_without_a_connection_and_another_instance_holding_it_is_said_plainly()
+    {
+        var states = new ConnectionStates(new FakeTimeProvider(T0));
+        states.Plan("discord", 0);
+
+        Assert.Empty(new ConnectionStatus(states).Describe("console", T0));
+        Assert.Equal(["✅ Another StudyBot instance keeps the connection to Discord."], new ConnectionStatus(states).Describe("discord", T0));
+    }
+}
