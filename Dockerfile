@@ -22,4 +22,8 @@ ENV DOTNET_ENVIRONMENT=Production \
 EXPOSE 8080
 # The aspnet images ship a non-root "app" user ($APP_UID); never run the bot as root.
 USER $APP_UID
+# Readiness (database, migrations, adapters connected, scheduler, outbox not behind). The image has no curl or wget:
+# `StudyBot.Host.dll health` GETs http://127.0.0.1:8080/healthz/ready (from Http__Urls) and exits 0 or 1. The start
+# period covers migrations and the first gateway connection.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["dotnet", "StudyBot.Host.dll", "health"]
 ENTRYPOINT ["dotnet", "StudyBot.Host.dll"]

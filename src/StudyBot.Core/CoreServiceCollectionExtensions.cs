@@ -37,6 +37,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MembershipService>();
         services.AddSingleton<Roles.RoleGrantService>();
 
+        // What the adapters report of their connections and loops, for health checks, metrics and status.
+        services.TryAddSingleton<Operations.ConnectionStates>();
+        services.TryAddSingleton<Operations.LoopHeartbeats>();
+        services.AddSingleton<Operations.IConnectionStatus, Operations.ConnectionStatus>();
+
         AddHandler<OverviewHandler>(services);
         AddHandler<StartHandler>(services);
         AddHandler<PathHandler>(services);

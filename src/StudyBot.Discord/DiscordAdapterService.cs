@@ -154,7 +154,9 @@ internal sealed partial class DiscordAdapterService(
     IFatalStop fatalStop,
     ILeaseStore leases,
     TimeProvider time,
-    ILoggerFactory loggers) : IHostedService
+    ILoggerFactory loggers,
+    StudyBot.Core.Operations.ConnectionStates? states = null,
+    StudyBot.Core.Operations.LoopHeartbeats? loops = null) : IHostedService
 {
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
@@ -215,8 +217,10 @@ internal sealed partial class DiscordAdapterService(
                 identifyLimiter,
                 sink,
                 time,
-                loggers.CreateLogger<GatewayClient>()));
-            Shards = new ShardManager(new ShardPlan(o.ShardCount, o.ParsedShardIds, o.ShardLease), leases, _runner, time, loggers.CreateLogger<ShardManager>());
+                loggers.CreateLogger<GatewayClient>(),
+                states,
+                loops));
+            Shards = new ShardManager(new ShardPlan(o.ShardCount, o.ParsedShardIds, o.ShardLease), leases, _runner, time, loggers.CreateLogger<ShardManager>(), states);
         }
 
         _background = Task.Run(() => RunAsync(identified, _stop.Token), CancellationToken.None);

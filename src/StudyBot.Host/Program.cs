@@ -3,7 +3,7 @@ using StudyBot.Host;
 // Exit codes: 0 after a normal stop (end of console input, Ctrl+C, SIGTERM); 1 when StudyBot cannot start (one
 // "StudyBot cannot start: ..." line on stderr, never a stack trace) or stopped on a fault at run time (one
 // critical log line), so systemd, Docker and Kubernetes restart it. `db copy ...` runs the database copy instead
-// (DatabaseCommand: 0 done, 1 failed, 2 usage).
+// (DatabaseCommand: 0 done, 1 failed, 2 usage); `health` asks a running StudyBot whether it is ready (0 ready, 1 not, 2 usage).
 if (args is ["db", .. var command])
 {
     // A maintenance command (studybot db copy ...), run instead of the bot: no host is built.
@@ -14,6 +14,12 @@ if (args is ["db", .. var command])
         stop.Cancel();
     };
     return await DatabaseCommand.RunAsync(command, Console.Out, Console.Error, stop.Token);
+}
+
+if (args is ["health", .. var healthArgs])
+{
+    // Docker's HEALTHCHECK (the aspnet image has no curl): asks the local /healthz/ready; no host is built.
+    return await StudyBot.Host.Health.HealthCommand.RunAsync(healthArgs, Environment.GetEnvironmentVariable("Http__Urls"), Console.Out, Console.Error, CancellationToken.None);
 }
 
 WebApplication app;

@@ -12,6 +12,7 @@ using StudyBot.Core.Roadmaps;
 using StudyBot.Data;
 using StudyBot.Discord;
 using StudyBot.Host.Console;
+using StudyBot.Host.Health;
 using StudyBot.Host.Options;
 using StudyBot.Host.Scheduling;
 using StudyBot.Host.Telemetry;
@@ -118,8 +119,8 @@ public static partial class StudyBotHost
 
         var consoleOptions = Read<ConsoleOptions>(config, ConsoleOptions.Section);
         var discordOn = services.AddDiscordAdapter(config);
-        var platformsConfigured = discordOn;
-        platformsConfigured |= services.AddSlackAdapter(config);
+        var slackOn = services.AddSlackAdapter(config);
+        var platformsConfigured = discordOn || slackOn;
         var consoleOn = consoleOptions.Enabled ?? !platformsConfigured;
         if (consoleOn)
         {
@@ -136,6 +137,12 @@ public static partial class StudyBotHost
             services.AddHostedService<FailAfterStart>();
         }
 
+        services.AddStudyBotHealth(config, new Health.HealthParts(
+            discordOn,
+            discordOn && !string.Equals(config["Discord:Mode"]?.Trim(), "Http", StringComparison.OrdinalIgnoreCase),
+            slackOn,
+            slackOn && !string.Equals(config["Slack:Mode"]?.Trim(), "Http", StringComparison.OrdinalIgnoreCase),
+            scheduling.Enabled));
         ConfigureLogging(builder, consoleOn);
 
         // Metrics and traces (issue 15): OpenTelemetry, /metrics on Metrics:Urls (a listener of its own), OTLP when set.
@@ -154,7 +161,7 @@ public static partial class StudyBotHost
 
         var app = builder.Build();
         HostTelemetry.Map(app);
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapStudyBotHealth();
         if (discordOn)
         {
             app.MapDiscordInteractions();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using StudyBot.Core.Operations;
 using StudyBot.Discord.Json;
 using StudyBot.Discord.Rest;
 
@@ -46,8 +47,13 @@ internal sealed partial class GatewayClient(
     IdentifyLimiter identifyLimiter,
     IGatewayEventSink sink,
     TimeProvider time,
-    ILogger<GatewayClient> logger)
+    ILogger<GatewayClient> logger,
+    ConnectionStates? states = null,
+    LoopHeartbeats? loops = null)
 {
+    /// <summary>The platform's name in <see cref="ConnectionStates"/>.</summary>
+    public const string Platform = "discord";
+
     /// <summary>Below this many remaining session starts, StudyBot waits for the reset rather than risk a token reset.</summary>
     public const int SessionStartReserve = 10;
 
@@ -89,6 +95,11 @@ internal sealed partial class GatewayClient(
 
     /// <summary>Connections opened so far, for health checks and tests.</summary>
     public int Connections { get; private set; }
+
+    /// <summary>This shard's name in <see cref="ConnectionStates"/> and <see cref="LoopHeartbeats"/>.</summary>
+    private string ConnectionName => "shard " + settings.ShardId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private string LoopName => "discord gateway " + ConnectionName;
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -154,6 +165,8 @@ internal sealed partial class GatewayClient(
         finally
         {
             _status = GatewayStatus.Stopped;
+            loops?.Rest(LoopName);
+            states?.Remove(Platform, ConnectionName);
         }
     }
 
@@ -208,6 +221,7 @@ internal sealed partial class GatewayClient(
     private async Task<ConnectionResult> RunConnectionAsync(Uri url, bool resuming, CancellationToken stoppingToken)
     {
         _status = GatewayStatus.Connecting;
+        states?.Connecting(Platform, ConnectionName);
         using var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         socket.Options.SetRequestHeader("User-Agent", DiscordRestClient.UserAgent);
@@ -260,6 +274,8 @@ internal sealed partial class GatewayClient(
         await Quietly(senderTask);
         await Quietly(heartbeatTask);
         _status = GatewayStatus.Disconnected;
+        loops?.Rest(LoopName);
+        states?.Disconnected(Platform, ConnectionName);
         return result;
     }
 
@@ -294,6 +310,9 @@ internal sealed partial class GatewayClient(
                 }
                 while (!received.EndOfMessage && received.MessageType != WebSocketMessageType.Close);
 
+                // Discord sends at least a heartbeat ACK every interval: a receive loop that reads nothing for two intervals
+                // and the Hello deadline is stuck (the heartbeat's own zombie check would have ended the connection by then).
+                loops?.Beat(LoopName, (2 * state.HeartbeatInterval) + HelloTimeout);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
                     var code = (int?)socket.CloseStatus;
@@ -378,6 +397,7 @@ internal sealed partial class GatewayClient(
                     var hello = d.Deserialize(DiscordJsonContext.Default.GatewayHello);
                     var interval = TimeSpan.FromMilliseconds(Math.Max(1, hello?.HeartbeatInterval ?? 45000));
                     state.HelloSeen = true;
+                    state.HeartbeatInterval = interval;
                     if (state.HeartbeatStarted)
                     {
                         return null;
@@ -450,6 +470,7 @@ internal sealed partial class GatewayClient(
                 ApplicationId = ready.Application?.Id ?? ApplicationId;
                 state.Established = true;
                 _status = GatewayStatus.Ready;
+                states?.Connected(Platform, ConnectionName);
                 if (ready.V != 10)
                 {
                     LogOtherVersion(ready.V);
@@ -460,6 +481,7 @@ internal sealed partial class GatewayClient(
             case "RESUMED":
                 state.Established = true;
                 _status = GatewayStatus.Ready;
+                states?.Connected(Platform, ConnectionName, resumed: true);
                 LogResumed(Sequence);
                 break;
         }
@@ -637,6 +659,9 @@ internal sealed partial class GatewayClient(
         public volatile bool Zombie;
         public volatile bool Established;
         public long LastBeat;
+
+        /// <summary>Hello's heartbeat interval (zero until Hello).</summary>
+        public TimeSpan HeartbeatInterval;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Discord gateway: identifying shard {ShardId}/{ShardCount}")]

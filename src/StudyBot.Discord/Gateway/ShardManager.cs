@@ -39,7 +39,7 @@ internal sealed record ShardPlan(int ShardCount, IReadOnlyList<int>? Fixed, Time
 /// shards are taken over once its leases run out. With <c>Discord:ShardIds</c> the instance runs exactly those
 /// shards, still under their leases. On SQLite (one process) it simply holds every shard.
 /// </summary>
-internal sealed partial class ShardManager(ShardPlan plan, ILeaseStore leases, IShardRunner runner, TimeProvider time, ILogger<ShardManager> logger)
+internal sealed partial class ShardManager(ShardPlan plan, ILeaseStore leases, IShardRunner runner, TimeProvider time, ILogger<ShardManager> logger, StudyBot.Core.Operations.ConnectionStates? states = null)
 {
     public const string ShardLeasePrefix = "discord:shard:";
     public const string InstanceLeasePrefix = "discord:instance:";
@@ -107,6 +107,7 @@ internal sealed partial class ShardManager(ShardPlan plan, ILeaseStore leases, I
         {
             await RenewAsync(cancellationToken);
             Share = plan.Fixed?.Count ?? await FairShareAsync(cancellationToken);
+            states?.Plan(GatewayClient.Platform, Share);
             await GiveBackAsync(cancellationToken);
             await TakeAsync(cancellationToken);
             _reportedDatabase = false;

@@ -98,16 +98,32 @@ internal sealed class RoleGrantJob(RoleGrantService service, ILogger<RoleGrantJo
 }
 
 [DisallowConcurrentExecution]
-internal sealed class OutboxJob(OutboxDispatcher dispatcher, ILogger<OutboxJob> logger) : IJob
+internal sealed class OutboxJob(OutboxDispatcher dispatcher, ILogger<OutboxJob> logger, StudyBot.Core.Operations.LoopHeartbeats? loops = null) : IJob
 {
+    /// <summary>The drain's name among the loops liveness watches.</summary>
+    public const string Loop = "outbox drain";
+
+    /// <summary>How far past its budget a run may go (a send in flight, a rate limit's wait) before it counts as stuck.</summary>
+    public static readonly TimeSpan StuckAfter = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// One run sends for at most this long (checked before each message), so a big fan-out spreads over runs instead of
     /// blocking shutdown; every platform drains at once within it.
     /// </summary>
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await JobGuard.RunAsync(logger, JobNames.Outbox, "draining", () => dispatcher.DrainAsync(Budget, cancellationToken), cancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        loops?.Beat(Loop, Budget + StuckAfter);
+        try
+        {
+            await JobGuard.RunAsync(logger, JobNames.Outbox, "draining", () => dispatcher.DrainAsync(Budget, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            loops?.Rest(Loop);
+        }
+    }
 }
 
 internal static class SchedulingSetup

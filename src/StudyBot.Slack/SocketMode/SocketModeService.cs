@@ -19,8 +19,12 @@ internal sealed partial class SocketModeService(
     SlackFatal fatal,
     IOptions<SlackOptions> options,
     TimeProvider time,
-    ILogger<SocketModeService> logger) : IHostedService, IAsyncDisposable
+    ILogger<SocketModeService> logger,
+    StudyBot.Core.Operations.ConnectionStates? states = null) : IHostedService, IAsyncDisposable
 {
+    /// <summary>The platform's name in <see cref="StudyBot.Core.Operations.ConnectionStates"/>.</summary>
+    public const string Platform = "slack";
+
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(3);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<int, SocketModeConnection> _sockets = new();
@@ -53,6 +57,7 @@ internal sealed partial class SocketModeService(
             return;
         }
 
+        states?.Plan(Platform, options.Value.Connections);
         _slots = Enumerable.Range(0, options.Value.Connections)
             .Select(slot =>
             {
@@ -97,16 +102,23 @@ internal sealed partial class SocketModeService(
     {
         SocketModeConnection? current = null;
         var failures = 0;
+        var name = "socket " + slot.ToString(System.Globalization.CultureInfo.InvariantCulture);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
                 if (current is null)
                 {
+                    states?.Connecting(Platform, name);
                     current = await ConnectAsync(firstUrl, cancellationToken).ConfigureAwait(false);
                     firstUrl = null;
-                    if (current is null)
+                    if (current is not null)
                     {
+                        states?.Connected(Platform, name);
+                    }
+                    else
+                    {
+                        states?.Disconnected(Platform, name);
                         failures++;
                         await Task.Delay(Backoff.Delay(failures, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60)), time, cancellationToken).ConfigureAwait(false);
                         continue;
@@ -130,12 +142,16 @@ internal sealed partial class SocketModeService(
                     LogRefreshing(slot, current.Id, signal.Reason);
                     var next = await ConnectReplacementAsync(cancellationToken).ConfigureAwait(false);
                     Interlocked.Increment(ref _reconnects);
+
+                    // Make before break: the slot never stopped serving, so it stays connected since when it was.
+                    states?.Refreshed(Platform, name);
                     await CloseAsync(current).ConfigureAwait(false);
                     current = next;
                     continue;
                 }
 
                 LogReplacing(slot, current.Id, signal.End.ToString(), signal.Reason);
+                states?.Disconnected(Platform, name);
                 await CloseAsync(current).ConfigureAwait(false);
                 current = null;
                 Interlocked.Increment(ref _reconnects);
@@ -157,6 +173,7 @@ internal sealed partial class SocketModeService(
         }
         finally
         {
+            states?.Remove(Platform, name);
             if (current is not null)
             {
                 await CloseAsync(current).ConfigureAwait(false);
