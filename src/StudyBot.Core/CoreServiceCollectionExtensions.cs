@@ -20,7 +20,12 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(new CoreSettings());
         services.TryAddSingleton<Chat.MemberText>();
         // One Meter per container, from the host's IMeterFactory when there is one (tests get meters of their own).
-        services.TryAddSingleton(sp => new Telemetry.StudyBotMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp =>
+        {
+            var metrics = new Telemetry.StudyBotMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+            metrics.ObserveConnections(sp.GetRequiredService<Operations.ConnectionStates>().Snapshot);
+            return metrics;
+        });
         services.AddSingleton(_ => StudyBotCommands.Catalog());
         services.TryAddSingleton<Storage.IStoreFaults, Storage.NoStoreFaults>();
         services.TryAddSingleton<Storage.StoreOutage>();

@@ -1,5 +1,4 @@
 using CsCheck;
-using Microsoft.Extensions.Time.Testing;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Operations;
 
@@ -11,7 +10,7 @@ public sealed class CommandStatsTests
     private static readonly CommunityRef Other = new(Platforms.Slack, "T1", "Other");
     private static readonly DateTime Noon = new(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
 
-    private static CommandStats New() => new(new FakeTimeProvider(new DateTimeOffset(Noon.AddDays(-2))));
+    private static CommandStats New() => new();
 
     [Fact]
     public void Each_community_counts_only_its_own_commands()

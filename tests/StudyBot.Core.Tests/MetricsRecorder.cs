@@ -40,6 +40,9 @@ internal sealed class MetricsRecorder : IDisposable
             .Select(m => (m.Value, string.Join(",", m.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}"))))
             .ToList();
 
+    /// <summary>Reads the observable instruments (gauges) now, as an exporter's collection would.</summary>
+    public void Collect() => _listener.RecordObservableInstruments();
+
     public void Dispose() => _listener.Dispose();
 
     private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)

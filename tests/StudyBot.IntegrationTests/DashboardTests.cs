@@ -31,7 +31,7 @@ public sealed partial class DashboardTests
                 var name = instrument.Name.Replace('.', '_') + (instrument.Unit == "s" ? "_seconds" : "");
                 switch (instrument)
                 {
-                    case Counter<long>:
+                    case Counter<long> or ObservableCounter<long>:
                         names.Add(name + "_total");
                         break;
                     case Histogram<double>:

@@ -108,7 +108,9 @@ public sealed class ConfigurationTests
     {
         await using var h = await SlackHarness.StartAsync(new HarnessOptions { Mode = SlackMode.Http });
 
+        // In HTTP mode the check runs beside the start (the endpoint listens at once).
         var workspace = h.Get<SlackWorkspace>();
+        await FakeSlack.WaitUntilAsync(() => workspace.BotUserId is not null, what: "auth.test's answer to reach the adapter");
 
         Assert.Equal((FakeSlack.TeamId, "Study Group", FakeSlack.BotUserId), (workspace.TeamId, workspace.TeamName, workspace.BotUserId));
     }

@@ -32,14 +32,13 @@ public sealed class CommandStats
 
     private readonly ConcurrentDictionary<(string Platform, string Community), Tally> _tallies = new();
 
-    public CommandStats(TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(time);
-        StartedUtc = time.GetUtcNow().UtcDateTime;
-    }
+    private long _startedTicks;
 
-    /// <summary>When this process began counting: counts cover no earlier time.</summary>
-    public DateTime StartedUtc { get; }
+    /// <summary>
+    /// When this process began counting (its first command answered or first question asked): counts cover no earlier
+    /// time. Read from the times given, not from a clock at construction, so building the engine never reads the clock.
+    /// </summary>
+    public DateTime? StartedUtc => Interlocked.Read(ref _startedTicks) is var t and > 0 ? new DateTime(t, DateTimeKind.Utc) : null;
 
     /// <summary>The upper edge of bin <paramref name="bin"/> (the slowest time it holds).</summary>
     public static TimeSpan Edge(int bin) => bin >= Bins - 1 ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(EdgesMs[bin]);
@@ -70,6 +69,7 @@ public sealed class CommandStats
 
     public void Record(CommunityRef community, TimeSpan elapsed, DateTime nowUtc)
     {
+        Start(nowUtc);
         var tally = _tallies.GetOrAdd((community.Platform, community.ExternalId), static _ => new Tally());
         tally.Add(nowUtc.Ticks / SlotTicks, BinOf(elapsed));
     }
@@ -77,6 +77,7 @@ public sealed class CommandStats
     /// <summary>The community's commands answered at or after <paramref name="sinceUtc"/> (to the quarter hour), up to now.</summary>
     public CommandTotals Since(CommunityRef community, DateTime sinceUtc, DateTime nowUtc)
     {
+        Start(nowUtc);
         if (!_tallies.TryGetValue((community.Platform, community.ExternalId), out var tally))
         {
             return new CommandTotals(0, null);
@@ -109,6 +110,8 @@ public sealed class CommandStats
 
         return new CommandTotals((int)Math.Min(total, int.MaxValue), Edge(Bins - 1));
     }
+
+    private void Start(DateTime nowUtc) => Interlocked.CompareExchange(ref _startedTicks, nowUtc.Ticks, 0);
 
     private static double[] BuildEdges()
     {

@@ -37,6 +37,7 @@ public sealed class StudyBotMetrics : IDisposable
     private readonly Counter<long> _roleGrants;
     private readonly Histogram<double> _writeWait;
     private Func<IReadOnlyList<OutboxBacklog>>? _backlog;
+    private Func<IReadOnlyList<Operations.ConnectionSnapshot>>? _connections;
 
     public StudyBotMetrics(IMeterFactory? meterFactory = null)
     {
@@ -54,6 +55,9 @@ public sealed class StudyBotMetrics : IDisposable
         _writeWait = _meter.CreateHistogram("studybot.db.write_wait", "s", "Time a write waited for the database's single writer (SQLite).", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _meter.CreateObservableGauge("studybot.outbox.pending", ObservePending, "{message}", "Outbox messages due and not yet delivered, by platform.");
         _meter.CreateObservableGauge("studybot.outbox.oldest_due_age", ObserveOldest, "s", "Age of the oldest due, undelivered outbox message, by platform (0 when none waits).");
+        _meter.CreateObservableGauge("studybot.connections", ObserveConnectionStates, "{connection}", "Gateway and Socket Mode connections of this process, by platform and state (connecting, connected, disconnected).");
+        _meter.CreateObservableCounter("studybot.connection.reconnects", () => ObserveConnectionCounts(c => c.Reconnects), "{reconnect}", "Times a gateway or Socket Mode connection connected again after it had been connected, by platform.");
+        _meter.CreateObservableCounter("studybot.connection.resumes", () => ObserveConnectionCounts(c => c.Resumes), "{resume}", "Discord gateway sessions resumed rather than started afresh, by platform.");
     }
 
     /// <summary>The meter, for tests that listen to this container's instruments only.</summary>
@@ -64,6 +68,9 @@ public sealed class StudyBotMetrics : IDisposable
     /// Called on the collecting thread, so it must not block on the database.
     /// </summary>
     public void ObserveOutbox(Func<IReadOnlyList<OutboxBacklog>> backlog) => _backlog = backlog;
+
+    /// <summary>Where the connection gauges read from: the connection-state registry (<see cref="Operations.ConnectionStates"/>).</summary>
+    public void ObserveConnections(Func<IReadOnlyList<Operations.ConnectionSnapshot>> snapshot) => _connections = snapshot;
 
     public void CommandDone(string command, string platform, string outcome, TimeSpan elapsed)
     {
@@ -133,6 +140,34 @@ public sealed class StudyBotMetrics : IDisposable
     private static readonly string[] StatusTexts = Enumerable.Range(0, 600).Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     private static string StatusText(int status) => status is >= 0 and < 600 ? StatusTexts[status] : "other";
+
+    /// <summary>Per platform a count for every state (0s included, so a dashboard sees a connection leave a state).</summary>
+    private IEnumerable<Measurement<long>> ObserveConnectionStates()
+    {
+        var snapshot = _connections?.Invoke() ?? [];
+        foreach (var platform in snapshot.Select(c => Platform(c.Platform)).Distinct(StringComparer.Ordinal))
+        {
+            foreach (var state in States)
+            {
+                var count = snapshot.Count(c => Platform(c.Platform) == platform && c.State == state);
+                yield return new Measurement<long>(count, new KeyValuePair<string, object?>("platform", platform), new KeyValuePair<string, object?>("state", StateText(state)));
+            }
+        }
+    }
+
+    private static readonly Operations.ConnectionState[] States = [Operations.ConnectionState.Connecting, Operations.ConnectionState.Connected, Operations.ConnectionState.Disconnected];
+
+    private IEnumerable<Measurement<long>> ObserveConnectionCounts(Func<Operations.ConnectionSnapshot, long> count) =>
+        (_connections?.Invoke() ?? [])
+            .GroupBy(c => Platform(c.Platform), StringComparer.Ordinal)
+            .Select(g => new Measurement<long>(g.Sum(count), new KeyValuePair<string, object?>("platform", g.Key)));
+
+    private static string StateText(Operations.ConnectionState state) => state switch
+    {
+        Operations.ConnectionState.Connecting => "connecting",
+        Operations.ConnectionState.Connected => "connected",
+        _ => "disconnected",
+    };
 
     private IEnumerable<Measurement<long>> ObservePending() =>
         (_backlog?.Invoke() ?? []).Select(b => new Measurement<long>(b.Pending, new KeyValuePair<string, object?>("platform", Platform(b.Platform))));

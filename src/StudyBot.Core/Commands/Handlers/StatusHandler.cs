@@ -35,7 +35,7 @@ internal sealed class StatusHandler(
         }
 
         var midnight = ReminderSchedule.ToInstant(TimeZones.LocalDate(now, c.TimeZoneId), 0, c.TimeZoneId).UtcDateTime;
-        fields.Add(new ReplyField("Commands today", StatusTexts.Commands(stats.Since(ctx.Who.Community, midnight, now.UtcDateTime), stats.StartedUtc > midnight ? stats.StartedUtc : null, c.TimeZoneId)));
+        fields.Add(new ReplyField("Commands today", StatusTexts.Commands(stats.Since(ctx.Who.Community, midnight, now.UtcDateTime), stats.StartedUtc is { } started && started > midnight ? started : null, c.TimeZoneId)));
 
         var report = await outbox.ReportAsync(ctx.Who.Community, now.UtcDateTime - TimeSpan.FromHours(24), now.UtcDateTime, cancellationToken);
         fields.Add(new ReplyField("Deliveries", StatusTexts.Waiting(report, now.UtcDateTime)));
@@ -77,7 +77,7 @@ internal static class StatusTexts
     public static string Commands(CommandTotals totals, DateTime? startedUtc, string zoneId)
     {
         var since = startedUtc is { } started
-            ? $" (since I started at {TimeZones.ToLocal(new DateTimeOffset(started, TimeSpan.Zero), zoneId).ToString("HH:mm", CultureInfo.InvariantCulture)})"
+            ? $" (counting since {TimeZones.ToLocal(new DateTimeOffset(started, TimeSpan.Zero), zoneId).ToString("HH:mm", CultureInfo.InvariantCulture)})"
             : "";
         if (totals.Count == 0 || totals.P95 is not { } p95)
         {
