@@ -45,6 +45,13 @@ internal static class HostProcess
             start.Environment.Remove(inherited);
         }
 
+        // An OpenTelemetry exporter set up on the machine running the tests must not receive the tests' telemetry (nor
+        // make a host's behaviour depend on it): tests that want OTLP set it themselves.
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(inherited);
+        }
+
         foreach (var (key, value) in env)
         {
             start.Environment[key] = value;

@@ -51,6 +51,55 @@ public sealed class HttpModeTests
     }
 
     [Fact]
+    public async Task An_answer_through_response_url_is_counted_as_a_Slack_call_under_its_route_never_its_URL()
+    {
+        await using var h = await Http();
+        var seen = new List<(string Instrument, string Tags)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        var meter = h.Get<StudyBot.Core.Telemetry.StudyBotMetrics>().Meter;
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name.StartsWith("studybot.platform.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, _, tags, _) => Add(i.Name, tags));
+        listener.SetMeasurementEventCallback<double>((i, _, tags, _) => Add(i.Name, tags));
+        listener.Start();
+        var release = new TaskCompletionSource();
+        h.Slack.Inject("users.info", new ApiFault { Gate = release.Task });
+
+        var request = PostSignedAsync(h, "/slack/commands", SlashForm(h, "done numpy", "http-counted"));
+        await h.AdvanceUntilAsync(() => request.IsCompleted, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(3), "the HTTP acknowledgement");
+        (await request).Dispose();
+        release.SetResult();
+        var answer = await h.Slack.WaitForResponseAsync("http-counted");
+        await FakeSlack.WaitUntilAsync(() => Snapshot().Any(m => m.Tags.Contains("route=response_url,", StringComparison.Ordinal)), what: "the response_url post to be counted");
+
+        var posts = Snapshot().Where(m => m.Instrument == "studybot.platform.requests" && m.Tags.Contains("route=response_url,", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["platform=slack,route=response_url,status=200"], posts.Select(m => m.Tags));
+        Assert.DoesNotContain(Snapshot(), m => m.Tags.Contains("http", StringComparison.OrdinalIgnoreCase) || m.Tags.Contains(answer.Id, StringComparison.Ordinal));
+
+        void Add(string instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var text = string.Join(",", tags.ToArray().OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}"));
+            lock (seen)
+            {
+                seen.Add((instrument, text));
+            }
+        }
+
+        List<(string Instrument, string Tags)> Snapshot()
+        {
+            lock (seen)
+            {
+                return [.. seen];
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_help_whose_member_lookup_is_slow_still_gets_an_empty_200_inside_the_deadline_and_its_answer_through_response_url()
     {
         // Help starts on the request's own thread (it reads no database); a slow users.info must still not hold the

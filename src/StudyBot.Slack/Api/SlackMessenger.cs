@@ -25,8 +25,12 @@ internal sealed partial class SlackMessenger(
     IHttpClientFactory httpClients,
     TimeProvider time,
     IOptions<SlackOptions> options,
-    ILogger<SlackMessenger> logger)
+    ILogger<SlackMessenger> logger,
+    StudyBot.Core.Telemetry.StudyBotMetrics? metrics = null)
 {
+    /// <summary>The route a response_url post is counted under: the URL itself is a credential and never a tag.</summary>
+    public const string ResponseUrlRoute = "response_url";
+
     public const string ResponseUrlClientName = "StudyBot.Slack.ResponseUrl";
     private const int MaxPostAttempts = 5;
     private static readonly MediaTypeHeaderValue JsonUtf8 = new("application/json") { CharSet = "utf-8" };
@@ -218,9 +222,12 @@ internal sealed partial class SlackMessenger(
             using var request = new HttpRequestMessage(HttpMethod.Post, url);
             request.Content = new ByteArrayContent(bytes);
             request.Content.Headers.ContentType = JsonUtf8;
+            var sent = time.GetTimestamp();
+            var status = 0;
             try
             {
                 using var response = await httpClients.CreateClient(ResponseUrlClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+                status = (int)response.StatusCode;
                 if (response.IsSuccessStatusCode)
                 {
                     return true;
@@ -234,6 +241,11 @@ internal sealed partial class SlackMessenger(
                 }
 
                 var wait = response.Headers.RetryAfter?.Delta ?? Backoff.Delay(attempt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    metrics?.RateLimited(StudyBot.Core.Chat.Platforms.Slack, ResponseUrlRoute, wait);
+                }
+
                 await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
@@ -248,6 +260,10 @@ internal sealed partial class SlackMessenger(
             {
                 LogResponseUrlError(ex);
                 return false;
+            }
+            finally
+            {
+                metrics?.PlatformCall(StudyBot.Core.Chat.Platforms.Slack, ResponseUrlRoute, status, time.GetElapsedTime(sent));
             }
         }
 
