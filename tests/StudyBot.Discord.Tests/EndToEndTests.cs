@@ -164,50 +164,16 @@ public sealed class EndToEndTests
     [MemberData(nameof(RefusedRequests))]
     public async Task A_stale_or_forged_ping_is_refused_with_401_and_the_same_interaction_signed_now_is_still_answered(string variant)
     {
-        await using var harness = await AdapterHarness.StartAsync(o =>
-        {
-            o.Start = false;
-            o.FakeTime = true;
-            o.Settings["Discord:Mode"] = "Http";
-            o.Settings["Discord:PublicKey"] = SignatureTests.PublicKeyHex;
-            o.Settings["Http:Urls"] = "http://127.0.0.1:0";
-        });
-        var now = DateTimeOffset.FromUnixTimeSeconds(1783364400);
-        harness.Time!.SetUtcNow(now);
-        var endpoint = harness.Get<Interactions.InteractionsEndpoint>();
-        const string ping = """{"application_id":"1196393339289731072","id":"1523765477892030777","token":"PING_TOKEN","type":1,"version":1}""";
-
-        async Task<(int Status, string Body)> PostAsync(string? timestamp, string? signature)
-        {
-            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = harness.Services };
-            var body = Encoding.UTF8.GetBytes(ping);
-            context.Request.Method = "POST";
-            context.Request.Body = new MemoryStream(body);
-            context.Request.ContentLength = body.Length;
-            if (timestamp is not null)
-            {
-                context.Request.Headers["X-Signature-Timestamp"] = timestamp;
-            }
-
-            if (signature is not null)
-            {
-                context.Request.Headers["X-Signature-Ed25519"] = signature;
-            }
-
-            var response = new MemoryStream();
-            context.Response.Body = response;
-            await endpoint.HandleAsync(context);
-            return (context.Response.StatusCode, Encoding.UTF8.GetString(response.ToArray()));
-        }
-
-        static string Forge(string signature) => signature[..^1] + (signature[^1] == '0' ? '1' : '0');
-        var stale = Sign(ping, now.AddMinutes(-10));
-        var fresh = Sign(ping, now);
+        await using var harness = await HttpEndpointAsync();
+        var now = harness.Time!.GetUtcNow();
+        Task<(int Status, string Body)> PostAsync(string? timestamp, string? signature) => PostPingAsync(harness, timestamp, signature);
+        var stale = Sign(Ping, now.AddMinutes(-10));
+        var fresh = Sign(Ping, now);
         var (timestamp, signature) = variant switch
         {
             "stale, correctly signed" => stale,
             "stale, forged" => (stale.Timestamp, Forge(stale.Signature)),
-            "from the future" => Sign(ping, now.AddMinutes(6)),
+            "from the future" => Sign(Ping, now.AddMinutes(6)),
             "no timestamp" => (null, fresh.Signature),
             "fresh, forged" => (fresh.Timestamp, Forge(fresh.Signature)),
             _ => (fresh.Timestamp, null),
@@ -220,10 +186,14 @@ public sealed class EndToEndTests
         Assert.Equal((401, ""), await PostAsync(fresh.Timestamp, fresh.Signature));
     }
 
-    [Fact]
-    public async Task A_flood_of_forged_and_stale_requests_writes_one_warning_and_then_one_line_counting_the_rest()
+    private const string Ping = """{"application_id":"1196393339289731072","id":"1523765477892030777","token":"PING_TOKEN","type":1,"version":1}""";
+
+    private static string Forge(string signature) => signature[..^1] + (signature[^1] == '0' ? '1' : '0');
+
+    /// <summary>The interactions endpoint in HTTP mode on fake time (at a fixed moment), not started: requests go straight to it.</summary>
+    private static async Task<AdapterHarness> HttpEndpointAsync()
     {
-        await using var harness = await AdapterHarness.StartAsync(o =>
+        var harness = await AdapterHarness.StartAsync(o =>
         {
             o.Start = false;
             o.FakeTime = true;
@@ -231,28 +201,42 @@ public sealed class EndToEndTests
             o.Settings["Discord:PublicKey"] = SignatureTests.PublicKeyHex;
             o.Settings["Http:Urls"] = "http://127.0.0.1:0";
         });
-        var now = DateTimeOffset.FromUnixTimeSeconds(1783364400);
-        harness.Time!.SetUtcNow(now);
-        var endpoint = harness.Get<Interactions.InteractionsEndpoint>();
-        const string ping = """{"application_id":"1196393339289731072","id":"1523765477892030777","token":"PING_TOKEN","type":1,"version":1}""";
+        harness.Time!.SetUtcNow(DateTimeOffset.FromUnixTimeSeconds(1783364400));
+        return harness;
+    }
 
-        async Task<int> PostAsync(string timestamp, string signature)
+    /// <summary>POSTs <see cref="Ping"/> with the headers given (none when null) to the endpoint; its status and body.</summary>
+    private static async Task<(int Status, string Body)> PostPingAsync(AdapterHarness harness, string? timestamp, string? signature)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = harness.Services };
+        var body = Encoding.UTF8.GetBytes(Ping);
+        context.Request.Method = "POST";
+        context.Request.Body = new MemoryStream(body);
+        context.Request.ContentLength = body.Length;
+        if (timestamp is not null)
         {
-            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = harness.Services };
-            var body = Encoding.UTF8.GetBytes(ping);
-            context.Request.Method = "POST";
-            context.Request.Body = new MemoryStream(body);
-            context.Request.ContentLength = body.Length;
             context.Request.Headers["X-Signature-Timestamp"] = timestamp;
-            context.Request.Headers["X-Signature-Ed25519"] = signature;
-            context.Response.Body = new MemoryStream();
-            await endpoint.HandleAsync(context);
-            return context.Response.StatusCode;
         }
 
-        static string Forge(string signature) => signature[..^1] + (signature[^1] == '0' ? '1' : '0');
-        var fresh = Sign(ping, now);
-        var stale = Sign(ping, now.AddMinutes(-10));
+        if (signature is not null)
+        {
+            context.Request.Headers["X-Signature-Ed25519"] = signature;
+        }
+
+        var response = new MemoryStream();
+        context.Response.Body = response;
+        await harness.Get<Interactions.InteractionsEndpoint>().HandleAsync(context);
+        return (context.Response.StatusCode, Encoding.UTF8.GetString(response.ToArray()));
+    }
+
+    [Fact]
+    public async Task A_flood_of_forged_and_stale_requests_writes_one_warning_and_then_one_line_counting_the_rest()
+    {
+        await using var harness = await HttpEndpointAsync();
+        var now = harness.Time!.GetUtcNow();
+        async Task<int> PostAsync(string timestamp, string signature) => (await PostPingAsync(harness, timestamp, signature)).Status;
+        var fresh = Sign(Ping, now);
+        var stale = Sign(Ping, now.AddMinutes(-10));
         for (var i = 0; i < 30; i++)
         {
             Assert.Equal(401, await PostAsync(fresh.Timestamp, Forge(fresh.Signature)));
@@ -263,7 +247,7 @@ public sealed class EndToEndTests
         Assert.Equal(1, Refused());
 
         harness.Time.Advance(TimeSpan.FromSeconds(61));
-        var later = Sign(ping, harness.Time.GetUtcNow());
+        var later = Sign(Ping, harness.Time.GetUtcNow());
         Assert.Equal(401, await PostAsync(later.Timestamp, Forge(later.Signature)));
 
         Assert.Equal(2, Refused());
