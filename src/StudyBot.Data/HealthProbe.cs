@@ -21,10 +21,12 @@ public static class HealthProbe
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
-        var list = platforms.ToList();
-        var oldest = await db.Outbox.AsNoTracking()
-            .Where(x => x.SentAtUtc == null && x.FailedAtUtc == null && x.DueAtUtc <= nowUtc && list.Contains(x.Platform))
-            .MinAsync(x => (DateTime?)x.DueAtUtc, cancellationToken);
-        return new DatabaseProbe(pending, oldest is { } due ? DateTime.SpecifyKind(due, DateTimeKind.Utc) : null);
+        // The outbox gauges' query (one grouped read per platform), so "due and waiting" means the same everywhere.
+        var backlog = await OutboxBacklogQuery.ReadAsync(scope.ServiceProvider, nowUtc, cancellationToken);
+        var oldest = backlog
+            .Where(b => platforms.Contains(b.Platform, StringComparer.Ordinal))
+            .Select(b => (DateTime?)DateTime.SpecifyKind(nowUtc - b.OldestDueAge, DateTimeKind.Utc))
+            .Min();
+        return new DatabaseProbe(pending, oldest);
     }
 }
