@@ -49,18 +49,7 @@ public sealed class HelpAnswerTests
     {
         await using var server = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { BodyValidator = OpenApiSchemas.Validate });
         var directory = Directory.CreateTempSubdirectory("studybot-discord-help-").FullName;
-        var app = StudyBotHost.Build(
-        [
-            "--Discord:Token=" + FakeDiscordOptions.Token,
-            "--Discord:Mode=Http",
-            "--Discord:PublicKey=" + SignatureTests.PublicKeyHex,
-            "--Discord:ApiBaseUrl=" + server.ApiBaseUrl,
-            "--Http:Urls=http://127.0.0.1:0",
-            "--Database:ConnectionString=Data Source=" + Path.Combine(directory, "studybot.db"),
-            "--Roadmaps:Directory=" + TestPaths.Roadmaps,
-            "--Scheduling:Enabled=false",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
+        var app = HttpModeHost.Build(server, directory);
         try
         {
             await StudyBotHost.PrepareAsync(app, CancellationToken.None);

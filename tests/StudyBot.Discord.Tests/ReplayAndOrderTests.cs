@@ -156,18 +156,7 @@ public sealed class ReplayAndOrderTests
     /// <summary>Starts the real host in HTTP mode on the folder's database, posts one signed interaction, and stops it.</summary>
     private static async Task<string> PostToNewHostAsync(FakeDiscordServer server, string directory, string body, string timestamp, string signature)
     {
-        var app = StudyBotHost.Build(
-        [
-            "--Discord:Token=" + FakeDiscordOptions.Token,
-            "--Discord:Mode=Http",
-            "--Discord:PublicKey=" + SignatureTests.PublicKeyHex,
-            "--Discord:ApiBaseUrl=" + server.ApiBaseUrl,
-            "--Http:Urls=http://127.0.0.1:0",
-            "--Database:ConnectionString=Data Source=" + Path.Combine(directory, "studybot.db"),
-            "--Roadmaps:Directory=" + TestPaths.Roadmaps,
-            "--Scheduling:Enabled=false",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
+        var app = HttpModeHost.Build(server, directory);
         try
         {
             await StudyBotHost.PrepareAsync(app, CancellationToken.None);

@@ -28,21 +28,23 @@ public sealed class UpgradeBackupTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
+    /// <summary>Creates the database at every migration, then takes it back to the one before the last; returns them all.</summary>
+    private async Task<IReadOnlyList<string>> OneMigrationBehindAsync()
+    {
+        await using var services = Services();
+        await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
+        var known = db.Database.GetMigrations().ToList();
+        await db.GetService<IMigrator>().MigrateAsync(known[^2]);
+        return known;
+    }
+
     [Fact]
     public async Task Upgrading_a_database_with_data_first_saves_a_copy_at_the_old_migration_and_says_where()
     {
-        IReadOnlyList<string> known;
-        await using (var services = Services())
-        {
-            await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
-            known = db.Database.GetMigrations().ToList();
-
-            // As the previous version left it: one migration behind, with a community in it.
-            await db.GetService<IMigrator>().MigrateAsync(known[^2]);
-        }
-
+        // As the previous version left it: one migration behind, with a community in it.
+        var known = await OneMigrationBehindAsync();
         await ExecuteAsync(Database, """
             INSERT INTO Communities (Platform, ExternalId, Name, RoadmapId, TimeZoneId, CreatedAtUtc, LeaderboardDay, LeaderboardMinutes, RemindersMaxPerWeek)
             VALUES ('console', 'local', 'Local study group', 'ml-zero-to-hero', 'UTC', '2026-11-01 00:00:00', 1, 540, 3)
@@ -77,16 +79,7 @@ public sealed class UpgradeBackupTests : IDisposable
     [Fact]
     public async Task StudyBot_starting_on_an_older_database_says_where_it_saved_the_copy()
     {
-        IReadOnlyList<string> known;
-        await using (var services = Services())
-        {
-            await StudyBotDatabase.MigrateAsync(services, CancellationToken.None);
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<StudyBotDbContext>();
-            known = db.Database.GetMigrations().ToList();
-            await db.GetService<IMigrator>().MigrateAsync(known[^2]);
-        }
-
+        var known = await OneMigrationBehindAsync();
         SqliteConnection.ClearAllPools();
         var run = await HostProcess.RunAsync(_folder, "/progress\n", [("Roadmaps__Directory", RepoPaths.Roadmaps), ("Database__ConnectionString", $"Data Source={Database}")]);
 
