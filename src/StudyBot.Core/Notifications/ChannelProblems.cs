@@ -57,6 +57,16 @@ public static class ChannelTexts
         };
     }
 
+    /// <summary>
+    /// The lines of <c>/studybot show</c> and <c>/studybot status</c> for the open problems of the channels in use (a
+    /// channel no longer chosen no longer matters).
+    /// </summary>
+    public static IEnumerable<string> InUseLines(IEnumerable<ChannelProblemRecord> problems, CommunitySettings settings, string platform) =>
+        problems
+            .Select(p => (Problem: p, Setting: p.ChannelId == settings.CelebrationChannel ? "celebrations" : p.ChannelId == settings.LeaderboardChannel ? "leaderboard" : null))
+            .Where(x => x.Setting is not null)
+            .Select(x => ShowLine(x.Problem, platform, x.Setting));
+
     /// <summary>One line of <c>/studybot show</c> for an open problem.</summary>
     public static string ShowLine(ChannelProblemRecord problem, string platform, string? setting) =>
         $"⚠️ #{problem.ChannelId}{(setting is null ? "" : $" ({setting})")}: {Problem(problem.Problem)} (since {problem.ReportedAtUtc:yyyy-MM-dd}). {Fix(problem.Problem, platform, setting)}.";

@@ -137,12 +137,7 @@ internal sealed class AdminShowHandler(IChannelProblemStore problems, IOutboxSto
             new("Reminders", $"at most {s.RemindersMaxPerWeek} a week per member", true),
         };
 
-        // Open problems of the channels in use (a channel no longer chosen no longer matters).
-        var lines = (await problems.ProblemsAsync(ctx.Who.Community, cancellationToken))
-            .Select(p => (Problem: p, Setting: p.ChannelId == s.CelebrationChannel ? "celebrations" : p.ChannelId == s.LeaderboardChannel ? "leaderboard" : null))
-            .Where(x => x.Setting is not null)
-            .Select(x => ChannelTexts.ShowLine(x.Problem, ctx.Who.Community.Platform, x.Setting))
-            .ToList();
+        var lines = ChannelTexts.InUseLines(await problems.ProblemsAsync(ctx.Who.Community, cancellationToken), s, ctx.Who.Community.Platform).ToList();
         if (lines.Count > 0)
         {
             fields.Add(new ReplyField("Problems", string.Join("\n", lines)));

@@ -41,11 +41,7 @@ internal sealed class StatusHandler(
         fields.Add(new ReplyField("Deliveries", StatusTexts.Waiting(report, now.UtcDateTime)));
 
         var problems = new List<string>();
-        var s = c.Settings;
-        problems.AddRange((await channels.ProblemsAsync(ctx.Who.Community, cancellationToken))
-            .Select(p => (Problem: p, Setting: p.ChannelId == s.CelebrationChannel ? "celebrations" : p.ChannelId == s.LeaderboardChannel ? "leaderboard" : null))
-            .Where(x => x.Setting is not null)
-            .Select(x => ChannelTexts.ShowLine(x.Problem, platform, x.Setting)));
+        problems.AddRange(ChannelTexts.InUseLines(await channels.ProblemsAsync(ctx.Who.Community, cancellationToken), c.Settings, platform));
         problems.AddRange(StatusTexts.Failures(report, platform));
         if (platform == Platforms.Discord)
         {
