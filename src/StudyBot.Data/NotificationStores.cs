@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
+using StudyBot.Core.Telemetry;
 using StudyBot.Data.Entities;
 using static StudyBot.Data.DataText;
 
@@ -79,14 +80,14 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate, St
                 join c in db.Communities.AsNoTracking() on m.CommunityId equals c.Id
                 where e.NotifiedAtUtc == null && e.AtUtc <= recordedBeforeUtc
                 orderby e.Id
-                select new { e.Id, e.Kind, e.TargetId, e.AtUtc, c.Platform, c.ExternalId, c.Name, m.UserId, m.DisplayName })
+                select new { e.Id, e.Kind, e.TargetId, e.AtUtc, e.TraceParent, c.Platform, c.ExternalId, c.Name, m.UserId, m.DisplayName })
             .Take(limit)
             .ToListAsync(cancellationToken);
         return rows.Select(r => new PendingCelebration(
             r.Id,
             new MemberRef(new CommunityRef(r.Platform, r.ExternalId, r.Name), r.UserId, r.DisplayName),
             new CompletionRecord((CompletionKind)r.Kind, r.TargetId),
-            r.AtUtc)).ToList();
+            r.AtUtc) { TraceParent = r.TraceParent }).ToList();
     }
 
     public async Task ApplyAsync(long eventId, OutboxMessage? message, DateTime nowUtc, CancellationToken cancellationToken)
@@ -220,6 +221,7 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate, St
                 MemberTimeZone = member?.TimeZoneId,
                 Superseded = r.MemberId is { } who && newest.TryGetValue(who, out var latest) && latest > r.Id,
                 Unreadable = payload is null,
+                TraceParent = r.TraceParent,
                 MayHaveLandedSinceUtc = earlier.TryGetValue(r.Id, out var since) ? since : null,
             };
         }).ToList();
@@ -451,11 +453,12 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate, St
         var direct = message.Target == OutboxTarget.DirectMessage;
         var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            INSERT INTO "Outbox" ("CommunityId", "MemberId", "Key", "Kind", "Target", "Platform", "CommunityExternalId", "CommunityName", "RecipientId", "RecipientName", "PayloadJson", "CreatedAtUtc", "DueAtUtc", "NextAttemptAtUtc", "Attempts")
+            INSERT INTO "Outbox" ("CommunityId", "MemberId", "Key", "Kind", "Target", "Platform", "CommunityExternalId", "CommunityName", "RecipientId", "RecipientName", "PayloadJson", "CreatedAtUtc", "DueAtUtc", "NextAttemptAtUtc", "Attempts", "TraceParent")
             VALUES ({communityId},
                     COALESCE({memberId}, CASE WHEN {direct} THEN (SELECT "Id" FROM "Members" WHERE "CommunityId" = {communityId} AND "UserId" = {message.RecipientId}) END),
                     {message.Key}, {message.Kind}, {(int)message.Target}, {message.Platform}, {message.CommunityExternalId}, {Clip(message.CommunityName, 100)},
-                    {message.RecipientId}, {Clip(message.RecipientName, 100)}, {ReplyJson.Serialize(message.Message)}, {message.DueAtUtc}, {message.DueAtUtc}, {message.DueAtUtc}, 0)
+                    {message.RecipientId}, {Clip(message.RecipientName, 100)}, {ReplyJson.Serialize(message.Message)}, {message.DueAtUtc}, {message.DueAtUtc}, {message.DueAtUtc}, 0,
+                    {StudyBotTrace.CurrentParent()})
             ON CONFLICT ("Key") DO NOTHING
             """,
             cancellationToken);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
+using StudyBot.Core.Telemetry;
 using StudyBot.Data.Entities;
 using static StudyBot.Data.DataText;
 
@@ -27,7 +28,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
     public async Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken)
     {
         // A span in the command's trace (null, and free, while nobody listens).
-        using var span = StudyBot.Core.Telemetry.StudyBotTrace.Source.StartActivity("store load");
+        using var span = StudyBotTrace.Source.StartActivity("store load");
         if (_hold is not null)
         {
             // Inside the held transaction, on its open connection.
@@ -218,7 +219,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
 
     public async Task<CommitResult> CommitAsync(MemberRef member, MemberSnapshot snapshot, ChangeSet changes, CancellationToken cancellationToken)
     {
-        using var span = StudyBot.Core.Telemetry.StudyBotTrace.Source.StartActivity("store commit");
+        using var span = StudyBotTrace.Source.StartActivity("store commit");
         if (_hold is { } hold)
         {
             return await hold.CommitAsync(member, snapshot, changes, cancellationToken);
@@ -557,10 +558,10 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             // Recorded once per member and target: a completion reached again after an undo is not celebrated twice.
             batch.Add(
                 """
-                INSERT INTO "CompletionEvents" ("CommunityId", "MemberId", "Kind", "TargetId", "BatchId", "AtUtc") VALUES ({0}, {1}, {2}, {3}, {4}, {5})
+                INSERT INTO "CompletionEvents" ("CommunityId", "MemberId", "Kind", "TargetId", "BatchId", "AtUtc", "TraceParent") VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6})
                 ON CONFLICT ("MemberId", "Kind", "TargetId") DO NOTHING
                 """,
-                communityId, memberId, completion.Kind, completion.TargetId, changes.BatchId, changes.AtUtc);
+                communityId, memberId, completion.Kind, completion.TargetId, changes.BatchId, changes.AtUtc, StudyBotTrace.CurrentParent());
         }
 
         stats.AppendTo(batch);

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Telemetry;
 using StudyBot.Discord.Tests.Support;
 
 namespace StudyBot.Discord.Tests;
@@ -94,6 +96,52 @@ public sealed class InteractionTests
         Assert.Equal("ran progress overview", (string?)edit["content"]);
         Assert.Single(interaction.Callbacks);
         Assert.Equal(0, interaction.LateCallbacks);
+    }
+
+    [Fact]
+    public async Task A_deferred_answer_is_counted_once_by_platform_and_an_answer_in_time_is_not()
+    {
+        await using var harness = await AdapterHarness.StartAsync(o =>
+        {
+            o.FakeTime = true;
+            o.Services = services => services.AddSingleton(new StudyBotMetrics());
+        });
+        await harness.ReadyAsync();
+        var deferred = new List<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        var meter = harness.Get<StudyBotMetrics>().Meter;
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "studybot.deferred_answers")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            lock (deferred)
+            {
+                deferred.Add(string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")));
+            }
+        });
+        listener.Start();
+
+        var quick = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress overview"));
+        Assert.Equal(4, (int?)(await Bounded.WaitAsync(quick.Answered.Task, "the answer in time", TimeSpan.FromSeconds(10)))["type"]);
+
+        harness.Runner!.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var mark = harness.Watch!.Armed;
+        var slow = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress overview"));
+        await harness.Watch.ArmedAsync(mark, d => d > TimeSpan.Zero && d <= TimeSpan.FromMilliseconds(1500), "the adapter to arm its deferral timer");
+        harness.Time!.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.Equal(5, (int?)(await Bounded.WaitAsync(slow.Answered.Task, "the deferral", TimeSpan.FromSeconds(10)))["type"]);
+        harness.Runner.Gate.SetResult();
+        await Bounded.WaitAsync(slow.Edited.Task, "the edit that completes the slow interaction", TimeSpan.FromSeconds(10));
+
+        lock (deferred)
+        {
+            Assert.Equal(["platform=discord"], deferred);
+        }
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Roles;
+using StudyBot.Core.Telemetry;
 using StudyBot.Discord.Tests.Fakes;
 using StudyBot.Discord.Tests.Support;
 
@@ -64,6 +65,43 @@ public sealed class PhaseRoleTests
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
         Assert.True(server.SchemaViolations.IsEmpty, string.Join("\n", server.SchemaViolations));
+    }
+
+    [Fact]
+    public async Task Each_grant_is_counted_by_its_result_once()
+    {
+        await using var server = await FakeDiscordServer.StartAsync(Server());
+        await using var harness = await StartAsync(server, services: s => s.AddSingleton(new StudyBotMetrics()));
+        var results = new List<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        var meter = harness.Get<StudyBotMetrics>().Meter;
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "studybot.role_grants")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            lock (results)
+            {
+                results.Add($"{string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"))}:{value}");
+            }
+        });
+        listener.Start();
+        await SetUpAsync(harness);
+        Assert.Equal(ReplyTone.Success, (await RunAsync(harness, Admin, "/studybot roles map foundation graduate")).Tone);
+
+        await CompleteFoundationAsync(harness, Ada);
+        await RunJobsAsync(harness);
+        await RunJobsAsync(harness);
+
+        Assert.True(server.HasRole(GuildId, Ada, Graduate));
+        lock (results)
+        {
+            Assert.Equal(["result=granted:1"], results);
+        }
     }
 
     [Fact]
@@ -358,13 +396,14 @@ public sealed class PhaseRoleTests
     }
 
     /// <summary>A harness on the given server (which the test disposes), or on a new one it owns.</summary>
-    private static Task<AdapterHarness> StartAsync(FakeDiscordServer? server, string? database = null) =>
+    private static Task<AdapterHarness> StartAsync(FakeDiscordServer? server, string? database = null, Action<IServiceCollection>? services = null) =>
         AdapterHarness.StartAsync(
             o =>
             {
                 o.RealEngine = true;
                 o.FakeTime = true;
                 o.DatabaseFile = database;
+                o.Services = services;
             },
             sharedServer: server);
 

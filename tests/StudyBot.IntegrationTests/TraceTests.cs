@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using StudyBot.Core.Notifications;
 using StudyBot.Core.Telemetry;
 
 namespace StudyBot.IntegrationTests;
 
 /// <summary>
 /// A command's trace (issue 15): the engine's span under the adapter's, and the store's load and commit under the
-/// engine's, on the real engine and a real SQLite file; tagged with the command, never with what the member typed.
+/// engine's, on the real engine and a real SQLite file; tagged with the command, never with what the member typed. The
+/// jobs that act on a command later (a celebration, its delivery) continue its trace from what the command stored.
 /// </summary>
 public sealed class TraceTests
 {
@@ -15,19 +18,7 @@ public sealed class TraceTests
     public async Task A_command_runs_in_one_trace_from_the_adapter_through_the_engine_to_the_store()
     {
         var spans = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is StudyBotTrace.SourceName or "StudyBot.IntegrationTests.TraceTests",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                lock (spans)
-                {
-                    spans.Add(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = Listen(spans);
         await using var bot = await TestBot.StartAsync();
 
         ActivityTraceId trace;
@@ -38,12 +29,7 @@ public sealed class TraceTests
             await bot.SayAsync("Ada", "/progress done python-basics");
         }
 
-        List<Activity> mine;
-        lock (spans)
-        {
-            // Other tests run alongside: only this trace's spans count.
-            mine = spans.Where(s => s.TraceId == trace).ToList();
-        }
+        var mine = Of(spans, trace);
 
         var root2 = Assert.Single(mine, s => s.OperationName == "adapter");
         var commands = mine.Where(s => s.OperationName == "command").ToList();
@@ -59,5 +45,91 @@ public sealed class TraceTests
         }
 
         Assert.DoesNotContain(mine.SelectMany(s => s.TagObjects).Select(t => t.Value?.ToString() ?? ""), v => v.Contains("python-basics", StringComparison.Ordinal) || v.Contains("Ada", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_celebration_is_composed_and_delivered_in_the_trace_of_the_command_that_earned_it()
+    {
+        var spans = new List<Activity>();
+        using var listener = Listen(spans);
+        await using var bot = await TestBot.StartAsync();
+        await bot.SayAsync("Ada", "/progress start programmer part-time");
+
+        ActivityTraceId trace;
+        using (var root = Adapter.StartActivity("adapter")!)
+        {
+            trace = root.TraceId;
+            await bot.SayAsync("Ada", "/progress skip foundation known");
+        }
+
+        // The jobs run later and outside the command, as Quartz runs them: only the stored trace ties them to it.
+        bot.Time.Advance(TimeSpan.FromSeconds(15));
+        await bot.RunJobsAsync();
+
+        var mine = Of(spans, trace);
+        var commit = Assert.Single(mine, s => s.OperationName == "store commit");
+        var celebrations = mine.Where(s => s.OperationName == "celebration").ToList();
+        Assert.Equal(2, celebrations.Count); // the milestone and the phase, reached together
+        Assert.All(celebrations, c => Assert.Equal(commit.SpanId, c.ParentSpanId));
+        var deliveries = mine.Where(s => s.OperationName == "outbox deliver").ToList();
+        Assert.Equal(celebrations.Select(c => c.SpanId.ToHexString()).Order(), deliveries.Select(d => d.ParentSpanId.ToHexString()).Order());
+        Assert.All(deliveries, d => Assert.Equal("sent", d.GetTagItem("studybot.result")));
+        Assert.Equal(2, bot.Notifier.Deliveries.Count(d => d.Key.StartsWith(OutboxKinds.Celebration + ":", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_damaged_stored_trace_starts_a_trace_of_its_own_and_the_message_still_goes()
+    {
+        var spans = new List<Activity>();
+        using var listener = Listen(spans);
+        await using var bot = await TestBot.StartAsync();
+        await bot.SayAsync("Ada", "/progress start programmer part-time");
+        using (Adapter.StartActivity("adapter"))
+        {
+            await bot.SayAsync("Ada", "/progress skip foundation known");
+        }
+
+        await bot.QueryAsync("UPDATE CompletionEvents SET TraceParent = '00-not-a-trace-at-all'");
+        bot.Time.Advance(TimeSpan.FromSeconds(15));
+        await bot.Services.GetRequiredService<CelebrationService>().RunAsync(CancellationToken.None);
+        await bot.QueryAsync("UPDATE Outbox SET TraceParent = 'zz-' || substr(TraceParent, 4) WHERE Kind = 'celebration'");
+        await bot.DrainAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, bot.Notifier.Deliveries.Count(d => d.Key.StartsWith(OutboxKinds.Celebration + ":", StringComparison.Ordinal)));
+        List<Activity> deliveries;
+        lock (spans)
+        {
+            deliveries = spans.Where(s => s.OperationName == "outbox deliver" && Equals(s.GetTagItem("studybot.kind"), OutboxKinds.Celebration)).ToList();
+        }
+
+        Assert.Equal(2, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal(default, d.ParentSpanId));
+    }
+
+    private static ActivityListener Listen(List<Activity> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is StudyBotTrace.SourceName or "StudyBot.IntegrationTests.TraceTests",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                lock (spans)
+                {
+                    spans.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
+    /// <summary>Other tests run alongside: only this trace's spans count.</summary>
+    private static List<Activity> Of(List<Activity> spans, ActivityTraceId trace)
+    {
+        lock (spans)
+        {
+            return spans.Where(s => s.TraceId == trace).ToList();
+        }
     }
 }

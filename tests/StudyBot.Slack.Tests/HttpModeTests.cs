@@ -51,7 +51,7 @@ public sealed class HttpModeTests
     }
 
     [Fact]
-    public async Task An_answer_through_response_url_is_counted_as_a_Slack_call_under_its_route_never_its_URL()
+    public async Task An_answer_through_response_url_is_counted_as_a_deferred_answer_and_a_Slack_call_under_its_route_never_its_URL()
     {
         await using var h = await Http();
         var seen = new List<(string Instrument, string Tags)>();
@@ -59,7 +59,7 @@ public sealed class HttpModeTests
         var meter = h.Get<StudyBot.Core.Telemetry.StudyBotMetrics>().Meter;
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name.StartsWith("studybot.platform.", StringComparison.Ordinal))
+            if (ReferenceEquals(instrument.Meter, meter) && (instrument.Name.StartsWith("studybot.platform.", StringComparison.Ordinal) || instrument.Name == "studybot.deferred_answers"))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -79,6 +79,7 @@ public sealed class HttpModeTests
 
         var posts = Snapshot().Where(m => m.Instrument == "studybot.platform.requests" && m.Tags.Contains("route=response_url,", StringComparison.Ordinal)).ToList();
         Assert.Equal(["platform=slack,route=response_url,status=200"], posts.Select(m => m.Tags));
+        Assert.Equal(["platform=slack"], Snapshot().Where(m => m.Instrument == "studybot.deferred_answers").Select(m => m.Tags));
         Assert.DoesNotContain(Snapshot(), m => m.Tags.Contains("http", StringComparison.OrdinalIgnoreCase) || m.Tags.Contains(answer.Id, StringComparison.Ordinal));
 
         void Add(string instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)

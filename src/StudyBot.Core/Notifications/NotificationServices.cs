@@ -139,6 +139,9 @@ public sealed partial class CelebrationService(
             .ToHashSet();
         foreach (var celebration in pending)
         {
+            // The celebration continues the trace of the command that reached it; its outbox row carries this span on.
+            using var span = Telemetry.StudyBotTrace.StartContinuing("celebration", celebration.TraceParent);
+            span?.SetTag("studybot.platform", celebration.Member.Community.Platform);
             try
             {
                 var snapshot = await progress.LoadAsync(celebration.Member, new NewcomerDefaults(roadmaps.Default.Id, settings.DefaultTimeZone), cancellationToken);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StudyBot.Core.Chat;
@@ -262,7 +263,9 @@ public sealed partial class OutboxDispatcher(
                 }
 
                 Outcome outcome;
-                using var span = Telemetry.StudyBotTrace.Source.StartActivity("outbox deliver");
+                // The delivery continues the trace of what wrote the row (a command, a celebration), so a slow or lost message can be
+                // followed from the member's command to the platform's answer.
+                using var span = Telemetry.StudyBotTrace.StartContinuing("outbox deliver", envelope.TraceParent, ActivityKind.Producer);
                 span?.SetTag("studybot.platform", platform);
                 span?.SetTag("studybot.kind", envelope.Message.Kind);
                 try

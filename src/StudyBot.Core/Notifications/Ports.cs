@@ -121,6 +121,9 @@ public sealed record OutboxEnvelope(long Id, OutboxMessage Message, int Failures
     /// <summary>The stored message could not be read back (the row is damaged); <see cref="Message"/> has no words then.</summary>
     public bool Unreadable { get; init; }
 
+    /// <summary>The trace of what wrote the row (a command, a celebration), continued by its delivery; null when untraced.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>
     /// Set when an earlier claim of this row ended with no result (its instance died or restarted mid-send): the
     /// message may already be out, sent at or after this time, so a notifier that can look checks before sending.
@@ -158,7 +161,11 @@ public sealed record DeliveryReport(IReadOnlyList<UndeliveredCount> Undelivered,
 
 public sealed record DueReminder(MemberRef Member, DateTime DueAtUtc);
 
-public sealed record PendingCelebration(long EventId, MemberRef Member, CompletionRecord Completion, DateTime AtUtc);
+public sealed record PendingCelebration(long EventId, MemberRef Member, CompletionRecord Completion, DateTime AtUtc)
+{
+    /// <summary>The trace of the command that reached the completion, continued by its celebration; null when untraced.</summary>
+    public string? TraceParent { get; init; }
+}
 
 public sealed record DueLeaderboard(CommunityRef Community, Community Settings, DateTime DueAtUtc);
 

@@ -220,4 +220,30 @@ public static class StudyBotTrace
     /// (no OTLP exporter, no test listener), so an unobserved span costs one check.
     /// </summary>
     public static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>Length of a W3C <c>traceparent</c> (version 00): the longest value stored beside queued work.</summary>
+    public const int MaxParentLength = 55;
+
+    /// <summary>
+    /// The current span as a W3C <c>traceparent</c>, to store beside work another job picks up later (a completion event,
+    /// an outbox row) so that job's span continues the trace; null when nothing is traced.
+    /// </summary>
+    public static string? CurrentParent() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { Length: <= MaxParentLength } id } ? id : null;
+
+    /// <summary>
+    /// Starts a span under the stored <paramref name="traceParent"/> (a command's, a celebration's): the delivery of a
+    /// message continues the trace of what caused it. A missing or damaged value starts a trace of its own.
+    /// </summary>
+    public static Activity? StartContinuing(string name, string? traceParent, ActivityKind kind = ActivityKind.Internal)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        return traceParent is not null && ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent)
+            ? Source.StartActivity(name, kind, parent)
+            : Source.StartActivity(name, kind);
+    }
 }

@@ -225,6 +225,10 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("NotifiedAtUtc", "AtUtc");
@@ -651,6 +655,10 @@ namespace StudyBot.Data.PostgreSQL.Migrations
 
                     b.Property<int>("Target")
                         .HasColumnType("integer");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)");
 
                     b.HasKey("Id");
 

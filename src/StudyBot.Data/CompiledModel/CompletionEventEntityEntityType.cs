@@ -20,7 +20,7 @@ namespace StudyBot.Data.CompiledModel
                 "StudyBot.Data.Entities.CompletionEventEntity",
                 typeof(CompletionEventEntity),
                 baseEntityType,
-                propertyCount: 8,
+                propertyCount: 9,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -84,6 +84,14 @@ namespace StudyBot.Data.CompiledModel
                 propertyInfo: typeof(CompletionEventEntity).GetProperty("TargetId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(CompletionEventEntity).GetField("<TargetId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 64);
+
+            var traceParent = runtimeEntityType.AddProperty(
+                "TraceParent",
+                typeof(string),
+                propertyInfo: typeof(CompletionEventEntity).GetProperty("TraceParent", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CompletionEventEntity).GetField("<TraceParent>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 55);
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });

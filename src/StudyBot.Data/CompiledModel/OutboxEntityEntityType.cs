@@ -19,7 +19,7 @@ namespace StudyBot.Data.CompiledModel
                 "StudyBot.Data.Entities.OutboxEntity",
                 typeof(OutboxEntity),
                 baseEntityType,
-                propertyCount: 22,
+                propertyCount: 23,
                 unnamedIndexCount: 4,
                 keyCount: 1);
 
@@ -185,6 +185,14 @@ namespace StudyBot.Data.CompiledModel
                 propertyInfo: typeof(OutboxEntity).GetProperty("Target", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(OutboxEntity).GetField("<Target>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
+
+            var traceParent = runtimeEntityType.AddProperty(
+                "TraceParent",
+                typeof(string),
+                propertyInfo: typeof(OutboxEntity).GetProperty("TraceParent", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OutboxEntity).GetField("<TraceParent>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 55);
 
             var key0 = runtimeEntityType.AddKey(
                 new[] { id });

@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("fc688570-763f-4f95-8ac9-274dae1d8f26"), entityTypeCount: 23)
+            : base(skipDetectChanges: false, modelId: new Guid("37ce5d46-522a-4b56-a420-73996aab3e88"), entityTypeCount: 23)
         {
         }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using StudyBot.Core.Telemetry;
 using StudyBot.Data.Entities;
 
 namespace StudyBot.Data.Configurations;
@@ -97,6 +98,7 @@ internal sealed class CompletionEventConfiguration : IEntityTypeConfiguration<Co
     {
         b.ToTable("CompletionEvents");
         b.Property(x => x.TargetId).HasMaxLength(64);
+        b.Property(x => x.TraceParent).HasMaxLength(StudyBotTrace.MaxParentLength);
         b.HasIndex(x => new { x.MemberId, x.Kind, x.TargetId }).IsUnique();
         b.HasIndex(x => new { x.NotifiedAtUtc, x.AtUtc });
         b.HasOne<MemberEntity>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Cascade);
@@ -127,6 +129,7 @@ internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxEntit
         b.Property(x => x.RecipientName).HasMaxLength(100);
         b.Property(x => x.LastError).HasMaxLength(500);
         b.Property(x => x.ClaimedBy).HasMaxLength(ClaimLimits.MaxOwnerLength);
+        b.Property(x => x.TraceParent).HasMaxLength(StudyBotTrace.MaxParentLength);
         b.HasIndex(x => x.Key).IsUnique();
         // Each platform drains on its own: its due rows, oldest first.
         b.HasIndex(x => new { x.Platform, x.NextAttemptAtUtc }).HasFilter("SentAtUtc IS NULL AND FailedAtUtc IS NULL");

@@ -233,6 +233,12 @@ internal sealed class OutboxEntity
     public int? DropReason { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the span that wrote the row (a command, a celebration), so its delivery continues
+    /// that trace; null when nothing was traced.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }
 
 /// <summary>
@@ -421,6 +427,9 @@ internal sealed class CompletionEventEntity
 
     /// <summary>When the celebration went out; null until then.</summary>
     public DateTime? NotifiedAtUtc { get; set; }
+
+    /// <summary>The W3C <c>traceparent</c> of the command that reached it, so its celebration continues that trace; null when nothing was traced.</summary>
+    public string? TraceParent { get; set; }
 }
 
 /// <summary>Completing the phase grants the role (a platform role id). One mapping per phase and community.</summary>

@@ -212,6 +212,10 @@ namespace StudyBot.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("NotifiedAtUtc", "AtUtc");
@@ -630,6 +634,10 @@ namespace StudyBot.Data.Migrations
 
                     b.Property<int>("Target")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
+using StudyBot.Core.Telemetry;
 using StudyBot.Discord.Json;
 using StudyBot.Discord.Rendering;
 using StudyBot.Discord.Rest;
@@ -175,6 +176,19 @@ internal sealed partial class InteractionProcessor(
     {
         var commandStarted = false;
         var state = new AnswerState();
+
+        // The adapter's span: a command's trace starts here over the gateway (over HTTP, under ASP.NET Core's request).
+        using var span = StudyBotTrace.Source.StartActivity("discord interaction");
+        span?.SetTag("studybot.platform", Platforms.Discord);
+        span?.SetTag("studybot.interaction", interaction.Type switch
+        {
+            InteractionTypes.Ping => "ping",
+            InteractionTypes.ApplicationCommand => "command",
+            InteractionTypes.MessageComponent => "component",
+            InteractionTypes.Autocomplete => "autocomplete",
+            InteractionTypes.ModalSubmit => "modal",
+            _ => "other",
+        });
         try
         {
             if (arrivalFailure is not null)

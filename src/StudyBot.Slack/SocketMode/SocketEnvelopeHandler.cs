@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using StudyBot.Core.Telemetry;
 using StudyBot.Slack.Http;
 using StudyBot.Slack.Inbound;
 
@@ -41,6 +42,11 @@ internal sealed partial class SocketEnvelopeHandler(
         }
 
         Interlocked.Increment(ref _handled);
+
+        // The adapter's span over Socket Mode: a command's trace starts here (over HTTP, under ASP.NET Core's request).
+        using var span = StudyBotTrace.Source.StartActivity("slack envelope");
+        span?.SetTag("studybot.platform", StudyBot.Core.Chat.Platforms.Slack);
+        span?.SetTag("studybot.envelope", envelope.Type is "slash_commands" or "interactive" or "events_api" ? envelope.Type : "other");
         try
         {
             switch (envelope.Type)

@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace StudyBot.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class TraceParents : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "TraceParent",
+                table: "Outbox",
+                type: "TEXT",
+                maxLength: 55,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TraceParent",
+                table: "CompletionEvents",
+                type: "TEXT",
+                maxLength: 55,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "TraceParent",
+                table: "Outbox");
+
+            migrationBuilder.DropColumn(
+                name: "TraceParent",
+                table: "CompletionEvents");
+        }
+    }
+}
