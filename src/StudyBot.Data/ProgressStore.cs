@@ -545,11 +545,11 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         {
             batch.Add(
                 """
-                INSERT INTO "StudyLogs" ("CommunityId", "MemberId", "BatchId", "Minutes", "Kind", "ItemId", "Note", "Points", "AtUtc", "LocalDate", "ActorId")
-                VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10})
+                INSERT INTO "StudyLogs" ("CommunityId", "MemberId", "BatchId", "Minutes", "Kind", "ItemId", "Note", "Points", "AtUtc", "LocalDate", "ActorId", "Source")
+                VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11})
                 """,
                 communityId, memberId, changes.BatchId, log.Minutes, log.Kind, log.ItemId, log.Note is null ? null : Clip(log.Note, 200),
-                log.Points, changes.AtUtc, changes.LocalDate, actor);
+                log.Points, changes.AtUtc, changes.LocalDate, actor, log.Source);
             stats.Add(changes.LocalDate, log.Points, log.Minutes, log.Kind, 0);
         }
 

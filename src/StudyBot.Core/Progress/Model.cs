@@ -53,6 +53,19 @@ public enum StudyKind
     Review = 2,
 }
 
+/// <summary>
+/// Where study minutes came from: typed in (<c>/progress log</c>), a focus session, a group study session's check-in or
+/// time in a Discord voice study room. All count the same (points, daily cap, balance, goal, streak); the source lets
+/// views show focus and room time on their own.
+/// </summary>
+public enum StudySource
+{
+    Manual = 0,
+    Focus = 1,
+    Session = 2,
+    Voice = 3,
+}
+
 public enum PathKind
 {
     Standard = 0,
@@ -198,7 +211,7 @@ public sealed record CompletionRecord(CompletionKind Kind, string TargetId)
 
 public sealed record ItemChange(string ItemId, ItemState From, ItemState To, int Points);
 
-public sealed record NewStudyLog(int Minutes, StudyKind Kind, string? ItemId, string? Note, int Points);
+public sealed record NewStudyLog(int Minutes, StudyKind Kind, string? ItemId, string? Note, int Points, StudySource Source = StudySource.Manual);
 
 /// <summary>One command's writes, applied by the store in a single transaction.</summary>
 public sealed class ChangeSet(Guid batchId, DateTime atUtc, DateOnly localDate, string actorId)

@@ -1038,6 +1038,9 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                     b.Property<DateTime?>("RetractedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Source")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("BatchId");

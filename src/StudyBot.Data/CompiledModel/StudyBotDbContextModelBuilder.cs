@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("37ce5d46-522a-4b56-a420-73996aab3e88"), entityTypeCount: 23)
+            : base(skipDetectChanges: false, modelId: new Guid("0169ac62-ff11-4123-a29c-7b55d7695a6d"), entityTypeCount: 23)
         {
         }
 

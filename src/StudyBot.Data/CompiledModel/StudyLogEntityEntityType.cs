@@ -20,7 +20,7 @@ namespace StudyBot.Data.CompiledModel
                 "StudyBot.Data.Entities.StudyLogEntity",
                 typeof(StudyLogEntity),
                 baseEntityType,
-                propertyCount: 13,
+                propertyCount: 14,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -121,6 +121,13 @@ namespace StudyBot.Data.CompiledModel
                 fieldInfo: typeof(StudyLogEntity).GetField("<RetractedAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 valueConverter: new StudyBotDbContext.UtcConverter());
+
+            var source = runtimeEntityType.AddProperty(
+                "Source",
+                typeof(int),
+                propertyInfo: typeof(StudyLogEntity).GetProperty("Source", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(StudyLogEntity).GetField("<Source>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });

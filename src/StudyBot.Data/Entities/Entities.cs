@@ -387,6 +387,9 @@ internal sealed class StudyLogEntity
     public required string ActorId { get; set; }
 
     public DateTime? RetractedAtUtc { get; set; }
+
+    /// <summary>Where the minutes came from (<c>StudySource</c>): typed in, focus, a group session or a voice room.</summary>
+    public int Source { get; set; }
 }
 
 internal sealed class GoalEntity

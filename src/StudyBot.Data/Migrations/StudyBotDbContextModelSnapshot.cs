@@ -1005,6 +1005,9 @@ namespace StudyBot.Data.Migrations
                     b.Property<DateTime?>("RetractedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Source")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("BatchId");
