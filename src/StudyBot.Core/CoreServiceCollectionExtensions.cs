@@ -95,6 +95,7 @@ public static class CoreServiceCollectionExtensions
         AddHandler<RolesUnmapHandler>(services);
         AddHandler<RolesShowHandler>(services);
         AddHandler<RolesSyncHandler>(services);
+        Voice.VoiceRooms.AddVoiceRooms(services);
         return services;
     }
 

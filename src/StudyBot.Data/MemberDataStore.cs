@@ -136,6 +136,8 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         await db.CompletionEvents.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.PartnerPool.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.RoleGrants.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await db.VoiceIntervals.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await db.VoiceOptOuts.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
 
         // Partnerships the member was in: their partner keeps going alone (the partnership ends).
         var partnerships = await db.PartnershipMembers.Where(x => x.MemberId == memberId).Select(x => x.PartnershipId).ToListAsync(ct);
@@ -210,7 +212,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             ct);
     }
 
-    private sealed record MemberDocument(object Profile, object Items, object History, object StudyLog, object Goals, object Rest, object Completions, object Partnerships, object RoleGrants, object Totals, object Messages, int Records);
+    private sealed record MemberDocument(object Profile, object Items, object History, object StudyLog, object Goals, object Rest, object Completions, object Partnerships, object RoleGrants, object Totals, object Messages, object VoiceRooms, int Records);
 
     /// <summary>The member's data; with <paramref name="dmPlatform"/>, also their DM channel with the bot on that platform.</summary>
     private async Task<MemberDocument> MemberDocumentAsync(MemberEntity m, string? dmPlatform, CancellationToken ct)
@@ -255,6 +257,9 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             .ToListAsync(ct);
         var messages = await db.Outbox.AsNoTracking().Where(x => x.MemberId == m.Id && x.Target == (int)OutboxTarget.DirectMessage).OrderBy(x => x.Id)
             .Select(x => new { x.Kind, x.CreatedAtUtc, x.SentAtUtc, x.FailedAtUtc }).ToListAsync(ct);
+        var voiceIntervals = await db.VoiceIntervals.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.Id)
+            .Select(x => new { x.ChannelId, x.StartedAtUtc, x.LastSeenAtUtc, x.EndedAtUtc, x.CountedMinutes }).ToListAsync(ct);
+        var voiceIgnored = await db.VoiceOptOuts.AsNoTracking().Where(x => x.MemberId == m.Id).Select(x => (DateTime?)x.AtUtc).FirstOrDefaultAsync(ct);
         var dmChannel = dmPlatform is null
             ? null
             : await db.DmChannels.AsNoTracking().Where(x => x.Platform == dmPlatform && x.UserId == m.UserId)
@@ -285,8 +290,8 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             m.LastActivityAtUtc,
             directMessageChannel = dmChannel,
         };
-        var records = 1 + (dmChannel is null ? 0 : 1) + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + days.Count + totals.Count + messages.Count;
-        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, records);
+        var records = 1 + (dmChannel is null ? 0 : 1) + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + days.Count + totals.Count + messages.Count + voiceIntervals.Count + (voiceIgnored is null ? 0 : 1);
+        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, new { ignoredSinceUtc = voiceIgnored, intervals = voiceIntervals }, records);
     }
 
     private async Task<(CommunityEntity? Community, MemberEntity? Member)> FindAsync(MemberRef member, CancellationToken ct)

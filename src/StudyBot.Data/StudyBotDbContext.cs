@@ -108,6 +108,12 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
 
     internal DbSet<DmChannelEntity> DmChannels => Set<DmChannelEntity>();
 
+    internal DbSet<StudyRoomEntity> StudyRooms => Set<StudyRoomEntity>();
+
+    internal DbSet<VoiceIntervalEntity> VoiceIntervals => Set<VoiceIntervalEntity>();
+
+    internal DbSet<VoiceOptOutEntity> VoiceOptOuts => Set<VoiceOptOutEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -133,6 +139,9 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new LeaseConfiguration());
         modelBuilder.ApplyConfiguration(new SeenKeyConfiguration());
         modelBuilder.ApplyConfiguration(new DmChannelConfiguration());
+        modelBuilder.ApplyConfiguration(new StudyRoomConfiguration());
+        modelBuilder.ApplyConfiguration(new VoiceIntervalConfiguration());
+        modelBuilder.ApplyConfiguration(new VoiceOptOutConfiguration());
 
         if (IsPostgres)
         {

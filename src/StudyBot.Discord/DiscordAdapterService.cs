@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Coordination;
 using StudyBot.Core.Privacy;
+using StudyBot.Core.Voice;
 using StudyBot.Discord.Gateway;
 using StudyBot.Discord.Interactions;
 using StudyBot.Discord.Json;
@@ -41,8 +42,10 @@ internal sealed class HostFatalStop(IHostApplicationLifetime lifetime) : IFatalS
 }
 
 /// <summary>
-/// Gateway dispatches the adapter cares about: interactions, guild names for communities, and departures (the bot
-/// removed from a guild; a member leaving, with Discord:MemberEvents), which start the retention clock.
+/// Gateway dispatches the adapter cares about: interactions, guild names for communities, departures (the bot
+/// removed from a guild; a member leaving, with Discord:MemberEvents), which start the retention clock, and voice states
+/// (VOICE_STATE_UPDATE, GUILD_CREATE's voice_states) for voice study rooms, handed to Core's <see cref="VoiceRoomService"/>
+/// with the time they were seen; it queues them and decides off the receive loop.
 /// </summary>
 internal sealed partial class GatewayDispatchSink(
     InteractionProcessor processor,
@@ -50,7 +53,9 @@ internal sealed partial class GatewayDispatchSink(
     GuildDirectory guilds,
     DiscordRuntime runtime,
     ILogger<GatewayDispatchSink> logger,
-    MembershipService? membership = null) : IGatewayEventSink
+    MembershipService? membership = null,
+    StudyBot.Core.Voice.VoiceRoomService? voice = null,
+    TimeProvider? time = null) : IGatewayEventSink
 {
     public void OnDispatch(string type, JsonElement data)
     {
@@ -68,11 +73,32 @@ internal sealed partial class GatewayDispatchSink(
                 if (data.Deserialize(DiscordJsonContext.Default.GatewayGuild) is { Unavailable: not true } guild)
                 {
                     guilds.Set(guild.Id, guild.Name);
+                    if (type == "GUILD_CREATE" && voice is not null)
+                    {
+                        // Sent on every (re)connect: who sits in voice now settles the intervals left open meanwhile.
+                        var states = (guild.VoiceStates ?? []).Select(v => new VoiceState(Snowflake.Format(v.UserId), v.ChannelId is { } c ? Snowflake.Format(c) : null, v.Deafened)).ToList();
+                        voice.CommunityAvailable(DiscordIdentity.Community(guild.Id, guilds), states, Now);
+                    }
+                }
+
+                break;
+            case "VOICE_STATE_UPDATE":
+                if (voice is not null && data.Deserialize(DiscordJsonContext.Default.GatewayVoiceState) is { GuildId: { } voiceGuild } state)
+                {
+                    voice.VoiceStateChanged(
+                        DiscordIdentity.Community(voiceGuild, guilds),
+                        new VoiceState(Snowflake.Format(state.UserId), state.ChannelId is { } channel ? Snowflake.Format(channel) : null, state.Deafened),
+                        Now);
                 }
 
                 break;
             case "GUILD_DELETE":
                 // "unavailable": true is an outage; without it the bot was removed (kicked, or the guild deleted).
+                if (voice is not null && data.Deserialize(DiscordJsonContext.Default.GatewayGuild) is { } away)
+                {
+                    voice.CommunityUnavailable(DiscordIdentity.Community(away.Id, guilds));
+                }
+
                 if (data.Deserialize(DiscordJsonContext.Default.GatewayGuild) is { Unavailable: not true } left)
                 {
                     var community = DiscordIdentity.Community(left.Id, guilds);
@@ -90,6 +116,8 @@ internal sealed partial class GatewayDispatchSink(
                 break;
         }
     }
+
+    private DateTime Now => (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
 
     /// <summary>Records a departure off the receive loop; a failure is logged and the next event is not held up.</summary>
     private void Depart(CommunityRef community, string? userId)

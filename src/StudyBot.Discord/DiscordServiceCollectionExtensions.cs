@@ -97,10 +97,12 @@ public static class DiscordServiceCollectionExtensions
         services.AddSingleton<INotifier>(sp => sp.GetRequiredService<DiscordNotifier>());
         services.AddSingleton<IMemberTextEscaper, Rendering.DiscordMarkdown>();
         services.AddSingleton<IChannelDirectory, DiscordChannelDirectory>();
+        services.AddSingleton<StudyBot.Core.Voice.IVoiceChannelDirectory, DiscordVoiceChannelDirectory>();
         services.AddSingleton<StudyBot.Core.Roles.ICommunityRoles, DiscordRoles>();
 
         services.AddSingleton<DiscordAdapterService>();
         services.AddHostedService(sp => sp.GetRequiredService<DiscordAdapterService>());
+        services.AddHostedService<VoiceHeartbeat>();
         return true;
     }
 

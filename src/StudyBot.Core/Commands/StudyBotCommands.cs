@@ -225,6 +225,25 @@ public static class StudyBotCommands
                     new("sync", "Grant the mapped roles for phases completed in the past") { Example = "/studybot roles sync" },
                 ],
             },
+            new("rooms", "Voice channels whose time counts as study time (Discord)")
+            {
+                Section = "Voice study rooms (Discord)",
+                DefaultSubcommand = "list",
+                Subcommands =
+                [
+                    new("add", "Mark a voice channel as a study room")
+                    {
+                        Example = "/studybot rooms add #Study Room",
+                        Options = [new("channel", OptionType.Channel, "A voice or stage channel") { Required = true, MaxLength = 100, Hint = "#voice-channel", TakesRest = true }],
+                    },
+                    new("remove", "Stop counting time in a study room")
+                    {
+                        Example = "/studybot rooms remove #Study Room",
+                        Options = [new("channel", OptionType.Channel, "One of the study rooms") { Required = true, MaxLength = 100, Hint = "#voice-channel", TakesRest = true }],
+                    },
+                    new("list", "See the study rooms") { Example = "/studybot rooms list" },
+                ],
+            },
             new("export", "Export this community's StudyBot data (a JSON file)") { Section = "Data, settings and help", Example = "/studybot export" },
             new("show", "See this community's StudyBot settings") { Section = "Data, settings and help", Example = "/studybot show" },
             new("status", "See how StudyBot is doing here: connection, commands, deliveries, problems") { Section = "Data, settings and help", Example = "/studybot status" },
@@ -431,6 +450,11 @@ public static class StudyBotCommands
                     {
                         Example = "/progress me delete confirm",
                         Options = [new("confirm", OptionType.String, "Type confirm to delete for good") { Choices = [new("confirm", "Yes, delete my data", "yes")] }],
+                    },
+                    new("rooms", "Whether your time in voice study rooms counts (Discord)")
+                    {
+                        Example = "/progress me rooms ignore",
+                        Options = [new("choice", OptionType.String, "track or ignore") { Required = true, Choices = [new("track", "Count my time in study rooms"), new("ignore", "Don't track me in study rooms")] }],
                     },
                     new("celebrate", "Where your milestone celebrations go")
                     {

@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0169ac62-ff11-4123-a29c-7b55d7695a6d"), entityTypeCount: 23)
+            : base(skipDetectChanges: false, modelId: new Guid("13d7d18b-6aff-495b-9382-27a377d3de42"), entityTypeCount: 26)
         {
         }
 
@@ -40,6 +40,9 @@ namespace StudyBot.Data.CompiledModel
             var roleProblemEntity = RoleProblemEntityEntityType.Create(this);
             var seenKeyEntity = SeenKeyEntityEntityType.Create(this);
             var studyLogEntity = StudyLogEntityEntityType.Create(this);
+            var studyRoomEntity = StudyRoomEntityEntityType.Create(this);
+            var voiceIntervalEntity = VoiceIntervalEntityEntityType.Create(this);
+            var voiceOptOutEntity = VoiceOptOutEntityEntityType.Create(this);
 
             ChannelProblemEntityEntityType.CreateForeignKey1(channelProblemEntity, communityEntity);
             CompletionEventEntityEntityType.CreateForeignKey1(completionEventEntity, memberEntity);
@@ -59,6 +62,9 @@ namespace StudyBot.Data.CompiledModel
             RoleGrantEntityEntityType.CreateForeignKey1(roleGrantEntity, memberEntity);
             RoleProblemEntityEntityType.CreateForeignKey1(roleProblemEntity, communityEntity);
             StudyLogEntityEntityType.CreateForeignKey1(studyLogEntity, memberEntity);
+            StudyRoomEntityEntityType.CreateForeignKey1(studyRoomEntity, communityEntity);
+            VoiceIntervalEntityEntityType.CreateForeignKey1(voiceIntervalEntity, memberEntity);
+            VoiceOptOutEntityEntityType.CreateForeignKey1(voiceOptOutEntity, memberEntity);
 
             ChannelProblemEntityEntityType.CreateAnnotations(channelProblemEntity);
             CommandReceiptEntityEntityType.CreateAnnotations(commandReceiptEntity);
@@ -83,6 +89,9 @@ namespace StudyBot.Data.CompiledModel
             RoleProblemEntityEntityType.CreateAnnotations(roleProblemEntity);
             SeenKeyEntityEntityType.CreateAnnotations(seenKeyEntity);
             StudyLogEntityEntityType.CreateAnnotations(studyLogEntity);
+            StudyRoomEntityEntityType.CreateAnnotations(studyRoomEntity);
+            VoiceIntervalEntityEntityType.CreateAnnotations(voiceIntervalEntity);
+            VoiceOptOutEntityEntityType.CreateAnnotations(voiceOptOutEntity);
 
             AddAnnotation("ProductVersion", "10.0.15");
         }

@@ -22,7 +22,10 @@ internal sealed record GatewaySettings(string Token, int ShardId, int ShardCount
     /// <summary>GUILD_MEMBERS (privileged): only with Discord:MemberEvents, to hear of members leaving.</summary>
     public const int GuildMembers = 1 << 1;
 
-    public int Intents => MemberEvents ? Guilds | GuildMembers : Guilds;
+    /// <summary>GUILD_VOICE_STATES (not privileged): VOICE_STATE_UPDATE and GUILD_CREATE's voice_states, for voice study rooms.</summary>
+    public const int GuildVoiceStates = 1 << 7;
+
+    public int Intents => (MemberEvents ? Guilds | GuildMembers : Guilds) | GuildVoiceStates;
 }
 
 internal enum GatewayStatus

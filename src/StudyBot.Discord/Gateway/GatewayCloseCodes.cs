@@ -47,7 +47,7 @@ internal static class GatewayCloseCodes
         4010 => "Discord closed the gateway with 4010 Invalid shard: check Discord:ShardCount and Discord:ShardIds.",
         4011 => "Discord closed the gateway with 4011 Sharding required: the bot is in too many guilds for one shard; raise Discord:ShardCount (the instances share the shards; Discord recommends a count in GET /gateway/bot).",
         4012 => "Discord closed the gateway with 4012 Invalid API version: this build speaks gateway v10; check Discord:GatewayUrl.",
-        4013 => "Discord closed the gateway with 4013 Invalid intent(s): StudyBot sends GUILDS (1), plus GUILD_MEMBERS (2) with Discord:MemberEvents; check Discord:GatewayUrl points at Discord.",
+        4013 => "Discord closed the gateway with 4013 Invalid intent(s): StudyBot sends GUILDS (1) and GUILD_VOICE_STATES (128), plus GUILD_MEMBERS (2) with Discord:MemberEvents; check Discord:GatewayUrl points at Discord.",
         4014 => "Discord closed the gateway with 4014 Disallowed intent(s): the application is not allowed an intent it asked for. With Discord:MemberEvents=true StudyBot asks for Server Members (privileged): switch it on in the Developer Portal (Bot > Privileged Gateway Intents) or set Discord:MemberEvents=false.",
         _ => $"Discord closed the gateway with {Describe(code)}.",
     };

@@ -22,7 +22,23 @@ internal sealed record ReadyApplication([property: JsonConverter(typeof(Snowflak
 internal sealed record GatewayGuild(
     [property: JsonConverter(typeof(SnowflakeConverter))] ulong Id,
     string? Name,
-    bool? Unavailable);
+    bool? Unavailable,
+    [property: JsonPropertyName("voice_states")] IReadOnlyList<GatewayVoiceState>? VoiceStates = null);
+
+/// <summary>
+/// A voice state: VOICE_STATE_UPDATE's payload, or one of GUILD_CREATE's <c>voice_states</c> (which leave out
+/// <c>guild_id</c>). <c>channel_id</c> null means the user left voice; <c>deaf</c> is server-deafened, <c>self_deaf</c> by themselves.
+/// </summary>
+internal sealed record GatewayVoiceState(
+    [property: JsonPropertyName("guild_id"), JsonConverter(typeof(NullableSnowflakeConverter))] ulong? GuildId,
+    [property: JsonPropertyName("channel_id"), JsonConverter(typeof(NullableSnowflakeConverter))] ulong? ChannelId,
+    [property: JsonPropertyName("user_id"), JsonConverter(typeof(SnowflakeConverter))] ulong UserId,
+    bool? Deaf,
+    [property: JsonPropertyName("self_deaf")] bool? SelfDeaf,
+    GuildMember? Member)
+{
+    public bool Deafened => Deaf == true || SelfDeaf == true;
+}
 
 /// <summary>GUILD_MEMBER_REMOVE: the guild and the user who left (or was kicked or banned).</summary>
 internal sealed record GuildMemberRemove(
@@ -196,6 +212,8 @@ internal sealed record DiscordChannel(
 internal static class ChannelTypes
 {
     public const int GuildText = 0;
+    public const int GuildVoice = 2;
+    public const int GuildStageVoice = 13;
     public const int GuildAnnouncement = 5;
 }
 
@@ -251,6 +269,7 @@ internal sealed record DiscordErrorBody(int? Code, string? Message, double? Retr
 [JsonSerializable(typeof(GatewayReady))]
 [JsonSerializable(typeof(GatewayGuild))]
 [JsonSerializable(typeof(GuildMemberRemove))]
+[JsonSerializable(typeof(GatewayVoiceState))]
 [JsonSerializable(typeof(OutgoingPayload<IdentifyData>))]
 [JsonSerializable(typeof(OutgoingPayload<ResumeData>))]
 [JsonSerializable(typeof(OutgoingPayload<long?>))]
