@@ -222,7 +222,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         var history = await db.ItemChanges.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.Id)
             .Select(x => new { x.ItemId, from = ((StudyBot.Core.Progress.ItemStatus)x.FromStatus).ToString(), to = ((StudyBot.Core.Progress.ItemStatus)x.ToStatus).ToString(), x.Points, x.AtUtc, x.LocalDate, x.IsUndo, x.UndoneAtUtc }).ToListAsync(ct);
         var logs = await db.StudyLogs.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.Id)
-            .Select(x => new { x.Minutes, kind = ((StudyBot.Core.Progress.StudyKind)x.Kind).ToString(), x.ItemId, x.Note, x.Points, x.AtUtc, x.LocalDate, x.RetractedAtUtc }).ToListAsync(ct);
+            .Select(x => new { x.Minutes, kind = ((StudyBot.Core.Progress.StudyKind)x.Kind).ToString(), source = ((StudyBot.Core.Progress.StudySource)x.Source).ToString(), x.ItemId, x.Note, x.Points, x.AtUtc, x.LocalDate, x.RetractedAtUtc }).ToListAsync(ct);
         var goals = await db.Goals.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.Id)
             .Select(x => new { period = ((StudyBot.Core.Progress.GoalPeriod)x.Period).ToString(), unit = ((StudyBot.Core.Progress.GoalUnit)x.Unit).ToString(), x.Target, x.EffectiveFrom, x.CreatedAtUtc }).ToListAsync(ct);
         var rest = await db.RestPeriods.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.Id).Select(x => new { x.From, x.Until }).ToListAsync(ct);

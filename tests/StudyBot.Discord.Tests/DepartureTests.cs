@@ -23,7 +23,7 @@ public sealed class DepartureTests
             o.Server.AllowedPrivilegedIntents = GatewaySettings.GuildMembers;
         });
         await harness.ReadyAsync();
-        Assert.Equal(GatewaySettings.Guilds | GatewaySettings.GuildMembers, harness.Server.Identifies.Last().Intents);
+        Assert.Equal(GatewaySettings.Guilds | GatewaySettings.GuildMembers | GatewaySettings.GuildVoiceStates, harness.Server.Identifies.Last().Intents);
 
         // Mason uses the bot, so he has data in the guild.
         var done = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress done", new Dictionary<string, object> { ["item"] = "numpy" }));
@@ -67,12 +67,12 @@ public sealed class DepartureTests
     }
 
     [Fact]
-    public async Task Without_member_events_only_the_guilds_intent_is_asked_for()
+    public async Task Without_member_events_only_the_guilds_and_voice_states_intents_are_asked_for()
     {
         await using var harness = await AdapterHarness.StartAsync();
         await harness.ReadyAsync();
 
-        Assert.Equal(GatewaySettings.Guilds, harness.Server.Identifies.Single().Intents);
+        Assert.Equal(GatewaySettings.Guilds | GatewaySettings.GuildVoiceStates, harness.Server.Identifies.Single().Intents);
     }
 
     private static async Task<int> PurgeAsync(IServiceProvider services)

@@ -57,6 +57,7 @@ public sealed partial class VoiceRoomService : IAsyncDisposable
     private readonly Lazy<Task> _loop;
     private long _processed;
     private long _skipped;
+    private long _received;
 
     public VoiceRoomService(
         IServiceScopeFactory scopes,
@@ -75,6 +76,9 @@ public sealed partial class VoiceRoomService : IAsyncDisposable
         _loop = new Lazy<Task>(() => Task.Run(RunAsync));
     }
 
+    /// <summary>Voice states and guild snapshots handed in so far (for tests).</summary>
+    public long Received => Interlocked.Read(ref _received);
+
     /// <summary>Events handled so far (for tests).</summary>
     public long Processed => Interlocked.Read(ref _processed);
 
@@ -84,13 +88,17 @@ public sealed partial class VoiceRoomService : IAsyncDisposable
     private sealed record Work(Func<CancellationToken, Task> Run, TaskCompletionSource? Done, string What);
 
     /// <summary>A member's voice state changed (Discord VOICE_STATE_UPDATE), seen at <paramref name="atUtc"/>. Returns at once.</summary>
-    public void VoiceStateChanged(CommunityRef community, VoiceState state, DateTime atUtc) =>
+    public void VoiceStateChanged(CommunityRef community, VoiceState state, DateTime atUtc)
+    {
+        Interlocked.Increment(ref _received);
         Post(ct => OnStateAsync(community, state, atUtc, ct), "voice state");
+    }
 
     /// <summary>The community is available with these voice states (Discord GUILD_CREATE, after a connect or reconnect). Returns at once.</summary>
     public void CommunityAvailable(CommunityRef community, IReadOnlyList<VoiceState> states, DateTime atUtc)
     {
         _live[(community.Platform, community.ExternalId)] = community;
+        Interlocked.Increment(ref _received);
         Post(ct => OnAvailableAsync(community, states, atUtc, ct), "guild voice states");
     }
 
@@ -282,7 +290,7 @@ public sealed partial class VoiceRoomService : IAsyncDisposable
         // A community not connected here (the bot removed, a guild that never came back): its intervals end where last seen.
         foreach (var community in await store.CommunitiesWithOpenAsync(ct))
         {
-            if (!_live.ContainsKey((community.Platform, community.ExternalId)) || !AllConnected(community.Platform))
+            if (!Watching(community))
             {
                 await CloseWhereAsync(community, null, i => now - i.LastSeenAtUtc > AbandonAfter, ct, atLastSeen: true);
             }
@@ -293,6 +301,8 @@ public sealed partial class VoiceRoomService : IAsyncDisposable
             await CreditAsync(scope.ServiceProvider, store, pending, ct);
         }
     }
+
+    private bool Watching(CommunityRef community) => _live.ContainsKey((community.Platform, community.ExternalId)) && AllConnected(community.Platform);
 
     private bool AllConnected(string platform)
     {
@@ -312,7 +322,8 @@ public sealed partial class VoiceRoomService : IAsyncDisposable
         var store = scope.ServiceProvider.GetRequiredService<IVoiceRoomStore>();
         foreach (var interval in (await store.OpenAsync(community, userId, ct)).Where(which))
         {
-            var end = atLastSeen || now - interval.LastSeenAtUtc > MaxSilence ? interval.LastSeenAtUtc : now;
+            // Seen live (the community is connected here): they were there until now. Otherwise only until the last sight.
+            var end = atLastSeen || !Watching(community) ? interval.LastSeenAtUtc : now;
             await CloseAndCreditAsync(scope.ServiceProvider, store, community, interval, end, ct);
         }
     }

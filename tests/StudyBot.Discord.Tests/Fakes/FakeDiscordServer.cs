@@ -283,12 +283,15 @@ public sealed class FakeDiscordOptions
     /// </summary>
     public bool RefuseExplicitNulls { get; set; }
 
-    /// <summary>Guild channels: id, guild, name, type (0 text, 2 voice, 5 announcement).</summary>
+    /// <summary>Guild channels: id, guild, name, type (0 text, 2 voice, 5 announcement, 13 stage).</summary>
     public List<(ulong Id, ulong GuildId, string Name, int Type)> Channels { get; } =
     [
         (645027906669510667, 290926798626357999, "study-hall", 0),
         (645027906669510668, 290926798626357999, "wins", 0),
         (645027906669510669, 290926798626357999, "Lounge", 2),
+        (645027906669510670, 290926798626357999, "Study Room", 2),
+        (645027906669510671, 290926798626357999, "Quiet Room", 2),
+        (645027906669510672, 290926798626357999, "Stage", 13),
         (700000000000000001, 41771983423143937, "other-guild", 0),
     ];
 
@@ -896,7 +899,13 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
             await connection.SendAsync(session.Append("READY", ready));
             foreach (var (id, name) in guilds)
             {
-                await connection.SendAsync(session.Append("GUILD_CREATE", new JsonObject { ["id"] = id.ToString(CultureInfo.InvariantCulture), ["name"] = name, ["unavailable"] = false }));
+                var guild = new JsonObject { ["id"] = id.ToString(CultureInfo.InvariantCulture), ["name"] = name, ["unavailable"] = false };
+                if ((intents & GuildVoiceStatesIntent) != 0)
+                {
+                    guild["voice_states"] = VoiceStatesOf(id);
+                }
+
+                await connection.SendAsync(session.Append("GUILD_CREATE", guild));
             }
         }
         finally
