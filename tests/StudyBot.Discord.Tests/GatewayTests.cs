@@ -26,7 +26,7 @@ public sealed class GatewayTests
         });
 
     [Fact]
-    public async Task Identify_asks_for_the_GUILDS_intent_only_with_the_shard_and_v10_JSON()
+    public async Task Identify_asks_for_the_GUILDS_and_GUILD_VOICE_STATES_intents_only_with_the_shard_and_v10_JSON()
     {
         await using var harness = await Gateway();
 
@@ -35,7 +35,7 @@ public sealed class GatewayTests
 
         var identify = connection.Received.Single(r => (int?)r["op"] == 2)["d"]!;
         Assert.Equal(FakeDiscordOptions.Token, (string?)identify["token"]);
-        Assert.Equal(1, (int)identify["intents"]!);
+        Assert.Equal(1 | 1 << 7, (int)identify["intents"]!);
         Assert.Equal("[0,1]", identify["shard"]!.ToJsonString());
         Assert.Equal("studybot", (string?)identify["properties"]!["browser"]);
         Assert.Equal("?v=10&encoding=json", connection.Query);

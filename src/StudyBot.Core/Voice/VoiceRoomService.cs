@@ -29,7 +29,7 @@ namespace StudyBot.Core.Voice;
 /// retry after a crash between the commit and marking the interval counted commits nothing twice.</item>
 /// </list>
 /// </summary>
-public sealed partial class VoiceRoomService : IAsyncDisposable
+public sealed partial class VoiceRoomService : IAsyncDisposable, IDisposable
 {
     /// <summary>An interval shorter than this (not deafened) counts nothing.</summary>
     public const int MinimumMinutes = 5;
@@ -438,8 +438,27 @@ public sealed partial class VoiceRoomService : IAsyncDisposable
         }
     }
 
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        if (!_disposed)
+        {
+            _disposed = true;
+            _stop.Cancel();
+            _stop.Dispose();
+        }
+    }
+
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _queue.Writer.TryComplete();
         await _stop.CancelAsync();
         if (_loop.IsValueCreated)
