@@ -42,6 +42,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         var row = await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Platform == community.Platform && c.ExternalId == community.ExternalId, cancellationToken);
         var members = row is null ? [] : await db.Members.AsNoTracking().Where(m => m.CommunityId == row.Id && m.DeletedAtUtc == null).OrderBy(m => m.Id).ToListAsync(cancellationToken);
         var phaseRoles = row is null ? [] : await db.PhaseRoles.AsNoTracking().Where(r => r.CommunityId == row.Id).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        var studyRooms = row is null ? [] : await db.StudyRooms.AsNoTracking().Where(r => r.CommunityId == row.Id).OrderBy(r => r.Id).ToListAsync(cancellationToken);
         var documents = new List<MemberDocument>();
         foreach (var member in members)
         {
@@ -65,6 +66,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
                 row.LeaderboardMinutes,
                 row.RemindersMaxPerWeek,
                 phaseRoles = phaseRoles.Select(r => new { phase = r.PhaseId, r.RoleId, r.RoleName, r.CreatedAtUtc }),
+                studyRooms = studyRooms.Select(r => new { r.ChannelId, r.Name, r.AddedAtUtc }),
             },
             members = documents,
         };

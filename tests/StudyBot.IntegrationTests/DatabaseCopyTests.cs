@@ -80,6 +80,14 @@ public sealed partial class DatabaseCopyTests(ITestOutputHelper output)
             INSERT INTO Leases (Name, Holder, ExpiresAtUtc, Value) VALUES ('discord-commands', 'instance-a', '2026-11-25 12:01:00', 'c0ffee');
             INSERT INTO SeenKeys (Key, ExpiresAtUtc) VALUES ('slack:event:Ev01', '2026-11-25 12:30:00');
             INSERT INTO DmChannels (Platform, UserId, ChannelId, LearnedAtUtc) VALUES ('discord', 'dee', '1500000000000000001', '2026-11-25 12:00:00.1234567');
+            INSERT INTO StudyRooms (CommunityId, ChannelId, Name, AddedAtUtc)
+            SELECT CommunityId, '1500000000000000002', 'Study Room', '2026-11-25 12:00:00' FROM Members WHERE UserId = 'dee';
+            INSERT INTO VoiceIntervals (CommunityId, MemberId, ChannelId, StartedAtUtc, LastSeenAtUtc, EndedAtUtc, CountedMinutes)
+            SELECT CommunityId, Id, '1500000000000000002', '2026-11-25 12:00:00', '2026-11-25 12:31:00.1234567', '2026-11-25 12:31:00.1234567', 31 FROM Members WHERE UserId = 'dee';
+            INSERT INTO VoiceIntervals (CommunityId, MemberId, ChannelId, StartedAtUtc, LastSeenAtUtc, EndedAtUtc, CountedMinutes)
+            SELECT CommunityId, Id, '1500000000000000002', '2026-11-25 13:00:00', '2026-11-25 13:01:00', NULL, NULL FROM Members WHERE UserId = 'dee';
+            INSERT INTO VoiceOptOuts (MemberId, CommunityId, AtUtc)
+            SELECT Id, CommunityId, '2026-11-25 14:00:00' FROM Members WHERE UserId = 'ada';
             """;
         await command.ExecuteNonQueryAsync();
         return bot;

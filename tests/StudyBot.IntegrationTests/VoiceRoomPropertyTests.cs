@@ -95,5 +95,49 @@ public sealed class VoiceRoomPropertyTests
             iter: 40);
     }
 
+    [Fact]
+    public async Task An_interval_of_a_guild_that_never_comes_back_ends_where_the_bot_last_saw_the_member()
+    {
+        await using var bot = await TestBot.StartAsync();
+        var voice = bot.Services.GetRequiredService<VoiceRoomService>();
+        var connections = bot.Services.GetRequiredService<StudyBot.Core.Operations.ConnectionStates>();
+        var community = new CommunityRef(Platforms.Discord, "guild-gone", "Guild");
+        var member = new MemberRef(community, "user-gone", "Vera");
+        await bot.Executor.RunTextAsync(member, "/progress start programmer part-time", CancellationToken.None);
+        await using (var scope = bot.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IVoiceRoomStore>().AddRoomAsync(community, new StudyRoom(RoomA, "A", Now(bot)), new NewcomerDefaults("ml-zero-to-hero", "UTC"), CancellationToken.None);
+        }
+
+        connections.Connected(Platforms.Discord, "shard 0");
+        voice.CommunityAvailable(community, [], Now(bot));
+        voice.VoiceStateChanged(community, new VoiceState(member.UserId, RoomA, false), Now(bot));
+        await voice.IdleAsync();
+        for (var minute = 0; minute < 6; minute++)
+        {
+            bot.Time.Advance(TimeSpan.FromMinutes(1));
+            await voice.HeartbeatAsync(CancellationToken.None);
+        }
+
+        // The connection drops and the guild never comes back: beats stop moving the last sight, and after ten minutes
+        // unseen the interval ends where it was last seen, six minutes in.
+        connections.Disconnected(Platforms.Discord, "shard 0");
+        bot.Time.Advance(TimeSpan.FromMinutes(5));
+        await voice.HeartbeatAsync(CancellationToken.None);
+        await using (var scope = bot.Services.CreateAsyncScope())
+        {
+            Assert.Null((await scope.ServiceProvider.GetRequiredService<IVoiceRoomStore>().IntervalsAsync(community, member.UserId, CancellationToken.None)).Single().EndedAtUtc);
+        }
+
+        bot.Time.Advance(TimeSpan.FromMinutes(30));
+        await voice.HeartbeatAsync(CancellationToken.None);
+        await using (var scope = bot.Services.CreateAsyncScope())
+        {
+            var interval = (await scope.ServiceProvider.GetRequiredService<IVoiceRoomStore>().IntervalsAsync(community, member.UserId, CancellationToken.None)).Single();
+            Assert.Equal(interval.StartedAtUtc.AddMinutes(6), interval.EndedAtUtc);
+            Assert.Equal(6, interval.CountedMinutes);
+        }
+    }
+
     private static DateTime Now(TestBot bot) => bot.Time.GetUtcNow().UtcDateTime;
 }
