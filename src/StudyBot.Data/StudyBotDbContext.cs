@@ -108,6 +108,10 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
 
     internal DbSet<DmChannelEntity> DmChannels => Set<DmChannelEntity>();
 
+    internal DbSet<FocusSessionEntity> FocusSessions => Set<FocusSessionEntity>();
+
+    internal DbSet<FocusSettingEntity> FocusSettings => Set<FocusSettingEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -133,6 +137,8 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new LeaseConfiguration());
         modelBuilder.ApplyConfiguration(new SeenKeyConfiguration());
         modelBuilder.ApplyConfiguration(new DmChannelConfiguration());
+        modelBuilder.ApplyConfiguration(new FocusSessionConfiguration());
+        modelBuilder.ApplyConfiguration(new FocusSettingConfiguration());
 
         if (IsPostgres)
         {

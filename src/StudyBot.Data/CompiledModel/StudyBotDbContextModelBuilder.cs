@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0169ac62-ff11-4123-a29c-7b55d7695a6d"), entityTypeCount: 23)
+            : base(skipDetectChanges: false, modelId: new Guid("3a9548fc-2bbc-4b68-8b81-3c4a228ebff8"), entityTypeCount: 25)
         {
         }
 
@@ -23,6 +23,8 @@ namespace StudyBot.Data.CompiledModel
             var completionEventEntity = CompletionEventEntityEntityType.Create(this);
             var dailyTotalEntity = DailyTotalEntityEntityType.Create(this);
             var dmChannelEntity = DmChannelEntityEntityType.Create(this);
+            var focusSessionEntity = FocusSessionEntityEntityType.Create(this);
+            var focusSettingEntity = FocusSettingEntityEntityType.Create(this);
             var goalEntity = GoalEntityEntityType.Create(this);
             var itemChangeEntity = ItemChangeEntityEntityType.Create(this);
             var itemProgressEntity = ItemProgressEntityEntityType.Create(this);
@@ -44,6 +46,8 @@ namespace StudyBot.Data.CompiledModel
             ChannelProblemEntityEntityType.CreateForeignKey1(channelProblemEntity, communityEntity);
             CompletionEventEntityEntityType.CreateForeignKey1(completionEventEntity, memberEntity);
             DailyTotalEntityEntityType.CreateForeignKey1(dailyTotalEntity, memberEntity);
+            FocusSessionEntityEntityType.CreateForeignKey1(focusSessionEntity, memberEntity);
+            FocusSettingEntityEntityType.CreateForeignKey1(focusSettingEntity, memberEntity);
             GoalEntityEntityType.CreateForeignKey1(goalEntity, memberEntity);
             ItemChangeEntityEntityType.CreateForeignKey1(itemChangeEntity, memberEntity);
             ItemProgressEntityEntityType.CreateForeignKey1(itemProgressEntity, memberEntity);
@@ -66,6 +70,8 @@ namespace StudyBot.Data.CompiledModel
             CompletionEventEntityEntityType.CreateAnnotations(completionEventEntity);
             DailyTotalEntityEntityType.CreateAnnotations(dailyTotalEntity);
             DmChannelEntityEntityType.CreateAnnotations(dmChannelEntity);
+            FocusSessionEntityEntityType.CreateAnnotations(focusSessionEntity);
+            FocusSettingEntityEntityType.CreateAnnotations(focusSettingEntity);
             GoalEntityEntityType.CreateAnnotations(goalEntity);
             ItemChangeEntityEntityType.CreateAnnotations(itemChangeEntity);
             ItemProgressEntityEntityType.CreateAnnotations(itemProgressEntity);
