@@ -65,6 +65,39 @@ internal sealed class FocusStore(StudyBotDbContext db, WriteGate gate, Notificat
         return new FocusTotals(days.Where(d => d.Date == today).Sum(d => d.Minutes), days.Where(d => d.Date >= weekStart).Sum(d => d.Minutes));
     }
 
+    public async Task<int> MinutesSinceAsync(MemberRef member, DateOnly from, DateOnly until, CancellationToken cancellationToken)
+    {
+        if (await db.IdsAsync(member) is not { } ids)
+        {
+            return 0;
+        }
+
+        return await db.StudyLogs.AsNoTracking()
+            .Where(x => x.MemberId == ids.MemberId && x.Source == (int)StudySource.Focus && x.RetractedAtUtc == null && x.LocalDate >= from && x.LocalDate <= until)
+            .SumAsync(x => x.Minutes, cancellationToken);
+    }
+
+    /// <summary>
+    /// The focus board: minutes logged from focus sessions since <see cref="BoardQuery.PeriodStart"/>, summed from the study
+    /// log (focus minutes have no running totals), for public members only, as the minutes board.
+    /// </summary>
+    internal static async Task<IReadOnlyList<BoardEntry>> TopAsync(StudyBotDbContext db, long communityId, BoardQuery query, CancellationToken ct)
+    {
+        const int Public = (int)PrivacyLevel.Public;
+        var from = query.Period == BoardPeriod.All ? DateOnly.MinValue : query.PeriodStart;
+        var top = await db.StudyLogs.AsNoTracking()
+            .Where(l => l.CommunityId == communityId && l.Source == (int)StudySource.Focus && l.RetractedAtUtc == null && l.LocalDate >= from)
+            .GroupBy(l => l.MemberId)
+            .Select(g => new { MemberId = g.Key, Minutes = g.Sum(l => l.Minutes), Points = g.Sum(l => l.Points) })
+            .Join(db.Members.AsNoTracking(), t => t.MemberId, m => m.Id, (t, m) => new { t, m })
+            .Where(x => x.m.Privacy == Public && x.m.DeletedAtUtc == null && x.t.Minutes > 0)
+            .OrderByDescending(x => x.t.Minutes).ThenBy(x => x.m.Id)
+            .Take(query.Limit)
+            .Select(x => new { x.m.UserId, x.m.DisplayName, x.m.Privacy, x.t.Minutes, x.t.Points })
+            .ToListAsync(ct);
+        return top.Select(x => new BoardEntry(x.UserId, x.DisplayName, (PrivacyLevel)x.Privacy, x.Points, x.Minutes, 0, 0, 0)).ToList();
+    }
+
     public async Task<IReadOnlyList<DueFocusEnd>> DueEndsAsync(DateTime nowUtc, int limit, CancellationToken cancellationToken)
     {
         var rows = await (

@@ -1,3 +1,4 @@
+using StudyBot.Cards;
 using StudyBot.Core.Chat;
 
 namespace StudyBot.IntegrationTests;
@@ -217,5 +218,64 @@ public sealed class FocusSessionTests : IDisposable
 
         var overview = await bot.SayAsync("Ada", "/progress");
         Assert.Contains(overview.Fields, f => f.Name == "Focus" && f.Value == "today 25 min, this week 25 min");
+    }
+
+    [Fact]
+    public async Task A_members_export_has_their_focus_sessions_and_setting_and_deleting_their_data_removes_them()
+    {
+        await using var bot = await TestBot.StartAsync(now: Start);
+        await bot.SayAsync("Ada", "/progress me focus autolog off");
+        await bot.SayAsync("Ada", "/progress focus 25 review numpy");
+        await bot.SayAsync("Bo", "/progress focus 40");
+        await bot.RunUntilAsync(Start.AddMinutes(26), TimeSpan.FromMinutes(1));
+
+        var export = await bot.SayAsync("Ada", "/progress me export");
+        using var doc = System.Text.Json.JsonDocument.Parse(Assert.Single(export.Attachments).Content);
+        var focus = doc.RootElement.GetProperty("member").GetProperty("focus");
+        Assert.False(focus.GetProperty("autoLog").GetBoolean());
+        var session = Assert.Single(focus.GetProperty("sessions").EnumerateArray());
+        Assert.Equal(25, session.GetProperty("minutes").GetInt32());
+        Assert.Equal("Ended", session.GetProperty("state").GetString());
+
+        await bot.SayAsync("Ada", "/progress me delete confirm");
+        Assert.Equal(0, await bot.CountAsync("SELECT COUNT(*) FROM \"FocusSessions\" f JOIN \"Members\" m ON m.\"Id\" = f.\"MemberId\" WHERE m.\"DeletedAtUtc\" IS NOT NULL"));
+        Assert.Equal(0, await bot.CountAsync("SELECT COUNT(*) FROM \"FocusSettings\""));
+        Assert.Equal(1, await bot.CountAsync("SELECT COUNT(*) FROM \"FocusSessions\""));
+    }
+
+    [Fact]
+    public async Task The_focus_board_ranks_focus_minutes_of_public_members_and_shows_others_their_own_standing()
+    {
+        await using var bot = await TestBot.StartAsync(now: Start);
+        await bot.SayAsync("Ada", "/progress me privacy public");
+        await bot.SayAsync("Cy", "/progress me privacy public");
+        await bot.SayAsync("Cy", "/progress log 120 practice");
+        await bot.SayAsync("Ada", "/progress focus 25");
+        await bot.SayAsync("Bo", "/progress focus 40");
+        await bot.RunUntilAsync(Start.AddMinutes(41), TimeSpan.FromMinutes(1));
+        await bot.SayAsync("Ada", "/progress focus log");
+        await bot.SayAsync("Bo", "/progress focus log");
+
+        var board = await bot.SayAsync("Cy", "/progress board focus");
+        Assert.Equal("🏆 Leaderboard: focus minutes (members who chose public), this week", board.Title);
+        Assert.Contains("**Ada** · 25 min focused", board.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bo", board.Text, StringComparison.Ordinal);
+        Assert.Contains("You: no focus sessions logged this week yet.", board.Text, StringComparison.Ordinal);
+
+        var bo = await bot.SayAsync("Bo", "/progress board focus week");
+        Assert.Contains("You: #1, 40 min.", bo.Text, StringComparison.Ordinal);
+        Assert.Contains("Minute boards show only members who chose public", bo.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_progress_card_carries_the_focus_minutes()
+    {
+        await using var bot = await TestBot.StartAsync(now: Start, configure: s => s.AddStudyBotCards());
+        await bot.SayAsync("Ada", "/progress focus 25");
+        await bot.RunUntilAsync(Start.AddMinutes(26), TimeSpan.FromMinutes(1));
+        await bot.SayAsync("Ada", "/progress focus log");
+
+        var card = await bot.SayAsync("Ada", "/progress card");
+        Assert.Contains("Focus: today 25 min, this week 25 min.", Assert.Single(card.Attachments).AltText, StringComparison.Ordinal);
     }
 }

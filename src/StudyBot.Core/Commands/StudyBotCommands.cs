@@ -123,6 +123,7 @@ public static class StudyBotCommands
         new("minutes", "Minutes studied", "time", "hours"),
         new("consistency", "Days studied", "days", "consistent"),
         new("improved", "Most improved", "improvement", "improve"),
+        new("focus", "Minutes in focus sessions", "focused", "pomodoro"),
     ];
 
     public static readonly ChoiceDefinition[] PrivacyLevels =
@@ -439,7 +440,7 @@ public static class StudyBotCommands
                 Options =
                 [
                     new("period", OptionType.String, "This week (default), this month or all time") { Choices = BoardPeriods },
-                    new("metric", OptionType.String, "Points (default), minutes, consistency or improved") { Choices = BoardMetrics },
+                    new("metric", OptionType.String, "Points (default), minutes, consistency, improved or focus") { Choices = BoardMetrics },
                 ],
             },
             new("partner", "Find a study partner and keep each other going")

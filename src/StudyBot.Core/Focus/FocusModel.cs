@@ -88,6 +88,9 @@ public interface IFocusStore
     /// <summary>The member's minutes logged from focus sessions on <paramref name="today"/> and since <paramref name="weekStart"/>.</summary>
     Task<FocusTotals> TotalsAsync(MemberRef member, DateOnly today, DateOnly weekStart, CancellationToken cancellationToken);
 
+    /// <summary>The member's focus minutes logged from <paramref name="from"/> to <paramref name="until"/> (local dates), for their own line on the focus board.</summary>
+    Task<int> MinutesSinceAsync(MemberRef member, DateOnly from, DateOnly until, CancellationToken cancellationToken);
+
     /// <summary>Running sessions (and breaks) whose end has come.</summary>
     Task<IReadOnlyList<DueFocusEnd>> DueEndsAsync(DateTime nowUtc, int limit, CancellationToken cancellationToken);
 

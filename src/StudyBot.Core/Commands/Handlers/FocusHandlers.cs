@@ -1,6 +1,7 @@
 using StudyBot.Core.Chat;
 using StudyBot.Core.Focus;
 using StudyBot.Core.Progress;
+using StudyBot.Core.Roadmaps;
 
 namespace StudyBot.Core.Commands.Handlers;
 
@@ -177,7 +178,7 @@ internal sealed class FocusStartHandler(IFocusStore store) : ICommandHandler
             {
                 // "/progress focus 25 sleeping": a word that is no kind is read as an item; say both.
                 return problem.Tone == ReplyTone.Error
-                    ? problem with { Text = $"{problem.Text}\nThe kind of study is practice, learning or review, e.g. `/progress focus 25 learning pandas`." }
+                    ? Reply.Error($"{Views.ItemNotFound(query, ItemFinder.Find(ctx.Roadmap, query))}\nThe kind of study is practice, learning or review.", "/progress focus 25 learning pandas")
                     : problem;
             }
 
