@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using StudyBot.Data;
 using StudyBot.Cards;
 using StudyBot.Core.Chat;
 
@@ -277,5 +279,35 @@ public sealed class FocusSessionTests : IDisposable
 
         var card = await bot.SayAsync("Ada", "/progress card");
         Assert.Contains("Focus: today 25 min, this week 25 min.", Assert.Single(card.Attachments).AltText, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [PostgresData(DatabaseProvider.PostgreSQL)]
+    public async Task Two_instances_on_one_database_send_the_end_message_once_and_log_it_once(DatabaseProvider provider)
+    {
+        await using var a = await TestBot.StartAsync(now: Start, provider: provider, instanceId: "focus-a", pooling: true);
+        await using var b = await TestBot.StartAsync(now: Start, provider: provider, postgres: provider == DatabaseProvider.PostgreSQL ? a.ConnectionString : null,
+            dbPath: a.DbPath, instanceId: "focus-b", pooling: true);
+        await a.SayAsync("Ada", "/progress focus 25 practice numpy");
+
+        a.Time.SetUtcNow(Start.AddMinutes(25));
+        b.Time.SetUtcNow(Start.AddMinutes(25));
+        // Both instances' focus jobs at once (on SQLite, where one process owns the file, the outbox drains one at a time).
+        await Task.WhenAll(
+            a.Services.GetRequiredService<StudyBot.Core.Focus.FocusService>().RunAsync(CancellationToken.None),
+            b.Services.GetRequiredService<StudyBot.Core.Focus.FocusService>().RunAsync(CancellationToken.None));
+        await a.RunJobsAsync();
+        await b.RunJobsAsync();
+
+        var dms = FocusDms(a, "ada").Concat(FocusDms(b, "ada")).ToList();
+        var dm = Assert.Single(dms);
+        Assert.Equal(1, await a.CountAsync("SELECT COUNT(*) FROM \"Outbox\" WHERE \"Kind\" = 'focus-end'"));
+
+        var log = Button(dm.Message, "Log it");
+        var replies = await Task.WhenAll(a.SayAsync("Ada", log), b.SayAsync("Ada", log));
+        Assert.Single(replies, r => r.Text.Contains("Logged 25 min", StringComparison.Ordinal));
+        Assert.Equal(25, await FocusMinutesAsync(a, "ada"));
+        Assert.Equal(25, await DayMinutesAsync(a, "ada"));
     }
 }
