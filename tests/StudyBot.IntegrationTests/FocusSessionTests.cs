@@ -310,4 +310,23 @@ public sealed class FocusSessionTests : IDisposable
         Assert.Equal(25, await FocusMinutesAsync(a, "ada"));
         Assert.Equal(25, await DayMinutesAsync(a, "ada"));
     }
+
+    [Fact]
+    public async Task Log_it_counts_like_progress_log_towards_the_goal_and_the_daily_cap()
+    {
+        await using var bot = await TestBot.StartAsync(now: Start);
+        await bot.SayAsync("Ada", "/progress goal set 16 hours");
+        await bot.SayAsync("Ada", "/progress log 950 learning");
+        await bot.SayAsync("Ada", "/progress focus 25 practice");
+        await bot.RunUntilAsync(Start.AddMinutes(26), TimeSpan.FromMinutes(1));
+
+        var logged = await bot.SayAsync("Ada", "/progress focus log");
+
+        Assert.Contains("Logged 10 min of practice", logged.Text, StringComparison.Ordinal);
+        Assert.Contains("capped: at most 16 hours a day", logged.Text, StringComparison.Ordinal);
+        Assert.Contains("This week: 16h of your 16h goal ✅ goal met!", logged.Text, StringComparison.Ordinal);
+        Assert.Contains("Balance this week:", logged.Text, StringComparison.Ordinal);
+        Assert.Equal(10, await FocusMinutesAsync(bot, "ada"));
+        Assert.Equal(960, await DayMinutesAsync(bot, "ada"));
+    }
 }

@@ -329,13 +329,31 @@ internal sealed class FocusLogHandler(IFocusStore store) : ICommandHandler
             changes.Profile = ctx.Member with { StartDate = today, DisplayName = ctx.Who.DisplayName };
         }
 
+        // The same summary as /progress log: today, the week against the goal, and the 70/20/10 balance.
         var weekStart = TimeZones.WeekStart(today);
-        var week = ctx.Snapshot.Days.Where(d => d.Date >= weekStart && d.Date <= today).Sum(d => d.TotalMinutes) + minutes;
+        var todayTotal = ctx.Snapshot.Days.FirstOrDefault(d => d.Date == today) ?? new DailyTotal(today, 0, 0, 0, 0, 0);
+        todayTotal = s.Kind switch
+        {
+            StudyKind.Practice => todayTotal with { PracticeMinutes = todayTotal.PracticeMinutes + minutes },
+            StudyKind.Learning => todayTotal with { LearningMinutes = todayTotal.LearningMinutes + minutes },
+            _ => todayTotal with { ReviewMinutes = todayTotal.ReviewMinutes + minutes },
+        };
+        var weekDays = ctx.Snapshot.Days.Where(d => d.Date >= weekStart && d.Date < today).Append(todayTotal).ToList();
+        var week = weekDays.Sum(d => d.TotalMinutes);
+        var goal = ctx.Snapshot.CurrentGoal(GoalPeriod.Week);
+        var weekLine = goal is { Unit: GoalUnit.Hours }
+            ? $"This week: {Format.Minutes(week)} of your {goal.Target}h goal{(week >= goal.Target * 60 ? " ✅ goal met!" : "")}"
+            : $"This week: {Format.Minutes(week)}";
+        var balance = Balance.For(ctx.Roadmap, weekDays);
         var capped = minutes < s.Minutes ? $" (capped: at most 16 hours a day)" : "";
         var title = FocusViews.Title(ctx, s.ItemId);
         var on = title is null ? "" : $" on {title}";
         var text = $"📝 Logged {Format.Minutes(minutes)} of {FocusViews.KindWord(s.Kind)}{on} from your focus session{capped} (+{Format.Points(points)}).\n"
-            + $"Today: {Format.Minutes(todayMinutes + minutes)} · This week: {Format.Minutes(week)}";
+            + $"Today: {Format.Minutes(todayMinutes + minutes)} · {weekLine}\nBalance this week: {balance.Summary}";
+        if (balance.Nudge is not null)
+        {
+            text += $"\n💡 {balance.Nudge}";
+        }
         return new CommandResult(
             new Reply
             {
