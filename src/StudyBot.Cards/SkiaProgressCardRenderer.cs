@@ -138,7 +138,7 @@ internal sealed class SkiaProgressCardRenderer : IProgressCardRenderer
         }
         else
         {
-            Stat(canvas, fill, 2, "THIS WEEK", card.WeekGoal, "try /progress goal suggest");
+            Stat(canvas, fill, 2, "THIS WEEK", card.WeekGoal, card.Focus is null ? "try /progress goal suggest" : $"focus: {card.Focus}");
         }
 
         Stat(canvas, fill, 3, "FINISH", card.Finish, card.FinishDetail);

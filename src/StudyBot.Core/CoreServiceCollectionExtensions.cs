@@ -96,6 +96,16 @@ public static class CoreServiceCollectionExtensions
         AddHandler<RolesShowHandler>(services);
         AddHandler<RolesSyncHandler>(services);
         Voice.VoiceRooms.AddVoiceRooms(services);
+
+        // Focus sessions (issue 16): the commands and the job that ends and autologs them.
+        services.AddSingleton<Focus.FocusService>();
+        AddHandler<FocusStartHandler>(services);
+        AddHandler<FocusStopHandler>(services);
+        AddHandler<FocusBreakHandler>(services);
+        AddHandler<FocusLogHandler>(services);
+        AddHandler<FocusExtendHandler>(services);
+        AddHandler<FocusDiscardHandler>(services);
+        AddHandler<MeFocusHandler>(services);
         return services;
     }
 

@@ -72,6 +72,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ILeaderboardStore>(sp => sp.GetRequiredService<NotificationStore>());
         services.AddScoped<IPartnerStore, PartnerStore>();
         services.AddScoped<StudyBot.Core.Voice.IVoiceRoomStore, VoiceRoomStore>();
+        services.AddScoped<StudyBot.Core.Focus.IFocusStore, FocusStore>();
         services.AddScoped<IMemberDataStore, MemberDataStore>();
         services.AddScoped<StudyBot.Core.Roles.IRoleStore, RoleStore>();
         services.AddScoped<IChannelProblemStore, ChannelProblemStore>();

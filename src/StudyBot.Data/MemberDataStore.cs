@@ -140,6 +140,8 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         await db.RoleGrants.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.VoiceIntervals.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.VoiceOptOuts.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await db.FocusSessions.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await db.FocusSettings.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
 
         // Partnerships the member was in: their partner keeps going alone (the partnership ends).
         var partnerships = await db.PartnershipMembers.Where(x => x.MemberId == memberId).Select(x => x.PartnershipId).ToListAsync(ct);
@@ -214,7 +216,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             ct);
     }
 
-    private sealed record MemberDocument(object Profile, object Items, object History, object StudyLog, object Goals, object Rest, object Completions, object Partnerships, object RoleGrants, object Totals, object Messages, object VoiceRooms, int Records);
+    private sealed record MemberDocument(object Profile, object Items, object History, object StudyLog, object Goals, object Rest, object Completions, object Partnerships, object RoleGrants, object Totals, object Messages, object VoiceRooms, object Focus, int Records);
 
     /// <summary>The member's data; with <paramref name="dmPlatform"/>, also their DM channel with the bot on that platform.</summary>
     private async Task<MemberDocument> MemberDocumentAsync(MemberEntity m, string? dmPlatform, CancellationToken ct)
@@ -292,8 +294,12 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             m.LastActivityAtUtc,
             directMessageChannel = dmChannel,
         };
-        var records = 1 + (dmChannel is null ? 0 : 1) + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + days.Count + totals.Count + messages.Count + voiceIntervals.Count + (voiceIgnored is null ? 0 : 1);
-        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, new { ignoredSinceUtc = voiceIgnored, intervals = voiceIntervals }, records);
+        var focusSessions = await db.FocusSessions.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.Id)
+            .Select(x => new { x.StartedAtUtc, x.EndsAtUtc, x.Minutes, x.ItemId, kind = ((StudyBot.Core.Progress.StudyKind)x.Kind).ToString(), state = ((StudyBot.Core.Focus.FocusState)x.State).ToString(), isBreak = x.IsBreak, x.LocalDate, x.EndedAtUtc })
+            .ToListAsync(ct);
+        var focusAutoLog = await db.FocusSettings.AsNoTracking().Where(x => x.MemberId == m.Id).Select(x => (bool?)x.AutoLog).FirstOrDefaultAsync(ct);
+        var records = 1 + (dmChannel is null ? 0 : 1) + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + days.Count + totals.Count + messages.Count + voiceIntervals.Count + (voiceIgnored is null ? 0 : 1) + focusSessions.Count + (focusAutoLog is null ? 0 : 1);
+        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, new { ignoredSinceUtc = voiceIgnored, intervals = voiceIntervals }, new { autoLog = focusAutoLog ?? true, sessions = focusSessions }, records);
     }
 
     private async Task<(CommunityEntity? Community, MemberEntity? Member)> FindAsync(MemberRef member, CancellationToken ct)

@@ -410,6 +410,11 @@ internal sealed class NotificationStore(StudyBotDbContext db, WriteGate gate, St
             return [];
         }
 
+        if (query.Metric == BoardMetric.Focus)
+        {
+            return await FocusStore.TopAsync(db, communityId.Value, query, cancellationToken);
+        }
+
         var kind = query.Period switch
         {
             BoardPeriod.Week => StatsWriter.Week,

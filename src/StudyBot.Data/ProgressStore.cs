@@ -517,6 +517,12 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             return new CommitResult(CommitOutcome.Stale, memberId);
         }
 
+        if (changes.Focus is { } focus && !await FocusWrites.ApplyAsync(db, communityId, memberId, focus, ct))
+        {
+            // A focus session started or answered meanwhile (a second press of Log it on another instance): nothing is written.
+            return new CommitResult(CommitOutcome.Conflict, memberId);
+        }
+
         var actor = Clip(changes.ActorId, 64);
         foreach (var change in changes.ItemChanges)
         {

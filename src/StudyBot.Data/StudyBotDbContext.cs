@@ -113,6 +113,9 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
     internal DbSet<VoiceIntervalEntity> VoiceIntervals => Set<VoiceIntervalEntity>();
 
     internal DbSet<VoiceOptOutEntity> VoiceOptOuts => Set<VoiceOptOutEntity>();
+    internal DbSet<FocusSessionEntity> FocusSessions => Set<FocusSessionEntity>();
+
+    internal DbSet<FocusSettingEntity> FocusSettings => Set<FocusSettingEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -142,6 +145,8 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new StudyRoomConfiguration());
         modelBuilder.ApplyConfiguration(new VoiceIntervalConfiguration());
         modelBuilder.ApplyConfiguration(new VoiceOptOutConfiguration());
+        modelBuilder.ApplyConfiguration(new FocusSessionConfiguration());
+        modelBuilder.ApplyConfiguration(new FocusSettingConfiguration());
 
         if (IsPostgres)
         {

@@ -47,7 +47,10 @@ public sealed partial class DatabaseCopyTests(ITestOutputHelper output)
             await bot.SayAsync(name, "/progress goal set 10 hours");
             await bot.SayAsync(name, "/progress remind plan weekdays 19:00 library");
             await bot.SayAsync(name, "/progress partner find");
+            await bot.SayAsync(name, "/progress focus 25 practice numpy");
         }
+
+        await bot.SayAsync("Ada", "/progress me focus autolog off");
 
         await bot.SayAsync("Cy", "/progress rest until 3d");
         await bot.SayAsync("Bob", "/progress doing numpy");

@@ -72,6 +72,9 @@ public sealed partial record ProgressCard
     /// <summary>The member's local date the card was made on.</summary>
     public required DateOnly Date { get; init; }
 
+    /// <summary>Focus minutes, "today 25 min, this week 1h 40m", or null when the member has none this week (issue 16).</summary>
+    public string? Focus { get; init; }
+
     /// <summary>Builds the card for a member at an instant, from their snapshot and their community's roadmap.</summary>
     public static ProgressCard From(MemberSnapshot snapshot, Roadmap roadmap, DateTimeOffset now)
     {
@@ -145,6 +148,11 @@ public sealed partial record ProgressCard
         }
 
         sb.Append(". Streak: ").Append(Streak).Append(". This week: ").Append(WeekGoal).Append(". Finish: ").Append(Finish).Append('.');
+        if (Focus is not null)
+        {
+            sb.Append(" Focus: ").Append(Focus).Append('.');
+        }
+
         var text = sb.ToString();
         return text.Length <= MaxAltTextLength ? text : text[..(MaxAltTextLength - 1)] + "…";
     }

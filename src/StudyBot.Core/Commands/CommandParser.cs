@@ -472,7 +472,7 @@ public static partial class CommandValidator
                         _ => $"at most {option.Max}",
                     };
                     return (null, option.Type == OptionType.Minutes
-                        ? $"Minutes must be {range} (that is up to 16 hours), not {number}."
+                        ? $"Minutes must be {range} (that is up to {(option.Max is { } most && most % 60 == 0 ? Format.Plural(most / 60, "hour", "hours") : Format.Minutes(option.Max ?? 960))}), not {number}."
                         : $"`{option.Name}` must be {range}, not {number}.");
                 }
 

@@ -79,6 +79,21 @@ public static class StudyBotCommands
             Hint = words.Length == 0 ? "HH:mm" : $"HH:mm|{string.Join('|', words.Take(1))}",
         };
 
+    public static readonly ChoiceDefinition[] FocusSettings =
+    [
+        new("autolog", "Log an ended focus session after an hour without an answer", "auto-log", "auto"),
+    ];
+
+    public static readonly ChoiceDefinition[] OnOff =
+    [
+        new("on", "On", "yes", "true"),
+        new("off", "Off", "no", "false"),
+    ];
+
+    /// <summary>Which focus session a button means; without it, the member's latest ended one.</summary>
+    private static OptionDefinition FocusSession() =>
+        new("session", OptionType.Integer, "The session's number (from its buttons); default: your latest") { Min = 1, Hint = "session" };
+
     public const string AdminRoot = "studybot";
 
     public static readonly ChoiceDefinition[] Frequencies =
@@ -108,6 +123,7 @@ public static class StudyBotCommands
         new("minutes", "Minutes studied", "time", "hours"),
         new("consistency", "Days studied", "days", "consistent"),
         new("improved", "Most improved", "improvement", "improve"),
+        new("focus", "Minutes in focus sessions", "focused", "pomodoro"),
     ];
 
     public static readonly ChoiceDefinition[] PrivacyLevels =
@@ -342,6 +358,29 @@ public static class StudyBotCommands
                     new("note", OptionType.String, "A short note for yourself") { MaxLength = 200, TakesRest = true },
                 ],
             },
+            new("focus", "Focus sessions: a timer that logs its minutes when it ends")
+            {
+                Section = "Log time and set goals",
+                DefaultSubcommand = "start",
+                Subcommands =
+                [
+                    new("start", "Start a focus session (default 25 minutes), or see the one running")
+                    {
+                        Example = "/progress focus 25 practice numpy",
+                        Options =
+                        [
+                            new("minutes", OptionType.Minutes, "How long to focus, 5 to 180 minutes (default 25)") { Min = 5, Max = 180 },
+                            new("kind", OptionType.String, "Practice (default), learning or review") { Choices = StudyKinds },
+                            Item("The roadmap item you'll work on", required: false),
+                        ],
+                    },
+                    new("stop", "End your focus session (or break) early") { Example = "/progress focus stop" },
+                    new("break", "Start a break: 5 minutes, 15 after every fourth session") { Example = "/progress focus break" },
+                    new("log", "Log your ended focus session") { Example = "/progress focus log", Options = [FocusSession()] },
+                    new("extend", "Add 5 minutes to your focus session") { Example = "/progress focus extend", Options = [FocusSession()] },
+                    new("discard", "Don't log your ended focus session") { Example = "/progress focus discard", Options = [FocusSession()] },
+                ],
+            },
             new("goal", "Set and see your weekly or monthly goal")
             {
                 Section = "Log time and set goals",
@@ -420,7 +459,7 @@ public static class StudyBotCommands
                 Options =
                 [
                     new("period", OptionType.String, "This week (default), this month or all time") { Choices = BoardPeriods },
-                    new("metric", OptionType.String, "Points (default), minutes, consistency or improved") { Choices = BoardMetrics },
+                    new("metric", OptionType.String, "Points (default), minutes, consistency, improved or focus") { Choices = BoardMetrics },
                 ],
             },
             new("partner", "Find a study partner and keep each other going")
@@ -455,6 +494,15 @@ public static class StudyBotCommands
                     {
                         Example = "/progress me rooms ignore",
                         Options = [new("choice", OptionType.String, "track or ignore") { Required = true, Choices = [new("track", "Count my time in study rooms"), new("ignore", "Don't track me in study rooms")] }],
+                    },
+                    new("focus", "Log ended focus sessions by themselves after an hour, or not")
+                    {
+                        Example = "/progress me focus autolog off",
+                        Options =
+                        [
+                            new("setting", OptionType.String, "The focus setting: autolog") { Required = true, Choices = FocusSettings },
+                            new("value", OptionType.String, "on or off") { Required = true, Choices = OnOff },
+                        ],
                     },
                     new("celebrate", "Where your milestone celebrations go")
                     {

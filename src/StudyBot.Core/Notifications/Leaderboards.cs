@@ -25,6 +25,7 @@ public static class Leaderboards
             BoardMetric.Consistency => $"**{e.DisplayName}** · {Format.Plural(e.ActiveDays, "day", "days")} studied",
             BoardMetric.Improved => $"**{e.DisplayName}** · {(e.Improvement >= 0 ? "+" : "")}{Format.Points(e.Improvement)} on the period before",
             BoardMetric.Minutes => $"**{e.DisplayName}** · {Format.Minutes(e.Minutes)}",
+            BoardMetric.Focus => $"**{e.DisplayName}** · {Format.Minutes(e.Minutes)} focused",
             _ => $"**{e.DisplayName}** · {Format.Points(e.Points)}{details}",
         };
     }
@@ -55,6 +56,7 @@ public static class Leaderboards
             BoardMetric.Minutes => "minutes studied (members who chose public)",
             BoardMetric.Consistency => "days studied",
             BoardMetric.Improved => "most improved",
+            BoardMetric.Focus => "focus minutes (members who chose public)",
             _ => "points",
         };
         var onBoard = entries.Any(e => e.UserId == viewerUserId);
@@ -95,7 +97,7 @@ public static class Leaderboards
 
     private static int ValueOf(BoardEntry e, BoardMetric metric) => metric switch
     {
-        BoardMetric.Minutes => e.Minutes,
+        BoardMetric.Minutes or BoardMetric.Focus => e.Minutes,
         BoardMetric.Consistency => e.ActiveDays,
         BoardMetric.Improved => e.Improvement,
         _ => e.Points,
@@ -116,6 +118,7 @@ public static class Leaderboards
             return query.Metric switch
             {
                 BoardMetric.Minutes => $"You: no study time logged{soFar} yet.",
+                BoardMetric.Focus => $"You: no focus sessions logged{soFar} yet. `/progress focus` starts one.",
                 BoardMetric.Consistency => $"You: no study days{soFar} yet.",
                 BoardMetric.Improved => $"You: not ahead of the {before} before yet.",
                 _ => $"You: no points{soFar} yet.",
@@ -124,7 +127,7 @@ public static class Leaderboards
 
         var value = query.Metric switch
         {
-            BoardMetric.Minutes => Format.Minutes(viewer.Value),
+            BoardMetric.Minutes or BoardMetric.Focus => Format.Minutes(viewer.Value),
             BoardMetric.Consistency => Format.Plural(viewer.Value, "day studied", "days studied"),
             BoardMetric.Improved => $"+{Format.Points(viewer.Value)} on the {before} before",
             _ => Format.Points(viewer.Value),
@@ -141,7 +144,7 @@ public static class Leaderboards
         PrivacyLevel.Private =>
             "Others don't see you on boards because your privacy is private. `/progress me privacy public` shows you (or `partners`: your name and points).",
         PrivacyLevel.Public => null,
-        _ when metric == BoardMetric.Minutes =>
+        _ when metric is BoardMetric.Minutes or BoardMetric.Focus =>
             "Minute boards show only members who chose public, so others don't see you here. `/progress me privacy public` changes that.",
         _ when viewer.Beginner =>
             "Others don't see you here yet: in your first four weeks you're on boards only if you choose public. `/progress me privacy public` changes that"

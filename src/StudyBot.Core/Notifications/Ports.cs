@@ -16,6 +16,9 @@ public enum BoardMetric
     Minutes = 1,
     Consistency = 2,
     Improved = 3,
+
+    /// <summary>Minutes from focus sessions (issue 16); shown like minutes: public members only.</summary>
+    Focus = 4,
 }
 
 /// <summary>

@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("13d7d18b-6aff-495b-9382-27a377d3de42"), entityTypeCount: 26)
+            : base(skipDetectChanges: false, modelId: new Guid("40ce02cd-035e-40c2-a335-88b967f35d6f"), entityTypeCount: 28)
         {
         }
 
@@ -23,6 +23,8 @@ namespace StudyBot.Data.CompiledModel
             var completionEventEntity = CompletionEventEntityEntityType.Create(this);
             var dailyTotalEntity = DailyTotalEntityEntityType.Create(this);
             var dmChannelEntity = DmChannelEntityEntityType.Create(this);
+            var focusSessionEntity = FocusSessionEntityEntityType.Create(this);
+            var focusSettingEntity = FocusSettingEntityEntityType.Create(this);
             var goalEntity = GoalEntityEntityType.Create(this);
             var itemChangeEntity = ItemChangeEntityEntityType.Create(this);
             var itemProgressEntity = ItemProgressEntityEntityType.Create(this);
@@ -47,6 +49,8 @@ namespace StudyBot.Data.CompiledModel
             ChannelProblemEntityEntityType.CreateForeignKey1(channelProblemEntity, communityEntity);
             CompletionEventEntityEntityType.CreateForeignKey1(completionEventEntity, memberEntity);
             DailyTotalEntityEntityType.CreateForeignKey1(dailyTotalEntity, memberEntity);
+            FocusSessionEntityEntityType.CreateForeignKey1(focusSessionEntity, memberEntity);
+            FocusSettingEntityEntityType.CreateForeignKey1(focusSettingEntity, memberEntity);
             GoalEntityEntityType.CreateForeignKey1(goalEntity, memberEntity);
             ItemChangeEntityEntityType.CreateForeignKey1(itemChangeEntity, memberEntity);
             ItemProgressEntityEntityType.CreateForeignKey1(itemProgressEntity, memberEntity);
@@ -72,6 +76,8 @@ namespace StudyBot.Data.CompiledModel
             CompletionEventEntityEntityType.CreateAnnotations(completionEventEntity);
             DailyTotalEntityEntityType.CreateAnnotations(dailyTotalEntity);
             DmChannelEntityEntityType.CreateAnnotations(dmChannelEntity);
+            FocusSessionEntityEntityType.CreateAnnotations(focusSessionEntity);
+            FocusSettingEntityEntityType.CreateAnnotations(focusSettingEntity);
             GoalEntityEntityType.CreateAnnotations(goalEntity);
             ItemChangeEntityEntityType.CreateAnnotations(itemChangeEntity);
             ItemProgressEntityEntityType.CreateAnnotations(itemProgressEntity);

@@ -17,6 +17,7 @@ internal static class JobNames
     public const string Partners = PartnerService.JobName;
     public const string Roles = "roles";
     public const string Retention = "retention";
+    public const string Focus = StudyBot.Core.Focus.FocusService.JobName;
 }
 
 /// <summary>
@@ -84,6 +85,17 @@ internal sealed class RetentionJob(MembershipService service, CommandExecutor co
     {
         await JobGuard.RunAsync(logger, JobNames.Retention, "purging members who left", () => service.PurgeAsync(cancellationToken), cancellationToken);
         await JobGuard.RunAsync(logger, JobNames.Retention, "pruning command receipts", () => commands.PruneReceiptsAsync(cancellationToken), cancellationToken);
+    }
+}
+
+/// <summary>Ends focus sessions whose time is up (their end message into the outbox) and autologs unanswered ones.</summary>
+[DisallowConcurrentExecution]
+internal sealed class FocusJob(StudyBot.Core.Focus.FocusService service, ILogger<FocusJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        await JobGuard.RunAsync(logger, JobNames.Focus, "ended sessions", () => service.EndDueAsync(cancellationToken), cancellationToken);
+        await JobGuard.RunAsync(logger, JobNames.Focus, "autolog", () => service.AutoLogAsync(cancellationToken), cancellationToken);
     }
 }
 
@@ -169,6 +181,7 @@ internal static class SchedulingSetup
             Every<PartnerJob>(q, JobNames.Partners, options.PartnerInterval);
             Every<RoleGrantJob>(q, JobNames.Roles, options.RoleInterval);
             Every<RetentionJob>(q, JobNames.Retention, TimeSpan.FromHours(1));
+            Every<FocusJob>(q, JobNames.Focus, options.ReminderInterval);
         });
         var before = services.Count;
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

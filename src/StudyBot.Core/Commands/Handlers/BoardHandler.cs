@@ -5,7 +5,7 @@ using StudyBot.Core.Progress;
 namespace StudyBot.Core.Commands.Handlers;
 
 /// <summary>The leaderboard on demand, as a private reply, under the same privacy rules as the weekly post.</summary>
-internal sealed class BoardHandler(ILeaderboardStore boards) : ICommandHandler
+internal sealed class BoardHandler(ILeaderboardStore boards, Focus.IFocusStore? focus = null) : ICommandHandler
 {
     public string Path => "progress board";
 
@@ -22,6 +22,7 @@ internal sealed class BoardHandler(ILeaderboardStore boards) : ICommandHandler
             "minutes" => BoardMetric.Minutes,
             "consistency" => BoardMetric.Consistency,
             "improved" => BoardMetric.Improved,
+            "focus" => BoardMetric.Focus,
             _ => BoardMetric.Points,
         };
         if (period == BoardPeriod.All && metric == BoardMetric.Improved)
@@ -38,7 +39,15 @@ internal sealed class BoardHandler(ILeaderboardStore boards) : ICommandHandler
         };
         var query = new BoardQuery(period, metric, start, Leaderboards.BeginnerCutoff(today), 10);
         var entries = (await boards.TopAsync(ctx.Who.Community, query, cancellationToken)).Select(e => e with { DisplayName = ctx.MemberText(e.DisplayName) }).ToList();
-        return Leaderboards.Board(query, entries, ctx.Who.UserId, Standing(ctx, query));
+        var standing = Standing(ctx, query);
+        if (metric == BoardMetric.Focus)
+        {
+            // Focus minutes are not in the daily totals: the member's own come from their focus logs.
+            var minutes = focus is null || ctx.Member.IsNew ? 0 : await focus.MinutesSinceAsync(ctx.Who, start, today, cancellationToken);
+            standing = standing with { Value = minutes };
+        }
+
+        return Leaderboards.Board(query, entries, ctx.Who.UserId, standing);
     }
 
     /// <summary>The member's own value on the board, from their daily totals, as the board's period totals count it.</summary>

@@ -8,19 +8,23 @@ namespace StudyBot.Core.Commands.Handlers;
 /// <c>/progress card</c>: the member's progress as an image to keep or share. Drawing it can fail (a missing native
 /// library, a bad font); that is answered with a clear reply, never an exception.
 /// </summary>
-internal sealed partial class CardHandler(IEnumerable<IProgressCardRenderer> renderers, ILogger<CardHandler> logger) : ICommandHandler
+internal sealed partial class CardHandler(IEnumerable<IProgressCardRenderer> renderers, ILogger<CardHandler> logger, Focus.IFocusStore? focus = null) : ICommandHandler
 {
     public string Path => "progress card";
 
-    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
         var renderer = renderers.LastOrDefault();
         if (renderer is null)
         {
-            return ValueTask.FromResult<CommandResult>(Unavailable("Progress cards are not switched on for this bot."));
+            return Unavailable("Progress cards are not switched on for this bot.");
         }
 
-        var card = ProgressCard.From(ctx.Snapshot, ctx.Roadmap, ctx.Now) with { MemberName = ctx.Who.DisplayName };
+        var card = ProgressCard.From(ctx.Snapshot, ctx.Roadmap, ctx.Now) with
+        {
+            MemberName = ctx.Who.DisplayName,
+            Focus = focus is null ? null : await FocusViews.TotalsLineAsync(ctx, focus, cancellationToken),
+        };
         byte[] png;
         try
         {
@@ -29,13 +33,13 @@ internal sealed partial class CardHandler(IEnumerable<IProgressCardRenderer> ren
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogRenderFailed(ex, ctx.Who.Community.Platform, ctx.Who.UserId);
-            return ValueTask.FromResult<CommandResult>(Unavailable("I couldn't draw your progress card just now."));
+            return Unavailable("I couldn't draw your progress card just now.");
         }
 
         if (png.Length == 0)
         {
             LogEmptyImage(ctx.Who.Community.Platform, ctx.Who.UserId);
-            return ValueTask.FromResult<CommandResult>(Unavailable("I couldn't draw your progress card just now."));
+            return Unavailable("I couldn't draw your progress card just now.");
         }
 
         var text = $"Here's your progress card, {ctx.Who.DisplayName}: {card.OverallPercent}% of {ctx.Roadmap.Title}. Save it or share it where you like.";
@@ -44,13 +48,13 @@ internal sealed partial class CardHandler(IEnumerable<IProgressCardRenderer> ren
             text += " Every bar starts empty: `/progress start` sets you up.";
         }
 
-        return ValueTask.FromResult<CommandResult>(new Reply
+        return new Reply
         {
             Visibility = Visibility.Private,
             Text = text,
             Attachments = [card.ToAttachment(png)],
             Buttons = [new ReplyButton("Overview", "progress"), new ReplyButton("What next", "progress next")],
-        });
+        };
     }
 
     private static Reply Unavailable(string why) => new()

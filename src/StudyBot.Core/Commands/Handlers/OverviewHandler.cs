@@ -4,11 +4,11 @@ using StudyBot.Core.Progress;
 
 namespace StudyBot.Core.Commands.Handlers;
 
-internal sealed class OverviewHandler : ICommandHandler
+internal sealed class OverviewHandler(Focus.IFocusStore? focus = null) : ICommandHandler
 {
     public string Path => "progress overview";
 
-    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
         var phases = Views.Progress(ctx);
         var overall = ProgressMath.OverallPercent(phases);
@@ -16,7 +16,7 @@ internal sealed class OverviewHandler : ICommandHandler
         var isFresh = ctx.Member.IsNew || (!ctx.Member.Onboarded && ctx.Snapshot.Items.Count == 0 && ctx.Snapshot.Days.Count == 0);
         if (isFresh)
         {
-            return ValueTask.FromResult<CommandResult>(new Reply
+            return new Reply
             {
                 Title = $"Welcome to {ctx.Roadmap.Title}, {ctx.Who.DisplayName}!",
                 Text = "Eight phases take you from Python basics to deploying models. Start by telling me how you learn "
@@ -27,7 +27,7 @@ internal sealed class OverviewHandler : ICommandHandler
                     new ReplyButton("See the roadmap", "progress roadmap"),
                     new ReplyButton("Help", "progress help"),
                 ],
-            });
+            };
         }
 
         var current = ProgressMath.CurrentPhase(phases);
@@ -49,14 +49,19 @@ internal sealed class OverviewHandler : ICommandHandler
             fields.Add(new("Level", $"{level.Title} (week {week})", true));
         }
 
+        if (focus is not null && await FocusViews.TotalsLineAsync(ctx, focus, cancellationToken) is { } focused)
+        {
+            fields.Add(new("Focus", focused, true));
+        }
+
         var quickWin = Views.QuickWinLine(ctx);
-        return ValueTask.FromResult<CommandResult>(new Reply
+        return new Reply
         {
             Title = $"{ctx.Who.DisplayName}'s progress: {overall}% of {ctx.Roadmap.Title}",
             Text = quickWin,
             Bars = phases.Select(p => new ProgressBar($"{p.Phase.Number} {p.Phase.Title}", p.Percent)).ToList(),
             Fields = fields,
             Buttons = [.. Views.NextButtons(next, ctx.State), new ReplyButton("Log 30 min", "progress log 30 practice"), new ReplyButton("Roadmap", "progress roadmap")],
-        });
+        };
     }
 }
