@@ -71,6 +71,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IOutboxStore>(sp => sp.GetRequiredService<NotificationStore>());
         services.AddScoped<ILeaderboardStore>(sp => sp.GetRequiredService<NotificationStore>());
         services.AddScoped<IPartnerStore, PartnerStore>();
+        services.AddScoped<StudyBot.Core.Sessions.ISessionStore, SessionStore>();
         services.AddScoped<IMemberDataStore, MemberDataStore>();
         services.AddScoped<StudyBot.Core.Roles.IRoleStore, RoleStore>();
         services.AddScoped<IChannelProblemStore, ChannelProblemStore>();

@@ -517,6 +517,11 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             return new CommitResult(CommitOutcome.Stale, memberId);
         }
 
+        if (changes.Session is { } session && !await SessionRows.WriteAsync(db, communityId, memberId, session, changes.BatchId, now, ct))
+        {
+            return new CommitResult(CommitOutcome.Conflict, memberId);
+        }
+
         var actor = Clip(changes.ActorId, 64);
         foreach (var change in changes.ItemChanges)
         {

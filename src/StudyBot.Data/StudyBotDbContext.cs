@@ -108,6 +108,14 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
 
     internal DbSet<DmChannelEntity> DmChannels => Set<DmChannelEntity>();
 
+    internal DbSet<StudySessionEntity> StudySessions => Set<StudySessionEntity>();
+
+    internal DbSet<SessionRsvpEntity> SessionRsvps => Set<SessionRsvpEntity>();
+
+    internal DbSet<SessionCheckInEntity> SessionCheckIns => Set<SessionCheckInEntity>();
+
+    internal DbSet<SessionSettingsEntity> SessionSettings => Set<SessionSettingsEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -133,6 +141,10 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new LeaseConfiguration());
         modelBuilder.ApplyConfiguration(new SeenKeyConfiguration());
         modelBuilder.ApplyConfiguration(new DmChannelConfiguration());
+        modelBuilder.ApplyConfiguration(new StudySessionConfiguration());
+        modelBuilder.ApplyConfiguration(new SessionRsvpConfiguration());
+        modelBuilder.ApplyConfiguration(new SessionCheckInConfiguration());
+        modelBuilder.ApplyConfiguration(new SessionSettingsConfiguration());
 
         if (IsPostgres)
         {

@@ -67,6 +67,7 @@ internal sealed class TestBot : IAsyncDisposable
         await Services.GetRequiredService<LeaderboardService>().RunDueAsync(CancellationToken.None);
         await Services.GetRequiredService<StudyBot.Core.Partners.PartnerService>().RunScheduledAsync(CancellationToken.None);
         await Services.GetRequiredService<StudyBot.Core.Partners.PartnerService>().OfferRematchesAsync(CancellationToken.None);
+        await Services.GetRequiredService<StudyBot.Core.Sessions.SessionService>().RunDueAsync(CancellationToken.None);
         await DrainAsync(TimeSpan.FromMinutes(1));
     }
 

@@ -270,8 +270,12 @@ public sealed class ChangeSet(Guid batchId, DateTime atUtc, DateOnly localDate, 
     /// </summary>
     public Commands.CommandReceipt? Receipt { get; set; }
 
+    /// <summary>A group study session RSVP or check-in, written in the same transaction (a check-in once per occurrence).</summary>
+    public Sessions.SessionChange? Session { get; set; }
+
     public bool IsEmpty => Profile is null && ItemChanges.Count == 0 && Logs.Count == 0 && Goals.Count == 0 && Reverts is null
-        && Community is null && Reminders is null && !ClearDmNotice && !RestoreDmNotice && StartRest is null && EndRestOn is null;
+        && Community is null && Reminders is null && !ClearDmNotice && !RestoreDmNotice && StartRest is null && EndRestOn is null
+        && Session is null;
 
     /// <summary>Whether this is the member doing something, which lifts a fresh-start pause.</summary>
     public bool IsActivity => ItemChanges.Count > 0 || Logs.Count > 0 || Goals.Count > 0 || Reverts is not null || Profile is not null;

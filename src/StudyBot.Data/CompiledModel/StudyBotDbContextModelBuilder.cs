@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0169ac62-ff11-4123-a29c-7b55d7695a6d"), entityTypeCount: 23)
+            : base(skipDetectChanges: false, modelId: new Guid("b359720c-bea9-45cb-9e2a-022cd584e7d8"), entityTypeCount: 27)
         {
         }
 
@@ -39,7 +39,11 @@ namespace StudyBot.Data.CompiledModel
             var roleGrantEntity = RoleGrantEntityEntityType.Create(this);
             var roleProblemEntity = RoleProblemEntityEntityType.Create(this);
             var seenKeyEntity = SeenKeyEntityEntityType.Create(this);
+            var sessionCheckInEntity = SessionCheckInEntityEntityType.Create(this);
+            var sessionRsvpEntity = SessionRsvpEntityEntityType.Create(this);
+            var sessionSettingsEntity = SessionSettingsEntityEntityType.Create(this);
             var studyLogEntity = StudyLogEntityEntityType.Create(this);
+            var studySessionEntity = StudySessionEntityEntityType.Create(this);
 
             ChannelProblemEntityEntityType.CreateForeignKey1(channelProblemEntity, communityEntity);
             CompletionEventEntityEntityType.CreateForeignKey1(completionEventEntity, memberEntity);
@@ -58,7 +62,14 @@ namespace StudyBot.Data.CompiledModel
             RestPeriodEntityEntityType.CreateForeignKey1(restPeriodEntity, memberEntity);
             RoleGrantEntityEntityType.CreateForeignKey1(roleGrantEntity, memberEntity);
             RoleProblemEntityEntityType.CreateForeignKey1(roleProblemEntity, communityEntity);
+            SessionCheckInEntityEntityType.CreateForeignKey1(sessionCheckInEntity, memberEntity);
+            SessionCheckInEntityEntityType.CreateForeignKey2(sessionCheckInEntity, studySessionEntity);
+            SessionRsvpEntityEntityType.CreateForeignKey1(sessionRsvpEntity, memberEntity);
+            SessionRsvpEntityEntityType.CreateForeignKey2(sessionRsvpEntity, studySessionEntity);
+            SessionSettingsEntityEntityType.CreateForeignKey1(sessionSettingsEntity, communityEntity);
             StudyLogEntityEntityType.CreateForeignKey1(studyLogEntity, memberEntity);
+            StudySessionEntityEntityType.CreateForeignKey1(studySessionEntity, communityEntity);
+            StudySessionEntityEntityType.CreateForeignKey2(studySessionEntity, memberEntity);
 
             ChannelProblemEntityEntityType.CreateAnnotations(channelProblemEntity);
             CommandReceiptEntityEntityType.CreateAnnotations(commandReceiptEntity);
@@ -82,7 +93,11 @@ namespace StudyBot.Data.CompiledModel
             RoleGrantEntityEntityType.CreateAnnotations(roleGrantEntity);
             RoleProblemEntityEntityType.CreateAnnotations(roleProblemEntity);
             SeenKeyEntityEntityType.CreateAnnotations(seenKeyEntity);
+            SessionCheckInEntityEntityType.CreateAnnotations(sessionCheckInEntity);
+            SessionRsvpEntityEntityType.CreateAnnotations(sessionRsvpEntity);
+            SessionSettingsEntityEntityType.CreateAnnotations(sessionSettingsEntity);
             StudyLogEntityEntityType.CreateAnnotations(studyLogEntity);
+            StudySessionEntityEntityType.CreateAnnotations(studySessionEntity);
 
             AddAnnotation("ProductVersion", "10.0.15");
         }
