@@ -136,6 +136,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         await db.CompletionEvents.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.PartnerPool.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.RoleGrants.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await SessionMemberData.EraseAsync(db, memberId, ct);
 
         // Partnerships the member was in: their partner keeps going alone (the partnership ends).
         var partnerships = await db.PartnershipMembers.Where(x => x.MemberId == memberId).Select(x => x.PartnershipId).ToListAsync(ct);
@@ -210,7 +211,10 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             ct);
     }
 
-    private sealed record MemberDocument(object Profile, object Items, object History, object StudyLog, object Goals, object Rest, object Completions, object Partnerships, object RoleGrants, object Totals, object Messages, int Records);
+    private sealed record MemberDocument(object Profile, object Items, object History, object StudyLog, object Goals, object Rest, object Completions, object Partnerships, object RoleGrants, object Totals, object Messages, int Records)
+    {
+        public object? Sessions { get; init; }
+    }
 
     /// <summary>The member's data; with <paramref name="dmPlatform"/>, also their DM channel with the bot on that platform.</summary>
     private async Task<MemberDocument> MemberDocumentAsync(MemberEntity m, string? dmPlatform, CancellationToken ct)
@@ -286,7 +290,8 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             directMessageChannel = dmChannel,
         };
         var records = 1 + (dmChannel is null ? 0 : 1) + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + days.Count + totals.Count + messages.Count;
-        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, records);
+        var sessions = await SessionMemberData.ExportAsync(db, m.Id, ct);
+        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, records + sessions.Records) { Sessions = sessions.Document };
     }
 
     private async Task<(CommunityEntity? Community, MemberEntity? Member)> FindAsync(MemberRef member, CancellationToken ct)

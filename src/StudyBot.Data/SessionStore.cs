@@ -44,13 +44,15 @@ internal sealed class SessionStore(StudyBotDbContext db, NotificationStore outbo
     }
 
     public async Task<StudySession?> FindAsync(CommunityRef community, long id, CancellationToken cancellationToken) =>
-        (await Sessions(community).Where(x => x.s.Id == id).ToListAsync(cancellationToken)).Select(ToModel).FirstOrDefault();
+        (await Query(community, db.StudySessions.AsNoTracking().Where(s => s.Id == id)).ToListAsync(cancellationToken)).Select(ToModel).FirstOrDefault();
 
     public async Task<IReadOnlyList<StudySession>> ActiveAsync(CommunityRef community, CancellationToken cancellationToken) =>
-        (await Sessions(community).Where(x => x.s.CancelledAtUtc == null && x.s.DoneAtUtc == null).OrderBy(x => x.s.Id).ToListAsync(cancellationToken)).Select(ToModel).ToList();
+        (await Query(community, db.StudySessions.AsNoTracking().Where(s => s.CancelledAtUtc == null && s.DoneAtUtc == null).OrderBy(s => s.Id)).ToListAsync(cancellationToken))
+            .Select(ToModel).OrderBy(s => s.Id).ToList();
 
     public async Task<IReadOnlyList<StudySession>> ScheduledAsync(int limit, CancellationToken cancellationToken) =>
-        (await Query().Where(x => x.s.CancelledAtUtc == null && x.s.DoneAtUtc == null).OrderBy(x => x.s.Id).Take(limit).ToListAsync(cancellationToken)).Select(ToModel).ToList();
+        (await Query(null, db.StudySessions.AsNoTracking().Where(s => s.CancelledAtUtc == null && s.DoneAtUtc == null).OrderBy(s => s.Id).Take(limit)).ToListAsync(cancellationToken))
+            .Select(ToModel).OrderBy(s => s.Id).ToList();
 
     public async Task<bool> CancelAsync(StudySession session, IReadOnlyList<OutboxMessage> notices, DateTime nowUtc, CancellationToken cancellationToken)
     {
@@ -192,14 +194,19 @@ internal sealed class SessionStore(StudyBotDbContext db, NotificationStore outbo
         return true;
     }
 
-    private IQueryable<SessionRow> Query() =>
-        from s in db.StudySessions.AsNoTracking()
-        join c in db.Communities.AsNoTracking() on s.CommunityId equals c.Id
-        from m in db.Members.AsNoTracking().Where(m => m.Id == s.PlannedByMemberId && m.DeletedAtUtc == null).DefaultIfEmpty()
-        select new SessionRow(s, c.Platform, c.ExternalId, c.Name, c.RoadmapId, m == null ? null : m.DisplayName);
+    private IQueryable<SessionRow> Query(CommunityRef? community, IQueryable<StudySessionEntity> sessions)
+    {
+        var communities = db.Communities.AsNoTracking();
+        if (community is not null)
+        {
+            communities = communities.Where(c => c.Platform == community.Platform && c.ExternalId == community.ExternalId);
+        }
 
-    private IQueryable<SessionRow> Sessions(CommunityRef community) =>
-        Query().Where(x => x.Platform == community.Platform && x.ExternalId == community.ExternalId);
+        return from s in sessions
+               join c in communities on s.CommunityId equals c.Id
+               from m in db.Members.AsNoTracking().Where(m => m.Id == s.PlannedByMemberId && m.DeletedAtUtc == null).DefaultIfEmpty()
+               select new SessionRow(s, c.Platform, c.ExternalId, c.Name, c.RoadmapId, m == null ? null : m.DisplayName);
+    }
 
     private static StudySession ToModel(SessionRow x) => new(
         x.s.Id,
@@ -255,5 +262,31 @@ internal static class SessionRows
         }
 
         return true;
+    }
+}
+
+/// <summary>A member's group study session data, for their export and for deleting it (<see cref="MemberDataStore"/>).</summary>
+internal static class SessionMemberData
+{
+    public static async Task<(object Document, int Records)> ExportAsync(StudyBotDbContext db, long memberId, CancellationToken ct)
+    {
+        var planned = await db.StudySessions.AsNoTracking().Where(s => s.PlannedByMemberId == memberId).OrderBy(s => s.Id)
+            .Select(s => new { session = s.Id, s.FirstDate, time = s.MinutesOfDay, s.TimeZoneId, s.Minutes, s.Weekly, s.ChannelName, s.Topic, s.CreatedAtUtc, s.CancelledAtUtc })
+            .ToListAsync(ct);
+        var rsvps = await db.SessionRsvps.AsNoTracking().Where(r => r.MemberId == memberId).OrderBy(r => r.SessionId).ThenBy(r => r.OccurrenceDate)
+            .Select(r => new { session = r.SessionId, r.OccurrenceDate, response = ((Rsvp)r.Response).ToString(), r.UpdatedAtUtc })
+            .ToListAsync(ct);
+        var checkIns = await db.SessionCheckIns.AsNoTracking().Where(c => c.MemberId == memberId).OrderBy(c => c.SessionId).ThenBy(c => c.OccurrenceDate)
+            .Select(c => new { session = c.SessionId, c.OccurrenceDate, c.Minutes, c.AtUtc })
+            .ToListAsync(ct);
+        return (new { planned, rsvps, checkIns }, planned.Count + rsvps.Count + checkIns.Count);
+    }
+
+    /// <summary>Deletes the member's RSVPs and check-ins; sessions they planned stay the community's, no longer naming them.</summary>
+    public static async Task EraseAsync(StudyBotDbContext db, long memberId, CancellationToken ct)
+    {
+        await db.SessionRsvps.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await db.SessionCheckIns.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await db.StudySessions.Where(x => x.PlannedByMemberId == memberId).ExecuteUpdateAsync(u => u.SetProperty(s => s.PlannedByMemberId, (long?)null), ct);
     }
 }

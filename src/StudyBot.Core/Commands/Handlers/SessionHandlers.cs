@@ -247,12 +247,22 @@ internal sealed class AdminSessionCancelHandler(ISessionStore store) : ICommandH
         var told = next is null
             ? []
             : (await store.RsvpsAsync(session, next.Date, cancellationToken)).Where(r => r.Response is Rsvp.Going or Rsvp.Maybe).ToList();
-        var notices = told.Select(r => SessionService.Direct(SessionKinds.Cancelled, r.Member, next!, new Reply
+        var notices = new List<OutboxMessage>
+        {
+            // For everyone who saw the announcement: the channel hears it too.
+            SessionService.Post(SessionKinds.Cancelled, session, $"{session.Id}", new Reply
+            {
+                Title = $"❌ {session.Title} is cancelled",
+                Text = $"{char.ToUpperInvariant(SessionViews.Describe(session)[0])}{SessionViews.Describe(session)[1..]}: cancelled by the organisers. `/progress sessions` shows what else is on.",
+                Visibility = Visibility.Public,
+            }, ctx.Now),
+        };
+        notices.AddRange(told.Select(r => SessionService.Direct(SessionKinds.Cancelled, r.Member, next!, new Reply
         {
             Title = $"❌ {session.Title} is cancelled",
             Text = $"The session on {SessionService.When(next!, r.TimeZoneId)} (your time) won't take place{(session.Weekly ? ", nor the ones after it" : "")}. Sorry! `/progress sessions` shows what else is on.",
             Buttons = [new ReplyButton("Other sessions", "progress sessions")],
-        }, ctx.Now)).ToList();
+        }, ctx.Now)));
         if (!await store.CancelAsync(session, notices, ctx.Now.UtcDateTime, cancellationToken))
         {
             return new Reply { Tone = ReplyTone.Warning, Text = $"{session.Title} was cancelled already." };
