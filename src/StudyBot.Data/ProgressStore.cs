@@ -379,6 +379,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
                 return new CommitResult(CommitOutcome.Conflict, memberId);
             }
 
+            // An undone session check-in is no check-in: the member may check in again.
+            await db.SessionCheckIns.Where(x => x.BatchId == reverted && x.MemberId == memberId).ExecuteDeleteAsync(ct);
+
             // A celebration not yet sent for a completion that is now undone is withdrawn.
             await db.CompletionEvents
                 .Where(x => x.BatchId == reverted && x.MemberId == memberId && x.CommunityId == communityId && x.NotifiedAtUtc == null)

@@ -93,6 +93,14 @@ public sealed class StudySessionTests
         Assert.Equal(1, await bot.CountAsync("SELECT COUNT(*) FROM SessionCheckIns"));
         Assert.Contains("Today: 1h ·", ReplyText.All(await AsMemberAsync(bot, "Ada", "/progress log 15 practice")), StringComparison.Ordinal);
 
+        // Undoing the check-in's time undoes the check-in, so it can be made again, once.
+        await AsMemberAsync(bot, "Ada", "/progress undo");
+        await AsMemberAsync(bot, "Ada", "/progress undo");
+        Assert.Equal(0, await bot.CountAsync("SELECT COUNT(*) FROM SessionCheckIns"));
+        Assert.Contains("Checked in", (await AsMemberAsync(bot, "Ada", "/progress session checkin 1")).Text, StringComparison.Ordinal);
+        Assert.Contains("already checked in", (await AsMemberAsync(bot, "Ada", "/progress session checkin 1")).Text, StringComparison.Ordinal);
+        Assert.Equal(45, await bot.CountAsync("SELECT SUM(Minutes) FROM StudyLogs WHERE RetractedAtUtc IS NULL"));
+
         bot.Time.SetUtcNow(start.AddMinutes(50));
         var late = await AsMemberAsync(bot, "Bob", "/progress session checkin 1");
         Assert.Contains("is over", late.Text, StringComparison.Ordinal);
