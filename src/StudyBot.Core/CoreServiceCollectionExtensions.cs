@@ -38,6 +38,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<OutboxDispatcher>();
         DrainOwners.Register(services);
         services.AddSingleton<PartnerService>();
+        services.AddSingleton<Sessions.SessionService>();
         services.TryAddSingleton(new RetentionSettings());
         services.AddSingleton<MembershipService>();
         services.AddSingleton<Roles.RoleGrantService>();
@@ -91,6 +92,15 @@ public static class CoreServiceCollectionExtensions
         AddHandler<PartnerLeaveHandler>(services);
         AddHandler<AdminPartnersMatchHandler>(services);
         AddHandler<AdminPartnersScheduleHandler>(services);
+        AddHandler<SessionsListHandler>(services);
+        AddHandler<SessionGoingHandler>(services);
+        AddHandler<SessionMaybeHandler>(services);
+        AddHandler<SessionCantHandler>(services);
+        AddHandler<SessionCheckInHandler>(services);
+        AddHandler<SessionPlanHandler>(services);
+        AddHandler<AdminSessionPlanHandler>(services);
+        AddHandler<AdminSessionCancelHandler>(services);
+        AddHandler<AdminSessionMembersHandler>(services);
         AddHandler<RolesMapHandler>(services);
         AddHandler<RolesUnmapHandler>(services);
         AddHandler<RolesShowHandler>(services);

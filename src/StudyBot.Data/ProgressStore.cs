@@ -379,6 +379,9 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
                 return new CommitResult(CommitOutcome.Conflict, memberId);
             }
 
+            // An undone session check-in is no check-in: the member may check in again.
+            await db.SessionCheckIns.Where(x => x.BatchId == reverted && x.MemberId == memberId).ExecuteDeleteAsync(ct);
+
             // A celebration not yet sent for a completion that is now undone is withdrawn.
             await db.CompletionEvents
                 .Where(x => x.BatchId == reverted && x.MemberId == memberId && x.CommunityId == communityId && x.NotifiedAtUtc == null)
@@ -520,6 +523,11 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         if (changes.Focus is { } focus && !await FocusWrites.ApplyAsync(db, communityId, memberId, focus, ct))
         {
             // A focus session started or answered meanwhile (a second press of Log it on another instance): nothing is written.
+            return new CommitResult(CommitOutcome.Conflict, memberId);
+        }
+
+        if (changes.Session is { } session && !await SessionRows.WriteAsync(db, communityId, memberId, session, changes.BatchId, now, ct))
+        {
             return new CommitResult(CommitOutcome.Conflict, memberId);
         }
 

@@ -113,9 +113,18 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
     internal DbSet<VoiceIntervalEntity> VoiceIntervals => Set<VoiceIntervalEntity>();
 
     internal DbSet<VoiceOptOutEntity> VoiceOptOuts => Set<VoiceOptOutEntity>();
+
     internal DbSet<FocusSessionEntity> FocusSessions => Set<FocusSessionEntity>();
 
     internal DbSet<FocusSettingEntity> FocusSettings => Set<FocusSettingEntity>();
+
+    internal DbSet<StudySessionEntity> StudySessions => Set<StudySessionEntity>();
+
+    internal DbSet<SessionRsvpEntity> SessionRsvps => Set<SessionRsvpEntity>();
+
+    internal DbSet<SessionCheckInEntity> SessionCheckIns => Set<SessionCheckInEntity>();
+
+    internal DbSet<SessionSettingsEntity> SessionSettings => Set<SessionSettingsEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -147,6 +156,10 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new VoiceOptOutConfiguration());
         modelBuilder.ApplyConfiguration(new FocusSessionConfiguration());
         modelBuilder.ApplyConfiguration(new FocusSettingConfiguration());
+        modelBuilder.ApplyConfiguration(new StudySessionConfiguration());
+        modelBuilder.ApplyConfiguration(new SessionRsvpConfiguration());
+        modelBuilder.ApplyConfiguration(new SessionCheckInConfiguration());
+        modelBuilder.ApplyConfiguration(new SessionSettingsConfiguration());
 
         if (IsPostgres)
         {

@@ -25,6 +25,7 @@ public sealed class HandlerResolutionTests
             .AddScoped<IProgressStore>(_ => Count<IProgressStore>(created))
             .AddScoped<ILeaderboardStore>(_ => Count<ILeaderboardStore>(created))
             .AddScoped<StudyBot.Core.Partners.IPartnerStore>(_ => Count<StudyBot.Core.Partners.IPartnerStore>(created))
+            .AddScoped<StudyBot.Core.Sessions.ISessionStore>(_ => Count<StudyBot.Core.Sessions.ISessionStore>(created))
             .AddScoped<StudyBot.Core.Privacy.IMemberDataStore>(_ => Count<StudyBot.Core.Privacy.IMemberDataStore>(created))
             .AddScoped<StudyBot.Core.Roles.IRoleStore>(_ => Count<StudyBot.Core.Roles.IRoleStore>(created))
             .AddScoped<IChannelProblemStore>(_ => Count<IChannelProblemStore>(created))

@@ -63,6 +63,11 @@ public sealed partial class DatabaseCopyTests(ITestOutputHelper output)
         // On Discord: a receipt for a delivered command.
         var who = TestBot.Member("Dee", Guild);
         await bot.Executor.RunTextAsync(who, "/progress log 30 review", bot.Executor.Arrive(Platforms.Discord, Guild.ExternalId, who.UserId, "delivery-1"), CancellationToken.None);
+        // A group study session, starting within ten minutes: its settings, an RSVP and a check-in.
+        await bot.SayAsync("Admin", "/studybot session members on");
+        await bot.SayAsync("Ada", "/progress session plan today 12:05 30 #general pair programming");
+        await bot.SayAsync("Bob", "/progress session going 1");
+        await bot.SayAsync("Ada", "/progress session checkin 1");
         bot.Time.Advance(TimeSpan.FromMinutes(2));
         await bot.RunJobsAsync();
 

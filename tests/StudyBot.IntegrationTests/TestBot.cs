@@ -68,6 +68,7 @@ internal sealed class TestBot : IAsyncDisposable
         await Services.GetRequiredService<StudyBot.Core.Partners.PartnerService>().RunScheduledAsync(CancellationToken.None);
         await Services.GetRequiredService<StudyBot.Core.Partners.PartnerService>().OfferRematchesAsync(CancellationToken.None);
         await Services.GetRequiredService<StudyBot.Core.Focus.FocusService>().RunAsync(CancellationToken.None);
+        await Services.GetRequiredService<StudyBot.Core.Sessions.SessionService>().RunDueAsync(CancellationToken.None);
         await DrainAsync(TimeSpan.FromMinutes(1));
     }
 

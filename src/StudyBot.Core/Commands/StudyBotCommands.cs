@@ -146,6 +146,22 @@ public static class StudyBotCommands
         new("leaderboard", "The weekly leaderboard post", "board", "leaderboards"),
     ];
 
+    /// <summary>Planning a group study session (issue 16): the same options for admins and, when allowed, members.</summary>
+    private static CommandDefinition SessionPlan(string root) => new("plan", "Plan a group study session, weekly (a weekday) or once (a date)")
+    {
+        Example = $"/{root} session plan monday 19:00 60 #study-hall linear algebra",
+        Options =
+        [
+            new("day", OptionType.String, "A weekday for a weekly session, or a date (2026-12-10, today, tomorrow) for one") { Required = true, MaxLength = 20, Hint = "day|date" },
+            Time("time", "Local time in the community's zone, e.g. 19:00 or 7pm", required: true),
+            new("minutes", OptionType.Minutes, "How long, 10 minutes to 4 hours (1h30 works)") { Required = true, Min = 1, Max = 960 },
+            new("channel", OptionType.Channel, "Where to post it (default: the celebrations channel)") { MaxLength = 100, Hint = "#channel" },
+            new("topic", OptionType.String, "What you'll study together") { MaxLength = 100, TakesRest = true },
+        ],
+    };
+
+    private static OptionDefinition SessionId() => new("id", OptionType.Integer, "The session's number, as /progress sessions shows it") { Required = true, Min = 1, Hint = "number" };
+
     public static CommandCatalog Catalog() => new([Progress(), Studybot()]);
 
     /// <summary>Admin commands: Discord members need Manage Server, Slack members must be workspace admins.</summary>
@@ -215,6 +231,20 @@ public static class StudyBotCommands
                             new("day", OptionType.String, "Day of the week, or off") { Required = true, MaxLength = 12, Hint = "day|off" },
                             Time("time", "Local time, e.g. 10:00 or 10am", required: false),
                         ],
+                    },
+                ],
+            },
+            new("session", "Group study sessions")
+            {
+                Section = "Study sessions",
+                Subcommands =
+                [
+                    SessionPlan(AdminRoot),
+                    new("cancel", "Cancel a session; members who said going or maybe are told") { Example = "/studybot session cancel 3", Options = [SessionId()] },
+                    new("members", "Let members plan sessions too (on), or only admins (off)")
+                    {
+                        Example = "/studybot session members on",
+                        Options = [new("allowed", OptionType.String, "on or off") { Required = true, Choices = OnOff }],
                     },
                 ],
             },
@@ -472,6 +502,19 @@ public static class StudyBotCommands
                     new("status", "See how your study partner is doing") { Example = "/progress partner status" },
                     new("nudge", "Send your partner a friendly nudge (once a day)") { Example = "/progress partner nudge" },
                     new("leave", "Leave your partnership (or the pool)") { Example = "/progress partner leave" },
+                ],
+            },
+            new("sessions", "The next group study sessions, in your time") { Section = "Study together", Example = "/progress sessions" },
+            new("session", "Group study sessions: answer, check in, or plan one")
+            {
+                Section = "Study together",
+                Subcommands =
+                [
+                    new("going", "Say you're coming to a session (you get a reminder)") { Example = "/progress session going 3", Options = [SessionId()] },
+                    new("maybe", "Say you might come to a session") { Example = "/progress session maybe 3", Options = [SessionId()] },
+                    new("cant", "Say you can't come to a session") { Example = "/progress session cant 3", Options = [SessionId()] },
+                    new("checkin", "Check in to a session that is on: its time counts as study time") { Example = "/progress session checkin 3", Options = [SessionId()] },
+                    SessionPlan(Root),
                 ],
             },
             new("me", "Your privacy and celebration settings")

@@ -273,8 +273,12 @@ public sealed class ChangeSet(Guid batchId, DateTime atUtc, DateOnly localDate, 
     /// <summary>A focus session started, moved (ended, logged, extended, discarded) or the member's focus settings.</summary>
     public Focus.FocusChange? Focus { get; set; }
 
+    /// <summary>A group study session RSVP or check-in, written in the same transaction (a check-in once per occurrence).</summary>
+    public Sessions.SessionChange? Session { get; set; }
+
     public bool IsEmpty => Profile is null && ItemChanges.Count == 0 && Logs.Count == 0 && Goals.Count == 0 && Reverts is null
-        && Community is null && Reminders is null && !ClearDmNotice && !RestoreDmNotice && StartRest is null && EndRestOn is null && Focus is null;
+        && Community is null && Reminders is null && !ClearDmNotice && !RestoreDmNotice && StartRest is null && EndRestOn is null
+        && Focus is null && Session is null;
 
     /// <summary>Whether this is the member doing something, which lifts a fresh-start pause.</summary>
     public bool IsActivity => ItemChanges.Count > 0 || Logs.Count > 0 || Goals.Count > 0 || Reverts is not null || Profile is not null || Focus is not null;

@@ -1065,6 +1065,76 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                     b.ToTable("SeenKeys", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.SessionCheckInEntity", b =>
+                {
+                    b.Property<long>("SessionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("OccurrenceDate")
+                        .HasColumnType("date");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("integer");
+
+                    b.HasKey("SessionId", "OccurrenceDate", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("SessionCheckIns", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.SessionRsvpEntity", b =>
+                {
+                    b.Property<long>("SessionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("OccurrenceDate")
+                        .HasColumnType("date");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Response")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("SessionId", "OccurrenceDate", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("SessionRsvps", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.SessionSettingsEntity", b =>
+                {
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("MembersMayPlan")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("CommunityId");
+
+                    b.ToTable("SessionSettings", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.StudyLogEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -1155,6 +1225,69 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                         .IsUnique();
 
                     b.ToTable("StudyRooms", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.StudySessionEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("CancelledAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ChannelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DoneAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("FirstDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MinutesOfDay")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("PlannedByMemberId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Topic")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("Weekly")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlannedByMemberId");
+
+                    b.HasIndex("CommunityId", "CancelledAtUtc");
+
+                    b.ToTable("StudySessions", (string)null);
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.VoiceIntervalEntity", b =>
@@ -1378,6 +1511,45 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.SessionCheckInEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("StudyBot.Data.Entities.StudySessionEntity", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.SessionRsvpEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("StudyBot.Data.Entities.StudySessionEntity", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.SessionSettingsEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.StudyLogEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
@@ -1394,6 +1566,20 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                         .HasForeignKey("CommunityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.StudySessionEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("PlannedByMemberId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.VoiceIntervalEntity", b =>

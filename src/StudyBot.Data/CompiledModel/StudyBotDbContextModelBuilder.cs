@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("40ce02cd-035e-40c2-a335-88b967f35d6f"), entityTypeCount: 28)
+            : base(skipDetectChanges: false, modelId: new Guid("e5e37414-dd72-4d3a-a9e1-97db9c1d5f83"), entityTypeCount: 32)
         {
         }
 
@@ -41,8 +41,12 @@ namespace StudyBot.Data.CompiledModel
             var roleGrantEntity = RoleGrantEntityEntityType.Create(this);
             var roleProblemEntity = RoleProblemEntityEntityType.Create(this);
             var seenKeyEntity = SeenKeyEntityEntityType.Create(this);
+            var sessionCheckInEntity = SessionCheckInEntityEntityType.Create(this);
+            var sessionRsvpEntity = SessionRsvpEntityEntityType.Create(this);
+            var sessionSettingsEntity = SessionSettingsEntityEntityType.Create(this);
             var studyLogEntity = StudyLogEntityEntityType.Create(this);
             var studyRoomEntity = StudyRoomEntityEntityType.Create(this);
+            var studySessionEntity = StudySessionEntityEntityType.Create(this);
             var voiceIntervalEntity = VoiceIntervalEntityEntityType.Create(this);
             var voiceOptOutEntity = VoiceOptOutEntityEntityType.Create(this);
 
@@ -65,8 +69,15 @@ namespace StudyBot.Data.CompiledModel
             RestPeriodEntityEntityType.CreateForeignKey1(restPeriodEntity, memberEntity);
             RoleGrantEntityEntityType.CreateForeignKey1(roleGrantEntity, memberEntity);
             RoleProblemEntityEntityType.CreateForeignKey1(roleProblemEntity, communityEntity);
+            SessionCheckInEntityEntityType.CreateForeignKey1(sessionCheckInEntity, memberEntity);
+            SessionCheckInEntityEntityType.CreateForeignKey2(sessionCheckInEntity, studySessionEntity);
+            SessionRsvpEntityEntityType.CreateForeignKey1(sessionRsvpEntity, memberEntity);
+            SessionRsvpEntityEntityType.CreateForeignKey2(sessionRsvpEntity, studySessionEntity);
+            SessionSettingsEntityEntityType.CreateForeignKey1(sessionSettingsEntity, communityEntity);
             StudyLogEntityEntityType.CreateForeignKey1(studyLogEntity, memberEntity);
             StudyRoomEntityEntityType.CreateForeignKey1(studyRoomEntity, communityEntity);
+            StudySessionEntityEntityType.CreateForeignKey1(studySessionEntity, communityEntity);
+            StudySessionEntityEntityType.CreateForeignKey2(studySessionEntity, memberEntity);
             VoiceIntervalEntityEntityType.CreateForeignKey1(voiceIntervalEntity, memberEntity);
             VoiceOptOutEntityEntityType.CreateForeignKey1(voiceOptOutEntity, memberEntity);
 
@@ -94,8 +105,12 @@ namespace StudyBot.Data.CompiledModel
             RoleGrantEntityEntityType.CreateAnnotations(roleGrantEntity);
             RoleProblemEntityEntityType.CreateAnnotations(roleProblemEntity);
             SeenKeyEntityEntityType.CreateAnnotations(seenKeyEntity);
+            SessionCheckInEntityEntityType.CreateAnnotations(sessionCheckInEntity);
+            SessionRsvpEntityEntityType.CreateAnnotations(sessionRsvpEntity);
+            SessionSettingsEntityEntityType.CreateAnnotations(sessionSettingsEntity);
             StudyLogEntityEntityType.CreateAnnotations(studyLogEntity);
             StudyRoomEntityEntityType.CreateAnnotations(studyRoomEntity);
+            StudySessionEntityEntityType.CreateAnnotations(studySessionEntity);
             VoiceIntervalEntityEntityType.CreateAnnotations(voiceIntervalEntity);
             VoiceOptOutEntityEntityType.CreateAnnotations(voiceOptOutEntity);
 

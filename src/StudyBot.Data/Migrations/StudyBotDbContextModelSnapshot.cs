@@ -1032,6 +1032,76 @@ namespace StudyBot.Data.Migrations
                     b.ToTable("SeenKeys", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.SessionCheckInEntity", b =>
+                {
+                    b.Property<long>("SessionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("OccurrenceDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SessionId", "OccurrenceDate", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("SessionCheckIns", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.SessionRsvpEntity", b =>
+                {
+                    b.Property<long>("SessionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("OccurrenceDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Response")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SessionId", "OccurrenceDate", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("SessionRsvps", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.SessionSettingsEntity", b =>
+                {
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MembersMayPlan")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CommunityId");
+
+                    b.ToTable("SessionSettings", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.StudyLogEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -1118,6 +1188,67 @@ namespace StudyBot.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("StudyRooms", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.StudySessionEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CancelledAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChannelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DoneAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("FirstDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MinutesOfDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PlannedByMemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Topic")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Weekly")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlannedByMemberId");
+
+                    b.HasIndex("CommunityId", "CancelledAtUtc");
+
+                    b.ToTable("StudySessions", (string)null);
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.VoiceIntervalEntity", b =>
@@ -1339,6 +1470,45 @@ namespace StudyBot.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.SessionCheckInEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("StudyBot.Data.Entities.StudySessionEntity", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.SessionRsvpEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("StudyBot.Data.Entities.StudySessionEntity", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.SessionSettingsEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.StudyLogEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
@@ -1355,6 +1525,20 @@ namespace StudyBot.Data.Migrations
                         .HasForeignKey("CommunityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.StudySessionEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("PlannedByMemberId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.VoiceIntervalEntity", b =>

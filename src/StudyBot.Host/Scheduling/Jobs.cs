@@ -15,6 +15,7 @@ internal static class JobNames
     public const string Leaderboards = LeaderboardService.JobName;
     public const string Outbox = OutboxDispatcher.JobName;
     public const string Partners = PartnerService.JobName;
+    public const string Sessions = StudyBot.Core.Sessions.SessionService.JobName;
     public const string Roles = "roles";
     public const string Retention = "retention";
     public const string Focus = StudyBot.Core.Focus.FocusService.JobName;
@@ -76,6 +77,13 @@ internal sealed class PartnerJob(PartnerService service, ILogger<PartnerJob> log
         await JobGuard.RunAsync(logger, JobNames.Partners, "scheduled matching", () => service.RunScheduledAsync(cancellationToken), cancellationToken);
         await JobGuard.RunAsync(logger, JobNames.Partners, "rematch offers", () => service.OfferRematchesAsync(cancellationToken), cancellationToken);
     }
+}
+
+[DisallowConcurrentExecution]
+internal sealed class SessionJob(StudyBot.Core.Sessions.SessionService service, ILogger<SessionJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await JobGuard.RunAsync(logger, JobNames.Sessions, "study sessions", () => service.RunDueAsync(cancellationToken), cancellationToken);
 }
 
 [DisallowConcurrentExecution]
@@ -179,6 +187,7 @@ internal static class SchedulingSetup
             Every<LeaderboardJob>(q, JobNames.Leaderboards, options.LeaderboardInterval);
             Every<OutboxJob>(q, JobNames.Outbox, options.OutboxInterval);
             Every<PartnerJob>(q, JobNames.Partners, options.PartnerInterval);
+            Every<SessionJob>(q, JobNames.Sessions, options.ReminderInterval);
             Every<RoleGrantJob>(q, JobNames.Roles, options.RoleInterval);
             Every<RetentionJob>(q, JobNames.Retention, TimeSpan.FromHours(1));
             Every<FocusJob>(q, JobNames.Focus, options.ReminderInterval);
