@@ -39,6 +39,8 @@ public static class CoreServiceCollectionExtensions
         DrainOwners.Register(services);
         services.AddSingleton<PartnerService>();
         services.AddSingleton<Sessions.SessionService>();
+        services.AddSingleton<Sessions.SessionVoiceCheckIn>();
+        services.AddSingleton<Voice.IVoicePresenceListener>(sp => sp.GetRequiredService<Sessions.SessionVoiceCheckIn>());
         services.TryAddSingleton(new RetentionSettings());
         services.AddSingleton<MembershipService>();
         services.AddSingleton<Roles.RoleGrantService>();

@@ -265,6 +265,42 @@ public sealed class VoiceRoomTests
     }
 
     /// <summary>The adapter with the real engine on fake time, the heartbeat run by the test, and a study room.</summary>
+    [Fact]
+    public async Task Joining_a_sessions_voice_channel_while_it_is_on_checks_the_member_in_once()
+    {
+        await using var room = await VoiceRoom.StartAsync();
+        await room.StartMemberAsync(Nelly, "Nelly");
+        var planned = await room.RunAsync(Mason, $"/studybot session plan today 19:05 60 <#{Lounge}> linear algebra", admin: true);
+        Assert.Equal(ReplyTone.Success, planned.Tone);
+        Assert.Contains("Lounge", planned.Text, StringComparison.Ordinal);
+
+        // Check-in opens ten minutes before the start (the clock says 19:00): joining, leaving and joining again checks in once.
+        await room.VoiceAsync(Nelly, Lounge);
+        await room.VoiceAsync(Nelly, null);
+        await room.VoiceAsync(Nelly, Lounge);
+
+        var export = await room.ExportAsync(Nelly);
+        var logs = export!["member"]!["studyLog"]!.AsArray().Where(l => (string?)l!["source"] == "Session").Select(l => (int)l!["minutes"]!).ToArray();
+        Assert.Equal([60], logs);
+        Assert.Equal(2, room.Harness.Get<StudyBot.Core.Sessions.SessionVoiceCheckIn>().CheckIns);
+
+        // A session held in a study room: the room counts the time, so joining checks nobody in (no double count).
+        var inRoom = await room.RunAsync(Mason, $"/studybot session plan today 19:05 60 <#{StudyRoom}> statistics", admin: true);
+        Assert.Equal(ReplyTone.Success, inRoom.Tone);
+        await room.VoiceAsync(Nelly, StudyRoom);
+        Assert.Equal(2, room.Harness.Get<StudyBot.Core.Sessions.SessionVoiceCheckIn>().CheckIns);
+    }
+
+    [Fact]
+    public async Task A_session_cannot_be_planned_in_a_channel_that_is_neither_text_nor_voice_of_the_server()
+    {
+        await using var room = await VoiceRoom.StartAsync(addRoom: false);
+
+        var reply = await room.RunAsync(Mason, "/studybot session plan today 19:05 60 <#123456789012345678> topic", admin: true);
+
+        Assert.NotEqual(ReplyTone.Success, reply.Tone);
+    }
+
     private sealed class VoiceRoom : IAsyncDisposable
     {
         private VoiceRoom(AdapterHarness harness) => Harness = harness;

@@ -3,6 +3,7 @@ using StudyBot.Core.Chat;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 using StudyBot.Core.Sessions;
+using StudyBot.Core.Voice;
 
 namespace StudyBot.Core.Commands.Handlers;
 
@@ -34,7 +35,7 @@ internal static class SessionViews
         return (session, null);
     }
 
-    public static async Task<CommandResult> PlanAsync(CommandContext ctx, ISessionStore store, IEnumerable<IChannelDirectory> directories, string example, CancellationToken cancellationToken)
+    public static async Task<CommandResult> PlanAsync(CommandContext ctx, ISessionStore store, IEnumerable<IChannelDirectory> directories, IEnumerable<IVoiceChannelDirectory> voice, string example, CancellationToken cancellationToken)
     {
         var zone = ctx.Snapshot.Community.TimeZoneId;
         var dayText = ctx.Request.String("day")!.Trim();
@@ -98,7 +99,7 @@ internal static class SessionViews
         ChannelInfo? channel;
         if (ctx.Request.String("channel")?.Trim() is { Length: > 0 } channelText)
         {
-            channel = await FindChannelAsync(ctx, directories, channelText, cancellationToken);
+            channel = await FindChannelAsync(ctx, directories, voice, channelText, cancellationToken);
             var looksLikeChannel = channelText.StartsWith('#') || channelText.StartsWith('<') || channelText.All(char.IsAsciiDigit);
             if (channel is null && !looksLikeChannel)
             {
@@ -177,12 +178,21 @@ internal static class SessionViews
         Buttons = SessionService.RsvpButtons(session.Id),
     };
 
-    private static async Task<ChannelInfo?> FindChannelAsync(CommandContext ctx, IEnumerable<IChannelDirectory> directories, string text, CancellationToken cancellationToken)
+    private static async Task<ChannelInfo?> FindChannelAsync(CommandContext ctx, IEnumerable<IChannelDirectory> directories, IEnumerable<IVoiceChannelDirectory> voice, string text, CancellationToken cancellationToken)
     {
         var directory = directories.FirstOrDefault(d => d.Platform == ctx.Who.Community.Platform);
         if (directory is not null)
         {
-            return await directory.FindAsync(ctx.Who.Community, text, cancellationToken);
+            if (await directory.FindAsync(ctx.Who.Community, text, cancellationToken) is { } found)
+            {
+                return found;
+            }
+
+            // A Discord voice channel holds the session too: its posts go to the channel's text chat, and members who join
+            // it while the session is on are checked in (SessionVoiceCheckIn).
+            var voiceDirectory = voice.FirstOrDefault(d => d.Platform == ctx.Who.Community.Platform);
+            var lookup = voiceDirectory is null ? null : await voiceDirectory.FindAsync(ctx.Who.Community, text, cancellationToken);
+            return lookup is { Outcome: VoiceChannelOutcome.Found, Id: { } voiceId } ? new ChannelInfo(voiceId, lookup.Name ?? voiceId) : null;
         }
 
         // No way to check on this platform: take the id as given, without decoration ("<#C123|general>", "#123").
@@ -198,17 +208,17 @@ internal static class SessionViews
     }
 }
 
-internal sealed class AdminSessionPlanHandler(ISessionStore store, IEnumerable<IChannelDirectory> directories) : ICommandHandler
+internal sealed class AdminSessionPlanHandler(ISessionStore store, IEnumerable<IChannelDirectory> directories, IEnumerable<IVoiceChannelDirectory> voice) : ICommandHandler
 {
     public string Path => "studybot session plan";
 
     public bool SavesOwnChanges => true;
 
     public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken) =>
-        await SessionViews.PlanAsync(ctx, store, directories, "/studybot session plan monday 19:00 60 #study-hall linear algebra", cancellationToken);
+        await SessionViews.PlanAsync(ctx, store, directories, voice, "/studybot session plan monday 19:00 60 #study-hall linear algebra", cancellationToken);
 }
 
-internal sealed class SessionPlanHandler(ISessionStore store, IEnumerable<IChannelDirectory> directories) : ICommandHandler
+internal sealed class SessionPlanHandler(ISessionStore store, IEnumerable<IChannelDirectory> directories, IEnumerable<IVoiceChannelDirectory> voice) : ICommandHandler
 {
     public string Path => "progress session plan";
 
@@ -225,7 +235,7 @@ internal sealed class SessionPlanHandler(ISessionStore store, IEnumerable<IChann
             };
         }
 
-        return await SessionViews.PlanAsync(ctx, store, directories, "/progress session plan monday 19:00 60 #study-hall linear algebra", cancellationToken);
+        return await SessionViews.PlanAsync(ctx, store, directories, voice, "/progress session plan monday 19:00 60 #study-hall linear algebra", cancellationToken);
     }
 }
 
