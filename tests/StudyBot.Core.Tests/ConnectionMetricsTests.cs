@@ -13,7 +13,7 @@ public sealed class ConnectionMetricsTests
         var states = new ConnectionStates(new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 1, 0, 0, TimeSpan.Zero)));
         using var metrics = new StudyBotMetrics();
         metrics.ObserveConnections(states.Snapshot);
-        using var recorded = new MetricsRecorder(metrics);
+        using var recorded = new MetricsRecorder(metrics.Meter);
 
         states.Connecting(Platforms.Discord, "shard 0");
         states.Connected(Platforms.Discord, "shard 0");

@@ -82,7 +82,7 @@ public sealed class OutboxDispatcherTests
     public async Task Each_message_handled_is_counted_by_platform_kind_and_result_and_a_delivered_reminder_records_its_lag()
     {
         using var metrics = new Telemetry.StudyBotMetrics();
-        using var recorded = new MetricsRecorder(metrics);
+        using var recorded = new MetricsRecorder(metrics.Meter);
         _notifier.Script = key => key.StartsWith("leaderboard", StringComparison.Ordinal) ? DeliveryResult.TransientFailure("503")
             : key.StartsWith("celebration", StringComparison.Ordinal) ? DeliveryResult.TransientFailure("429", TimeSpan.FromSeconds(5))
             : DeliveryResult.Ok;

@@ -107,24 +107,7 @@ public sealed class InteractionTests
             o.Services = services => services.AddSingleton(new StudyBotMetrics());
         });
         await harness.ReadyAsync();
-        var deferred = new List<string>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        var meter = harness.Get<StudyBotMetrics>().Meter;
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "studybot.deferred_answers")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            lock (deferred)
-            {
-                deferred.Add(string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")));
-            }
-        });
-        listener.Start();
+        using var recorded = new MetricsRecorder(harness.Get<StudyBotMetrics>().Meter);
 
         var quick = await harness.Server.DispatchInteractionAsync(InteractionFactory.Slash("progress overview"));
         Assert.Equal(4, (int?)(await Bounded.WaitAsync(quick.Answered.Task, "the answer in time", TimeSpan.FromSeconds(10)))["type"]);
@@ -138,10 +121,7 @@ public sealed class InteractionTests
         harness.Runner.Gate.SetResult();
         await Bounded.WaitAsync(slow.Edited.Task, "the edit that completes the slow interaction", TimeSpan.FromSeconds(10));
 
-        lock (deferred)
-        {
-            Assert.Equal(["platform=discord"], deferred);
-        }
+        Assert.Equal(["platform=discord"], recorded.Of("studybot.deferred_answers").Select(m => m.Tags));
     }
 
     [Fact]

@@ -72,24 +72,7 @@ public sealed class PhaseRoleTests
     {
         await using var server = await FakeDiscordServer.StartAsync(Server());
         await using var harness = await StartAsync(server, services: s => s.AddSingleton(new StudyBotMetrics()));
-        var results = new List<string>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        var meter = harness.Get<StudyBotMetrics>().Meter;
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "studybot.role_grants")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            lock (results)
-            {
-                results.Add($"{string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"))}:{value}");
-            }
-        });
-        listener.Start();
+        using var recorded = new MetricsRecorder(harness.Get<StudyBotMetrics>().Meter);
         await SetUpAsync(harness);
         Assert.Equal(ReplyTone.Success, (await RunAsync(harness, Admin, "/studybot roles map foundation graduate")).Tone);
 
@@ -98,10 +81,7 @@ public sealed class PhaseRoleTests
         await RunJobsAsync(harness);
 
         Assert.True(server.HasRole(GuildId, Ada, Graduate));
-        lock (results)
-        {
-            Assert.Equal(["result=granted:1"], results);
-        }
+        Assert.Equal([(1.0, "result=granted")], recorded.Of("studybot.role_grants"));
     }
 
     [Fact]

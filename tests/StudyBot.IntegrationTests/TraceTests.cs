@@ -17,8 +17,7 @@ public sealed class TraceTests
     [Fact]
     public async Task A_command_runs_in_one_trace_from_the_adapter_through_the_engine_to_the_store()
     {
-        var spans = new List<Activity>();
-        using var listener = Listen(spans);
+        using var spans = new SpanRecorder(StudyBotTrace.SourceName, Adapter.Name);
         await using var bot = await TestBot.StartAsync();
 
         ActivityTraceId trace;
@@ -29,7 +28,7 @@ public sealed class TraceTests
             await bot.SayAsync("Ada", "/progress done python-basics");
         }
 
-        var mine = Of(spans, trace);
+        var mine = spans.InTrace(trace);
 
         var root2 = Assert.Single(mine, s => s.OperationName == "adapter");
         var commands = mine.Where(s => s.OperationName == "command").ToList();
@@ -50,8 +49,7 @@ public sealed class TraceTests
     [Fact]
     public async Task A_celebration_is_composed_and_delivered_in_the_trace_of_the_command_that_earned_it()
     {
-        var spans = new List<Activity>();
-        using var listener = Listen(spans);
+        using var spans = new SpanRecorder(StudyBotTrace.SourceName, Adapter.Name);
         await using var bot = await TestBot.StartAsync();
         await bot.SayAsync("Ada", "/progress start programmer part-time");
 
@@ -66,7 +64,7 @@ public sealed class TraceTests
         bot.Time.Advance(TimeSpan.FromSeconds(15));
         await bot.RunJobsAsync();
 
-        var mine = Of(spans, trace);
+        var mine = spans.InTrace(trace);
         var commit = Assert.Single(mine, s => s.OperationName == "store commit");
         var celebrations = mine.Where(s => s.OperationName == "celebration").ToList();
         Assert.Equal(2, celebrations.Count); // the milestone and the phase, reached together
@@ -78,10 +76,9 @@ public sealed class TraceTests
     }
 
     [Fact]
-    public async Task A_damaged_stored_trace_starts_a_trace_of_its_own_and_the_message_still_goes()
+    public async Task A_damaged_stored_trace_is_not_continued_and_the_message_still_goes()
     {
-        var spans = new List<Activity>();
-        using var listener = Listen(spans);
+        using var spans = new SpanRecorder(StudyBotTrace.SourceName, Adapter.Name);
         await using var bot = await TestBot.StartAsync();
         await bot.SayAsync("Ada", "/progress start programmer part-time");
         using (Adapter.StartActivity("adapter"))
@@ -91,45 +88,25 @@ public sealed class TraceTests
 
         await bot.QueryAsync("UPDATE CompletionEvents SET TraceParent = '00-not-a-trace-at-all'");
         bot.Time.Advance(TimeSpan.FromSeconds(15));
-        await bot.Services.GetRequiredService<CelebrationService>().RunAsync(CancellationToken.None);
-        await bot.QueryAsync("UPDATE Outbox SET TraceParent = 'zz-' || substr(TraceParent, 4) WHERE Kind = 'celebration'");
-        await bot.DrainAsync(TimeSpan.FromMinutes(1));
+
+        // The jobs run under a span of the test's: a damaged stored value is not continued, so their spans fall under it.
+        ActivityTraceId trace;
+        ActivitySpanId job;
+        using (var run = Adapter.StartActivity("job")!)
+        {
+            (trace, job) = (run.TraceId, run.SpanId);
+            await bot.Services.GetRequiredService<CelebrationService>().RunAsync(CancellationToken.None);
+            await bot.QueryAsync("UPDATE Outbox SET TraceParent = 'zz-' || substr(TraceParent, 4) WHERE Kind = 'celebration'");
+            await bot.DrainAsync(TimeSpan.FromMinutes(1));
+        }
 
         Assert.Equal(2, bot.Notifier.Deliveries.Count(d => d.Key.StartsWith(OutboxKinds.Celebration + ":", StringComparison.Ordinal)));
-        List<Activity> deliveries;
-        lock (spans)
-        {
-            deliveries = spans.Where(s => s.OperationName == "outbox deliver" && Equals(s.GetTagItem("studybot.kind"), OutboxKinds.Celebration)).ToList();
-        }
-
+        var mine = spans.InTrace(trace);
+        var celebrations = mine.Where(s => s.OperationName == "celebration").ToList();
+        var deliveries = mine.Where(s => s.OperationName == "outbox deliver").ToList();
+        Assert.Equal(2, celebrations.Count);
         Assert.Equal(2, deliveries.Count);
-        Assert.All(deliveries, d => Assert.Equal(default, d.ParentSpanId));
-    }
-
-    private static ActivityListener Listen(List<Activity> spans)
-    {
-        var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is StudyBotTrace.SourceName or "StudyBot.IntegrationTests.TraceTests",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                lock (spans)
-                {
-                    spans.Add(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
-        return listener;
-    }
-
-    /// <summary>Other tests run alongside: only this trace's spans count.</summary>
-    private static List<Activity> Of(List<Activity> spans, ActivityTraceId trace)
-    {
-        lock (spans)
-        {
-            return spans.Where(s => s.TraceId == trace).ToList();
-        }
+        Assert.All(celebrations.Concat(deliveries), s => Assert.Equal(job, s.ParentSpanId));
+        Assert.All(deliveries, d => Assert.Equal("sent", d.GetTagItem("studybot.result")));
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using StudyBot.Core.Telemetry;
 using StudyBot.Data;
 
@@ -12,25 +11,7 @@ public sealed class WriteWaitMetricsTests
     public async Task A_write_queued_behind_another_records_at_least_the_time_it_was_held_and_an_open_gate_records_nothing()
     {
         using var metrics = new StudyBotMetrics();
-        var waits = new List<double>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (ReferenceEquals(instrument.Meter, metrics.Meter) && instrument.Name == "studybot.db.write_wait")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
-        {
-            lock (waits)
-            {
-                waits.Add(value);
-            }
-        });
-        listener.Start();
+        using var recorded = new MetricsRecorder(metrics.Meter);
         using var gate = new WriteGate(metrics: metrics);
         var held = TimeSpan.FromMilliseconds(60);
 
@@ -43,11 +24,7 @@ public sealed class WriteWaitMetricsTests
         first.Dispose();
         (await Bounded.WaitAsync(second, "the second writer to enter once the first left")).Dispose();
 
-        List<double> seen;
-        lock (waits)
-        {
-            seen = [.. waits];
-        }
+        var seen = recorded.Of("studybot.db.write_wait").Select(m => m.Value).ToList();
 
         Assert.Equal(2, seen.Count);
         Assert.True(seen[1] >= holding.TotalSeconds, $"the queued write waited {seen[1]} s, held {holding.TotalSeconds} s");
@@ -58,9 +35,6 @@ public sealed class WriteWaitMetricsTests
         {
         }
 
-        lock (waits)
-        {
-            Assert.Equal(2, waits.Count);
-        }
+        Assert.Equal(2, recorded.Of("studybot.db.write_wait").Count);
     }
 }

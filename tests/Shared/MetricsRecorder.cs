@@ -1,19 +1,18 @@
 using System.Diagnostics.Metrics;
-using StudyBot.Core.Telemetry;
 
-namespace StudyBot.Core.Tests;
+namespace StudyBot.Testing;
 
-/// <summary>Listens to one <see cref="StudyBotMetrics"/>'s meter only (not other tests' meters of the same name) and keeps every measurement.</summary>
-internal sealed class MetricsRecorder : IDisposable
+/// <summary>Listens to one meter only (a StudyBotMetrics' own, not other tests' meters of the same name) and keeps every measurement.</summary>
+public sealed class MetricsRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly List<(string Instrument, double Value, Dictionary<string, string?> Tags)> _measurements = [];
 
-    public MetricsRecorder(StudyBotMetrics metrics)
+    public MetricsRecorder(Meter meter)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter, metrics.Meter))
+            if (ReferenceEquals(instrument.Meter, meter))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
