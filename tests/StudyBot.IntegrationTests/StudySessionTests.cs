@@ -65,8 +65,23 @@ public sealed class StudySessionTests
         Assert.Equal(["ada", "bob"], reminders.Select(r => r.To).Order().ToArray());
         Assert.All(reminders, r => Assert.True(r.Direct));
         Assert.All(reminders, r => Assert.InRange(r.At, start.AddMinutes(-10), start.AddMinutes(-9)));
-        Assert.Contains("starts in 10 minutes", reminders[0].Message.Title, StringComparison.Ordinal);
+        Assert.Contains("starts in 10 min", reminders[0].Message.Title, StringComparison.Ordinal);
         Assert.Equal(2, await bot.CountAsync("SELECT COUNT(*) FROM Outbox WHERE Kind = 'session-reminder'"));
+    }
+
+    [Fact]
+    public async Task A_member_who_says_Going_inside_the_last_ten_minutes_is_told_the_minutes_really_left()
+    {
+        await using var bot = await CommunityAsync();
+        await bot.SayAsync("Admin", "/studybot session plan 2026-10-16 18:30 45 #study-hall");
+        var start = Utc(2026, 10, 16, 16, 30); // 18:30 in Berlin (CEST)
+        bot.Time.SetUtcNow(start.AddMinutes(-4));
+        await AsMemberAsync(bot, "Ada", "/progress session going 1");
+
+        await bot.RunJobsAsync();
+
+        var reminder = Assert.Single(Kind(bot, "session-reminder"));
+        Assert.Contains("starts in 4 min", reminder.Message.Title, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public sealed partial class SessionService(IServiceScopeFactory scopes, RoadmapC
             if (now >= occurrence.CheckInOpens && now < occurrence.Start)
             {
                 var going = (await store.RsvpsAsync(session, occurrence.Date, cancellationToken)).Where(r => r.Response == Rsvp.Going);
-                messages.AddRange(going.Select(r => Direct(SessionKinds.Reminder, r.Member, occurrence, ReminderText(occurrence, r.TimeZoneId), now)));
+                messages.AddRange(going.Select(r => Direct(SessionKinds.Reminder, r.Member, occurrence, ReminderText(occurrence, r.TimeZoneId, now), now)));
             }
 
             if (now >= occurrence.Start && now < occurrence.End && now - occurrence.Start < Stale)
@@ -152,9 +152,10 @@ public sealed partial class SessionService(IServiceScopeFactory scopes, RoadmapC
         ? roadmap.Milestones.FirstOrDefault(m => m.Id == c.TargetId)?.Title ?? c.TargetId
         : roadmap.Phases.FirstOrDefault(p => p.Id == c.TargetId) is { } phase ? Format.PhaseName(phase) : c.TargetId;
 
-    private static Reply ReminderText(SessionOccurrence occurrence, string zone) => new()
+    /// <summary>The reminder says the minutes really left: a session planned (or a Going said) inside the last ten has fewer.</summary>
+    private static Reply ReminderText(SessionOccurrence occurrence, string zone, DateTimeOffset now) => new()
     {
-        Title = $"⏰ {occurrence.Session.Title} starts in 10 minutes",
+        Title = $"⏰ {occurrence.Session.Title} starts in {Format.Minutes(Math.Max(1, (int)Math.Ceiling((occurrence.Start - now).TotalMinutes)))}",
         Text = $"{When(occurrence, zone)} (your time), {Format.Minutes(occurrence.Session.Minutes)} in #{occurrence.Session.ChannelName}. "
             + "Check in when you join: the session's time counts as your study time.",
         Buttons = [new ReplyButton("Check in", $"progress session checkin {occurrence.Session.Id}", ButtonStyle.Primary)],
