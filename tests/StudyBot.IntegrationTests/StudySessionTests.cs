@@ -1,4 +1,5 @@
 using StudyBot.Core.Chat;
+using StudyBot.Data;
 
 namespace StudyBot.IntegrationTests;
 
@@ -10,9 +11,9 @@ public sealed class StudySessionTests
     /// <summary>Wednesday 14 October 2026, 12:00 UTC: Berlin leaves summer time on Sunday 25 October.</summary>
     private static readonly DateTimeOffset Before = Utc(2026, 10, 14, 12, 0);
 
-    private static async Task<TestBot> CommunityAsync(DateTimeOffset? now = null)
+    private static async Task<TestBot> CommunityAsync(DateTimeOffset? now = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
-        var bot = await TestBot.StartAsync(now: now ?? Before);
+        var bot = await TestBot.StartAsync(now: now ?? Before, provider: provider);
         await bot.SayAsync("Admin", "/studybot timezone Europe/Berlin");
         await bot.SayAsync("Admin", "/studybot channel celebrations #celebrations");
         return bot;
@@ -82,6 +83,38 @@ public sealed class StudySessionTests
 
         var reminder = Assert.Single(Kind(bot, "session-reminder"));
         Assert.Contains("starts in 4 min", reminder.Message.Title, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [PostgresData(DatabaseProvider.PostgreSQL)]
+    public async Task A_meeting_is_planned_answered_reminded_started_checked_in_once_and_summed_up_on_either_database(DatabaseProvider provider)
+    {
+        await using var bot = await CommunityAsync(provider: provider);
+        await bot.SayAsync("Admin", "/studybot session members on");
+        Assert.Equal(ReplyTone.Success, (await AsMemberAsync(bot, "Bob", "/progress session plan 2026-10-16 18:30 45 #study-hall statistics")).Tone);
+        await AsMemberAsync(bot, "Ada", "/progress session going 1");
+        await AsMemberAsync(bot, "Ada", "/progress session maybe 1");
+        await AsMemberAsync(bot, "Ada", "/progress session going 1");
+        var start = Utc(2026, 10, 16, 16, 30); // 18:30 in Berlin (CEST)
+
+        bot.Time.SetUtcNow(start.AddMinutes(-10));
+        await bot.RunJobsAsync();
+        bot.Time.SetUtcNow(start.AddMinutes(1));
+        await bot.RunJobsAsync();
+        Assert.Equal(ReplyTone.Success, (await AsMemberAsync(bot, "Ada", "/progress session checkin 1")).Tone);
+        Assert.Contains("already checked in", (await AsMemberAsync(bot, "Ada", "/progress session checkin 1")).Text, StringComparison.Ordinal);
+        bot.Time.SetUtcNow(start.AddMinutes(50));
+        await bot.RunJobsAsync();
+        await bot.RunJobsAsync();
+
+        Assert.Single(Kind(bot, "session-reminder"));
+        Assert.Single(Kind(bot, "session-start"));
+        var summary = Assert.Single(Kind(bot, "session-summary"));
+        Assert.Contains("45 min", ReplyText.All(summary.Message), StringComparison.Ordinal);
+        Assert.Equal(1, await bot.CountAsync("SELECT COUNT(*) FROM \"SessionCheckIns\""));
+        Assert.Equal(1, await bot.CountAsync("SELECT COUNT(*) FROM \"SessionRsvps\""));
+        Assert.Equal(45, await bot.CountAsync("SELECT SUM(\"Minutes\") FROM \"StudyLogs\" WHERE \"Source\" = 2"));
     }
 
     [Fact]
