@@ -39,17 +39,7 @@ public sealed partial class FocusService(IServiceScopeFactory scopes, RoadmapCat
                 var notifyAt = ReminderSchedule.AfterQuietHours(new DateTimeOffset(s.EndsAtUtc, TimeSpan.Zero), item.Quiet, item.TimeZoneId).UtcDateTime;
                 var title = s.ItemId is null ? null : roadmaps.Get(item.RoadmapId).FindItem(s.ItemId)?.DisplayTitle;
                 var reply = s.IsBreak ? FocusViews.BreakOver() : FocusViews.Ended(title, s with { State = FocusState.Ended }, item.AutoLog, early: false);
-                var message = new OutboxMessage(
-                    FocusRules.EndKey(m.Community.Platform, m.Community.ExternalId, s.Id, s.Extensions),
-                    FocusRules.OutboxKind,
-                    OutboxTarget.DirectMessage,
-                    m.Community.Platform,
-                    m.Community.ExternalId,
-                    m.Community.Name,
-                    m.UserId,
-                    m.DisplayName,
-                    reply,
-                    notifyAt);
+                var message = OutboxMessage.DirectTo(FocusRules.EndKey(m.Community.Platform, m.Community.ExternalId, s.Id, s.Extensions), FocusRules.OutboxKind, m, reply, notifyAt);
                 if (await store.EndAsync(s.Id, s.Extensions, s.IsBreak ? FocusState.Done : FocusState.Ended, notifyAt, message, cancellationToken))
                 {
                     ended++;

@@ -107,6 +107,10 @@ public sealed record OutboxMessage(string Key, string Kind, OutboxTarget Target,
     /// members on a leaderboard post), stored as their member ids: deleting one of them deletes the message.
     /// </summary>
     public IReadOnlyList<string> Mentions { get; init; } = [];
+
+    /// <summary>A DM to a member, under <paramref name="key"/> (the message's idempotency key), due at <paramref name="dueAtUtc"/>.</summary>
+    public static OutboxMessage DirectTo(string key, string kind, MemberRef to, Reply reply, DateTime dueAtUtc) =>
+        new(key, kind, OutboxTarget.DirectMessage, to.Community.Platform, to.Community.ExternalId, to.Community.Name, to.UserId, to.DisplayName, reply, dueAtUtc);
 }
 
 /// <summary>An outbox row claimed for delivery. <paramref name="Failures"/> counts the transient failures so far (429s aside).</summary>

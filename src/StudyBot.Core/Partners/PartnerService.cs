@@ -127,17 +127,8 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
             ? ReminderSchedule.NextOccurrence(new ReminderPlan(Clock.FromDayOfWeek(day), minutes, ReminderFrequency.Daily, null), community.TimeZoneId, after)
             : null;
 
-    public static OutboxMessage Direct(string kind, MemberRef to, Reply reply, DateTimeOffset now, string discriminator) => new(
-        $"{kind}:{to.Community.Platform}:{to.Community.ExternalId}:{to.UserId}:{discriminator}",
-        kind,
-        OutboxTarget.DirectMessage,
-        to.Community.Platform,
-        to.Community.ExternalId,
-        to.Community.Name,
-        to.UserId,
-        to.DisplayName,
-        reply,
-        now.UtcDateTime);
+    public static OutboxMessage Direct(string kind, MemberRef to, Reply reply, DateTimeOffset now, string discriminator) =>
+        OutboxMessage.DirectTo($"{kind}:{to.Community.Platform}:{to.Community.ExternalId}:{to.UserId}:{discriminator}", kind, to, reply, now.UtcDateTime);
 
     private NewcomerDefaults Defaults() => new(roadmaps.Default.Id, settings.DefaultTimeZone);
 

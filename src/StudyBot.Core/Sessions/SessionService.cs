@@ -207,17 +207,8 @@ public sealed partial class SessionService(IServiceScopeFactory scopes, RoadmapC
         reply,
         now.UtcDateTime);
 
-    public static OutboxMessage Direct(string kind, MemberRef to, SessionOccurrence occurrence, Reply reply, DateTimeOffset now) => new(
-        $"{kind}:{to.Community.Platform}:{to.Community.ExternalId}:{Discriminator(occurrence)}:{to.UserId}",
-        kind,
-        OutboxTarget.DirectMessage,
-        to.Community.Platform,
-        to.Community.ExternalId,
-        to.Community.Name,
-        to.UserId,
-        to.DisplayName,
-        reply,
-        now.UtcDateTime);
+    public static OutboxMessage Direct(string kind, MemberRef to, SessionOccurrence occurrence, Reply reply, DateTimeOffset now) =>
+        OutboxMessage.DirectTo($"{kind}:{to.Community.Platform}:{to.Community.ExternalId}:{Discriminator(occurrence)}:{to.UserId}", kind, to, reply, now.UtcDateTime);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: study session {SessionId} failed; it is tried again at the next run, the others go on")]
     private partial void LogSessionFailed(Exception ex, string job, long sessionId);
