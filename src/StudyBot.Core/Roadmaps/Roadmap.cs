@@ -21,6 +21,15 @@ public sealed record Roadmap
     public Certification? Certification { get; init; }
     public required IReadOnlyList<TitledText> NextSteps { get; init; }
 
+    /// <summary>
+    /// Items that took over ids of an earlier version (<c>replaces:</c> in the file): new id to the old ids it
+    /// replaces. One old id is a rename, several are a merge.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Replaces { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Ids of earlier versions that are gone on purpose (<c>retired:</c>): their history stays, they leave percentages.</summary>
+    public IReadOnlyList<string> Retired { get; init; } = [];
+
     private IReadOnlyList<RoadmapItem>? _items;
     private Dictionary<string, RoadmapItem>? _itemsById;
 

@@ -118,6 +118,17 @@ public static partial class RoadmapLoader
     private sealed class Reader(string file)
     {
         private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, IReadOnlyList<string>> _replaces = new(StringComparer.Ordinal);
+
+        /// <summary>Reads an item's optional <c>replaces</c>: the ids it took over from an earlier version.</summary>
+        public void Replaces(MapReader map, string id)
+        {
+            var old = Strings(map.Optional("replaces"), $"the replaces of {map.What}");
+            if (old.Count > 0)
+            {
+                _replaces[id] = old;
+            }
+        }
 
         public RoadmapLoadException Error(YamlNode node, string problem) => new(file, node.Start.Line, problem);
 
@@ -268,6 +279,7 @@ public static partial class RoadmapLoader
             }
 
             var nextSteps = ReadTitledList(root.Optional("nextSteps"), "nextSteps");
+            var retired = Strings(root.Optional("retired"), "retired");
             root.Done();
 
             return new Roadmap
@@ -289,6 +301,8 @@ public static partial class RoadmapLoader
                 LearningLoop = loop,
                 Certification = certification,
                 NextSteps = nextSteps,
+                Replaces = _replaces,
+                Retired = retired,
             };
         }
 
@@ -317,6 +331,7 @@ public static partial class RoadmapLoader
             var map = Map(node, "a module");
             var id = Id(map);
             map.What = $"module '{id}'";
+            Replaces(map, id);
             var module = new Module(id, Title(map), map.OptionalScalar("detail"), Strings(map.Optional("tools"), $"the tools of {map.What}"));
             map.Done();
             return module;
@@ -342,6 +357,7 @@ public static partial class RoadmapLoader
                 var item = Map(n, $"an item of {map.What}");
                 var itemId = Id(item);
                 item.What = $"milestone item '{itemId}'";
+                Replaces(item, itemId);
                 var result = new MilestoneItem(itemId, Title(item), item.OptionalScalar("detail"));
                 item.Done();
                 return result;
@@ -431,6 +447,7 @@ public static partial class RoadmapLoader
                     var p = Map(n, $"a project of {map.What}");
                     var pid = Id(p);
                     p.What = $"project '{pid}'";
+                    Replaces(p, pid);
                     var result = new Project(pid, Title(p));
                     p.Done();
                     return result;
