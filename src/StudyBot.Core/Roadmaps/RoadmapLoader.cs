@@ -159,6 +159,16 @@ public static partial class RoadmapLoader
     /// <summary>Reads the file with the texts of <paramref name="language"/> where given (null: its main language).</summary>
     internal static RoadmapCheck Check(string yaml, string fileName, string? language)
     {
+        var check = Read(yaml, fileName, language);
+        var lines = Math.Max(1, yaml.Split('\n').Length - (yaml.EndsWith('\n') ? 1 : 0));
+        return check.Problems.Any(p => p.Line > lines)
+            ? check with { Problems = check.Problems.Select(p => p.Line > lines ? p with { Line = lines } : p).ToList() }
+            : check;
+    }
+
+    /// <summary>Reads the text; a position past the end (YAML's end-of-file mark) is moved to the last line by <see cref="Check(string, string, string?)"/>.</summary>
+    private static RoadmapCheck Read(string yaml, string fileName, string? language)
+    {
         var stream = new YamlStream();
         try
         {

@@ -183,6 +183,7 @@ public static partial class RoadmapLoader
         {
             string? main = null;
             string? wanted = null;
+            string? any = null;
             foreach (var (k, v) in node.Children)
             {
                 var code = (k as YamlScalarNode)?.Value?.Trim() ?? "";
@@ -202,6 +203,7 @@ public static partial class RoadmapLoader
                     continue;
                 }
 
+                any ??= text;
                 var name = CultureName(code);
                 if (!_languages.Contains(name, StringComparer.OrdinalIgnoreCase))
                 {
@@ -224,7 +226,8 @@ public static partial class RoadmapLoader
                 Report(node, $"{what} has no text in the file's main language '{_mainLanguage}'; add '{_mainLanguage}: ...' to it (the main language is the top-level 'language', en when the file does not say)");
             }
 
-            return wanted ?? main ?? "";
+            // Without the main language, any text keeps the problem from showing again as an empty title.
+            return wanted ?? main ?? any ?? "";
         }
 
         public string Title(MapReader map, string key = "title")
