@@ -218,6 +218,28 @@ public sealed class RoadmapCheckTests
     }
 
     [Theory]
+    [InlineData("NumPy_Module", "num-py-module")]
+    [InlineData("BT_Python", "bt-python")]
+    [InlineData("data science", "data-science")]
+    [InlineData("--x--", "x")]
+    public void A_non_kebab_id_is_named_with_a_kebab_suggestion(string id, string suggestion)
+    {
+        var yaml = Edit(Original, "      - id: numpy\n", $"      - id: \"{id}\"\n");
+
+        AssertProblem(yaml, At(yaml, $"id: \"{id}\"", "\""), $"id '{id}' of a module is not kebab-case; use lowercase letters, digits and single hyphens, e.g. '{suggestion}'");
+    }
+
+    [Fact]
+    public void A_key_given_twice_is_a_syntax_error_naming_the_key()
+    {
+        var yaml = Edit(Original, "      - id: numpy\n        title: NumPy\n", "      - id: numpy\n        title: NumPy\n        title: Numbers\n");
+
+        var problem = Assert.Single(RoadmapLoader.Check(yaml, "v.yaml").Problems);
+
+        Assert.Equal(new RoadmapProblem("v.yaml", At(yaml, "title: Numbers", "t").Line, 9, "invalid YAML: key 'title' appears twice in one mapping; keep one; the rest of the file was not checked"), problem);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("# only a comment\n")]
     public void An_empty_file_is_one_problem(string yaml)

@@ -157,7 +157,7 @@ public sealed class ConsoleProcessTests : IDisposable
         Assert.Equal(
             [
                 "StudyBot cannot start: 2 roadmap problems; fix them (`roadmap check <file>` lists them too):",
-                $"{file}:{LineOf("id: Pandas")}:13: id 'Pandas' of module 'Pandas' is not kebab-case; use lowercase letters, digits and single hyphens, e.g. 'pandas'",
+                $"{file}:{LineOf("id: Pandas")}:13: id 'Pandas' of a module is not kebab-case; use lowercase letters, digits and single hyphens, e.g. 'pandas'",
                 $"{file}:{LineOf("phase: nowhere")}:12: milestone 'advanced-ml-milestone' points at phase 'nowhere', which does not exist (phases: foundation, data-fundamentals, ml-basics, advanced-ml, deep-learning, generative-ai, production, projects)",
             ],
             run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

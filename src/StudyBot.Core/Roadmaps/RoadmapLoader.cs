@@ -176,7 +176,10 @@ public static partial class RoadmapLoader
         }
         catch (YamlException ex)
         {
-            return Failed(new RoadmapProblem(fileName, Math.Max(1, ex.Start.Line), Math.Max(1, ex.Start.Column), $"invalid YAML: {FirstLine(ex.Message)}; the rest of the file was not checked"));
+            var what = FirstLine(ex.Message) is var message && message.StartsWith("Duplicate key ", StringComparison.Ordinal)
+                ? $"key '{message["Duplicate key ".Length..]}' appears twice in one mapping; keep one"
+                : message;
+            return Failed(new RoadmapProblem(fileName, Math.Max(1, ex.Start.Line), Math.Max(1, ex.Start.Column), $"invalid YAML: {what}; the rest of the file was not checked"));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {

@@ -120,11 +120,14 @@ public static partial class RoadmapLoader
         private static string Kebab(string id)
         {
             var chars = new System.Text.StringBuilder();
+            var previous = ' ';
             foreach (var c in id.Trim())
             {
+                var after = previous;
+                previous = c;
                 if (char.IsAsciiLetterOrDigit(c))
                 {
-                    if (char.IsUpper(c) && chars.Length > 0 && chars[^1] != '-' && char.IsLower(chars[^1]))
+                    if (char.IsUpper(c) && char.IsLower(after) && chars.Length > 0 && chars[^1] != '-')
                     {
                         chars.Append('-');
                     }
