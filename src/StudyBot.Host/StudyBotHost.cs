@@ -22,7 +22,11 @@ using StudyBot.Slack.Http;
 namespace StudyBot.Host;
 
 /// <summary>A configuration or content problem that must stop the host with one clear message.</summary>
-public sealed class StartupException(string message) : Exception(message);
+public sealed class StartupException(string message, bool multiLine = false) : Exception(message)
+{
+    /// <summary>The message lists several problems, one per line (a broken roadmap file); printed as it is.</summary>
+    public bool MultiLine => multiLine;
+}
 
 /// <summary>Builds the one StudyBot process: options, engine, data, adapters, endpoints.</summary>
 public static partial class StudyBotHost
@@ -325,6 +329,7 @@ public static partial class StudyBotHost
     /// <summary>What went wrong at start, in words that name the setting to fix; null when it is not a known kind.</summary>
     private static string? StartupMessage(Exception exception, IConfiguration? configuration) => exception switch
     {
+        StartupException { MultiLine: true } => exception.Message,
         StartupException or AdapterFatalException => OneLine(exception.Message),
         OptionsValidationException invalid => Sentences(invalid.Failures),
         AggregateException many when many.InnerExceptions.All(e => e is OptionsValidationException) =>
@@ -478,14 +483,15 @@ public static partial class StudyBotHost
         {
             roadmaps = RoadmapLoader.LoadDirectory(directory);
         }
-        catch (RoadmapLoadException ex) when (ex.Line <= 0)
+        catch (RoadmapLoadException ex) when (ex.Problems.Count == 1)
         {
-            // Not about a line in a file: no ":0" suffix.
-            throw new StartupException($"Roadmap error in {ex.File}: {ex.Problem}");
+            // One problem: one line, "file:line:column: problem" (or "file: problem" when it is not about a line).
+            throw new StartupException($"Roadmap error in {ex.Problems[0]}");
         }
         catch (RoadmapLoadException ex)
         {
-            throw new StartupException($"Roadmap error in {ex.Message}");
+            // Every problem of every file, one per line, as `roadmap check` prints them.
+            throw new StartupException($"{ex.Problems.Count} roadmap problems; fix them (`roadmap check <file>` lists them too):\n{string.Join("\n", ex.Problems)}", multiLine: true);
         }
 
         if (!roadmaps.Any(r => r.Id == options.Default))

@@ -35,7 +35,8 @@ public sealed class BrokenRoadmapTests : IDisposable
         Assert.EndsWith("broken.yaml", error.File, StringComparison.Ordinal);
         Assert.Contains("invalid YAML", error.Problem, StringComparison.Ordinal);
         Assert.InRange(error.Line, LineOf(yaml, "title: [Pandas"), LineOf(yaml, "title: [Pandas") + 3);
-        Assert.StartsWith(error.File + ":" + error.Line + ": ", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Column >= 1);
+        Assert.StartsWith(error.File + ":" + error.Line + ":" + error.Column + ": ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,12 +121,30 @@ public sealed class BrokenRoadmapTests : IDisposable
     public void A_second_file_can_add_a_roadmap_but_not_reuse_an_id()
     {
         File.WriteAllText(Path.Combine(_dir, "a.yaml"), Original);
-        File.WriteAllText(Path.Combine(_dir, "b.yaml"), Original.Replace("id: ml-zero-to-hero", "id: ml-copy", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(_dir, "b.yaml"), File.ReadAllText(RepoPaths.DataEngineeringFixture));
         Assert.Equal(2, RoadmapLoader.LoadDirectory(_dir).Count);
 
         File.WriteAllText(Path.Combine(_dir, "c.yaml"), Original);
         var error = Assert.Throws<RoadmapLoadException>(() => RoadmapLoader.LoadDirectory(_dir));
-        Assert.Contains("already used by", error.Problem, StringComparison.Ordinal);
+        Assert.Contains(error.Problems, p => p.Message.StartsWith("roadmap id 'ml-zero-to-hero' is already used by", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_phase_milestone_or_item_id_of_another_file_is_refused_naming_both_files_and_lines()
+    {
+        File.WriteAllText(Path.Combine(_dir, "a.yaml"), Original);
+        var copy = Original.Replace("id: ml-zero-to-hero", "id: ml-copy", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(_dir, "b.yaml"), copy);
+
+        var error = Assert.Throws<RoadmapLoadException>(() => RoadmapLoader.LoadDirectory(_dir));
+
+        var numpy = Assert.Single(error.Problems, p => p.Message.StartsWith("id 'numpy' ", StringComparison.Ordinal));
+        var line = LineOf(copy, "- id: numpy");
+        Assert.Equal(new RoadmapProblem(Path.Combine(_dir, "b.yaml"), line, 13, $"id 'numpy' is already used in {Path.Combine(_dir, "a.yaml")}:{line}:13; phase, milestone and item ids must be unique across all roadmap files of the folder, so choose another id"), numpy);
+        Assert.Contains(error.Problems, p => p.Message.StartsWith("id 'foundation' ", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Message.StartsWith("id 'foundation-milestone' ", StringComparison.Ordinal));
+        Assert.DoesNotContain(error.Problems, p => p.Message.StartsWith("id 'full-time' ", StringComparison.Ordinal));
+        Assert.Equal(string.Join("\n", error.Problems), error.Message);
     }
 
     [Fact]

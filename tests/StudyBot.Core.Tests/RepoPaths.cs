@@ -9,6 +9,9 @@ internal static class RepoPaths
 
     public static string MainRoadmap => Path.Combine(Roadmaps, "ml-zero-to-hero.yaml");
 
+    /// <summary>The small second roadmap that uses every key of the format.</summary>
+    public static string DataEngineeringFixture => Path.Combine(Root, "tests", "fixtures", "roadmaps", "data-engineering.yaml");
+
     private static string Find()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

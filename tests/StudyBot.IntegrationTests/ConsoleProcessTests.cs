@@ -136,7 +136,31 @@ public sealed class ConsoleProcessTests : IDisposable
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("", run.Stdout);
-        Assert.Contains($"StudyBot cannot start: Roadmap error in {Path.Combine(dir, "ml.yaml")}:{line}: milestone 'advanced-ml-milestone' points at phase 'nowhere'", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"StudyBot cannot start: Roadmap error in {Path.Combine(dir, "ml.yaml")}:{line}:12: milestone 'advanced-ml-milestone' points at phase 'nowhere'", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_roadmap_with_several_problems_stops_the_host_listing_each_one_per_line()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_workDir, "broken-roadmaps")).FullName;
+        var yaml = File.ReadAllText(Path.Combine(RepoPaths.Roadmaps, "ml-zero-to-hero.yaml"))
+            .Replace("    phase: advanced-ml\n", "    phase: nowhere\n", StringComparison.Ordinal)
+            .Replace("      - id: pandas\n", "      - id: Pandas\n", StringComparison.Ordinal);
+        var file = Path.Combine(dir, "ml.yaml");
+        File.WriteAllText(file, yaml);
+        int LineOf(string text) => yaml[..yaml.IndexOf(text, StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+
+        var run = await RunHostAsync("/progress\n", ("Roadmaps__Directory", dir));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        Assert.Equal(
+            [
+                "StudyBot cannot start: 2 roadmap problems; fix them (`roadmap check <file>` lists them too):",
+                $"{file}:{LineOf("id: Pandas")}:13: id 'Pandas' of a module is not kebab-case; use lowercase letters, digits and single hyphens, e.g. 'pandas'",
+                $"{file}:{LineOf("phase: nowhere")}:12: milestone 'advanced-ml-milestone' points at phase 'nowhere', which does not exist (phases: foundation, data-fundamentals, ml-basics, advanced-ml, deep-learning, generative-ai, production, projects)",
+            ],
+            run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     [Fact]

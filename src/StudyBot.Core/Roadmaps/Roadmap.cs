@@ -30,6 +30,52 @@ public sealed record Roadmap
     /// <summary>Ids of earlier versions that are gone on purpose (<c>retired:</c>): their history stays, they leave percentages.</summary>
     public IReadOnlyList<string> Retired { get; init; } = [];
 
+    /// <summary>The file's main language (<c>language:</c>, <c>en</c> when absent): the language of <see cref="Title"/> and every other text.</summary>
+    public string Language { get; init; } = RoadmapLoader.DefaultLanguage;
+
+    /// <summary>Every language the file has texts in, the main language first.</summary>
+    public IReadOnlyList<string> Languages { get; init; } = [RoadmapLoader.DefaultLanguage];
+
+    /// <summary>The language of this copy's texts: <see cref="Language"/>, or the one asked of <see cref="In(string)"/>.</summary>
+    public string TextLanguage
+    {
+        get => _textLanguage ?? Language;
+        init => _textLanguage = value;
+    }
+
+    /// <summary>The file's text, to read it again in another language; null for a roadmap built in code.</summary>
+    internal RoadmapTexts? Texts { get; init; }
+
+    private readonly string? _textLanguage;
+
+    /// <summary>
+    /// This roadmap with every text (titles, descriptions, details, ...) in <paramref name="language"/> where the file
+    /// gives it, and in the main language elsewhere. <c>de-AT</c> falls back to <c>de</c>; a language the file does not
+    /// have gives the main language. Ids, numbers and structure are the same. Copies are made once per language.
+    /// </summary>
+    public Roadmap In(string language)
+    {
+        var code = MatchLanguage(language) ?? Language;
+        return string.Equals(code, TextLanguage, StringComparison.OrdinalIgnoreCase) || Texts is null ? this : Texts.In(code, this);
+    }
+
+    /// <inheritdoc cref="In(string)"/>
+    public Roadmap In(System.Globalization.CultureInfo culture) => In(culture.Name);
+
+    private string? MatchLanguage(string language)
+    {
+        for (var name = language.Trim().Replace('_', '-'); name.Length > 0; name = name.LastIndexOf('-') is var dash and > 0 ? name[..dash] : "")
+        {
+            var hit = Languages.FirstOrDefault(l => string.Equals(l, name, StringComparison.OrdinalIgnoreCase));
+            if (hit is not null)
+            {
+                return hit;
+            }
+        }
+
+        return null;
+    }
+
     private IReadOnlyList<RoadmapItem>? _items;
     private Dictionary<string, RoadmapItem>? _itemsById;
 
@@ -104,6 +150,18 @@ public sealed record Roadmap
     }
 }
 
+/// <summary>A roadmap file's text and its copies per language (<see cref="Roadmap.In(string)"/>).</summary>
+internal sealed class RoadmapTexts(string yaml)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Roadmap> _byLanguage = new(StringComparer.OrdinalIgnoreCase);
+
+    public Roadmap In(string language, Roadmap asking)
+    {
+        _byLanguage.TryAdd(asking.TextLanguage, asking);
+        return _byLanguage.GetOrAdd(language, code => RoadmapLoader.Check(yaml, asking.SourceFile, code).Roadmap is { } copy ? copy with { Texts = this } : asking);
+    }
+}
+
 public sealed record Phase(string Id, int Number, string Title, string? Color, bool Ongoing, IReadOnlyList<Module> Modules);
 
 public sealed record Module(string Id, string Title, string? Detail, IReadOnlyList<string> Tools);
@@ -172,6 +230,28 @@ public sealed record TimeEstimates(
     public MonthRange SumOfRowsFullTime => new(Rows.Sum(r => r.FullTime.Min), Rows.Sum(r => r.FullTime.Max));
 
     public MonthRange SumOfRowsPartTime => new(Rows.Sum(r => r.PartTime.Min), Rows.Sum(r => r.PartTime.Max));
+
+    /// <summary>Weeks in an average month (52.14 / 12), to turn the rows' months into hours.</summary>
+    public const double WeeksPerMonth = 4.345;
+
+    /// <summary>
+    /// The whole roadmap's study hours at a pace: the rows' months at that pace (fullTime for <c>full-time</c>,
+    /// partTime for <c>part-time</c>) × <see cref="WeeksPerMonth"/> × the pace's hours per week, from the minimums to
+    /// the maximums. Null for another pace (rows give months only for those two).
+    /// </summary>
+    public (double Min, double Max)? HoursFor(string paceId)
+    {
+        var pace = Paces.FirstOrDefault(p => p.Id == paceId);
+        MonthRange? months = paceId switch
+        {
+            "full-time" => SumOfRowsFullTime,
+            "part-time" => SumOfRowsPartTime,
+            _ => null,
+        };
+        return pace is null || months is null
+            ? null
+            : (months.Min * WeeksPerMonth * pace.MinHoursPerWeek, months.Max * WeeksPerMonth * pace.MaxHoursPerWeek);
+    }
 }
 
 public sealed record Project(string Id, string Title);
