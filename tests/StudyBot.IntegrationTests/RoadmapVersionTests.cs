@@ -19,7 +19,7 @@ public sealed class RoadmapVersionTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
-    private static string Folder(string name) => Path.Combine(RepoPaths.Root, "tests", "StudyBot.IntegrationTests", "RoadmapVersions", name);
+    private static string Folder(string name) => Path.IsPathRooted(name) ? name : Path.Combine(RepoPaths.Root, "tests", "StudyBot.IntegrationTests", "RoadmapVersions", name);
 
     private static Task<TestBot> StartAsync(string version, string file, DateTimeOffset now, DatabaseProvider provider = DatabaseProvider.Sqlite, string? postgres = null, string? instanceId = null) =>
         TestBot.StartAsync(
@@ -176,10 +176,24 @@ public sealed class RoadmapVersionTests
                 Assert.Contains("is version 1 of ml-zero-to-hero, but this database already runs version 2", refused.Message, StringComparison.Ordinal);
             }
 
-            // v2-drops says version 2 too, with other ids.
-            await using var changed = await StartAsync("v2-drops", file, T0.AddHours(2));
-            var same = await Assert.ThrowsAsync<StartupException>(() => RoadmapVersionStartup.RunAsync(changed.Services, CancellationToken.None));
-            Assert.Contains("version 2 of ml-zero-to-hero (ml-zero-to-hero.yaml) changed without a new version number; new ids: numpy", same.Message, StringComparison.Ordinal);
+            // Version 2 again, with an id renamed in place and no new number.
+            var changedFolder = Directory.CreateTempSubdirectory("studybot-versions-").FullName;
+            try
+            {
+                await File.WriteAllTextAsync(
+                    Path.Combine(changedFolder, "ml-zero-to-hero.yaml"),
+                    (await File.ReadAllTextAsync(Path.Combine(Folder("v2"), "ml-zero-to-hero.yaml"))).Replace("- id: data-cleaning\n", "- id: data-cleanup\n", StringComparison.Ordinal));
+                await using var changed = await StartAsync(changedFolder, file, T0.AddHours(2));
+                var same = await Assert.ThrowsAsync<StartupException>(() => RoadmapVersionStartup.RunAsync(changed.Services, CancellationToken.None));
+                Assert.Equal(
+                    "Roadmaps: version 2 of ml-zero-to-hero (ml-zero-to-hero.yaml) changed without a new version number; new ids: data-cleanup; ids gone: data-cleaning. "
+                    + "Give the file `version: 3` (with `replaces:` and `retired:` for the ids that went), or put the ids back.",
+                    same.Message);
+            }
+            finally
+            {
+                Directory.Delete(changedFolder, recursive: true);
+            }
         }
         finally
         {
