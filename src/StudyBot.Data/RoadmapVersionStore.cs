@@ -82,7 +82,7 @@ public static partial class RoadmapVersions
         {
             throw new RoadmapVersionException(
                 $"version {roadmap.Version} of {roadmap.Id} ({file}) drops {plan.Dropped.Count} {(plan.Dropped.Count == 1 ? "id" : "ids")} of version {latest.Version} "
-                + $"without saying where its progress goes: {string.Join(", ", plan.Dropped)}. "
+                + $"without saying where their progress goes: {string.Join(", ", plan.Dropped)}. "
                 + "Add them to `retired:` or to an item's `replaces:`; nothing was migrated.");
         }
 

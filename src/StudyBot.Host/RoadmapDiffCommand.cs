@@ -59,6 +59,7 @@ public static class RoadmapDiffCommand
         await ListAsync(output, "Merged (the most advanced status wins)", plan.Merged.Select(m => $"{string.Join(", ", m.From)} -> {m.To}"));
         await ListAsync(output, "Retired (history and points kept, out of percentages)", plan.Retired);
         await ListAsync(output, "New", plan.Added);
+        await ListAsync(output, "Dropped (an error: neither replaced nor retired)", plan.Dropped);
         await output.WriteLineAsync(await MembersLineAsync(settings, plan, cancellationToken));
         await output.WriteLineAsync("Nothing was applied: StudyBot moves the progress when it starts with the new file.");
 
@@ -125,7 +126,8 @@ public static class RoadmapDiffCommand
                 await db.OpenAsync(ct);
                 var retired = await CountAsync(db, plan.Retired, ct);
                 var moved = await CountAsync(db, plan.Moves.Keys.ToList(), ct);
-                return string.Create(CultureInfo.InvariantCulture, $"Members (database {where}): {retired} {(retired == 1 ? "member has" : "members have")} progress on retired items; {moved} on renamed or merged items.");
+                var dropped = plan.Dropped.Count == 0 ? "" : $"; {await CountAsync(db, plan.Dropped, ct)} on dropped ids";
+                return string.Create(CultureInfo.InvariantCulture, $"Members (database {where}): {retired} {(retired == 1 ? "member has" : "members have")} progress on retired items; {moved} on renamed or merged items{dropped}.");
             }
         }
         catch (Exception ex) when (ex is DbException or ArgumentException or InvalidOperationException or FormatException)

@@ -63,6 +63,7 @@ public sealed class RoadmapDiffCommandTests
         Assert.Equal(1, code);
         Assert.Contains($"Members: no database found at {missing}; counts skipped.", output, StringComparison.Ordinal);
         Assert.Contains("1 merged, 2 new, 2 dropped", output, StringComparison.Ordinal);
+        Assert.Contains("Dropped (an error: neither replaced nor retired):\n  numpy\n  polars-dask\n", output, StringComparison.Ordinal);
         Assert.Equal(
             "studybot roadmap diff: error: version 2 drops numpy, polars-dask without saying where their progress goes; add them to `retired:` or to an item's `replaces:`. StudyBot refuses to start with this file.\n",
             error);
