@@ -110,6 +110,10 @@ public sealed class RoadmapVersionTests
                 Assert.Equal(0, await v2.CountAsync($"""SELECT COUNT(*) FROM "Outbox" WHERE "Kind" = '{OutboxKinds.Celebration}'"""));
                 Assert.DoesNotContain(v2.Notifier.Deliveries, d => ReplyText.All(d.Message).Contains("Data Science Milestone", StringComparison.Ordinal));
 
+                // Undo stops at the update: the last change (data-polars-dask-judgement in progress) is a part of the merged item now.
+                Assert.StartsWith("There's nothing to undo.", (await v2.SayAsync("Ada", "/progress undo")).Text, StringComparison.Ordinal);
+                Assert.Equal("2|\n", await v2.QueryAsync("""SELECT "Status" FROM "ItemProgress" WHERE "ItemId" = 'data-wrangling'"""));
+
                 // Once per member: the next /progress has no notice, and a member who joined after the update gets none.
                 Assert.DoesNotContain("📣", (await v2.SayAsync("Ada", "/progress")).Text, StringComparison.Ordinal);
                 v2.Time.Advance(TimeSpan.FromMinutes(5));
