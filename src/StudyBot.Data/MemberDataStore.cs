@@ -143,6 +143,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         await db.FocusSessions.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.FocusSettings.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await SessionMemberData.EraseAsync(db, memberId, ct);
+        await db.RoadmapNoticesSeen.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
 
         // Partnerships the member was in: their partner keeps going alone (the partnership ends).
         var partnerships = await db.PartnershipMembers.Where(x => x.MemberId == memberId).Select(x => x.PartnershipId).ToListAsync(ct);
@@ -220,6 +221,9 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
     private sealed record MemberDocument(object Profile, object Items, object History, object StudyLog, object Goals, object Rest, object Completions, object Partnerships, object RoleGrants, object Totals, object Messages, object VoiceRooms, object Focus, int Records)
     {
         public object? Sessions { get; init; }
+
+        /// <summary>The roadmap updates the member was told about (roadmap, version, when).</summary>
+        public object? RoadmapNotices { get; init; }
     }
 
     /// <summary>The member's data; with <paramref name="dmPlatform"/>, also their DM channel with the bot on that platform.</summary>
@@ -304,7 +308,8 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         var focusAutoLog = await db.FocusSettings.AsNoTracking().Where(x => x.MemberId == m.Id).Select(x => (bool?)x.AutoLog).FirstOrDefaultAsync(ct);
         var records = 1 + (dmChannel is null ? 0 : 1) + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + days.Count + totals.Count + messages.Count + voiceIntervals.Count + (voiceIgnored is null ? 0 : 1) + focusSessions.Count + (focusAutoLog is null ? 0 : 1);
         var sessions = await SessionMemberData.ExportAsync(db, m.Id, ct);
-        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, new { ignoredSinceUtc = voiceIgnored, intervals = voiceIntervals }, new { autoLog = focusAutoLog ?? true, sessions = focusSessions }, records + sessions.Records) { Sessions = sessions.Document };
+        var roadmapNotices = await db.RoadmapNoticesSeen.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.SeenAtUtc).Select(x => new { roadmap = x.RoadmapId, x.Version, x.SeenAtUtc }).ToListAsync(ct);
+        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, new { ignoredSinceUtc = voiceIgnored, intervals = voiceIntervals }, new { autoLog = focusAutoLog ?? true, sessions = focusSessions }, records + sessions.Records + roadmapNotices.Count) { Sessions = sessions.Document, RoadmapNotices = roadmapNotices };
     }
 
     private async Task<(CommunityEntity? Community, MemberEntity? Member)> FindAsync(MemberRef member, CancellationToken ct)

@@ -150,13 +150,16 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         }
 
         var (communityId, memberId) = ids.Value;
+
+        // Undo does not reach back past a roadmap update: a change to one part of a merged item is not the merged item's.
+        var updatedAt = await db.CommunityRoadmapVersions.AsNoTracking().Where(v => v.CommunityId == communityId).MaxAsync(v => (DateTime?)v.AppliedAtUtc, cancellationToken);
         var lastChange = await db.ItemChanges.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null)
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && !x.IsUndo && x.UndoneAtUtc == null && (updatedAt == null || x.AtUtc >= updatedAt))
             .OrderByDescending(x => x.Id)
             .Select(x => new { x.BatchId, x.AtUtc })
             .FirstOrDefaultAsync(cancellationToken);
         var lastLog = await db.StudyLogs.AsNoTracking()
-            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null)
+            .Where(x => x.MemberId == memberId && x.CommunityId == communityId && x.RetractedAtUtc == null && (updatedAt == null || x.AtUtc >= updatedAt))
             .OrderByDescending(x => x.Id)
             .Select(x => new { x.BatchId, x.AtUtc })
             .FirstOrDefaultAsync(cancellationToken);

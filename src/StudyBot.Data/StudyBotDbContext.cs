@@ -126,6 +126,12 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
 
     internal DbSet<SessionSettingsEntity> SessionSettings => Set<SessionSettingsEntity>();
 
+    internal DbSet<RoadmapVersionEntity> RoadmapVersions => Set<RoadmapVersionEntity>();
+
+    internal DbSet<CommunityRoadmapVersionEntity> CommunityRoadmapVersions => Set<CommunityRoadmapVersionEntity>();
+
+    internal DbSet<RoadmapNoticeSeenEntity> RoadmapNoticesSeen => Set<RoadmapNoticeSeenEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -160,6 +166,9 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new SessionRsvpConfiguration());
         modelBuilder.ApplyConfiguration(new SessionCheckInConfiguration());
         modelBuilder.ApplyConfiguration(new SessionSettingsConfiguration());
+        modelBuilder.ApplyConfiguration(new RoadmapVersionConfiguration());
+        modelBuilder.ApplyConfiguration(new CommunityRoadmapVersionConfiguration());
+        modelBuilder.ApplyConfiguration(new RoadmapNoticeSeenConfiguration());
 
         if (IsPostgres)
         {

@@ -16,6 +16,12 @@ if (args is ["db", .. var command])
     return await DatabaseCommand.RunAsync(command, Console.Out, Console.Error, stop.Token);
 }
 
+if (args is ["roadmap", "diff", .. var diffArgs])
+{
+    // What a new version of a roadmap file changes, and for how many members of the configured database; applies nothing.
+    return await RoadmapDiffCommand.RunAsync(diffArgs, DatabaseBackupCommand.Settings(), Console.Out, Console.Error, CancellationToken.None);
+}
+
 if (args is ["health", .. var healthArgs])
 {
     // Docker's HEALTHCHECK (the aspnet image has no curl): asks the local /healthz/ready; no host is built.

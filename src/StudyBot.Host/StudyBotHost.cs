@@ -204,6 +204,7 @@ public static partial class StudyBotHost
         }
 
         await MigrateAsync(app, database, cancellationToken);
+        await RoadmapVersionStartup.RunAsync(app.Services, cancellationToken);
     }
 
     /// <summary>

@@ -96,6 +96,11 @@ public sealed partial class DatabaseCopyTests(ITestOutputHelper output)
             SELECT CommunityId, Id, '1500000000000000002', '2026-11-25 13:00:00', '2026-11-25 13:01:00', NULL, NULL FROM Members WHERE UserId = 'dee';
             INSERT INTO VoiceOptOuts (MemberId, CommunityId, AtUtc)
             SELECT Id, CommunityId, '2026-11-25 14:00:00' FROM Members WHERE UserId = 'ada';
+            INSERT INTO RoadmapVersions (RoadmapId, Version, ItemIdsJson, SeenAtUtc) VALUES ('ml-zero-to-hero', 1, '["numpy","pandas"]', '2026-11-25 12:00:00.1234567');
+            INSERT INTO CommunityRoadmapVersions (CommunityId, RoadmapId, Version, FromVersion, Renamed, Merged, Retired, Added, AppliedAtUtc)
+            SELECT DISTINCT CommunityId, 'ml-zero-to-hero', 2, 1, 1, 1, 1, 1, '2026-11-01 12:00:00' FROM Members WHERE UserId = 'ada';
+            INSERT INTO RoadmapNoticesSeen (MemberId, CommunityId, RoadmapId, Version, SeenAtUtc)
+            SELECT Id, CommunityId, 'ml-zero-to-hero', 2, '2026-11-25 12:00:00' FROM Members WHERE UserId = 'ada';
             """;
         await command.ExecuteNonQueryAsync();
         return bot;

@@ -194,6 +194,41 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                     b.ToTable("Communities", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.CommunityRoadmapVersionEntity", b =>
+                {
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RoadmapId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Added")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("AppliedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FromVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Merged")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Renamed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Retired")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("CommunityId", "RoadmapId");
+
+                    b.ToTable("CommunityRoadmapVersions", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.CompletionEventEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -951,6 +986,60 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                     b.ToTable("RestPeriods", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.RoadmapNoticeSeenEntity", b =>
+                {
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RoadmapId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("SeenAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("MemberId", "RoadmapId", "Version");
+
+                    b.ToTable("RoadmapNoticesSeen", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.RoadmapVersionEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ItemIdsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RoadmapId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("SeenAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RoadmapId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("RoadmapVersions", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.RoleGrantEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -1355,6 +1444,15 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.CommunityRoadmapVersionEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.CompletionEventEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
@@ -1485,6 +1583,15 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.RestPeriodEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.RoadmapNoticeSeenEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
                         .WithMany()

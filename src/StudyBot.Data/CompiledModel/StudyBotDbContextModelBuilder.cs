@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e5e37414-dd72-4d3a-a9e1-97db9c1d5f83"), entityTypeCount: 32)
+            : base(skipDetectChanges: false, modelId: new Guid("894df29d-6135-4276-806b-c4692223d47f"), entityTypeCount: 35)
         {
         }
 
@@ -20,6 +20,7 @@ namespace StudyBot.Data.CompiledModel
             var channelProblemEntity = ChannelProblemEntityEntityType.Create(this);
             var commandReceiptEntity = CommandReceiptEntityEntityType.Create(this);
             var communityEntity = CommunityEntityEntityType.Create(this);
+            var communityRoadmapVersionEntity = CommunityRoadmapVersionEntityEntityType.Create(this);
             var completionEventEntity = CompletionEventEntityEntityType.Create(this);
             var dailyTotalEntity = DailyTotalEntityEntityType.Create(this);
             var dmChannelEntity = DmChannelEntityEntityType.Create(this);
@@ -38,6 +39,8 @@ namespace StudyBot.Data.CompiledModel
             var periodStatsEntity = PeriodStatsEntityEntityType.Create(this);
             var phaseRoleEntity = PhaseRoleEntityEntityType.Create(this);
             var restPeriodEntity = RestPeriodEntityEntityType.Create(this);
+            var roadmapNoticeSeenEntity = RoadmapNoticeSeenEntityEntityType.Create(this);
+            var roadmapVersionEntity = RoadmapVersionEntityEntityType.Create(this);
             var roleGrantEntity = RoleGrantEntityEntityType.Create(this);
             var roleProblemEntity = RoleProblemEntityEntityType.Create(this);
             var seenKeyEntity = SeenKeyEntityEntityType.Create(this);
@@ -51,6 +54,7 @@ namespace StudyBot.Data.CompiledModel
             var voiceOptOutEntity = VoiceOptOutEntityEntityType.Create(this);
 
             ChannelProblemEntityEntityType.CreateForeignKey1(channelProblemEntity, communityEntity);
+            CommunityRoadmapVersionEntityEntityType.CreateForeignKey1(communityRoadmapVersionEntity, communityEntity);
             CompletionEventEntityEntityType.CreateForeignKey1(completionEventEntity, memberEntity);
             DailyTotalEntityEntityType.CreateForeignKey1(dailyTotalEntity, memberEntity);
             FocusSessionEntityEntityType.CreateForeignKey1(focusSessionEntity, memberEntity);
@@ -67,6 +71,7 @@ namespace StudyBot.Data.CompiledModel
             PeriodStatsEntityEntityType.CreateForeignKey1(periodStatsEntity, memberEntity);
             PhaseRoleEntityEntityType.CreateForeignKey1(phaseRoleEntity, communityEntity);
             RestPeriodEntityEntityType.CreateForeignKey1(restPeriodEntity, memberEntity);
+            RoadmapNoticeSeenEntityEntityType.CreateForeignKey1(roadmapNoticeSeenEntity, memberEntity);
             RoleGrantEntityEntityType.CreateForeignKey1(roleGrantEntity, memberEntity);
             RoleProblemEntityEntityType.CreateForeignKey1(roleProblemEntity, communityEntity);
             SessionCheckInEntityEntityType.CreateForeignKey1(sessionCheckInEntity, memberEntity);
@@ -84,6 +89,7 @@ namespace StudyBot.Data.CompiledModel
             ChannelProblemEntityEntityType.CreateAnnotations(channelProblemEntity);
             CommandReceiptEntityEntityType.CreateAnnotations(commandReceiptEntity);
             CommunityEntityEntityType.CreateAnnotations(communityEntity);
+            CommunityRoadmapVersionEntityEntityType.CreateAnnotations(communityRoadmapVersionEntity);
             CompletionEventEntityEntityType.CreateAnnotations(completionEventEntity);
             DailyTotalEntityEntityType.CreateAnnotations(dailyTotalEntity);
             DmChannelEntityEntityType.CreateAnnotations(dmChannelEntity);
@@ -102,6 +108,8 @@ namespace StudyBot.Data.CompiledModel
             PeriodStatsEntityEntityType.CreateAnnotations(periodStatsEntity);
             PhaseRoleEntityEntityType.CreateAnnotations(phaseRoleEntity);
             RestPeriodEntityEntityType.CreateAnnotations(restPeriodEntity);
+            RoadmapNoticeSeenEntityEntityType.CreateAnnotations(roadmapNoticeSeenEntity);
+            RoadmapVersionEntityEntityType.CreateAnnotations(roadmapVersionEntity);
             RoleGrantEntityEntityType.CreateAnnotations(roleGrantEntity);
             RoleProblemEntityEntityType.CreateAnnotations(roleProblemEntity);
             SeenKeyEntityEntityType.CreateAnnotations(seenKeyEntity);

@@ -183,6 +183,41 @@ namespace StudyBot.Data.Migrations
                     b.ToTable("Communities", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.CommunityRoadmapVersionEntity", b =>
+                {
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RoadmapId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Added")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AppliedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FromVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Merged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Renamed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Retired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CommunityId", "RoadmapId");
+
+                    b.ToTable("CommunityRoadmapVersions", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.CompletionEventEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -922,6 +957,58 @@ namespace StudyBot.Data.Migrations
                     b.ToTable("RestPeriods", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.RoadmapNoticeSeenEntity", b =>
+                {
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RoadmapId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SeenAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MemberId", "RoadmapId", "Version");
+
+                    b.ToTable("RoadmapNoticesSeen", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.RoadmapVersionEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ItemIdsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoadmapId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SeenAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RoadmapId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("RoadmapVersions", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.RoleGrantEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -1314,6 +1401,15 @@ namespace StudyBot.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.CommunityRoadmapVersionEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.CompletionEventEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
@@ -1444,6 +1540,15 @@ namespace StudyBot.Data.Migrations
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.RestPeriodEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.RoadmapNoticeSeenEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
                         .WithMany()

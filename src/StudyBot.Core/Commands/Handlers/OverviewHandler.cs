@@ -4,7 +4,7 @@ using StudyBot.Core.Progress;
 
 namespace StudyBot.Core.Commands.Handlers;
 
-internal sealed class OverviewHandler(Focus.IFocusStore? focus = null) : ICommandHandler
+internal sealed class OverviewHandler(Focus.IFocusStore? focus = null, Roadmaps.IRoadmapNoticeStore? notices = null) : ICommandHandler
 {
     public string Path => "progress overview";
 
@@ -58,7 +58,7 @@ internal sealed class OverviewHandler(Focus.IFocusStore? focus = null) : IComman
         return new Reply
         {
             Title = $"{ctx.Who.DisplayName}'s progress: {overall}% of {ctx.Roadmap.Title}",
-            Text = quickWin,
+            Text = await Roadmaps.RoadmapNotices.PrependAsync(notices, ctx, quickWin, cancellationToken),
             Bars = phases.Select(p => new ProgressBar($"{p.Phase.Number} {p.Phase.Title}", p.Percent)).ToList(),
             Fields = fields,
             Buttons = [.. Views.NextButtons(next, ctx.State), new ReplyButton("Log 30 min", "progress log 30 practice"), new ReplyButton("Roadmap", "progress roadmap")],

@@ -1,0 +1,97 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace StudyBot.Data.PostgreSQL.Migrations
+{
+    /// <inheritdoc />
+    public partial class RoadmapVersions : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "CommunityRoadmapVersions",
+                columns: table => new
+                {
+                    CommunityId = table.Column<long>(type: "bigint", nullable: false),
+                    RoadmapId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    FromVersion = table.Column<int>(type: "integer", nullable: false),
+                    Renamed = table.Column<int>(type: "integer", nullable: false),
+                    Merged = table.Column<int>(type: "integer", nullable: false),
+                    Retired = table.Column<int>(type: "integer", nullable: false),
+                    Added = table.Column<int>(type: "integer", nullable: false),
+                    AppliedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CommunityRoadmapVersions", x => new { x.CommunityId, x.RoadmapId });
+                    table.ForeignKey(
+                        name: "FK_CommunityRoadmapVersions_Communities_CommunityId",
+                        column: x => x.CommunityId,
+                        principalTable: "Communities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RoadmapNoticesSeen",
+                columns: table => new
+                {
+                    MemberId = table.Column<long>(type: "bigint", nullable: false),
+                    RoadmapId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    CommunityId = table.Column<long>(type: "bigint", nullable: false),
+                    SeenAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RoadmapNoticesSeen", x => new { x.MemberId, x.RoadmapId, x.Version });
+                    table.ForeignKey(
+                        name: "FK_RoadmapNoticesSeen_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RoadmapVersions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RoadmapId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    ItemIdsJson = table.Column<string>(type: "text", nullable: false),
+                    SeenAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RoadmapVersions", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RoadmapVersions_RoadmapId_Version",
+                table: "RoadmapVersions",
+                columns: new[] { "RoadmapId", "Version" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "CommunityRoadmapVersions");
+
+            migrationBuilder.DropTable(
+                name: "RoadmapNoticesSeen");
+
+            migrationBuilder.DropTable(
+                name: "RoadmapVersions");
+        }
+    }
+}
