@@ -28,9 +28,9 @@ if (args is ["health", .. var healthArgs])
     return await StudyBot.Host.Health.HealthCommand.RunAsync(healthArgs, Environment.GetEnvironmentVariable("Http__Urls"), Console.Out, Console.Error, CancellationToken.None);
 }
 
-if (args is ["roadmap", .. var roadmapArgs] && roadmapArgs is not ["diff", ..])
+if (args is ["roadmap", .. var roadmapArgs])
 {
-    // `roadmap check <file>`: validates roadmap files (0 valid, 1 problems, 2 usage); no host is built.
+    // `roadmap check <file>` (`roadmap diff` is above): validates roadmap files (0 valid, 1 problems, 2 usage); no host is built.
     return RoadmapCheckCommand.Run(roadmapArgs, Console.Out, Console.Error);
 }
 

@@ -12,7 +12,7 @@ namespace StudyBot.Host;
 /// </summary>
 public static class RoadmapCheckCommand
 {
-    public const string Usage = "usage: studybot roadmap check <file.yaml|folder> [...]  (prints every problem as file:line:column: problem; exit code 0 valid, 1 problems)";
+    public const string Usage = "usage: studybot roadmap check <file.yaml|folder> [...]  (prints every problem as file:line:column: problem; exit code 0 valid, 1 problems)\n       studybot roadmap diff <old.yaml> <new.yaml>  (what a new version changes, for how many members)";
 
     /// <param name="args">The arguments after <c>roadmap</c>.</param>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)

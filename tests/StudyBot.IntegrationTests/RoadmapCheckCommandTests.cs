@@ -172,6 +172,7 @@ public sealed class RoadmapCheckCommandTests : IDisposable
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("", run.Output);
-        Assert.Equal([first, RoadmapCheckCommand.Usage], run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string[] usage = [.. RoadmapCheckCommand.Usage.Split('\n', StringSplitOptions.TrimEntries)];
+        Assert.Equal([first, .. usage], run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }
