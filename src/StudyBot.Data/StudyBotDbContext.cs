@@ -126,6 +126,8 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
 
     internal DbSet<SessionSettingsEntity> SessionSettings => Set<SessionSettingsEntity>();
 
+    internal DbSet<CommunityRoadmapEntity> CommunityRoadmaps => Set<CommunityRoadmapEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -160,6 +162,8 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new SessionRsvpConfiguration());
         modelBuilder.ApplyConfiguration(new SessionCheckInConfiguration());
         modelBuilder.ApplyConfiguration(new SessionSettingsConfiguration());
+        modelBuilder.ApplyConfiguration(new CommunityRoadmapConfiguration());
+        modelBuilder.ApplyConfiguration(new MemberRoadmapConfiguration());
 
         if (IsPostgres)
         {

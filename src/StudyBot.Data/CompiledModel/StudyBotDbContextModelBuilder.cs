@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e5e37414-dd72-4d3a-a9e1-97db9c1d5f83"), entityTypeCount: 32)
+            : base(skipDetectChanges: false, modelId: new Guid("2ce24b21-2f8b-4299-b75b-b186164da81d"), entityTypeCount: 33)
         {
         }
 
@@ -20,6 +20,7 @@ namespace StudyBot.Data.CompiledModel
             var channelProblemEntity = ChannelProblemEntityEntityType.Create(this);
             var commandReceiptEntity = CommandReceiptEntityEntityType.Create(this);
             var communityEntity = CommunityEntityEntityType.Create(this);
+            var communityRoadmapEntity = CommunityRoadmapEntityEntityType.Create(this);
             var completionEventEntity = CompletionEventEntityEntityType.Create(this);
             var dailyTotalEntity = DailyTotalEntityEntityType.Create(this);
             var dmChannelEntity = DmChannelEntityEntityType.Create(this);
@@ -51,6 +52,7 @@ namespace StudyBot.Data.CompiledModel
             var voiceOptOutEntity = VoiceOptOutEntityEntityType.Create(this);
 
             ChannelProblemEntityEntityType.CreateForeignKey1(channelProblemEntity, communityEntity);
+            CommunityRoadmapEntityEntityType.CreateForeignKey1(communityRoadmapEntity, communityEntity);
             CompletionEventEntityEntityType.CreateForeignKey1(completionEventEntity, memberEntity);
             DailyTotalEntityEntityType.CreateForeignKey1(dailyTotalEntity, memberEntity);
             FocusSessionEntityEntityType.CreateForeignKey1(focusSessionEntity, memberEntity);
@@ -84,6 +86,7 @@ namespace StudyBot.Data.CompiledModel
             ChannelProblemEntityEntityType.CreateAnnotations(channelProblemEntity);
             CommandReceiptEntityEntityType.CreateAnnotations(commandReceiptEntity);
             CommunityEntityEntityType.CreateAnnotations(communityEntity);
+            CommunityRoadmapEntityEntityType.CreateAnnotations(communityRoadmapEntity);
             CompletionEventEntityEntityType.CreateAnnotations(completionEventEntity);
             DailyTotalEntityEntityType.CreateAnnotations(dailyTotalEntity);
             DmChannelEntityEntityType.CreateAnnotations(dmChannelEntity);
