@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Roadmaps;
+using StudyBot.Data;
 
 namespace StudyBot.IntegrationTests;
 
