@@ -78,9 +78,42 @@ internal sealed class RoadmapHandler(RoadmapCatalog? roadmaps = null, ICommunity
             Title = roadmap.Title,
             Text = string.Join('\n', lines)
                 + $"\nThe guide's stated total: {t.StatedTotalFullTime} full-time or {t.StatedTotalPartTime} part-time."
-                + "\nSee a phase with `/progress roadmap 2`; also `projects`, `levels`, `tips`, `accelerated`, `quick-wins`, `estimates`.",
-            Buttons = [new ReplyButton("What's next", "progress next", ButtonStyle.Primary), new ReplyButton("Projects", "progress roadmap projects"), new ReplyButton("Tips", "progress roadmap tips")],
+                + $"\nSee a phase with `/progress roadmap {roadmap.Phases[Math.Min(2, roadmap.Phases.Count - 1)].Number}`; also {Extras(roadmap)}.",
+            Buttons =
+            [
+                new ReplyButton("What's next", "progress next", ButtonStyle.Primary),
+                .. roadmap.Levels.Count > 0 ? [new ReplyButton("Projects", "progress roadmap projects")] : Array.Empty<ReplyButton>(),
+                .. roadmap.Profiles.Count > 0 ? [new ReplyButton("Tips", "progress roadmap tips")] : Array.Empty<ReplyButton>(),
+            ],
         };
+    }
+
+    /// <summary>The extras this roadmap has (a second roadmap may have no levels, quick wins or accelerated path).</summary>
+    private static string Extras(Roadmap roadmap)
+    {
+        var extras = new List<string>();
+        if (roadmap.Levels.Count > 0)
+        {
+            extras.AddRange(["projects", "levels"]);
+        }
+
+        if (roadmap.Profiles.Count > 0)
+        {
+            extras.Add("tips");
+        }
+
+        if (roadmap.AcceleratedPath is not null)
+        {
+            extras.Add("accelerated");
+        }
+
+        if (roadmap.QuickWins.Count > 0)
+        {
+            extras.Add("quick-wins");
+        }
+
+        extras.Add("estimates");
+        return string.Join(", ", extras.Select(e => $"`{e}`"));
     }
 
     private static Reply PhaseDetail(CommandContext ctx, Phase phase)
