@@ -82,6 +82,8 @@ public sealed class CommunityRoadmapRuleTests
         Assert.Equal(De, Catalog.Holding("de-pipelines", ml).Id);
         Assert.Equal(Ml, Catalog.Holding("foundation", Catalog.Get(De)).Id);
         Assert.Equal(Ml, Catalog.Holding("no-such-id", ml).Id);
+        Assert.Equal("de-sql", RoleViews.FindPhaseById(Catalog, "de-sql")?.Id);
+        Assert.Null(RoleViews.FindPhaseById(null, "de-sql"));
     }
 
     /// <summary>Any sequence of enable, disable and default keeps the default enabled and never changes whom a member follows.</summary>
