@@ -14,6 +14,7 @@ internal sealed class StartHandler(RoadmapCatalog? roadmaps = null, ICommunityRo
         // Several roadmaps per community (issue 17): the one asked for (it must be enabled here), else the one followed.
         var roadmap = ctx.Roadmap;
         var others = "";
+        var several = false;
         if (roadmaps is not null && roadmaps.All.Count > 1)
         {
             var (settings, _) = await RoadmapChoice.LoadAsync(roadmaps, store, ctx, cancellationToken);
@@ -28,6 +29,7 @@ internal sealed class StartHandler(RoadmapCatalog? roadmaps = null, ICommunityRo
                 roadmap = chosen!;
             }
 
+            several = settings.Enabled.Count > 1 || roadmap.Id != settings.Default;
             others = RoadmapChoice.OthersLine(settings, roadmap, ctx.Member.Onboarded ? "Switch with `/progress path roadmap <id>`; your progress on each is kept." : "Start one of them with `/progress start roadmap <id>`.");
         }
 
@@ -77,7 +79,7 @@ internal sealed class StartHandler(RoadmapCatalog? roadmaps = null, ICommunityRo
         {
             Tone = ReplyTone.Success,
             Title = $"You're set, {ctx.Who.DisplayName}: {profile.Title}",
-            Text = (roadmaps is { All.Count: > 1 } ? $"Roadmap: **{roadmap.Title}** · " : "") + $"Path: {Format.PathName(path)} · pace: {Format.Pace(roadmap, member)}.\n{tips}{skipHint}"
+            Text = (several ? $"Roadmap: **{roadmap.Title}** · " : "") + $"Path: {Format.PathName(path)} · pace: {Format.Pace(roadmap, member)}.\n{tips}{skipHint}"
                 + (ctx.Member.Onboarded && roadmap.Id != ctx.Roadmap.Id ? $"\nYour progress on **{ctx.Roadmap.Title}** is kept." : ""),
             Fields =
             [
