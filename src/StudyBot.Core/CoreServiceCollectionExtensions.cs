@@ -118,6 +118,12 @@ public static class CoreServiceCollectionExtensions
         AddHandler<FocusExtendHandler>(services);
         AddHandler<FocusDiscardHandler>(services);
         AddHandler<MeFocusHandler>(services);
+
+        // Several roadmaps per community (issue 17).
+        AddHandler<AdminRoadmapListHandler>(services);
+        AddHandler<AdminRoadmapEnableHandler>(services);
+        AddHandler<AdminRoadmapDisableHandler>(services);
+        AddHandler<AdminRoadmapDefaultHandler>(services);
         return services;
     }
 

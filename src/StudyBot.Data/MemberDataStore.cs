@@ -43,6 +43,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         var members = row is null ? [] : await db.Members.AsNoTracking().Where(m => m.CommunityId == row.Id && m.DeletedAtUtc == null).OrderBy(m => m.Id).ToListAsync(cancellationToken);
         var phaseRoles = row is null ? [] : await db.PhaseRoles.AsNoTracking().Where(r => r.CommunityId == row.Id).OrderBy(r => r.Id).ToListAsync(cancellationToken);
         var studyRooms = row is null ? [] : await db.StudyRooms.AsNoTracking().Where(r => r.CommunityId == row.Id).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        var enabledRoadmaps = row is null ? [] : await db.CommunityRoadmaps.AsNoTracking().Where(r => r.CommunityId == row.Id).OrderBy(r => r.RoadmapId).Select(r => new { r.RoadmapId, r.EnabledAtUtc }).ToListAsync(cancellationToken);
         var documents = new List<MemberDocument>();
         foreach (var member in members)
         {
@@ -67,6 +68,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
                 row.RemindersMaxPerWeek,
                 phaseRoles = phaseRoles.Select(r => new { phase = r.PhaseId, r.RoleId, r.RoleName, r.CreatedAtUtc }),
                 studyRooms = studyRooms.Select(r => new { r.ChannelId, r.Name, r.AddedAtUtc }),
+                enabledRoadmaps,
             },
             members = documents,
         };
@@ -195,6 +197,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
                 .SetProperty(m => m.DisplayName, DeletedName)
                 .SetProperty(m => m.TimeZoneId, "UTC")
                 .SetProperty(m => m.LearnerProfileId, (string?)null)
+                .SetProperty(m => m.RoadmapId, (string?)null)
                 .SetProperty(m => m.StartDate, (DateOnly?)null)
                 .SetProperty(m => m.CustomHoursPerWeek, (int?)null)
                 .SetProperty(m => m.Privacy, (int)PrivacyLevel.Private)
@@ -282,6 +285,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             m.DisplayName,
             m.TimeZoneId,
             m.LearnerProfileId,
+            roadmap = m.RoadmapId,
             path = ((StudyBot.Core.Progress.PathKind)m.Path).ToString(),
             pace = ((StudyBot.Core.Progress.PaceKind)m.Pace).ToString(),
             m.CustomHoursPerWeek,

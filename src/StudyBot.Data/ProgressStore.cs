@@ -279,6 +279,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             entity.DisplayName = Clip(profile.DisplayName, 100);
             entity.TimeZoneId = profile.TimeZoneId;
             entity.LearnerProfileId = profile.LearnerProfileId;
+            entity.RoadmapId = profile.RoadmapId;
             entity.Path = (int)profile.Path;
             entity.Pace = (int)profile.Pace;
             entity.CustomHoursPerWeek = profile.CustomHoursPerWeek;
@@ -345,7 +346,10 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             community.PartnersMinutes = settings.Settings.PartnersMinutes;
             community.NextPartnerMatchAtUtc = null;
             community.ChannelsSetBy = settings.Settings.ChannelsSetBy;
+            await CommunityRoadmapStore.MoveDefaultAsync(db, community, settings.RoadmapId, ct);
         }
+
+        await CommunityRoadmapStore.ApplyAsync(db, communityId, changes.RoadmapSettings, now, ct);
 
         await ApplyRestAsync(communityId, memberId, changes, ct);
         var stats = new StatsWriter(communityId, memberId);
@@ -489,7 +493,8 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         if (_loaded is not { } loaded
             || loaded.Platform != member.Community.Platform || loaded.ExternalId != member.Community.ExternalId || loaded.UserId != member.UserId
             || changes.Profile is not null || changes.Community is not null || changes.Reminders is not null || changes.ClearDmNotice || changes.RestoreDmNotice
-            || changes.StartRest is not null || changes.EndRestOn is not null || changes.Reverts is not null || changes.Goals.Count > 0)
+            || changes.StartRest is not null || changes.EndRestOn is not null || changes.Reverts is not null || changes.Goals.Count > 0
+            || changes.RoadmapSettings.Count > 0)
         {
             return null;
         }
@@ -654,6 +659,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         DisplayName = x.DisplayName,
         TimeZoneId = x.TimeZoneId,
         LearnerProfileId = x.LearnerProfileId,
+        RoadmapId = x.RoadmapId,
         Path = (PathKind)x.Path,
         Pace = (PaceKind)x.Pace,
         CustomHoursPerWeek = x.CustomHoursPerWeek,

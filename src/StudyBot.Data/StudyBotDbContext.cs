@@ -132,6 +132,8 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
 
     internal DbSet<RoadmapNoticeSeenEntity> RoadmapNoticesSeen => Set<RoadmapNoticeSeenEntity>();
 
+    internal DbSet<CommunityRoadmapEntity> CommunityRoadmaps => Set<CommunityRoadmapEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -169,6 +171,8 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new RoadmapVersionConfiguration());
         modelBuilder.ApplyConfiguration(new CommunityRoadmapVersionConfiguration());
         modelBuilder.ApplyConfiguration(new RoadmapNoticeSeenConfiguration());
+        modelBuilder.ApplyConfiguration(new CommunityRoadmapConfiguration());
+        modelBuilder.ApplyConfiguration(new MemberRoadmapConfiguration());
 
         if (IsPostgres)
         {

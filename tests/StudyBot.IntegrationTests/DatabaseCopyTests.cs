@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -38,7 +39,8 @@ public sealed partial class DatabaseCopyTests(ITestOutputHelper output)
     /// <summary>A community with a little of everything, made through real commands on SQLite.</summary>
     private static async Task<TestBot> FilledCommunityAsync()
     {
-        var bot = await TestBot.StartAsync(platforms: [Platforms.Discord]);
+        var bot = await TestBot.StartAsync(platforms: [Platforms.Discord], replace: s => s.AddSingleton(CommunityRoadmapTests.Both()));
+        await bot.SayAsync("Admin", "/studybot roadmap enable data-engineering");
         foreach (var name in new[] { "Ada", "Bob", "Cy" })
         {
             await bot.SayAsync(name, "/progress start programmer part-time");

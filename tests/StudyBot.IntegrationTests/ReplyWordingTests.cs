@@ -188,6 +188,16 @@ public sealed partial class ReplyWordingTests
         ("Ada", "/studybot session cancel 1"),
         ("Ada", "/studybot session members off"),
         ("Ada", "/progress partner leave"),
+        ("Ada", "/studybot roadmap list"),
+        ("Ada", "/studybot roadmap enable data-engineering"),
+        ("Bob", "/progress path roadmap data-engineering"),
+        ("Bob", "/progress roadmap"),
+        ("Ada", "/studybot roadmap disable ml-zero-to-hero"),
+        ("Ada", "/studybot roadmap default data-engineering"),
+        ("Ada", "/studybot roadmap default ml-zero-to-hero"),
+        ("Ada", "/studybot roadmap disable data-engineering"),
+        ("Ada", "/studybot roadmap list"),
+        ("Bob", "/progress path roadmap ml-zero-to-hero"),
         ("Bob", "/progress me delete confirm"),
         ("Bob", "/progress"),
     ];
@@ -254,7 +264,7 @@ public sealed partial class ReplyWordingTests
     [Fact]
     public async Task No_reply_of_any_command_has_a_doubled_word_or_a_wrong_plural()
     {
-        await using var bot = await TestBot.StartAsync(now: new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero), configure: s => s.AddStudyBotCards());
+        await using var bot = await TestBot.StartAsync(now: new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero), configure: s => s.AddStudyBotCards(), replace: s => s.AddSingleton(CommunityRoadmapTests.Both()));
         var parser = new CommandParser(bot.Executor.Catalog);
         var covered = new HashSet<string>();
         var problems = new List<string>();

@@ -25,6 +25,7 @@ public enum AutocompleteSource
     TimeZones = 3,
     ItemsAndPhases = 4,
     Commands = 5,
+    Roadmaps = 6,
 }
 
 /// <summary>A fixed choice. <see cref="Aliases"/> are extra spellings the text grammar accepts.</summary>
@@ -60,6 +61,12 @@ public sealed record OptionDefinition(string Name, OptionType Type, string Descr
 
     /// <summary>Words a time-of-day option also takes, passed on in lower case (e.g. "off").</summary>
     public IReadOnlyList<string> Words { get; init; } = [];
+
+    /// <summary>
+    /// In the text grammar, the option is given by its name as a word before its value (<c>/progress path roadmap
+    /// data-engineering</c>) or as <c>name:value</c>, never by position; alone at the end, its value is its own name.
+    /// </summary>
+    public bool Keyword { get; init; }
 
     /// <summary>What replies call the value, e.g. "place" ("A place can be at most 60 characters"); the name by default.</summary>
     public string? Noun { get; init; }

@@ -505,7 +505,7 @@ public sealed partial class CommandExecutor(
             Request = request,
             Command = command,
             Catalog = catalog,
-            Roadmap = roadmaps.Get(snapshot.Community.RoadmapId),
+            Roadmap = roadmaps.ForMember(snapshot),
             Snapshot = snapshot,
             Now = time.GetUtcNow(),
             MemberText = (memberText ?? MemberText.None).For(who.Community.Platform),
@@ -570,14 +570,18 @@ public sealed partial class CommandExecutor(
         try
         {
             MemberSnapshot? snapshot = null;
-            if (option.Autocomplete is AutocompleteSource.RoadmapItems or AutocompleteSource.ItemsAndPhases)
+            if (option.Autocomplete is AutocompleteSource.RoadmapItems or AutocompleteSource.ItemsAndPhases or AutocompleteSource.Roadmaps)
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
                 snapshot = await store.LoadAsync(who, new NewcomerDefaults(roadmaps.Default.Id, DefaultZone), cancellationToken);
+                if (option.Autocomplete == AutocompleteSource.Roadmaps)
+                {
+                    return await Handlers.RoadmapChoice.SuggestAsync(roadmaps, scope.ServiceProvider.GetService<ICommunityRoadmapStore>(), who, snapshot, path, typed.Length > 100 ? typed[..100] : typed, cancellationToken);
+                }
             }
 
-            var roadmap = roadmaps.Get(snapshot?.Community.RoadmapId);
+            var roadmap = snapshot is null ? roadmaps.Default : roadmaps.ForMember(snapshot);
             return Autocomplete.For(option.Autocomplete, roadmap, snapshot, typed.Length > 100 ? typed[..100] : typed, catalog);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -100,6 +100,13 @@ public sealed partial class CommandParser(CommandCatalog catalog)
         for (var k = 0; k < tokens.Count; k++)
         {
             var token = tokens[k];
+            if (!token.Quoted && command.Option(token.Text.ToLowerInvariant()) is { Keyword: true } keyword && !raw.ContainsKey(keyword.Name))
+            {
+                // "roadmap data-engineering": the keyword names the option, the next word is its value.
+                raw[keyword.Name] = k + 1 < tokens.Count ? tokens[++k].Text : keyword.Name;
+                continue;
+            }
+
             if (Named(command, token) is not { } named)
             {
                 positional.Add(token);
@@ -136,7 +143,7 @@ public sealed partial class CommandParser(CommandCatalog catalog)
             raw[option.Name] = value;
         }
 
-        var free = command.Options.Where(o => !raw.ContainsKey(o.Name)).ToList();
+        var free = command.Options.Where(o => !raw.ContainsKey(o.Name) && !o.Keyword).ToList();
         var p = 0;
         string? lastBound = null;
         var lastBoundAt = 0;

@@ -160,6 +160,13 @@ public static class StudyBotCommands
         ],
     };
 
+    /// <summary>Several roadmaps per community (issue 17): the roadmap a member follows, by id; in text "roadmap &lt;id&gt;".</summary>
+    private static OptionDefinition FollowRoadmap(string description) =>
+        new("roadmap", OptionType.String, description) { MaxLength = 64, Autocomplete = AutocompleteSource.Roadmaps, Keyword = true, Hint = "roadmap <id>" };
+
+    private static OptionDefinition RoadmapId(string description) =>
+        new("id", OptionType.String, description) { Required = true, MaxLength = 64, Autocomplete = AutocompleteSource.Roadmaps, Hint = "roadmap id" };
+
     private static OptionDefinition SessionId() => new("id", OptionType.Integer, "The session's number, as /progress sessions shows it") { Required = true, Min = 1, Hint = "number" };
 
     public static CommandCatalog Catalog() => new([Progress(), Studybot()]);
@@ -290,6 +297,18 @@ public static class StudyBotCommands
                     new("list", "See the study rooms") { Example = "/studybot rooms list" },
                 ],
             },
+            new("roadmap", "Which roadmaps members can follow here, and the default for newcomers")
+            {
+                Section = "Roadmaps",
+                DefaultSubcommand = "list",
+                Subcommands =
+                [
+                    new("list", "Every roadmap StudyBot has: enabled here or not, the default, how many follow each") { Example = "/studybot roadmap list" },
+                    new("enable", "Let members follow a roadmap") { Example = "/studybot roadmap enable data-engineering", Options = [RoadmapId("The roadmap's id, as the list shows it")] },
+                    new("disable", "Stop newcomers picking a roadmap (its members keep it)") { Example = "/studybot roadmap disable data-engineering", Options = [RoadmapId("An enabled roadmap that is not the default")] },
+                    new("default", "The roadmap newcomers follow (it must be enabled)") { Example = "/studybot roadmap default data-engineering", Options = [RoadmapId("An enabled roadmap")] },
+                ],
+            },
             new("export", "Export this community's StudyBot data (a JSON file)") { Section = "Data, settings and help", Example = "/studybot export" },
             new("show", "See this community's StudyBot settings") { Section = "Data, settings and help", Example = "/studybot show" },
             new("status", "See how StudyBot is doing here: connection, commands, deliveries, problems") { Section = "Data, settings and help", Example = "/studybot status" },
@@ -317,6 +336,7 @@ public static class StudyBotCommands
                     new("profile", OptionType.String, "Which of the guide's learner profiles fits you") { Choices = Profiles },
                     new("pace", OptionType.String, "How much time you can give each week") { Choices = Paces },
                     new("hours", OptionType.Integer, "Hours per week, for a custom pace") { Min = 1, Max = 80 },
+                    FollowRoadmap("Which roadmap to follow, if this community offers several (default: its default)"),
                 ],
             },
             new("path", "See or change your path and pace")
@@ -328,6 +348,7 @@ public static class StudyBotCommands
                     new("path", OptionType.String, "Standard or accelerated path") { Choices = Paths },
                     new("pace", OptionType.String, "How much time you can give each week") { Choices = Paces },
                     new("hours", OptionType.Integer, "Hours per week, for a custom pace") { Min = 1, Max = 80 },
+                    FollowRoadmap("Switch to another roadmap of this community; your progress on each is kept"),
                 ],
             },
             new("done", "Mark a roadmap item as done")

@@ -37,7 +37,7 @@ public sealed partial class FocusService(IServiceScopeFactory scopes, RoadmapCat
                 var s = item.Session;
                 var m = item.Member;
                 var notifyAt = ReminderSchedule.AfterQuietHours(new DateTimeOffset(s.EndsAtUtc, TimeSpan.Zero), item.Quiet, item.TimeZoneId).UtcDateTime;
-                var title = s.ItemId is null ? null : roadmaps.Get(item.RoadmapId).FindItem(s.ItemId)?.DisplayTitle;
+                var title = s.ItemId is null ? null : roadmaps.Holding(s.ItemId, roadmaps.Get(item.RoadmapId)).FindItem(s.ItemId)?.DisplayTitle;
                 var reply = s.IsBreak ? FocusViews.BreakOver() : FocusViews.Ended(title, s with { State = FocusState.Ended }, item.AutoLog, early: false);
                 var message = OutboxMessage.DirectTo(FocusRules.EndKey(m.Community.Platform, m.Community.ExternalId, s.Id, s.Extensions), FocusRules.OutboxKind, m, reply, notifyAt);
                 if (await store.EndAsync(s.Id, s.Extensions, s.IsBreak ? FocusState.Done : FocusState.Ended, notifyAt, message, cancellationToken))
@@ -103,7 +103,7 @@ public sealed partial class FocusService(IServiceScopeFactory scopes, RoadmapCat
                     Request = request,
                     Command = command,
                     Catalog = catalog,
-                    Roadmap = roadmaps.Get(snapshot.Community.RoadmapId),
+                    Roadmap = roadmaps.ForMember(snapshot),
                     Snapshot = snapshot,
                     Now = now,
                 };

@@ -64,7 +64,7 @@ public sealed partial class ReminderService(IServiceScopeFactory scopes, Roadmap
         if (decision.Action == ReminderAction.SendReminder)
         {
             var template = ReminderComposer.PickTemplate(member.Reminders.LastTemplate, new DateTimeOffset(due.DueAtUtc, TimeSpan.Zero));
-            var reply = ReminderComposer.Reminder(roadmaps.Get(snapshot.Community.RoadmapId), snapshot, snapshot.Rest, member.Preferences, now, template);
+            var reply = ReminderComposer.Reminder(roadmaps.ForMember(snapshot), snapshot, snapshot.Rest, member.Preferences, now, template);
             message = Direct(OutboxKinds.Reminder, due, reply, now);
             state = state with { LastTemplate = template };
         }
@@ -145,7 +145,8 @@ public sealed partial class CelebrationService(
             try
             {
                 var snapshot = await progress.LoadAsync(celebration.Member, new NewcomerDefaults(roadmaps.Default.Id, settings.DefaultTimeZone), cancellationToken);
-                var roadmap = roadmaps.Get(snapshot.Community.RoadmapId);
+                // The roadmap the phase or milestone is in: the member may have switched roadmaps since they completed it.
+                var roadmap = roadmaps.Holding(celebration.Completion.TargetId, roadmaps.ForMember(snapshot));
                 var message = await ComposeAsync(store, roadmap, snapshot, celebration, now, _names.For(celebration.Member.Community.Platform), cancellationToken);
                 if (message is not null && lastOfMember.Contains(celebration.EventId))
                 {

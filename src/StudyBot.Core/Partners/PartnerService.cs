@@ -37,7 +37,7 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
                 continue;
             }
 
-            var roadmap = roadmaps.Get(snapshot.Community.RoadmapId);
+            var roadmap = roadmaps.ForMember(snapshot);
             var phase = ProgressMath.CurrentPhase(ProgressMath.Phases(roadmap, snapshot.StateOf));
             var member = new PoolMember(entry.MemberId, snapshot.Member.DisplayName, phase.Number, PartnerMatching.PaceOf(snapshot.Member), PartnerMatching.Windows(plan, snapshot.Member.TimeZoneId, now));
             candidates.Add((member, entry.Member, snapshot, roadmap));

@@ -145,6 +145,9 @@ public sealed record MemberProfile
 
     public string? LearnerProfileId { get; init; }
 
+    /// <summary>The roadmap the member follows; null (rows from before) means the community's default for newcomers.</summary>
+    public string? RoadmapId { get; init; }
+
     public PathKind Path { get; init; }
 
     public PaceKind Pace { get; init; }
@@ -276,9 +279,12 @@ public sealed class ChangeSet(Guid batchId, DateTime atUtc, DateOnly localDate, 
     /// <summary>A group study session RSVP or check-in, written in the same transaction (a check-in once per occurrence).</summary>
     public Sessions.SessionChange? Session { get; set; }
 
+    /// <summary>Roadmaps enabled or disabled in the community (<c>/studybot roadmap</c>), saved with the change.</summary>
+    public List<Roadmaps.CommunityRoadmapChange> RoadmapSettings { get; } = [];
+
     public bool IsEmpty => Profile is null && ItemChanges.Count == 0 && Logs.Count == 0 && Goals.Count == 0 && Reverts is null
         && Community is null && Reminders is null && !ClearDmNotice && !RestoreDmNotice && StartRest is null && EndRestOn is null
-        && Focus is null && Session is null;
+        && Focus is null && Session is null && RoadmapSettings.Count == 0;
 
     /// <summary>Whether this is the member doing something, which lifts a fresh-start pause.</summary>
     public bool IsActivity => ItemChanges.Count > 0 || Logs.Count > 0 || Goals.Count > 0 || Reverts is not null || Profile is not null || Focus is not null;

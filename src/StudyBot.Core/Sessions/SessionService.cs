@@ -128,7 +128,7 @@ public sealed partial class SessionService(IServiceScopeFactory scopes, RoadmapC
         };
         if (completions.Count > 0)
         {
-            var named = completions.Where(c => !c.Private).Select(c => $"• **{name(c.Member.DisplayName)}** completed {TargetName(roadmap, c)}").ToList();
+            var named = completions.Where(c => !c.Private).Select(c => $"• **{name(c.Member.DisplayName)}** completed {TargetName(roadmaps.Holding(c.TargetId, roadmap), c)}").ToList();
             lines.Add($"🏅 Reached today: {Format.Plural(completions.Count, "milestone", "milestones")}.");
             lines.AddRange(named);
         }

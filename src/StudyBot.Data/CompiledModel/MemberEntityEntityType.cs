@@ -20,7 +20,7 @@ namespace StudyBot.Data.CompiledModel
                 "StudyBot.Data.Entities.MemberEntity",
                 typeof(MemberEntity),
                 baseEntityType,
-                propertyCount: 34,
+                propertyCount: 35,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -233,6 +233,14 @@ namespace StudyBot.Data.CompiledModel
                 propertyInfo: typeof(MemberEntity).GetProperty("RemindersPaused", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(MemberEntity).GetField("<RemindersPaused>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+
+            var roadmapId = runtimeEntityType.AddProperty(
+                "RoadmapId",
+                typeof(string),
+                propertyInfo: typeof(MemberEntity).GetProperty("RoadmapId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(MemberEntity).GetField("<RoadmapId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
 
             var snoozedUntilUtc = runtimeEntityType.AddProperty(
                 "SnoozedUntilUtc",

@@ -68,6 +68,9 @@ internal sealed class MemberEntity
 
     public string? LearnerProfileId { get; set; }
 
+    /// <summary>The roadmap the member follows; null means the community's default (<see cref="CommunityEntity.RoadmapId"/>).</summary>
+    public string? RoadmapId { get; set; }
+
     public int Path { get; set; }
 
     public int Pace { get; set; }

@@ -120,7 +120,7 @@ internal sealed class AdminRemindersMaxHandler : ICommandHandler
     }
 }
 
-internal sealed class AdminShowHandler(IChannelProblemStore problems, IOutboxStore outbox) : ICommandHandler
+internal sealed class AdminShowHandler(IChannelProblemStore problems, IOutboxStore outbox, Roadmaps.RoadmapCatalog? roadmaps = null) : ICommandHandler
 {
     public string Path => "studybot show";
 
@@ -130,7 +130,7 @@ internal sealed class AdminShowHandler(IChannelProblemStore problems, IOutboxSto
         var s = c.Settings;
         var fields = new List<ReplyField>
         {
-            new("Roadmap", ctx.Roadmap.Title, true),
+            new("Roadmap", roadmaps is { All.Count: > 1 } ? $"{roadmaps.Get(c.RoadmapId).Title} for newcomers (`/studybot roadmap list`)" : ctx.Roadmap.Title, true),
             new("Time zone", c.TimeZoneId, true),
             new("Celebrations", AdminViews.Channel(s.CelebrationChannel), true),
             new("Leaderboard", $"{AdminViews.Channel(s.LeaderboardChannel)}, {s.LeaderboardDay} {Clock.Format(s.LeaderboardMinutes)}", true),

@@ -17,7 +17,7 @@ internal sealed class NextHandler : ICommandHandler
         if (milestone is not null)
         {
             var ticked = milestone.Items.Count(i => ctx.State(i.Id).IsLearned);
-            fields.Add(new ReplyField(milestone.Title, $"{ticked} of {milestone.Items.Count} checkpoints ({milestone.Duration} in the guide)"));
+            fields.Add(new ReplyField(milestone.Title, $"{ticked} of {Format.Plural(milestone.Items.Count, "checkpoint", "checkpoints")} ({milestone.Duration} in the guide)"));
         }
 
         var quickWin = Views.QuickWinLine(ctx);

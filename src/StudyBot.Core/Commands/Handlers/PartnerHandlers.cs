@@ -85,7 +85,7 @@ internal sealed class PartnerFindHandler(IPartnerStore partners, IProgressStore 
     }
 }
 
-internal sealed class PartnerStatusHandler(IPartnerStore partners, IProgressStore progress) : ICommandHandler
+internal sealed class PartnerStatusHandler(IPartnerStore partners, IProgressStore progress, Roadmaps.RoadmapCatalog? roadmaps = null) : ICommandHandler
 {
     public string Path => "progress partner status";
 
@@ -115,7 +115,7 @@ internal sealed class PartnerStatusHandler(IPartnerStore partners, IProgressStor
                 continue;
             }
 
-            var phases = ProgressMath.Phases(ctx.Roadmap, snapshot.StateOf);
+            var phases = ProgressMath.Phases(roadmaps is null ? ctx.Roadmap : Roadmaps.MemberRoadmaps.ForMember(roadmaps, snapshot), snapshot.StateOf);
             var phase = ProgressMath.CurrentPhase(phases);
             var goal = snapshot.CurrentGoal(GoalPeriod.Week);
             var week = goal is null ? "no weekly goal set" : $"this week {Format.Hours(Streaks.AchievedInPeriod(goal, snapshot.Days, today))} of {Format.GoalAmount(goal.Target, goal.Unit)}";

@@ -5,19 +5,34 @@ using StudyBot.Core.Roadmaps;
 namespace StudyBot.Core.Commands.Handlers;
 
 /// <summary>The roadmap itself: all phases, one phase in detail, or the guide's extras (projects, levels, tips...).</summary>
-internal sealed class RoadmapHandler : ICommandHandler
+internal sealed class RoadmapHandler(RoadmapCatalog? roadmaps = null, ICommunityRoadmapStore? store = null) : ICommandHandler
 {
     public string Path => "progress roadmap";
 
-    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
         var query = ctx.Request.String("phase");
         var roadmap = ctx.Roadmap;
         if (query is null)
         {
-            return ValueTask.FromResult<CommandResult>(Overview(ctx));
+            // Several roadmaps per community (issue 17): this is the one the member follows; the others are named.
+            var others = "";
+            if (roadmaps is { All.Count: > 1 })
+            {
+                var (settings, _) = await RoadmapChoice.LoadAsync(roadmaps, store, ctx, cancellationToken);
+                others = $"\nYou follow this roadmap (`{roadmap.Id}`, version {roadmap.Version})." + RoadmapChoice.OthersLine(settings, roadmap);
+            }
+
+            var overview = Overview(ctx);
+            return overview with { Text = overview.Text + others };
         }
 
+        return Section(ctx, query);
+    }
+
+    private static CommandResult Section(CommandContext ctx, string query)
+    {
+        var roadmap = ctx.Roadmap;
         var section = query.Trim().ToLowerInvariant().Replace(' ', '-');
         Reply? extra = section switch
         {
@@ -31,19 +46,19 @@ internal sealed class RoadmapHandler : ICommandHandler
         };
         if (extra is not null && roadmap.FindPhase(query) is null)
         {
-            return ValueTask.FromResult<CommandResult>(extra);
+            return extra;
         }
 
         var phase = roadmap.FindPhase(query);
         if (phase is null)
         {
             var names = string.Join(", ", roadmap.Phases.Select(p => $"{p.Number} {p.Id}"));
-            return ValueTask.FromResult<CommandResult>(Reply.Error(
+            return Reply.Error(
                 $"There's no phase `{TextInput.Quote(query)}`. Phases: {names}. Also: projects, levels, tips, accelerated, quick-wins, estimates.",
-                "/progress roadmap 1"));
+                "/progress roadmap 1");
         }
 
-        return ValueTask.FromResult<CommandResult>(PhaseDetail(ctx, phase));
+        return PhaseDetail(ctx, phase);
     }
 
     private static Reply Overview(CommandContext ctx)
@@ -63,9 +78,42 @@ internal sealed class RoadmapHandler : ICommandHandler
             Title = roadmap.Title,
             Text = string.Join('\n', lines)
                 + $"\nThe guide's stated total: {t.StatedTotalFullTime} full-time or {t.StatedTotalPartTime} part-time."
-                + "\nSee a phase with `/progress roadmap 2`; also `projects`, `levels`, `tips`, `accelerated`, `quick-wins`, `estimates`.",
-            Buttons = [new ReplyButton("What's next", "progress next", ButtonStyle.Primary), new ReplyButton("Projects", "progress roadmap projects"), new ReplyButton("Tips", "progress roadmap tips")],
+                + $"\nSee a phase with `/progress roadmap {roadmap.Phases[Math.Min(2, roadmap.Phases.Count - 1)].Number}`; also {Extras(roadmap)}.",
+            Buttons =
+            [
+                new ReplyButton("What's next", "progress next", ButtonStyle.Primary),
+                .. roadmap.Levels.Count > 0 ? [new ReplyButton("Projects", "progress roadmap projects")] : Array.Empty<ReplyButton>(),
+                .. roadmap.Profiles.Count > 0 ? [new ReplyButton("Tips", "progress roadmap tips")] : Array.Empty<ReplyButton>(),
+            ],
         };
+    }
+
+    /// <summary>The extras this roadmap has (a second roadmap may have no levels, quick wins or accelerated path).</summary>
+    private static string Extras(Roadmap roadmap)
+    {
+        var extras = new List<string>();
+        if (roadmap.Levels.Count > 0)
+        {
+            extras.AddRange(["projects", "levels"]);
+        }
+
+        if (roadmap.Profiles.Count > 0)
+        {
+            extras.Add("tips");
+        }
+
+        if (roadmap.AcceleratedPath is not null)
+        {
+            extras.Add("accelerated");
+        }
+
+        if (roadmap.QuickWins.Count > 0)
+        {
+            extras.Add("quick-wins");
+        }
+
+        extras.Add("estimates");
+        return string.Join(", ", extras.Select(e => $"`{e}`"));
     }
 
     private static Reply PhaseDetail(CommandContext ctx, Phase phase)

@@ -31,6 +31,10 @@ internal static class RoleViews
         return matches.Count == 1 ? matches[0] : null;
     }
 
+    /// <summary>A phase of another roadmap of the folder, by its exact id (issue 17: ids are unique across roadmaps).</summary>
+    public static Phase? FindPhaseById(RoadmapCatalog? roadmaps, string text) =>
+        roadmaps?.All.Select(r => r.FindPhaseById(text.Trim())).FirstOrDefault(p => p is not null);
+
     public static Reply UnknownPhase(Roadmap roadmap, string text, string example) => Reply.Error(
         $"`{TextInput.Quote(text, 40)}` isn't a phase of the roadmap. Phases: {string.Join(", ", roadmap.Phases.Select(p => $"{p.Number} `{p.Id}`"))}.",
         example);
@@ -46,7 +50,7 @@ internal static class RoleViews
     };
 }
 
-internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IRoleStore store) : ICommandHandler
+internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IRoleStore store, RoadmapCatalog? roadmaps = null) : ICommandHandler
 {
     public string Path => "studybot roles map";
 
@@ -61,7 +65,7 @@ internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IR
         }
 
         var phaseText = ctx.Request.String("phase")!;
-        var phase = RoleViews.FindPhase(ctx.Roadmap, phaseText);
+        var phase = RoleViews.FindPhase(ctx.Roadmap, phaseText) ?? RoleViews.FindPhaseById(roadmaps, phaseText);
         if (phase is null)
         {
             return RoleViews.UnknownPhase(ctx.Roadmap, phaseText, RoleViews.MapExample);
@@ -123,7 +127,7 @@ internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IR
     };
 }
 
-internal sealed class RolesUnmapHandler(IEnumerable<ICommunityRoles> platforms, IRoleStore store) : ICommandHandler
+internal sealed class RolesUnmapHandler(IEnumerable<ICommunityRoles> platforms, IRoleStore store, RoadmapCatalog? roadmaps = null) : ICommandHandler
 {
     public string Path => "studybot roles unmap";
 
@@ -137,7 +141,7 @@ internal sealed class RolesUnmapHandler(IEnumerable<ICommunityRoles> platforms, 
         }
 
         var phaseText = ctx.Request.String("phase")!;
-        var phase = RoleViews.FindPhase(ctx.Roadmap, phaseText);
+        var phase = RoleViews.FindPhase(ctx.Roadmap, phaseText) ?? RoleViews.FindPhaseById(roadmaps, phaseText);
         if (phase is null)
         {
             return RoleViews.UnknownPhase(ctx.Roadmap, phaseText, "/studybot roles unmap ml-basics");
@@ -150,7 +154,7 @@ internal sealed class RolesUnmapHandler(IEnumerable<ICommunityRoles> platforms, 
     }
 }
 
-internal sealed class RolesShowHandler(IEnumerable<ICommunityRoles> platforms, IRoleStore store) : ICommandHandler
+internal sealed class RolesShowHandler(IEnumerable<ICommunityRoles> platforms, IRoleStore store, RoadmapCatalog? roadmaps = null) : ICommandHandler
 {
     public string Path => "studybot roles show";
 
@@ -172,7 +176,7 @@ internal sealed class RolesShowHandler(IEnumerable<ICommunityRoles> platforms, I
         var totals = await store.TotalsAsync(community, cancellationToken);
         var lines = mappings
             .OrderBy(m => ctx.Roadmap.FindPhaseById(m.PhaseId)?.Number ?? int.MaxValue)
-            .Select(m => $"• {RoleViews.PhaseName(ctx.Roadmap, m.PhaseId)} → **@{m.RoleName}**");
+            .Select(m => $"• {RoleViews.PhaseName(roadmaps?.Holding(m.PhaseId, ctx.Roadmap) ?? ctx.Roadmap, m.PhaseId)} → **@{m.RoleName}**");
         var fields = new List<ReplyField>
         {
             new("Grants", $"{totals.Granted + totals.AlreadyHad} given, {totals.Pending} waiting, {totals.Failed} stopped", true),
