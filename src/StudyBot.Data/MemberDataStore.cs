@@ -60,6 +60,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
                 row.Name,
                 row.RoadmapId,
                 row.TimeZoneId,
+                row.Language,
                 row.CelebrationChannel,
                 row.LeaderboardChannel,
                 leaderboardDay = (DayOfWeek)row.LeaderboardDay,
@@ -194,6 +195,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
                 .SetProperty(m => m.DisplayName, DeletedName)
                 .SetProperty(m => m.TimeZoneId, "UTC")
                 .SetProperty(m => m.LearnerProfileId, (string?)null)
+                .SetProperty(m => m.Language, (string?)null)
                 .SetProperty(m => m.StartDate, (DateOnly?)null)
                 .SetProperty(m => m.CustomHoursPerWeek, (int?)null)
                 .SetProperty(m => m.Privacy, (int)PrivacyLevel.Private)
@@ -277,6 +279,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             m.UserId,
             m.DisplayName,
             m.TimeZoneId,
+            m.Language,
             m.LearnerProfileId,
             path = ((StudyBot.Core.Progress.PathKind)m.Path).ToString(),
             pace = ((StudyBot.Core.Progress.PaceKind)m.Pace).ToString(),

@@ -281,6 +281,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             entity.CustomHoursPerWeek = profile.CustomHoursPerWeek;
             entity.StartDate = profile.StartDate;
             entity.Onboarded = profile.Onboarded;
+            entity.Language = profile.Language;
             var prefs = profile.Preferences;
             entity.Privacy = (int)prefs.Privacy;
             entity.Celebrate = (int)prefs.Celebrate;
@@ -342,6 +343,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             community.PartnersMinutes = settings.Settings.PartnersMinutes;
             community.NextPartnerMatchAtUtc = null;
             community.ChannelsSetBy = settings.Settings.ChannelsSetBy;
+            community.Language = settings.Language;
         }
 
         await ApplyRestAsync(communityId, memberId, changes, ct);
@@ -631,6 +633,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         Name = x.Name,
         RoadmapId = x.RoadmapId,
         TimeZoneId = x.TimeZoneId,
+        Language = x.Language,
         Settings = new CommunitySettings
         {
             CelebrationChannel = x.CelebrationChannel,
@@ -656,6 +659,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         CustomHoursPerWeek = x.CustomHoursPerWeek,
         StartDate = x.StartDate,
         Onboarded = x.Onboarded,
+        Language = x.Language,
         Preferences = new MemberPreferences
         {
             Privacy = (PrivacyLevel)x.Privacy,

@@ -20,7 +20,7 @@ namespace StudyBot.Data.CompiledModel
                 "StudyBot.Data.Entities.MemberEntity",
                 typeof(MemberEntity),
                 baseEntityType,
-                propertyCount: 34,
+                propertyCount: 35,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -99,6 +99,13 @@ namespace StudyBot.Data.CompiledModel
                 propertyInfo: typeof(MemberEntity).GetProperty("FreshStartPending", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(MemberEntity).GetField("<FreshStartPending>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+
+            var language = runtimeEntityType.AddProperty(
+                "Language",
+                typeof(string),
+                propertyInfo: typeof(MemberEntity).GetProperty("Language", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(MemberEntity).GetField("<Language>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var lastActivityAtUtc = runtimeEntityType.AddProperty(
                 "LastActivityAtUtc",

@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e5e37414-dd72-4d3a-a9e1-97db9c1d5f83"), entityTypeCount: 32)
+            : base(skipDetectChanges: false, modelId: new Guid("7b6e404a-8c51-4398-8443-05f503d0ba4b"), entityTypeCount: 32)
         {
         }
 
