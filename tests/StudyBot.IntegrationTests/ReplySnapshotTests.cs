@@ -25,6 +25,9 @@ public sealed class ReplySnapshotTests
         ("log", ["/progress start programmer part-time", "/progress goal set 5 hours week"], ["/progress log 45 practice", "/progress log 2h learning numpy", "/progress log 90 review", "/progress log 30 practice qwertyuiop", "/progress log 900 practice"]),
         ("next", ["/progress start programmer part-time"], ["/progress next"]),
         ("timezone", [], ["/progress timezone Europe/Berlin", "/progress timezone Europe/Berlin", "/progress timezone EST", "/progress timezone Mars/Olympus"]),
+        ("streak", ["/progress start programmer part-time"], ["/progress streak", "/progress goal set 2 hours week", "/progress streak", "/progress log 3h practice", "/progress streak"]),
+        ("undo", ["/progress start programmer part-time"], ["/progress undo", "/progress done numpy", "/progress undo", "/progress skip foundation known", "/progress undo", "/progress log 45 review", "/progress undo"]),
+        ("goal", ["/progress start programmer part-time"], ["/progress goal show", "/progress goal set 10 hours week", "/progress goal set 10 hours week", "/progress goal set 1 items month", "/progress goal set 200 hours week", "/progress goal set 40 items week", "/progress log 90 learning", "/progress goal show", "/progress goal suggest"]),
         ("me", [], ["/progress me privacy public", "/progress me privacy private", "/progress me privacy partners", "/progress me celebrate public", "/progress me celebrate dm", "/progress me celebrate none"]),
     ];
 

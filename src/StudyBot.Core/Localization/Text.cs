@@ -18,7 +18,12 @@ public static class Text
     public static string Get(CultureInfo culture, string key, params object?[] args)
     {
         var template = Template(culture, key);
-        return args.Length == 0 ? template : string.Format(culture, template, args);
+        var text = args.Length == 0 ? template : string.Format(culture, template, args);
+
+        // German: an abbreviation's period ends the sentence too ("2 Std." + "." is "2 Std.").
+        return culture.TwoLetterISOLanguageName == "de" && text.Contains("..", StringComparison.Ordinal)
+            ? text.Replace("Std..", "Std.", StringComparison.Ordinal).Replace("Min..", "Min.", StringComparison.Ordinal)
+            : text;
     }
 
     /// <summary>The unformatted text of <paramref name="key"/> in <paramref name="culture"/>.</summary>

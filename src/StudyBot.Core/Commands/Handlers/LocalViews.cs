@@ -121,6 +121,12 @@ internal static class LocalViews
             worst.Target);
     }
 
+    /// <summary>An amount toward a goal, as <see cref="Format.GoalAmount"/>: "2.5h", "1 item", "3 items"; "2,5 Std.", "1 Thema".</summary>
+    public static string GoalAmount(CommandContext ctx, double amount, GoalUnit unit) =>
+        unit == GoalUnit.Hours ? ctx.T("Common.GoalHours", Format.Hours(amount, ctx.Culture))
+        : amount == 1 ? ctx.T("Common.GoalItem")
+        : ctx.T("Common.GoalItems", Format.Hours(amount, ctx.Culture));
+
     public static string QuickWinLine(CommandContext ctx)
     {
         Views.Level(ctx, out var week);
