@@ -28,6 +28,8 @@ public sealed class ReplySnapshotTests
         ("streak", ["/progress start programmer part-time"], ["/progress streak", "/progress goal set 2 hours week", "/progress streak", "/progress log 3h practice", "/progress streak"]),
         ("undo", ["/progress start programmer part-time"], ["/progress undo", "/progress done numpy", "/progress undo", "/progress skip foundation known", "/progress undo", "/progress log 45 review", "/progress undo"]),
         ("goal", ["/progress start programmer part-time"], ["/progress goal show", "/progress goal set 10 hours week", "/progress goal set 10 hours week", "/progress goal set 1 items month", "/progress goal set 200 hours week", "/progress goal set 40 items week", "/progress log 90 learning", "/progress goal show", "/progress goal suggest"]),
+        ("data", [], ["/progress me export", "/progress me delete", "/progress log 30 practice", "/progress me export", "/studybot export", "/progress me delete", "/progress me delete confirm"]),
+        ("card", [], ["/progress card"]),
         ("me", [], ["/progress me privacy public", "/progress me privacy private", "/progress me privacy partners", "/progress me celebrate public", "/progress me celebrate dm", "/progress me celebrate none"]),
     ];
 
