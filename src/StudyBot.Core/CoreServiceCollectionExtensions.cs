@@ -51,6 +51,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Operations.IConnectionStatus, Operations.ConnectionStatus>();
 
         AddHandler<OverviewHandler>(services);
+        AddHandler<MeLanguageHandler>(services);
+        AddHandler<CommunityLanguageHandler>(services);
         AddHandler<StartHandler>(services);
         AddHandler<PathHandler>(services);
         AddHandler<DoneHandler>(services);

@@ -63,4 +63,49 @@ public static class Format
     };
 
     public static string PathName(PathKind path) => path == PathKind.Accelerated ? "accelerated" : "standard";
+
+    // In the member's culture. English output is the same as the overloads above; other languages read their own way
+    // ("2 Std. 5 Min.", "7.12.2026", "1.234 Punkte").
+
+    private static bool IsEnglish(CultureInfo culture) => culture.TwoLetterISOLanguageName != "de";
+
+    /// <summary>A duration: "45 min", "2h 05m" in English; "45 Min.", "2 Std. 5 Min." in German.</summary>
+    public static string Minutes(long minutes, CultureInfo culture)
+    {
+        if (IsEnglish(culture))
+        {
+            return Minutes(minutes);
+        }
+
+        if (minutes < 60)
+        {
+            return $"{minutes.ToString(culture)} Min.";
+        }
+
+        var h = (minutes / 60).ToString("N0", culture);
+        var m = minutes % 60;
+        return m == 0 ? $"{h} Std." : $"{h} Std. {m.ToString(culture)} Min.";
+    }
+
+    public static string Hours(double hours, CultureInfo culture) =>
+        IsEnglish(culture) ? Hours(hours) : hours.ToString(hours < 10 && hours != Math.Floor(hours) ? "0.#" : "0", culture);
+
+    /// <summary>A whole number with the culture's group separator: "1,234" or "1.234".</summary>
+    public static string Number(long n, CultureInfo culture) => n.ToString("N0", IsEnglish(culture) ? CultureInfo.InvariantCulture : culture);
+
+    public static string Date(DateOnly date, CultureInfo culture) =>
+        IsEnglish(culture) ? Date(date) : date.ToString("d.M.yyyy", culture);
+
+    public static string MonthYear(DateOnly date, CultureInfo culture) =>
+        IsEnglish(culture) ? MonthYear(date) : date.ToString("MMMM yyyy", culture);
+
+    public static string Plural(long n, string one, string many, CultureInfo culture) =>
+        n == 1 ? $"{n} {one}" : $"{Number(n, culture)} {many}";
+
+    /// <summary>"1 point", "12 points"; "1 Punkt", "12 Punkte".</summary>
+    public static string Points(long points, CultureInfo culture) =>
+        IsEnglish(culture) ? Points(points) : Math.Abs(points) == 1 ? $"{points} Punkt" : $"{Number(points, culture)} Punkte";
+
+    public static string PhaseName(Phase phase, CultureInfo culture) =>
+        IsEnglish(culture) ? PhaseName(phase) : $"Phase {phase.Number}: {phase.Title}";
 }

@@ -61,6 +61,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
                 row.Name,
                 row.RoadmapId,
                 row.TimeZoneId,
+                row.Language,
                 row.CelebrationChannel,
                 row.LeaderboardChannel,
                 leaderboardDay = (DayOfWeek)row.LeaderboardDay,
@@ -198,6 +199,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
                 .SetProperty(m => m.TimeZoneId, "UTC")
                 .SetProperty(m => m.LearnerProfileId, (string?)null)
                 .SetProperty(m => m.RoadmapId, (string?)null)
+                .SetProperty(m => m.Language, (string?)null)
                 .SetProperty(m => m.StartDate, (DateOnly?)null)
                 .SetProperty(m => m.CustomHoursPerWeek, (int?)null)
                 .SetProperty(m => m.Privacy, (int)PrivacyLevel.Private)
@@ -284,6 +286,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             m.UserId,
             m.DisplayName,
             m.TimeZoneId,
+            m.Language,
             m.LearnerProfileId,
             roadmap = m.RoadmapId,
             path = ((StudyBot.Core.Progress.PathKind)m.Path).ToString(),

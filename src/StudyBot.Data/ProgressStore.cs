@@ -285,6 +285,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             entity.CustomHoursPerWeek = profile.CustomHoursPerWeek;
             entity.StartDate = profile.StartDate;
             entity.Onboarded = profile.Onboarded;
+            entity.Language = profile.Language;
             var prefs = profile.Preferences;
             entity.Privacy = (int)prefs.Privacy;
             entity.Celebrate = (int)prefs.Celebrate;
@@ -347,6 +348,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             community.NextPartnerMatchAtUtc = null;
             community.ChannelsSetBy = settings.Settings.ChannelsSetBy;
             await CommunityRoadmapStore.MoveDefaultAsync(db, community, settings.RoadmapId, ct);
+            community.Language = settings.Language;
         }
 
         await CommunityRoadmapStore.ApplyAsync(db, communityId, changes.RoadmapSettings, now, ct);
@@ -639,6 +641,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         Name = x.Name,
         RoadmapId = x.RoadmapId,
         TimeZoneId = x.TimeZoneId,
+        Language = x.Language,
         Settings = new CommunitySettings
         {
             CelebrationChannel = x.CelebrationChannel,
@@ -665,6 +668,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         CustomHoursPerWeek = x.CustomHoursPerWeek,
         StartDate = x.StartDate,
         Onboarded = x.Onboarded,
+        Language = x.Language,
         Preferences = new MemberPreferences
         {
             Privacy = (PrivacyLevel)x.Privacy,

@@ -281,7 +281,8 @@ public sealed class RegistrationTests
         await harness.ReadyAsync(registered: false);
         Assert.False(harness.Server.RegisteredCommands.ContainsKey("global"));
 
-        await Wait.PumpUntilAsync(harness.Time!, () => harness.Logs.Contains("Registered "), "the registration to go through", step: TimeSpan.FromSeconds(1), limit: TimeSpan.FromSeconds(40));
+        // Small steps: the fake clock moves while the PUT is read (real time), and the 2-minute lease must outlast the 90 s wait.
+        await Wait.PumpUntilAsync(harness.Time!, () => harness.Logs.Contains("Registered "), "the registration to go through", step: TimeSpan.FromMilliseconds(250), limit: TimeSpan.FromSeconds(40));
         Assert.True(harness.Server.RegisteredCommands.ContainsKey("global"));
         Assert.Equal(0, harness.Server.PendingFaults);
         Assert.NotNull(harness.Leases!.ValueOf(CommandRegistrar.LeaseName));

@@ -16,6 +16,9 @@ public sealed record MemberRef(CommunityRef Community, string UserId, string Dis
     /// <summary>The member's zone as the platform reports it (Slack's <c>tz</c>), used as a default.</summary>
     public string? TimeZoneHint { get; init; }
 
+    /// <summary>The member's language as the platform reports it (Discord's interaction <c>locale</c>, Slack's user <c>locale</c>).</summary>
+    public string? Locale { get; init; }
+
     /// <summary>Whether the platform says this member may run admin commands.</summary>
     public bool IsAdmin { get; init; }
 

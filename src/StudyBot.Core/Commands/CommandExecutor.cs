@@ -397,6 +397,9 @@ public sealed partial class CommandExecutor(
         },
         Now = time.GetUtcNow(),
         MemberText = (memberText ?? MemberText.None).For(who.Community.Platform),
+
+        // Without the member's row only the platform's locale is known: such replies are the same for everyone with it.
+        Language = Localization.Languages.Resolve(null, who.Locale, null),
     };
 
     /// <summary>A command's <c>command</c> tag: its catalog path (a bounded set), or "unknown"; never what the member typed.</summary>
@@ -509,6 +512,7 @@ public sealed partial class CommandExecutor(
             Snapshot = snapshot,
             Now = time.GetUtcNow(),
             MemberText = (memberText ?? MemberText.None).For(who.Community.Platform),
+            Language = Localization.Languages.Resolve(snapshot.Member.Language, who.Locale, snapshot.Community.Language),
         };
 
         var result = await handler.HandleAsync(context, cancellationToken);

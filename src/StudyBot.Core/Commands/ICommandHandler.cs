@@ -30,6 +30,15 @@ public sealed class CommandContext
 
     public MemberProfile Member => Snapshot.Member;
 
+    /// <summary>The member's language ("en" or "de"), as <see cref="Localization.Languages.Resolve"/> chose it.</summary>
+    public string Language { get; init; } = Localization.Languages.English;
+
+    /// <summary>The culture replies are written in: texts, dates, numbers and durations.</summary>
+    public System.Globalization.CultureInfo Culture => Localization.Languages.Culture(Language);
+
+    /// <summary>A reply text in the member's language (see <see cref="Localization.Text"/>).</summary>
+    public string T(string key, params object?[] args) => Localization.Text.Get(Culture, key, args);
+
     /// <summary>Today in the member's time zone.</summary>
     public DateOnly Today => TimeZones.LocalDate(Now, Member.TimeZoneId);
 

@@ -171,6 +171,23 @@ public static class StudyBotCommands
 
     public static CommandCatalog Catalog() => new([Progress(), Studybot()]);
 
+    // Languages: the member's reply language and the community's default (handlers in Handlers/LanguageHandlers.cs).
+    private static OptionDefinition LanguageCode(string description, string hint) =>
+        new("code", OptionType.String, description) { Required = true, MaxLength = 200, Hint = hint };
+
+    private static CommandDefinition MemberLanguage() => new("language", "The language StudyBot replies to you in (en, de, or auto)")
+    {
+        Example = "/progress me language de",
+        Options = [LanguageCode("A language code such as en or de; auto follows your app's language", "en|de|auto")],
+    };
+
+    private static CommandDefinition CommunityLanguage() => new("language", "The community's default reply language (en or de)")
+    {
+        Section = "Data, settings and help",
+        Example = "/studybot language de",
+        Options = [LanguageCode("A language code such as en or de", "en|de")],
+    };
+
     /// <summary>Admin commands: Discord members need Manage Server, Slack members must be workspace admins.</summary>
     public static CommandDefinition Studybot() => new(AdminRoot, "Set up StudyBot for this community (admins)")
     {
@@ -311,6 +328,7 @@ public static class StudyBotCommands
             },
             new("export", "Export this community's StudyBot data (a JSON file)") { Section = "Data, settings and help", Example = "/studybot export" },
             new("show", "See this community's StudyBot settings") { Section = "Data, settings and help", Example = "/studybot show" },
+            CommunityLanguage(),
             new("status", "See how StudyBot is doing here: connection, commands, deliveries, problems") { Section = "Data, settings and help", Example = "/studybot status" },
             new("help", "List the admin commands, or explain one")
             {
@@ -568,6 +586,7 @@ public static class StudyBotCommands
                             new("value", OptionType.String, "on or off") { Required = true, Choices = OnOff },
                         ],
                     },
+                    MemberLanguage(),
                     new("celebrate", "Where your milestone celebrations go")
                     {
                         Example = "/progress me celebrate dm",

@@ -127,6 +127,9 @@ public sealed record Community
 
     public required string TimeZoneId { get; init; }
 
+    /// <summary>The language for members who chose none and whose platform says none StudyBot speaks (null: English).</summary>
+    public string? Language { get; init; }
+
     public CommunitySettings Settings { get; init; } = new();
 
     public bool IsNew => Id == 0;
@@ -158,6 +161,9 @@ public sealed record MemberProfile
     public DateOnly? StartDate { get; init; }
 
     public bool Onboarded { get; init; }
+
+    /// <summary>The language the member chose with <c>/progress me language</c>; null follows the platform's.</summary>
+    public string? Language { get; init; }
 
     public MemberPreferences Preferences { get; init; } = new();
 

@@ -128,6 +128,9 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Language")
+                        .HasColumnType("text");
+
                     b.Property<string>("LeaderboardChannel")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -586,6 +589,9 @@ namespace StudyBot.Data.PostgreSQL.Migrations
 
                     b.Property<bool>("FreshStartPending")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Language")
+                        .HasColumnType("text");
 
                     b.Property<DateTime?>("LastActivityAtUtc")
                         .HasColumnType("timestamp with time zone");

@@ -19,7 +19,7 @@ namespace StudyBot.Data.CompiledModel
                 "StudyBot.Data.Entities.CommunityEntity",
                 typeof(CommunityEntity),
                 baseEntityType,
-                propertyCount: 18,
+                propertyCount: 19,
                 unnamedIndexCount: 3,
                 keyCount: 1);
 
@@ -62,6 +62,13 @@ namespace StudyBot.Data.CompiledModel
                 propertyInfo: typeof(CommunityEntity).GetProperty("ExternalId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(CommunityEntity).GetField("<ExternalId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 64);
+
+            var language = runtimeEntityType.AddProperty(
+                "Language",
+                typeof(string),
+                propertyInfo: typeof(CommunityEntity).GetProperty("Language", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CommunityEntity).GetField("<Language>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var leaderboardChannel = runtimeEntityType.AddProperty(
                 "LeaderboardChannel",

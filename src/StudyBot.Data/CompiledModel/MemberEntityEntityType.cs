@@ -100,6 +100,13 @@ namespace StudyBot.Data.CompiledModel
                 fieldInfo: typeof(MemberEntity).GetField("<FreshStartPending>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
 
+            var language = runtimeEntityType.AddProperty(
+                "Language",
+                typeof(string),
+                propertyInfo: typeof(MemberEntity).GetProperty("Language", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(MemberEntity).GetField("<Language>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
             var lastActivityAtUtc = runtimeEntityType.AddProperty(
                 "LastActivityAtUtc",
                 typeof(DateTime?),

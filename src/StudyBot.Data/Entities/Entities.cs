@@ -42,6 +42,9 @@ internal sealed class CommunityEntity
     /// <summary>The admin (platform user id) who last chose a posting channel: told when StudyBot can no longer post there.</summary>
     public string? ChannelsSetBy { get; set; }
 
+    /// <summary>The community's default reply language ("en", "de"); null is English.</summary>
+    public string? Language { get; set; }
+
     /// <summary>A community's first row, with the text cut to the columns.</summary>
     public static CommunityEntity Create(string platform, string externalId, string name, string roadmapId, string timeZoneId, DateTime nowUtc) => new()
     {
@@ -80,6 +83,9 @@ internal sealed class MemberEntity
     public DateOnly? StartDate { get; set; }
 
     public bool Onboarded { get; set; }
+
+    /// <summary>The reply language the member chose ("en", "de"); null follows the platform's locale.</summary>
+    public string? Language { get; set; }
 
     public DateTime CreatedAtUtc { get; set; }
 

@@ -117,6 +117,9 @@ namespace StudyBot.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Language")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LeaderboardChannel")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -565,6 +568,9 @@ namespace StudyBot.Data.Migrations
 
                     b.Property<bool>("FreshStartPending")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LastActivityAtUtc")
                         .HasColumnType("TEXT");

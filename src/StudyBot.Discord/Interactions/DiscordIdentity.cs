@@ -26,6 +26,7 @@ internal static class DiscordIdentity
         return new MemberRef(community, Snowflake.Format(user.Id), name ?? Snowflake.Format(user.Id))
         {
             DisplayNameUnknown = name is null,
+            Locale = interaction.Locale,
             IsAdmin = IsAdmin(interaction.Member?.Permissions),
             ChannelId = interaction.GuildId is not null && interaction.ChannelId is { } channel ? Snowflake.Format(channel) : null,
         };

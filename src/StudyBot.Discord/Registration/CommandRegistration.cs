@@ -39,6 +39,7 @@ internal static partial class CommandRegistration
                 ["type"] = 1,
                 ["description"] = root.Description,
             };
+            Localize(command, CommandTexts.NameKey(root), CommandTexts.DescriptionKey(root));
             AddOptions(command, Options(root));
             command["contexts"] = root.AdminOnly ? new JsonArray(ContextGuild) : new JsonArray(ContextGuild, ContextBotDm);
             command["integration_types"] = new JsonArray(GuildInstall);
@@ -100,6 +101,7 @@ internal static partial class CommandRegistration
                     ["name"] = sub.Name,
                     ["description"] = sub.Description,
                 };
+                Localize(json, CommandTexts.NameKey(sub), CommandTexts.DescriptionKey(sub));
                 AddOptions(json, Options(sub));
                 subs.Add(json);
             }
@@ -115,7 +117,7 @@ internal static partial class CommandRegistration
         var options = new JsonArray();
         foreach (var option in command.Options)
         {
-            options.Add(Option(option));
+            options.Add(Option(command, option));
         }
 
         return options;
@@ -133,7 +135,7 @@ internal static partial class CommandRegistration
         }
     }
 
-    private static JsonObject Option(OptionDefinition option)
+    private static JsonObject Option(CommandDefinition command, OptionDefinition option)
     {
         var type = option.Type switch
         {
@@ -149,6 +151,7 @@ internal static partial class CommandRegistration
             ["description"] = option.Description,
             ["required"] = option.Required,
         };
+        Localize(json, CommandTexts.NameKey(command, option), CommandTexts.DescriptionKey(command, option));
 
         if (option.Choices.Count > 0)
         {
@@ -158,7 +161,10 @@ internal static partial class CommandRegistration
                 JsonNode value = type == OptionTypes.Integer
                     ? JsonValue.Create(long.Parse(choice.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture))
                     : JsonValue.Create(choice.Value);
-                choices.Add(new JsonObject { ["name"] = choice.Label, ["value"] = value });
+                var entry = new JsonObject { ["name"] = choice.Label };
+                Localize(entry, CommandTexts.LabelKey(command, option, choice), null);
+                entry["value"] = value;
+                choices.Add(entry);
             }
 
             json["choices"] = choices;
@@ -189,14 +195,54 @@ internal static partial class CommandRegistration
         return json;
     }
 
+    /// <summary>
+    /// Discord's size count: names, descriptions and choice values; with localizations, only the longest of the default
+    /// and its translations counts for each field.
+    /// </summary>
     private static int Characters(JsonNode? node) => node switch
     {
-        JsonObject o => o.Sum(p => p.Key is "name" or "description" ? ((string?)p.Value)?.Length ?? 0
+        JsonObject o => o.Sum(p => p.Key is "name" or "description" ? Math.Max(((string?)p.Value)?.Length ?? 0, Longest(o[p.Key + "_localizations"]))
             : p.Key == "value" ? p.Value?.ToJsonString().Trim('"').Length ?? 0
+            : p.Key.EndsWith("_localizations", StringComparison.Ordinal) ? 0
             : Characters(p.Value)),
         JsonArray a => a.Sum(Characters),
         _ => 0,
     };
+
+    /// <summary>The languages Discord shows StudyBot's commands in besides the default (English); Discord's locale keys.</summary>
+    private static readonly (string Locale, CultureInfo Culture)[] Translations = [("de", CultureInfo.GetCultureInfo("de"))];
+
+    /// <summary>Adds <c>name_localizations</c> and <c>description_localizations</c> from the resources (Commands.de.resx).</summary>
+    private static void Localize(JsonObject json, string nameKey, string? descriptionKey)
+    {
+        var names = new JsonObject();
+        var descriptions = new JsonObject();
+        foreach (var (locale, culture) in Translations)
+        {
+            if (CommandTexts.Translated(nameKey, culture) is { Length: > 0 } name)
+            {
+                names[locale] = name;
+            }
+
+            if (descriptionKey is not null && CommandTexts.Translated(descriptionKey, culture) is { Length: > 0 } description)
+            {
+                descriptions[locale] = description;
+            }
+        }
+
+        if (names.Count > 0)
+        {
+            json["name_localizations"] = names;
+        }
+
+        if (descriptions.Count > 0)
+        {
+            json["description_localizations"] = descriptions;
+        }
+    }
+
+    private static int Longest(JsonNode? localizations) =>
+        localizations is JsonObject o && o.Count > 0 ? o.Max(p => ((string?)p.Value)?.Length ?? 0) : 0;
 
     private static void CheckNames(JsonObject node, string path, List<string> problems)
     {
@@ -206,10 +252,26 @@ internal static partial class CommandRegistration
             problems.Add($"{path}: name '{name}' is not a valid Discord name (1-32 lowercase letters, digits, - _ ')");
         }
 
+        foreach (var (locale, localized) in (node["name_localizations"] as JsonObject ?? []).Select(p => (p.Key, (string?)p.Value ?? "")))
+        {
+            if (!NamePattern().IsMatch(localized) || localized != localized.ToLowerInvariant())
+            {
+                problems.Add($"{path}: {locale} name '{localized}' is not a valid Discord name (1-32 lowercase letters, digits, - _ ')");
+            }
+        }
+
         var description = (string?)node["description"] ?? "";
         if (description.Length is < 1 or > 100)
         {
             problems.Add($"{path}: description must be 1-100 characters");
+        }
+
+        foreach (var (locale, localized) in (node["description_localizations"] as JsonObject ?? []).Select(p => (p.Key, (string?)p.Value ?? "")))
+        {
+            if (localized.Length is < 1 or > 100)
+            {
+                problems.Add($"{path}: {locale} description must be 1-100 characters");
+            }
         }
 
         if (node["options"] is JsonArray options)
@@ -240,6 +302,14 @@ internal static partial class CommandRegistration
                         if (label.Length is < 1 or > 100)
                         {
                             problems.Add($"{path} {(string?)child["name"]}: choice '{label}' must be 1-100 characters");
+                        }
+
+                        foreach (var (locale, localized) in (choice["name_localizations"] as JsonObject ?? []).Select(p => (p.Key, (string?)p.Value ?? "")))
+                        {
+                            if (localized.Length is < 1 or > 100)
+                            {
+                                problems.Add($"{path} {(string?)child["name"]}: {locale} choice '{localized}' must be 1-100 characters");
+                            }
                         }
                     }
                 }

@@ -20,7 +20,11 @@ internal sealed class SlackWorkspace
 }
 
 /// <summary>A member as users.info describes them.</summary>
-internal sealed record SlackUser(string Id, string DisplayName, string? TimeZone, bool IsAdmin, bool IsBot);
+internal sealed record SlackUser(string Id, string DisplayName, string? TimeZone, bool IsAdmin, bool IsBot)
+{
+    /// <summary>The user's Slack language ("de-DE"), asked for with include_locale; null when Slack sent none.</summary>
+    public string? Locale { get; init; }
+}
 
 /// <summary>
 /// Turns a Slack team and user into Core's <see cref="MemberRef"/>: the name, the member's Slack time zone
@@ -54,6 +58,7 @@ internal sealed partial class SlackUserDirectory(
         return new MemberRef(community, userId, name)
         {
             TimeZoneHint = user?.TimeZone,
+            Locale = user?.Locale,
             IsAdmin = user?.IsAdmin == true || options.Value.IsAdminId(userId),
         };
     }
@@ -90,7 +95,7 @@ internal sealed partial class SlackUserDirectory(
         try
         {
             var response = await api.CallIdempotentAsync(
-                new SlackApiCall("users.info") { Form = [new("user", userId)] },
+                new SlackApiCall("users.info") { Form = [new("user", userId), new("include_locale", "true")] },
                 2,
                 CancellationToken.None).ConfigureAwait(false);
             if (!response.IsOk)
@@ -153,7 +158,7 @@ internal sealed partial class SlackUserDirectory(
             : S(u, "real_name") is { Length: > 0 } r2 ? r2
             : S(u, "name") ?? "";
         var id = S(u, "id") ?? "";
-        return new SlackUser(id, display, S(u, "tz"), B(u, "is_admin") || B(u, "is_owner") || B(u, "is_primary_owner"), B(u, "is_bot"));
+        return new SlackUser(id, display, S(u, "tz"), B(u, "is_admin") || B(u, "is_owner") || B(u, "is_primary_owner"), B(u, "is_bot")) { Locale = S(u, "locale") };
     }
 
     /// <summary>A lookup, fresh for <see cref="Lifetime"/> after <see cref="Created"/> (a monotonic timestamp, so a wall clock set back keeps nothing longer).</summary>

@@ -71,7 +71,11 @@ public sealed record FakeAck(string EnvelopeId, JsonNode? Payload, int SocketId,
 
 public sealed record ResponseUrlPost(string Id, JsonObject Body, DateTimeOffset At);
 
-public sealed record FakeUser(string Id, string Name, string? TimeZone, bool IsAdmin = false, bool IsBot = false);
+public sealed record FakeUser(string Id, string Name, string? TimeZone, bool IsAdmin = false, bool IsBot = false)
+{
+    /// <summary>The user's Slack language, sent as "locale" only when users.info is asked with include_locale=true, as Slack does.</summary>
+    public string? Locale { get; init; }
+}
 
 /// <summary>
 /// A fake Slack on 127.0.0.1 with a real port: the Web API (/api/{method}), Socket Mode WebSockets
@@ -866,6 +870,10 @@ public sealed class FakeSlack : IAsyncDisposable
                 u["is_owner"] = false;
                 u["is_bot"] = user.IsBot;
                 u["tz"] = user.TimeZone;
+                if (arg("include_locale") == "true" && user.Locale is not null)
+                {
+                    u["locale"] = user.Locale;
+                }
                 u["profile"]!["display_name"] = user.Name;
                 u["profile"]!["real_name"] = user.Name;
                 return body;

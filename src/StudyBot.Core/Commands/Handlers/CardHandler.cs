@@ -17,7 +17,7 @@ internal sealed partial class CardHandler(IEnumerable<IProgressCardRenderer> ren
         var renderer = renderers.LastOrDefault();
         if (renderer is null)
         {
-            return Unavailable("Progress cards are not switched on for this bot.");
+            return Unavailable(ctx, ctx.T("Card.Off"));
         }
 
         var card = ProgressCard.From(ctx.Snapshot, ctx.Roadmap, ctx.Now) with
@@ -33,19 +33,19 @@ internal sealed partial class CardHandler(IEnumerable<IProgressCardRenderer> ren
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogRenderFailed(ex, ctx.Who.Community.Platform, ctx.Who.UserId);
-            return Unavailable("I couldn't draw your progress card just now.");
+            return Unavailable(ctx, ctx.T("Card.Failed"));
         }
 
         if (png.Length == 0)
         {
             LogEmptyImage(ctx.Who.Community.Platform, ctx.Who.UserId);
-            return Unavailable("I couldn't draw your progress card just now.");
+            return Unavailable(ctx, ctx.T("Card.Failed"));
         }
 
-        var text = $"Here's your progress card, {ctx.Who.DisplayName}: {card.OverallPercent}% of {ctx.Roadmap.Title}. Save it or share it where you like.";
+        var text = ctx.T("Card.Here", ctx.Who.DisplayName, card.OverallPercent, ctx.Roadmap.Title);
         if (ctx.Member.IsNew)
         {
-            text += " Every bar starts empty: `/progress start` sets you up.";
+            text += ctx.T("Card.New");
         }
 
         return new Reply
@@ -53,15 +53,15 @@ internal sealed partial class CardHandler(IEnumerable<IProgressCardRenderer> ren
             Visibility = Visibility.Private,
             Text = text,
             Attachments = [card.ToAttachment(png)],
-            Buttons = [new ReplyButton("Overview", "progress"), new ReplyButton("What next", "progress next")],
+            Buttons = [new ReplyButton(ctx.T("Card.Overview"), "progress"), new ReplyButton(ctx.T("Card.WhatNext"), "progress next")],
         };
     }
 
-    private static Reply Unavailable(string why) => new()
+    private static Reply Unavailable(CommandContext ctx, string why) => new()
     {
         Tone = ReplyTone.Warning,
-        Text = $"{why} `/progress` shows the same numbers as text; try the card again later.",
-        Buttons = [new ReplyButton("Overview", "progress", ButtonStyle.Primary)],
+        Text = ctx.T("Card.Unavailable", why),
+        Buttons = [new ReplyButton(ctx.T("Card.Overview"), "progress", ButtonStyle.Primary)],
     };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Drawing the progress card for {Platform} user {UserId} failed")]

@@ -12,7 +12,7 @@ internal sealed class MeDeleteHandler(IMemberDataStore data) : ICommandHandler
     {
         if (ctx.Member.IsNew)
         {
-            return new Reply { Text = "I have no data about you in this community, so there's nothing to delete." };
+            return new Reply { Text = ctx.T("DataRights.NothingToDelete") };
         }
 
         if (ctx.Request.String("confirm") != "confirm")
@@ -20,11 +20,9 @@ internal sealed class MeDeleteHandler(IMemberDataStore data) : ICommandHandler
             return new Reply
             {
                 Tone = ReplyTone.Warning,
-                Title = "Delete your StudyBot data?",
-                Text = "This removes, for good, your progress and its history, study logs, goals, streak, reminders, rest periods, partner pool and partnerships, "
-                    + "and messages to or about you in this community. Community totals keep your points anonymously; boards and partners never show you again. "
-                    + "Want a copy first? `/progress me export`.\nTo go ahead: `/progress me delete confirm`.",
-                Buttons = [new ReplyButton("Delete my data", "progress me delete confirm", ButtonStyle.Danger)],
+                Title = ctx.T("DataRights.AskTitle"),
+                Text = ctx.T("DataRights.Ask"),
+                Buttons = [new ReplyButton(ctx.T("DataRights.DeleteButton"), "progress me delete confirm", ButtonStyle.Danger)],
             };
         }
 
@@ -32,9 +30,7 @@ internal sealed class MeDeleteHandler(IMemberDataStore data) : ICommandHandler
         return new Reply
         {
             Tone = ReplyTone.Success,
-            Text = deleted
-                ? "🗑️ Done: your StudyBot data in this community is deleted. If you use `/progress` again, you start fresh."
-                : "There was nothing left to delete.",
+            Text = ctx.T(deleted ? "DataRights.Deleted" : "DataRights.NothingLeft"),
         };
     }
 }
@@ -49,14 +45,14 @@ internal sealed class MeExportHandler(IMemberDataStore data) : ICommandHandler
         var export = ctx.Member.IsNew ? null : await data.ExportMemberAsync(ctx.Who, ctx.Now.UtcDateTime, cancellationToken);
         if (export is null)
         {
-            return new Reply { Text = "I have no data about you in this community yet, so there's nothing to export. Everything you do with `/progress` from now on will be in your export." };
+            return new Reply { Text = ctx.T("DataRights.NothingToExport") };
         }
 
         return new Reply
         {
-            Title = "📦 Your StudyBot data",
-            Text = $"Here's everything StudyBot stores about you in {ctx.Who.Community.Name}: {Format.Plural(export.Records, "record", "records")} in one JSON file (your profile, progress and its history, study logs, goals, rest, celebrations, partnerships, totals and the messages sent to you).",
-            Attachments = [new ReplyAttachment(export.FileName, "application/json", System.Text.Encoding.UTF8.GetBytes(export.Json), "Your StudyBot data as JSON")],
+            Title = ctx.T("DataRights.ExportTitle"),
+            Text = ctx.T("DataRights.Export", ctx.Who.Community.Name, Format.Plural(export.Records, ctx.T("DataRights.Record"), ctx.T("DataRights.Records"), ctx.Culture)),
+            Attachments = [new ReplyAttachment(export.FileName, "application/json", System.Text.Encoding.UTF8.GetBytes(export.Json), ctx.T("DataRights.ExportFile"))],
         };
     }
 }
@@ -71,9 +67,9 @@ internal sealed class AdminExportHandler(IMemberDataStore data) : ICommandHandle
         var export = await data.ExportCommunityAsync(ctx.Who.Community, ctx.Now.UtcDateTime, cancellationToken);
         return new Reply
         {
-            Title = "📦 Community data",
-            Text = $"{ctx.Who.Community.Name}'s StudyBot data: {Format.Plural(export.Records, "record", "records")}. It holds members' personal data: keep it safe and delete it when you are done.",
-            Attachments = [new ReplyAttachment(export.FileName, "application/json", System.Text.Encoding.UTF8.GetBytes(export.Json), "Community StudyBot data as JSON")],
+            Title = ctx.T("DataRights.CommunityTitle"),
+            Text = ctx.T("DataRights.Community", ctx.Who.Community.Name, Format.Plural(export.Records, ctx.T("DataRights.Record"), ctx.T("DataRights.Records"), ctx.Culture)),
+            Attachments = [new ReplyAttachment(export.FileName, "application/json", System.Text.Encoding.UTF8.GetBytes(export.Json), ctx.T("DataRights.CommunityFile"))],
         };
     }
 }

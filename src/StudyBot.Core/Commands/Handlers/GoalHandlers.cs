@@ -14,8 +14,9 @@ internal sealed class GoalSetHandler : ICommandHandler
         var period = ctx.Request.String("period") == "month" ? GoalPeriod.Month : GoalPeriod.Week;
         if (requested > GoalLimits.Max(unit, period, ctx.Roadmap))
         {
-            return ValueTask.FromResult<CommandResult>(Reply.Error(
-                GoalLimits.Describe(unit, period, ctx.Roadmap),
+            return ValueTask.FromResult<CommandResult>(LocalViews.Error(
+                ctx,
+                TooBig(ctx, unit, period),
                 unit == GoalUnit.Hours ? "/progress goal set 10 hours week" : "/progress goal set 3 items week"));
         }
 
@@ -24,7 +25,7 @@ internal sealed class GoalSetHandler : ICommandHandler
         var current = ctx.Snapshot.CurrentGoal(period);
         if (current is not null && current.Unit == unit && current.Target == amount)
         {
-            return ValueTask.FromResult<CommandResult>(new Reply { Text = $"Your goal is already {goal.Describe()}." });
+            return ValueTask.FromResult<CommandResult>(new Reply { Text = ctx.T("Goals.Already", Describe(ctx, goal)) });
         }
 
         var changes = ctx.NewChanges();
@@ -35,14 +36,40 @@ internal sealed class GoalSetHandler : ICommandHandler
         }
 
         var achieved = Streaks.AchievedInPeriod(goal, ctx.Snapshot.Days, ctx.Today);
-        var so = period == GoalPeriod.Week ? "this week" : "this month";
         var reply = new Reply
         {
             Tone = ReplyTone.Success,
-            Text = $"🎯 Goal set: {goal.Describe()}. So far {so}: {Format.GoalAmount(achieved, unit)}."
-                + (period == GoalPeriod.Week ? " Weeks start on Monday in your time zone; each week you meet it grows your streak." : ""),
+            Text = ctx.T(period == GoalPeriod.Week ? "Goals.Set" : "Goals.SetMonth", Describe(ctx, goal), LocalViews.GoalAmount(ctx, achieved, unit)),
         };
         return ValueTask.FromResult(new CommandResult(reply, changes));
+    }
+
+    /// <summary>A goal in words: "10 hours a week", "1 item a month"; "10 Stunden pro Woche".</summary>
+    public static string Describe(CommandContext ctx, Goal goal) => ctx.T(
+        (goal.Unit, goal.Period, goal.Target == 1) switch
+        {
+            (GoalUnit.Hours, GoalPeriod.Week, true) => "Goals.HourWeek",
+            (GoalUnit.Hours, GoalPeriod.Week, false) => "Goals.HoursWeek",
+            (GoalUnit.Hours, _, true) => "Goals.HourMonth",
+            (GoalUnit.Hours, _, false) => "Goals.HoursMonth",
+            (_, GoalPeriod.Week, true) => "Goals.ItemWeek",
+            (_, GoalPeriod.Week, false) => "Goals.ItemsWeek",
+            (_, _, true) => "Goals.ItemMonth",
+            _ => "Goals.ItemsMonth",
+        },
+        goal.Target);
+
+    /// <summary>The limit in one sentence, as <see cref="GoalLimits.Describe"/> says it in English.</summary>
+    private static string TooBig(CommandContext ctx, GoalUnit unit, GoalPeriod period)
+    {
+        var max = GoalLimits.Max(unit, period, ctx.Roadmap);
+        if (unit == GoalUnit.Hours)
+        {
+            return ctx.T(period == GoalPeriod.Week ? "Goals.TooBigHoursWeek" : "Goals.TooBigHoursMonth", Format.Number(max, ctx.Culture), GoalLimits.MaxHoursPerDay);
+        }
+
+        var why = max == ctx.Roadmap.Items.Count ? ctx.T("Goals.WholeRoadmap") : ctx.T("Goals.Sprint");
+        return ctx.T(period == GoalPeriod.Week ? "Goals.TooBigItemsWeek" : "Goals.TooBigItemsMonth", Format.Plural(max, ctx.T("Goals.Item"), ctx.T("Goals.Items"), ctx.Culture), why);
     }
 }
 
@@ -58,8 +85,8 @@ internal sealed class GoalShowHandler : ICommandHandler
         {
             return ValueTask.FromResult<CommandResult>(new Reply
             {
-                Text = "You have no goal yet. The guide's first motivation tip is to set weekly and monthly targets.",
-                Buttons = [new ReplyButton("Suggest a goal", "progress goal suggest", ButtonStyle.Primary)],
+                Text = ctx.T("Goals.None"),
+                Buttons = [new ReplyButton(ctx.T("Goals.Suggest"), "progress goal suggest", ButtonStyle.Primary)],
             });
         }
 
@@ -68,15 +95,17 @@ internal sealed class GoalShowHandler : ICommandHandler
         foreach (var goal in new[] { week, month }.OfType<Goal>())
         {
             var achieved = Streaks.AchievedInPeriod(goal, ctx.Snapshot.Days, ctx.Today);
-            var label = goal.Period == GoalPeriod.Week ? "This week" : "This month";
+            var label = ctx.T(goal.Period == GoalPeriod.Week ? "Goals.ThisWeek" : "Goals.ThisMonth");
             bars.Add(new ProgressBar(label, (int)Math.Min(100, Math.Floor(achieved * 100 / goal.Target))));
-            fields.Add(new ReplyField(label, $"{Views.GoalLine(ctx, goal.Period)} (goal: {goal.Describe()})", true));
+            var line = ctx.T("Goals.Line", LocalViews.GoalAmount(ctx, achieved, goal.Unit), LocalViews.GoalAmount(ctx, goal.Target, goal.Unit), achieved >= goal.Target ? " ✅" : "", GoalSetHandler.Describe(ctx, goal));
+            fields.Add(new ReplyField(label, line, true));
         }
 
         var weekStart = TimeZones.WeekStart(ctx.Today);
         var balance = Balance.For(ctx.Roadmap, ctx.Snapshot.Days.Where(d => d.Date >= weekStart));
-        fields.Add(new ReplyField("Balance this week", balance.Summary + (balance.Nudge is null ? "" : $"\n💡 {balance.Nudge}")));
-        return ValueTask.FromResult<CommandResult>(new Reply { Title = "Your goals", Bars = bars, Fields = fields });
+        var nudge = LocalViews.BalanceNudge(ctx, balance);
+        fields.Add(new ReplyField(ctx.T("Goals.Balance"), LocalViews.BalanceSummary(ctx, balance) + (nudge is null ? "" : $"\n💡 {nudge}")));
+        return ValueTask.FromResult<CommandResult>(new Reply { Title = ctx.T("Goals.Title"), Bars = bars, Fields = fields });
     }
 }
 
@@ -93,27 +122,50 @@ internal sealed class GoalSuggestHandler : ICommandHandler
         var (pace, fromLogs) = Eta.EffectivePace(Eta.PlannedHoursPerWeek(ctx.Roadmap, ctx.Member), ctx.Snapshot.Days, ctx.Today);
 
         // Someone logging far less than their plan gets a goal they can meet, then grows it: early wins keep people going.
-        var basis = $"your {Format.Pace(ctx.Roadmap, ctx.Member)} pace";
+        var basis = ctx.T("Goals.BasisPace", Pace(ctx));
         if (fromLogs && pace < hours * 0.75)
         {
             hours = Math.Max(1, (int)Math.Ceiling(pace * 1.2));
-            basis = $"the {Format.Hours(pace)} h/week you've been studying lately, plus a little";
+            basis = ctx.T("Goals.BasisLogs", Format.Hours(pace, ctx.Culture));
         }
 
         var effort = Eta.EffortHours(ctx.Roadmap, ctx.Member, current);
         var phaseWeeks = Math.Max(1, effort / Eta.PlannedHoursPerWeek(ctx.Roadmap, ctx.Member));
         var remainingItems = progress.Total - progress.Learned;
         var items = Math.Max(1, (int)Math.Ceiling(remainingItems / Math.Max(1, phaseWeeks * (1 - (progress.Percent / 100.0)))));
+        var hoursText = Format.Plural(hours, ctx.T("Goals.Hour"), ctx.T("Goals.Hours"), ctx.Culture);
+        var itemsText = Format.Plural(items, ctx.T("Goals.Item"), ctx.T("Goals.Items"), ctx.Culture);
         return ValueTask.FromResult<CommandResult>(new Reply
         {
-            Title = "A goal that fits",
-            Text = $"From {basis}: **{Format.Plural(hours, "hour", "hours")} a week**. Or count progress: **{Format.Plural(items, "item", "items")} a week** keeps {Format.PhaseName(current)} on schedule "
-                + $"({remainingItems} left; the guide allows {Eta.DescribeWeeks(phaseWeeks)} for it).",
+            Title = ctx.T("Goals.SuggestTitle"),
+            Text = ctx.T("Goals.Suggestion", basis, hoursText, itemsText, Format.PhaseName(current, ctx.Culture), remainingItems, DescribeWeeks(ctx, phaseWeeks)),
             Buttons =
             [
-                new ReplyButton($"{Format.Plural(hours, "hour", "hours")} a week", $"progress goal set {hours} hours week", ButtonStyle.Primary),
-                new ReplyButton($"{Format.Plural(items, "item", "items")} a week", $"progress goal set {items} items week"),
+                new ReplyButton(ctx.T("Goals.ButtonWeek", hoursText), $"progress goal set {hours} hours week", ButtonStyle.Primary),
+                new ReplyButton(ctx.T("Goals.ButtonWeek", itemsText), $"progress goal set {items} items week"),
             ],
         });
     }
+
+    /// <summary>The member's pace, as <see cref="Format.Pace"/> says it in English.</summary>
+    private static string Pace(CommandContext ctx)
+    {
+        var estimates = ctx.Roadmap.TimeEstimates;
+        return ctx.Member.Pace switch
+        {
+            PaceKind.FullTime => ctx.T("Goals.Pace.FullTime", estimates.FullTime.MinHoursPerWeek, estimates.FullTime.MaxHoursPerWeek),
+            PaceKind.Custom => ctx.T("Goals.Pace.Custom", ctx.Member.CustomHoursPerWeek ?? 0),
+            _ => ctx.T("Goals.Pace.PartTime", estimates.PartTime.MinHoursPerWeek, estimates.PartTime.MaxHoursPerWeek),
+        };
+    }
+
+    /// <summary>A number of weeks in words, as <see cref="Eta.DescribeWeeks"/> says it in English.</summary>
+    private static string DescribeWeeks(CommandContext ctx, double weeks) => weeks switch
+    {
+        <= 0 => ctx.T("Goals.Weeks.Done"),
+        < 1 => ctx.T("Goals.Weeks.UnderOne"),
+        < 1.5 => ctx.T("Goals.Weeks.One"),
+        < 9 => ctx.T("Goals.Weeks.Many", Math.Round(weeks)),
+        _ => ctx.T("Goals.Weeks.Months", Math.Round(weeks / Eta.WeeksPerMonth)),
+    };
 }

@@ -12,7 +12,7 @@ internal static class ItemStatusChange
         var from = ctx.State(item.Id);
         if (from == to)
         {
-            return new Reply { Text = $"{Format.Item(item)} is already {to.Describe()}. Nothing changed." };
+            return new Reply { Text = ctx.T("ItemStatus.Already", Format.Item(item), LocalViews.Describe(ctx, to)) };
         }
 
         // Points follow the item: un-finishing it takes them back, so toggling cannot farm points.
@@ -33,22 +33,22 @@ internal static class ItemStatusChange
         if (item.PhaseId is not null && ctx.Roadmap.FindPhaseById(item.PhaseId) is { } phase)
         {
             var progress = ProgressMath.PhaseOf(ctx.Roadmap, phase, State);
-            phaseLine = $"\n{Format.PhaseName(phase)}: {progress.Percent}%";
+            phaseLine = $"\n{Format.PhaseName(phase, ctx.Culture)}: {progress.Percent}%";
         }
 
-        var (icon, text) = to.Status switch
+        var pointsText = points > 0 ? ctx.T("ItemStatus.PointsGained", Format.Points(points, ctx.Culture)) : "";
+        var text = to.Status switch
         {
-            ItemStatus.Done => ("✅", $"Marked {Format.Item(item)} done"),
-            ItemStatus.InProgress => ("🔄", $"You're working on {Format.Item(item)}"),
-            _ => ("⏭️", $"Skipped {Format.Item(item)} ({to.Describe().Replace("skipped ", "", StringComparison.Ordinal).Trim('(', ')')})"),
+            ItemStatus.Done => ctx.T("ItemStatus.Done", Format.Item(item), pointsText),
+            ItemStatus.InProgress => ctx.T("ItemStatus.Doing", Format.Item(item), pointsText),
+            _ => ctx.T("ItemStatus.Skipped", Format.Item(item), LocalViews.Reason(ctx, to), pointsText),
         };
-        var pointsText = points > 0 ? $" (+{Format.Points(points)})" : "";
         var reply = new Reply
         {
             Tone = ReplyTone.Success,
-            Text = $"{icon} {text}{pointsText}.{phaseLine}",
-            Fields = [new ReplyField("Next", Views.NextLines(next, State))],
-            Buttons = [new ReplyButton("Undo", "progress undo"), .. Views.NextButtons(next, State)],
+            Text = text + phaseLine,
+            Fields = [new ReplyField(ctx.T("Common.Next"), LocalViews.NextLines(ctx, next, State))],
+            Buttons = [LocalViews.UndoButton(ctx), .. LocalViews.NextButtons(ctx, next, State)],
         };
         return new CommandResult(reply, changes);
     }
@@ -61,7 +61,7 @@ internal sealed class DoneHandler : ICommandHandler
     public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
         var query = ctx.Request.String("item")!;
-        var (item, problem) = Views.ResolveItem(ctx, query, "done");
+        var (item, problem) = LocalViews.ResolveItem(ctx, query, "done");
         return ValueTask.FromResult(problem is not null
             ? new CommandResult(problem)
             : ItemStatusChange.Apply(ctx, item!, new ItemState(ItemStatus.Done)));
@@ -75,7 +75,7 @@ internal sealed class DoingHandler : ICommandHandler
     public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
         var query = ctx.Request.String("item")!;
-        var (item, problem) = Views.ResolveItem(ctx, query, "doing");
+        var (item, problem) = LocalViews.ResolveItem(ctx, query, "doing");
         if (problem is not null)
         {
             return ValueTask.FromResult(new CommandResult(problem));
@@ -85,7 +85,7 @@ internal sealed class DoingHandler : ICommandHandler
         {
             // Re-opening finished work is allowed, but say so, since it lowers the member's percentage.
             var result = ItemStatusChange.Apply(ctx, item, new ItemState(ItemStatus.InProgress));
-            return ValueTask.FromResult(result with { Reply = result.Reply with { Text = result.Reply.Text + "\n(It was done; it's back in progress now. `/progress undo` if that was a slip.)" } });
+            return ValueTask.FromResult(result with { Reply = result.Reply with { Text = result.Reply.Text + "\n" + ctx.T("ItemStatus.Reopened") } });
         }
 
         return ValueTask.FromResult(ItemStatusChange.Apply(ctx, item, new ItemState(ItemStatus.InProgress)));
@@ -113,7 +113,7 @@ internal sealed class SkipHandler : ICommandHandler
             return ValueTask.FromResult(SkipPhase(ctx, phase, to));
         }
 
-        var (item, problem) = Views.ResolveItem(ctx, query, "skip");
+        var (item, problem) = LocalViews.ResolveItem(ctx, query, "skip");
         if (problem is not null)
         {
             return ValueTask.FromResult(new CommandResult(UnknownReason(ctx, query) ?? problem));
@@ -123,7 +123,7 @@ internal sealed class SkipHandler : ICommandHandler
         {
             return ValueTask.FromResult(new CommandResult(new Reply
             {
-                Text = $"{Format.Item(item)} is already done, so there's nothing to skip. (`/progress undo` reverts your last item change.)",
+                Text = ctx.T("ItemStatus.SkipDone", Format.Item(item)),
             }));
         }
 
@@ -153,9 +153,10 @@ internal sealed class SkipHandler : ICommandHandler
         var word = words[^1];
         var guess = CommandParser.Closest(word, reasons.SelectMany(r => r.Aliases.Prepend(r.Value)));
         var meant = guess is null ? null : reasons.First(r => r.Matches(guess)).Value;
-        var known = string.Join(", ", reasons.SkipLast(1).Select(r => r.Value)) + " or " + reasons[^1].Value;
-        return Reply.Error(
-            $"`{TextInput.Quote(word, 30)}` is not a reason: {known}.{(meant is null ? "" : $" Did you mean `{meant}`?")}",
+        var known = ctx.T("ItemStatus.Or", string.Join(", ", reasons.SkipLast(1).Select(r => r.Value)), reasons[^1].Value);
+        return LocalViews.Error(
+            ctx,
+            ctx.T("ItemStatus.NotAReason", TextInput.Quote(word, 30), known, meant is null ? "" : ctx.T("ItemStatus.DidYouMeanReason", meant)),
             $"/progress skip {named} {meant ?? "later"}");
     }
 
@@ -165,7 +166,7 @@ internal sealed class SkipHandler : ICommandHandler
         var open = ctx.Roadmap.PhaseItems(phase.Id).Where(i => ctx.State(i.Id).IsOpen && ctx.State(i.Id) != to).ToList();
         if (open.Count == 0)
         {
-            return new Reply { Text = $"Nothing open to skip in {Format.PhaseName(phase)}." };
+            return new Reply { Text = ctx.T("ItemStatus.NothingOpen", Format.PhaseName(phase, ctx.Culture)) };
         }
 
         var changes = ctx.NewChanges();
@@ -190,9 +191,9 @@ internal sealed class SkipHandler : ICommandHandler
         var reply = new Reply
         {
             Tone = ReplyTone.Success,
-            Text = $"⏭️ Skipped {Format.Plural(open.Count, "item", "items")} of {Format.PhaseName(phase)} ({to.Describe().Replace("skipped ", "", StringComparison.Ordinal).Trim('(', ')')}). `/progress undo` brings them back.",
-            Fields = [new ReplyField("Next", Views.NextLines(next, State))],
-            Buttons = [new ReplyButton("Undo", "progress undo"), .. Views.NextButtons(next, State)],
+            Text = ctx.T("ItemStatus.SkippedPhase", Format.Plural(open.Count, ctx.T("ItemStatus.Item"), ctx.T("ItemStatus.Items"), ctx.Culture), Format.PhaseName(phase, ctx.Culture), LocalViews.Reason(ctx, to)),
+            Fields = [new ReplyField(ctx.T("Common.Next"), LocalViews.NextLines(ctx, next, State))],
+            Buttons = [LocalViews.UndoButton(ctx), .. LocalViews.NextButtons(ctx, next, State)],
         };
         return new CommandResult(reply, changes);
     }

@@ -27,10 +27,11 @@ internal sealed class LogHandler : ICommandHandler
             if (match.Outcome != FindOutcome.Found)
             {
                 var why = match.Outcome == FindOutcome.Ambiguous
-                    ? $"`{TextInput.Quote(query)}` fits more than one item: {string.Join(", ", match.Candidates.Select(c => $"`{c.Id}`"))}."
-                    : Views.ItemNotFound(query, match);
-                return ValueTask.FromResult<CommandResult>(Reply.Error(
-                    $"{why} To log time with just a note, write `note:` before it.",
+                    ? ctx.T("Log.Ambiguous", TextInput.Quote(query), string.Join(", ", match.Candidates.Select(c => $"`{c.Id}`")))
+                    : LocalViews.ItemNotFound(ctx, query, match);
+                return ValueTask.FromResult<CommandResult>(LocalViews.Error(
+                    ctx,
+                    ctx.T("Log.JustANote", why),
                     $"/progress log {minutes} {kind.ToString().ToLowerInvariant()} note:\"went over {TextInput.Quote(query, 20)}\""));
             }
 
@@ -43,11 +44,11 @@ internal sealed class LogHandler : ICommandHandler
         if (todayMinutes + minutes > MaxMinutesPerDay)
         {
             var left = MaxMinutesPerDay - todayMinutes;
-            var room = left > 0 ? $" You can log up to {Format.Minutes(left)} more today." : "";
+            var room = left > 0 ? ctx.T("Log.Room", Format.Minutes(left, ctx.Culture)) : "";
             return ValueTask.FromResult<CommandResult>(new Reply
             {
                 Tone = ReplyTone.Warning,
-                Text = $"That would make {Format.Minutes(todayMinutes + minutes)} today, and I count at most 16 hours a day: rest is part of the plan (the guide says take breaks to avoid burnout).{room} Nothing was logged.",
+                Text = ctx.T("Log.TooMuch", Format.Minutes(todayMinutes + minutes, ctx.Culture), room),
             });
         }
 
@@ -64,22 +65,23 @@ internal sealed class LogHandler : ICommandHandler
         var week = days.Where(d => d.Date >= weekStart && d.Date <= today).ToList();
         var balance = Balance.For(ctx.Roadmap, week);
         var goal = ctx.Snapshot.CurrentGoal(GoalPeriod.Week);
+        var weekMinutes = Format.Minutes(week.Sum(d => d.TotalMinutes), ctx.Culture);
         var weekLine = goal is { Unit: GoalUnit.Hours }
-            ? $"This week: {Format.Minutes(week.Sum(d => d.TotalMinutes))} of your {goal.Target}h goal{(week.Sum(d => d.TotalMinutes) >= goal.Target * 60 ? " ✅ goal met!" : "")}"
-            : $"This week: {Format.Minutes(week.Sum(d => d.TotalMinutes))}";
-        var on = item is null ? "" : $" on {item.DisplayTitle}";
-        var text = $"📝 Logged {Format.Minutes(minutes)} of {kind.ToString().ToLowerInvariant()}{on} (+{Format.Points(points)}).\n"
-            + $"Today: {Format.Minutes(todayMinutes + minutes)} · {weekLine}\nBalance this week: {balance.Summary}";
-        if (balance.Nudge is not null)
+            ? ctx.T("Log.WeekGoal", weekMinutes, goal.Target, week.Sum(d => d.TotalMinutes) >= goal.Target * 60 ? ctx.T("Log.GoalMet") : "")
+            : ctx.T("Log.Week", weekMinutes);
+        var on = item is null ? "" : ctx.T("Log.On", item.DisplayTitle);
+        var text = ctx.T("Log.Logged", Format.Minutes(minutes, ctx.Culture), ctx.T("Log.Kind." + kind.ToString().ToLowerInvariant()), on, Format.Points(points, ctx.Culture)) + "\n"
+            + ctx.T("Log.Today", Format.Minutes(todayMinutes + minutes, ctx.Culture), weekLine) + "\n" + ctx.T("Log.Balance", LocalViews.BalanceSummary(ctx, balance));
+        if (LocalViews.BalanceNudge(ctx, balance) is { } nudge)
         {
-            text += $"\n💡 {balance.Nudge}";
+            text += $"\n💡 {nudge}";
         }
 
         var reply = new Reply
         {
             Tone = ReplyTone.Success,
             Text = text,
-            Buttons = [new ReplyButton("Undo", "progress undo")],
+            Buttons = [LocalViews.UndoButton(ctx)],
         };
         return ValueTask.FromResult(new CommandResult(reply, changes));
     }

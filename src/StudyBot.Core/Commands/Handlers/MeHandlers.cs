@@ -19,9 +19,9 @@ internal sealed class MePrivacyHandler : ICommandHandler
         changes.Profile = ctx.Member with { Preferences = ctx.Member.Preferences with { Privacy = level }, DisplayName = ctx.Who.DisplayName };
         var text = level switch
         {
-            PrivacyLevel.Public => "🌍 Public: leaderboards can show your name, points, minutes and items.",
-            PrivacyLevel.Private => "🔒 Private: you never appear on leaderboards. Your progress is still yours to see.",
-            _ => "🤝 Partners: leaderboards show your name and points only (after your first four weeks); details stay between you and your study partners.",
+            PrivacyLevel.Public => ctx.T("Me.Public"),
+            PrivacyLevel.Private => ctx.T("Me.Private"),
+            _ => ctx.T("Me.Partners"),
         };
         return ValueTask.FromResult(new CommandResult(new Reply { Tone = ReplyTone.Success, Text = text }, changes));
     }
@@ -43,9 +43,9 @@ internal sealed class MeCelebrateHandler : ICommandHandler
         changes.Profile = ctx.Member with { Preferences = ctx.Member.Preferences with { Celebrate = where }, DisplayName = ctx.Who.DisplayName };
         var text = where switch
         {
-            CelebrationChoice.Public => "🎉 Your milestones will be celebrated in the community's celebration channel.",
-            CelebrationChoice.Dm => "🎉 Your milestones will be celebrated in a direct message, just for you.",
-            _ => "No celebrations: your milestones are still recorded, quietly.",
+            CelebrationChoice.Public => ctx.T("Me.CelebratePublic"),
+            CelebrationChoice.Dm => ctx.T("Me.CelebrateDm"),
+            _ => ctx.T("Me.CelebrateNone"),
         };
         return ValueTask.FromResult(new CommandResult(new Reply { Tone = ReplyTone.Success, Text = text }, changes));
     }

@@ -17,21 +17,21 @@ internal sealed class NextHandler : ICommandHandler
         if (milestone is not null)
         {
             var ticked = milestone.Items.Count(i => ctx.State(i.Id).IsLearned);
-            fields.Add(new ReplyField(milestone.Title, $"{ticked} of {Format.Plural(milestone.Items.Count, "checkpoint", "checkpoints")} ({milestone.Duration} in the guide)"));
+            fields.Add(new ReplyField(milestone.Title, ctx.T(milestone.Items.Count == 1 ? "Next.Checkpoints.One" : "Next.Checkpoints", ticked, milestone.Items.Count, milestone.Duration)));
         }
 
-        var quickWin = Views.QuickWinLine(ctx);
+        var quickWin = LocalViews.QuickWinLine(ctx);
         if (quickWin.Length > 0)
         {
-            fields.Add(new ReplyField("Quick wins", quickWin));
+            fields.Add(new ReplyField(ctx.T("Next.QuickWins"), quickWin));
         }
 
         return ValueTask.FromResult<CommandResult>(new Reply
         {
-            Title = "What's next",
-            Text = Views.NextLines(next, ctx.State),
+            Title = ctx.T("Next.Title"),
+            Text = LocalViews.NextLines(ctx, next, ctx.State),
             Fields = fields,
-            Buttons = Views.NextButtons(next, ctx.State).ToList(),
+            Buttons = LocalViews.NextButtons(ctx, next, ctx.State).ToList(),
         });
     }
 }

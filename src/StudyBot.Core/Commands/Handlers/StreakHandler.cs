@@ -16,44 +16,44 @@ internal sealed class StreakHandler : ICommandHandler
         {
             return ValueTask.FromResult<CommandResult>(new Reply
             {
-                Text = "Streaks count the weeks in a row you meet your weekly goal. Set one to begin: small and steady beats big and brittle.",
-                Buttons = [new ReplyButton("Suggest a goal", "progress goal suggest", ButtonStyle.Primary)],
+                Text = ctx.T("Streak.NoGoal"),
+                Buttons = [new ReplyButton(ctx.T("Streak.SuggestGoal"), "progress goal suggest", ButtonStyle.Primary)],
             });
         }
 
         var unit = streak.Goal.Unit;
         var thisWeek = streak.ThisWeekMet
-            ? $"This week's goal is met ✅ ({Format.GoalAmount(streak.ThisWeekAchieved, unit)} of {Format.GoalAmount(streak.Goal.Target, unit)})."
-            : $"This week: {Format.GoalAmount(streak.ThisWeekAchieved, unit)} of {Format.GoalAmount(streak.Goal.Target, unit)}. {Remaining(streak, unit)}";
+            ? ctx.T("Streak.WeekMet", LocalViews.GoalAmount(ctx, streak.ThisWeekAchieved, unit), LocalViews.GoalAmount(ctx, streak.Goal.Target, unit))
+            : ctx.T("Streak.Week", LocalViews.GoalAmount(ctx, streak.ThisWeekAchieved, unit), LocalViews.GoalAmount(ctx, streak.Goal.Target, unit), Remaining(ctx, streak, unit));
         var headline = streak.Current switch
         {
-            0 => "Every streak starts with one week. This could be it.",
-            1 => "🔥 1 week and counting. Keep it going!",
-            _ => $"🔥 {streak.Current} weeks in a row. Consistency beats intensity!",
+            0 => ctx.T("Streak.Zero"),
+            1 => ctx.T("Streak.One"),
+            _ => ctx.T("Streak.Many", streak.Current),
         };
         var freezeText = streak.FreezesAvailable switch
         {
-            0 => $"You earn a streak freeze for every {Streaks.GoalsPerFreeze} goals met; it covers a week that doesn't go to plan.",
-            1 => "🧊 1 streak freeze saved: a week that doesn't go to plan won't break your streak.",
-            _ => $"🧊 {streak.FreezesAvailable} streak freezes saved (the most you can hold).",
+            0 => ctx.T("Streak.NoFreeze", Streaks.GoalsPerFreeze),
+            1 => ctx.T("Streak.OneFreeze"),
+            _ => ctx.T("Streak.Freezes", streak.FreezesAvailable),
         };
         var frozen = streak.Weeks.Count(w => w.Frozen);
         return ValueTask.FromResult<CommandResult>(new Reply
         {
-            Title = "Your streak",
+            Title = ctx.T("Streak.Title"),
             Text = $"{headline}\n{thisWeek}\n{freezeText}",
             Fields =
             [
-                new ReplyField("Best", Format.Plural(streak.Best, "week", "weeks"), true),
-                new ReplyField("Goals met", streak.GoalsMet.ToString(System.Globalization.CultureInfo.InvariantCulture), true),
-                new ReplyField("Freezes used", frozen.ToString(System.Globalization.CultureInfo.InvariantCulture), true),
+                new ReplyField(ctx.T("Streak.Best"), Format.Plural(streak.Best, ctx.T("Streak.Week1"), ctx.T("Streak.Weeks"), ctx.Culture), true),
+                new ReplyField(ctx.T("Streak.GoalsMet"), streak.GoalsMet.ToString(System.Globalization.CultureInfo.InvariantCulture), true),
+                new ReplyField(ctx.T("Streak.FreezesUsed"), frozen.ToString(System.Globalization.CultureInfo.InvariantCulture), true),
             ],
         });
     }
 
-    private static string Remaining(StreakStatus streak, GoalUnit unit)
+    private static string Remaining(CommandContext ctx, StreakStatus streak, GoalUnit unit)
     {
         var left = streak.Goal!.Target - streak.ThisWeekAchieved;
-        return $"{Format.GoalAmount(left, unit)} to go; you've got this.";
+        return ctx.T("Streak.ToGo", LocalViews.GoalAmount(ctx, left, unit));
     }
 }

@@ -12,12 +12,12 @@ internal sealed class TimezoneHandler : ICommandHandler
         var input = ctx.Request.String("zone")!;
         if (!TimeZones.TryNormalize(input, out var zone))
         {
-            return ValueTask.FromResult<CommandResult>(Views.UnknownZone(input, "/progress timezone Europe/Berlin"));
+            return ValueTask.FromResult<CommandResult>(LocalViews.UnknownZone(ctx, input, "/progress timezone Europe/Berlin"));
         }
 
         if (zone == ctx.Member.TimeZoneId && !ctx.Member.IsNew)
         {
-            return ValueTask.FromResult<CommandResult>(new Reply { Text = $"Your time zone is already {zone}." });
+            return ValueTask.FromResult<CommandResult>(new Reply { Text = ctx.T("Timezone.Already", zone) });
         }
 
         var changes = ctx.NewChanges();
@@ -26,8 +26,8 @@ internal sealed class TimezoneHandler : ICommandHandler
         var reply = new Reply
         {
             Tone = ReplyTone.Success,
-            Text = $"🕒 Time zone set to {zone}{(TimeZones.PlaceOf(zone) is { } place ? $", another name for {place}" : "")} ({TimeZones.DescribeOffset(ctx.Now, zone)}; it's {local:ddd HH:mm} there). Your weeks now start on Monday at midnight, {zone} time.",
+            Text = ctx.T("Timezone.Set", zone, TimeZones.PlaceOf(zone) is { } place ? ctx.T("Timezone.Place", place) : "", TimeZones.DescribeOffset(ctx.Now, zone), local.ToString("ddd HH:mm", ctx.Culture)),
         };
-        return ValueTask.FromResult(new CommandResult(Views.WithZoneNote(reply, zone, "progress timezone"), changes));
+        return ValueTask.FromResult(new CommandResult(LocalViews.WithZoneNote(ctx, reply, zone, "progress timezone"), changes));
     }
 }

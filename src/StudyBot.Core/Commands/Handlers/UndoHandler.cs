@@ -20,7 +20,7 @@ internal sealed class UndoHandler(IProgressStore store) : ICommandHandler
         var undo = ctx.Member.IsNew ? null : await store.LoadUndoAsync(ctx.Who, cancellationToken);
         if (undo is null)
         {
-            return new Reply { Text = $"There's nothing to undo. {Covers}" };
+            return new Reply { Text = ctx.T("Undo.Nothing") };
         }
 
         var changes = ctx.NewChanges();
@@ -34,28 +34,28 @@ internal sealed class UndoHandler(IProgressStore store) : ICommandHandler
         if (undo.ItemChanges.Count == 1)
         {
             var c = undo.ItemChanges[0];
-            lines.Add($"{ctx.Roadmap.FindItem(c.ItemId)?.Title ?? c.ItemId} {BackTo(c.From)}.");
+            lines.Add(BackTo(ctx, ctx.Roadmap.FindItem(c.ItemId)?.Title ?? c.ItemId, c.From));
         }
         else if (undo.ItemChanges.Count > 1)
         {
-            lines.Add($"{Format.Plural(undo.ItemChanges.Count, "item is", "items are")} back to how they were.");
+            lines.Add(ctx.T("Undo.Items", Format.Number(undo.ItemChanges.Count, ctx.Culture)));
         }
 
         foreach (var log in undo.Logs)
         {
             changes.RetractedLogIds.Add(log.Id);
-            lines.Add($"{(lines.Count == 0 ? "removed" : "Removed")} the {Format.Minutes(log.Minutes)} of {log.Kind.ToString().ToLowerInvariant()} logged on {Format.Date(log.LocalDate)}.");
+            lines.Add(ctx.T(lines.Count == 0 ? "Undo.RemovedFirst" : "Undo.Removed", Format.Minutes(log.Minutes, ctx.Culture), ctx.T("Log.Kind." + log.Kind.ToString().ToLowerInvariant()), Format.Date(log.LocalDate, ctx.Culture)));
         }
 
-        return new CommandResult(new Reply { Tone = ReplyTone.Success, Text = "↩️ Undone: " + string.Join(' ', lines) }, changes);
+        return new CommandResult(new Reply { Tone = ReplyTone.Success, Text = ctx.T("Undo.Undone", string.Join(' ', lines)) }, changes);
     }
 
-    /// <summary>How an item is after an undo, as the end of a sentence: "is back to not started", "is done again".</summary>
-    private static string BackTo(ItemState state) => state.Status switch
+    /// <summary>How an item is after an undo: "X is back to not started.", "X is done again."</summary>
+    private static string BackTo(CommandContext ctx, string title, ItemState state) => state.Status switch
     {
-        ItemStatus.NotStarted => "is back to not started",
-        ItemStatus.InProgress => "is back in progress",
-        ItemStatus.Done => "is done again",
-        _ => $"is {state.Describe()} again",
+        ItemStatus.NotStarted => ctx.T("Undo.NotStarted", title),
+        ItemStatus.InProgress => ctx.T("Undo.InProgress", title),
+        ItemStatus.Done => ctx.T("Undo.Done", title),
+        _ => ctx.T("Undo.Other", title, LocalViews.Describe(ctx, state)),
     };
 }
