@@ -197,6 +197,33 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                     b.ToTable("Communities", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.CommunityRoadmapEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("EnabledAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RoadmapId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "RoadmapId")
+                        .IsUnique();
+
+                    b.ToTable("CommunityRoadmaps", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.CommunityRoadmapVersionEntity", b =>
                 {
                     b.Property<long>("CommunityId")
@@ -650,6 +677,10 @@ namespace StudyBot.Data.PostgreSQL.Migrations
 
                     b.Property<bool>("RemindersPaused")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("RoadmapId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTime?>("SnoozedUntilUtc")
                         .HasColumnType("timestamp with time zone");
@@ -1442,6 +1473,15 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.ChannelProblemEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.CommunityRoadmapEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
                         .WithMany()

@@ -20,7 +20,7 @@ namespace StudyBot.Data.CompiledModel
                 "StudyBot.Data.Entities.MemberEntity",
                 typeof(MemberEntity),
                 baseEntityType,
-                propertyCount: 35,
+                propertyCount: 36,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 2,
                 keyCount: 1);

@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("894df29d-6135-4276-806b-c4692223d47f"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("42363d99-6d5c-4b26-84e7-8c2f13e9874e"), entityTypeCount: 36)
         {
         }
 
@@ -20,6 +20,7 @@ namespace StudyBot.Data.CompiledModel
             var channelProblemEntity = ChannelProblemEntityEntityType.Create(this);
             var commandReceiptEntity = CommandReceiptEntityEntityType.Create(this);
             var communityEntity = CommunityEntityEntityType.Create(this);
+            var communityRoadmapEntity = CommunityRoadmapEntityEntityType.Create(this);
             var communityRoadmapVersionEntity = CommunityRoadmapVersionEntityEntityType.Create(this);
             var completionEventEntity = CompletionEventEntityEntityType.Create(this);
             var dailyTotalEntity = DailyTotalEntityEntityType.Create(this);
@@ -54,6 +55,7 @@ namespace StudyBot.Data.CompiledModel
             var voiceOptOutEntity = VoiceOptOutEntityEntityType.Create(this);
 
             ChannelProblemEntityEntityType.CreateForeignKey1(channelProblemEntity, communityEntity);
+            CommunityRoadmapEntityEntityType.CreateForeignKey1(communityRoadmapEntity, communityEntity);
             CommunityRoadmapVersionEntityEntityType.CreateForeignKey1(communityRoadmapVersionEntity, communityEntity);
             CompletionEventEntityEntityType.CreateForeignKey1(completionEventEntity, memberEntity);
             DailyTotalEntityEntityType.CreateForeignKey1(dailyTotalEntity, memberEntity);
@@ -89,6 +91,7 @@ namespace StudyBot.Data.CompiledModel
             ChannelProblemEntityEntityType.CreateAnnotations(channelProblemEntity);
             CommandReceiptEntityEntityType.CreateAnnotations(commandReceiptEntity);
             CommunityEntityEntityType.CreateAnnotations(communityEntity);
+            CommunityRoadmapEntityEntityType.CreateAnnotations(communityRoadmapEntity);
             CommunityRoadmapVersionEntityEntityType.CreateAnnotations(communityRoadmapVersionEntity);
             CompletionEventEntityEntityType.CreateAnnotations(completionEventEntity);
             DailyTotalEntityEntityType.CreateAnnotations(dailyTotalEntity);

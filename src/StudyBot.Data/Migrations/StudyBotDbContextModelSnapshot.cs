@@ -186,6 +186,31 @@ namespace StudyBot.Data.Migrations
                     b.ToTable("Communities", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.CommunityRoadmapEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("EnabledAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoadmapId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "RoadmapId")
+                        .IsUnique();
+
+                    b.ToTable("CommunityRoadmaps", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.CommunityRoadmapVersionEntity", b =>
                 {
                     b.Property<long>("CommunityId")
@@ -629,6 +654,10 @@ namespace StudyBot.Data.Migrations
 
                     b.Property<bool>("RemindersPaused")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RoadmapId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("SnoozedUntilUtc")
                         .HasColumnType("TEXT");
@@ -1399,6 +1428,15 @@ namespace StudyBot.Data.Migrations
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.ChannelProblemEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.CommunityRoadmapEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
                         .WithMany()

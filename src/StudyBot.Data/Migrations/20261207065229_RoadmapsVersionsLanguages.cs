@@ -6,11 +6,51 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace StudyBot.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class RoadmapVersions : Migration
+    public partial class RoadmapsVersionsLanguages : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Language",
+                table: "Members",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RoadmapId",
+                table: "Members",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Language",
+                table: "Communities",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "CommunityRoadmaps",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CommunityId = table.Column<long>(type: "INTEGER", nullable: false),
+                    RoadmapId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    EnabledAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CommunityRoadmaps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CommunityRoadmaps_Communities_CommunityId",
+                        column: x => x.CommunityId,
+                        principalTable: "Communities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "CommunityRoadmapVersions",
                 columns: table => new
@@ -74,6 +114,12 @@ namespace StudyBot.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_CommunityRoadmaps_CommunityId_RoadmapId",
+                table: "CommunityRoadmaps",
+                columns: new[] { "CommunityId", "RoadmapId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RoadmapVersions_RoadmapId_Version",
                 table: "RoadmapVersions",
                 columns: new[] { "RoadmapId", "Version" },
@@ -84,6 +130,9 @@ namespace StudyBot.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "CommunityRoadmaps");
+
+            migrationBuilder.DropTable(
                 name: "CommunityRoadmapVersions");
 
             migrationBuilder.DropTable(
@@ -91,6 +140,18 @@ namespace StudyBot.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "RoadmapVersions");
+
+            migrationBuilder.DropColumn(
+                name: "Language",
+                table: "Members");
+
+            migrationBuilder.DropColumn(
+                name: "RoadmapId",
+                table: "Members");
+
+            migrationBuilder.DropColumn(
+                name: "Language",
+                table: "Communities");
         }
     }
 }

@@ -7,11 +7,51 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace StudyBot.Data.PostgreSQL.Migrations
 {
     /// <inheritdoc />
-    public partial class RoadmapVersions : Migration
+    public partial class RoadmapsVersionsLanguages : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Language",
+                table: "Members",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RoadmapId",
+                table: "Members",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Language",
+                table: "Communities",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "CommunityRoadmaps",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CommunityId = table.Column<long>(type: "bigint", nullable: false),
+                    RoadmapId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    EnabledAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CommunityRoadmaps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CommunityRoadmaps_Communities_CommunityId",
+                        column: x => x.CommunityId,
+                        principalTable: "Communities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "CommunityRoadmapVersions",
                 columns: table => new
@@ -75,6 +115,12 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_CommunityRoadmaps_CommunityId_RoadmapId",
+                table: "CommunityRoadmaps",
+                columns: new[] { "CommunityId", "RoadmapId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RoadmapVersions_RoadmapId_Version",
                 table: "RoadmapVersions",
                 columns: new[] { "RoadmapId", "Version" },
@@ -85,6 +131,9 @@ namespace StudyBot.Data.PostgreSQL.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "CommunityRoadmaps");
+
+            migrationBuilder.DropTable(
                 name: "CommunityRoadmapVersions");
 
             migrationBuilder.DropTable(
@@ -92,6 +141,18 @@ namespace StudyBot.Data.PostgreSQL.Migrations
 
             migrationBuilder.DropTable(
                 name: "RoadmapVersions");
+
+            migrationBuilder.DropColumn(
+                name: "Language",
+                table: "Members");
+
+            migrationBuilder.DropColumn(
+                name: "RoadmapId",
+                table: "Members");
+
+            migrationBuilder.DropColumn(
+                name: "Language",
+                table: "Communities");
         }
     }
 }
