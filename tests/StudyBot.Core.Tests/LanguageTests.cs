@@ -122,7 +122,7 @@ public sealed partial class LanguageTests
             }
         }
 
-        Assert.Empty(problems);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Theory]

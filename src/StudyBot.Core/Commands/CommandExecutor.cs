@@ -386,7 +386,7 @@ public sealed partial class CommandExecutor(
         Request = request,
         Command = command,
         Catalog = catalog,
-        Roadmap = roadmaps.Default,
+        Roadmap = roadmaps.Default.In(Localization.Languages.Resolve(null, who.Locale, null)),
         Snapshot = new MemberSnapshot
         {
             Community = new Community { Platform = who.Community.Platform, ExternalId = who.Community.ExternalId, Name = who.Community.Name, RoadmapId = roadmaps.Default.Id, TimeZoneId = DefaultZone },
@@ -502,17 +502,20 @@ public sealed partial class CommandExecutor(
         }
 
         who = WithStoredName(who, snapshot);
+        var language = Localization.Languages.Resolve(snapshot.Member.Language, who.Locale, snapshot.Community.Language);
         var context = new CommandContext
         {
             Who = who,
             Request = request,
             Command = command,
             Catalog = catalog,
-            Roadmap = roadmaps.ForMember(snapshot),
+
+            // The roadmap's titles in the member's language where its file gives them (Roadmap.In), else its main language.
+            Roadmap = roadmaps.ForMember(snapshot).In(language),
             Snapshot = snapshot,
             Now = time.GetUtcNow(),
             MemberText = (memberText ?? MemberText.None).For(who.Community.Platform),
-            Language = Localization.Languages.Resolve(snapshot.Member.Language, who.Locale, snapshot.Community.Language),
+            Language = language,
         };
 
         var result = await handler.HandleAsync(context, cancellationToken);
