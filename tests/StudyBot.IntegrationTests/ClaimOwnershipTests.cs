@@ -72,11 +72,18 @@ public sealed class ClaimOwnershipTests
         await using var _ = a;
         await using var __ = b;
         const int Messages = 300;
+
+        // Both instances claim once on the empty outbox first (connections open, statements ready), so neither drains
+        // the whole outbox while the other is still warming up, which would leave nothing to compete for.
+        Assert.Empty(await ClaimOutboxAsync(a, 7));
+        Assert.Empty(await ClaimOutboxAsync(b, 7));
         await SeedOutboxAsync(a, Messages);
 
         var claimed = new ConcurrentBag<(string Owner, long Id)>();
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         async Task DrainAsync(TestBot bot, string owner)
         {
+            await go.Task;
             for (var round = 0; round < Messages; round++)
             {
                 var ids = await ClaimOutboxAsync(bot, 7);
@@ -92,11 +99,10 @@ public sealed class ClaimOwnershipTests
             }
         }
 
-        // Four claimers per instance, all at once.
-        await Bounded.WaitAsync(
-            Task.WhenAll(Enumerable.Range(0, 4).SelectMany(_ => new[] { Task.Run(() => DrainAsync(a, "studybot-a")), Task.Run(() => DrainAsync(b, "studybot-b")) })),
-            "eight claimers to drain the outbox",
-            TimeSpan.FromSeconds(60));
+        // Four claimers per instance, all let go at once.
+        var claimers = Enumerable.Range(0, 4).SelectMany(_ => new[] { Task.Run(() => DrainAsync(a, "studybot-a")), Task.Run(() => DrainAsync(b, "studybot-b")) }).ToList();
+        go.SetResult();
+        await Bounded.WaitAsync(Task.WhenAll(claimers), "eight claimers to drain the outbox", TimeSpan.FromSeconds(60));
 
         var all = claimed.ToList();
         Assert.Equal(Messages, all.Count);
