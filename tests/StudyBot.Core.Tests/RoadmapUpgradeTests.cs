@@ -153,4 +153,14 @@ public sealed class RoadmapUpgradeTests
         Assert.Equal("📣 Road to ML was updated to version 2: 2 items renamed, 1 merged, 1 retired, 3 new.", notice.Line);
         Assert.DoesNotContain('\n', notice.Line);
     }
+
+    [Fact]
+    public void The_notice_reads_in_the_members_language()
+    {
+        var german = System.Globalization.CultureInfo.GetCultureInfo("de");
+
+        Assert.Equal("📣 Road to ML wurde auf Version 2 aktualisiert: 1 Eintrag umbenannt, 1 zusammengeführt, 1 entfernt, 3 neu.", new RoadmapUpdateNotice("Road to ML", 2, 1, 1, 1, 3).LineIn(german));
+        Assert.Equal("📣 Road to ML was updated to version 3: 1 item renamed.", new RoadmapUpdateNotice("Road to ML", 3, 1, 0, 0, 0).Line);
+        Assert.Equal("📣 Road to ML wurde auf Version 3 aktualisiert: nur Formulierungen.", new RoadmapUpdateNotice("Road to ML", 3, 0, 0, 0, 0).LineIn(german));
+    }
 }

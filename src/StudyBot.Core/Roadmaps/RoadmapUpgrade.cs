@@ -170,7 +170,29 @@ public sealed record RoadmapUpgrade
 /// <summary>An update of the member's roadmap they have not been told about yet.</summary>
 public sealed record RoadmapUpdateNotice(string RoadmapTitle, int Version, int Renamed, int Merged, int Retired, int Added)
 {
-    public string Line => $"📣 {RoadmapTitle} was updated to version {Version}: {RoadmapUpgrade.Summary(Renamed, Merged, Retired, Added)}.";
+    /// <summary>The notice in English.</summary>
+    public string Line => LineIn(Localization.Languages.Culture(Localization.Languages.English));
+
+    /// <summary>The notice in the member's language (Resources/Roadmaps.resx).</summary>
+    public string LineIn(System.Globalization.CultureInfo culture)
+    {
+        var parts = new List<string>();
+        if (Renamed > 0)
+        {
+            parts.Add(Localization.Text.Get(culture, Renamed == 1 ? "Roadmaps.Renamed.One" : "Roadmaps.Renamed.Many", Renamed));
+        }
+
+        foreach (var (count, key) in new[] { (Merged, "Roadmaps.Merged"), (Retired, "Roadmaps.Retired"), (Added, "Roadmaps.New") })
+        {
+            if (count > 0)
+            {
+                parts.Add(Localization.Text.Get(culture, key, count));
+            }
+        }
+
+        var summary = parts.Count == 0 ? Localization.Text.Get(culture, "Roadmaps.WordingOnly") : string.Join(Localization.Text.Get(culture, "Roadmaps.And"), parts);
+        return Localization.Text.Get(culture, "Roadmaps.Updated", RoadmapTitle, Version, summary);
+    }
 }
 
 /// <summary>Roadmap updates applied to a member's community, told once per member and version.</summary>
@@ -194,6 +216,7 @@ public static class RoadmapNotices
         }
 
         var notice = await store.TakeAsync(ctx.Who, ctx.Roadmap, cancellationToken);
-        return notice is null ? text : string.IsNullOrEmpty(text) ? notice.Line : $"{notice.Line}\n{text}";
+        var line = notice?.LineIn(ctx.Culture);
+        return line is null ? text : string.IsNullOrEmpty(text) ? line : $"{line}\n{text}";
     }
 }
