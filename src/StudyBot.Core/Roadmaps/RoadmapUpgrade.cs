@@ -137,31 +137,28 @@ public sealed record RoadmapUpgrade
         return result;
     }
 
-    /// <summary>The one line members read in their next <c>/progress</c>, e.g. "2 items renamed, 1 merged, 1 retired, 3 new".</summary>
-    public static string Summary(int renamed, int merged, int retired, int added)
+    /// <summary>What an update changes, e.g. "2 items renamed, 1 merged, 1 retired, 3 new" (English; <c>roadmap diff</c> prints it).</summary>
+    public static string Summary(int renamed, int merged, int retired, int added) =>
+        Summary(renamed, merged, retired, added, Localization.Languages.Culture(Localization.Languages.English));
+
+    /// <summary>The same in <paramref name="culture"/>'s language (Resources/Roadmaps.resx).</summary>
+    public static string Summary(int renamed, int merged, int retired, int added, System.Globalization.CultureInfo culture)
     {
         var parts = new List<string>();
         if (renamed > 0)
         {
-            parts.Add($"{renamed} {(renamed == 1 ? "item" : "items")} renamed");
+            parts.Add(Localization.Text.Get(culture, renamed == 1 ? "Roadmaps.Renamed.One" : "Roadmaps.Renamed.Many", renamed));
         }
 
-        if (merged > 0)
+        foreach (var (count, key) in new[] { (merged, "Roadmaps.Merged"), (retired, "Roadmaps.Retired"), (added, "Roadmaps.New") })
         {
-            parts.Add($"{merged} merged");
+            if (count > 0)
+            {
+                parts.Add(Localization.Text.Get(culture, key, count));
+            }
         }
 
-        if (retired > 0)
-        {
-            parts.Add($"{retired} retired");
-        }
-
-        if (added > 0)
-        {
-            parts.Add($"{added} new");
-        }
-
-        return parts.Count == 0 ? "wording only" : string.Join(", ", parts);
+        return parts.Count == 0 ? Localization.Text.Get(culture, "Roadmaps.WordingOnly") : string.Join(Localization.Text.Get(culture, "Roadmaps.And"), parts);
     }
 
     public string Summary() => Summary(Renamed.Count, Merged.Count, Retired.Count, Added.Count);
@@ -174,25 +171,8 @@ public sealed record RoadmapUpdateNotice(string RoadmapTitle, int Version, int R
     public string Line => LineIn(Localization.Languages.Culture(Localization.Languages.English));
 
     /// <summary>The notice in the member's language (Resources/Roadmaps.resx).</summary>
-    public string LineIn(System.Globalization.CultureInfo culture)
-    {
-        var parts = new List<string>();
-        if (Renamed > 0)
-        {
-            parts.Add(Localization.Text.Get(culture, Renamed == 1 ? "Roadmaps.Renamed.One" : "Roadmaps.Renamed.Many", Renamed));
-        }
-
-        foreach (var (count, key) in new[] { (Merged, "Roadmaps.Merged"), (Retired, "Roadmaps.Retired"), (Added, "Roadmaps.New") })
-        {
-            if (count > 0)
-            {
-                parts.Add(Localization.Text.Get(culture, key, count));
-            }
-        }
-
-        var summary = parts.Count == 0 ? Localization.Text.Get(culture, "Roadmaps.WordingOnly") : string.Join(Localization.Text.Get(culture, "Roadmaps.And"), parts);
-        return Localization.Text.Get(culture, "Roadmaps.Updated", RoadmapTitle, Version, summary);
-    }
+    public string LineIn(System.Globalization.CultureInfo culture) =>
+        Localization.Text.Get(culture, "Roadmaps.Updated", RoadmapTitle, Version, RoadmapUpgrade.Summary(Renamed, Merged, Retired, Added, culture));
 }
 
 /// <summary>Roadmap updates applied to a member's community, told once per member and version.</summary>
