@@ -13,10 +13,13 @@ namespace StudyBot.IntegrationTests;
 /// missing or different snapshot fails the test (nothing is written).
 /// </para>
 /// </summary>
-public sealed class ReplySnapshotTests
+public sealed partial class ReplySnapshotTests
 {
+    /// <summary>Every snapshot: the cases of each area, kept in a file of their own (ReplySnapshotTests.&lt;Area&gt;.cs).</summary>
+    private static (string Name, string[] Setup, string[] Commands)[] Cases => [.. CoreCases, .. RoadmapCases, .. SocialCases, .. SessionCases];
+
     /// <summary>Each snapshot: its name and the commands whose replies it holds (set-up commands run before, unrecorded).</summary>
-    private static readonly (string Name, string[] Setup, string[] Commands)[] Cases =
+    private static readonly (string Name, string[] Setup, string[] Commands)[] CoreCases =
     [
         ("language", [], ["/progress me language {lang}", "/progress me language {lang}", "/progress me language fr", "/progress me language klingon", "/studybot language xx", "/studybot language {lang}", "/progress me language auto", "/progress me language auto"]),
         ("done", ["/progress start programmer part-time"], ["/progress done python-basics", "/progress done python-basics", "/progress done pyhton-basics", "/progress done qwertyuiop"]),
@@ -33,7 +36,7 @@ public sealed class ReplySnapshotTests
         ("me", [], ["/progress me privacy public", "/progress me privacy private", "/progress me privacy partners", "/progress me celebrate public", "/progress me celebrate dm", "/progress me celebrate none"]),
     ];
 
-    private static string Folder => Path.Combine(RepoPaths.Root, "tests", "StudyBot.IntegrationTests", "Snapshots");
+    internal static string Folder => Path.Combine(RepoPaths.Root, "tests", "StudyBot.IntegrationTests", "Snapshots");
 
     public static TheoryData<string, string> Snapshots()
     {
@@ -74,7 +77,7 @@ public sealed class ReplySnapshotTests
         Compare(Path.Combine(Folder, $"{name}.{language}.txt"), sb.ToString());
     }
 
-    private static void Render(StringBuilder sb, Reply reply)
+    internal static void Render(StringBuilder sb, Reply reply)
     {
         if (reply.Title is { Length: > 0 } title)
         {
@@ -98,7 +101,7 @@ public sealed class ReplySnapshotTests
         }
     }
 
-    private static void Compare(string path, string actual)
+    internal static void Compare(string path, string actual)
     {
         if (Environment.GetEnvironmentVariable("STUDYBOT_UPDATE_SNAPSHOTS") == "1")
         {
