@@ -200,6 +200,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
                 .SetProperty(m => m.LearnerProfileId, (string?)null)
                 .SetProperty(m => m.RoadmapId, (string?)null)
                 .SetProperty(m => m.Language, (string?)null)
+                .SetProperty(m => m.PlatformLocale, (string?)null)
                 .SetProperty(m => m.StartDate, (DateOnly?)null)
                 .SetProperty(m => m.CustomHoursPerWeek, (int?)null)
                 .SetProperty(m => m.Privacy, (int)PrivacyLevel.Private)
@@ -287,6 +288,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
             m.DisplayName,
             m.TimeZoneId,
             m.Language,
+            m.PlatformLocale,
             m.LearnerProfileId,
             roadmap = m.RoadmapId,
             path = ((StudyBot.Core.Progress.PathKind)m.Path).ToString(),

@@ -304,6 +304,11 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
             entity.DisplayName = Clip(member.DisplayName, 100);
         }
 
+        if (Locale(member) is { } locale)
+        {
+            entity.PlatformLocale = locale;
+        }
+
         entity.UpdatedAtUtc = now;
         entity.LeftAtUtc = null;
         community.LeftAtUtc = null;
@@ -479,7 +484,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
 
     /// <summary><see cref="TryTouchLoadedMemberAsync"/>'s update on SQLite, kept prepared by each connection.</summary>
     private const string TouchSql = """
-        UPDATE "Members" SET "DisplayName" = CASE WHEN @unknown THEN "DisplayName" ELSE @name END, "UpdatedAtUtc" = @now, "LeftAtUtc" = NULL,
+        UPDATE "Members" SET "DisplayName" = CASE WHEN @unknown THEN "DisplayName" ELSE @name END, "PlatformLocale" = COALESCE(@locale, "PlatformLocale"), "UpdatedAtUtc" = @now, "LeftAtUtc" = NULL,
             "LastActivityAtUtc" = CASE WHEN @activity THEN @now ELSE "LastActivityAtUtc" END
         WHERE "Id" = @member AND "CommunityId" = @community AND "UserId" = @user AND "DeletedAtUtc" IS NULL
         """;
@@ -504,11 +509,11 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         var touched = db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite
             ? SqliteStatements.Of(sqlite).Execute(
                 TouchSql,
-                ("@unknown", member.DisplayNameUnknown), ("@name", Clip(member.DisplayName, 100)), ("@now", SqliteStatements.Utc(now)), ("@activity", changes.IsActivity),
+                ("@unknown", member.DisplayNameUnknown), ("@name", Clip(member.DisplayName, 100)), ("@locale", Locale(member)), ("@now", SqliteStatements.Utc(now)), ("@activity", changes.IsActivity),
                 ("@member", loaded.MemberId), ("@community", loaded.CommunityId), ("@user", loaded.UserId))
             : await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            UPDATE "Members" SET "DisplayName" = CASE WHEN {member.DisplayNameUnknown} THEN "DisplayName" ELSE {Clip(member.DisplayName, 100)} END, "UpdatedAtUtc" = {now}, "LeftAtUtc" = NULL,
+            UPDATE "Members" SET "DisplayName" = CASE WHEN {member.DisplayNameUnknown} THEN "DisplayName" ELSE {Clip(member.DisplayName, 100)} END, "PlatformLocale" = COALESCE({Locale(member)}, "PlatformLocale"), "UpdatedAtUtc" = {now}, "LeftAtUtc" = NULL,
                 "LastActivityAtUtc" = CASE WHEN {changes.IsActivity} THEN {now} ELSE "LastActivityAtUtc" END
             WHERE "Id" = {loaded.MemberId} AND "CommunityId" = {loaded.CommunityId} AND "UserId" = {loaded.UserId} AND "DeletedAtUtc" IS NULL
             """,
@@ -614,6 +619,12 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         await InsertIfAbsent.RunAsync(db, community, [nameof(CommunityEntity.Platform), nameof(CommunityEntity.ExternalId)], ct);
         return await db.Communities.FirstAsync(x => x.Platform == community.Platform && x.ExternalId == community.ExternalId, ct);
     }
+
+    /// <summary>The platform's locale for the member as it is stored: a language code as read (at most 35 characters), or null when none or not one.</summary>
+    private static string? Locale(MemberRef member) =>
+        member.Locale is { } locale && StudyBot.Core.Localization.Languages.Parse(locale).Kind is StudyBot.Core.Localization.LanguageCodeKind.Supported or StudyBot.Core.Localization.LanguageCodeKind.Unsupported
+            ? locale.Trim().Replace('_', '-')
+            : null;
 
     /// <summary>The member's row, made now unless it exists (as <see cref="CreateCommunityAsync"/>), tracked.</summary>
     private async Task<MemberEntity> CreateMemberAsync(CommunityEntity community, MemberRef member, MemberProfile defaults, DateTime now, CancellationToken ct)

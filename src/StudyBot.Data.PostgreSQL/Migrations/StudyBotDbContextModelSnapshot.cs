@@ -663,6 +663,10 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)");
 
+                    b.Property<string>("PlatformLocale")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)");
+
                     b.Property<int>("Privacy")
                         .HasColumnType("integer");
 

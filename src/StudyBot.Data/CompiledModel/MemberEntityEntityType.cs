@@ -20,7 +20,7 @@ namespace StudyBot.Data.CompiledModel
                 "StudyBot.Data.Entities.MemberEntity",
                 typeof(MemberEntity),
                 baseEntityType,
-                propertyCount: 36,
+                propertyCount: 37,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -205,6 +205,14 @@ namespace StudyBot.Data.CompiledModel
                 fieldInfo: typeof(MemberEntity).GetField("<PlanPlace>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 60);
+
+            var platformLocale = runtimeEntityType.AddProperty(
+                "PlatformLocale",
+                typeof(string),
+                propertyInfo: typeof(MemberEntity).GetProperty("PlatformLocale", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(MemberEntity).GetField("<PlatformLocale>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 35);
 
             var privacy = runtimeEntityType.AddProperty(
                 "Privacy",

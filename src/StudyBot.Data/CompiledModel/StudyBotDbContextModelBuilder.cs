@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("42363d99-6d5c-4b26-84e7-8c2f13e9874e"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("c28eee3b-44d0-4ce5-8a4f-4269e0dfc5e1"), entityTypeCount: 36)
         {
         }
 

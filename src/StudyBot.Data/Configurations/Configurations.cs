@@ -34,6 +34,7 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<MemberEntit
         b.ToTable("Members");
         b.Property(x => x.UserId).HasMaxLength(64);
         b.Property(x => x.DisplayName).HasMaxLength(100);
+        b.Property(x => x.PlatformLocale).HasMaxLength(35);
         b.Property(x => x.TimeZoneId).HasMaxLength(64);
         b.Property(x => x.LearnerProfileId).HasMaxLength(64);
         b.Property(x => x.PlanPlace).HasMaxLength(60);

@@ -87,6 +87,13 @@ internal sealed class MemberEntity
     /// <summary>The reply language the member chose ("en", "de"); null follows the platform's locale.</summary>
     public string? Language { get; set; }
 
+    /// <summary>
+    /// The locale the member's platform last sent with a command that changed something ("de", "pt-BR"; Discord's
+    /// interaction locale, Slack's user locale): what DMs and other messages sent without a command are written in
+    /// when the member chose no language (<c>Languages.Resolve(Language, PlatformLocale, community's Language)</c>).
+    /// </summary>
+    public string? PlatformLocale { get; set; }
+
     public DateTime CreatedAtUtc { get; set; }
 
     public DateTime UpdatedAtUtc { get; set; }

@@ -640,6 +640,10 @@ namespace StudyBot.Data.Migrations
                         .HasMaxLength(60)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PlatformLocale")
+                        .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Privacy")
                         .HasColumnType("INTEGER");
 

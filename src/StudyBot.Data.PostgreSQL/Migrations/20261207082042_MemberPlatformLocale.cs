@@ -1,0 +1,29 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace StudyBot.Data.PostgreSQL.Migrations
+{
+    /// <inheritdoc />
+    public partial class MemberPlatformLocale : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "PlatformLocale",
+                table: "Members",
+                type: "character varying(35)",
+                maxLength: 35,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "PlatformLocale",
+                table: "Members");
+        }
+    }
+}
