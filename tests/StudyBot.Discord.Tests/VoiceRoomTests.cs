@@ -303,6 +303,8 @@ public sealed class VoiceRoomTests
 
     private sealed class VoiceRoom : IAsyncDisposable
     {
+        private static readonly TimeSpan ShardLease = TimeSpan.FromMinutes(10);
+
         private VoiceRoom(AdapterHarness harness) => Harness = harness;
 
         public AdapterHarness Harness { get; }
@@ -323,6 +325,9 @@ public sealed class VoiceRoomTests
                 o.Server.Buckets.Remove("GET /gateway/bot");
                 o.Server.EnforceGlobalLimit = false;
                 o.Server.EnforceGatewaySendLimit = false;
+
+                // The longest shard lease there is: PassAsync moves the minutes in steps well inside it (see there).
+                o.Settings["Discord:ShardLease"] = ShardLease.ToString();
 
                 // The test runs the voice heartbeat itself, at the minutes it chooses.
                 o.Services = s =>
@@ -365,10 +370,29 @@ public sealed class VoiceRoomTests
             await Bounded.WaitAsync(Voice.IdleAsync(), "the voice state to be handled");
         }
 
-        public Task PassAsync(TimeSpan time)
+        /// <summary>
+        /// Lets <paramref name="time"/> pass on the fake clock, as a real clock does: in steps of half the lease's renewal
+        /// interval, each after the renewal due by then has landed. One jump of many minutes fires the shard's lease
+        /// renewal and its fence together; when the renewal's database write has to wait (a loaded machine), the fence
+        /// wins and closes the gateway connection, as it should after a real clock jump, and the reconnect then waits
+        /// on fake time that no longer moves.
+        /// </summary>
+        public async Task PassAsync(TimeSpan time)
         {
-            Harness.Time!.Advance(time);
-            return Task.CompletedTask;
+            var clock = Harness.Time!;
+            var leases = Harness.Get<StudyBot.Core.Coordination.ILeaseStore>();
+            var renewEvery = ShardLease / 3;
+            var end = clock.GetUtcNow() + time;
+            while (clock.GetUtcNow() < end)
+            {
+                var step = end - clock.GetUtcNow();
+                clock.Advance(step < renewEvery / 2 ? step : renewEvery / 2);
+                var now = clock.GetUtcNow();
+                await Wait.UntilAsync(
+                    async () => (await leases.ListLiveAsync(Gateway.ShardManager.ShardLease(0), CancellationToken.None))
+                        .Any(l => l.ExpiresAt - ShardLease >= now - renewEvery),
+                    "the shard's lease renewal due by now");
+            }
         }
 
         public async Task<IReadOnlyList<VoiceInterval>> IntervalsAsync(ulong user)

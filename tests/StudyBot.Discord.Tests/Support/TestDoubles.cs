@@ -121,6 +121,21 @@ public static class Wait
         }
     }
 
+    /// <summary>As <see cref="UntilAsync(Func{bool}, string, TimeSpan?)"/>, for a condition that has to ask (a database, a server).</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? limit = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > (limit ?? TimeSpan.FromSeconds(20)))
+            {
+                throw new TimeoutException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Timed out after {(limit ?? TimeSpan.FromSeconds(20)).TotalSeconds:0.#} s waiting for {what}"));
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>
     /// Advances fake time in steps (letting real I/O run between them) until the condition holds: for protocol
     /// timers such as heartbeats, backoffs and invalid-session waits.
