@@ -620,6 +620,17 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         return await db.Communities.FirstAsync(x => x.Platform == community.Platform && x.ExternalId == community.ExternalId, ct);
     }
 
+    public async Task<(string? Member, string? Community)> LanguagesAsync(MemberRef member, CancellationToken cancellationToken)
+    {
+        var platform = member.Community.Platform;
+        var external = member.Community.ExternalId;
+        var found = await db.Communities.AsNoTracking()
+            .Where(c => c.Platform == platform && c.ExternalId == external)
+            .Select(c => new { c.Language, Member = db.Members.Where(m => m.CommunityId == c.Id && m.UserId == member.UserId).Select(m => m.Language).FirstOrDefault() })
+            .FirstOrDefaultAsync(cancellationToken);
+        return (found?.Member, found?.Language);
+    }
+
     /// <summary>The platform's locale for the member as it is stored: a language code as read (at most 35 characters), or null when none or not one.</summary>
     private static string? Locale(MemberRef member) =>
         member.Locale is { } locale && StudyBot.Core.Localization.Languages.Parse(locale).Kind is StudyBot.Core.Localization.LanguageCodeKind.Supported or StudyBot.Core.Localization.LanguageCodeKind.Unsupported

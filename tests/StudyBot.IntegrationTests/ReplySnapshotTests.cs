@@ -33,6 +33,7 @@ public sealed partial class ReplySnapshotTests
         ("goal", ["/progress start programmer part-time"], ["/progress goal show", "/progress goal set 10 hours week", "/progress goal set 10 hours week", "/progress goal set 1 items month", "/progress goal set 200 hours week", "/progress goal set 40 items week", "/progress log 90 learning", "/progress goal show", "/progress goal suggest"]),
         ("data", [], ["/progress me export", "/progress me delete", "/progress log 30 practice", "/progress me export", "/studybot export", "/progress me delete", "/progress me delete confirm"]),
         ("card", [], ["/progress card"]),
+        ("errors", ["/progress start programmer part-time"], ["", "/progres log 45", "/progress lgo 45", "/progress log abc practice", "/progress log 2000 practice", "/progress log 45 sleeping", "/progress timezone", "/progress streak now please", "/progress log 45 practice note:" + new string('x', 300), "/progress remind plan mondays 25:99", "/progress me privacy maybe"]),
         ("me", [], ["/progress me privacy public", "/progress me privacy private", "/progress me privacy partners", "/progress me celebrate public", "/progress me celebrate dm", "/progress me celebrate none"]),
     ];
 

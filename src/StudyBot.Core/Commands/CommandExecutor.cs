@@ -104,7 +104,34 @@ public sealed partial class CommandExecutor(
 
         arrival?.Dispose();
         Measure(who, CommandTag(parsed.Error!.Command), CommandOutcomes.Invalid, started);
-        return Task.FromResult(ErrorReply(parsed.Error!));
+        return InReadersLanguageAsync(who, parsed.Error!, culture => _parser.Parse(text, culture).Error, cancellationToken);
+    }
+
+    /// <summary>How long a reply about a command that could not be read waits to learn the member's language.</summary>
+    private static readonly TimeSpan LanguageLookupPatience = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// The reply to a command that could not be read, in the member's language: their choice, else their platform's, else
+    /// their community's (one small read). When the database does not answer at once, their platform's language is
+    /// used: the reply must not wait on an outage.
+    /// </summary>
+    private async Task<Reply> InReadersLanguageAsync(MemberRef who, CommandError english, Func<System.Globalization.CultureInfo, CommandError?> again, CancellationToken cancellationToken)
+    {
+        string? member = null, community = null;
+        try
+        {
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            patience.CancelAfter(LanguageLookupPatience);
+            await using var scope = scopes.CreateAsyncScope();
+            (member, community) = await scope.ServiceProvider.GetRequiredService<IProgressStore>().LanguagesAsync(who, patience.Token);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogLanguageUnknown(ex.GetType().Name);
+        }
+
+        var culture = Localization.Languages.Culture(Localization.Languages.Resolve(member, who.Locale, community));
+        return ErrorReply(culture.TwoLetterISOLanguageName == Localization.Languages.English ? english : again(culture) ?? english, culture);
     }
 
     /// <summary>Runs a request whose options came typed from the platform (Discord); they are validated here too.</summary>
@@ -120,7 +147,7 @@ public sealed partial class CommandExecutor(
         {
             arrival?.Dispose();
             Measure(who, CommandTag(null), CommandOutcomes.Invalid, started);
-            return Task.FromResult(Reply.Error($"I don't know the command `/{TextInput.Quote(path)}`. Try `/progress help`."));
+            return Task.FromResult(Reply.Error(Localization.Text.Get(PlatformCulture(who), "Executor.UnknownCommand", TextInput.Quote(path))));
         }
 
         ParseResult validated;
@@ -142,7 +169,7 @@ public sealed partial class CommandExecutor(
 
         arrival?.Dispose();
         Measure(who, command.Path, CommandOutcomes.Invalid, started);
-        return Task.FromResult(ErrorReply(validated.Error!));
+        return InReadersLanguageAsync(who, validated.Error!, culture => CommandValidator.Validate(command, options, checkRequired: true, culture).Error, cancellationToken);
     }
 
     public Task<Reply> RunAsync(MemberRef who, CommandRequest request, CancellationToken cancellationToken) =>
@@ -168,7 +195,7 @@ public sealed partial class CommandExecutor(
             if (command is null || !command.IsLeaf)
             {
                 outcome = CommandOutcomes.Invalid;
-                return Reply.Error($"I don't know the command `/{TextInput.Quote(request.Path)}`. Try `/progress help`.");
+                return Reply.Error(Localization.Text.Get(PlatformCulture(who), "Executor.UnknownCommand", TextInput.Quote(request.Path)));
             }
 
             tag = command.Path;
@@ -178,7 +205,7 @@ public sealed partial class CommandExecutor(
                 return new Reply
                 {
                     Tone = ReplyTone.Warning,
-                    Text = $"Sorry, `/{command.Path}` is for the community's admins. Ask one of them if you'd like it changed.",
+                    Text = Localization.Text.Get(PlatformCulture(who), "Executor.AdminsOnly", command.Path),
                 };
             }
 
@@ -198,7 +225,7 @@ public sealed partial class CommandExecutor(
                 {
                     LogNoHandler(command.Path);
                     outcome = CommandOutcomes.Failed;
-                    return Reply.Error("That command is not available right now.");
+                    return Reply.Error(Localization.Text.Get(PlatformCulture(who), "Executor.NotAvailable"));
                 }
 
                 if (!handler.ReadsMember)
@@ -265,7 +292,7 @@ public sealed partial class CommandExecutor(
                         return new Reply
                         {
                             Tone = ReplyTone.Warning,
-                            Text = "Something else changed your progress at the same moment, so I saved nothing. Please try that again.",
+                            Text = Localization.Text.Get(PlatformCulture(who), "Executor.Conflict"),
                         };
                     }
                 }
@@ -288,7 +315,7 @@ public sealed partial class CommandExecutor(
                 // The database is away (logged once for the whole outage): nothing was written, and trying again will work.
                 // While it is known to be away, any failure is put down to it: a connection that broke mid-transaction fails
                 // the statements after it with errors of its own.
-                return Reply.Error(UnavailableText);
+                return Reply.Error(Localization.Text.Get(PlatformCulture(who), "Executor.Unavailable"));
             }
             catch (Exception ex)
             {
@@ -402,6 +429,13 @@ public sealed partial class CommandExecutor(
         Language = Localization.Languages.Resolve(null, who.Locale, null),
     };
 
+    /// <summary>
+    /// The culture of replies given before the member's row is read (refusals, outages, failures): their platform's
+    /// language, else English.
+    /// </summary>
+    private static System.Globalization.CultureInfo PlatformCulture(MemberRef who) =>
+        Localization.Languages.Culture(Localization.Languages.Resolve(null, who.Locale, null));
+
     /// <summary>A command's <c>command</c> tag: its catalog path (a bounded set), or "unknown"; never what the member typed.</summary>
     private static string CommandTag(CommandDefinition? command) => command?.Path ?? "unknown";
 
@@ -415,14 +449,14 @@ public sealed partial class CommandExecutor(
         return new Reply
         {
             Tone = ReplyTone.Warning,
-            Text = "⏳ I'm still working on your previous command, so I haven't run this one. Please send it again in a moment.",
+            Text = Localization.Text.Get(PlatformCulture(who), "Executor.StillBusy"),
         };
     }
 
-    /// <summary>What the member hears when the database cannot be reached: nothing was changed, and it is worth trying again.</summary>
+    /// <summary>What the member hears when the database cannot be reached: nothing was changed, and it is worth trying again (English; Executor.Unavailable).</summary>
     public const string UnavailableText = "I can't reach my database right now, so nothing was changed. Please try again in a minute.";
 
-    /// <summary>What the member hears when a command fails on StudyBot's side: nothing was changed.</summary>
+    /// <summary>What the member hears when a command fails on StudyBot's side: nothing was changed (English; Executor.Failed).</summary>
     public const string FailedText = "Sorry, something went wrong on my side and nothing was changed.";
 
     /// <summary>
@@ -432,7 +466,7 @@ public sealed partial class CommandExecutor(
     private Reply Failed(Exception ex, string path, MemberRef who, string stage)
     {
         LogCommandFailed(path, who.Community.Platform, stage, Describe(ex));
-        return Reply.Error(FailedText);
+        return Reply.Error(Localization.Text.Get(PlatformCulture(who), "Executor.Failed"));
     }
 
     /// <summary>An exception without its messages: "FormatException at ... (inner: ...)", safe to log.</summary>
@@ -734,20 +768,23 @@ public sealed partial class CommandExecutor(
         Buttons = [new ReplyButton("Reminders on", "progress remind on")],
     };
 
-    public static Reply ErrorReply(CommandError error)
+    public static Reply ErrorReply(CommandError error) => ErrorReply(error, Localization.Languages.Default);
+
+    /// <summary>The reply to a command that could not be read, with its usage and example, in <paramref name="culture"/>'s language.</summary>
+    public static Reply ErrorReply(CommandError error, System.Globalization.CultureInfo culture)
     {
         var text = error.Message;
         if (error.Command is { IsLeaf: true } command)
         {
-            text += $"\nUsage: `{command.Usage}`";
+            text += "\n" + Localization.Text.Get(culture, "Parse.Usage", command.Usage);
             if (command.Example is not null)
             {
-                text += $"\nExample: `{command.Example}`";
+                text += "\n" + Localization.Text.Get(culture, "Parse.ExampleLine", command.Example);
             }
         }
         else if (error.Command is null && !text.Contains("/progress help", StringComparison.Ordinal))
         {
-            text += "\nTry `/progress help` to see what I understand.";
+            text += "\n" + Localization.Text.Get(culture, "Parse.TryHelp");
         }
 
         return new Reply
@@ -810,6 +847,9 @@ public sealed partial class CommandExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command '{Path}' from {Platform} reused the delivery id of a different command; refused")]
     private partial void LogIdReused(string path, string platform);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The language of a reply to an unreadable command could not be read ({Error}); the platform's is used")]
+    private partial void LogLanguageUnknown(string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Count} command receipts older than a day")]
     private partial void LogPruned(int count);

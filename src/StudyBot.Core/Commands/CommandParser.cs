@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using StudyBot.Core.Localization;
 using StudyBot.Core.Notifications;
 
 namespace StudyBot.Core.Commands;
@@ -11,15 +12,19 @@ namespace StudyBot.Core.Commands;
 /// an option marked TakesRest takes the rest of the line (given by name too: <c>note:great session today</c>,
 /// up to the next option given by name). An optional choice can be given on its own, in any order, wherever
 /// its word fits no other choice (<c>/progress board minutes</c>); a time of day may carry "am"/"pm".
-/// Parsing never throws: anything it cannot read is a <see cref="ParseResult"/> failure that says why.
+/// Parsing never throws: anything it cannot read is a <see cref="ParseResult"/> failure that says why, in the
+/// reader's language (Resources/Parse.resx; English when no culture is given).
 /// </summary>
 public sealed partial class CommandParser(CommandCatalog catalog)
 {
     public CommandCatalog Catalog => catalog;
 
-    public ParseResult Parse(string text)
+    public ParseResult Parse(string text) => Parse(text, Languages.Default);
+
+    /// <summary>Reads a command line; what is wrong with it is told in <paramref name="culture"/>'s language.</summary>
+    public ParseResult Parse(string text, CultureInfo culture)
     {
-        if (TextInput.Problem(text) is { } problem)
+        if (TextInput.Problem(text, culture) is { } problem)
         {
             return ParseResult.Failure(problem);
         }
@@ -28,7 +33,7 @@ public sealed partial class CommandParser(CommandCatalog catalog)
         var tokens = Tokenize(text);
         if (tokens.Count == 0)
         {
-            return ParseResult.Failure("That was empty. Try `/progress` to see where you stand, or `/progress help`.");
+            return ParseResult.Failure(Text.Get(culture, "Parse.Empty"));
         }
 
         var rootName = tokens[0].Text.TrimStart('/');
@@ -38,9 +43,9 @@ public sealed partial class CommandParser(CommandCatalog catalog)
             var known = string.Join(", ", catalog.Roots.Select(r => $"/{r.Name}"));
             var root = tokens[0].Quoted ? null : Closest(rootName, catalog.Roots.Select(r => r.Name));
             var guess = root is null ? null : Corrected(root, text, tokens, 1);
-            var hint = guess is null ? "" : $" Did you mean `/{TextInput.Quote(guess, 60)}`?";
+            var hint = guess is null ? "" : Text.Get(culture, "Parse.DidYouMean", TextInput.Quote(guess, 60));
             return ParseResult.Failure(
-                $"I don't know the command `{TextInput.Quote(tokens[0].Text)}`.{hint} I understand {known}; try `/progress help`.",
+                Text.Get(culture, "Parse.UnknownCommand", TextInput.Quote(tokens[0].Text), hint, known),
                 null,
                 Button(guess));
         }
@@ -56,7 +61,7 @@ public sealed partial class CommandParser(CommandCatalog catalog)
                     break;
                 }
 
-                return ParseResult.Failure($"`/{command.Path}` needs one of: {SubcommandList(command)}.", command);
+                return ParseResult.Failure(Text.Get(culture, "Parse.NeedsSubcommand", command.Path, SubcommandList(command)), command);
             }
 
             var name = tokens[index].Text;
@@ -72,9 +77,9 @@ public sealed partial class CommandParser(CommandCatalog catalog)
             {
                 var closest = Closest(name, command.Subcommands.Select(s => s.Name));
                 var guess = closest is null ? null : Corrected($"{command.Path} {closest}", text, tokens, index + 1);
-                var hint = guess is null ? "" : $" Did you mean `/{TextInput.Quote(guess, 60)}`?";
+                var hint = guess is null ? "" : Text.Get(culture, "Parse.DidYouMean", TextInput.Quote(guess, 60));
                 return ParseResult.Failure(
-                    $"`/{command.Path}` has no subcommand `{TextInput.Quote(name, 30)}`.{hint} It has: {SubcommandList(command)}.",
+                    Text.Get(culture, "Parse.NoSubcommand", command.Path, TextInput.Quote(name, 30), hint, SubcommandList(command)),
                     command,
                     Button(guess));
             }
@@ -83,7 +88,7 @@ public sealed partial class CommandParser(CommandCatalog catalog)
             index++;
         }
 
-        return BindOptions(command, text, tokens.Skip(index).ToList());
+        return BindOptions(command, text, tokens.Skip(index).ToList(), culture);
     }
 
     /// <summary>The corrected command with the words typed after the mistake, as they were typed.</summary>
@@ -93,7 +98,7 @@ public sealed partial class CommandParser(CommandCatalog catalog)
     /// <summary>The command a "Did you mean" button runs; none when it would not fit in a button (Discord: 100 characters).</summary>
     private static string? Button(string? command) => command is { Length: <= ReplyButtonLimits.MaxCommandLength } ? command : null;
 
-    private ParseResult BindOptions(CommandDefinition command, string text, List<Token> tokens)
+    private ParseResult BindOptions(CommandDefinition command, string text, List<Token> tokens, CultureInfo culture)
     {
         var raw = new Dictionary<string, string>(StringComparer.Ordinal);
         var positional = new List<Token>();
@@ -116,7 +121,7 @@ public sealed partial class CommandParser(CommandCatalog catalog)
             var (option, value) = named;
             if (raw.ContainsKey(option.Name))
             {
-                return ParseResult.Failure($"The option `{option.Name}` is given twice.", command);
+                return ParseResult.Failure(Text.Get(culture, "Parse.Twice", option.Name), command);
             }
 
             if (option.TakesRest)
@@ -200,7 +205,7 @@ public sealed partial class CommandParser(CommandCatalog catalog)
 
                 if (open.Count == 0 && command.Options.FirstOrDefault(o => o.Choices.Count > 0 && raw.ContainsKey(o.Name) && o.Choices.Any(c => c.Matches(token.Text))) is { } taken)
                 {
-                    return ParseResult.Failure($"The option `{taken.Name}` is given twice.", command);
+                    return ParseResult.Failure(Text.Get(culture, "Parse.Twice", taken.Name), command);
                 }
 
                 // An optional choice that this word does not fit is left out when an option after it takes the word,
@@ -226,7 +231,7 @@ public sealed partial class CommandParser(CommandCatalog catalog)
         {
             // A bad value explains more than "extra words". When the last value is the bad one, the words after it
             // were part of it: "snooze 3 years" is about "3 years", not the 3.
-            var bound = CommandValidator.Validate(command, raw.ToDictionary(kv => kv.Key, kv => (object)kv.Value), checkRequired: false);
+            var bound = CommandValidator.Validate(command, raw.ToDictionary(kv => kv.Key, kv => (object)kv.Value), checkRequired: false, culture);
             if (!bound.Ok)
             {
                 if (lastBound is not null && BadOption(command, raw, lastBound))
@@ -235,7 +240,7 @@ public sealed partial class CommandParser(CommandCatalog catalog)
                     {
                         [lastBound] = string.Join(' ', positional.Skip(lastBoundAt).Select(t => t.Text)),
                     };
-                    var named = CommandValidator.Validate(command, whole, checkRequired: false);
+                    var named = CommandValidator.Validate(command, whole, checkRequired: false, culture);
                     if (!named.Ok)
                     {
                         return named;
@@ -248,12 +253,12 @@ public sealed partial class CommandParser(CommandCatalog catalog)
             var extra = TextInput.Quote(string.Join(' ', positional.Skip(p).Select(t => t.Text)), 40);
             return ParseResult.Failure(
                 command.Options.Count == 0
-                    ? $"`/{command.Path}` takes no options, but got `{extra}`."
-                    : $"I don't know what to do with `{extra}` at the end.",
+                    ? Text.Get(culture, "Parse.NoOptions", command.Path, extra)
+                    : Text.Get(culture, "Parse.Extra", extra),
                 command);
         }
 
-        return CommandValidator.Validate(command, raw.ToDictionary(kv => kv.Key, kv => (object)kv.Value));
+        return CommandValidator.Validate(command, raw.ToDictionary(kv => kv.Key, kv => (object)kv.Value), checkRequired: true, culture);
     }
 
     /// <summary>The option a <c>name:value</c> token gives, with its value; null for any other token.</summary>
@@ -408,7 +413,11 @@ public static class ReplyButtonLimits
 /// </summary>
 public static partial class CommandValidator
 {
-    public static ParseResult Validate(CommandDefinition command, IReadOnlyDictionary<string, object> raw, bool checkRequired = true)
+    public static ParseResult Validate(CommandDefinition command, IReadOnlyDictionary<string, object> raw, bool checkRequired = true) =>
+        Validate(command, raw, checkRequired, Languages.Default);
+
+    /// <summary>As <see cref="Validate(CommandDefinition, IReadOnlyDictionary{string, object}, bool)"/>, telling what is wrong in <paramref name="culture"/>'s language.</summary>
+    public static ParseResult Validate(CommandDefinition command, IReadOnlyDictionary<string, object> raw, bool checkRequired, CultureInfo culture)
     {
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var (name, value) in raw)
@@ -416,10 +425,10 @@ public static partial class CommandValidator
             var option = command.Option(name);
             if (option is null)
             {
-                return ParseResult.Failure($"`/{command.Path}` has no option `{TextInput.Quote(name, 32)}`.", command);
+                return ParseResult.Failure(Text.Get(culture, "Parse.NoOption", command.Path, TextInput.Quote(name, 32)), command);
             }
 
-            var converted = Convert(command, option, value);
+            var converted = Convert(command, option, value, culture);
             if (converted.Error is not null)
             {
                 return ParseResult.Failure(converted.Error, command);
@@ -434,13 +443,14 @@ public static partial class CommandValidator
         var missing = checkRequired ? command.Options.FirstOrDefault(o => o.Required && !values.ContainsKey(o.Name)) : null;
         if (missing is not null)
         {
-            return ParseResult.Failure($"`/{command.Path}` needs {Article(missing.Name)} `{missing.Name}`: {Lower(missing.Description)}.", command);
+            var description = Text.Get(culture, CommandTexts.DescriptionKey(command, missing));
+            return ParseResult.Failure(Text.Get(culture, Article(missing.Name) == "an" ? "Parse.NeedsAn" : "Parse.NeedsA", command.Path, missing.Name, Lower(description)), command);
         }
 
         return ParseResult.Success(new CommandRequest(command.Path, values));
     }
 
-    private static (object? Value, string? Error) Convert(CommandDefinition command, OptionDefinition option, object? value)
+    private static (object? Value, string? Error) Convert(CommandDefinition command, OptionDefinition option, object? value, CultureInfo culture)
     {
         switch (option.Type)
         {
@@ -466,21 +476,24 @@ public static partial class CommandValidator
                 {
                     var shown = TextInput.Quote(value as string ?? value?.ToString() ?? "", 30);
                     return (null, option.Type == OptionType.Minutes
-                        ? $"`{shown}` is not a number of minutes. Write minutes like 45, or hours like 1h30."
-                        : $"`{option.Name}` must be a whole number, not `{shown}`.");
+                        ? Text.Get(culture, "Parse.NotMinutes", shown)
+                        : Text.Get(culture, "Parse.NotWhole", option.Name, shown));
                 }
 
                 if ((option.Min is { } min && number < min) || (option.Max is { } max && number > max))
                 {
                     var range = (option.Min, option.Max) switch
                     {
-                        ({ } from, { } to) => $"between {from} and {to}",
-                        ({ } from, null) => $"at least {from}",
-                        _ => $"at most {option.Max}",
+                        ({ } from, { } to) => Text.Get(culture, "Parse.Between", from, to),
+                        ({ } from, null) => Text.Get(culture, "Parse.AtLeast", from),
+                        _ => Text.Get(culture, "Parse.AtMost", option.Max),
                     };
+                    var upTo = option.Max is { } most && most % 60 == 0
+                        ? Format.Plural(most / 60, Text.Get(culture, "Parse.Hour"), Text.Get(culture, "Parse.Hours"), culture)
+                        : Format.Minutes(option.Max ?? 960, culture);
                     return (null, option.Type == OptionType.Minutes
-                        ? $"Minutes must be {range} (that is up to {(option.Max is { } most && most % 60 == 0 ? Format.Plural(most / 60, "hour", "hours") : Format.Minutes(option.Max ?? 960))}), not {number}."
-                        : $"`{option.Name}` must be {range}, not {number}.");
+                        ? Text.Get(culture, "Parse.MinutesRange", range, upTo, number)
+                        : Text.Get(culture, "Parse.OutOfRange", option.Name, range, number));
                 }
 
                 return (number, null);
@@ -491,24 +504,26 @@ public static partial class CommandValidator
                     bool b => (b, null),
                     string s when s.Trim().ToLowerInvariant() is "true" or "yes" or "on" or "1" => (true, null),
                     string s when s.Trim().ToLowerInvariant() is "false" or "no" or "off" or "0" => (false, null),
-                    _ => (null, $"`{option.Name}` must be yes or no."),
+                    _ => (null, Text.Get(culture, "Parse.YesNo", option.Name)),
                 };
 
             default:
                 var text = (value as string ?? value?.ToString() ?? "").Trim();
                 if (text.Length == 0)
                 {
-                    return option.Required ? (null, $"`{option.Name}` cannot be empty.") : (null, null);
+                    return option.Required ? (null, Text.Get(culture, "Parse.EmptyOption", option.Name)) : (null, null);
                 }
 
-                if (TextInput.Problem(text) is { } problem)
+                if (TextInput.Problem(text, culture) is { } problem)
                 {
                     return (null, problem);
                 }
 
                 if (option.MaxLength is { } maxLength && TextInput.Length(text) is var length && length > maxLength)
                 {
-                    return (null, Format.AtMost(Subject(option), maxLength, "character", "characters", $"yours has {length:N0}"));
+                    var subject = culture.TwoLetterISOLanguageName == Languages.English ? Subject(option) : Text.Get(culture, "Parse.OptionSubject", option.Name);
+                    var most = Format.Plural(maxLength, Text.Get(culture, "Parse.Character"), Text.Get(culture, "Parse.Characters"), culture);
+                    return (null, Text.Get(culture, "Parse.TooLongOption", subject, most, length));
                 }
 
                 if (option.Choices.Count > 0)
@@ -517,7 +532,7 @@ public static partial class CommandValidator
                     if (choice is null)
                     {
                         var options = string.Join(", ", option.Choices.Select(c => c.Value));
-                        return (null, $"`{TextInput.Quote(text, 30)}` is not a valid {option.Name} for `/{command.Path}`. Choose one of: {options}.");
+                        return (null, Text.Get(culture, "Parse.BadChoice", TextInput.Quote(text, 30), option.Name, command.Path, options));
                     }
 
                     return (choice.Value, null);
@@ -532,8 +547,8 @@ public static partial class CommandValidator
 
                     if (!Clock.TryParse(text, out var minutes))
                     {
-                        var or = option.Words.Count > 0 ? $", or `{option.Words[0]}`" : "";
-                        return (null, $"`{TextInput.Quote(text, 20)}` isn't a time of day. Write it like {Clock.Examples}{or}.");
+                        var or = option.Words.Count > 0 ? Text.Get(culture, "Parse.OrWord", option.Words[0]) : "";
+                        return (null, Text.Get(culture, "Parse.NotTime", TextInput.Quote(text, 20), Text.Get(culture, "Parse.TimeExamples"), or));
                     }
 
                     return (Clock.Format(minutes), null);

@@ -16,13 +16,16 @@ public static class TextInput
     public const int MaxCommandUnits = 4 * MaxCommandLength;
 
     /// <summary>A reason the text is unusable, or null when it is fine.</summary>
-    public static string? Problem(string text)
+    public static string? Problem(string text) => Problem(text, Localization.Languages.Default);
+
+    /// <summary>As <see cref="Problem(string)"/>, told in <paramref name="culture"/>'s language.</summary>
+    public static string? Problem(string text, CultureInfo culture)
     {
         var length = text.Length > 100 * MaxCommandUnits ? text.Length : Length(text);
         if (length > MaxCommandLength || text.Length > MaxCommandUnits)
         {
-            var counted = length > MaxCommandLength ? $" ({length:N0} characters)" : "";
-            return $"That message is too long{counted}. Commands are at most {MaxCommandLength:N0} characters; keep notes short.";
+            var counted = length > MaxCommandLength ? Localization.Text.Get(culture, "Parse.TooLongCount", length) : "";
+            return Localization.Text.Get(culture, "Parse.TooLong", counted, MaxCommandLength);
         }
 
         var previous = Rune.ReplacementChar;
@@ -31,31 +34,31 @@ public static class TextInput
         {
             if (!Rune.TryGetRuneAt(text, i, out var rune))
             {
-                return "That message contains characters I cannot read. Please type the command as plain text.";
+                return Localization.Text.Get(culture, "Parse.Unreadable");
             }
 
             i += rune.Utf16SequenceLength - 1;
             if (Rune.IsControl(rune) && rune.Value is not ('\t' or '\n' or '\r'))
             {
-                return $"That message contains a control character (U+{rune.Value:X4}). Please type the command as plain text.";
+                return Localization.Text.Get(culture, "Parse.Control", rune.Value);
             }
 
             // Bidirectional controls can make a note display differently from what it says.
             if (IsDirectionControl(rune.Value))
             {
-                return $"That message contains an invisible text-direction character (U+{rune.Value:X4}). Please remove it and try again.";
+                return Localization.Text.Get(culture, "Parse.Direction", rune.Value);
             }
 
             // Tags are only allowed inside an emoji flag such as 🏴󠁧󠁢󠁳󠁣󠁴󠁿 (a black flag followed by tags).
             inTagSequence = IsTag(rune.Value) ? inTagSequence || previous.Value == BlackFlag : false;
             if (IsInvisible(rune.Value) && !(IsTag(rune.Value) && inTagSequence))
             {
-                return $"That message contains an invisible formatting character (U+{rune.Value:X4}). Please remove it and try again.";
+                return Localization.Text.Get(culture, "Parse.Invisible", rune.Value);
             }
 
             if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.OtherNotAssigned)
             {
-                return "That message contains characters I cannot read. Please type the command as plain text.";
+                return Localization.Text.Get(culture, "Parse.Unreadable");
             }
 
             previous = rune;

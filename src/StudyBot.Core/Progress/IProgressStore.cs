@@ -17,6 +17,13 @@ public interface IProgressStore
     /// </summary>
     Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The reply languages the member and their community chose (null where none), without loading anything else:
+    /// what a command that could not be read is answered in. Null for both when neither is known.
+    /// </summary>
+    Task<(string? Member, string? Community)> LanguagesAsync(MemberRef member, CancellationToken cancellationToken) =>
+        Task.FromResult<(string?, string?)>((null, null));
+
     /// <summary>The member's most recent change that can be undone, or null. Loaded only when undo runs.</summary>
     Task<UndoCandidate?> LoadUndoAsync(MemberRef member, CancellationToken cancellationToken);
 
