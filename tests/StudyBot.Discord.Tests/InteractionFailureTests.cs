@@ -51,6 +51,21 @@ public sealed class InteractionFailureTests
     }
 
     [Fact]
+    public async Task A_member_whose_Discord_speaks_German_gets_the_apology_and_an_empty_button_s_answer_in_German()
+    {
+        await using var harness = await AdapterHarness.StartAsync();
+        await harness.ReadyAsync();
+        harness.Runner!.Answer = _ => Broken();
+
+        var sent = LogWithNote();
+        sent["locale"] = "de";
+        var interaction = await harness.Server.DispatchInteractionAsync(sent);
+        var answer = await Bounded.WaitAsync(interaction.Answered.Task, "the interaction's answer", TimeSpan.FromSeconds(10));
+
+        Assert.Contains("Entschuldige, bei mir ist etwas schiefgegangen, und es wurde nichts geändert.", Words(answer["data"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bug_after_the_deferral_edits_the_deferred_answer_into_an_apology()
     {
         await using var harness = await AdapterHarness.StartAsync();

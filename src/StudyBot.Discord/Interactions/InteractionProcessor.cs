@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
+using StudyBot.Core.Localization;
 using StudyBot.Core.Telemetry;
 using StudyBot.Discord.Json;
 using StudyBot.Discord.Rendering;
@@ -273,7 +274,7 @@ internal sealed partial class InteractionProcessor(
     /// </summary>
     private async Task ApologizeAsync(Interaction interaction, IInteractionResponder responder, AnswerState state, CancellationToken cancellationToken)
     {
-        var apology = Reply.Error(Apology);
+        var apology = Reply.Error(Text.Get(ReaderCulture(interaction), "Executor.Failed"));
         try
         {
             if (!state.Acknowledged)
@@ -296,6 +297,9 @@ internal sealed partial class InteractionProcessor(
             LogApologyFailed(ex, interaction.Id);
         }
     }
+
+    /// <summary>The language of what this adapter says itself (an apology, an unreadable command): the interaction's locale, else English.</summary>
+    private static System.Globalization.CultureInfo ReaderCulture(Interaction interaction) => Languages.Culture(Languages.Resolve(null, interaction.Locale, null));
 
     /// <summary>The command's name as the catalog knows it (never the member's option values), for logs.</summary>
     private static string Describe(Interaction interaction)
@@ -473,7 +477,7 @@ internal sealed partial class InteractionProcessor(
         {
             // The engine answers bad input itself; reaching here is a bug, but the member still gets an answer.
             LogEngineFailed(ex, Describe(interaction), Platforms.Discord, interaction.Id, interaction.GuildId is { } guildId ? Snowflake.Format(guildId) : "dm");
-            return Reply.Error(Apology);
+            return Reply.Error(Text.Get(ReaderCulture(interaction), "Executor.Failed"));
         }
         finally
         {
@@ -489,14 +493,14 @@ internal sealed partial class InteractionProcessor(
         {
             var customId = interaction.Data?.CustomId;
             return string.IsNullOrWhiteSpace(customId)
-                ? Reply.Error("That button does nothing.")
+                ? Reply.Error(Text.Get(ReaderCulture(interaction), "Adapters.ButtonDoesNothing"))
                 : await runner.RunTextAsync(member, "/" + customId, arrival, cancellationToken);
         }
 
         var command = InteractionCommandReader.Read(interaction.Data);
         if (command is null)
         {
-            return Reply.Error("I could not read that command.");
+            return Reply.Error(Text.Get(ReaderCulture(interaction), "Adapters.Unreadable"));
         }
 
         state.FromCatalog = runner.AnswersFromCatalog(command.Path);
