@@ -107,7 +107,7 @@ internal sealed class FocusStore(StudyBotDbContext db, WriteGate gate, Notificat
                 from s in db.FocusSettings.AsNoTracking().Where(s => s.MemberId == m.Id).DefaultIfEmpty()
                 where f.State == Running && f.EndsAtUtc <= nowUtc && m.DeletedAtUtc == null
                 orderby f.EndsAtUtc
-                select new { f, c.Platform, c.ExternalId, c.Name, c.RoadmapId, m.UserId, m.DisplayName, m.TimeZoneId, m.QuietStart, m.QuietEnd, AutoLog = (bool?)s!.AutoLog })
+                select new { f, c.Platform, c.ExternalId, c.Name, c.RoadmapId, m.UserId, m.DisplayName, m.TimeZoneId, m.QuietStart, m.QuietEnd, AutoLog = (bool?)s!.AutoLog, m.Language, m.PlatformLocale, CommunityLanguage = c.Language })
             .Take(limit)
             .ToListAsync(cancellationToken);
         return rows.Select(r => new DueFocusEnd(
@@ -116,7 +116,8 @@ internal sealed class FocusStore(StudyBotDbContext db, WriteGate gate, Notificat
             r.RoadmapId,
             r.TimeZoneId,
             r.QuietStart is { } qs && r.QuietEnd is { } qe ? new QuietHours(qs, qe) : null,
-            r.AutoLog ?? true)).ToList();
+            r.AutoLog ?? true,
+            StudyBot.Core.Localization.Languages.Resolve(r.Language, r.PlatformLocale, r.CommunityLanguage))).ToList();
     }
 
     public async Task<bool> EndAsync(long sessionId, int extensions, FocusState to, DateTime notifyAtUtc, OutboxMessage? message, CancellationToken cancellationToken)

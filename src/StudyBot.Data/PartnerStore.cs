@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Localization;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Partners;
 using StudyBot.Data.Entities;
@@ -121,10 +122,14 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
         var partners = await (
                 from pm in db.PartnershipMembers.AsNoTracking()
                 join m in db.Members.AsNoTracking() on pm.MemberId equals m.Id
+                join c in db.Communities.AsNoTracking() on m.CommunityId equals c.Id
                 where pm.PartnershipId == mine.Id && pm.MemberId != ids.Value.MemberId && pm.LeftAtUtc == null && m.DeletedAtUtc == null
-                select new { m.UserId, m.DisplayName })
+                select new { m.UserId, m.DisplayName, m.Language, m.PlatformLocale, Community = c.Language })
             .ToListAsync(cancellationToken);
-        return new Partnership(mine.Id, mine.CreatedAtUtc, partners.Select(p => new MemberRef(member.Community, p.UserId, p.DisplayName)).ToList(), mine.LastNudgeAtUtc);
+        return new Partnership(mine.Id, mine.CreatedAtUtc, partners.Select(p => new MemberRef(member.Community, p.UserId, p.DisplayName)).ToList(), mine.LastNudgeAtUtc)
+        {
+            PartnerLanguages = partners.ToDictionary(p => p.UserId, p => Languages.Resolve(p.Language, p.PlatformLocale, p.Community), StringComparer.Ordinal),
+        };
     }
 
     public async Task<bool> NudgeAsync(MemberRef member, DateTime nowUtc, DateTime notBeforeUtc, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
@@ -195,7 +200,7 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
                       && (qm.LastActivityAtUtc == null || qm.LastActivityAtUtc < inactiveSinceUtc)
                       && om.LastActivityAtUtc != null && om.LastActivityAtUtc >= inactiveSinceUtc
                 orderby p.Id, offer.MemberId
-                select new { p.Id, c.Platform, c.ExternalId, c.Name, OfferId = om.UserId, OfferName = om.DisplayName, QuietId = qm.UserId, QuietName = qm.DisplayName })
+                select new { p.Id, c.Platform, c.ExternalId, c.Name, OfferId = om.UserId, OfferName = om.DisplayName, QuietId = qm.UserId, QuietName = qm.DisplayName, om.Language, om.PlatformLocale, Community = c.Language })
             .Take(limit)
             .ToListAsync(cancellationToken);
         return rows
@@ -204,7 +209,7 @@ internal sealed class PartnerStore(StudyBotDbContext db, NotificationStore outbo
             .Select(r =>
             {
                 var community = new CommunityRef(r.Platform, r.ExternalId, r.Name);
-                return new QuietPartner(r.Id, new MemberRef(community, r.OfferId, r.OfferName), new MemberRef(community, r.QuietId, r.QuietName));
+                return new QuietPartner(r.Id, new MemberRef(community, r.OfferId, r.OfferName), new MemberRef(community, r.QuietId, r.QuietName), Languages.Resolve(r.Language, r.PlatformLocale, r.Community));
             })
             .ToList();
     }

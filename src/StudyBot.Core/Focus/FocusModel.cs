@@ -70,8 +70,8 @@ public sealed record FocusChange
     public bool? AutoLog { get; init; }
 }
 
-/// <summary>A running session whose time is up, with what the job needs to tell its member.</summary>
-public sealed record DueFocusEnd(MemberRef Member, FocusSession Session, string RoadmapId, string TimeZoneId, QuietHours? Quiet, bool AutoLog);
+/// <summary>A running session whose time is up, with what the job needs to tell its member (in their <paramref name="Language"/>, "en" or "de").</summary>
+public sealed record DueFocusEnd(MemberRef Member, FocusSession Session, string RoadmapId, string TimeZoneId, QuietHours? Quiet, bool AutoLog, string Language = Localization.Languages.English);
 
 /// <summary>An ended session nobody answered, due to be logged automatically.</summary>
 public sealed record DueFocusAutoLog(MemberRef Member, long SessionId);

@@ -37,8 +37,10 @@ public sealed partial class FocusService(IServiceScopeFactory scopes, RoadmapCat
                 var s = item.Session;
                 var m = item.Member;
                 var notifyAt = ReminderSchedule.AfterQuietHours(new DateTimeOffset(s.EndsAtUtc, TimeSpan.Zero), item.Quiet, item.TimeZoneId).UtcDateTime;
-                var title = s.ItemId is null ? null : roadmaps.Holding(s.ItemId, roadmaps.Get(item.RoadmapId)).FindItem(s.ItemId)?.DisplayTitle;
-                var reply = s.IsBreak ? FocusViews.BreakOver() : FocusViews.Ended(title, s with { State = FocusState.Ended }, item.AutoLog, early: false);
+                // Written in the member's language, and the item's title too where the roadmap gives it in that language.
+                var culture = Localization.Languages.Culture(item.Language);
+                var title = s.ItemId is null ? null : roadmaps.Holding(s.ItemId, roadmaps.Get(item.RoadmapId)).In(item.Language).FindItem(s.ItemId)?.DisplayTitle;
+                var reply = s.IsBreak ? FocusViews.BreakOver(culture) : FocusViews.Ended(title, s with { State = FocusState.Ended }, item.AutoLog, early: false, culture);
                 var message = OutboxMessage.DirectTo(FocusRules.EndKey(m.Community.Platform, m.Community.ExternalId, s.Id, s.Extensions), FocusRules.OutboxKind, m, reply, notifyAt);
                 if (await store.EndAsync(s.Id, s.Extensions, s.IsBreak ? FocusState.Done : FocusState.Ended, notifyAt, message, cancellationToken))
                 {
@@ -97,15 +99,17 @@ public sealed partial class FocusService(IServiceScopeFactory scopes, RoadmapCat
             while (true)
             {
                 var snapshot = await progress.LoadAsync(item.Member, defaults, cancellationToken);
+                var language = Localization.Languages.Resolve(snapshot.Member.Language, snapshot.Member.PlatformLocale, snapshot.Community.Language);
                 var context = new CommandContext
                 {
                     Who = item.Member,
                     Request = request,
                     Command = command,
                     Catalog = catalog,
-                    Roadmap = roadmaps.ForMember(snapshot),
+                    Roadmap = roadmaps.ForMember(snapshot).In(language),
                     Snapshot = snapshot,
                     Now = now,
+                    Language = language,
                 };
                 var result = await handler.HandleAsync(context, cancellationToken);
                 if (result.Changes is null || result.Changes.IsEmpty)

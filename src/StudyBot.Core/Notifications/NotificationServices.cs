@@ -282,11 +282,12 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
                     // Names members chose (and the community's) are written as the platform shows them as typed.
                     var name = _names.For(item.Community.Platform);
                     IReadOnlyList<BoardEntry> Named(IReadOnlyList<BoardEntry> entries) => [.. entries.Select(e => e with { DisplayName = name(e.DisplayName) })];
-                    var reply = Leaderboards.WeeklyPost(name(item.Community.Name), lastWeek, Named(top), Named(consistent), Named(improved));
+                    var culture = Localization.Languages.Culture(Localization.Languages.Resolve(null, null, item.Settings.Language));
+                    var reply = Leaderboards.WeeklyPost(name(item.Community.Name), lastWeek, Named(top), Named(consistent), Named(improved), culture);
                     var named = top.Concat(consistent).Concat(improved).Select(e => e.UserId).ToHashSet();
-                    if (await BestPartnerStreakAsync(scope.ServiceProvider, item.Community, now, name, cancellationToken) is { } best)
+                    if (await BestPartnerStreakAsync(scope.ServiceProvider, item.Community, now, name, cancellationToken, culture) is { } best)
                     {
-                        reply = reply with { Fields = [.. reply.Fields.SkipLast(1), new ReplyField("Study partners", best.Line), reply.Fields[^1]] };
+                        reply = reply with { Fields = [.. reply.Fields.SkipLast(1), new ReplyField(Localization.Text.Get(culture, "Board.Post.Partners"), best.Line), reply.Fields[^1]] };
                         named.UnionWith(best.Members);
                     }
 
@@ -319,7 +320,7 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
     }
 
     /// <summary>The longest partner streak among partnerships whose members all allow being shown, as a line, with who it names.</summary>
-    private static async Task<(string Line, IReadOnlyList<string> Members)?> BestPartnerStreakAsync(IServiceProvider services, CommunityRef community, DateTimeOffset now, Func<string, string> name, CancellationToken cancellationToken)
+    private static async Task<(string Line, IReadOnlyList<string> Members)?> BestPartnerStreakAsync(IServiceProvider services, CommunityRef community, DateTimeOffset now, Func<string, string> name, CancellationToken cancellationToken, System.Globalization.CultureInfo? culture = null)
     {
         var partners = services.GetRequiredService<Partners.IPartnerStore>();
         var progress = services.GetRequiredService<IProgressStore>();
@@ -346,7 +347,7 @@ public sealed partial class LeaderboardService(IServiceScopeFactory scopes, Time
         }
 
         return best is { } b
-            ? ($"🤝 Longest partner streak: {string.Join(" & ", b.Group.Select(m => name(m.DisplayName)))}, {Format.Plural(b.Weeks, "week", "weeks")} of both meeting their goals.", b.Group.Select(m => m.UserId).ToList())
+            ? (Leaderboards.PartnerStreakField(b.Group.Select(m => name(m.DisplayName)), b.Weeks, culture).Value, b.Group.Select(m => m.UserId).ToList())
             : null;
     }
 

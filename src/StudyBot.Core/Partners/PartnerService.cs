@@ -1,7 +1,10 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
+using StudyBot.Core.Commands.Handlers;
+using StudyBot.Core.Localization;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 using StudyBot.Core.Roadmaps;
@@ -101,12 +104,12 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
         var quiet = await partners.QuietPartnersAsync((now - QuietAfter).UtcDateTime, 200, cancellationToken);
         foreach (var q in quiet)
         {
+            var culture = Languages.Culture(q.Language);
             var reply = new Reply
             {
-                Title = "🤝 Your study partner has gone quiet",
-                Text = $"{_names.Escape(q.Quiet.Community.Platform, q.Quiet.DisplayName)} hasn't studied with StudyBot for two weeks. Life happens! If you'd like a new partner, "
-                    + "`/progress partner find` ends this partnership and puts you back in the matching pool.",
-                Buttons = [new ReplyButton("Find a new partner", "progress partner find", ButtonStyle.Primary), new ReplyButton("Nudge them", "progress partner nudge")],
+                Title = Text.Get(culture, "Partner.Rematch.Title"),
+                Text = Text.Get(culture, "Partner.Rematch.Text", _names.Escape(q.Quiet.Community.Platform, q.Quiet.DisplayName)),
+                Buttons = [new ReplyButton(Text.Get(culture, "Partner.FindNewButton"), "progress partner find", ButtonStyle.Primary), new ReplyButton(Text.Get(culture, "Partner.Rematch.NudgeButton"), "progress partner nudge")],
             };
             try
             {
@@ -130,6 +133,22 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
     public static OutboxMessage Direct(string kind, MemberRef to, Reply reply, DateTimeOffset now, string discriminator) =>
         OutboxMessage.DirectTo($"{kind}:{to.Community.Platform}:{to.Community.ExternalId}:{to.UserId}:{discriminator}", kind, to, reply, now.UtcDateTime);
 
+    /// <summary>The nudge a partner gets, in their language.</summary>
+    public static Reply Nudge(string fromName, CultureInfo culture) => new()
+    {
+        Title = Text.Get(culture, "Partner.NudgeTitle"),
+        Text = Text.Get(culture, "Partner.NudgeText", fromName),
+        Buttons = [new ReplyButton(Text.Get(culture, "Partner.LogButton"), "progress log 30 practice", ButtonStyle.Primary), new ReplyButton(Text.Get(culture, "Partner.NextButton"), "progress next")],
+    };
+
+    /// <summary>The goodbye a partner gets when the other leaves, in their language.</summary>
+    public static Reply Goodbye(string leaverName, CultureInfo culture) => new()
+    {
+        Title = Text.Get(culture, "Partner.EndedTitle"),
+        Text = Text.Get(culture, "Partner.EndedText", leaverName),
+        Buttons = [new ReplyButton(Text.Get(culture, "Partner.FindNewButton"), "progress partner find")],
+    };
+
     private NewcomerDefaults Defaults() => new(roadmaps.Default.Id, settings.DefaultTimeZone);
 
     private static OutboxMessage Introduction(
@@ -139,34 +158,36 @@ public sealed partial class PartnerService(IServiceScopeFactory scopes, RoadmapC
         DateTimeOffset now,
         Func<string, string> name)
     {
-        var names = string.Join(" and ", others.Select(o => name(o.Ref.DisplayName)));
-        var phase = me.Roadmap.Phases.First(p => p.Number == me.Member.Phase);
+        // Written in the language of the member it goes to (their choice, their platform's, their community's).
+        var culture = Languages.Culture(Languages.Resolve(me.Snapshot.Member.Language, me.Snapshot.Member.PlatformLocale, me.Snapshot.Community.Language));
+        string T(string key, params object?[] args) => Text.Get(culture, key, args);
+        var names = string.Join(T("Partner.And"), others.Select(o => name(o.Ref.DisplayName)));
+        var phase = me.Roadmap.In(culture).Phases.First(p => p.Number == me.Member.Phase);
         var why = new List<string>
         {
-            others.All(o => o.Member.Phase == me.Member.Phase) ? $"you're both in {Format.PhaseName(phase)}" : "you're in neighbouring phases",
+            others.All(o => o.Member.Phase == me.Member.Phase) ? T("Partner.Intro.SamePhase", Format.PhaseName(phase, culture)) : T("Partner.Intro.NeighbourPhase"),
             me.Member.Pace switch
             {
-                PaceGroup.FullTime => "you both study full-time",
-                PaceGroup.Accelerated => "you're both on the accelerated path",
-                _ => "you both study part-time",
+                PaceGroup.FullTime => T("Partner.Intro.FullTime"),
+                PaceGroup.Accelerated => T("Partner.Intro.Accelerated"),
+                _ => T("Partner.Intro.PartTime"),
             },
-            $"your usual study times overlap about {Format.Minutes(group.OverlapMinutes)} a week",
+            T("Partner.Intro.Overlap", Format.Minutes(group.OverlapMinutes, culture)),
         };
         var partnerLines = others.Select(o =>
         {
             var plan = o.Snapshot.Member.Preferences.Plan!;
-            var theirPhase = o.Roadmap.Phases.First(p => p.Number == o.Member.Phase);
-            return $"• **{name(o.Ref.DisplayName)}**: {Format.PhaseName(theirPhase)}, studies {Clock.DescribeDays(plan.Days)} at {Clock.Format(plan.MinutesOfDay)} ({o.Snapshot.Member.TimeZoneId})";
+            var theirPhase = o.Roadmap.In(culture).Phases.First(p => p.Number == o.Member.Phase);
+            return T("Partner.Intro.Partner", name(o.Ref.DisplayName), Format.PhaseName(theirPhase, culture), RemindViews.Days(culture, plan.Days), Clock.Format(plan.MinutesOfDay), o.Snapshot.Member.TimeZoneId);
         });
         var reply = new Reply
         {
-            Title = $"🤝 Meet your study partner{(others.Count > 1 ? "s" : "")}: {names}",
-            Text = $"I matched you because {string.Join(", ", why)}.\n{string.Join('\n', partnerLines)}\n"
-                + "Say hello, agree on a session, and keep each other going. A week you both meet your goals grows your partner streak.",
+            Title = T(others.Count > 1 ? "Partner.Intro.TitleMany" : "Partner.Intro.Title", names),
+            Text = $"{T("Partner.Intro.Because", string.Join(", ", why))}\n{string.Join('\n', partnerLines)}\n{T("Partner.Intro.Close")}",
             Buttons =
             [
-                new ReplyButton("Partner status", "progress partner status", ButtonStyle.Primary),
-                new ReplyButton("Send a nudge", "progress partner nudge"),
+                new ReplyButton(T("Partner.StatusButton"), "progress partner status", ButtonStyle.Primary),
+                new ReplyButton(T("Partner.NudgeButton"), "progress partner nudge"),
             ],
         };
         return Direct("partner-intro", me.Ref, reply, now, $"{now:yyyyMMddHHmm}") with { Mentions = others.Select(o => o.Ref.UserId).ToList() };

@@ -7,13 +7,21 @@ namespace StudyBot.Core.Partners;
 public sealed record PoolEntry(long MemberId, MemberRef Member, DateTime JoinedAtUtc);
 
 /// <summary>A member's current partnership and the partners in it.</summary>
-public sealed record Partnership(long Id, DateTime CreatedAtUtc, IReadOnlyList<MemberRef> Partners, DateTime? MyLastNudgeAtUtc);
+public sealed record Partnership(long Id, DateTime CreatedAtUtc, IReadOnlyList<MemberRef> Partners, DateTime? MyLastNudgeAtUtc)
+{
+    /// <summary>Each partner's language by user id ("en", "de"), as <see cref="Localization.Languages.Resolve"/> chose it: DMs to them are written in it.</summary>
+    public IReadOnlyDictionary<string, string> PartnerLanguages { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The language DMs to <paramref name="partner"/> are written in (English when the store gave none).</summary>
+    public string LanguageOf(MemberRef partner) => PartnerLanguages.GetValueOrDefault(partner.UserId) ?? Localization.Languages.English;
+}
 
 /// <summary>A group to create, with the introduction DMs written in the same transaction.</summary>
 public sealed record NewPartnership(IReadOnlyList<long> MemberIds, IReadOnlyList<OutboxMessage> Introductions);
 
 /// <summary>A partner who has been quiet, and the member to offer a rematch to.</summary>
-public sealed record QuietPartner(long PartnershipId, MemberRef OfferTo, MemberRef Quiet);
+/// <param name="Language">The language of <paramref name="OfferTo"/> ("en", "de"): the offer is written in it.</param>
+public sealed record QuietPartner(long PartnershipId, MemberRef OfferTo, MemberRef Quiet, string Language = Localization.Languages.English);
 
 public sealed record DueMatching(CommunityRef Community, Community Settings, bool Due);
 

@@ -27,7 +27,7 @@ internal sealed class BoardHandler(ILeaderboardStore boards, Focus.IFocusStore? 
         };
         if (period == BoardPeriod.All && metric == BoardMetric.Improved)
         {
-            return Reply.Error("\"Most improved\" compares with the period before, so it needs week or month.", "/progress board week improved");
+            return LocalViews.Error(ctx, ctx.T("Board.NeedsPeriod"), "/progress board week improved");
         }
 
         var today = ctx.Today;
@@ -47,7 +47,7 @@ internal sealed class BoardHandler(ILeaderboardStore boards, Focus.IFocusStore? 
             standing = standing with { Value = minutes };
         }
 
-        return Leaderboards.Board(query, entries, ctx.Who.UserId, standing);
+        return Leaderboards.Board(query, entries, ctx.Who.UserId, standing, ctx.Culture);
     }
 
     /// <summary>The member's own value on the board, from their daily totals, as the board's period totals count it.</summary>

@@ -1,11 +1,13 @@
+using System.Globalization;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Focus;
+using StudyBot.Core.Localization;
 using StudyBot.Core.Progress;
 using StudyBot.Core.Roadmaps;
 
 namespace StudyBot.Core.Commands.Handlers;
 
-/// <summary>The words and buttons the focus commands and the focus job share.</summary>
+/// <summary>The words and buttons the focus commands and the focus job share (texts from Resources/Focus.resx).</summary>
 internal static class FocusViews
 {
     /// <summary>"today 25 min, this week 1h 40m" for <c>/progress</c>, or null when the member has no focus minutes this week.</summary>
@@ -20,65 +22,84 @@ internal static class FocusViews
         var totals = await store.TotalsAsync(ctx.Who, today, TimeZones.WeekStart(today), ct);
         return totals.WeekMinutes == 0 && totals.TodayMinutes == 0
             ? null
-            : $"today {Format.Minutes(totals.TodayMinutes)}, this week {Format.Minutes(totals.WeekMinutes)}";
+            : ctx.T("Focus.Totals", Format.Minutes(totals.TodayMinutes, ctx.Culture), Format.Minutes(totals.WeekMinutes, ctx.Culture));
     }
 
     public static string KindWord(StudyKind kind) => kind.ToString().ToLowerInvariant();
 
+    public static string KindWord(StudyKind kind, CultureInfo culture) => Text.Get(culture, "Focus.Kind." + KindWord(kind));
+
     public static string? Title(CommandContext ctx, string? itemId) => itemId is null ? null : ctx.Roadmap.FindItem(itemId)?.DisplayTitle;
 
-    public static string What(CommandContext ctx, FocusSession s) => What(FocusViews.Title(ctx, s.ItemId), s);
+    public static string What(CommandContext ctx, FocusSession s) => What(Title(ctx, s.ItemId), s, ctx.Culture);
 
-    public static string What(string? itemTitle, FocusSession s) =>
-        $"{Format.Minutes(s.Minutes)} of {KindWord(s.Kind)}{(itemTitle is null ? "" : $" on {itemTitle}")}";
+    /// <summary>"25 min of practice on NumPy"; "25 Min. Praxis zu NumPy".</summary>
+    public static string What(string? itemTitle, FocusSession s, CultureInfo culture) => What(s.Minutes, s.Kind, itemTitle, culture);
+
+    public static string What(int minutes, StudyKind kind, string? itemTitle, CultureInfo culture) =>
+        Text.Get(culture, "Focus.What", Format.Minutes(minutes, culture), KindWord(kind, culture), itemTitle is null ? "" : Text.Get(culture, "Focus.On", itemTitle));
+
+    /// <summary>The time left, as <see cref="FocusRules.Left"/> says it in English.</summary>
+    public static string Left(TimeSpan left, CultureInfo culture)
+    {
+        var minutes = (int)Math.Ceiling(left.TotalMinutes);
+        return minutes <= 1 ? Text.Get(culture, "Focus.LessThanAMinute") : Format.Minutes(minutes, culture);
+    }
 
     /// <summary>Over, and waiting for an answer: ended, or running past its end while the job has not come round yet.</summary>
     public static bool IsOver(FocusSession s, DateTime nowUtc) =>
         s.State == FocusState.Ended || (s.State == FocusState.Running && s.EndsAtUtc <= nowUtc);
 
-    public static IReadOnlyList<ReplyButton> EndButtons(long sessionId) =>
+    public static IReadOnlyList<ReplyButton> EndButtons(long sessionId, CultureInfo culture) =>
     [
-        new ReplyButton("Log it", $"progress focus log {sessionId}", ButtonStyle.Primary),
-        new ReplyButton($"+{FocusRules.ExtendMinutes} minutes", $"progress focus extend {sessionId}"),
-        new ReplyButton("Start a break", "progress focus break"),
-        new ReplyButton("Discard", $"progress focus discard {sessionId}", ButtonStyle.Danger),
+        new ReplyButton(Text.Get(culture, "Focus.LogButton"), $"progress focus log {sessionId}", ButtonStyle.Primary),
+        new ReplyButton(Text.Get(culture, "Focus.ExtendButton", FocusRules.ExtendMinutes), $"progress focus extend {sessionId}"),
+        new ReplyButton(Text.Get(culture, "Focus.BreakButton"), "progress focus break"),
+        new ReplyButton(Text.Get(culture, "Focus.DiscardButton"), $"progress focus discard {sessionId}", ButtonStyle.Danger),
     ];
 
-    public static string AutoLogLine(bool autoLog) => autoLog
-        ? "No answer within an hour and I'll log it for you (`/progress me focus autolog off` to stop that)."
-        : "It waits for your answer (autolog is off).";
+    public static string AutoLogLine(bool autoLog, CultureInfo culture) => Text.Get(culture, autoLog ? "Focus.AutoLogOn" : "Focus.AutoLogOff");
 
-    /// <summary>The end-of-session message, as the job DMs it and <c>focus stop</c> answers it.</summary>
-    public static Reply Ended(string? itemTitle, FocusSession s, bool autoLog, bool early) => new()
+    /// <summary>The end-of-session message, as the job DMs it (in the member's language) and <c>focus stop</c> answers it.</summary>
+    public static Reply Ended(string? itemTitle, FocusSession s, bool autoLog, bool early, CultureInfo? culture = null)
     {
-        Tone = ReplyTone.Success,
-        Title = early ? "Focus session stopped" : "⏰ Focus session done",
-        Text = $"{(early ? "⏹️ Stopped after" : "Time's up:")} {What(itemTitle, s)}. Nice focus!\n"
-            + $"Log it, add {FocusRules.ExtendMinutes} minutes, take a break or discard it. {AutoLogLine(autoLog)}",
-        Buttons = EndButtons(s.Id),
-    };
+        var c = culture ?? Languages.Default;
+        return new Reply
+        {
+            Tone = ReplyTone.Success,
+            Title = Text.Get(c, early ? "Focus.StoppedTitle" : "Focus.DoneTitle"),
+            Text = Text.Get(c, early ? "Focus.StoppedAfter" : "Focus.TimesUp", What(itemTitle, s, c)) + "\n"
+                + Text.Get(c, "Focus.Ask", FocusRules.ExtendMinutes, AutoLogLine(autoLog, c)),
+            Buttons = EndButtons(s.Id, c),
+        };
+    }
 
-    public static Reply BreakOver() => new()
+    /// <summary>The end-of-break message, as the job DMs it (in the member's language).</summary>
+    public static Reply BreakOver(CultureInfo? culture = null)
     {
-        Tone = ReplyTone.Info,
-        Title = "☕ Break's over",
-        Text = "Ready for the next round? Start a focus session when you are.",
-        Buttons = [new ReplyButton("Focus 25 min", "progress focus", ButtonStyle.Primary)],
-    };
+        var c = culture ?? Languages.Default;
+        return new Reply
+        {
+            Tone = ReplyTone.Info,
+            Title = Text.Get(c, "Focus.BreakOverTitle"),
+            Text = Text.Get(c, "Focus.BreakOver"),
+            Buttons = [new ReplyButton(Text.Get(c, "Focus.FocusButton"), "progress focus", ButtonStyle.Primary)],
+        };
+    }
 
     public static Reply Running(CommandContext ctx, FocusSession s, string? lead = null)
     {
-        var left = FocusRules.Left(s.LeftAt(ctx.Now.UtcDateTime));
+        var left = Left(s.LeftAt(ctx.Now.UtcDateTime), ctx.Culture);
         var text = s.IsBreak
-            ? $"☕ You're on a {Format.Minutes(s.Minutes)} break: {left} left."
-            : $"🎯 Focusing: {What(ctx, s)}, {left} left. I'll message you when it ends.";
+            ? ctx.T("Focus.OnBreak", Format.Minutes(s.Minutes, ctx.Culture), left)
+            : ctx.T("Focus.Focusing", What(ctx, s), left);
         return new Reply
         {
             Tone = lead is null ? ReplyTone.Info : ReplyTone.Warning,
             Text = lead is null ? text : $"{lead}\n{text}",
             Buttons = s.IsBreak
-                ? [new ReplyButton("End break", "progress focus stop")]
-                : [new ReplyButton($"+{FocusRules.ExtendMinutes} minutes", $"progress focus extend {s.Id}"), new ReplyButton("Stop", "progress focus stop", ButtonStyle.Danger)],
+                ? [new ReplyButton(ctx.T("Focus.EndBreakButton"), "progress focus stop")]
+                : [new ReplyButton(ctx.T("Focus.ExtendButton", FocusRules.ExtendMinutes), $"progress focus extend {s.Id}"), new ReplyButton(ctx.T("Focus.StopButton"), "progress focus stop", ButtonStyle.Danger)],
         };
     }
 
@@ -86,8 +107,8 @@ internal static class FocusViews
     public static Reply Waiting(CommandContext ctx, FocusSession s, string lead) => new()
     {
         Tone = ReplyTone.Warning,
-        Text = $"{lead}\nYour focus session ({What(ctx, s)}) is over: log it, add {FocusRules.ExtendMinutes} minutes or discard it first.",
-        Buttons = EndButtons(s.Id),
+        Text = $"{lead}\n{ctx.T("Focus.Waiting", What(ctx, s), FocusRules.ExtendMinutes)}",
+        Buttons = EndButtons(s.Id, ctx.Culture),
     };
 
     /// <summary>The session a log, extend or discard means: the one named, or the member's latest that waits for an answer.</summary>
@@ -95,14 +116,14 @@ internal static class FocusViews
     {
         if (ctx.Member.IsNew)
         {
-            return (null, Reply.Error("You have no focus session yet. Start one with `/progress focus`.", "/progress focus 25 practice"));
+            return (null, LocalViews.Error(ctx, ctx.T("Focus.NoSession"), "/progress focus 25 practice"));
         }
 
         if (ctx.Request.Integer("session") is { } id)
         {
             var found = await store.FindAsync(ctx.Who, id, ct);
             return found is null || found.IsBreak
-                ? (null, Reply.Error($"I can't find your focus session {id}. `/progress focus {verb}` on its own takes your latest one.", $"/progress focus {verb}"))
+                ? (null, LocalViews.Error(ctx, ctx.T("Focus.NotFound", id, verb), $"/progress focus {verb}"))
                 : (found, null);
         }
 
@@ -114,7 +135,7 @@ internal static class FocusViews
 
         return state.LatestEnded is { } ended
             ? (ended, null)
-            : (null, Reply.Error($"You have no focus session waiting to {verb}. Start one with `/progress focus`.", "/progress focus 25 practice"));
+            : (null, LocalViews.Error(ctx, ctx.T("Focus.NothingWaiting." + verb), "/progress focus 25 practice"));
     }
 
     public static FocusMove Move(FocusSession s, FocusState to) =>
@@ -122,9 +143,9 @@ internal static class FocusViews
 
     public static string AlreadyAnswered(CommandContext ctx, FocusSession s) => s.State switch
     {
-        FocusState.Logged => $"✅ That focus session ({What(ctx, s)}) is already logged, once. Nothing more to do.",
-        FocusState.Discarded => $"That focus session ({What(ctx, s)}) was discarded, so it stays unlogged.",
-        _ => "That session is already over.",
+        FocusState.Logged => ctx.T("Focus.AlreadyLogged", What(ctx, s)),
+        FocusState.Discarded => ctx.T("Focus.AlreadyDiscarded", What(ctx, s)),
+        _ => ctx.T("Focus.AlreadyOver"),
     };
 }
 
@@ -142,7 +163,7 @@ internal sealed class FocusStartHandler(IFocusStore store) : ICommandHandler
         {
             if (!running.IsBreak && FocusViews.IsOver(running, now))
             {
-                return FocusViews.Waiting(ctx, running, "Your focus session just ended.");
+                return FocusViews.Waiting(ctx, running, ctx.T("Focus.JustEnded"));
             }
 
             if (running.IsBreak && running.EndsAtUtc > now && !asked)
@@ -154,13 +175,13 @@ internal sealed class FocusStartHandler(IFocusStore store) : ICommandHandler
             {
                 return asked
                     ? FocusViews.Running(ctx, running, running.IsBreak
-                        ? "You're on a break. End it with `/progress focus stop` first; nothing new was started."
-                        : "One focus session at a time: this one still runs, so nothing new was started. `/progress focus stop` ends it early.")
+                        ? ctx.T("Focus.OnBreakNoNew")
+                        : ctx.T("Focus.OneAtATime"))
                     : FocusViews.Running(ctx, running);
             }
 
             // A break whose end has come: the job ends it; the member may start focusing now.
-            return new Reply { Tone = ReplyTone.Warning, Text = "Your break just ended. Send `/progress focus` again in a moment to start." };
+            return new Reply { Tone = ReplyTone.Warning, Text = ctx.T("Focus.BreakJustEnded") };
         }
 
         var minutes = (int)(ctx.Request.Integer("minutes") ?? FocusRules.DefaultMinutes);
@@ -173,12 +194,12 @@ internal sealed class FocusStartHandler(IFocusStore store) : ICommandHandler
         Roadmaps.RoadmapItem? item = null;
         if (ctx.Request.String("item") is { } query)
         {
-            var (found, problem) = Views.ResolveItem(ctx, query, "focus 25 practice");
+            var (found, problem) = LocalViews.ResolveItem(ctx, query, "focus 25 practice");
             if (problem is not null)
             {
                 // "/progress focus 25 sleeping": a word that is no kind is read as an item; say both.
                 return problem.Tone == ReplyTone.Error
-                    ? Reply.Error($"{Views.ItemNotFound(query, ItemFinder.Find(ctx.Roadmap, query))}\nThe kind of study is practice, learning or review.", "/progress focus 25 learning pandas")
+                    ? LocalViews.Error(ctx, $"{LocalViews.ItemNotFound(ctx, query, ItemFinder.Find(ctx.Roadmap, query))}\n{ctx.T("Focus.KindHint")}", "/progress focus 25 learning pandas")
                     : problem;
             }
 
@@ -188,13 +209,12 @@ internal sealed class FocusStartHandler(IFocusStore store) : ICommandHandler
         var changes = ctx.NewChanges();
         var session = new NewFocusSession(now, now.AddMinutes(minutes), minutes, item?.Id, kind, false, ctx.Today);
         changes.Focus = new FocusChange { Start = session };
-        var on = item is null ? "" : $" on {item.DisplayTitle}";
+        var until = TimeZones.ToLocal(ctx.Now.AddMinutes(minutes), ctx.Member.TimeZoneId).ToString("HH:mm", CultureInfo.InvariantCulture);
         var reply = new Reply
         {
             Tone = ReplyTone.Success,
-            Text = $"🎯 Focus: {Format.Minutes(minutes)} of {FocusViews.KindWord(kind)}{on}, until {TimeZones.ToLocal(ctx.Now.AddMinutes(minutes), ctx.Member.TimeZoneId):HH:mm}. "
-                + "I'll message you when it ends. `/progress focus` shows what's left.",
-            Buttons = [new ReplyButton("Stop", "progress focus stop", ButtonStyle.Danger)],
+            Text = ctx.T("Focus.Started", FocusViews.What(minutes, kind, item?.DisplayTitle, ctx.Culture), until),
+            Buttons = [new ReplyButton(ctx.T("Focus.StopButton"), "progress focus stop", ButtonStyle.Danger)],
         };
         return new CommandResult(reply, changes);
     }
@@ -211,31 +231,31 @@ internal sealed class FocusStopHandler(IFocusStore store) : ICommandHandler
         var now = ctx.Now.UtcDateTime;
         if (state.Running is not { } s)
         {
-            return new Reply { Tone = ReplyTone.Warning, Text = "No focus session or break is running, so there's nothing to stop. Start one with `/progress focus`.", Buttons = [new ReplyButton("Focus 25 min", "progress focus", ButtonStyle.Primary)] };
+            return new Reply { Tone = ReplyTone.Warning, Text = ctx.T("Focus.NothingToStop"), Buttons = [new ReplyButton(ctx.T("Focus.FocusButton"), "progress focus", ButtonStyle.Primary)] };
         }
 
         var changes = ctx.NewChanges();
         if (s.IsBreak)
         {
             changes.Focus = new FocusChange { Move = FocusViews.Move(s, FocusState.Done) with { EndedAtUtc = now } };
-            return new CommandResult(FocusViews.BreakOver() with { Title = null, Text = "☕ Break ended. Ready for the next round?" }, changes);
+            return new CommandResult(FocusViews.BreakOver(ctx.Culture) with { Title = null, Text = ctx.T("Focus.BreakEnded") }, changes);
         }
 
         if (FocusViews.IsOver(s, now))
         {
-            return FocusViews.Waiting(ctx, s, "Your focus session had already ended.");
+            return FocusViews.Waiting(ctx, s, ctx.T("Focus.HadEnded"));
         }
 
         var done = (int)Math.Floor((now - s.StartedAtUtc).TotalMinutes);
         if (done < 1)
         {
             changes.Focus = new FocusChange { Move = FocusViews.Move(s, FocusState.Discarded) with { Minutes = 0, EndedAtUtc = now } };
-            return new CommandResult(new Reply { Tone = ReplyTone.Success, Text = "⏹️ Stopped after less than a minute: nothing to log." }, changes);
+            return new CommandResult(new Reply { Tone = ReplyTone.Success, Text = ctx.T("Focus.UnderAMinute") }, changes);
         }
 
         var ended = s with { Minutes = Math.Min(done, s.Minutes), State = FocusState.Ended, EndedAtUtc = now };
         changes.Focus = new FocusChange { Move = FocusViews.Move(s, FocusState.Ended) with { Minutes = ended.Minutes, EndedAtUtc = now } };
-        return new CommandResult(FocusViews.Ended(FocusViews.Title(ctx, s.ItemId), ended, state.AutoLog, early: true), changes);
+        return new CommandResult(FocusViews.Ended(FocusViews.Title(ctx, s.ItemId), ended, state.AutoLog, early: true, ctx.Culture), changes);
     }
 }
 
@@ -252,12 +272,12 @@ internal sealed class FocusBreakHandler(IFocusStore store) : ICommandHandler
         {
             if (!running.IsBreak && FocusViews.IsOver(running, now))
             {
-                return FocusViews.Waiting(ctx, running, "Your focus session just ended.");
+                return FocusViews.Waiting(ctx, running, ctx.T("Focus.JustEnded"));
             }
 
             return FocusViews.Running(ctx, running, running.IsBreak
-                ? "You're already on a break."
-                : "You're focusing right now: a break comes after. `/progress focus stop` ends the session early.");
+                ? ctx.T("Focus.AlreadyOnBreak")
+                : ctx.T("Focus.FocusingNow"));
         }
 
         var minutes = FocusRules.BreakMinutes(state.EndedToday);
@@ -267,17 +287,17 @@ internal sealed class FocusBreakHandler(IFocusStore store) : ICommandHandler
         var waiting = "";
         if (state.LatestEnded is { } ended)
         {
-            waiting = $"\nYour last session ({FocusViews.What(ctx, ended)}) isn't logged yet.";
-            buttons.Add(new ReplyButton("Log it", $"progress focus log {ended.Id}", ButtonStyle.Primary));
+            waiting = "\n" + ctx.T("Focus.NotLoggedYet", FocusViews.What(ctx, ended));
+            buttons.Add(new ReplyButton(ctx.T("Focus.LogButton"), $"progress focus log {ended.Id}", ButtonStyle.Primary));
         }
 
-        buttons.Add(new ReplyButton("End break", "progress focus stop"));
-        var kind = minutes == FocusRules.LongBreak ? "long break (four sessions done today!)" : "break";
+        buttons.Add(new ReplyButton(ctx.T("Focus.EndBreakButton"), "progress focus stop"));
+        var kind = minutes == FocusRules.LongBreak ? ctx.T("Focus.LongBreak") : ctx.T("Focus.ShortBreak");
         return new CommandResult(
             new Reply
             {
                 Tone = ReplyTone.Success,
-                Text = $"☕ A {Format.Minutes(minutes)} {kind}: stand up, stretch, drink some water. I'll message you when it's over.{waiting}",
+                Text = ctx.T("Focus.Break", Format.Minutes(minutes, ctx.Culture), kind, waiting),
                 Buttons = buttons,
             },
             changes);
@@ -300,7 +320,7 @@ internal sealed class FocusLogHandler(IFocusStore store) : ICommandHandler
         var now = ctx.Now.UtcDateTime;
         if (s!.State == FocusState.Running && !FocusViews.IsOver(s, now))
         {
-            return FocusViews.Running(ctx, s, "This session still runs: I'll offer to log it when it ends (or `/progress focus stop` ends it now).");
+            return FocusViews.Running(ctx, s, ctx.T("Focus.StillRuns"));
         }
 
         if (!FocusViews.IsOver(s, now))
@@ -316,7 +336,7 @@ internal sealed class FocusLogHandler(IFocusStore store) : ICommandHandler
         {
             changes.Focus = new FocusChange { Move = FocusViews.Move(s, FocusState.Discarded) with { EndedAtUtc = s.EndedAtUtc ?? now } };
             return new CommandResult(
-                new Reply { Tone = ReplyTone.Warning, Text = "You've logged 16 hours today, and I count at most that: rest is part of the plan. This session was not logged." },
+                new Reply { Tone = ReplyTone.Warning, Text = ctx.T("Focus.DayFull") },
                 changes);
         }
 
@@ -342,24 +362,22 @@ internal sealed class FocusLogHandler(IFocusStore store) : ICommandHandler
         var week = weekDays.Sum(d => d.TotalMinutes);
         var goal = ctx.Snapshot.CurrentGoal(GoalPeriod.Week);
         var weekLine = goal is { Unit: GoalUnit.Hours }
-            ? $"This week: {Format.Minutes(week)} of your {goal.Target}h goal{(week >= goal.Target * 60 ? " ✅ goal met!" : "")}"
-            : $"This week: {Format.Minutes(week)}";
+            ? ctx.T("Focus.WeekGoal", Format.Minutes(week, ctx.Culture), goal.Target, week >= goal.Target * 60 ? ctx.T("Focus.GoalMet") : "")
+            : ctx.T("Focus.Week", Format.Minutes(week, ctx.Culture));
         var balance = Balance.For(ctx.Roadmap, weekDays);
-        var capped = minutes < s.Minutes ? $" (capped: at most 16 hours a day)" : "";
-        var title = FocusViews.Title(ctx, s.ItemId);
-        var on = title is null ? "" : $" on {title}";
-        var text = $"📝 Logged {Format.Minutes(minutes)} of {FocusViews.KindWord(s.Kind)}{on} from your focus session{capped} (+{Format.Points(points)}).\n"
-            + $"Today: {Format.Minutes(todayMinutes + minutes)} · {weekLine}\nBalance this week: {balance.Summary}";
-        if (balance.Nudge is not null)
+        var capped = minutes < s.Minutes ? ctx.T("Focus.Capped") : "";
+        var text = ctx.T("Focus.Logged", FocusViews.What(minutes, s.Kind, FocusViews.Title(ctx, s.ItemId), ctx.Culture), capped, Format.Points(points, ctx.Culture)) + "\n"
+            + ctx.T("Focus.Today", Format.Minutes(todayMinutes + minutes, ctx.Culture), weekLine) + "\n" + ctx.T("Focus.Balance", LocalViews.BalanceSummary(ctx, balance));
+        if (LocalViews.BalanceNudge(ctx, balance) is { } nudge)
         {
-            text += $"\n💡 {balance.Nudge}";
+            text += $"\n💡 {nudge}";
         }
         return new CommandResult(
             new Reply
             {
                 Tone = ReplyTone.Success,
                 Text = text,
-                Buttons = [new ReplyButton("Start a break", "progress focus break", ButtonStyle.Primary), new ReplyButton("Undo", "progress undo")],
+                Buttons = [new ReplyButton(ctx.T("Focus.BreakButton"), "progress focus break", ButtonStyle.Primary), LocalViews.UndoButton(ctx)],
             },
             changes);
     }
@@ -380,12 +398,12 @@ internal sealed class FocusExtendHandler(IFocusStore store) : ICommandHandler
 
         if (s!.State is not (FocusState.Running or FocusState.Ended))
         {
-            return new Reply { Tone = ReplyTone.Info, Text = $"{FocusViews.AlreadyAnswered(ctx, s)} Start a new one with `/progress focus`." };
+            return new Reply { Tone = ReplyTone.Info, Text = ctx.T("Focus.StartNew", FocusViews.AlreadyAnswered(ctx, s)) };
         }
 
         if (s.Minutes + FocusRules.ExtendMinutes > FocusRules.MaxMinutes)
         {
-            return Reply.Error($"A focus session lasts at most {FocusRules.MaxMinutes} minutes, and this one has {s.Minutes}. Log it and start another after a break.", "/progress focus log");
+            return LocalViews.Error(ctx, ctx.T("Focus.TooLong", FocusRules.MaxMinutes, s.Minutes), "/progress focus log");
         }
 
         var now = ctx.Now.UtcDateTime;
@@ -394,7 +412,7 @@ internal sealed class FocusExtendHandler(IFocusStore store) : ICommandHandler
         var extended = s with { Minutes = s.Minutes + FocusRules.ExtendMinutes, EndsAtUtc = ends, State = FocusState.Running, Extensions = s.Extensions + 1, EndedAtUtc = null };
         var changes = ctx.NewChanges();
         changes.Focus = new FocusChange { Move = new FocusMove(s.Id, s.State, s.Extensions, FocusState.Running, extended.Minutes, ends, extended.Extensions, null) };
-        return new CommandResult(FocusViews.Running(ctx, extended) with { Tone = ReplyTone.Success, Text = $"➕ {FocusRules.ExtendMinutes} more minutes. " + FocusViews.Running(ctx, extended).Text }, changes);
+        return new CommandResult(FocusViews.Running(ctx, extended) with { Tone = ReplyTone.Success, Text = ctx.T("Focus.Extended", FocusRules.ExtendMinutes) + FocusViews.Running(ctx, extended).Text }, changes);
     }
 }
 
@@ -422,8 +440,8 @@ internal sealed class FocusDiscardHandler(IFocusStore store) : ICommandHandler
             new Reply
             {
                 Tone = ReplyTone.Success,
-                Text = $"🗑️ Discarded: {FocusViews.What(ctx, s)} stays unlogged.",
-                Buttons = [new ReplyButton("Focus 25 min", "progress focus", ButtonStyle.Primary)],
+                Text = ctx.T("Focus.Discarded", FocusViews.What(ctx, s)),
+                Buttons = [new ReplyButton(ctx.T("Focus.FocusButton"), "progress focus", ButtonStyle.Primary)],
             },
             changes);
     }
@@ -439,9 +457,7 @@ internal sealed class MeFocusHandler : ICommandHandler
         var on = ctx.Request.String("value") != "off";
         var changes = ctx.NewChanges();
         changes.Focus = new FocusChange { AutoLog = on };
-        var text = on
-            ? "⏱️ Autolog on: a focus session you don't answer within an hour of its end is logged for you."
-            : "⏱️ Autolog off: ended focus sessions wait for you to log or discard them.";
+        var text = on ? ctx.T("Focus.AutoOn") : ctx.T("Focus.AutoOff");
         return ValueTask.FromResult(new CommandResult(new Reply { Tone = ReplyTone.Success, Text = text }, changes));
     }
 }

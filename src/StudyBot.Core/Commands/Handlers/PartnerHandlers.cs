@@ -1,4 +1,5 @@
 using StudyBot.Core.Chat;
+using StudyBot.Core.Localization;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Partners;
 using StudyBot.Core.Progress;
@@ -12,11 +13,12 @@ internal static class PartnerViews
         : new Reply
         {
             Tone = ReplyTone.Warning,
-            Text = "You're resting right now, so partner matching and nudges wait until you're back. `/progress rest end` when you're ready.",
-            Buttons = [new ReplyButton("End rest", "progress rest end")],
+            Text = ctx.T("Partner.Resting"),
+            Buttons = [new ReplyButton(ctx.T("Partner.EndRestButton"), "progress rest end")],
         };
 
-    public static string Names(IEnumerable<MemberRef> members, Func<string, string> name) => string.Join(" and ", members.Select(m => name(m.DisplayName)));
+    /// <summary>"Ada and Bob" in the member's language.</summary>
+    public static string Names(CommandContext ctx, IEnumerable<MemberRef> members) => string.Join(ctx.T("Partner.And"), members.Select(m => ctx.MemberText(m.DisplayName)));
 }
 
 internal sealed class PartnerFindHandler(IPartnerStore partners, IProgressStore progress) : ICommandHandler
@@ -37,8 +39,8 @@ internal sealed class PartnerFindHandler(IPartnerStore partners, IProgressStore 
             return new Reply
             {
                 Tone = ReplyTone.Warning,
-                Text = "Partners are matched by when you usually study, so tell me that first, e.g. `/progress remind plan weekdays 19:00`. Then `/progress partner find` again.",
-                Buttons = [new ReplyButton("Weekdays at 19:00", "progress remind plan weekdays 19:00")],
+                Text = ctx.T("Partner.NeedPlan"),
+                Buttons = [new ReplyButton(ctx.T("Partner.WeekdaysButton"), "progress remind plan weekdays 19:00")],
             };
         }
 
@@ -57,30 +59,29 @@ internal sealed class PartnerFindHandler(IPartnerStore partners, IProgressStore 
             {
                 return new Reply
                 {
-                    Text = $"You already have a study partner: {PartnerViews.Names(current.Partners, ctx.MemberText)}. `/progress partner leave` first if you'd like someone new.",
-                    Buttons = [new ReplyButton("Partner status", "progress partner status")],
+                    Text = ctx.T("Partner.Already", PartnerViews.Names(ctx, current.Partners)),
+                    Buttons = [new ReplyButton(ctx.T("Partner.StatusButton"), "progress partner status")],
                 };
             }
 
             await partners.LeaveAsync(ctx.Who, ctx.Now.UtcDateTime, [], cancellationToken);
-            ended = $"Your partnership with {PartnerViews.Names(current.Partners, ctx.MemberText)} has ended, since they've been quiet for two weeks. ";
+            ended = ctx.T("Partner.EndedQuiet", PartnerViews.Names(ctx, current.Partners));
         }
 
         // Joining the pool needs the member row; a first command creates it through a small commit.
         if (ctx.Member.IsNew)
         {
-            return new Reply { Text = "Run `/progress start` or log some study first, then `/progress partner find`." };
+            return new Reply { Text = ctx.T("Partner.NeedStart") };
         }
 
         var joined = await partners.JoinPoolAsync(ctx.Who, ctx.Now.UtcDateTime, cancellationToken);
         var when = ctx.Snapshot.Community.Settings is { PartnersDay: { } day, PartnersMinutes: { } minutes }
-            ? $"Matching runs every {day} at {Clock.Format(minutes)} ({ctx.Snapshot.Community.TimeZoneId})"
-            : "Matching runs when an admin starts it";
+            ? ctx.T("Partner.Schedule", RemindViews.DayName(ctx.Culture, day), Clock.Format(minutes), ctx.Snapshot.Community.TimeZoneId)
+            : ctx.T("Partner.ScheduleAdmin");
         return new Reply
         {
             Tone = ReplyTone.Success,
-            Text = $"🤝 {ended}{(joined ? "You're in the partner pool." : "You're already in the partner pool.")} {when}; I'll DM you your partner and why you were matched. "
-                + "I match people in the same or a neighbouring phase, at a similar pace, who study at overlapping times.",
+            Text = ctx.T("Partner.Find", ended, joined ? ctx.T("Partner.Joined") : ctx.T("Partner.AlreadyInPool"), when),
         };
     }
 }
@@ -97,8 +98,8 @@ internal sealed class PartnerStatusHandler(IPartnerStore partners, IProgressStor
             var waiting = !ctx.Member.IsNew && await partners.InPoolAsync(ctx.Who, cancellationToken);
             return new Reply
             {
-                Text = waiting ? "You're in the partner pool; I'll DM you when you're matched." : "You have no study partner yet. `/progress partner find` puts you in the pool.",
-                Buttons = waiting ? [] : [new ReplyButton("Find a partner", "progress partner find", ButtonStyle.Primary)],
+                Text = waiting ? ctx.T("Partner.Waiting") : ctx.T("Partner.None"),
+                Buttons = waiting ? [] : [new ReplyButton(ctx.T("Partner.FindButton"), "progress partner find", ButtonStyle.Primary)],
             };
         }
 
@@ -111,28 +112,28 @@ internal sealed class PartnerStatusHandler(IPartnerStore partners, IProgressStor
             streaks.Add(Streaks.Compute(snapshot.Goals, snapshot.Days, today, ReminderComposer.PausedWeeks(snapshot.Rest, today)));
             if (snapshot.Member.Preferences.Privacy == PrivacyLevel.Private)
             {
-                fields.Add(new ReplyField(ctx.MemberText(partner.DisplayName), "Keeps their progress private. A nudge still reaches them."));
+                fields.Add(new ReplyField(ctx.MemberText(partner.DisplayName), ctx.T("Partner.Private")));
                 continue;
             }
 
-            var phases = ProgressMath.Phases(roadmaps is null ? ctx.Roadmap : Roadmaps.MemberRoadmaps.ForMember(roadmaps, snapshot), snapshot.StateOf);
+            var phases = ProgressMath.Phases(roadmaps is null ? ctx.Roadmap : Roadmaps.MemberRoadmaps.ForMember(roadmaps, snapshot).In(ctx.Language), snapshot.StateOf);
             var phase = ProgressMath.CurrentPhase(phases);
             var goal = snapshot.CurrentGoal(GoalPeriod.Week);
-            var week = goal is null ? "no weekly goal set" : $"this week {Format.Hours(Streaks.AchievedInPeriod(goal, snapshot.Days, today))} of {Format.GoalAmount(goal.Target, goal.Unit)}";
-            var resting = snapshot.RestingOn(today) is not null ? " · resting" : "";
-            fields.Add(new ReplyField(ctx.MemberText(partner.DisplayName), $"{Format.PhaseName(phase)} ({phases.First(p => p.Phase.Id == phase.Id).Percent}%) · {ProgressMath.OverallPercent(phases)}% overall · {week}{resting}"));
+            var week = goal is null ? ctx.T("Partner.NoGoal") : ctx.T("Partner.Week", Format.Hours(Streaks.AchievedInPeriod(goal, snapshot.Days, today), ctx.Culture), LocalViews.GoalAmount(ctx, goal.Target, goal.Unit));
+            var resting = snapshot.RestingOn(today) is not null ? ctx.T("Partner.RestingMark") : "";
+            fields.Add(new ReplyField(ctx.MemberText(partner.DisplayName), ctx.T("Partner.Progress", Format.PhaseName(phase, ctx.Culture), phases.First(p => p.Phase.Id == phase.Id).Percent, ProgressMath.OverallPercent(phases), week, resting)));
         }
 
         var since = DateOnly.FromDateTime(current.CreatedAtUtc);
         var streak = PartnerStreak.Compute(streaks, since, ctx.Today);
         return new Reply
         {
-            Title = $"🤝 You and {PartnerViews.Names(current.Partners, ctx.MemberText)}",
+            Title = ctx.T("Partner.Title", PartnerViews.Names(ctx, current.Partners)),
             Text = streak == 0
-                ? $"Partners since {Format.Date(since)}. A week {(current.Partners.Count == 1 ? "you both" : "you all")} meet your goals starts a partner streak."
-                : $"Partners since {Format.Date(since)}. 🔥 Partner streak: {Format.Plural(streak, "week", "weeks")} of everyone meeting their goals.",
+                ? ctx.T("Partner.SinceNoStreak", Format.Date(since, ctx.Culture), current.Partners.Count == 1 ? ctx.T("Partner.YouBoth") : ctx.T("Partner.YouAll"))
+                : ctx.T("Partner.SinceStreak", Format.Date(since, ctx.Culture), Format.Plural(streak, ctx.T("Partner.WeekOne"), ctx.T("Partner.Weeks"), ctx.Culture)),
             Fields = fields,
-            Buttons = [new ReplyButton("Send a nudge", "progress partner nudge")],
+            Buttons = [new ReplyButton(ctx.T("Partner.NudgeButton"), "progress partner nudge")],
         };
     }
 }
@@ -155,25 +156,21 @@ internal sealed class PartnerNudgeHandler(IPartnerStore partners) : ICommandHand
         var current = ctx.Member.IsNew ? null : await partners.CurrentAsync(ctx.Who, cancellationToken);
         if (current is null || current.Partners.Count == 0)
         {
-            return new Reply { Tone = ReplyTone.Warning, Text = "There's nobody to nudge: you have no study partner yet. `/progress partner find` puts you in the pool." };
+            return new Reply { Tone = ReplyTone.Warning, Text = ctx.T("Partner.NobodyToNudge") };
         }
 
         if (current.MyLastNudgeAtUtc is { } last && ctx.Now.UtcDateTime - last < Interval)
         {
             var next = TimeZones.ToLocal(new DateTimeOffset(last + Interval, TimeSpan.Zero), ctx.Member.TimeZoneId);
-            return new Reply { Tone = ReplyTone.Warning, Text = $"You nudged already today. Nudges are once a day so they stay friendly; the next can go {next:ddd HH:mm}." };
+            var at = ctx.Language == Languages.English ? $"{next:ddd HH:mm}" : next.ToString("ddd HH:mm", ctx.Culture);
+            return new Reply { Tone = ReplyTone.Warning, Text = ctx.T("Partner.NudgedToday", at) };
         }
 
-        var messages = current.Partners.Select(p => PartnerService.Direct("nudge", p, new Reply
-        {
-            Title = "👋 A nudge from your study partner",
-            Text = $"{ctx.MemberText(ctx.Who.DisplayName)} is thinking of you: how about a study session today? Even 25 minutes keeps the streak alive.",
-            Buttons = [new ReplyButton("Log 30 min", "progress log 30 practice", ButtonStyle.Primary), new ReplyButton("What's next", "progress next")],
-        }, ctx.Now, $"{ctx.Who.UserId}:{ctx.Now:yyyyMMddHHmmss}") with { Mentions = [ctx.Who.UserId] }).ToList();
+        var messages = current.Partners.Select(p => PartnerService.Direct("nudge", p, PartnerService.Nudge(ctx.MemberText(ctx.Who.DisplayName), Languages.Culture(current.LanguageOf(p))), ctx.Now, $"{ctx.Who.UserId}:{ctx.Now:yyyyMMddHHmmss}") with { Mentions = [ctx.Who.UserId] }).ToList();
         var sent = await partners.NudgeAsync(ctx.Who, ctx.Now.UtcDateTime, ctx.Now.UtcDateTime - Interval, messages, cancellationToken);
         return sent
-            ? new Reply { Tone = ReplyTone.Success, Text = $"👋 Nudge on its way to {PartnerViews.Names(current.Partners, ctx.MemberText)}." }
-            : new Reply { Tone = ReplyTone.Warning, Text = "You nudged already today; try again tomorrow." };
+            ? new Reply { Tone = ReplyTone.Success, Text = ctx.T("Partner.NudgeSent", PartnerViews.Names(ctx, current.Partners)) }
+            : new Reply { Tone = ReplyTone.Warning, Text = ctx.T("Partner.NudgeAgainTomorrow") };
     }
 }
 
@@ -195,24 +192,19 @@ internal sealed class PartnerLeaveHandler(IPartnerStore partners) : ICommandHand
                 ? new Reply
                 {
                     Tone = ReplyTone.Success,
-                    Text = "👋 You've left the partner pool, so I won't match you with anyone. `/progress partner find` whenever you'd like a study partner.",
-                    Buttons = [new ReplyButton("Find a partner", "progress partner find")],
+                    Text = ctx.T("Partner.LeftPool"),
+                    Buttons = [new ReplyButton(ctx.T("Partner.FindButton"), "progress partner find")],
                 }
                 : new Reply
                 {
-                    Text = "You're not in the partner pool and have no study partner, so there's nothing to leave. `/progress partner find` puts you in the pool.",
-                    Buttons = [new ReplyButton("Find a partner", "progress partner find", ButtonStyle.Primary)],
+                    Text = ctx.T("Partner.NothingToLeave"),
+                    Buttons = [new ReplyButton(ctx.T("Partner.FindButton"), "progress partner find", ButtonStyle.Primary)],
                 };
         }
 
-        var goodbyes = current.Partners.Select(p => PartnerService.Direct("partner-left", p, new Reply
-        {
-            Title = "🤝 Partnership ended",
-            Text = $"{ctx.MemberText(ctx.Who.DisplayName)} has left your study partnership. Thanks for studying together! `/progress partner find` matches you with someone new.",
-            Buttons = [new ReplyButton("Find a new partner", "progress partner find")],
-        }, ctx.Now, $"{current.Id}:{ctx.Who.UserId}") with { Mentions = [ctx.Who.UserId] }).ToList();
+        var goodbyes = current.Partners.Select(p => PartnerService.Direct("partner-left", p, PartnerService.Goodbye(ctx.MemberText(ctx.Who.DisplayName), Languages.Culture(current.LanguageOf(p))), ctx.Now, $"{current.Id}:{ctx.Who.UserId}") with { Mentions = [ctx.Who.UserId] }).ToList();
         await partners.LeaveAsync(ctx.Who, ctx.Now.UtcDateTime, current.Partners.Count == 1 ? goodbyes : [], cancellationToken);
-        return new Reply { Tone = ReplyTone.Success, Text = $"You've left your partnership with {PartnerViews.Names(current.Partners, ctx.MemberText)}. `/progress partner find` whenever you'd like a new partner." };
+        return new Reply { Tone = ReplyTone.Success, Text = ctx.T("Partner.Left", PartnerViews.Names(ctx, current.Partners)) };
     }
 }
 
@@ -229,9 +221,9 @@ internal sealed class AdminPartnersMatchHandler(PartnerService service) : IComma
         {
             Tone = ReplyTone.Success,
             Text = result.Groups == 0
-                ? $"No matches this time: {Format.Plural(result.Waiting, "member is", "members are")} waiting for someone compatible."
-                : $"🤝 Matched {Format.Plural(result.Matched, "member", "members")} into {Format.Plural(result.Groups, "group", "groups")}; each gets a DM introducing their partner. "
-                    + (result.Waiting == 0 ? "Nobody is left waiting." : $"{Format.Plural(result.Waiting, "member is", "members are")} still waiting for a compatible partner."),
+                ? ctx.T("Partner.NoMatches", Format.Plural(result.Waiting, ctx.T("Partner.MemberIs"), ctx.T("Partner.MembersAre"), ctx.Culture))
+                : ctx.T("Partner.Matched", Format.Plural(result.Matched, ctx.T("Partner.Member"), ctx.T("Partner.Members"), ctx.Culture), Format.Plural(result.Groups, ctx.T("Partner.Group"), ctx.T("Partner.Groups"), ctx.Culture))
+                    + (result.Waiting == 0 ? ctx.T("Partner.NobodyLeft") : ctx.T("Partner.StillWaiting", Format.Plural(result.Waiting, ctx.T("Partner.MemberIs"), ctx.T("Partner.MembersAre"), ctx.Culture))),
         };
     }
 }
@@ -247,20 +239,20 @@ internal sealed class AdminPartnersScheduleHandler : ICommandHandler
         if (dayText.Trim().ToLowerInvariant() is "off" or "none")
         {
             return ValueTask.FromResult(AdminViews.Save(ctx, ctx.Snapshot.Community with { Settings = settings with { PartnersDay = null, PartnersMinutes = null } },
-                "Weekly partner matching is off; `/studybot partners match` still matches on demand."));
+                ctx.T("Partner.ScheduleOff")));
         }
 
         if (!Clock.TryParseDay(dayText, out var day))
         {
-            return ValueTask.FromResult<CommandResult>(Reply.Error($"`{TextInput.Quote(dayText, 20)}` isn't a day of the week (or `off`).", "/studybot partners schedule monday 10:00"));
+            return ValueTask.FromResult<CommandResult>(LocalViews.Error(ctx, ctx.T("Partner.BadDay", TextInput.Quote(dayText, 20)), "/studybot partners schedule monday 10:00"));
         }
 
         if (!Clock.TryParse(ctx.Request.String("time") ?? "", out var minutes))
         {
-            return ValueTask.FromResult<CommandResult>(Reply.Error("Give the local time too, in 24-hour HH:mm.", "/studybot partners schedule monday 10:00"));
+            return ValueTask.FromResult<CommandResult>(LocalViews.Error(ctx, ctx.T("Partner.NeedTime"), "/studybot partners schedule monday 10:00"));
         }
 
         return ValueTask.FromResult(AdminViews.Save(ctx, ctx.Snapshot.Community with { Settings = settings with { PartnersDay = day, PartnersMinutes = minutes } },
-            $"🤝 Partners will be matched every {day} at {Clock.Format(minutes)} ({ctx.Snapshot.Community.TimeZoneId})."));
+            ctx.T("Partner.Scheduled", RemindViews.DayName(ctx.Culture, day), Clock.Format(minutes), ctx.Snapshot.Community.TimeZoneId)));
     }
 }

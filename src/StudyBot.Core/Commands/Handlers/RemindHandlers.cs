@@ -1,4 +1,6 @@
+using System.Globalization;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Localization;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 
@@ -10,36 +12,77 @@ internal static class RemindViews
     public static string IfThen(CommandContext ctx, ReminderPlan plan)
     {
         var when = plan.Frequency == ReminderFrequency.Weekly
-            ? $"On {Clock.ToDayOfWeek(ReminderSchedule.FirstDay(plan.Days))}"
-            : plan.Days == StudyDays.Every ? "Every day" : $"On {Clock.DescribeDays(plan.Days)}";
-        var place = plan.Place is { Length: > 0 } p ? $" at {p}" : "";
+            ? ctx.T("Remind.OnDay", DayName(ctx.Culture, Clock.ToDayOfWeek(ReminderSchedule.FirstDay(plan.Days))))
+            : plan.Days == StudyDays.Every ? ctx.T("Remind.EveryDay") : Capitalize(ctx.T("Remind.OnDays", Days(ctx.Culture, plan.Days)), ctx.Culture);
+        var place = plan.Place is { Length: > 0 } p ? ctx.T("Remind.Place", IsEnglish(ctx.Culture) ? p : WithoutArticle(p)) : "";
         var goal = ctx.Snapshot.CurrentGoal(GoalPeriod.Week);
-        var toward = goal is null ? "" : $" toward your goal of {goal.Describe()}";
+        var toward = goal is null ? "" : ctx.T("Remind.Toward", GoalSetHandler.Describe(ctx, goal));
         var next = ProgressMath.NextItems(ctx.Roadmap, ctx.State, 1).FirstOrDefault();
-        var starting = next is null ? "" : $", starting with {next.DisplayTitle}";
-        return $"{when} at {Clock.Format(plan.MinutesOfDay)}{place}, you study{toward}{starting}.";
+        var starting = next is null ? "" : ctx.T("Remind.Starting", next.DisplayTitle);
+        return ctx.T("Remind.IfThen", when, Clock.Format(plan.MinutesOfDay), place, toward, starting);
+    }
+
+    private static bool IsEnglish(CultureInfo culture) => culture.TwoLetterISOLanguageName != Languages.German;
+
+    /// <summary>"the library" was added for English sentences; other languages show the place as the member named it.</summary>
+    private static string WithoutArticle(string place) =>
+        place.StartsWith("the ", StringComparison.OrdinalIgnoreCase) ? place[4..] : place;
+
+    private static string Capitalize(string text, CultureInfo culture) =>
+        text.Length == 0 ? text : char.ToUpper(text[0], culture) + text[1..];
+
+    /// <summary>"Monday" in English (as the day's name always read), "Montag" in German.</summary>
+    public static string DayName(CultureInfo culture, DayOfWeek day) =>
+        IsEnglish(culture) ? day.ToString() : culture.DateTimeFormat.GetDayName(day);
+
+    /// <summary>
+    /// Planned days in words, as <see cref="Clock.DescribeDays"/> says them in English ("weekdays", "Monday, Friday");
+    /// in German "wochentags", "montags und freitags".
+    /// </summary>
+    public static string Days(CultureInfo culture, StudyDays days)
+    {
+        if (IsEnglish(culture))
+        {
+            return Clock.DescribeDays(days);
+        }
+
+        switch (days)
+        {
+            case StudyDays.Every:
+                return Text.Get(culture, "Remind.Daily");
+            case StudyDays.Weekdays:
+                return Text.Get(culture, "Remind.Weekdays");
+            case StudyDays.Weekend:
+                return Text.Get(culture, "Remind.Weekends");
+        }
+
+        DayOfWeek[] week = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday, DayOfWeek.Saturday, DayOfWeek.Sunday];
+        var names = week.Where(d => days.HasFlag(Clock.FromDayOfWeek(d))).Select(d => culture.DateTimeFormat.GetDayName(d).ToLower(culture) + "s").ToList();
+        return names.Count <= 1 ? string.Concat(names) : string.Join(", ", names.SkipLast(1)) + Text.Get(culture, "Remind.And") + names[^1];
     }
 
     public static string NextReminder(CommandContext ctx, DateTime? nextUtc)
     {
         if (nextUtc is not { } next)
         {
-            return "none scheduled";
+            return ctx.T("Remind.NoneScheduled");
         }
 
         var local = TimeZones.ToLocal(new DateTimeOffset(next, TimeSpan.Zero), ctx.Member.TimeZoneId);
-        return $"{local:ddd d MMM HH:mm} ({ctx.Member.TimeZoneId})";
+        return IsEnglish(ctx.Culture)
+            ? $"{local:ddd d MMM HH:mm} ({ctx.Member.TimeZoneId})"
+            : ctx.T("Remind.When", local.ToString("ddd d. MMM HH:mm", ctx.Culture), ctx.Member.TimeZoneId);
     }
 
     public static string ZoneHint(CommandContext ctx) =>
         ctx.Member.TimeZoneId is "UTC" or "Etc/UTC"
-            ? "\nTimes are in UTC until you set your zone: `/progress timezone Europe/Berlin` (your zone)."
+            ? "\n" + ctx.T("Remind.ZoneHint")
             : "";
 
-    public static Reply NoPlan() => new()
+    public static Reply NoPlan(CommandContext ctx) => new()
     {
-        Text = "You have no study plan yet. Tell me when you study and I'll remind you by DM.",
-        Buttons = [new ReplyButton("Weekdays at 19:00", "progress remind plan weekdays 19:00", ButtonStyle.Primary)],
+        Text = ctx.T("Remind.NoPlan"),
+        Buttons = [new ReplyButton(ctx.T("Remind.WeekdaysButton"), "progress remind plan weekdays 19:00", ButtonStyle.Primary)],
     };
 }
 
@@ -52,16 +95,18 @@ internal sealed class RemindPlanHandler : ICommandHandler
         var daysText = ctx.Request.String("days")!;
         if (!Clock.TryParseDays(daysText, out var days))
         {
-            return ValueTask.FromResult<CommandResult>(Reply.Error(
-                $"I couldn't read the days `{TextInput.Quote(daysText, 30)}`. Use weekdays, weekends, daily, or days like mon,wed,fri.",
+            return ValueTask.FromResult<CommandResult>(LocalViews.Error(
+                ctx,
+                ctx.T("Remind.BadDays", TextInput.Quote(daysText, 30)),
                 "/progress remind plan weekdays 19:00 library"));
         }
 
         var timeText = ctx.Request.String("time")!;
         if (!Clock.TryParse(timeText, out var minutes))
         {
-            return ValueTask.FromResult<CommandResult>(Reply.Error(
-                $"`{TextInput.Quote(timeText, 20)}` isn't a time of day. Write it like {Clock.Examples}.",
+            return ValueTask.FromResult<CommandResult>(LocalViews.Error(
+                ctx,
+                ctx.T("Remind.BadTime", TextInput.Quote(timeText, 20), ctx.T("Remind.ClockExamples")),
                 "/progress remind plan weekdays 19:00 library"));
         }
 
@@ -95,16 +140,14 @@ internal sealed class RemindPlanHandler : ICommandHandler
         var changes = ctx.NewChanges();
         changes.Profile = ctx.Member with { Preferences = prefs, DisplayName = ctx.Who.DisplayName, StartDate = ctx.Member.StartDate ?? ctx.Today };
         changes.Reminders = new ReminderReset(next, ClearDmClosed: true);
-        var how = frequency == ReminderFrequency.Weekly
-            ? "I'll remind you by DM once a week, at the start of your first planned day's session."
-            : "I'll remind you by DM at each planned session.";
+        var how = frequency == ReminderFrequency.Weekly ? ctx.T("Remind.HowWeekly") : ctx.T("Remind.HowDaily");
         return ValueTask.FromResult(new CommandResult(
             new Reply
             {
                 Tone = ReplyTone.Success,
-                Title = "📅 Your study plan",
-                Text = $"{RemindViews.IfThen(ctx, plan)}\n{how} Next reminder: {RemindViews.NextReminder(ctx, next)}.{RemindViews.ZoneHint(ctx)}",
-                Buttons = [new ReplyButton("Quiet hours 22-07", "progress remind quiet 22:00 07:00"), new ReplyButton("Reminders off", "progress remind off")],
+                Title = ctx.T("Remind.Title"),
+                Text = $"{RemindViews.IfThen(ctx, plan)}\n{ctx.T("Remind.Planned", how, RemindViews.NextReminder(ctx, next))}{RemindViews.ZoneHint(ctx)}",
+                Buttons = [new ReplyButton(ctx.T("Remind.QuietButton"), "progress remind quiet 22:00 07:00"), new ReplyButton(ctx.T("Remind.OffButton"), "progress remind off")],
             },
             changes));
     }
@@ -119,35 +162,35 @@ internal sealed class RemindShowHandler : ICommandHandler
         var prefs = ctx.Member.Preferences;
         if (prefs.Plan is not { } plan)
         {
-            return ValueTask.FromResult<CommandResult>(RemindViews.NoPlan());
+            return ValueTask.FromResult<CommandResult>(RemindViews.NoPlan(ctx));
         }
 
         var state = ctx.Member.Reminders;
-        var status = !prefs.RemindersOn ? "off (`/progress remind on` to resume)"
-            : state.DmClosedAtUtc is not null ? "stopped: your DMs are closed to me. Open them, then `/progress remind on`."
-            : state.Paused ? "paused after a quiet spell; any command brings them back"
-            : ctx.Snapshot.RestingOn(ctx.Today) is { } rest ? $"resting {(rest.Until is { } u ? $"until {Format.Date(u)}" : "until you end it")}"
-            : "on";
+        var status = !prefs.RemindersOn ? ctx.T("Remind.Status.Off")
+            : state.DmClosedAtUtc is not null ? ctx.T("Remind.Status.DmClosed")
+            : state.Paused ? ctx.T("Remind.Status.Paused")
+            : ctx.Snapshot.RestingOn(ctx.Today) is { } rest ? (rest.Until is { } u ? ctx.T("Remind.Status.RestingUntil", Format.Date(u, ctx.Culture)) : ctx.T("Remind.Status.RestingOpen"))
+            : ctx.T("Remind.Status.On");
         var fields = new List<ReplyField>
         {
-            new("Reminders", status),
-            new("Next reminder", RemindViews.NextReminder(ctx, prefs.RemindersOn ? state.NextAtUtc : null), true),
-            new("Quiet hours", prefs.Quiet?.ToString() ?? "none", true),
-            new("Weekly limit", Format.Plural(ctx.Snapshot.Community.Settings.RemindersMaxPerWeek, "reminder", "reminders"), true),
+            new(ctx.T("Remind.Field.Reminders"), status),
+            new(ctx.T("Remind.Field.Next"), RemindViews.NextReminder(ctx, prefs.RemindersOn ? state.NextAtUtc : null), true),
+            new(ctx.T("Remind.Field.Quiet"), prefs.Quiet?.ToString() ?? ctx.T("Remind.QuietNone"), true),
+            new(ctx.T("Remind.Field.Limit"), Format.Plural(ctx.Snapshot.Community.Settings.RemindersMaxPerWeek, ctx.T("Remind.Reminder"), ctx.T("Remind.Reminders"), ctx.Culture), true),
         };
         if (prefs.SnoozedUntilUtc is { } snoozed && snoozed > ctx.Now.UtcDateTime)
         {
-            fields.Add(new ReplyField("Snoozed until", RemindViews.NextReminder(ctx, snoozed), true));
+            fields.Add(new ReplyField(ctx.T("Remind.Field.Snoozed"), RemindViews.NextReminder(ctx, snoozed), true));
         }
 
         return ValueTask.FromResult<CommandResult>(new Reply
         {
-            Title = "📅 Your study plan",
+            Title = ctx.T("Remind.Title"),
             Text = RemindViews.IfThen(ctx, plan) + RemindViews.ZoneHint(ctx),
             Fields = fields,
             Buttons = prefs.RemindersOn
-                ? [new ReplyButton("Snooze a week", "progress remind snooze 1w"), new ReplyButton("Reminders off", "progress remind off")]
-                : [new ReplyButton("Reminders on", "progress remind on", ButtonStyle.Primary)],
+                ? [new ReplyButton(ctx.T("Remind.SnoozeButton"), "progress remind snooze 1w"), new ReplyButton(ctx.T("Remind.OffButton"), "progress remind off")]
+                : [new ReplyButton(ctx.T("Remind.OnButton"), "progress remind on", ButtonStyle.Primary)],
         });
     }
 }
@@ -161,7 +204,7 @@ internal sealed class RemindOnHandler : ICommandHandler
         var prefs = ctx.Member.Preferences;
         if (prefs.Plan is null)
         {
-            return ValueTask.FromResult<CommandResult>(RemindViews.NoPlan());
+            return ValueTask.FromResult<CommandResult>(RemindViews.NoPlan(ctx));
         }
 
         var on = prefs with { RemindersOn = true };
@@ -170,7 +213,7 @@ internal sealed class RemindOnHandler : ICommandHandler
         changes.Profile = ctx.Member with { Preferences = on, DisplayName = ctx.Who.DisplayName };
         changes.Reminders = new ReminderReset(next, ClearDmClosed: true);
         return ValueTask.FromResult(new CommandResult(
-            new Reply { Tone = ReplyTone.Success, Text = $"🔔 Reminders are on. Next one: {RemindViews.NextReminder(ctx, next)}." },
+            new Reply { Tone = ReplyTone.Success, Text = ctx.T("Remind.AreOn", RemindViews.NextReminder(ctx, next)) },
             changes));
     }
 }
@@ -183,7 +226,7 @@ internal sealed class RemindOffHandler : ICommandHandler
     {
         if (!ctx.Member.Preferences.RemindersOn)
         {
-            return ValueTask.FromResult<CommandResult>(new Reply { Text = "Your reminders are already off." });
+            return ValueTask.FromResult<CommandResult>(new Reply { Text = ctx.T("Remind.AlreadyOff") });
         }
 
         var changes = ctx.NewChanges();
@@ -193,8 +236,8 @@ internal sealed class RemindOffHandler : ICommandHandler
             new Reply
             {
                 Tone = ReplyTone.Success,
-                Text = "🔕 Reminders are off. Your plan is kept: `/progress remind on` brings them back.",
-                Buttons = [new ReplyButton("Reminders on", "progress remind on")],
+                Text = ctx.T("Remind.AreOff"),
+                Buttons = [new ReplyButton(ctx.T("Remind.OnButton"), "progress remind on")],
             },
             changes));
     }
@@ -209,7 +252,7 @@ internal sealed class RemindSnoozeHandler : ICommandHandler
         var prefs = ctx.Member.Preferences;
         if (prefs.Plan is not { } plan || !prefs.RemindersOn)
         {
-            return ValueTask.FromResult<CommandResult>(new Reply { Text = "There's nothing to snooze: your reminders are off or you have no plan. `/progress remind plan weekdays 19:00` sets one." });
+            return ValueTask.FromResult<CommandResult>(new Reply { Text = ctx.T("Remind.NothingToSnooze") });
         }
 
         var zone = ctx.Member.TimeZoneId;
@@ -226,7 +269,7 @@ internal sealed class RemindSnoozeHandler : ICommandHandler
         changes.Profile = ctx.Member with { Preferences = prefs with { SnoozedUntilUtc = until.UtcDateTime }, DisplayName = ctx.Who.DisplayName };
         changes.Reminders = new ReminderReset(until.UtcDateTime);
         return ValueTask.FromResult(new CommandResult(
-            new Reply { Tone = ReplyTone.Success, Text = $"😴 Snoozed. I'll remind you {RemindViews.NextReminder(ctx, until.UtcDateTime)}." },
+            new Reply { Tone = ReplyTone.Success, Text = ctx.T("Remind.Snoozed", RemindViews.NextReminder(ctx, until.UtcDateTime)) },
             changes));
     }
 }
@@ -244,20 +287,19 @@ internal sealed class RemindQuietHandler : ICommandHandler
         {
             if (!Clock.TryParse(from, out var start) || to is null || !Clock.TryParse(to, out var end))
             {
-                return ValueTask.FromResult<CommandResult>(Reply.Error(
-                    "Quiet hours need a start and an end, like `22:00 07:00` or `10pm 7am`, or `off`.", "/progress remind quiet 22:00 07:00"));
+                return ValueTask.FromResult<CommandResult>(LocalViews.Error(ctx, ctx.T("Remind.QuietNeeds"), "/progress remind quiet 22:00 07:00"));
             }
 
             if (start == end)
             {
-                return ValueTask.FromResult<CommandResult>(Reply.Error("Quiet hours can't start and end at the same time.", "/progress remind quiet 22:00 07:00"));
+                return ValueTask.FromResult<CommandResult>(LocalViews.Error(ctx, ctx.T("Remind.QuietSame"), "/progress remind quiet 22:00 07:00"));
             }
 
             quiet = new QuietHours(start, end);
         }
         else if (to is not null)
         {
-            return ValueTask.FromResult<CommandResult>(Reply.Error("`off` takes nothing after it.", "/progress remind quiet off"));
+            return ValueTask.FromResult<CommandResult>(LocalViews.Error(ctx, ctx.T("Remind.QuietOffExtra"), "/progress remind quiet off"));
         }
 
         var changes = ctx.NewChanges();
@@ -267,8 +309,8 @@ internal sealed class RemindQuietHandler : ICommandHandler
             {
                 Tone = ReplyTone.Success,
                 Text = quiet is null
-                    ? "Quiet hours are off."
-                    : $"🌙 Quiet hours {quiet} ({ctx.Member.TimeZoneId}): no DMs then; a reminder that falls inside waits until {Clock.Format(quiet.EndMinutes)}.",
+                    ? ctx.T("Remind.QuietOff")
+                    : ctx.T("Remind.QuietSet", quiet, ctx.Member.TimeZoneId, Clock.Format(quiet.EndMinutes)),
             },
             changes));
     }

@@ -22,21 +22,23 @@ internal sealed partial class RestStartHandler : ICommandHandler
             var text = given.StartsWith("until ", StringComparison.OrdinalIgnoreCase) ? given[6..].Trim() : given;
             if (!TryParseUntil(text, today, out var date))
             {
-                return ValueTask.FromResult<CommandResult>(Reply.Error(
-                    $"I couldn't read `{TextInput.Quote(text, 30)}` as a date. Use a date like {today.AddDays(7):yyyy-MM-dd}, a span like 3d or 2w, or a weekday.",
+                return ValueTask.FromResult<CommandResult>(LocalViews.Error(
+                    ctx,
+                    ctx.T("Rest.BadDate", TextInput.Quote(text, 30), today.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
                     "/progress rest until 2w"));
             }
 
             if (date < today)
             {
-                return ValueTask.FromResult<CommandResult>(Reply.Error(
-                    $"{Format.Date(date)} has passed; rest can end today or later.", "/progress rest until 2w"));
+                return ValueTask.FromResult<CommandResult>(LocalViews.Error(
+                    ctx, ctx.T("Rest.Passed", Format.Date(date, ctx.Culture)), "/progress rest until 2w"));
             }
 
             if (date > today.AddDays(MaxRestDays))
             {
-                return ValueTask.FromResult<CommandResult>(Reply.Error(
-                    Format.AtMost("Rest", MaxRestDays, "day", "days", $"{Format.Date(date)} is {(date.DayNumber - today.DayNumber):N0} days away"),
+                return ValueTask.FromResult<CommandResult>(LocalViews.Error(
+                    ctx,
+                    ctx.T("Rest.TooLong", Format.Number(MaxRestDays, ctx.Culture), Format.Date(date, ctx.Culture), Format.Number(date.DayNumber - today.DayNumber, ctx.Culture)),
                     "/progress rest until 2w"));
             }
 
@@ -45,14 +47,13 @@ internal sealed partial class RestStartHandler : ICommandHandler
 
         var changes = ctx.NewChanges();
         changes.StartRest = new RestPeriod(today, until);
-        var already = ctx.Snapshot.RestingOn(today) is not null ? "You were already resting; " : "";
-        var end = until is { } u ? $"until {Format.Date(u)}" : "until you end it";
+        var end = until is { } u ? ctx.T("Rest.Until", Format.Date(u, ctx.Culture)) : ctx.T("Rest.UntilEnded");
         return ValueTask.FromResult(new CommandResult(
             new Reply
             {
                 Tone = ReplyTone.Success,
-                Text = $"🛌 {already}Rest mode is on {end}. Reminders and your streak are paused: enjoy the break. `/progress rest end` when you're back.",
-                Buttons = [new ReplyButton("End rest", "progress rest end")],
+                Text = ctx.T(ctx.Snapshot.RestingOn(today) is not null ? "Rest.StartedAgain" : "Rest.Started", end),
+                Buttons = [new ReplyButton(ctx.T("Rest.EndButton"), "progress rest end")],
             },
             changes));
     }
@@ -133,7 +134,7 @@ internal sealed class RestEndHandler : ICommandHandler
     {
         if (ctx.Snapshot.RestingOn(ctx.Today) is null)
         {
-            return ValueTask.FromResult<CommandResult>(new Reply { Text = "You're not resting right now. (`/progress rest` starts rest mode.)" });
+            return ValueTask.FromResult<CommandResult>(new Reply { Text = ctx.T("Rest.NotResting") });
         }
 
         var changes = ctx.NewChanges();
@@ -144,8 +145,8 @@ internal sealed class RestEndHandler : ICommandHandler
             new Reply
             {
                 Tone = ReplyTone.Success,
-                Text = "👋 Welcome back! Rest mode is over; your streak picks up from here." + (next is null ? "" : $" Next reminder: {RemindViews.NextReminder(ctx, next)}."),
-                Buttons = [new ReplyButton("What's next", "progress next", ButtonStyle.Primary)],
+                Text = ctx.T("Rest.Back") + (next is null ? "" : ctx.T("Rest.NextReminder", RemindViews.NextReminder(ctx, next))),
+                Buttons = [new ReplyButton(ctx.T("Rest.NextButton"), "progress next", ButtonStyle.Primary)],
             },
             changes));
     }
