@@ -680,6 +680,7 @@ internal sealed class ProgressStore(StudyBotDbContext db, TimeProvider time, Wri
         StartDate = x.StartDate,
         Onboarded = x.Onboarded,
         Language = x.Language,
+        PlatformLocale = x.PlatformLocale,
         Preferences = new MemberPreferences
         {
             Privacy = (PrivacyLevel)x.Privacy,

@@ -165,6 +165,9 @@ public sealed record MemberProfile
     /// <summary>The language the member chose with <c>/progress me language</c>; null follows the platform's.</summary>
     public string? Language { get; init; }
 
+    /// <summary>The locale the member's platform last sent (Members.PlatformLocale): the language of messages sent without a command when they chose none.</summary>
+    public string? PlatformLocale { get; init; }
+
     public MemberPreferences Preferences { get; init; } = new();
 
     public ReminderState Reminders { get; init; } = new();
