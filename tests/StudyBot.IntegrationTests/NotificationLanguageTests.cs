@@ -4,6 +4,7 @@ using StudyBot.Core.Localization;
 using StudyBot.Core.Notifications;
 using StudyBot.Core.Progress;
 using StudyBot.Core.Roadmaps;
+using StudyBot.Core.Roles;
 
 namespace StudyBot.IntegrationTests;
 
@@ -79,6 +80,12 @@ public sealed class NotificationLanguageTests
         Case("notice, other post, not found", ChannelTexts.Notice(Platforms.Discord, "gone", null, ChannelProblem.NotFound, culture));
         Case("notice, celebrations, archived", ChannelTexts.Notice(Platforms.Slack, "old", "celebrations", ChannelProblem.Archived, culture));
         Case("show line", new Reply { Text = ChannelTexts.ShowLine(new ChannelProblemRecord("wins", ChannelProblem.NotFound, new DateTime(2026, 12, 3, 8, 0, 0, DateTimeKind.Utc)), Platforms.Discord, "celebrations", culture) });
+
+        // The organisers' notice when a phase role cannot be handed out, in the community's language.
+        foreach (var outcome in new[] { RoleGrantOutcome.MissingPermission, RoleGrantOutcome.RoleAboveBot, RoleGrantOutcome.RoleNotFound, RoleGrantOutcome.RoleNotAssignable, RoleGrantOutcome.RoleElevated })
+        {
+            Case($"role notice, {outcome}", RoleTexts.ProblemNotice("Graduate", outcome, culture));
+        }
 
         ReplySnapshotTests.Compare(Path.Combine(ReplySnapshotTests.Folder, $"notifications.{language}.txt"), sb.ToString());
     }
