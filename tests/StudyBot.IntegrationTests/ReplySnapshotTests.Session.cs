@@ -32,6 +32,7 @@ public sealed partial class ReplySnapshotTests
             "/studybot session plan monday 19:00 60 #study-hall " + new string('x', 101),
         ]),
         ("roles-console", [], ["/studybot roles show", "/studybot roles map 1 @Graduate", "/studybot roles sync"]),
+        ("rooms-console", [], ["/studybot rooms list", "/studybot rooms add #Study Room", "/progress me rooms ignore"]),
         ("session-checkin", ["/studybot session plan today 9:05 30 #study-hall pair programming", "/studybot session plan monday 08:30 60 #study-hall"], [
             "/progress sessions",
             "/progress session checkin 1",
