@@ -14,15 +14,15 @@ internal sealed class ChannelProblemStore(StudyBotDbContext db, NotificationStor
     {
         var row = await db.Communities.AsNoTracking()
             .Where(c => c.Platform == community.Platform && c.ExternalId == community.ExternalId)
-            .Select(c => new { c.Id, c.ChannelsSetBy })
+            .Select(c => new { c.Id, c.ChannelsSetBy, c.Language })
             .FirstOrDefaultAsync(cancellationToken);
         if (row?.ChannelsSetBy is not { } userId)
         {
             return null;
         }
 
-        var name = await db.Members.AsNoTracking().Where(m => m.CommunityId == row.Id && m.UserId == userId).Select(m => m.DisplayName).FirstOrDefaultAsync(cancellationToken);
-        return new ChannelContact(userId, name ?? userId);
+        var admin = await db.Members.AsNoTracking().Where(m => m.CommunityId == row.Id && m.UserId == userId).Select(m => new { m.DisplayName, m.Language, m.PlatformLocale }).FirstOrDefaultAsync(cancellationToken);
+        return new ChannelContact(userId, admin?.DisplayName ?? userId) { Language = Core.Localization.Languages.Resolve(admin?.Language, admin?.PlatformLocale, row.Language) };
     }
 
     public async Task<bool> ReportAsync(CommunityRef community, ChannelProblemRecord problem, OutboxMessage? notice, OutboxMessage? replacement, string? replacementMemberId, CancellationToken cancellationToken)

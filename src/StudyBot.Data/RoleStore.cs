@@ -179,7 +179,7 @@ internal sealed class RoleStore(StudyBotDbContext db, NotificationStore outbox, 
                 join r in db.PhaseRoles.AsNoTracking() on new { g.CommunityId, g.PhaseId, g.RoleId } equals new { r.CommunityId, r.PhaseId, r.RoleId }
                 where ids.Contains(g.Id)
                 orderby g.Id
-                select new { g.Id, g.PhaseId, g.RoleId, g.Attempts, r.RoleName, r.ReportChannelId, c.CelebrationChannel, c.Platform, c.ExternalId, c.Name, m.UserId, m.DisplayName })
+                select new { g.Id, g.PhaseId, g.RoleId, g.Attempts, r.RoleName, r.ReportChannelId, c.CelebrationChannel, c.Platform, c.ExternalId, c.Name, m.UserId, m.DisplayName, c.Language })
             .ToListAsync(cancellationToken);
         return rows.Select(r => new PendingRoleGrant(
             r.Id,
@@ -189,7 +189,10 @@ internal sealed class RoleStore(StudyBotDbContext db, NotificationStore outbox, 
             r.RoleName,
             r.ReportChannelId,
             r.CelebrationChannel,
-            r.Attempts)).ToList();
+            r.Attempts)
+        {
+            Language = Core.Localization.Languages.Resolve(null, null, r.Language),
+        }).ToList();
     }
 
     public async Task ReleaseClaimsAsync(CancellationToken cancellationToken)

@@ -82,9 +82,12 @@ internal sealed class SessionStore(StudyBotDbContext db, NotificationStore outbo
                 join m in db.Members.AsNoTracking() on r.MemberId equals m.Id
                 where r.SessionId == session.Id && r.OccurrenceDate == date && m.DeletedAtUtc == null
                 orderby r.UpdatedAtUtc
-                select new { m.UserId, m.DisplayName, m.TimeZoneId, r.Response })
+                select new { m.UserId, m.DisplayName, m.TimeZoneId, r.Response, m.Language, m.PlatformLocale })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => new SessionRsvpEntry(new MemberRef(session.Community, r.UserId, r.DisplayName), (Rsvp)r.Response, r.TimeZoneId)).ToList();
+        return rows.Select(r => new SessionRsvpEntry(new MemberRef(session.Community, r.UserId, r.DisplayName), (Rsvp)r.Response, r.TimeZoneId)
+        {
+            Language = Core.Localization.Languages.Resolve(r.Language, r.PlatformLocale, session.Language),
+        }).ToList();
     }
 
     public async Task<IReadOnlyList<SessionAttendance>> AttendanceAsync(StudySession session, DateOnly date, CancellationToken cancellationToken)
@@ -205,7 +208,7 @@ internal sealed class SessionStore(StudyBotDbContext db, NotificationStore outbo
         return from s in sessions
                join c in communities on s.CommunityId equals c.Id
                from m in db.Members.AsNoTracking().Where(m => m.Id == s.PlannedByMemberId && m.DeletedAtUtc == null).DefaultIfEmpty()
-               select new SessionRow(s, c.Platform, c.ExternalId, c.Name, c.RoadmapId, m == null ? null : m.DisplayName);
+               select new SessionRow(s, c.Platform, c.ExternalId, c.Name, c.RoadmapId, m == null ? null : m.DisplayName, c.Language);
     }
 
     private static StudySession ToModel(SessionRow x) => new(
@@ -221,7 +224,10 @@ internal sealed class SessionStore(StudyBotDbContext db, NotificationStore outbo
         x.s.ChannelName,
         x.s.Topic,
         x.PlannedBy,
-        x.s.CancelledAtUtc is not null);
+        x.s.CancelledAtUtc is not null)
+    {
+        Language = Core.Localization.Languages.Resolve(null, null, x.Language),
+    };
 
     private Task<long?> CommunityIdAsync(CommunityRef community, CancellationToken cancellationToken) =>
         db.Communities.AsNoTracking()
@@ -229,7 +235,7 @@ internal sealed class SessionStore(StudyBotDbContext db, NotificationStore outbo
             .Select(c => (long?)c.Id)
             .FirstOrDefaultAsync(cancellationToken);
 
-    private sealed record SessionRow(StudySessionEntity s, string Platform, string ExternalId, string Name, string RoadmapId, string? PlannedBy);
+    private sealed record SessionRow(StudySessionEntity s, string Platform, string ExternalId, string Name, string RoadmapId, string? PlannedBy, string? Language);
 }
 
 /// <summary>The session rows a member's commit writes (<see cref="ChangeSet.Session"/>), in the commit's transaction.</summary>

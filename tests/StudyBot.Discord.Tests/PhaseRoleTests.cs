@@ -14,7 +14,7 @@ namespace StudyBot.Discord.Tests;
 /// Phase roles against the fake Discord: the real engine on SQLite, the real adapter, and the fake's roles, members and
 /// role-add endpoint with Discord's Manage Roles and hierarchy rules. Jobs are run by hand on fake time.
 /// </summary>
-public sealed class PhaseRoleTests
+public sealed partial class PhaseRoleTests
 {
     private const ulong GuildId = InteractionFactory.GuildId;
     private const ulong StudyHall = 645027906669510667;

@@ -15,7 +15,7 @@ namespace StudyBot.Discord.Tests;
 /// Voice study rooms against the fake gateway: VOICE_STATE_UPDATE and GUILD_CREATE's voice_states become intervals, and
 /// closed intervals of at least five minutes become study logs (Source Voice) through the log path.
 /// </summary>
-public sealed class VoiceRoomTests
+public sealed partial class VoiceRoomTests
 {
     private const ulong Guild = 290926798626357999;
     private const ulong Mason = 53908232506183680;

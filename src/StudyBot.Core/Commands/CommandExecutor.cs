@@ -829,7 +829,7 @@ public sealed partial class CommandExecutor(
             }
 
             changes.Completions.Add(completion);
-            replies.Add(Celebrations.ForCompletion(roadmap, completion, id => after.TryGetValue(id, out var s) ? s : ItemState.NotStarted));
+            replies.Add(Celebrations.ForCompletion(roadmap, completion, id => after.TryGetValue(id, out var s) ? s : ItemState.NotStarted, context.Culture));
         }
 
         return replies;

@@ -1,4 +1,6 @@
+using System.Globalization;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Localization;
 
 namespace StudyBot.Core.Notifications;
 
@@ -13,61 +15,71 @@ public static class ChannelTexts
         _ => null,
     };
 
-    /// <summary>A short reason, completing "…, but …".</summary>
-    public static string Problem(ChannelProblem problem) => problem switch
+    /// <summary>A short reason, completing "…, but …" (in <paramref name="culture"/>; English when null).</summary>
+    public static string Problem(ChannelProblem problem, CultureInfo? culture = null) => Text.Get(culture ?? Languages.Default, problem switch
     {
-        ChannelProblem.NotFound => "it no longer exists or I can no longer see it",
-        ChannelProblem.NotMember => "I'm not a member of it",
-        ChannelProblem.Archived => "it has been archived",
-        _ => "I can't post there",
-    };
+        ChannelProblem.NotFound => "ChannelNotices.NotFound",
+        ChannelProblem.NotMember => "ChannelNotices.NotMember",
+        ChannelProblem.Archived => "ChannelNotices.Archived",
+        _ => "ChannelNotices.CantPost",
+    });
 
     /// <summary>What an admin can do about it, for the community's platform and the setting the channel is for.</summary>
-    public static string Fix(ChannelProblem problem, string platform, string? setting)
+    public static string Fix(ChannelProblem problem, string platform, string? setting, CultureInfo? culture = null)
     {
         var pick = $"`/studybot channel {setting ?? "celebrations"} #channel`";
-        return problem switch
+        return Text.Get(culture ?? Languages.Default, problem switch
         {
-            ChannelProblem.NotMember when platform == Platforms.Slack => $"Invite me there with `/invite @StudyBot`, or pick another channel with {pick}",
-            ChannelProblem.NotMember => $"Let me view and post in it, or pick another channel with {pick}",
-            _ => $"Pick another channel with {pick}",
-        };
+            ChannelProblem.NotMember when platform == Platforms.Slack => "ChannelNotices.FixInvite",
+            ChannelProblem.NotMember => "ChannelNotices.FixPermissions",
+            _ => "ChannelNotices.FixPick",
+        }, pick);
     }
 
-    /// <summary>The notice the admin who chose the channel gets, once per channel and problem. It names no member.</summary>
-    public static Reply Notice(string platform, string channelId, string? setting, ChannelProblem problem)
+    /// <summary>
+    /// The notice the admin who chose the channel gets, once per channel and problem, in the admin's language
+    /// (<paramref name="culture"/>; English when null). It names no member.
+    /// </summary>
+    public static Reply Notice(string platform, string channelId, string? setting, ChannelProblem problem, CultureInfo? culture = null)
     {
-        var what = setting switch
+        culture ??= Languages.Default;
+        var what = Text.Get(culture, setting switch
         {
-            "celebrations" => "Milestone celebrations",
-            "leaderboard" => "The weekly leaderboard",
-            _ => "My posts",
-        };
+            "celebrations" => "ChannelNotices.WhatCelebrations",
+            "leaderboard" => "ChannelNotices.WhatLeaderboard",
+            _ => "ChannelNotices.WhatOther",
+        });
         var meanwhile = setting switch
         {
-            "celebrations" => "Meanwhile I celebrate members by DM.",
-            "leaderboard" => "This week's leaderboard was not posted; members can still see it with `/progress board`.",
+            "celebrations" => Text.Get(culture, "ChannelNotices.MeanwhileCelebrations"),
+            "leaderboard" => Text.Get(culture, "ChannelNotices.MeanwhileLeaderboard"),
             _ => "",
         };
         return new Reply
         {
             Tone = ReplyTone.Warning,
-            Title = "⚠️ I can't post in a StudyBot channel",
-            Text = $"{what} should go to #{channelId}, but {Problem(problem)}. {Fix(problem, platform, setting)}. {meanwhile} I'll say this once.".Replace("  ", " ", StringComparison.Ordinal),
+            Title = Text.Get(culture, "ChannelNotices.Title"),
+            Text = Text.Get(culture, "ChannelNotices.Notice", what, channelId, Problem(problem, culture), Fix(problem, platform, setting, culture), meanwhile).Replace("  ", " ", StringComparison.Ordinal),
         };
     }
 
     /// <summary>
     /// The lines of <c>/studybot show</c> and <c>/studybot status</c> for the open problems of the channels in use (a
-    /// channel no longer chosen no longer matters).
+    /// channel no longer chosen no longer matters), in <paramref name="culture"/> (English when null).
     /// </summary>
-    public static IEnumerable<string> InUseLines(IEnumerable<ChannelProblemRecord> problems, CommunitySettings settings, string platform) =>
+    public static IEnumerable<string> InUseLines(IEnumerable<ChannelProblemRecord> problems, CommunitySettings settings, string platform, CultureInfo? culture = null) =>
         problems
             .Select(p => (Problem: p, Setting: p.ChannelId == settings.CelebrationChannel ? "celebrations" : p.ChannelId == settings.LeaderboardChannel ? "leaderboard" : null))
             .Where(x => x.Setting is not null)
-            .Select(x => ShowLine(x.Problem, platform, x.Setting));
+            .Select(x => ShowLine(x.Problem, platform, x.Setting, culture));
 
-    /// <summary>One line of <c>/studybot show</c> for an open problem.</summary>
-    public static string ShowLine(ChannelProblemRecord problem, string platform, string? setting) =>
-        $"⚠️ #{problem.ChannelId}{(setting is null ? "" : $" ({setting})")}: {Problem(problem.Problem)} (since {problem.ReportedAtUtc:yyyy-MM-dd}). {Fix(problem.Problem, platform, setting)}.";
+    /// <summary>One line of <c>/studybot show</c> for an open problem (the setting's name is the word the command takes).</summary>
+    public static string ShowLine(ChannelProblemRecord problem, string platform, string? setting, CultureInfo? culture = null)
+    {
+        culture ??= Languages.Default;
+        var date = culture.TwoLetterISOLanguageName == Languages.German
+            ? Format.Date(DateOnly.FromDateTime(problem.ReportedAtUtc), culture)
+            : problem.ReportedAtUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return Text.Get(culture, "ChannelNotices.ShowLine", problem.ChannelId, setting is null ? "" : $" ({setting})", Problem(problem.Problem, culture), date, Fix(problem.Problem, platform, setting, culture));
+    }
 }

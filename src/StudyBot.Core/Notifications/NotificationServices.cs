@@ -60,17 +60,20 @@ public sealed partial class ReminderService(IServiceScopeFactory scopes, Roadmap
         var sent = await reminders.SentSinceAsync(due.Member, weekStart.UtcDateTime, cancellationToken);
         var decision = ReminderPlanner.Decide(member.Preferences, member.Reminders, zone, snapshot.Rest, snapshot.Community.Settings.RemindersMaxPerWeek, sent, now);
         var state = decision.State;
+
+        // The recipient's language, from their row: their choice, else their platform's last locale, else the community's.
+        var language = Localization.Languages.Resolve(member.Language, member.PlatformLocale, snapshot.Community.Language);
         OutboxMessage? message = null;
         if (decision.Action == ReminderAction.SendReminder)
         {
             var template = ReminderComposer.PickTemplate(member.Reminders.LastTemplate, new DateTimeOffset(due.DueAtUtc, TimeSpan.Zero));
-            var reply = ReminderComposer.Reminder(roadmaps.ForMember(snapshot), snapshot, snapshot.Rest, member.Preferences, now, template);
+            var reply = ReminderComposer.Reminder(roadmaps.ForMember(snapshot).In(language), snapshot, snapshot.Rest, member.Preferences, now, template, language);
             message = Direct(OutboxKinds.Reminder, due, reply, now);
             state = state with { LastTemplate = template };
         }
         else if (decision.Action == ReminderAction.SendFreshStart)
         {
-            message = Direct(OutboxKinds.FreshStart, due, ReminderComposer.FreshStart(snapshot, now), now);
+            message = Direct(OutboxKinds.FreshStart, due, ReminderComposer.FreshStart(snapshot, now, language), now);
         }
 
         var applied = await reminders.ApplyAsync(due.Member, due.DueAtUtc, state, message, cancellationToken);
@@ -176,13 +179,18 @@ public sealed partial class CelebrationService(
         // A private member's wins are celebrated with them, not in front of everyone.
         var channel = snapshot.Community.Settings.CelebrationChannel;
         var toChannel = choice == CelebrationChoice.Public && prefs.Privacy != PrivacyLevel.Private && channel is not null;
+        // A post in the channel is in the community's language; a DM in the member's (their choice, platform, community).
+        var language = toChannel
+            ? Localization.Languages.Resolve(null, null, snapshot.Community.Language)
+            : Localization.Languages.Resolve(snapshot.Member.Language, snapshot.Member.PlatformLocale, snapshot.Community.Language);
+        roadmap = roadmap.In(language);
         var (phaseId, estimate) = celebration.Completion.Kind == CompletionKind.Milestone
             ? (roadmap.Milestones.First(m => m.Id == celebration.Completion.TargetId).PhaseId, roadmap.Milestones.First(m => m.Id == celebration.Completion.TargetId).Duration)
             : (celebration.Completion.TargetId, EstimateFor(roadmap, snapshot.Member, celebration.Completion.TargetId));
         var items = roadmap.PhaseItems(phaseId).Select(i => i.Id).ToList();
         var started = await store.FirstActivityAsync(celebration.Member, items, cancellationToken);
         var took = started is { } s ? celebration.AtUtc - s : (TimeSpan?)null;
-        var reply = Celebrations.ForCommunity(roadmap, celebration.Completion, name(snapshot.Member.DisplayName), took, estimate, snapshot.StateOf, toChannel);
+        var reply = Celebrations.ForCommunity(roadmap, celebration.Completion, name(snapshot.Member.DisplayName), took, estimate, snapshot.StateOf, toChannel, Localization.Languages.Culture(language));
         var m = celebration.Member;
         return new OutboxMessage(
             $"{OutboxKinds.Celebration}:{m.Community.Platform}:{m.Community.ExternalId}:{celebration.EventId}",

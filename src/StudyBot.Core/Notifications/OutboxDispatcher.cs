@@ -463,7 +463,7 @@ public sealed partial class OutboxDispatcher(
                 m.CommunityName,
                 contact.UserId,
                 contact.DisplayName,
-                ChannelTexts.Notice(m.Platform, m.RecipientId, setting, problem),
+                ChannelTexts.Notice(m.Platform, m.RecipientId, setting, problem, Localization.Languages.Culture(contact.Language)),
                 now);
 
         // The celebration itself, to its member, as the channel version says it (their card travels with it).

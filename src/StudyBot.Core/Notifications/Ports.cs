@@ -63,7 +63,11 @@ public sealed record ChannelInfo(string Id, string Name)
 public sealed record ChannelProblemRecord(string ChannelId, ChannelProblem Problem, DateTime ReportedAtUtc);
 
 /// <summary>Who hears of a channel problem: the admin who last chose a posting channel.</summary>
-public sealed record ChannelContact(string UserId, string DisplayName);
+public sealed record ChannelContact(string UserId, string DisplayName)
+{
+    /// <summary>The admin's language for the notice ("en", "de"): their choice, their platform's locale, the community's.</summary>
+    public string? Language { get; init; }
+}
 
 /// <summary>Problems with the community's posting channels, reported to its admins once each. Every call is scoped to one community.</summary>
 public interface IChannelProblemStore

@@ -1,4 +1,6 @@
+using System.Globalization;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Localization;
 using StudyBot.Core.Progress;
 using StudyBot.Core.Roadmaps;
 
@@ -11,108 +13,143 @@ namespace StudyBot.Core.Notifications;
 /// </summary>
 public static class ReminderComposer
 {
-    private static readonly string[] Openings =
-    [
-        "Hi {name}! It's {when}: your study time{place}.",
-        "{name}, your planned session is now{place}. Small steps add up.",
-        "Time to learn, {name}! {when}{place}, just as you planned.",
-        "Hey {name}, a friendly nudge: it's study time{place}. Even 25 minutes counts.",
-    ];
+    /// <summary>The opening lines (Resources/Reminders.resx, Reminders.Opening0..): {0} the name, {1} the day and time, {2} the place.</summary>
+    private const int Openings = 4;
 
-    public static int TemplateCount => Openings.Length;
+    public static int TemplateCount => Openings;
 
     /// <summary>A template other than the last one used, chosen from the occurrence so it is stable on retry.</summary>
     public static int PickTemplate(int lastTemplate, DateTimeOffset occurrence)
     {
-        var pick = (int)((occurrence.ToUnixTimeSeconds() / 60) % Openings.Length);
-        return pick == lastTemplate ? (pick + 1) % Openings.Length : pick;
+        var pick = (int)((occurrence.ToUnixTimeSeconds() / 60) % Openings);
+        return pick == lastTemplate ? (pick + 1) % Openings : pick;
     }
 
-    public static Reply Reminder(Roadmap roadmap, MemberSnapshot member, IReadOnlyList<RestPeriod> rest, MemberPreferences prefs, DateTimeOffset now, int template)
+    /// <summary>
+    /// The reminder in <paramref name="language"/> (the recipient's, from <see cref="Languages.Resolve"/>; English when
+    /// null). <paramref name="roadmap"/> should already be in that language (<see cref="Roadmap.In(string)"/>).
+    /// </summary>
+    public static Reply Reminder(Roadmap roadmap, MemberSnapshot member, IReadOnlyList<RestPeriod> rest, MemberPreferences prefs, DateTimeOffset now, int template, string? language = null)
     {
+        var culture = Languages.Culture(language);
+        string T(string key, params object?[] args) => Text.Get(culture, key, args);
         var zone = member.Member.TimeZoneId;
         var today = TimeZones.LocalDate(now, zone);
         var local = TimeZones.ToLocal(now, zone);
         Func<string, ItemState> state = member.StateOf;
-        var place = prefs.Plan?.Place is { Length: > 0 } p ? $" at {p}" : "";
-        var opening = Openings[template % Openings.Length]
-            .Replace("{name}", member.Member.DisplayName, StringComparison.Ordinal)
-            .Replace("{when}", $"{local:dddd HH:mm}", StringComparison.Ordinal)
-            .Replace("{place}", place, StringComparison.Ordinal);
+        var place = prefs.Plan?.Place is { Length: > 0 } p ? T("Reminders.Place", p) : "";
+        var opening = T($"Reminders.Opening{template % Openings}", member.Member.DisplayName, local.ToString("dddd HH:mm", culture), place);
 
         var fields = new List<ReplyField>();
         var goal = member.CurrentGoal(GoalPeriod.Week);
         if (goal is not null)
         {
             var achieved = Streaks.AchievedInPeriod(goal, member.Days, today);
-            fields.Add(new ReplyField("This week's goal", achieved >= goal.Target
-                ? $"{goal.Describe()}: already met ✅ ({Format.GoalAmount(achieved, goal.Unit)}). Anything more is a bonus."
-                : $"{goal.Describe()}: {Format.GoalAmount(achieved, goal.Unit)} so far, {Format.GoalAmount(goal.Target - achieved, goal.Unit)} to go."));
+            fields.Add(new ReplyField(T("Reminders.GoalField"), achieved >= goal.Target
+                ? T("Reminders.GoalMet", DescribeGoal(culture, goal), GoalAmount(culture, achieved, goal.Unit))
+                : T("Reminders.GoalSoFar", DescribeGoal(culture, goal), GoalAmount(culture, achieved, goal.Unit), GoalAmount(culture, goal.Target - achieved, goal.Unit))));
         }
         else
         {
-            fields.Add(new ReplyField("This week's goal", "Not set yet. `/progress goal suggest` proposes one that fits your pace."));
+            fields.Add(new ReplyField(T("Reminders.GoalField"), T("Reminders.NoGoal")));
         }
 
         var next = ProgressMath.NextItems(roadmap, state, 3);
         if (next.Count > 0)
         {
-            fields.Add(new ReplyField("Next up", string.Join('\n', next.Select(i => $"{Format.Icon(state(i.Id))} {Format.Item(i)}"))));
+            fields.Add(new ReplyField(T("Reminders.NextField"), string.Join('\n', next.Select(i => $"{Format.Icon(state(i.Id))} {Format.Item(i)}"))));
         }
 
         var week = ProgressMath.WeekNumber(member.Member.StartDate ?? today, today);
         if (ProgressMath.QuickWinsFor(roadmap, week) is { } wins)
         {
-            fields.Add(new ReplyField("Quick win", $"Week {week}: {Lower(wins.Wins[0].Title)} (or {string.Join(", ", wins.Wins.Skip(1).Select(w => Lower(w.Title)))})."));
+            // German nouns keep their capital.
+            var lower = culture.TwoLetterISOLanguageName == Languages.German ? (Func<string, string>)(t => t) : Lower;
+            fields.Add(new ReplyField(T("Reminders.QuickWinField"), T("Reminders.QuickWin", week, lower(wins.Wins[0].Title), string.Join(", ", wins.Wins.Skip(1).Select(w => lower(w.Title))))));
         }
 
         var weekStart = TimeZones.WeekStart(today);
         var balance = Balance.For(roadmap, member.Days.Where(d => d.Date >= weekStart.AddDays(-7) && d.Date <= today));
         if (balance.Nudge is not null)
         {
-            fields.Add(new ReplyField("Balance", balance.Nudge));
+            fields.Add(new ReplyField(T("Reminders.BalanceField"), Nudge(culture, roadmap, balance)));
         }
 
         var streak = Streaks.Compute(member.Goals, member.Days, today, PausedWeeks(rest, today));
         if (streak.Goal is not null)
         {
-            fields.Add(new ReplyField("Streak", streak.Current switch
+            fields.Add(new ReplyField(T("Reminders.StreakField"), streak.Current switch
             {
-                0 => "This week can be week one of a new streak.",
-                1 => "🔥 1 week so far: this week makes it two.",
-                _ => $"🔥 {streak.Current} weeks in a row. Keep the rhythm going!",
+                0 => T("Reminders.StreakZero"),
+                1 => T("Reminders.StreakOne"),
+                _ => T("Reminders.StreakMany", streak.Current),
             }));
         }
 
         return new Reply
         {
-            Title = "📅 Study time",
+            Title = T("Reminders.Title"),
             Text = opening,
             Fields = fields,
             Buttons =
             [
-                new ReplyButton("Snooze 1h", "progress remind snooze 1h"),
-                new ReplyButton("Log 30 min", "progress log 30 practice", ButtonStyle.Primary),
-                new ReplyButton("What's next", "progress next"),
+                new ReplyButton(T("Reminders.Snooze"), "progress remind snooze 1h"),
+                new ReplyButton(T("Reminders.Log"), "progress log 30 practice", ButtonStyle.Primary),
+                new ReplyButton(T("Reminders.Next"), "progress next"),
             ],
         };
     }
 
-    public static Reply FreshStart(MemberSnapshot member, DateTimeOffset now)
+    /// <summary>The one "fresh start" message, in <paramref name="language"/> (the recipient's; English when null).</summary>
+    public static Reply FreshStart(MemberSnapshot member, DateTimeOffset now, string? language = null)
     {
+        var culture = Languages.Culture(language);
         var local = TimeZones.ToLocal(now, member.Member.TimeZoneId);
-        var moment = local.Day == 1 ? "A new month" : "A new week";
         return new Reply
         {
-            Title = "🌱 Fresh start",
-            Text = $"{moment} is a good moment to pick things back up, {member.Member.DisplayName}. Life gets busy, and that's fine: rest is part of learning. "
-                + "I've paused your reminders so they don't pile up. Whenever you're ready, any `/progress` command (or the button) brings them back.",
+            Title = Text.Get(culture, "Reminders.FreshTitle"),
+            Text = Text.Get(culture, local.Day == 1 ? "Reminders.FreshMonth" : "Reminders.FreshWeek", member.Member.DisplayName),
             Buttons =
             [
-                new ReplyButton("Resume reminders", "progress remind on", ButtonStyle.Primary),
-                new ReplyButton("What's next", "progress next"),
+                new ReplyButton(Text.Get(culture, "Reminders.Resume"), "progress remind on", ButtonStyle.Primary),
+                new ReplyButton(Text.Get(culture, "Reminders.Next"), "progress next"),
             ],
         };
+    }
+
+    /// <summary>"10 hours a week", "3 Themen pro Woche": the goal in words (the texts of Resources/Goals.resx).</summary>
+    private static string DescribeGoal(CultureInfo culture, Goal goal) => Text.Get(
+        culture,
+        (goal.Unit, goal.Period, goal.Target == 1) switch
+        {
+            (GoalUnit.Hours, GoalPeriod.Week, true) => "Goals.HourWeek",
+            (GoalUnit.Hours, GoalPeriod.Week, false) => "Goals.HoursWeek",
+            (GoalUnit.Hours, _, true) => "Goals.HourMonth",
+            (GoalUnit.Hours, _, false) => "Goals.HoursMonth",
+            (_, GoalPeriod.Week, true) => "Goals.ItemWeek",
+            (_, GoalPeriod.Week, false) => "Goals.ItemsWeek",
+            (_, _, true) => "Goals.ItemMonth",
+            _ => "Goals.ItemsMonth",
+        },
+        goal.Target);
+
+    /// <summary>"2.5h", "1 item", "3 items"; "2,5 Std.", "1 Thema" (the texts of Resources/Common.resx).</summary>
+    private static string GoalAmount(CultureInfo culture, double amount, GoalUnit unit) =>
+        unit == GoalUnit.Hours ? Text.Get(culture, "Common.GoalHours", Format.Hours(amount, culture))
+        : amount == 1 ? Text.Get(culture, "Common.GoalItem")
+        : Text.Get(culture, "Common.GoalItems", Format.Hours(amount, culture));
+
+    /// <summary>The balance's nudge (<see cref="BalanceReport.Nudge"/>) in <paramref name="culture"/>.</summary>
+    private static string Nudge(CultureInfo culture, Roadmap roadmap, BalanceReport balance)
+    {
+        var worst = Enum.GetValues<StudyKind>()
+            .Select(k => (Kind: k, Target: Balance.TargetPercent(roadmap, k), Share: balance.Share(k)))
+            .MaxBy(x => x.Target - x.Share);
+        return Text.Get(
+            culture,
+            worst.Kind switch { StudyKind.Practice => "Common.Nudge.Practice", StudyKind.Learning => "Common.Nudge.Learning", _ => "Common.Nudge.Review" },
+            worst.Share,
+            worst.Target);
     }
 
     private static string Lower(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];

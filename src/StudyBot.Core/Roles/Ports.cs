@@ -118,7 +118,11 @@ public enum RoleGrantState
 }
 
 /// <summary>A grant waiting to be applied, claimed for one run.</summary>
-public sealed record PendingRoleGrant(long Id, MemberRef Member, string PhaseId, string RoleId, string RoleName, string? ReportChannelId, string? CelebrationChannelId, int Attempts);
+public sealed record PendingRoleGrant(long Id, MemberRef Member, string PhaseId, string RoleId, string RoleName, string? ReportChannelId, string? CelebrationChannelId, int Attempts)
+{
+    /// <summary>The community's language ("en", "de"; from the store): the admins' notice, a channel post, is written in it.</summary>
+    public string? Language { get; init; }
+}
 
 /// <summary>A lasting problem with a mapped role, reported to admins once.</summary>
 public sealed record RoleProblem(string RoleId, string RoleName, RoleGrantOutcome Problem, DateTime ReportedAtUtc);

@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Localization;
 using StudyBot.Core.Notifications;
 
 namespace StudyBot.Core.Roles;
@@ -217,7 +219,7 @@ public sealed partial class RoleGrantService(
                 community.Name,
                 channel,
                 channel,
-                RoleTexts.ProblemNotice(grant.RoleName, result.Outcome),
+                RoleTexts.ProblemNotice(grant.RoleName, result.Outcome, Languages.Culture(grant.Language)),
                 now);
         if (await store.ReportProblemAsync(community, problem, notice, cancellationToken))
         {
@@ -246,44 +248,47 @@ public sealed partial class RoleGrantService(
     private partial void LogGrantFailed(Exception ex, long grantId);
 }
 
-/// <summary>The words for role problems, in replies and in the admins' notice.</summary>
+/// <summary>The words for role problems, in replies and in the admins' notice (Resources/Roles.resx; English when no culture is given).</summary>
 public static class RoleTexts
 {
     public const string Sync = "/studybot roles sync";
 
-    /// <summary>A short reason, for counts and the stored grant.</summary>
-    public static string Problem(RoleGrantOutcome outcome) => outcome switch
+    /// <summary>A short reason, for counts and the stored grant (stored in English).</summary>
+    public static string Problem(RoleGrantOutcome outcome, CultureInfo? culture = null) => Text.Get(culture ?? Languages.Default, outcome switch
     {
-        RoleGrantOutcome.MissingPermission => "I lack the Manage Roles permission",
-        RoleGrantOutcome.RoleAboveBot => "the role is above my highest role",
-        RoleGrantOutcome.RoleNotFound => "the role no longer exists",
-        RoleGrantOutcome.RoleNotAssignable => "the role is managed by the platform or an integration",
-        RoleGrantOutcome.RoleElevated => "the role carries moderator or admin permissions (such as Administrator, Manage Server or Manage Roles), which I never hand out",
-        RoleGrantOutcome.MemberGone => "the member left the server",
-        RoleGrantOutcome.NotSupported => "this platform has no roles",
-        RoleGrantOutcome.Transient => "the platform did not answer; it will be retried",
-        RoleGrantOutcome.AlreadyHad => "already had the role",
-        _ => "granted",
-    };
+        RoleGrantOutcome.MissingPermission => "Roles.Problem.MissingPermission",
+        RoleGrantOutcome.RoleAboveBot => "Roles.Problem.RoleAboveBot",
+        RoleGrantOutcome.RoleNotFound => "Roles.Problem.RoleNotFound",
+        RoleGrantOutcome.RoleNotAssignable => "Roles.Problem.RoleNotAssignable",
+        RoleGrantOutcome.RoleElevated => "Roles.Problem.RoleElevated",
+        RoleGrantOutcome.MemberGone => "Roles.Problem.MemberGone",
+        RoleGrantOutcome.NotSupported => "Roles.Problem.NotSupported",
+        RoleGrantOutcome.Transient => "Roles.Problem.Transient",
+        RoleGrantOutcome.AlreadyHad => "Roles.Problem.AlreadyHad",
+        _ => "Roles.Problem.Granted",
+    });
 
     /// <summary>What an admin should do about a lasting problem.</summary>
-    public static string Fix(RoleGrantOutcome outcome) => outcome switch
+    public static string Fix(RoleGrantOutcome outcome, CultureInfo? culture = null) => Text.Get(culture ?? Languages.Default, outcome switch
     {
-        RoleGrantOutcome.MissingPermission => "Give my role the **Manage Roles** permission (Server Settings → Roles)",
-        RoleGrantOutcome.RoleAboveBot => "Drag my role above it in Server Settings → Roles (I can only give roles below my highest role)",
-        RoleGrantOutcome.RoleNotFound => "Map the phase to a role that exists with `/studybot roles map`",
-        RoleGrantOutcome.RoleNotAssignable => "Pick a role that members can be given by hand, with `/studybot roles map`",
-        RoleGrantOutcome.RoleElevated => "Take those permissions off the role, or map the phase to a plain role with `/studybot roles map`",
-        _ => "Check the role",
-    };
+        RoleGrantOutcome.MissingPermission => "Roles.Fix.MissingPermission",
+        RoleGrantOutcome.RoleAboveBot => "Roles.Fix.RoleAboveBot",
+        RoleGrantOutcome.RoleNotFound => "Roles.Fix.RoleNotFound",
+        RoleGrantOutcome.RoleNotAssignable => "Roles.Fix.RoleNotAssignable",
+        RoleGrantOutcome.RoleElevated => "Roles.Fix.RoleElevated",
+        _ => "Roles.Fix.Other",
+    });
 
-    /// <summary>The notice admins get once per role and problem. It names no member: it is about the role.</summary>
-    public static Reply ProblemNotice(string roleName, RoleGrantOutcome outcome) => new()
+    /// <summary>The notice admins get once per role and problem, in the community's language. It names no member: it is about the role.</summary>
+    public static Reply ProblemNotice(string roleName, RoleGrantOutcome outcome, CultureInfo? culture = null)
     {
-        Tone = ReplyTone.Warning,
-        Visibility = Visibility.Public,
-        Title = "⚠️ I can't hand out a phase role",
-        Text = $"Members who complete their phase should get **@{roleName}**, but {Problem(outcome)}. {Fix(outcome)}, then run `{Sync}` to give it to everyone waiting. "
-            + "Celebrations go out as usual meanwhile; I'll say this once.",
-    };
+        culture ??= Languages.Default;
+        return new()
+        {
+            Tone = ReplyTone.Warning,
+            Visibility = Visibility.Public,
+            Title = Text.Get(culture, "Roles.NoticeTitle"),
+            Text = Text.Get(culture, "Roles.Notice", roleName, Problem(outcome, culture), Fix(outcome, culture), Sync),
+        };
+    }
 }

@@ -82,7 +82,7 @@ public sealed partial class SessionService(IServiceScopeFactory scopes, RoadmapC
             if (now >= occurrence.CheckInOpens && now < occurrence.Start)
             {
                 var going = (await store.RsvpsAsync(session, occurrence.Date, cancellationToken)).Where(r => r.Response == Rsvp.Going);
-                messages.AddRange(going.Select(r => Direct(SessionKinds.Reminder, r.Member, occurrence, ReminderText(occurrence, r.TimeZoneId, now), now)));
+                messages.AddRange(going.Select(r => Direct(SessionKinds.Reminder, r.Member, occurrence, ReminderText(occurrence, r.TimeZoneId, now, Localization.Languages.Culture(r.Language)), now)));
             }
 
             if (now >= occurrence.Start && now < occurrence.End && now - occurrence.Start < Stale)
@@ -120,55 +120,63 @@ public sealed partial class SessionService(IServiceScopeFactory scopes, RoadmapC
         var dayEnd = ReminderSchedule.ToInstant(occurrence.Date.AddDays(1), 0, session.TimeZoneId);
         var completions = await store.CompletionsAsync(session.Community, attendance.Select(a => a.MemberId).ToList(), dayStart.UtcDateTime, dayEnd.UtcDateTime, cancellationToken);
         var roadmap = roadmaps.Get(session.RoadmapId);
+
+        // A post in the session's channel: in the community's language.
+        var culture = session.Culture;
+        string T(string key, params object?[] args) => Localization.Text.Get(culture, key, args);
         var lines = new List<string>
         {
             attendance.Count == 0
-                ? "Nobody checked in this time. Every session is a new chance!"
-                : $"{Format.Plural(attendance.Count, "member", "members")} came and studied {Format.Minutes(attendance.Sum(a => a.Minutes))} together. Thank you!",
+                ? T("Sessions.NobodyCame")
+                : T(attendance.Count == 1 ? "Sessions.CameOne" : "Sessions.Came", Format.Plural(attendance.Count, T("Sessions.Member"), T("Sessions.Members"), culture), Format.Minutes(attendance.Sum(a => a.Minutes), culture)),
         };
         if (completions.Count > 0)
         {
-            var named = completions.Where(c => !c.Private).Select(c => $"• **{name(c.Member.DisplayName)}** completed {TargetName(roadmaps.Holding(c.TargetId, roadmap), c)}").ToList();
-            lines.Add($"🏅 Reached today: {Format.Plural(completions.Count, "milestone", "milestones")}.");
+            var named = completions.Where(c => !c.Private).Select(c => T("Sessions.Completed", name(c.Member.DisplayName), TargetName(roadmaps.Holding(c.TargetId, roadmap).In(culture), c, culture))).ToList();
+            lines.Add(T("Sessions.Reached", Format.Plural(completions.Count, T("Sessions.Milestone"), T("Sessions.Milestones"), culture)));
             lines.AddRange(named);
         }
 
         var next = session.Weekly ? SessionSchedule.Current(session, now) : null;
         if (next is not null)
         {
-            lines.Add($"Next: {When(next, session.TimeZoneId)} ({session.TimeZoneId}). Coming?");
+            lines.Add(T("Sessions.Next", When(next, session.TimeZoneId, culture), session.TimeZoneId));
         }
 
         return new Reply
         {
-            Title = $"📊 {session.Title}: how it went",
+            Title = T("Sessions.SummaryTitle", session.TitleIn(culture)),
             Text = string.Join('\n', lines),
             Visibility = Visibility.Public,
-            Buttons = next is null ? [] : RsvpButtons(session.Id),
+            Buttons = next is null ? [] : RsvpButtons(session.Id, culture),
         };
     }
 
-    private static string TargetName(Roadmap roadmap, AttendeeCompletion c) => c.Kind == CompletionKind.Milestone
+    private static string TargetName(Roadmap roadmap, AttendeeCompletion c, CultureInfo culture) => c.Kind == CompletionKind.Milestone
         ? roadmap.Milestones.FirstOrDefault(m => m.Id == c.TargetId)?.Title ?? c.TargetId
-        : roadmap.Phases.FirstOrDefault(p => p.Id == c.TargetId) is { } phase ? Format.PhaseName(phase) : c.TargetId;
+        : roadmap.Phases.FirstOrDefault(p => p.Id == c.TargetId) is { } phase ? Format.PhaseName(phase, culture) : c.TargetId;
 
     /// <summary>The reminder says the minutes really left: a session planned (or a Going said) inside the last ten has fewer.</summary>
-    private static Reply ReminderText(SessionOccurrence occurrence, string zone, DateTimeOffset now) => new()
+    /// <summary>The reminder DM, in the member's language (<paramref name="culture"/>).</summary>
+    private static Reply ReminderText(SessionOccurrence occurrence, string zone, DateTimeOffset now, CultureInfo culture) => new()
     {
-        Title = $"⏰ {occurrence.Session.Title} starts in {Format.Minutes(Math.Max(1, (int)Math.Ceiling((occurrence.Start - now).TotalMinutes)))}",
-        Text = $"{When(occurrence, zone)} (your time), {Format.Minutes(occurrence.Session.Minutes)} in #{occurrence.Session.ChannelName}. "
-            + "Check in when you join: the session's time counts as your study time.",
-        Buttons = [new ReplyButton("Check in", $"progress session checkin {occurrence.Session.Id}", ButtonStyle.Primary)],
+        Title = Localization.Text.Get(culture, "Sessions.ReminderTitle", occurrence.Session.TitleIn(culture), Format.Minutes(Math.Max(1, (int)Math.Ceiling((occurrence.Start - now).TotalMinutes)), culture)),
+        Text = Localization.Text.Get(culture, "Sessions.ReminderText", When(occurrence, zone, culture), Format.Minutes(occurrence.Session.Minutes, culture), occurrence.Session.ChannelName),
+        Buttons = [new ReplyButton(Localization.Text.Get(culture, "Sessions.CheckIn"), $"progress session checkin {occurrence.Session.Id}", ButtonStyle.Primary)],
     };
 
-    private static Reply StartText(SessionOccurrence occurrence) => new()
+    /// <summary>The post at the start, in the community's language.</summary>
+    private static Reply StartText(SessionOccurrence occurrence)
     {
-        Title = $"📚 {occurrence.Session.Title} is starting now",
-        Text = $"{Format.Minutes(occurrence.Session.Minutes)} of studying together, until {Clock.Format(EndMinutes(occurrence))} ({occurrence.Session.TimeZoneId}). "
-            + "Press Check in to join: it logs the session's time as your study time.",
-        Visibility = Visibility.Public,
-        Buttons = [new ReplyButton("Check in", $"progress session checkin {occurrence.Session.Id}", ButtonStyle.Primary)],
-    };
+        var culture = occurrence.Session.Culture;
+        return new()
+        {
+            Title = Localization.Text.Get(culture, "Sessions.StartTitle", occurrence.Session.TitleIn(culture)),
+            Text = Localization.Text.Get(culture, "Sessions.StartText", Format.Minutes(occurrence.Session.Minutes, culture), Clock.Format(EndMinutes(occurrence)), occurrence.Session.TimeZoneId),
+            Visibility = Visibility.Public,
+            Buttons = [new ReplyButton(Localization.Text.Get(culture, "Sessions.CheckIn"), $"progress session checkin {occurrence.Session.Id}", ButtonStyle.Primary)],
+        };
+    }
 
     private static int EndMinutes(SessionOccurrence occurrence)
     {
@@ -177,18 +185,26 @@ public sealed partial class SessionService(IServiceScopeFactory scopes, RoadmapC
     }
 
     /// <summary>"Mon 7 Dec 19:00-20:00", in the zone given.</summary>
-    public static string When(SessionOccurrence occurrence, string zone)
+    public static string When(SessionOccurrence occurrence, string zone) => When(occurrence, zone, Localization.Languages.Default);
+
+    /// <summary>"Mon 7 Dec 19:00-20:00", "Mo. 7. Dez. 19:00-20:00": in the zone and culture given.</summary>
+    public static string When(SessionOccurrence occurrence, string zone, CultureInfo culture)
     {
         var start = TimeZones.ToLocal(occurrence.Start, zone);
         var end = TimeZones.ToLocal(occurrence.End, zone);
-        return $"{start.ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture)}-{end.ToString("HH:mm", CultureInfo.InvariantCulture)}";
+        var day = culture.TwoLetterISOLanguageName == Localization.Languages.German
+            ? start.ToString("ddd d. MMMM", culture)
+            : start.ToString("ddd d MMM", CultureInfo.InvariantCulture);
+        return $"{day} {start.ToString("HH:mm", CultureInfo.InvariantCulture)}-{end.ToString("HH:mm", CultureInfo.InvariantCulture)}";
     }
 
-    public static IReadOnlyList<ReplyButton> RsvpButtons(long sessionId) =>
+    public static IReadOnlyList<ReplyButton> RsvpButtons(long sessionId) => RsvpButtons(sessionId, Localization.Languages.Default);
+
+    public static IReadOnlyList<ReplyButton> RsvpButtons(long sessionId, CultureInfo culture) =>
     [
-        new ReplyButton("Going", $"progress session going {sessionId}", ButtonStyle.Primary),
-        new ReplyButton("Maybe", $"progress session maybe {sessionId}"),
-        new ReplyButton("Can't", $"progress session cant {sessionId}"),
+        new ReplyButton(Localization.Text.Get(culture, "Sessions.ButtonGoing"), $"progress session going {sessionId}", ButtonStyle.Primary),
+        new ReplyButton(Localization.Text.Get(culture, "Sessions.ButtonMaybe"), $"progress session maybe {sessionId}"),
+        new ReplyButton(Localization.Text.Get(culture, "Sessions.ButtonCant"), $"progress session cant {sessionId}"),
     ];
 
     public static string Discriminator(SessionOccurrence occurrence) => $"{occurrence.Session.Id}:{occurrence.Date:yyyyMMdd}";

@@ -33,6 +33,17 @@ public sealed record StudySession(
     bool Cancelled)
 {
     public string Title => Topic is { Length: > 0 } topic ? $"Session #{Id}: {topic}" : $"Session #{Id}";
+
+    /// <summary>The community's language ("en", "de"; from the store): what the session's channel posts are written in.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>The culture of <see cref="Language"/>: the session's channel posts.</summary>
+    public System.Globalization.CultureInfo Culture => Localization.Languages.Culture(Language);
+
+    /// <summary>"Session #3: linear algebra" in <paramref name="culture"/> ("Lernsession #3: linear algebra").</summary>
+    public string TitleIn(System.Globalization.CultureInfo culture) => Topic is { Length: > 0 } topic
+        ? Localization.Text.Get(culture, "Sessions.TitleTopic", Id, topic)
+        : Localization.Text.Get(culture, "Sessions.Title", Id);
 }
 
 /// <summary>One occurrence of a session: its local date (its key) and its UTC start and end.</summary>
@@ -50,7 +61,11 @@ public sealed record SessionOccurrence(StudySession Session, DateOnly Date, Date
 public sealed record NewStudySession(MemberRef PlannedBy, string TimeZoneId, DateOnly FirstDate, int MinutesOfDay, int Minutes, bool Weekly, string ChannelId, string ChannelName, string? Topic);
 
 /// <summary>A member's RSVP for an occurrence, with their zone (times in DMs are shown in it).</summary>
-public sealed record SessionRsvpEntry(MemberRef Member, Rsvp Response, string TimeZoneId);
+public sealed record SessionRsvpEntry(MemberRef Member, Rsvp Response, string TimeZoneId)
+{
+    /// <summary>The member's language ("en", "de"; from the store): their choice, their platform's locale, the community's.</summary>
+    public string? Language { get; init; }
+}
 
 /// <summary>A member checked in to an occurrence, with the minutes it logged.</summary>
 public sealed record SessionAttendance(long MemberId, MemberRef Member, int Minutes, bool Private);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Core.Chat;
 using StudyBot.Core.Commands;
+using StudyBot.Core.Commands.Handlers;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Core.Voice;
@@ -27,7 +28,7 @@ public static class VoiceRooms
         services.AddScoped<ICommandHandler>(static sp => sp.GetRequiredService<T>());
     }
 
-    internal static Reply NotHere() => new() { Tone = ReplyTone.Info, Text = DiscordOnly };
+    internal static Reply NotHere(CommandContext ctx) => new() { Tone = ReplyTone.Info, Text = ctx.T("Voice.DiscordOnly") };
 
     internal static string Mention(string channelId) => $"<#{channelId}>";
 }
@@ -45,7 +46,7 @@ internal sealed class RoomsAddHandler(IEnumerable<IVoiceChannelDirectory> direct
         var directory = directories.FirstOrDefault(d => d.Platform == ctx.Who.Community.Platform);
         if (ctx.Who.Community.Platform != Platforms.Discord || directory is null)
         {
-            return VoiceRooms.NotHere();
+            return VoiceRooms.NotHere(ctx);
         }
 
         var text = ctx.Request.String("channel")!.Trim();
@@ -53,25 +54,24 @@ internal sealed class RoomsAddHandler(IEnumerable<IVoiceChannelDirectory> direct
         switch (found.Outcome)
         {
             case VoiceChannelOutcome.NotFound:
-                return Reply.Error($"I can't find a channel `{TextInput.Quote(text, 40)}` in this server (or I can't see it). Pick a voice channel from the list.", Example);
+                return LocalViews.Error(ctx, ctx.T("Voice.NotFound", TextInput.Quote(text, 40)), Example);
             case VoiceChannelOutcome.NotVoice:
-                return Reply.Error($"#{TextInput.Quote(found.Name ?? text, 40)} is not a voice channel, so nobody can sit in it. A study room must be a voice or stage channel.", Example);
+                return LocalViews.Error(ctx, ctx.T("Voice.NotVoice", TextInput.Quote(found.Name ?? text, 40)), Example);
             case VoiceChannelOutcome.Unavailable:
-                return Reply.Error("I couldn't reach Discord to check that channel, so nothing was changed. Please try again in a minute.");
+                return LocalViews.Error(ctx, ctx.T("Voice.Unavailable"));
         }
 
         var room = new StudyRoom(found.Id!, found.Name ?? found.Id!, ctx.Now.UtcDateTime);
         var defaults = new NewcomerDefaults(ctx.Snapshot.Community.RoadmapId.Length > 0 ? ctx.Snapshot.Community.RoadmapId : roadmaps.Default.Id, ctx.Snapshot.Community.TimeZoneId);
         if (!await rooms.AddRoomAsync(ctx.Who.Community, room, defaults, cancellationToken))
         {
-            return new Reply { Tone = ReplyTone.Info, Text = $"🎧 {room.Name} is already a study room. Nothing changed." };
+            return new Reply { Tone = ReplyTone.Info, Text = ctx.T("Voice.AlreadyRoom", room.Name) };
         }
 
         return new Reply
         {
             Tone = ReplyTone.Success,
-            Text = $"🎧 {room.Name} is now a study room. Members who started with StudyBot get their time there counted as study time "
-                + $"(at least {VoiceRoomService.MinimumMinutes} minutes, not while deafened; `/progress me rooms ignore` opts out).",
+            Text = ctx.T("Voice.Added", room.Name, VoiceRoomService.MinimumMinutes),
         };
     }
 }
@@ -87,7 +87,7 @@ internal sealed class RoomsRemoveHandler(IEnumerable<IVoiceChannelDirectory> dir
         var directory = directories.FirstOrDefault(d => d.Platform == ctx.Who.Community.Platform);
         if (ctx.Who.Community.Platform != Platforms.Discord || directory is null)
         {
-            return VoiceRooms.NotHere();
+            return VoiceRooms.NotHere(ctx);
         }
 
         var text = ctx.Request.String("channel")!.Trim();
@@ -104,12 +104,12 @@ internal sealed class RoomsRemoveHandler(IEnumerable<IVoiceChannelDirectory> dir
 
         if (room is null || !await rooms.RemoveRoomAsync(ctx.Who.Community, room.ChannelId, cancellationToken))
         {
-            var list = current.Count == 0 ? "There are no study rooms yet." : "The study rooms are: " + string.Join(", ", current.Select(r => r.Name)) + ".";
-            return Reply.Error($"`{TextInput.Quote(text, 40)}` is not a study room. {list}", "/studybot rooms remove #Study Room");
+            var list = current.Count == 0 ? ctx.T("Voice.NoRoomsYet") : ctx.T("Voice.RoomsAre", string.Join(", ", current.Select(r => r.Name)));
+            return LocalViews.Error(ctx, ctx.T("Voice.NotARoom", TextInput.Quote(text, 40), list), "/studybot rooms remove #Study Room");
         }
 
         await voice.RoomRemovedAsync(ctx.Who.Community, room.ChannelId, cancellationToken);
-        return new Reply { Tone = ReplyTone.Success, Text = $"🎧 {room.Name} is no longer a study room. Time already spent there stays counted." };
+        return new Reply { Tone = ReplyTone.Success, Text = ctx.T("Voice.Removed", room.Name) };
     }
 }
 
@@ -121,20 +121,19 @@ internal sealed class RoomsListHandler(IVoiceRoomStore rooms) : ICommandHandler
     {
         if (ctx.Who.Community.Platform != Platforms.Discord)
         {
-            return VoiceRooms.NotHere();
+            return VoiceRooms.NotHere(ctx);
         }
 
         var current = await rooms.RoomsAsync(ctx.Who.Community, cancellationToken);
         if (current.Count == 0)
         {
-            return new Reply { Tone = ReplyTone.Info, Text = $"There are no study rooms yet. Mark a voice channel with `{RoomsAddHandler.Example}`." };
+            return new Reply { Tone = ReplyTone.Info, Text = ctx.T("Voice.NoneYet", RoomsAddHandler.Example) };
         }
 
         return new Reply
         {
             Tone = ReplyTone.Info,
-            Text = "🎧 Study rooms: " + string.Join(", ", current.Select(r => $"{r.Name} ({VoiceRooms.Mention(r.ChannelId)})"))
-                + $"\nTime there counts for members who started with StudyBot: at least {VoiceRoomService.MinimumMinutes} minutes, not while deafened.",
+            Text = ctx.T("Voice.List", string.Join(", ", current.Select(r => $"{r.Name} ({VoiceRooms.Mention(r.ChannelId)})")), VoiceRoomService.MinimumMinutes),
         };
     }
 }
@@ -149,7 +148,7 @@ internal sealed class MeRoomsHandler(IVoiceRoomStore rooms, VoiceRoomService voi
     {
         if (ctx.Who.Community.Platform != Platforms.Discord)
         {
-            return VoiceRooms.NotHere();
+            return VoiceRooms.NotHere(ctx);
         }
 
         var ignore = ctx.Request.String("choice") == "ignore";
@@ -159,22 +158,22 @@ internal sealed class MeRoomsHandler(IVoiceRoomStore rooms, VoiceRoomService voi
             return new Reply
             {
                 Tone = ReplyTone.Info,
-                Text = "StudyBot counts voice study-room time only for members who have started. Start with `/progress start` first; your time is then tracked unless you choose `/progress me rooms ignore`.",
+                Text = ctx.T("Voice.NotStarted"),
             };
         }
 
         if (member.Ignored == ignore)
         {
-            return new Reply { Tone = ReplyTone.Info, Text = ignore ? "Your time in study rooms is already not tracked. Nothing changed." : "Your time in study rooms is already tracked. Nothing changed." };
+            return new Reply { Tone = ReplyTone.Info, Text = ctx.T(ignore ? "Voice.AlreadyIgnored" : "Voice.AlreadyTracked") };
         }
 
         await rooms.SetIgnoredAsync(member.MemberId, ignore, ctx.Now.UtcDateTime, cancellationToken);
         if (ignore)
         {
             await voice.MemberIgnoredAsync(ctx.Who.Community, ctx.Who.UserId, cancellationToken);
-            return new Reply { Tone = ReplyTone.Success, Text = "🔕 Your time in voice study rooms is no longer tracked. Time already counted stays. Turn it back on with `/progress me rooms track`." };
+            return new Reply { Tone = ReplyTone.Success, Text = ctx.T("Voice.Ignored") };
         }
 
-        return new Reply { Tone = ReplyTone.Success, Text = $"🎧 Your time in voice study rooms counts again, from the next time you join one (at least {VoiceRoomService.MinimumMinutes} minutes, not while deafened)." };
+        return new Reply { Tone = ReplyTone.Success, Text = ctx.T("Voice.Tracked", VoiceRoomService.MinimumMinutes) };
     }
 }

@@ -385,7 +385,8 @@ public sealed partial class VoiceRoomService : IAsyncDisposable, IDisposable
                 var changes = new ChangeSet(Guid.NewGuid(), interval.EndedAtUtc, day, interval.UserId);
                 changes.Logs.Add(new NewStudyLog(credit, Kind, null, LogNote, Points.ForMinutes(before, credit), StudySource.Voice));
                 var request = new CommandRequest("voice room", new Dictionary<string, object> { ["interval"] = interval.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-                var reply = new Reply { Tone = ReplyTone.Success, Text = $"🎧 Counted {Format.Minutes(credit)} in a voice study room." };
+                var culture = Localization.Languages.Culture(Localization.Languages.Resolve(snapshot.Member.Language, snapshot.Member.PlatformLocale, snapshot.Community.Language));
+                var reply = new Reply { Tone = ReplyTone.Success, Text = Localization.Text.Get(culture, "Voice.Counted", Format.Minutes(credit, culture)) };
                 changes.Receipt = new CommandReceipt(
                     interval.Community.Platform,
                     interval.Community.ExternalId,

@@ -9,10 +9,10 @@ internal static class RoleViews
     public const string MapExample = "/studybot roles map ml-basics @ML Basics graduate";
 
     /// <summary>Slack and the console have no roles: say so politely, whatever the roles command.</summary>
-    public static Reply NotSupported(string platform) => new()
+    public static Reply NotSupported(CommandContext ctx) => new()
     {
         Tone = ReplyTone.Info,
-        Text = $"Phase roles are a Discord feature: {PlatformName(platform)} has no roles for me to hand out. Celebrations and everything else work as usual.",
+        Text = ctx.T("Roles.NotSupported", PlatformName(ctx, ctx.Who.Community.Platform)),
     };
 
     public static ICommunityRoles? For(IEnumerable<ICommunityRoles> platforms, CommandContext ctx) =>
@@ -35,19 +35,20 @@ internal static class RoleViews
     public static Phase? FindPhaseById(RoadmapCatalog? roadmaps, string text) =>
         roadmaps?.All.Select(r => r.FindPhaseById(text.Trim())).FirstOrDefault(p => p is not null);
 
-    public static Reply UnknownPhase(Roadmap roadmap, string text, string example) => Reply.Error(
-        $"`{TextInput.Quote(text, 40)}` isn't a phase of the roadmap. Phases: {string.Join(", ", roadmap.Phases.Select(p => $"{p.Number} `{p.Id}`"))}.",
+    public static Reply UnknownPhase(CommandContext ctx, string text, string example) => LocalViews.Error(
+        ctx,
+        ctx.T("Roles.UnknownPhase", TextInput.Quote(text, 40), string.Join(", ", ctx.Roadmap.Phases.Select(p => $"{p.Number} `{p.Id}`"))),
         example);
 
-    public static string PhaseName(Roadmap roadmap, string phaseId) =>
-        roadmap.FindPhaseById(phaseId) is { } phase ? Format.PhaseName(phase) : phaseId;
+    public static string PhaseName(CommandContext ctx, Roadmap roadmap, string phaseId) =>
+        roadmap.FindPhaseById(phaseId) is { } phase ? Format.PhaseName(phase, ctx.Culture) : phaseId;
 
-    private static string PlatformName(string platform) => platform switch
+    private static string PlatformName(CommandContext ctx, string platform) => ctx.T(platform switch
     {
-        Platforms.Slack => "Slack",
-        Platforms.Console => "the console",
-        _ => "this platform",
-    };
+        Platforms.Slack => "Roles.Slack",
+        Platforms.Console => "Roles.Console",
+        _ => "Roles.ThisPlatform",
+    });
 }
 
 internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IRoleStore store, RoadmapCatalog? roadmaps = null) : ICommandHandler
@@ -61,23 +62,21 @@ internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IR
         var roles = RoleViews.For(platforms, ctx);
         if (roles is null)
         {
-            return RoleViews.NotSupported(ctx.Who.Community.Platform);
+            return RoleViews.NotSupported(ctx);
         }
 
         var phaseText = ctx.Request.String("phase")!;
         var phase = RoleViews.FindPhase(ctx.Roadmap, phaseText) ?? RoleViews.FindPhaseById(roadmaps, phaseText);
         if (phase is null)
         {
-            return RoleViews.UnknownPhase(ctx.Roadmap, phaseText, RoleViews.MapExample);
+            return RoleViews.UnknownPhase(ctx, phaseText, RoleViews.MapExample);
         }
 
         var roleText = ctx.Request.String("role")!;
         var role = await roles.FindAsync(ctx.Who.Community, roleText, cancellationToken);
         if (role is null)
         {
-            return Reply.Error(
-                $"There is no role `{TextInput.Quote(roleText, 40)}` in this server (or I can't see it). Create the role first (Server Settings → Roles), or pick an existing one.",
-                RoleViews.MapExample);
+            return LocalViews.Error(ctx, ctx.T("Roles.NoRole", TextInput.Quote(roleText, 40)), RoleViews.MapExample);
         }
 
         // Only someone who could give the role by hand may have StudyBot give it, and never a role with powers in it:
@@ -85,7 +84,7 @@ internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IR
         var may = await roles.MayMapAsync(ctx.Who, role.Id, cancellationToken);
         if (may.Verdict != RoleMapVerdict.Allowed)
         {
-            return Reply.Error(Refusal(role.Name, may));
+            return LocalViews.Error(ctx, Refusal(ctx, role.Name, may));
         }
 
         // Saved even when the check finds a problem: the admin can fix the role or my permissions next, and `roles sync`
@@ -93,8 +92,8 @@ internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IR
         var check = await roles.CheckAsync(ctx.Who.Community, role.Id, cancellationToken);
         var channel = ctx.Who.ChannelId ?? ctx.Snapshot.Community.Settings.CelebrationChannel;
         await store.SaveMappingAsync(ctx.Snapshot.Community, new PhaseRoleMapping(phase.Id, role.Id, role.Name, channel, ctx.Now.UtcDateTime), ctx.Now.UtcDateTime, cancellationToken);
-        var saved = $"✅ Completing {Format.PhaseName(phase)} now grants **@{role.Name}**.";
-        var past = $" Members who completed it before get it with `{RoleTexts.Sync}`.";
+        var saved = ctx.T("Roles.Saved", Format.PhaseName(phase, ctx.Culture), role.Name);
+        var past = ctx.T("Roles.Past", RoleTexts.Sync);
         if (check.Outcome is RoleGrantOutcome.Granted or RoleGrantOutcome.AlreadyHad)
         {
             return new Reply { Tone = ReplyTone.Success, Text = saved + past };
@@ -102,28 +101,22 @@ internal sealed class RolesMapHandler(IEnumerable<ICommunityRoles> platforms, IR
 
         if (check.Outcome == RoleGrantOutcome.Transient)
         {
-            return new Reply { Tone = ReplyTone.Success, Text = saved + past + " (I couldn't check my permissions just now; if something is wrong, I'll say so here once.)" };
+            return new Reply { Tone = ReplyTone.Success, Text = saved + past + ctx.T("Roles.Unchecked") };
         }
 
         return new Reply
         {
             Tone = ReplyTone.Warning,
-            Text = $"{saved} But I can't hand it out yet: {RoleTexts.Problem(check.Outcome)}. {RoleTexts.Fix(check.Outcome)}, then run `{RoleTexts.Sync}`. Until then, celebrations go out without the role.",
+            Text = ctx.T("Roles.CantYet", saved, RoleTexts.Problem(check.Outcome, ctx.Culture), RoleTexts.Fix(check.Outcome, ctx.Culture), RoleTexts.Sync),
         };
     }
 
-    private static string Refusal(string roleName, RoleMapCheck check) => check.Verdict switch
+    private static string Refusal(CommandContext ctx, string roleName, RoleMapCheck check) => check.Verdict switch
     {
-        RoleMapVerdict.RoleElevated =>
-            $"I won't hand out **@{roleName}**: it carries moderator or admin permissions ({check.Detail}), and everyone who finishes the phase would get them. "
-            + "Map the phase to a plain role, or take those permissions off this one first. Nothing was saved.",
-        RoleMapVerdict.MemberLacksPermission =>
-            $"Only members who could give **@{roleName}** by hand can map it: that takes the **Manage Roles** permission, which you don't have here. "
-            + "Ask someone who has it. Nothing was saved.",
-        RoleMapVerdict.RoleNotBelowMember =>
-            $"**@{roleName}** is at or above your highest role, so you couldn't give it by hand, and I won't give it for you. "
-            + "Pick a role below your highest one, or ask someone higher up. Nothing was saved.",
-        _ => "I couldn't check the role's permissions with the server just now, so I saved nothing. Please try again in a moment.",
+        RoleMapVerdict.RoleElevated => ctx.T("Roles.RefuseElevated", roleName, check.Detail),
+        RoleMapVerdict.MemberLacksPermission => ctx.T("Roles.RefuseMember", roleName),
+        RoleMapVerdict.RoleNotBelowMember => ctx.T("Roles.RefuseAbove", roleName),
+        _ => ctx.T("Roles.RefuseUnchecked"),
     };
 }
 
@@ -137,20 +130,20 @@ internal sealed class RolesUnmapHandler(IEnumerable<ICommunityRoles> platforms, 
     {
         if (RoleViews.For(platforms, ctx) is null)
         {
-            return RoleViews.NotSupported(ctx.Who.Community.Platform);
+            return RoleViews.NotSupported(ctx);
         }
 
         var phaseText = ctx.Request.String("phase")!;
         var phase = RoleViews.FindPhase(ctx.Roadmap, phaseText) ?? RoleViews.FindPhaseById(roadmaps, phaseText);
         if (phase is null)
         {
-            return RoleViews.UnknownPhase(ctx.Roadmap, phaseText, "/studybot roles unmap ml-basics");
+            return RoleViews.UnknownPhase(ctx, phaseText, "/studybot roles unmap ml-basics");
         }
 
         var removed = await store.RemoveMappingAsync(ctx.Who.Community, phase.Id, cancellationToken);
         return removed is null
-            ? new Reply { Tone = ReplyTone.Info, Text = $"{Format.PhaseName(phase)} grants no role, so there was nothing to remove. `/studybot roles show` lists the mappings." }
-            : new Reply { Tone = ReplyTone.Success, Text = $"Completing {Format.PhaseName(phase)} no longer grants **@{removed.RoleName}**. Members who have it keep it." };
+            ? new Reply { Tone = ReplyTone.Info, Text = ctx.T("Roles.NothingToRemove", Format.PhaseName(phase, ctx.Culture)) }
+            : new Reply { Tone = ReplyTone.Success, Text = ctx.T("Roles.Removed", Format.PhaseName(phase, ctx.Culture), removed.RoleName) };
     }
 }
 
@@ -162,33 +155,33 @@ internal sealed class RolesShowHandler(IEnumerable<ICommunityRoles> platforms, I
     {
         if (RoleViews.For(platforms, ctx) is null)
         {
-            return RoleViews.NotSupported(ctx.Who.Community.Platform);
+            return RoleViews.NotSupported(ctx);
         }
 
         var community = ctx.Who.Community;
         var mappings = await store.MappingsAsync(community, cancellationToken);
         if (mappings.Count == 0)
         {
-            return new Reply { Tone = ReplyTone.Info, Text = $"No phase grants a role yet. Try `{RoleViews.MapExample}`." };
+            return new Reply { Tone = ReplyTone.Info, Text = ctx.T("Roles.NoneMapped", RoleViews.MapExample) };
         }
 
         var problems = await store.ProblemsAsync(community, cancellationToken);
         var totals = await store.TotalsAsync(community, cancellationToken);
         var lines = mappings
             .OrderBy(m => ctx.Roadmap.FindPhaseById(m.PhaseId)?.Number ?? int.MaxValue)
-            .Select(m => $"• {RoleViews.PhaseName(roadmaps?.Holding(m.PhaseId, ctx.Roadmap) ?? ctx.Roadmap, m.PhaseId)} → **@{m.RoleName}**");
+            .Select(m => $"• {RoleViews.PhaseName(ctx, roadmaps?.Holding(m.PhaseId, ctx.Roadmap).In(ctx.Language) ?? ctx.Roadmap, m.PhaseId)} → **@{m.RoleName}**");
         var fields = new List<ReplyField>
         {
-            new("Grants", $"{totals.Granted + totals.AlreadyHad} given, {totals.Pending} waiting, {totals.Failed} stopped", true),
+            new(ctx.T("Roles.GrantsField"), ctx.T("Roles.Grants", totals.Granted + totals.AlreadyHad, totals.Pending, totals.Failed), true),
         };
         if (problems.Count > 0)
         {
-            fields.Add(new ReplyField("Problems", string.Join('\n', problems.Select(p => $"⚠️ **@{p.RoleName}**: {RoleTexts.Problem(p.Problem)}. {RoleTexts.Fix(p.Problem)}, then `{RoleTexts.Sync}`."))));
+            fields.Add(new ReplyField(ctx.T("Roles.ProblemsField"), string.Join('\n', problems.Select(p => ctx.T("Roles.ProblemLine", p.RoleName, RoleTexts.Problem(p.Problem, ctx.Culture), RoleTexts.Fix(p.Problem, ctx.Culture), RoleTexts.Sync)))));
         }
 
         return new Reply
         {
-            Title = "Phase roles",
+            Title = ctx.T("Roles.Title"),
             Text = string.Join('\n', lines),
             Fields = fields,
         };
@@ -211,34 +204,34 @@ internal sealed class RolesSyncHandler(IEnumerable<ICommunityRoles> platforms, I
     {
         if (RoleViews.For(platforms, ctx) is null)
         {
-            return RoleViews.NotSupported(ctx.Who.Community.Platform);
+            return RoleViews.NotSupported(ctx);
         }
 
         if ((await store.MappingsAsync(ctx.Who.Community, cancellationToken)).Count == 0)
         {
-            return new Reply { Tone = ReplyTone.Info, Text = $"No phase grants a role yet, so there is nothing to sync. Try `{RoleViews.MapExample}` first." };
+            return new Reply { Tone = ReplyTone.Info, Text = ctx.T("Roles.NothingToSync", RoleViews.MapExample) };
         }
 
         var report = await service.SyncAsync(ctx.Who.Community, Budget, cancellationToken);
         var parts = new List<string>
         {
-            $"granted {Format.Plural(report.Granted, "role", "roles")}",
-            $"{report.AlreadyHad} already had theirs",
+            ctx.T("Roles.Granted", Format.Plural(report.Granted, ctx.T("Roles.Role"), ctx.T("Roles.RolesPlural"), ctx.Culture)),
+            ctx.T("Roles.AlreadyHad", report.AlreadyHad),
         };
-        var text = $"🔄 Synced phase roles with past completions: {string.Join(", ", parts)}.";
+        var text = ctx.T("Roles.Synced", string.Join(", ", parts));
         if (report.FailedTotal > 0)
         {
-            text += $"\nNot granted: {string.Join("; ", report.Failed.OrderByDescending(f => f.Value).Select(f => $"{f.Value} because {RoleTexts.Problem(f.Key)}"))}.";
-            var fixes = report.Failed.Keys.Where(k => new RoleGrantResult(k).IsRoleProblem).Select(k => RoleTexts.Fix(k) + ".").Distinct().ToList();
+            text += "\n" + ctx.T("Roles.NotGranted", string.Join("; ", report.Failed.OrderByDescending(f => f.Value).Select(f => ctx.T("Roles.Because", f.Value, RoleTexts.Problem(f.Key, ctx.Culture)))));
+            var fixes = report.Failed.Keys.Where(k => new RoleGrantResult(k).IsRoleProblem).Select(k => RoleTexts.Fix(k, ctx.Culture) + ".").Distinct().ToList();
             if (fixes.Count > 0)
             {
-                text += " " + string.Join(" ", fixes) + $" Then run `{RoleTexts.Sync}` again.";
+                text += " " + string.Join(" ", fixes) + ctx.T("Roles.ThenAgain", RoleTexts.Sync);
             }
         }
 
         if (report.StillQueued > 0)
         {
-            text += $"\n{Format.Plural(report.StillQueued, "grant is", "grants are")} still queued; I'll keep handing them out at Discord's pace.";
+            text += "\n" + ctx.T(report.StillQueued == 1 ? "Roles.StillQueuedOne" : "Roles.StillQueued", Format.Plural(report.StillQueued, ctx.T("Roles.Grant"), ctx.T("Roles.GrantsPlural"), ctx.Culture));
         }
 
         return new Reply { Tone = report.FailedTotal > 0 ? ReplyTone.Warning : ReplyTone.Success, Text = text };

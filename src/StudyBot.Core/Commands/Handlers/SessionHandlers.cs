@@ -24,12 +24,12 @@ internal static class SessionViews
         var session = ctx.Snapshot.Community.IsNew ? null : await store.FindAsync(ctx.Who.Community, id, cancellationToken);
         if (session is null)
         {
-            return (null, Reply.Error($"There's no study session #{id} here. `/progress sessions` lists the next ones with their numbers.", example));
+            return (null, LocalViews.Error(ctx, ctx.T("Sessions.NotFound", id), example));
         }
 
         if (session.Cancelled)
         {
-            return (null, new Reply { Tone = ReplyTone.Warning, Text = $"{session.Title} was cancelled, so nothing was changed. `/progress sessions` lists what's still on." });
+            return (null, new Reply { Tone = ReplyTone.Warning, Text = ctx.T("Sessions.WasCancelled", session.TitleIn(ctx.Culture)) });
         }
 
         return (session, null);
@@ -45,7 +45,7 @@ internal static class SessionViews
         var timeText = ctx.Request.String("time")!;
         if (!Clock.TryParse(timeText, out var minutesOfDay))
         {
-            return Reply.Error($"`{TextInput.Quote(timeText, 20)}` isn't a time of day. Write it like {Clock.Examples}.", example);
+            return LocalViews.Error(ctx, ctx.T("Sessions.BadTime", TextInput.Quote(timeText, 20), ctx.T("Sessions.TimeExamples")), example);
         }
 
         switch (dayText.ToLowerInvariant())
@@ -72,7 +72,7 @@ internal static class SessionViews
                 }
                 else
                 {
-                    return Reply.Error($"`{TextInput.Quote(dayText, 20)}` isn't a day or a date. Write a weekday for a weekly session (`monday`), or a date for a one-off: `2026-12-10`, `today` or `tomorrow`.", example);
+                    return LocalViews.Error(ctx, ctx.T("Sessions.BadDay", TextInput.Quote(dayText, 20)), example);
                 }
 
                 break;
@@ -81,18 +81,19 @@ internal static class SessionViews
         var start = ReminderSchedule.ToInstant(date, minutesOfDay, zone);
         if (start <= ctx.Now)
         {
-            return Reply.Error($"{date.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)} at {Clock.Format(minutesOfDay)} ({zone}) is in the past. Pick a later day or time.", example);
+            var day = ctx.Culture.TwoLetterISOLanguageName == "de" ? date.ToString("ddd d. MMMM yyyy", ctx.Culture) : date.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);
+            return LocalViews.Error(ctx, ctx.T("Sessions.Past", day, Clock.Format(minutesOfDay), zone), example);
         }
 
         if (date > today.AddDays(MaxDaysAhead))
         {
-            return Reply.Error("That's more than a year away. Plan sessions within the next year.", example);
+            return LocalViews.Error(ctx, ctx.T("Sessions.TooFar"), example);
         }
 
         var minutes = (int)ctx.Request.Integer("minutes")!.Value;
         if (minutes is < MinMinutes or > MaxMinutes)
         {
-            return Reply.Error($"A session lasts {MinMinutes} minutes to {MaxMinutes / 60} hours, not {Format.Minutes(minutes)}.", example);
+            return LocalViews.Error(ctx, ctx.T("Sessions.BadLength", MinMinutes, MaxMinutes / 60, Format.Minutes(minutes, ctx.Culture)), example);
         }
 
         var topic = ctx.Request.String("topic")?.Trim();
@@ -109,11 +110,11 @@ internal static class SessionViews
             }
             else if (channel is null)
             {
-                return Reply.Error($"I can't find a channel `{TextInput.Quote(channelText, 40)}` in this community (or I can't post there). Pick one I can see, or leave it out to use the celebrations channel.", example);
+                return LocalViews.Error(ctx, ctx.T("Sessions.NoChannel", TextInput.Quote(channelText, 40)), example);
             }
             else if (channel.Refusal is { } refusal)
             {
-                return Reply.Error($"I can't post the session in #{channel.Name}: {refusal}", example);
+                return LocalViews.Error(ctx, ctx.T("Sessions.ChannelRefused", channel.Name, refusal), example);
             }
         }
         else
@@ -126,7 +127,7 @@ internal static class SessionViews
             var fallback = ctx.Snapshot.Community.Settings.CelebrationChannel ?? ctx.Snapshot.Community.Settings.LeaderboardChannel;
             if (fallback is null)
             {
-                return Reply.Error("Which channel should I post the session in? Name one, or have an admin set the celebrations channel (`/studybot channel celebrations #channel`).", example);
+                return LocalViews.Error(ctx, ctx.T("Sessions.WhichChannel"), example);
             }
 
             channel = new ChannelInfo(fallback, fallback);
@@ -134,7 +135,7 @@ internal static class SessionViews
 
         if (topic is { Length: > 100 })
         {
-            return Reply.Error("A topic can be at most 100 characters.", example);
+            return LocalViews.Error(ctx, ctx.T("Sessions.TopicTooLong"), example);
         }
 
         var planned = await store.PlanAsync(
@@ -144,39 +145,47 @@ internal static class SessionViews
             cancellationToken);
         if (planned is null)
         {
-            return new Reply { Tone = ReplyTone.Warning, Text = "I don't know this community yet. Run any command first (e.g. `/progress start`), then plan the session again." };
+            return new Reply { Tone = ReplyTone.Warning, Text = ctx.T("Sessions.UnknownCommunity") };
         }
 
         var first = SessionSchedule.At(planned, planned.FirstDate);
-        var yours = ctx.Member.TimeZoneId == zone ? "" : $" That's {SessionService.When(first, ctx.Member.TimeZoneId)} in your time ({ctx.Member.TimeZoneId}).";
+        var yours = ctx.Member.TimeZoneId == zone ? "" : ctx.T("Sessions.YourTime", SessionService.When(first, ctx.Member.TimeZoneId, ctx.Culture), ctx.Member.TimeZoneId);
         return new Reply
         {
             Tone = ReplyTone.Success,
-            Text = $"📅 Planned {planned.Title}: {Describe(planned)}.{yours} I posted it in #{planned.ChannelName} with RSVP buttons; "
-                + $"members going get a DM 10 minutes before. Cancel it with `/studybot session cancel {planned.Id}`.",
-            Buttons = SessionService.RsvpButtons(planned.Id),
+            Text = ctx.T("Sessions.Planned", planned.TitleIn(ctx.Culture), Describe(planned, ctx.Culture), yours, planned.ChannelName, planned.Id),
+            Buttons = SessionService.RsvpButtons(planned.Id, ctx.Culture),
         };
     }
 
     /// <summary>"every Monday 19:00-20:00 (Europe/Berlin), first on Mon 7 Dec" or "Thu 10 Dec 19:00-20:00 (Europe/Berlin)".</summary>
-    public static string Describe(StudySession session)
+    public static string Describe(StudySession session) => Describe(session, Localization.Languages.Default);
+
+    /// <summary>As <see cref="Describe(StudySession)"/>, in <paramref name="culture"/>: "jeden Montag 19:00-20:00 (Europe/Berlin), zum ersten Mal am Mo. 7. Dez.".</summary>
+    public static string Describe(StudySession session, CultureInfo culture)
     {
         var first = SessionSchedule.At(session, session.FirstDate);
-        var when = SessionService.When(first, session.TimeZoneId);
+        var when = SessionService.When(first, session.TimeZoneId, culture);
+        var english = culture.TwoLetterISOLanguageName != "de";
+        var day = english ? session.FirstDate.DayOfWeek.ToString() : culture.DateTimeFormat.GetDayName(session.FirstDate.DayOfWeek);
         return session.Weekly
-            ? $"every {session.FirstDate.DayOfWeek} {when[(when.LastIndexOf(' ') + 1)..]} ({session.TimeZoneId}), first on {when[..when.LastIndexOf(' ')]}"
-            : $"{when} ({session.TimeZoneId})";
+            ? Localization.Text.Get(culture, "Sessions.Weekly", day, when[(when.LastIndexOf(' ') + 1)..], session.TimeZoneId, when[..when.LastIndexOf(' ')])
+            : Localization.Text.Get(culture, "Sessions.Once", when, session.TimeZoneId);
     }
 
-    private static Reply Announcement(CommandContext ctx, StudySession session) => new()
+    /// <summary>The post in the session's channel, in the community's language.</summary>
+    private static Reply Announcement(CommandContext ctx, StudySession session)
     {
-        Title = $"📅 New study session: {session.Title}",
-        Text = $"{char.ToUpperInvariant(Describe(session)[0])}{Describe(session)[1..]}, {Format.Minutes(session.Minutes)}. Planned by **{ctx.MemberText(ctx.Who.DisplayName)}**.\n"
-            + "Say if you're coming: members going get a reminder 10 minutes before. When it starts, check in here: the session counts as your study time. "
-            + "`/progress sessions` shows it in your own time zone.",
-        Visibility = Visibility.Public,
-        Buttons = SessionService.RsvpButtons(session.Id),
-    };
+        var culture = session.Culture;
+        var describe = Describe(session, culture);
+        return new()
+        {
+            Title = Localization.Text.Get(culture, "Sessions.AnnounceTitle", session.TitleIn(culture)),
+            Text = Localization.Text.Get(culture, "Sessions.Announce", $"{char.ToUpperInvariant(describe[0])}{describe[1..]}", Format.Minutes(session.Minutes, culture), ctx.MemberText(ctx.Who.DisplayName)),
+            Visibility = Visibility.Public,
+            Buttons = SessionService.RsvpButtons(session.Id, culture),
+        };
+    }
 
     private static async Task<ChannelInfo?> FindChannelAsync(CommandContext ctx, IEnumerable<IChannelDirectory> directories, IEnumerable<IVoiceChannelDirectory> voice, string text, CancellationToken cancellationToken)
     {
@@ -231,7 +240,7 @@ internal sealed class SessionPlanHandler(ISessionStore store, IEnumerable<IChann
             return new Reply
             {
                 Tone = ReplyTone.Warning,
-                Text = "Here only admins plan study sessions. An admin can let members plan them too with `/studybot session members on`. `/progress sessions` lists the ones planned.",
+                Text = ctx.T("Sessions.AdminsOnly"),
             };
         }
 
@@ -257,32 +266,42 @@ internal sealed class AdminSessionCancelHandler(ISessionStore store) : ICommandH
         var told = next is null
             ? []
             : (await store.RsvpsAsync(session, next.Date, cancellationToken)).Where(r => r.Response is Rsvp.Going or Rsvp.Maybe).ToList();
+        var posted = session.Culture;
+        var described = SessionViews.Describe(session, posted);
         var notices = new List<OutboxMessage>
         {
-            // For everyone who saw the announcement: the channel hears it too.
+            // For everyone who saw the announcement: the channel hears it too, in the community's language.
             SessionService.Post(SessionKinds.Cancelled, session, $"{session.Id}", new Reply
             {
-                Title = $"❌ {session.Title} is cancelled",
-                Text = $"{char.ToUpperInvariant(SessionViews.Describe(session)[0])}{SessionViews.Describe(session)[1..]}: cancelled by the organisers. `/progress sessions` shows what else is on.",
+                Title = Localization.Text.Get(posted, "Sessions.CancelledTitle", session.TitleIn(posted)),
+                Text = Localization.Text.Get(posted, "Sessions.CancelledPost", $"{char.ToUpperInvariant(described[0])}{described[1..]}"),
                 Visibility = Visibility.Public,
             }, ctx.Now),
         };
-        notices.AddRange(told.Select(r => SessionService.Direct(SessionKinds.Cancelled, r.Member, next!, new Reply
+
+        // Each member who said going or maybe, in their own language.
+        notices.AddRange(told.Select(r =>
         {
-            Title = $"❌ {session.Title} is cancelled",
-            Text = $"The session on {SessionService.When(next!, r.TimeZoneId)} (your time) won't take place{(session.Weekly ? ", nor the ones after it" : "")}. Sorry! `/progress sessions` shows what else is on.",
-            Buttons = [new ReplyButton("Other sessions", "progress sessions")],
-        }, ctx.Now)));
+            var culture = Localization.Languages.Culture(r.Language);
+            return SessionService.Direct(SessionKinds.Cancelled, r.Member, next!, new Reply
+            {
+                Title = Localization.Text.Get(culture, "Sessions.CancelledTitle", session.TitleIn(culture)),
+                Text = Localization.Text.Get(culture, session.Weekly ? "Sessions.CancelledDmWeekly" : "Sessions.CancelledDm", SessionService.When(next!, r.TimeZoneId, culture)),
+                Buttons = [new ReplyButton(Localization.Text.Get(culture, "Sessions.OtherSessions"), "progress sessions")],
+            }, ctx.Now);
+        }));
         if (!await store.CancelAsync(session, notices, ctx.Now.UtcDateTime, cancellationToken))
         {
-            return new Reply { Tone = ReplyTone.Warning, Text = $"{session.Title} was cancelled already." };
+            return new Reply { Tone = ReplyTone.Warning, Text = ctx.T("Sessions.AlreadyCancelled", session.TitleIn(ctx.Culture)) };
         }
 
+        var telling = told.Count == 0
+            ? ctx.T("Sessions.NobodyToTell")
+            : ctx.T(told.Count == 1 ? "Sessions.TellingOne" : "Sessions.Telling", Format.Plural(told.Count, ctx.T("Sessions.Member"), ctx.T("Sessions.MembersDative"), ctx.Culture));
         return new Reply
         {
             Tone = ReplyTone.Success,
-            Text = $"❌ Cancelled {session.Title}{(session.Weekly ? " and its future weeks" : "")}. "
-                + (told.Count == 0 ? "Nobody had said they're coming, so nobody needs telling." : $"I'm letting the {Format.Plural(told.Count, "member", "members")} who said going or maybe know by DM."),
+            Text = ctx.T(session.Weekly ? "Sessions.CancelDoneWeekly" : "Sessions.CancelDone", session.TitleIn(ctx.Culture), telling),
         };
     }
 }
@@ -298,15 +317,13 @@ internal sealed class AdminSessionMembersHandler(ISessionStore store) : ICommand
         var allowed = ctx.Request.String("allowed") == "on";
         if (!await store.SetMembersMayPlanAsync(ctx.Who.Community, allowed, cancellationToken))
         {
-            return new Reply { Tone = ReplyTone.Warning, Text = "I don't know this community yet. Run any command first (e.g. `/progress start`), then try again." };
+            return new Reply { Tone = ReplyTone.Warning, Text = ctx.T("Sessions.UnknownCommunityRetry") };
         }
 
         return new Reply
         {
             Tone = ReplyTone.Success,
-            Text = allowed
-                ? "✅ Members can now plan study sessions with `/progress session plan`."
-                : "✅ Only admins plan study sessions now. Sessions already planned stay on.",
+            Text = ctx.T(allowed ? "Sessions.MembersOn" : "Sessions.MembersOff"),
         };
     }
 }
@@ -328,29 +345,30 @@ internal abstract class SessionRsvpHandler(ISessionStore store, Rsvp response) :
         var occurrence = SessionSchedule.Current(session, ctx.Now);
         if (occurrence is null)
         {
-            return new Reply { Tone = ReplyTone.Warning, Text = $"{session.Title} is over, so there's nothing to answer. `/progress sessions` lists the next ones." };
+            return new Reply { Tone = ReplyTone.Warning, Text = ctx.T("Sessions.OverNothingToAnswer", session.TitleIn(ctx.Culture)) };
         }
 
         var changes = ctx.NewChanges();
         changes.Session = new SessionChange(session.Id, occurrence.Date, response, null);
-        var when = $"{SessionService.When(occurrence, ctx.Member.TimeZoneId)} (your time)";
+        var when = ctx.T("Sessions.YourTimeWhen", SessionService.When(occurrence, ctx.Member.TimeZoneId, ctx.Culture));
+        var title = session.TitleIn(ctx.Culture);
         var reply = response switch
         {
             Rsvp.Going => new Reply
             {
                 Tone = ReplyTone.Success,
-                Text = $"👍 You're going to {session.Title}, {when}. I'll DM you 10 minutes before; check in when it starts and its time counts as your study time.",
+                Text = ctx.T("Sessions.Going", title, when),
             },
             Rsvp.Maybe => new Reply
             {
                 Tone = ReplyTone.Success,
-                Text = $"🤔 You're a maybe for {session.Title}, {when}. Reminders go to members who are going: press Going if you decide to come.",
-                Buttons = [new ReplyButton("Going", $"progress session going {session.Id}", ButtonStyle.Primary)],
+                Text = ctx.T("Sessions.Maybe", title, when),
+                Buttons = [new ReplyButton(ctx.T("Sessions.ButtonGoing"), $"progress session going {session.Id}", ButtonStyle.Primary)],
             },
             _ => new Reply
             {
                 Tone = ReplyTone.Success,
-                Text = $"👌 Thanks for saying: you can't make {session.Title}, {when}.{(session.Weekly ? " See you another week!" : "")}",
+                Text = ctx.T(session.Weekly ? "Sessions.CantWeekly" : "Sessions.Cant", title, when),
             },
         };
         return new CommandResult(reply, changes);
@@ -396,15 +414,15 @@ internal sealed class SessionCheckInHandler(ISessionStore store) : ICommandHandl
             {
                 Tone = ReplyTone.Warning,
                 Text = next is null
-                    ? $"{session.Title} is over, so there's nothing to check in to. `/progress sessions` lists the next ones."
-                    : $"{session.Title} isn't on right now. Check-in opens 10 minutes before it starts: {SessionService.When(next, ctx.Member.TimeZoneId)} (your time).",
+                    ? ctx.T("Sessions.OverNothingToCheckIn", session.TitleIn(ctx.Culture))
+                    : ctx.T("Sessions.NotOnNow", session.TitleIn(ctx.Culture), SessionService.When(next, ctx.Member.TimeZoneId, ctx.Culture)),
             };
         }
 
         var attended = ctx.Member.IsNew ? new HashSet<DateOnly>() : await store.AttendedAsync(ctx.Who, session.Id, cancellationToken);
         if (attended.Contains(occurrence.Date))
         {
-            return new Reply { Text = $"You're already checked in to {session.Title}; its time is counted once. Enjoy the session!" };
+            return new Reply { Text = ctx.T("Sessions.AlreadyCheckedIn", session.TitleIn(ctx.Culture)) };
         }
 
         var today = ctx.Today;
@@ -426,14 +444,12 @@ internal sealed class SessionCheckInHandler(ISessionStore store) : ICommandHandl
 
         var streak = session.Weekly ? SessionSchedule.Streak(session, new HashSet<DateOnly>(attended) { occurrence.Date }, ctx.Now) : 0;
         var logged = minutes == 0
-            ? "You've reached 16 hours today, so no more time is logged: rest is part of the plan."
-            : minutes < session.Minutes
-                ? $"{Format.Minutes(minutes)} logged as learning (+{Format.Points(points)}): that's what fits under the 16-hour daily cap."
-                : $"{Format.Minutes(minutes)} logged as learning (+{Format.Points(points)}).";
-        var text = $"✅ Checked in to {session.Title}. {logged}";
+            ? ctx.T("Sessions.CapReached")
+            : ctx.T(minutes < session.Minutes ? "Sessions.LoggedCapped" : "Sessions.Logged", Format.Minutes(minutes, ctx.Culture), Format.Points(points, ctx.Culture));
+        var text = ctx.T("Sessions.CheckedIn", session.TitleIn(ctx.Culture), logged);
         if (streak > 1)
         {
-            text += $"\n🔥 {streak} sessions in a row!";
+            text += "\n" + ctx.T("Sessions.InARow", streak);
         }
 
         return new CommandResult(new Reply { Tone = ReplyTone.Success, Text = text }, changes);
@@ -455,8 +471,7 @@ internal sealed class SessionsListHandler(ISessionStore store) : ICommandHandler
         {
             return new Reply
             {
-                Text = "No study sessions are planned. Admins plan them with `/studybot session plan monday 19:00 60 #study-hall`"
-                    + (await store.MembersMayPlanAsync(ctx.Who.Community, cancellationToken) ? ", and so can you: `/progress session plan ...`." : "."),
+                Text = ctx.T(await store.MembersMayPlanAsync(ctx.Who.Community, cancellationToken) ? "Sessions.NonePlannedYouToo" : "Sessions.NonePlanned"),
             };
         }
 
@@ -465,17 +480,17 @@ internal sealed class SessionsListHandler(ISessionStore store) : ICommandHandler
         foreach (var o in next)
         {
             var s = o.Session;
-            var parts = new List<string> { $"{SessionService.When(o, zone)}", s.Weekly ? "weekly" : "once", $"#{s.ChannelName}" };
+            var parts = new List<string> { SessionService.When(o, zone, ctx.Culture), ctx.T(s.Weekly ? "Sessions.Weekly1" : "Sessions.Once1"), $"#{s.ChannelName}" };
             if (o.CheckInOpen(ctx.Now))
             {
-                parts.Insert(0, "🟢 on now");
+                parts.Insert(0, ctx.T("Sessions.OnNow"));
             }
 
             var rsvps = await store.RsvpsAsync(s, o.Date, cancellationToken);
             var going = rsvps.Count(r => r.Response == Rsvp.Going);
             if (going > 0)
             {
-                parts.Add($"{going} going");
+                parts.Add(ctx.T("Sessions.GoingCount", going));
             }
 
             if (!ctx.Member.IsNew)
@@ -483,33 +498,33 @@ internal sealed class SessionsListHandler(ISessionStore store) : ICommandHandler
                 var mine = rsvps.FirstOrDefault(r => r.Member.UserId == ctx.Who.UserId)?.Response;
                 if (mine is { } answer)
                 {
-                    parts.Add($"you: {answer switch { Rsvp.Going => "going", Rsvp.Maybe => "maybe", _ => "can't" }}");
+                    parts.Add(ctx.T(answer switch { Rsvp.Going => "Sessions.YouGoing", Rsvp.Maybe => "Sessions.YouMaybe", _ => "Sessions.YouCant" }));
                 }
 
                 var attended = await store.AttendedAsync(ctx.Who, s.Id, cancellationToken);
                 if (attended.Contains(o.Date))
                 {
-                    parts.Add("checked in ✅");
+                    parts.Add(ctx.T("Sessions.CheckedInMark"));
                 }
 
                 if (s.Weekly && SessionSchedule.Streak(s, attended, ctx.Now) is var streak and > 0)
                 {
-                    parts.Add($"🔥 attended {streak} in a row");
+                    parts.Add(ctx.T("Sessions.AttendedInARow", streak));
                 }
             }
 
-            fields.Add(new ReplyField(s.Title, string.Join(" · ", parts)));
+            fields.Add(new ReplyField(s.TitleIn(ctx.Culture), string.Join(" · ", parts)));
         }
 
         var first = next[0];
         return new Reply
         {
-            Title = "📅 Next study sessions",
-            Text = $"Times are yours ({zone}). Answer with the buttons or `/progress session going <number>`; check in when a session is on.",
+            Title = ctx.T("Sessions.ListTitle"),
+            Text = ctx.T("Sessions.ListText", zone),
             Fields = fields,
             Buttons = first.CheckInOpen(ctx.Now)
-                ? [new ReplyButton($"Check in #{first.Session.Id}", $"progress session checkin {first.Session.Id}", ButtonStyle.Primary)]
-                : [.. SessionService.RsvpButtons(first.Session.Id).Select(b => b with { Label = $"{b.Label} #{first.Session.Id}" })],
+                ? [new ReplyButton(ctx.T("Sessions.CheckInButton", first.Session.Id), $"progress session checkin {first.Session.Id}", ButtonStyle.Primary)]
+                : [.. SessionService.RsvpButtons(first.Session.Id, ctx.Culture).Select(b => b with { Label = $"{b.Label} #{first.Session.Id}" })],
         };
     }
 }
