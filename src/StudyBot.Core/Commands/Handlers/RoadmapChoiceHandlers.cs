@@ -29,24 +29,24 @@ internal static class RoadmapChoice
     }
 
     /// <summary>"There's no roadmap `x`. Did you mean `y`? Roadmaps you can use: ..." with an example.</summary>
-    public static Reply Unknown(RoadmapCatalog roadmaps, string text, IEnumerable<string> usable, string example)
+    public static Reply Unknown(CommandContext ctx, RoadmapCatalog roadmaps, string text, IEnumerable<string> usable, string example)
     {
         var ids = usable.ToList();
         var key = text.Trim().ToLowerInvariant().Replace(' ', '-');
         var guess = CommandParser.Closest(key, ids) ?? CommandParser.Closest(key, roadmaps.All.Select(r => r.Id));
-        var hint = guess is null ? "" : $" Did you mean `{guess}`?";
-        return Reply.Error($"There's no roadmap `{TextInput.Quote(text, 40)}`.{hint} Roadmaps you can use: {List(ids)}.", example.Replace("<id>", guess ?? ids.FirstOrDefault() ?? "id", StringComparison.Ordinal));
+        var hint = guess is null ? "" : ctx.T("RoadmapChoice.DidYouMean", guess);
+        return LocalViews.Error(ctx, ctx.T("RoadmapChoice.Unknown", TextInput.Quote(text, 40), hint, List(ids)), example.Replace("<id>", guess ?? ids.FirstOrDefault() ?? "id", StringComparison.Ordinal));
     }
 
     public static string List(IEnumerable<string> ids) => string.Join(", ", ids.Select(id => $"`{id}`"));
 
     /// <summary>Where the member stands on a roadmap: "3 of 20 items done (15%)".</summary>
-    public static string Standing(Roadmap roadmap, Func<string, ItemState> state)
+    public static string Standing(CommandContext ctx, Roadmap roadmap, Func<string, ItemState> state)
     {
         var phases = ProgressMath.Phases(roadmap, state);
         var learned = phases.Sum(p => p.Learned);
         var total = phases.Sum(p => p.Total);
-        return $"{learned} of {Format.Plural(total, "item", "items")} done ({ProgressMath.OverallPercent(phases)}%)";
+        return ctx.T("RoadmapChoice.Standing", learned, Format.Plural(total, ctx.T("RoadmapChoice.Item"), ctx.T("RoadmapChoice.Items"), ctx.Culture), ProgressMath.OverallPercent(phases));
     }
 
     /// <summary>
@@ -62,29 +62,29 @@ internal static class RoadmapChoice
             return (null, new Reply
             {
                 Tone = ReplyTone.Warning,
-                Text = $"Which roadmap? You follow **{ctx.Roadmap.Title}** (`{ctx.Roadmap.Id}`). Roadmaps you can follow here: {List(enabled)}.\nExample: `{example.Replace("<id>", enabled.FirstOrDefault(id => id != ctx.Roadmap.Id) ?? ctx.Roadmap.Id, StringComparison.Ordinal)}`",
+                Text = ctx.T("RoadmapChoice.Which", ctx.Roadmap.Title, ctx.Roadmap.Id, List(enabled)) + "\n"
+                    + ctx.T("RoadmapChoice.Example", example.Replace("<id>", enabled.FirstOrDefault(id => id != ctx.Roadmap.Id) ?? ctx.Roadmap.Id, StringComparison.Ordinal)),
             });
         }
 
         var roadmap = Find(roadmaps, text);
         if (roadmap is null)
         {
-            return (null, Unknown(roadmaps, text, enabled, example));
+            return (null, Unknown(ctx, roadmaps, text, enabled, example));
         }
 
         if (!settings.IsEnabled(roadmap.Id) && roadmap.Id != ctx.Roadmap.Id)
         {
-            return (null, Reply.Error(
-                $"**{roadmap.Title}** (`{roadmap.Id}`) isn't enabled in this community. An admin can enable it with `/studybot roadmap enable {roadmap.Id}`. Roadmaps you can follow here: {List(enabled)}."));
+            return (null, LocalViews.Error(ctx, ctx.T("RoadmapChoice.NotEnabled", roadmap.Title, roadmap.Id, List(enabled))));
         }
 
         return (roadmap, null);
     }
 
     /// <summary>"Other roadmaps here: ..." for a member who could switch; empty with a single enabled roadmap.</summary>
-    public static string OthersLine(CommunityRoadmapSettings settings, Roadmap current, string how = "Switch with `/progress path roadmap <id>`; your progress on each is kept.") =>
+    public static string OthersLine(CommandContext ctx, CommunityRoadmapSettings settings, Roadmap current, string? how = null) =>
         settings.Enabled.Count(id => id != current.Id) is > 0
-            ? $"\nOther roadmaps here: {List(settings.Enabled.Where(id => id != current.Id))}. {how}"
+            ? "\n" + ctx.T("RoadmapChoice.Others", List(settings.Enabled.Where(id => id != current.Id)), how ?? ctx.T("Start.OthersSwitch"))
             : "";
 
     /// <summary>Autocomplete for a roadmap option: admins see every roadmap in the folder, members the ones enabled here.</summary>
@@ -151,7 +151,7 @@ internal abstract class AdminRoadmapHandler(RoadmapCatalog roadmaps, ICommunityR
         var roadmap = RoadmapChoice.Find(roadmaps, text);
         if (roadmap is null)
         {
-            return RoadmapChoice.Unknown(roadmaps, text, roadmaps.All.Select(r => r.Id).Order(StringComparer.Ordinal), Example);
+            return RoadmapChoice.Unknown(ctx, roadmaps, text, roadmaps.All.Select(r => r.Id).Order(StringComparer.Ordinal), Example);
         }
 
         return Decide(ctx, settings, roadmap, settings.FollowersOf(roadmaps, rows.Followers, roadmap.Id));

@@ -20,7 +20,7 @@ internal sealed class RoadmapHandler(RoadmapCatalog? roadmaps = null, ICommunity
             if (roadmaps is { All.Count: > 1 })
             {
                 var (settings, _) = await RoadmapChoice.LoadAsync(roadmaps, store, ctx, cancellationToken);
-                others = $"\nYou follow this roadmap (`{roadmap.Id}`, version {roadmap.Version})." + RoadmapChoice.OthersLine(settings, roadmap);
+                others = $"\nYou follow this roadmap (`{roadmap.Id}`, version {roadmap.Version})." + RoadmapChoice.OthersLine(ctx, settings, roadmap);
             }
 
             var overview = Overview(ctx);
