@@ -21,6 +21,7 @@ public sealed partial class ReplySnapshotTests
     private static readonly (string Name, bool Several, string[] Setup, string[] Commands)[] RoadmapLocaleCases =
     [
         ("status", false, ["/progress start programmer part-time", "/progress log 30 practice"], ["/studybot status", "/studybot channel leaderboard general", "/studybot partners schedule friday 18:00", "/studybot status"]),
+        ("help", false, [], ["/progress help", "/progress help log", "/progress help goal", "/progress help qwerty", "/studybot help", "/studybot help roles map", "/studybot help roadmap", "/studybot help nothing"]),
         ("roadmap-choice", true, [], ["/progress start", "/progress start programmer part-time roadmap data-engineering", "/studybot roadmap enable data-engineering", "/progress start", "/progress path", "/progress path roadmap", "/progress path roadmap data-enginering", "/progress path roadmap data-engineering", "/progress path roadmap data-engineering", "/progress roadmap", "/progress path roadmap ml-zero-to-hero"]),
     ];
 
