@@ -11,6 +11,7 @@ public sealed partial class ReplySnapshotTests
         ("overview", [], ["/progress", "/progress overview"]),
         ("overview-progress", ["/progress start programmer part-time", "/progress goal set 5 hours week", "/progress done python-basics", "/progress log 2h practice"], ["/progress", "/progress log 4h learning", "/progress overview"]),
         ("start", [], ["/progress start", "/progress start wizard", "/progress start programmer custom", "/progress start programmer part-time 8", "/progress start programmer part-time", "/progress start quick-learner full-time", "/progress start", "/progress start complete-beginner custom 6"]),
+        ("roadmap", ["/progress start programmer part-time", "/progress done python-basics"], ["/progress roadmap", "/progress roadmap 0", "/progress roadmap foundation", "/progress roadmap projects", "/progress roadmap levels", "/progress roadmap tips", "/progress roadmap accelerated", "/progress roadmap quick-wins", "/progress roadmap estimates", "/progress roadmap motivation", "/progress roadmap 42", "/progress roadmap qwerty"]),
         ("path", ["/progress start programmer part-time"], ["/progress path", "/progress path accelerated full-time", "/progress path standard custom 8", "/progress path standard part-time 8", "/progress path custom", "/progress path roadmap", "/progress path roadmap ml-zero-to-hero", "/progress path roadmap qwerty", "/progress path"]),
     ];
 
@@ -22,7 +23,7 @@ public sealed partial class ReplySnapshotTests
     [
         ("status", false, ["/progress start programmer part-time", "/progress log 30 practice"], ["/studybot status", "/studybot channel leaderboard general", "/studybot partners schedule friday 18:00", "/studybot status"]),
         ("help", false, [], ["/progress help", "/progress help log", "/progress help goal", "/progress help qwerty", "/studybot help", "/studybot help roles map", "/studybot help roadmap", "/studybot help nothing"]),
-        ("roadmap-choice", true, [], ["/progress start", "/progress start programmer part-time roadmap data-engineering", "/studybot roadmap enable data-engineering", "/progress start", "/progress path", "/progress path roadmap", "/progress path roadmap data-enginering", "/progress path roadmap data-engineering", "/progress path roadmap data-engineering", "/progress roadmap", "/progress path roadmap ml-zero-to-hero"]),
+        ("roadmap-choice", true, [], ["/progress start", "/progress start programmer part-time roadmap data-engineering", "/studybot roadmap enable data-engineering", "/progress start", "/progress path", "/progress path roadmap", "/progress path roadmap data-enginering", "/progress path roadmap data-engineering", "/progress path roadmap data-engineering", "/progress roadmap", "/progress roadmap accelerated", "/progress roadmap 9", "/progress path roadmap ml-zero-to-hero"]),
     ];
 
     public static TheoryData<string, string> RoadmapLocaleSnapshots()

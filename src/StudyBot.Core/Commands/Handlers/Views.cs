@@ -157,6 +157,15 @@ internal static class Views
     public static string Step(CommandContext ctx, AcceleratedStep step) =>
         step.FromWeek == step.ToWeek ? ctx.T("Views.Week", step.FromWeek, step.Title) : ctx.T("Views.WeekRange", step.FromWeek, step.ToWeek, step.Title);
 
+    /// <summary>As <see cref="MonthRange.ToString"/>: "2-3 months", "2-3 Monate".</summary>
+    public static string Months(CommandContext ctx, MonthRange range)
+    {
+        var culture = ctx.Language == Localization.Languages.English ? System.Globalization.CultureInfo.InvariantCulture : ctx.Culture;
+        return range.Min.Equals(range.Max)
+            ? ctx.T("Views.Months", range.Min.ToString("0.#", culture))
+            : ctx.T("Views.MonthRange", range.Min.ToString("0.#", culture), range.Max.ToString("0.#", culture));
+    }
+
     public static string QuickWinLine(CommandContext ctx)
     {
         Level(ctx, out var week);
