@@ -119,18 +119,17 @@ internal sealed class AdminRoadmapListHandler(RoadmapCatalog roadmaps, ICommunit
         var lines = roadmaps.All.OrderBy(r => r.Id, StringComparer.Ordinal).Select(r =>
         {
             var followers = settings.FollowersOf(roadmaps, rows.Followers, r.Id);
-            var members = Format.Plural(followers, "member", "members");
-            var state = r.Id == settings.Default ? $"✅ enabled · default for newcomers · {members}"
-                : settings.IsEnabled(r.Id) ? $"✅ enabled · {members}"
-                : followers > 0 ? $"⏸️ disabled here; {members} still follow{(followers == 1 ? "s" : "")} it"
-                : "not enabled here";
-            return $"• **{r.Title}** (`{r.Id}`, version {r.Version}): {state}";
+            var members = Format.Plural(followers, ctx.T("RoadmapChoice.Member"), ctx.T("RoadmapChoice.Members"), ctx.Culture);
+            var state = r.Id == settings.Default ? ctx.T("RoadmapChoice.ListDefault", members)
+                : settings.IsEnabled(r.Id) ? ctx.T("RoadmapChoice.ListEnabled", members)
+                : followers > 0 ? ctx.T(followers == 1 ? "RoadmapChoice.ListDisabledOne" : "RoadmapChoice.ListDisabledMany", members)
+                : ctx.T("RoadmapChoice.ListNotEnabled");
+            return ctx.T("RoadmapChoice.ListLine", r.Title, r.Id, r.Version, state);
         });
         return new Reply
         {
-            Title = $"Roadmaps for {ctx.Snapshot.Community.Name}",
-            Text = string.Join('\n', lines)
-                + "\nEnable one with `/studybot roadmap enable <id>`, choose the default for newcomers with `/studybot roadmap default <id>`.",
+            Title = ctx.T("RoadmapChoice.ListTitle", ctx.Snapshot.Community.Name),
+            Text = string.Join('\n', lines) + "\n" + ctx.T("RoadmapChoice.ListFooter"),
         };
     }
 }
@@ -180,10 +179,10 @@ internal sealed class AdminRoadmapEnableHandler(RoadmapCatalog roadmaps, ICommun
     {
         if (settings.Enable(Roadmaps, roadmap.Id).Refusal == RoadmapRefusal.AlreadyEnabled)
         {
-            return Reply.Info($"{Name(roadmap)} is already enabled here. See all with `/studybot roadmap list`.");
+            return Reply.Info(ctx.T("RoadmapChoice.AlreadyEnabled", Name(roadmap)));
         }
 
-        return Save(ctx, $"✅ {Name(roadmap)} is enabled: members can follow it with `/progress path roadmap {roadmap.Id}` (newcomers: `/progress start roadmap {roadmap.Id}`). Their progress on other roadmaps is kept.", null, new CommunityRoadmapChange(roadmap.Id, true));
+        return Save(ctx, ctx.T("RoadmapChoice.Enabled", Name(roadmap), roadmap.Id), null, new CommunityRoadmapChange(roadmap.Id, true));
     }
 }
 
@@ -199,17 +198,15 @@ internal sealed class AdminRoadmapDisableHandler(RoadmapCatalog roadmaps, ICommu
         {
             case RoadmapRefusal.IsDefault:
                 var other = settings.Enabled.FirstOrDefault(id => id != roadmap.Id);
-                return Reply.Error(
-                    $"{Name(roadmap)} is the default for newcomers, so I can't disable it. Choose another default first"
-                    + (other is null ? $" (enable one with `/studybot roadmap enable <id>`, then `/studybot roadmap default <id>`)." : $": `/studybot roadmap default {other}`."));
+                return LocalViews.Error(ctx, ctx.T("RoadmapChoice.IsDefault", Name(roadmap), other is null ? ctx.T("RoadmapChoice.IsDefaultNoOther") : ctx.T("RoadmapChoice.IsDefaultOther", other)));
             case RoadmapRefusal.NotEnabled:
-                return Reply.Info($"{Name(roadmap)} isn't enabled here, so there's nothing to disable. See all with `/studybot roadmap list`.");
+                return Reply.Info(ctx.T("RoadmapChoice.NothingToDisable", Name(roadmap)));
         }
 
         var members = followers == 0
-            ? "Nobody here follows it."
-            : $"{Format.Plural(followers, "member", "members")} still follow{(followers == 1 ? "s" : "")} it and keep{(followers == 1 ? "s" : "")} their progress; they can switch with `/progress path roadmap <id>`.";
-        return Save(ctx, $"⏸️ {Name(roadmap)} is disabled here: newcomers can no longer pick it. {members}", null, new CommunityRoadmapChange(roadmap.Id, false));
+            ? ctx.T("RoadmapChoice.NobodyFollows")
+            : ctx.T(followers == 1 ? "RoadmapChoice.StillFollowsOne" : "RoadmapChoice.StillFollowMany", Format.Plural(followers, ctx.T("RoadmapChoice.Member"), ctx.T("RoadmapChoice.Members"), ctx.Culture));
+        return Save(ctx, ctx.T("RoadmapChoice.Disabled", Name(roadmap), members), null, new CommunityRoadmapChange(roadmap.Id, false));
     }
 }
 
@@ -223,12 +220,12 @@ internal sealed class AdminRoadmapDefaultHandler(RoadmapCatalog roadmaps, ICommu
     {
         if (roadmap.Id == settings.Default)
         {
-            return Reply.Info($"{Name(roadmap)} is already the default for newcomers.");
+            return Reply.Info(ctx.T("RoadmapChoice.AlreadyDefault", Name(roadmap)));
         }
 
         if (settings.WithDefault(Roadmaps, roadmap.Id).Refusal == RoadmapRefusal.NotEnabled)
         {
-            return Reply.Error($"{Name(roadmap)} isn't enabled here yet. Enable it first: `/studybot roadmap enable {roadmap.Id}`, then `/studybot roadmap default {roadmap.Id}`.");
+            return LocalViews.Error(ctx, ctx.T("RoadmapChoice.NotEnabledYet", Name(roadmap), roadmap.Id));
         }
 
         // The old default stays enabled (a row of its own now), and members who never chose keep following it: the store
@@ -236,7 +233,7 @@ internal sealed class AdminRoadmapDefaultHandler(RoadmapCatalog roadmaps, ICommu
         var old = Roadmaps.Get(settings.Default);
         return Save(
             ctx,
-            $"🧭 Newcomers now follow {Name(roadmap)}. Members who started before keep the roadmap they follow; {Name(old)} stays enabled.",
+            ctx.T("RoadmapChoice.DefaultMoved", Name(roadmap), Name(old)),
             ctx.Snapshot.Community with { RoadmapId = roadmap.Id },
             new CommunityRoadmapChange(old.Id, true),
             new CommunityRoadmapChange(roadmap.Id, true));
