@@ -13,7 +13,11 @@ internal static class AdminViews
         return new CommandResult(new Reply { Tone = ReplyTone.Success, Text = text }, changes);
     }
 
-    public static string Channel(string? id) => id is null ? "not set" : $"#{id}";
+    public static string Channel(CommandContext ctx, string? id) => id is null ? ctx.T("Admin.NotSet") : $"#{id}";
+
+    /// <summary>A day's name: "Monday" in English (as the enum says it), "Montag" in German.</summary>
+    public static string Day(CommandContext ctx, DayOfWeek day) =>
+        ctx.Language == Localization.Languages.English ? day.ToString() : ctx.Culture.DateTimeFormat.GetDayName(day);
 }
 
 internal sealed class AdminChannelHandler(IEnumerable<IChannelDirectory> directories, IChannelProblemStore problems) : ICommandHandler
@@ -46,21 +50,20 @@ internal sealed class AdminChannelHandler(IEnumerable<IChannelDirectory> directo
 
         if (channel is null)
         {
-            return Reply.Error($"I can't find a channel `{TextInput.Quote(text, 40)}` in this community (or I can't post there). Pick one I can see.", "/studybot channel celebrations #wins");
+            return LocalViews.Error(ctx, ctx.T("Admin.NoChannel", TextInput.Quote(text, 40)), "/studybot channel celebrations #wins");
         }
 
-        var what = kind == "leaderboard" ? "The weekly leaderboard" : "Milestone celebrations";
-        if (channel.Refusal is { } refusal)
+                if (channel.Refusal is { } refusal)
         {
             // Checked with the platform and found wanting: saying so now beats failing silently at the first post.
-            return Reply.Error($"I can't post {what.ToLowerInvariant()} in #{channel.Name}: {refusal}", "/studybot channel celebrations #wins");
+            return LocalViews.Error(ctx, ctx.T(kind == "leaderboard" ? "Admin.CantPostLeaderboard" : "Admin.CantPostCelebrations", channel.Name, refusal), "/studybot channel celebrations #wins");
         }
 
         // The admin who chose it is the one told if StudyBot can no longer post there; a problem it had is over.
         var settings = ctx.Snapshot.Community.Settings with { ChannelsSetBy = ctx.Who.UserId };
         settings = kind == "leaderboard" ? settings with { LeaderboardChannel = channel.Id } : settings with { CelebrationChannel = channel.Id };
         await problems.ClearAsync(ctx.Who.Community, channel.Id, cancellationToken);
-        return AdminViews.Save(ctx, ctx.Snapshot.Community with { Settings = settings }, $"✅ {what} will be posted in #{channel.Name}.");
+        return AdminViews.Save(ctx, ctx.Snapshot.Community with { Settings = settings }, ctx.T(kind == "leaderboard" ? "Admin.SavedLeaderboard" : "Admin.SavedCelebrations", channel.Name));
     }
 }
 
@@ -73,12 +76,12 @@ internal sealed class AdminTimezoneHandler : ICommandHandler
         var input = ctx.Request.String("zone")!;
         if (!TimeZones.TryNormalize(input, out var zone))
         {
-            return ValueTask.FromResult<CommandResult>(Views.UnknownZone(input, "/studybot timezone Europe/Berlin"));
+            return ValueTask.FromResult<CommandResult>(LocalViews.UnknownZone(ctx, input, "/studybot timezone Europe/Berlin"));
         }
 
         var result = AdminViews.Save(ctx, ctx.Snapshot.Community with { TimeZoneId = zone },
-            $"🕒 The community's time zone is now {zone} ({TimeZones.DescribeOffset(ctx.Now, zone)}). Scheduled posts follow it; new members start in it until they set their own.");
-        return ValueTask.FromResult(result with { Reply = Views.WithZoneNote(result.Reply, zone, "studybot timezone") });
+            ctx.T("Admin.Timezone", zone, TimeZones.DescribeOffset(ctx.Now, zone)));
+        return ValueTask.FromResult(result with { Reply = LocalViews.WithZoneNote(ctx, result.Reply, zone, "studybot timezone") });
     }
 }
 
@@ -91,19 +94,19 @@ internal sealed class AdminLeaderboardScheduleHandler : ICommandHandler
         var dayText = ctx.Request.String("day")!;
         if (!Clock.TryParseDay(dayText, out var day))
         {
-            return ValueTask.FromResult<CommandResult>(Reply.Error($"`{TextInput.Quote(dayText, 20)}` isn't a day of the week.", "/studybot leaderboard schedule monday 09:00"));
+            return ValueTask.FromResult<CommandResult>(LocalViews.Error(ctx, ctx.T("Admin.NotADay", TextInput.Quote(dayText, 20)), "/studybot leaderboard schedule monday 09:00"));
         }
 
         var timeText = ctx.Request.String("time")!;
         if (!Clock.TryParse(timeText, out var minutes))
         {
-            return ValueTask.FromResult<CommandResult>(Reply.Error($"`{TextInput.Quote(timeText, 20)}` isn't a time of day; use 24-hour HH:mm.", "/studybot leaderboard schedule monday 09:00"));
+            return ValueTask.FromResult<CommandResult>(LocalViews.Error(ctx, ctx.T("Admin.NotATime", TextInput.Quote(timeText, 20)), "/studybot leaderboard schedule monday 09:00"));
         }
 
         var settings = ctx.Snapshot.Community.Settings with { LeaderboardDay = day, LeaderboardMinutes = minutes };
-        var channel = settings.LeaderboardChannel is null ? " Set its channel with `/studybot channel leaderboard #channel`." : "";
+        var channel = settings.LeaderboardChannel is null ? ctx.T("Admin.SetChannelHint") : "";
         return ValueTask.FromResult(AdminViews.Save(ctx, ctx.Snapshot.Community with { Settings = settings },
-            $"🏆 The leaderboard will be posted every {day} at {Clock.Format(minutes)} ({ctx.Snapshot.Community.TimeZoneId}).{channel}"));
+            ctx.T("Admin.LeaderboardScheduled", AdminViews.Day(ctx, day), Clock.Format(minutes), ctx.Snapshot.Community.TimeZoneId, channel)));
     }
 }
 
@@ -116,7 +119,7 @@ internal sealed class AdminRemindersMaxHandler : ICommandHandler
         var count = (int)ctx.Request.Integer("count")!.Value;
         var settings = ctx.Snapshot.Community.Settings with { RemindersMaxPerWeek = count };
         return ValueTask.FromResult(AdminViews.Save(ctx, ctx.Snapshot.Community with { Settings = settings },
-            $"🔔 Members get at most {Format.Plural(count, "reminder", "reminders")} a week."));
+            ctx.T("Admin.RemindersMax", Format.Plural(count, ctx.T("Admin.Reminder"), ctx.T("Admin.Reminders"), ctx.Culture))));
     }
 }
 
@@ -130,17 +133,17 @@ internal sealed class AdminShowHandler(IChannelProblemStore problems, IOutboxSto
         var s = c.Settings;
         var fields = new List<ReplyField>
         {
-            new("Roadmap", roadmaps is { All.Count: > 1 } ? $"{roadmaps.Get(c.RoadmapId).Title} for newcomers (`/studybot roadmap list`)" : ctx.Roadmap.Title, true),
-            new("Time zone", c.TimeZoneId, true),
-            new("Celebrations", AdminViews.Channel(s.CelebrationChannel), true),
-            new("Leaderboard", $"{AdminViews.Channel(s.LeaderboardChannel)}, {s.LeaderboardDay} {Clock.Format(s.LeaderboardMinutes)}", true),
-            new("Reminders", $"at most {s.RemindersMaxPerWeek} a week per member", true),
+            new(ctx.T("Admin.ShowRoadmap"), roadmaps is { All.Count: > 1 } ? ctx.T("Admin.ShowRoadmapNewcomers", roadmaps.Get(c.RoadmapId).In(ctx.Language).Title) : ctx.Roadmap.Title, true),
+            new(ctx.T("Admin.ShowTimeZone"), c.TimeZoneId, true),
+            new(ctx.T("Admin.ShowCelebrations"), AdminViews.Channel(ctx, s.CelebrationChannel), true),
+            new(ctx.T("Admin.ShowLeaderboard"), ctx.T("Admin.ShowLeaderboardValue", AdminViews.Channel(ctx, s.LeaderboardChannel), AdminViews.Day(ctx, s.LeaderboardDay), Clock.Format(s.LeaderboardMinutes)), true),
+            new(ctx.T("Admin.ShowReminders"), ctx.T("Admin.ShowRemindersValue", s.RemindersMaxPerWeek), true),
         };
 
         var lines = ChannelTexts.InUseLines(await problems.ProblemsAsync(ctx.Who.Community, cancellationToken), s, ctx.Who.Community.Platform).ToList();
         if (lines.Count > 0)
         {
-            fields.Add(new ReplyField("Problems", string.Join("\n", lines)));
+            fields.Add(new ReplyField(ctx.T("Admin.ShowProblems"), string.Join("\n", lines)));
         }
 
         // What the outbox could not deliver this week (the community's week), and a backlog that has waited a while.
@@ -149,9 +152,9 @@ internal sealed class AdminShowHandler(IChannelProblemStore problems, IOutboxSto
         var deliveries = DeliveryTexts.ShowLines(report, ctx.Who.Community.Platform, ctx.Now.UtcDateTime);
         if (deliveries.Count > 0)
         {
-            fields.Add(new ReplyField("Deliveries", string.Join("\n", deliveries)));
+            fields.Add(new ReplyField(ctx.T("Admin.ShowDeliveries"), string.Join("\n", deliveries)));
         }
 
-        return new Reply { Title = $"StudyBot settings for {c.Name}", Fields = fields };
+        return new Reply { Title = ctx.T("Admin.ShowTitle", c.Name), Fields = fields };
     }
 }

@@ -18,14 +18,13 @@ internal sealed class OverviewHandler(Focus.IFocusStore? focus = null, Roadmaps.
         {
             return new Reply
             {
-                Title = $"Welcome to {ctx.Roadmap.Title}, {ctx.Who.DisplayName}!",
-                Text = "Eight phases take you from Python basics to deploying models. Start by telling me how you learn "
-                    + "(`/progress start`), or jump in with `/progress doing python-basics`.",
+                Title = ctx.T("Overview.WelcomeTitle", ctx.Roadmap.Title, ctx.Who.DisplayName),
+                Text = ctx.T("Overview.WelcomeText"),
                 Buttons =
                 [
-                    new ReplyButton("Start", "progress start", ButtonStyle.Primary),
-                    new ReplyButton("See the roadmap", "progress roadmap"),
-                    new ReplyButton("Help", "progress help"),
+                    new ReplyButton(ctx.T("Overview.ButtonStart"), "progress start", ButtonStyle.Primary),
+                    new ReplyButton(ctx.T("Overview.ButtonRoadmap"), "progress roadmap"),
+                    new ReplyButton(ctx.T("Overview.ButtonHelp"), "progress help"),
                 ],
             };
         }
@@ -38,30 +37,30 @@ internal sealed class OverviewHandler(Focus.IFocusStore? focus = null, Roadmaps.
 
         var fields = new List<ReplyField>
         {
-            new("Now", module is null ? Format.PhaseName(current) : $"{Format.PhaseName(current)} · {module.DisplayTitle}"),
-            new("Next", Views.NextLines(next, ctx.State)),
-            new("This week", Views.GoalLine(ctx, GoalPeriod.Week), true),
-            new("Streak", Views.StreakLine(streak), true),
-            new("Finish", Views.EtaLine(eta), true),
+            new(ctx.T("Overview.Now"), module is null ? Format.PhaseName(current, ctx.Culture) : $"{Format.PhaseName(current, ctx.Culture)} · {module.DisplayTitle}"),
+            new(ctx.T("Overview.Next"), LocalViews.NextLines(ctx, next, ctx.State)),
+            new(ctx.T("Overview.ThisWeek"), Views.GoalLine(ctx, GoalPeriod.Week), true),
+            new(ctx.T("Overview.Streak"), Views.StreakLine(ctx, streak), true),
+            new(ctx.T("Overview.Finish"), Views.EtaLine(ctx, eta), true),
         };
         if (level is not null)
         {
-            fields.Add(new("Level", $"{level.Title} (week {week})", true));
+            fields.Add(new(ctx.T("Overview.Level"), ctx.T("Overview.LevelValue", level.Title, week), true));
         }
 
         if (focus is not null && await FocusViews.TotalsLineAsync(ctx, focus, cancellationToken) is { } focused)
         {
-            fields.Add(new("Focus", focused, true));
+            fields.Add(new(ctx.T("Overview.Focus"), focused, true));
         }
 
-        var quickWin = Views.QuickWinLine(ctx);
+        var quickWin = LocalViews.QuickWinLine(ctx);
         return new Reply
         {
-            Title = $"{ctx.Who.DisplayName}'s progress: {overall}% of {ctx.Roadmap.Title}",
+            Title = ctx.T("Overview.Title", ctx.Who.DisplayName, overall, ctx.Roadmap.Title),
             Text = await Roadmaps.RoadmapNotices.PrependAsync(notices, ctx, quickWin, cancellationToken),
             Bars = phases.Select(p => new ProgressBar($"{p.Phase.Number} {p.Phase.Title}", p.Percent)).ToList(),
             Fields = fields,
-            Buttons = [.. Views.NextButtons(next, ctx.State), new ReplyButton("Log 30 min", "progress log 30 practice"), new ReplyButton("Roadmap", "progress roadmap")],
+            Buttons = [.. LocalViews.NextButtons(ctx, next, ctx.State), new ReplyButton(ctx.T("Overview.ButtonLog"), "progress log 30 practice"), new ReplyButton(ctx.T("Overview.ButtonRoadmapShort"), "progress roadmap")],
         };
     }
 }

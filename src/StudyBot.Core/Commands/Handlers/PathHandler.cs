@@ -20,7 +20,7 @@ internal sealed class PathHandler(RoadmapCatalog? roadmaps = null, ICommunityRoa
                 return SwitchTo(ctx, settings, requested);
             }
 
-            others = RoadmapChoice.OthersLine(settings, ctx.Roadmap);
+            others = RoadmapChoice.OthersLine(ctx, settings, ctx.Roadmap);
         }
 
         return Change(ctx, others);
@@ -35,10 +35,10 @@ internal sealed class PathHandler(RoadmapCatalog? roadmaps = null, ICommunityRoa
         }
 
         var roadmap = chosen!;
-        var standing = RoadmapChoice.Standing(roadmap, ctx.State);
+        var standing = RoadmapChoice.Standing(ctx, roadmap, ctx.State);
         if (roadmap.Id == ctx.Roadmap.Id && ctx.Member.Onboarded)
         {
-            return Reply.Info($"You already follow **{roadmap.Title}**: {standing}.");
+            return Reply.Info(ctx.T("Path.AlreadyFollow", roadmap.Title, standing));
         }
 
         var member = ctx.Member with
@@ -52,18 +52,18 @@ internal sealed class PathHandler(RoadmapCatalog? roadmaps = null, ICommunityRoa
         changes.Profile = member;
         var phases = ProgressMath.Phases(roadmap, ctx.State);
         var next = ProgressMath.NextItems(roadmap, ctx.State, Views.NextCount);
-        var kept = ctx.Member.Onboarded ? $" Your progress on **{ctx.Roadmap.Title}** is kept." : "";
+        var kept = ctx.Member.Onboarded ? " " + ctx.T("Start.Kept", ctx.Roadmap.Title) : "";
         return new CommandResult(
             new Reply
             {
                 Tone = ReplyTone.Success,
-                Text = $"You now follow **{roadmap.Title}**: {standing}.{kept}",
+                Text = ctx.T("Path.NowFollow", roadmap.Title, standing) + kept,
                 Fields =
                 [
-                    new ReplyField("Next", Views.NextLines(next, ctx.State)),
-                    new ReplyField("Estimated finish", Views.EtaLine(Eta.Compute(roadmap, member, phases, ctx.Snapshot.Days, ctx.Today))),
+                    new ReplyField(ctx.T("Path.Next"), LocalViews.NextLines(ctx, next, ctx.State)),
+                    new ReplyField(ctx.T("Path.EstimatedFinish"), Views.EtaLine(ctx, Eta.Compute(roadmap, member, phases, ctx.Snapshot.Days, ctx.Today))),
                 ],
-                Buttons = [.. Views.NextButtons(next, ctx.State), new ReplyButton("See the roadmap", "progress roadmap")],
+                Buttons = [.. LocalViews.NextButtons(ctx, next, ctx.State), new ReplyButton(ctx.T("Path.ButtonRoadmap"), "progress roadmap")],
             },
             changes);
     }
@@ -77,23 +77,23 @@ internal sealed class PathHandler(RoadmapCatalog? roadmaps = null, ICommunityRoa
             var eta = Eta.Compute(ctx.Roadmap, ctx.Member, phases, ctx.Snapshot.Days, ctx.Today);
             var steps = accelerated is null
                 ? ""
-                : "\n\n**Accelerated path** (" + accelerated.Audience.ToLowerInvariant() + "):\n"
-                  + string.Join('\n', accelerated.Steps.Select(s => s.FromWeek == s.ToWeek ? $"• Week {s.FromWeek}: {s.Title}" : $"• Weeks {s.FromWeek}-{s.ToWeek}: {s.Title}"));
+                : "\n\n" + ctx.T("Path.AcceleratedHeader", accelerated.Audience.ToLowerInvariant()) + "\n"
+                  + string.Join('\n', accelerated.Steps.Select(s => Views.Step(ctx, s)));
             return new Reply
             {
-                Title = "Your path",
-                Text = (others.Length > 0 ? $"You follow **{ctx.Roadmap.Title}**. " : "") + $"You're on the **{Format.PathName(ctx.Member.Path)}** path at a {Format.Pace(ctx.Roadmap, ctx.Member)} pace.{steps}{others}",
-                Fields = [new ReplyField("Estimated finish", Views.EtaLine(eta))],
+                Title = ctx.T("Path.Title"),
+                Text = (others.Length > 0 ? ctx.T("Path.YouFollow", ctx.Roadmap.Title) : "") + ctx.T("Path.OnPath", Views.PathName(ctx, ctx.Member.Path), Views.Pace(ctx, ctx.Roadmap, ctx.Member)) + steps + others,
+                Fields = [new ReplyField(ctx.T("Path.EstimatedFinish"), Views.EtaLine(ctx, eta))],
                 Buttons =
                 [
-                    new ReplyButton("Standard, part-time", "progress path standard part-time"),
-                    new ReplyButton("Standard, full-time", "progress path standard full-time"),
-                    new ReplyButton("Accelerated", "progress path accelerated full-time"),
+                    new ReplyButton(ctx.T("Path.ButtonStandardPartTime"), "progress path standard part-time"),
+                    new ReplyButton(ctx.T("Path.ButtonStandardFullTime"), "progress path standard full-time"),
+                    new ReplyButton(ctx.T("Path.ButtonAccelerated"), "progress path accelerated full-time"),
                 ],
             };
         }
 
-        var (pace, hours, problem) = StartHandler.PaceFrom(ctx.Request, ctx.Member with { Onboarded = true });
+        var (pace, hours, problem) = StartHandler.PaceFrom(ctx, ctx.Member with { Onboarded = true });
         if (problem is not null)
         {
             return problem;
@@ -118,14 +118,14 @@ internal sealed class PathHandler(RoadmapCatalog? roadmaps = null, ICommunityRoa
         changes.Profile = member;
         var newEta = Eta.Compute(ctx.Roadmap, member, phases, ctx.Snapshot.Days, ctx.Today);
         var warning = path == PathKind.Accelerated && accelerated is not null
-            ? $"\nThe accelerated path is for {accelerated.Audience.ToLowerInvariant()}: {accelerated.Summary.ToLowerInvariant()}."
+            ? "\n" + ctx.T("Path.Warning", accelerated.Audience.ToLowerInvariant(), accelerated.Summary.ToLowerInvariant())
             : "";
         return new CommandResult(
             new Reply
             {
                 Tone = ReplyTone.Success,
-                Text = $"Done: **{Format.PathName(path)}** path at a {Format.Pace(ctx.Roadmap, member)} pace.{warning}",
-                Fields = [new ReplyField("Estimated finish", Views.EtaLine(newEta))],
+                Text = ctx.T("Path.Done", Views.PathName(ctx, path), Views.Pace(ctx, ctx.Roadmap, member)) + warning,
+                Fields = [new ReplyField(ctx.T("Path.EstimatedFinish"), Views.EtaLine(ctx, newEta))],
             },
             changes);
     }

@@ -29,24 +29,24 @@ internal static class RoadmapChoice
     }
 
     /// <summary>"There's no roadmap `x`. Did you mean `y`? Roadmaps you can use: ..." with an example.</summary>
-    public static Reply Unknown(RoadmapCatalog roadmaps, string text, IEnumerable<string> usable, string example)
+    public static Reply Unknown(CommandContext ctx, RoadmapCatalog roadmaps, string text, IEnumerable<string> usable, string example)
     {
         var ids = usable.ToList();
         var key = text.Trim().ToLowerInvariant().Replace(' ', '-');
         var guess = CommandParser.Closest(key, ids) ?? CommandParser.Closest(key, roadmaps.All.Select(r => r.Id));
-        var hint = guess is null ? "" : $" Did you mean `{guess}`?";
-        return Reply.Error($"There's no roadmap `{TextInput.Quote(text, 40)}`.{hint} Roadmaps you can use: {List(ids)}.", example.Replace("<id>", guess ?? ids.FirstOrDefault() ?? "id", StringComparison.Ordinal));
+        var hint = guess is null ? "" : ctx.T("RoadmapChoice.DidYouMean", guess);
+        return LocalViews.Error(ctx, ctx.T("RoadmapChoice.Unknown", TextInput.Quote(text, 40), hint, List(ids)), example.Replace("<id>", guess ?? ids.FirstOrDefault() ?? "id", StringComparison.Ordinal));
     }
 
     public static string List(IEnumerable<string> ids) => string.Join(", ", ids.Select(id => $"`{id}`"));
 
     /// <summary>Where the member stands on a roadmap: "3 of 20 items done (15%)".</summary>
-    public static string Standing(Roadmap roadmap, Func<string, ItemState> state)
+    public static string Standing(CommandContext ctx, Roadmap roadmap, Func<string, ItemState> state)
     {
         var phases = ProgressMath.Phases(roadmap, state);
         var learned = phases.Sum(p => p.Learned);
         var total = phases.Sum(p => p.Total);
-        return $"{learned} of {Format.Plural(total, "item", "items")} done ({ProgressMath.OverallPercent(phases)}%)";
+        return ctx.T("RoadmapChoice.Standing", learned, Format.Plural(total, ctx.T("RoadmapChoice.Item"), ctx.T("RoadmapChoice.Items"), ctx.Culture), ProgressMath.OverallPercent(phases));
     }
 
     /// <summary>
@@ -62,29 +62,29 @@ internal static class RoadmapChoice
             return (null, new Reply
             {
                 Tone = ReplyTone.Warning,
-                Text = $"Which roadmap? You follow **{ctx.Roadmap.Title}** (`{ctx.Roadmap.Id}`). Roadmaps you can follow here: {List(enabled)}.\nExample: `{example.Replace("<id>", enabled.FirstOrDefault(id => id != ctx.Roadmap.Id) ?? ctx.Roadmap.Id, StringComparison.Ordinal)}`",
+                Text = ctx.T("RoadmapChoice.Which", ctx.Roadmap.Title, ctx.Roadmap.Id, List(enabled)) + "\n"
+                    + ctx.T("RoadmapChoice.Example", example.Replace("<id>", enabled.FirstOrDefault(id => id != ctx.Roadmap.Id) ?? ctx.Roadmap.Id, StringComparison.Ordinal)),
             });
         }
 
         var roadmap = Find(roadmaps, text);
         if (roadmap is null)
         {
-            return (null, Unknown(roadmaps, text, enabled, example));
+            return (null, Unknown(ctx, roadmaps, text, enabled, example));
         }
 
         if (!settings.IsEnabled(roadmap.Id) && roadmap.Id != ctx.Roadmap.Id)
         {
-            return (null, Reply.Error(
-                $"**{roadmap.Title}** (`{roadmap.Id}`) isn't enabled in this community. An admin can enable it with `/studybot roadmap enable {roadmap.Id}`. Roadmaps you can follow here: {List(enabled)}."));
+            return (null, LocalViews.Error(ctx, ctx.T("RoadmapChoice.NotEnabled", roadmap.Title, roadmap.Id, List(enabled))));
         }
 
         return (roadmap, null);
     }
 
     /// <summary>"Other roadmaps here: ..." for a member who could switch; empty with a single enabled roadmap.</summary>
-    public static string OthersLine(CommunityRoadmapSettings settings, Roadmap current, string how = "Switch with `/progress path roadmap <id>`; your progress on each is kept.") =>
+    public static string OthersLine(CommandContext ctx, CommunityRoadmapSettings settings, Roadmap current, string? how = null) =>
         settings.Enabled.Count(id => id != current.Id) is > 0
-            ? $"\nOther roadmaps here: {List(settings.Enabled.Where(id => id != current.Id))}. {how}"
+            ? "\n" + ctx.T("RoadmapChoice.Others", List(settings.Enabled.Where(id => id != current.Id)), how ?? ctx.T("Start.OthersSwitch"))
             : "";
 
     /// <summary>Autocomplete for a roadmap option: admins see every roadmap in the folder, members the ones enabled here.</summary>
@@ -119,18 +119,17 @@ internal sealed class AdminRoadmapListHandler(RoadmapCatalog roadmaps, ICommunit
         var lines = roadmaps.All.OrderBy(r => r.Id, StringComparer.Ordinal).Select(r =>
         {
             var followers = settings.FollowersOf(roadmaps, rows.Followers, r.Id);
-            var members = Format.Plural(followers, "member", "members");
-            var state = r.Id == settings.Default ? $"✅ enabled · default for newcomers · {members}"
-                : settings.IsEnabled(r.Id) ? $"✅ enabled · {members}"
-                : followers > 0 ? $"⏸️ disabled here; {members} still follow{(followers == 1 ? "s" : "")} it"
-                : "not enabled here";
-            return $"• **{r.Title}** (`{r.Id}`, version {r.Version}): {state}";
+            var members = Format.Plural(followers, ctx.T("RoadmapChoice.Member"), ctx.T("RoadmapChoice.Members"), ctx.Culture);
+            var state = r.Id == settings.Default ? ctx.T("RoadmapChoice.ListDefault", members)
+                : settings.IsEnabled(r.Id) ? ctx.T("RoadmapChoice.ListEnabled", members)
+                : followers > 0 ? ctx.T(followers == 1 ? "RoadmapChoice.ListDisabledOne" : "RoadmapChoice.ListDisabledMany", members)
+                : ctx.T("RoadmapChoice.ListNotEnabled");
+            return ctx.T("RoadmapChoice.ListLine", r.Title, r.Id, r.Version, state);
         });
         return new Reply
         {
-            Title = $"Roadmaps for {ctx.Snapshot.Community.Name}",
-            Text = string.Join('\n', lines)
-                + "\nEnable one with `/studybot roadmap enable <id>`, choose the default for newcomers with `/studybot roadmap default <id>`.",
+            Title = ctx.T("RoadmapChoice.ListTitle", ctx.Snapshot.Community.Name),
+            Text = string.Join('\n', lines) + "\n" + ctx.T("RoadmapChoice.ListFooter"),
         };
     }
 }
@@ -151,7 +150,7 @@ internal abstract class AdminRoadmapHandler(RoadmapCatalog roadmaps, ICommunityR
         var roadmap = RoadmapChoice.Find(roadmaps, text);
         if (roadmap is null)
         {
-            return RoadmapChoice.Unknown(roadmaps, text, roadmaps.All.Select(r => r.Id).Order(StringComparer.Ordinal), Example);
+            return RoadmapChoice.Unknown(ctx, roadmaps, text, roadmaps.All.Select(r => r.Id).Order(StringComparer.Ordinal), Example);
         }
 
         return Decide(ctx, settings, roadmap, settings.FollowersOf(roadmaps, rows.Followers, roadmap.Id));
@@ -180,10 +179,10 @@ internal sealed class AdminRoadmapEnableHandler(RoadmapCatalog roadmaps, ICommun
     {
         if (settings.Enable(Roadmaps, roadmap.Id).Refusal == RoadmapRefusal.AlreadyEnabled)
         {
-            return Reply.Info($"{Name(roadmap)} is already enabled here. See all with `/studybot roadmap list`.");
+            return Reply.Info(ctx.T("RoadmapChoice.AlreadyEnabled", Name(roadmap)));
         }
 
-        return Save(ctx, $"✅ {Name(roadmap)} is enabled: members can follow it with `/progress path roadmap {roadmap.Id}` (newcomers: `/progress start roadmap {roadmap.Id}`). Their progress on other roadmaps is kept.", null, new CommunityRoadmapChange(roadmap.Id, true));
+        return Save(ctx, ctx.T("RoadmapChoice.Enabled", Name(roadmap), roadmap.Id), null, new CommunityRoadmapChange(roadmap.Id, true));
     }
 }
 
@@ -199,17 +198,15 @@ internal sealed class AdminRoadmapDisableHandler(RoadmapCatalog roadmaps, ICommu
         {
             case RoadmapRefusal.IsDefault:
                 var other = settings.Enabled.FirstOrDefault(id => id != roadmap.Id);
-                return Reply.Error(
-                    $"{Name(roadmap)} is the default for newcomers, so I can't disable it. Choose another default first"
-                    + (other is null ? $" (enable one with `/studybot roadmap enable <id>`, then `/studybot roadmap default <id>`)." : $": `/studybot roadmap default {other}`."));
+                return LocalViews.Error(ctx, ctx.T("RoadmapChoice.IsDefault", Name(roadmap), other is null ? ctx.T("RoadmapChoice.IsDefaultNoOther") : ctx.T("RoadmapChoice.IsDefaultOther", other)));
             case RoadmapRefusal.NotEnabled:
-                return Reply.Info($"{Name(roadmap)} isn't enabled here, so there's nothing to disable. See all with `/studybot roadmap list`.");
+                return Reply.Info(ctx.T("RoadmapChoice.NothingToDisable", Name(roadmap)));
         }
 
         var members = followers == 0
-            ? "Nobody here follows it."
-            : $"{Format.Plural(followers, "member", "members")} still follow{(followers == 1 ? "s" : "")} it and keep{(followers == 1 ? "s" : "")} their progress; they can switch with `/progress path roadmap <id>`.";
-        return Save(ctx, $"⏸️ {Name(roadmap)} is disabled here: newcomers can no longer pick it. {members}", null, new CommunityRoadmapChange(roadmap.Id, false));
+            ? ctx.T("RoadmapChoice.NobodyFollows")
+            : ctx.T(followers == 1 ? "RoadmapChoice.StillFollowsOne" : "RoadmapChoice.StillFollowMany", Format.Plural(followers, ctx.T("RoadmapChoice.Member"), ctx.T("RoadmapChoice.Members"), ctx.Culture));
+        return Save(ctx, ctx.T("RoadmapChoice.Disabled", Name(roadmap), members), null, new CommunityRoadmapChange(roadmap.Id, false));
     }
 }
 
@@ -223,12 +220,12 @@ internal sealed class AdminRoadmapDefaultHandler(RoadmapCatalog roadmaps, ICommu
     {
         if (roadmap.Id == settings.Default)
         {
-            return Reply.Info($"{Name(roadmap)} is already the default for newcomers.");
+            return Reply.Info(ctx.T("RoadmapChoice.AlreadyDefault", Name(roadmap)));
         }
 
         if (settings.WithDefault(Roadmaps, roadmap.Id).Refusal == RoadmapRefusal.NotEnabled)
         {
-            return Reply.Error($"{Name(roadmap)} isn't enabled here yet. Enable it first: `/studybot roadmap enable {roadmap.Id}`, then `/studybot roadmap default {roadmap.Id}`.");
+            return LocalViews.Error(ctx, ctx.T("RoadmapChoice.NotEnabledYet", Name(roadmap), roadmap.Id));
         }
 
         // The old default stays enabled (a row of its own now), and members who never chose keep following it: the store
@@ -236,7 +233,7 @@ internal sealed class AdminRoadmapDefaultHandler(RoadmapCatalog roadmaps, ICommu
         var old = Roadmaps.Get(settings.Default);
         return Save(
             ctx,
-            $"🧭 Newcomers now follow {Name(roadmap)}. Members who started before keep the roadmap they follow; {Name(old)} stays enabled.",
+            ctx.T("RoadmapChoice.DefaultMoved", Name(roadmap), Name(old)),
             ctx.Snapshot.Community with { RoadmapId = roadmap.Id },
             new CommunityRoadmapChange(old.Id, true),
             new CommunityRoadmapChange(roadmap.Id, true));

@@ -20,7 +20,7 @@ internal sealed class RoadmapHandler(RoadmapCatalog? roadmaps = null, ICommunity
             if (roadmaps is { All.Count: > 1 })
             {
                 var (settings, _) = await RoadmapChoice.LoadAsync(roadmaps, store, ctx, cancellationToken);
-                others = $"\nYou follow this roadmap (`{roadmap.Id}`, version {roadmap.Version})." + RoadmapChoice.OthersLine(settings, roadmap);
+                others = "\n" + ctx.T("Roadmap.Following", roadmap.Id, roadmap.Version) + RoadmapChoice.OthersLine(ctx, settings, roadmap);
             }
 
             var overview = Overview(ctx);
@@ -37,11 +37,11 @@ internal sealed class RoadmapHandler(RoadmapCatalog? roadmaps = null, ICommunity
         Reply? extra = section switch
         {
             "levels" or "projects" or "project" => Levels(ctx),
-            "tips" or "strategies" or "profiles" => Tips(roadmap),
-            "accelerated" or "accelerated-path" => Accelerated(roadmap),
-            "quick-wins" or "quickwins" or "wins" => QuickWins(roadmap),
-            "estimates" or "time" or "time-estimates" => Estimates(roadmap),
-            "motivation" or "loop" or "next-steps" or "certification" => Motivation(roadmap),
+            "tips" or "strategies" or "profiles" => Tips(ctx, roadmap),
+            "accelerated" or "accelerated-path" => Accelerated(ctx, roadmap),
+            "quick-wins" or "quickwins" or "wins" => QuickWins(ctx, roadmap),
+            "estimates" or "time" or "time-estimates" => Estimates(ctx, roadmap),
+            "motivation" or "loop" or "next-steps" or "certification" => Motivation(ctx, roadmap),
             _ => null,
         };
         if (extra is not null && roadmap.FindPhase(query) is null)
@@ -53,9 +53,7 @@ internal sealed class RoadmapHandler(RoadmapCatalog? roadmaps = null, ICommunity
         if (phase is null)
         {
             var names = string.Join(", ", roadmap.Phases.Select(p => $"{p.Number} {p.Id}"));
-            return Reply.Error(
-                $"There's no phase `{TextInput.Quote(query)}`. Phases: {names}. Also: projects, levels, tips, accelerated, quick-wins, estimates.",
-                "/progress roadmap 1");
+            return LocalViews.Error(ctx, ctx.T("Roadmap.NoPhase", TextInput.Quote(query), names), "/progress roadmap 1");
         }
 
         return PhaseDetail(ctx, phase);
@@ -68,7 +66,7 @@ internal sealed class RoadmapHandler(RoadmapCatalog? roadmaps = null, ICommunity
         var lines = phases.Select(p =>
         {
             var row = roadmap.EstimateFor(p.Phase.Id);
-            var estimate = row is null ? "" : $" · {row.FullTime} full-time, {row.PartTime} part-time";
+            var estimate = row is null ? "" : ctx.T("Roadmap.EstimateInline", Views.Months(ctx, row.FullTime), Views.Months(ctx, row.PartTime));
             var done = p.Complete ? " ✅" : p.Percent > 0 ? $" · {p.Percent}%" : "";
             return $"**{p.Phase.Number}. {p.Phase.Title}**{done}{estimate}\n   {string.Join(", ", p.Phase.Modules.Select(m => m.Title))}";
         });
@@ -77,13 +75,13 @@ internal sealed class RoadmapHandler(RoadmapCatalog? roadmaps = null, ICommunity
         {
             Title = roadmap.Title,
             Text = string.Join('\n', lines)
-                + $"\nThe guide's stated total: {t.StatedTotalFullTime} full-time or {t.StatedTotalPartTime} part-time."
-                + $"\nSee a phase with `/progress roadmap {roadmap.Phases[Math.Min(2, roadmap.Phases.Count - 1)].Number}`; also {Extras(roadmap)}.",
+                + "\n" + ctx.T("Roadmap.StatedTotal", Views.Months(ctx, t.StatedTotalFullTime), Views.Months(ctx, t.StatedTotalPartTime))
+                + "\n" + ctx.T("Roadmap.SeePhase", roadmap.Phases[Math.Min(2, roadmap.Phases.Count - 1)].Number, Extras(roadmap)),
             Buttons =
             [
-                new ReplyButton("What's next", "progress next", ButtonStyle.Primary),
-                .. roadmap.Levels.Count > 0 ? [new ReplyButton("Projects", "progress roadmap projects")] : Array.Empty<ReplyButton>(),
-                .. roadmap.Profiles.Count > 0 ? [new ReplyButton("Tips", "progress roadmap tips")] : Array.Empty<ReplyButton>(),
+                new ReplyButton(ctx.T("Roadmap.ButtonNext"), "progress next", ButtonStyle.Primary),
+                .. roadmap.Levels.Count > 0 ? [new ReplyButton(ctx.T("Roadmap.ButtonProjects"), "progress roadmap projects")] : Array.Empty<ReplyButton>(),
+                .. roadmap.Profiles.Count > 0 ? [new ReplyButton(ctx.T("Roadmap.ButtonTips"), "progress roadmap tips")] : Array.Empty<ReplyButton>(),
             ],
         };
     }
@@ -122,7 +120,7 @@ internal sealed class RoadmapHandler(RoadmapCatalog? roadmaps = null, ICommunity
         var progress = ProgressMath.PhaseOf(roadmap, phase, ctx.State);
         var fields = new List<ReplyField>
         {
-            new("Modules", string.Join('\n', phase.Modules.Select(m => $"{Format.Icon(ctx.State(m.Id))} {Format.Item(roadmap.FindItem(m.Id)!)}"))),
+            new(ctx.T("Roadmap.Modules"), string.Join('\n', phase.Modules.Select(m => $"{Format.Icon(ctx.State(m.Id))} {Format.Item(roadmap.FindItem(m.Id)!)}"))),
         };
         var milestone = roadmap.MilestoneOf(phase.Id);
         if (milestone is not null)
@@ -135,82 +133,82 @@ internal sealed class RoadmapHandler(RoadmapCatalog? roadmaps = null, ICommunity
         var row = roadmap.EstimateFor(phase.Id);
         if (row is not null)
         {
-            fields.Add(new ReplyField("Time", $"{row.FullTime} full-time · {row.PartTime} part-time", true));
+            fields.Add(new ReplyField(ctx.T("Roadmap.Time"), ctx.T("Roadmap.TimeValue", Views.Months(ctx, row.FullTime), Views.Months(ctx, row.PartTime)), true));
         }
 
         var next = ProgressMath.NextItems(roadmap, id => roadmap.FindItem(id)?.PhaseId == phase.Id ? ctx.State(id) : new ItemState(ItemStatus.Done), 2);
         return new Reply
         {
-            Title = $"{Format.PhaseName(phase)}{(phase.Ongoing ? " (ongoing)" : "")}",
+            Title = Format.PhaseName(phase, ctx.Culture) + (phase.Ongoing ? ctx.T("Roadmap.Ongoing") : ""),
             Bars = [new ProgressBar(phase.Title, progress.Percent)],
             Fields = fields,
-            Buttons = Views.NextButtons(next, ctx.State).ToList(),
+            Buttons = LocalViews.NextButtons(ctx, next, ctx.State).ToList(),
         };
     }
 
     private static Reply Levels(CommandContext ctx) => new()
     {
-        Title = "Levels and projects",
+        Title = ctx.T("Roadmap.LevelsTitle"),
         Fields = ctx.Roadmap.Levels.Select(l => new ReplyField(
             $"{l.Title} ({l.WeeksLabel})",
-            $"Skills: {string.Join(", ", l.Skills)}\n" + string.Join('\n', l.Projects.Select(p => $"{Format.Icon(ctx.State(p.Id))} {p.Title} (`{p.Id}`)")))).ToList(),
-        Text = "Mark a project with `/progress doing titanic-survival` and `/progress done titanic-survival`.",
+            ctx.T("Roadmap.Skills", string.Join(", ", l.Skills)) + "\n" + string.Join('\n', l.Projects.Select(p => $"{Format.Icon(ctx.State(p.Id))} {p.Title} (`{p.Id}`)")))).ToList(),
+        Text = ctx.T("Roadmap.LevelsText"),
     };
 
-    private static Reply Tips(Roadmap roadmap) => new()
+    private static Reply Tips(CommandContext ctx, Roadmap roadmap) => new()
     {
-        Title = "Learning strategies",
+        Title = ctx.T("Roadmap.TipsTitle"),
         Fields = roadmap.Profiles.Select(p => new ReplyField(p.Title, string.Join('\n', p.Advice.Select(a => $"• **{a.Title}**: {a.Text}"))))
-            .Append(new ReplyField("Split your time", string.Join(" · ", roadmap.Allocation.Select(a => $"{a.Percent}% {a.Title.ToLowerInvariant()} ({string.Join(", ", a.Activities).ToLowerInvariant()})"))))
+            .Append(new ReplyField(ctx.T("Roadmap.SplitTime"), string.Join(" · ", roadmap.Allocation.Select(a => ctx.T("Roadmap.Allocation", a.Percent, a.Title.ToLowerInvariant(), string.Join(", ", a.Activities).ToLowerInvariant())))))
             .ToList(),
     };
 
-    private static Reply Accelerated(Roadmap roadmap)
+    private static Reply Accelerated(CommandContext ctx, Roadmap roadmap)
     {
         var path = roadmap.AcceleratedPath;
         if (path is null)
         {
-            return new Reply { Text = "This roadmap has no accelerated path." };
+            return new Reply { Text = ctx.T("Roadmap.NoAccelerated") };
         }
 
         return new Reply
         {
-            Title = $"Accelerated path ({path.TotalWeeks} weeks)",
-            Text = $"For {path.Audience.ToLowerInvariant()}.\n"
-                + string.Join('\n', path.Steps.Select(s => s.FromWeek == s.ToWeek ? $"• Week {s.FromWeek}: {s.Title}" : $"• Weeks {s.FromWeek}-{s.ToWeek}: {s.Title}"))
-                + $"\n{path.Summary}. Switch with `/progress path accelerated full-time`.",
+            Title = ctx.T("Roadmap.AcceleratedTitle", path.TotalWeeks),
+            Text = ctx.T("Roadmap.AcceleratedFor", path.Audience.ToLowerInvariant()) + "\n"
+                + string.Join('\n', path.Steps.Select(s => Views.Step(ctx, s)))
+                + "\n" + ctx.T("Roadmap.AcceleratedSwitch", path.Summary),
         };
     }
 
-    private static Reply QuickWins(Roadmap roadmap) => new()
+    private static Reply QuickWins(CommandContext ctx, Roadmap roadmap) => new()
     {
-        Title = "Quick wins",
-        Fields = roadmap.QuickWins.Select(q => new ReplyField($"Week {q.Week}", string.Join('\n', q.Wins.Select(w => $"• {w.Title}")), true)).ToList(),
+        Title = ctx.T("Roadmap.QuickWinsTitle"),
+        Fields = roadmap.QuickWins.Select(q => new ReplyField(ctx.T("Roadmap.Week", q.Week), string.Join('\n', q.Wins.Select(w => $"• {w.Title}")), true)).ToList(),
     };
 
-    private static Reply Estimates(Roadmap roadmap)
+    private static Reply Estimates(CommandContext ctx, Roadmap roadmap)
     {
         var t = roadmap.TimeEstimates;
-        var lines = t.Rows.Select(r => $"• {r.Label}: {r.FullTime} full-time, {r.PartTime} part-time");
+        var lines = t.Rows.Select(r => ctx.T("Roadmap.EstimateLine", r.Label, Views.Months(ctx, r.FullTime), Views.Months(ctx, r.PartTime)));
         return new Reply
         {
-            Title = "Time estimates",
+            Title = ctx.T("Roadmap.EstimatesTitle"),
             Text = string.Join('\n', lines)
-                + $"\nFull-time is {t.FullTime.MinHoursPerWeek}-{t.FullTime.MaxHoursPerWeek} h/week; part-time {t.PartTime.MinHoursPerWeek}-{t.PartTime.MaxHoursPerWeek} h/week."
-                + $"\nThe guide states {t.StatedTotalFullTime} full-time or {t.StatedTotalPartTime} part-time in total; the rows add up to {t.SumOfRowsFullTime} and {t.SumOfRowsPartTime}. Your ETA uses the rows."
+                + "\n" + ctx.T("Roadmap.Paces", t.FullTime.MinHoursPerWeek, t.FullTime.MaxHoursPerWeek, t.PartTime.MinHoursPerWeek, t.PartTime.MaxHoursPerWeek)
+                + "\n" + ctx.T("Roadmap.Totals", Views.Months(ctx, t.StatedTotalFullTime), Views.Months(ctx, t.StatedTotalPartTime), Views.Months(ctx, t.SumOfRowsFullTime), Views.Months(ctx, t.SumOfRowsPartTime))
                 + (t.Note is null ? "" : $"\n{t.Note}"),
         };
     }
 
-    private static Reply Motivation(Roadmap roadmap) => new()
+    private static Reply Motivation(CommandContext ctx, Roadmap roadmap) => new()
     {
-        Title = "Staying motivated",
+        Title = ctx.T("Roadmap.MotivationTitle"),
         Fields =
         [
-            new ReplyField("Habits", string.Join('\n', roadmap.Motivation.Select(m => $"• **{m.Title}**: {m.Text}"))),
-            new ReplyField("The learning loop", string.Join(" → ", roadmap.LearningLoop.Select(l => l.Title)) + " → (repeat)"),
-            new ReplyField("Show your work", string.Join('\n', (roadmap.Certification?.Steps ?? []).Select(s => $"• **{s.Title}**: {s.Text}"))),
-            new ReplyField("Next steps", string.Join('\n', roadmap.NextSteps.Select((s, i) => $"{i + 1}. **{s.Title}**: {s.Text}"))),
+            new ReplyField(ctx.T("Roadmap.Habits"), string.Join('\n', roadmap.Motivation.Select(m => $"• **{m.Title}**: {m.Text}"))),
+            new ReplyField(ctx.T("Roadmap.Loop"), string.Join(" → ", roadmap.LearningLoop.Select(l => l.Title)) + " → " + ctx.T("Roadmap.Repeat")),
+            new ReplyField(ctx.T("Roadmap.ShowWork"), string.Join('\n', (roadmap.Certification?.Steps ?? []).Select(s => $"• **{s.Title}**: {s.Text}"))),
+            new ReplyField(ctx.T("Roadmap.NextSteps"), string.Join('\n', roadmap.NextSteps.Select((s, i) => $"{i + 1}. **{s.Title}**: {s.Text}"))),
         ],
     };
 }

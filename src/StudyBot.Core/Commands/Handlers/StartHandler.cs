@@ -30,7 +30,7 @@ internal sealed class StartHandler(RoadmapCatalog? roadmaps = null, ICommunityRo
             }
 
             several = settings.Enabled.Count > 1 || roadmap.Id != settings.Default;
-            others = RoadmapChoice.OthersLine(settings, roadmap, ctx.Member.Onboarded ? "Switch with `/progress path roadmap <id>`; your progress on each is kept." : "Start one of them with `/progress start roadmap <id>`.");
+            others = RoadmapChoice.OthersLine(ctx, settings, roadmap, ctx.T(ctx.Member.Onboarded ? "Start.OthersSwitch" : "Start.OthersStart"));
         }
 
         var profileId = ctx.Request.String("profile");
@@ -42,10 +42,10 @@ internal sealed class StartHandler(RoadmapCatalog? roadmaps = null, ICommunityRo
         var profile = roadmap.FindProfile(profileId);
         if (profile is null)
         {
-            return Reply.Error($"This roadmap has no learner profile `{profileId}`.", "/progress start programmer");
+            return LocalViews.Error(ctx, ctx.T("Start.NoProfile", profileId), "/progress start programmer");
         }
 
-        var (pace, hours, problem) = PaceFrom(ctx.Request, ctx.Member);
+        var (pace, hours, problem) = PaceFrom(ctx, ctx.Member);
         if (problem is not null)
         {
             return problem;
@@ -71,23 +71,23 @@ internal sealed class StartHandler(RoadmapCatalog? roadmaps = null, ICommunityRo
         var next = ProgressMath.NextItems(roadmap, ctx.State, Views.NextCount);
         var tips = string.Join('\n', profile.Advice.Select(a => $"• **{a.Title}**: {a.Text}"));
         var skipHint = path == PathKind.Accelerated
-            ? "\nThe accelerated path assumes Python and basic math: if that's you, `/progress skip foundation known` ticks off Phase 0."
+            ? "\n" + ctx.T("Start.AcceleratedHint")
             : profile.Id == "programmer"
-                ? "\nAlready know Python? `/progress skip python-basics known` (or a whole phase: `/progress skip foundation known`)."
+                ? "\n" + ctx.T("Start.ProgrammerHint")
                 : "";
         var reply = new Reply
         {
             Tone = ReplyTone.Success,
-            Title = $"You're set, {ctx.Who.DisplayName}: {profile.Title}",
-            Text = (several ? $"Roadmap: **{roadmap.Title}** · " : "") + $"Path: {Format.PathName(path)} · pace: {Format.Pace(roadmap, member)}.\n{tips}{skipHint}"
-                + (ctx.Member.Onboarded && roadmap.Id != ctx.Roadmap.Id ? $"\nYour progress on **{ctx.Roadmap.Title}** is kept." : ""),
+            Title = ctx.T("Start.Title", ctx.Who.DisplayName, profile.Title),
+            Text = (several ? ctx.T("Start.RoadmapPrefix", roadmap.Title) : "") + ctx.T("Start.PathPace", Views.PathName(ctx, path), Views.Pace(ctx, roadmap, member)) + $"\n{tips}{skipHint}"
+                + (ctx.Member.Onboarded && roadmap.Id != ctx.Roadmap.Id ? "\n" + ctx.T("Start.Kept", ctx.Roadmap.Title) : ""),
             Fields =
             [
-                new ReplyField("First steps", Views.NextLines(next, ctx.State)),
-                new ReplyField("Estimated finish", Views.EtaLine(eta)),
-                new ReplyField("Tip", "Set a weekly goal with `/progress goal suggest`, and log study time with `/progress log 30 practice`."),
+                new ReplyField(ctx.T("Start.FirstSteps"), LocalViews.NextLines(ctx, next, ctx.State)),
+                new ReplyField(ctx.T("Start.EstimatedFinish"), Views.EtaLine(ctx, eta)),
+                new ReplyField(ctx.T("Start.Tip"), ctx.T("Start.TipText")),
             ],
-            Buttons = [.. Views.NextButtons(next, ctx.State), new ReplyButton("Suggest a goal", "progress goal suggest")],
+            Buttons = [.. LocalViews.NextButtons(ctx, next, ctx.State), new ReplyButton(ctx.T("Start.SuggestGoal"), "progress goal suggest")],
         };
         return new CommandResult(reply, changes);
     }
@@ -95,24 +95,25 @@ internal sealed class StartHandler(RoadmapCatalog? roadmaps = null, ICommunityRo
     private static Reply ChooseProfile(CommandContext ctx, Roadmap roadmap, string others)
     {
         var lines = roadmap.Profiles.Select(p =>
-            $"• **{p.Title}** (`{p.Id}`, {p.Path} path): {string.Join("; ", p.Advice.Take(2).Select(a => a.Title))}");
+            ctx.T("Start.ProfileLine", p.Title, p.Id, Views.PathName(ctx, p.Path == "accelerated" ? PathKind.Accelerated : PathKind.Standard), string.Join("; ", p.Advice.Take(2).Select(a => a.Title))));
         var current = ctx.Member.Onboarded && roadmap.Id == ctx.Roadmap.Id && ctx.Member.LearnerProfileId is { } id && roadmap.FindProfile(id) is { } mine
-            ? $"\nRight now you're on **{mine.Title}**, {Format.PathName(ctx.Member.Path)} path, {Format.Pace(roadmap, ctx.Member)}."
+            ? "\n" + ctx.T("Start.Current", mine.Title, Views.PathName(ctx, ctx.Member.Path), Views.Pace(ctx, roadmap, ctx.Member))
             : "";
         var chosen = roadmap.Id == ctx.Roadmap.Id ? "" : $" roadmap {roadmap.Id}";
         return new Reply
         {
-            Title = $"Let's start {roadmap.Title}",
-            Text = "Which of these sounds like you?\n" + string.Join('\n', lines)
-                + "\nThen pick a pace: part-time (10-15 h/week, the default), full-time (30-40 h/week) or custom hours."
-                + $"\nExample: `/progress start programmer part-time{chosen}` or `/progress start complete-beginner custom 6{chosen}`." + current + others,
+            Title = ctx.T("Start.ChooseTitle", roadmap.Title),
+            Text = ctx.T("Start.ChooseQuestion") + "\n" + string.Join('\n', lines)
+                + "\n" + ctx.T("Start.ChoosePace")
+                + "\n" + ctx.T("Start.ChooseExample", chosen) + current + others,
             Buttons = roadmap.Profiles.Select(p => new ReplyButton(p.Title, $"progress start {p.Id}{chosen}", ButtonStyle.Primary)).ToList(),
         };
     }
 
     /// <summary>Reads pace and hours: hours alone mean a custom pace; a custom pace needs hours.</summary>
-    internal static (PaceKind Pace, int? Hours, Reply? Problem) PaceFrom(CommandRequest request, MemberProfile member)
+    internal static (PaceKind Pace, int? Hours, Reply? Problem) PaceFrom(CommandContext ctx, MemberProfile member)
     {
+        var request = ctx.Request;
         var hours = (int?)request.Integer("hours");
         var paceText = request.String("pace") ?? (hours is not null ? "custom" : null);
         var pace = paceText switch
@@ -124,12 +125,12 @@ internal sealed class StartHandler(RoadmapCatalog? roadmaps = null, ICommunityRo
         };
         if (pace == PaceKind.Custom && hours is null && member.CustomHoursPerWeek is null)
         {
-            return (pace, null, Reply.Error("A custom pace needs the hours you can study each week.", "/progress start programmer custom 8"));
+            return (pace, null, LocalViews.Error(ctx, ctx.T("Start.CustomNeedsHours"), "/progress start programmer custom 8"));
         }
 
         if (pace != PaceKind.Custom && hours is not null)
         {
-            return (pace, null, Reply.Error($"Hours only go with the custom pace; {paceText} already sets them.", "/progress path standard custom 8"));
+            return (pace, null, LocalViews.Error(ctx, ctx.T("Start.HoursOnlyCustom", paceText), "/progress path standard custom 8"));
         }
 
         return (pace, pace == PaceKind.Custom ? hours ?? member.CustomHoursPerWeek : null, null);

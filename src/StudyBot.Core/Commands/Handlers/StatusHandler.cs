@@ -31,31 +31,31 @@ internal sealed class StatusHandler(
 
         if (StatusTexts.Connection(connections, platform, now) is { } connection)
         {
-            fields.Add(new ReplyField("Connection", connection));
+            fields.Add(new ReplyField(ctx.T("Status.Connection"), connection));
         }
 
         var midnight = ReminderSchedule.ToInstant(TimeZones.LocalDate(now, c.TimeZoneId), 0, c.TimeZoneId).UtcDateTime;
-        fields.Add(new ReplyField("Commands today", StatusTexts.Commands(stats.Since(ctx.Who.Community, midnight, now.UtcDateTime), stats.StartedUtc is { } started && started > midnight ? started : null, c.TimeZoneId)));
+        fields.Add(new ReplyField(ctx.T("Status.CommandsToday"), StatusTexts.Commands(ctx, stats.Since(ctx.Who.Community, midnight, now.UtcDateTime), stats.StartedUtc is { } started && started > midnight ? started : null, c.TimeZoneId)));
 
         var report = await outbox.ReportAsync(ctx.Who.Community, now.UtcDateTime - TimeSpan.FromHours(24), now.UtcDateTime, cancellationToken);
-        fields.Add(new ReplyField("Deliveries", StatusTexts.Waiting(report, now.UtcDateTime)));
+        fields.Add(new ReplyField(ctx.T("Status.Deliveries"), StatusTexts.Waiting(ctx, report, now.UtcDateTime)));
 
         var problems = new List<string>();
         problems.AddRange(ChannelTexts.InUseLines(await channels.ProblemsAsync(ctx.Who.Community, cancellationToken), c.Settings, platform));
-        problems.AddRange(StatusTexts.Failures(report, platform));
+        problems.AddRange(StatusTexts.Failures(ctx, report, platform));
         if (platform == Platforms.Discord)
         {
             problems.AddRange((await roles.ProblemsAsync(ctx.Who.Community, cancellationToken))
-                .Select(p => $"⚠️ Role **@{p.RoleName}**: {RoleTexts.Problem(p.Problem)}. {RoleTexts.Fix(p.Problem)}, then `{RoleTexts.Sync}`."));
+                .Select(p => ctx.T("Status.RoleProblem", p.RoleName, RoleTexts.Problem(p.Problem), RoleTexts.Fix(p.Problem), RoleTexts.Sync)));
         }
 
-        fields.Add(new ReplyField("Problems in the last 24 hours", problems.Count == 0 ? "✅ None." : string.Join('\n', problems)));
-        fields.Add(new ReplyField("Coming up", StatusTexts.Next(c, now)));
+        fields.Add(new ReplyField(ctx.T("Status.Problems"), problems.Count == 0 ? ctx.T("Status.NoProblems") : string.Join('\n', problems)));
+        fields.Add(new ReplyField(ctx.T("Status.ComingUp"), StatusTexts.Next(ctx, c, now)));
 
         return new Reply
         {
-            Title = $"📊 StudyBot status for {c.Name}",
-            Text = "How I'm doing for this community. Settings: `/studybot show`.",
+            Title = ctx.T("Status.Title", c.Name),
+            Text = ctx.T("Status.Text"),
             Fields = fields,
         };
     }
@@ -70,51 +70,51 @@ internal static class StatusTexts
         return lines.Count == 0 ? null : string.Join('\n', lines);
     }
 
-    public static string Commands(CommandTotals totals, DateTime? startedUtc, string zoneId)
+    public static string Commands(CommandContext ctx, CommandTotals totals, DateTime? startedUtc, string zoneId)
     {
         var since = startedUtc is { } started
-            ? $" (counting since {TimeZones.ToLocal(new DateTimeOffset(started, TimeSpan.Zero), zoneId).ToString("HH:mm", CultureInfo.InvariantCulture)})"
+            ? ctx.T("Status.Since", TimeZones.ToLocal(new DateTimeOffset(started, TimeSpan.Zero), zoneId).ToString("HH:mm", CultureInfo.InvariantCulture))
             : "";
         if (totals.Count == 0 || totals.P95 is not { } p95)
         {
-            return $"None answered yet today{since}.";
+            return ctx.T("Status.NoneAnswered", since);
         }
 
-        var answered = Format.Plural(totals.Count, "command answered", "commands answered");
+        var answered = Format.Plural(totals.Count, ctx.T("Status.CommandAnswered"), ctx.T("Status.CommandsAnswered"), ctx.Culture);
         return totals.Count < 20
-            ? $"{answered}{since}; the slowest took at most {Duration(p95)}."
-            : $"{answered}{since}; 95 % within {Duration(p95)}.";
+            ? ctx.T("Status.Slowest", answered, since, Duration(ctx, p95))
+            : ctx.T("Status.P95", answered, since, Duration(ctx, p95));
     }
 
-    public static string Waiting(DeliveryReport report, DateTime nowUtc)
+    public static string Waiting(CommandContext ctx, DeliveryReport report, DateTime nowUtc)
     {
         if (report.Waiting == 0 || report.OldestWaitingDueUtc is not { } oldest)
         {
-            return "✅ Nothing waiting: every reminder and post went out.";
+            return ctx.T("Status.NothingWaiting");
         }
 
         var late = nowUtc - oldest;
-        var count = Format.Plural(report.Waiting, "message", "messages");
+        var count = Format.Plural(report.Waiting, ctx.T("Status.Message"), ctx.T("Status.Messages"), ctx.Culture);
         return late < TimeSpan.FromMinutes(5)
-            ? $"✅ {count} on the way now."
-            : $"⏳ {count} waiting, the oldest for {Format.Minutes((long)late.TotalMinutes)}. I keep trying; if this grows, check that the bot is online (`/healthz/ready` for the host).";
+            ? ctx.T("Status.OnTheWay", count)
+            : ctx.T("Status.Waiting", count, Format.Minutes((long)late.TotalMinutes, ctx.Culture));
     }
 
     /// <summary>What was not delivered in the window and what to do about it; channel problems have lines of their own.</summary>
-    public static IEnumerable<string> Failures(DeliveryReport report, string platform)
+    public static IEnumerable<string> Failures(CommandContext ctx, DeliveryReport report, string platform)
     {
-        var name = DeliveryTexts.PlatformName(platform);
+        var name = platform is Platforms.Discord or Platforms.Slack ? DeliveryTexts.PlatformName(platform) : ctx.T("Status.Console");
         foreach (var group in report.Undelivered.Where(u => u.Count > 0).GroupBy(u => u.Reason).OrderBy(g => g.Key))
         {
             var count = group.Sum(u => u.Count);
-            var messages = Format.Plural(count, "message", "messages");
+            var messages = Format.Plural(count, ctx.T("Status.Message"), ctx.T("Status.Messages"), ctx.Culture);
             var line = group.Key switch
             {
                 UndeliveredReason.Refused => platform == Platforms.Discord
-                    ? $"⚠️ {messages} refused by Discord for good: members with DMs closed. They can allow DMs from server members (Privacy Settings) to get reminders again."
-                    : $"⚠️ {messages} refused by {name} for good: no access to the member or channel. Check that StudyBot is still installed with its scopes.",
-                UndeliveredReason.TooOld => $"⚠️ {messages} given up after {OutboxRetry.MaxAge.TotalDays:0} days of {name} failing. Check that the bot is online and its token is valid.",
-                UndeliveredReason.Unreadable => $"⚠️ {messages} could not be read back. The log says which; please report it.",
+                    ? ctx.T("Status.RefusedDiscord", messages)
+                    : ctx.T("Status.Refused", messages, name),
+                UndeliveredReason.TooOld => ctx.T("Status.TooOld", messages, OutboxRetry.MaxAge.TotalDays.ToString("0", CultureInfo.InvariantCulture), name),
+                UndeliveredReason.Unreadable => ctx.T("Status.Unreadable", messages),
                 _ => null, // dropped by design (a passed week, a later reminder), or a channel problem: not a failure to act on
             };
             if (line is not null)
@@ -124,38 +124,38 @@ internal static class StatusTexts
         }
     }
 
-    public static string Next(Community c, DateTimeOffset now)
+    public static string Next(CommandContext ctx, Community c, DateTimeOffset now)
     {
         var s = c.Settings;
         var board = s.LeaderboardChannel is null
-            ? "🏆 Leaderboard: not posted, no channel set (`/studybot channel leaderboard #channel`)."
-            : $"🏆 Leaderboard: {When(ReminderSchedule.NextOccurrence(new ReminderPlan(Clock.FromDayOfWeek(s.LeaderboardDay), s.LeaderboardMinutes, ReminderFrequency.Daily, null), c.TimeZoneId, now), c.TimeZoneId, now)} in #{s.LeaderboardChannel}.";
+            ? ctx.T("Status.BoardNoChannel")
+            : ctx.T("Status.Board", When(ctx, ReminderSchedule.NextOccurrence(new ReminderPlan(Clock.FromDayOfWeek(s.LeaderboardDay), s.LeaderboardMinutes, ReminderFrequency.Daily, null), c.TimeZoneId, now), c.TimeZoneId, now), s.LeaderboardChannel);
         var partners = PartnerService.NextMatch(c, now) is { } match
-            ? $"🤝 Partner matching: {When(match, c.TimeZoneId, now)}."
-            : "🤝 Partner matching: when an admin runs `/studybot partners match` (or schedule it with `/studybot partners schedule`).";
+            ? ctx.T("Status.Partners", When(ctx, match, c.TimeZoneId, now))
+            : ctx.T("Status.PartnersManual");
         return board + "\n" + partners;
     }
 
-    private static string When(DateTimeOffset? at, string zoneId, DateTimeOffset now)
+    private static string When(CommandContext ctx, DateTimeOffset? at, string zoneId, DateTimeOffset now)
     {
         if (at is not { } instant)
         {
-            return "not scheduled";
+            return ctx.T("Status.NotScheduled");
         }
 
         var local = TimeZones.ToLocal(instant, zoneId);
         var days = (TimeZones.LocalDate(instant, zoneId).DayNumber - TimeZones.LocalDate(now, zoneId).DayNumber) switch
         {
-            0 => "today",
-            1 => "tomorrow",
-            _ => local.ToString("dddd", CultureInfo.InvariantCulture),
+            0 => ctx.T("Status.Today"),
+            1 => ctx.T("Status.Tomorrow"),
+            _ => local.ToString("dddd", ctx.Language == Localization.Languages.English ? CultureInfo.InvariantCulture : ctx.Culture),
         };
-        return $"{days} at {local.ToString("HH:mm", CultureInfo.InvariantCulture)} ({zoneId})";
+        return ctx.T("Status.When", days, local.ToString("HH:mm", CultureInfo.InvariantCulture), zoneId);
     }
 
-    private static string Duration(TimeSpan t) => t == TimeSpan.MaxValue
-        ? "more than 6 s"
+    private static string Duration(CommandContext ctx, TimeSpan t) => t == TimeSpan.MaxValue
+        ? ctx.T("Status.MoreThan")
         : t < TimeSpan.FromSeconds(1)
             ? $"{Math.Ceiling(t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)} ms"
-            : $"{t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
+            : $"{t.TotalSeconds.ToString("0.0", ctx.Language == Localization.Languages.English ? CultureInfo.InvariantCulture : ctx.Culture)} s";
 }
