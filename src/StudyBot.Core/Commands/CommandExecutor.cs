@@ -117,6 +117,16 @@ public sealed partial class CommandExecutor(
     /// </summary>
     private async Task<Reply> InReadersLanguageAsync(MemberRef who, CommandError english, Func<System.Globalization.CultureInfo, CommandError?> again, CancellationToken cancellationToken)
     {
+        var culture = Localization.Languages.Culture(await ReaderLanguageAsync(who, cancellationToken));
+        return ErrorReply(culture.TwoLetterISOLanguageName == Localization.Languages.English ? english : again(culture) ?? english, culture);
+    }
+
+    /// <summary>
+    /// The member's language without loading their progress: their choice, else their platform's, else their community's
+    /// (one small read). When the database does not answer at once, their platform's: such a reply must not wait on an outage.
+    /// </summary>
+    private async Task<string> ReaderLanguageAsync(MemberRef who, CancellationToken cancellationToken)
+    {
         string? member = null, community = null;
         try
         {
@@ -130,8 +140,7 @@ public sealed partial class CommandExecutor(
             LogLanguageUnknown(ex.GetType().Name);
         }
 
-        var culture = Localization.Languages.Culture(Localization.Languages.Resolve(member, who.Locale, community));
-        return ErrorReply(culture.TwoLetterISOLanguageName == Localization.Languages.English ? english : again(culture) ?? english, culture);
+        return Localization.Languages.Resolve(member, who.Locale, community);
     }
 
     /// <summary>Runs a request whose options came typed from the platform (Discord); they are validated here too.</summary>
@@ -425,7 +434,8 @@ public sealed partial class CommandExecutor(
         Now = time.GetUtcNow(),
         MemberText = (memberText ?? MemberText.None).For(who.Community.Platform),
 
-        // Without the member's row only the platform's locale is known: such replies are the same for everyone with it.
+        // Without the member's row only the platform's locale is known (help builds no store, on purpose: it is the
+        // cheapest command there is): such replies are the same for everyone with that locale.
         Language = Localization.Languages.Resolve(null, who.Locale, null),
     };
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using StudyBot.Core.Chat;
+using StudyBot.Core.Localization;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Core.Notifications;
@@ -87,58 +89,65 @@ public sealed class ForwardClock(TimeProvider time)
     }
 }
 
-/// <summary>The words for deliveries in <c>/studybot show</c>.</summary>
+/// <summary>The words for deliveries in <c>/studybot show</c>, in the reader's language (Resources/Delivery.resx).</summary>
 public static class DeliveryTexts
 {
     /// <summary>The platform as admins call it.</summary>
-    public static string PlatformName(string platform) => platform switch
+    public static string PlatformName(string platform) => PlatformName(platform, Languages.Default);
+
+    /// <summary>The platform as admins call it, in <paramref name="culture"/>'s language.</summary>
+    public static string PlatformName(string platform, CultureInfo culture) => platform switch
     {
         Platforms.Discord => "Discord",
         Platforms.Slack => "Slack",
-        _ => "The console",
+        _ => Text.Get(culture, "Delivery.Console"),
     };
 
     /// <summary>
     /// One line per kind and reason of what was not delivered this week (channel problems have lines of their own), e.g.
     /// "3 reminders dropped this week: their week had passed", and one for a backlog that has been waiting a while.
     /// </summary>
-    public static IReadOnlyList<string> ShowLines(DeliveryReport report, string platform, DateTime nowUtc)
+    public static IReadOnlyList<string> ShowLines(DeliveryReport report, string platform, DateTime nowUtc, CultureInfo? culture = null)
     {
+        culture ??= Languages.Default;
         var lines = new List<string>();
         var groups = report.Undelivered
             .Where(u => u.Reason != UndeliveredReason.ChannelProblem && u.Count > 0)
             .GroupBy(u => (Noun: Noun(u.Kind), u.Reason))
-            .OrderBy(g => g.Key.Noun.One, StringComparer.Ordinal)
+            .OrderBy(g => g.Key.Noun, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Reason);
         foreach (var group in groups)
         {
             var count = group.Sum(u => u.Count);
-            var one = count == 1;
-            var (verb, why) = group.Key.Reason switch
+            var number = count == 1 ? "One" : "Many";
+            var what = Format.Plural(count, Text.Get(culture, "Delivery." + group.Key.Noun), Text.Get(culture, "Delivery." + group.Key.Noun + "s"), culture);
+            var name = PlatformName(platform, culture);
+            lines.Add(group.Key.Reason switch
             {
-                UndeliveredReason.WeekPassed => ("dropped", one ? "its week had passed" : "their week had passed"),
-                UndeliveredReason.Superseded => ("dropped", one ? "a later reminder replaced it" : "later reminders replaced them"),
-                UndeliveredReason.TooOld => ("not delivered", $"{PlatformName(platform)} kept failing for {OutboxRetry.MaxAge.TotalDays:0} days"),
-                UndeliveredReason.Refused => ("not delivered", $"{PlatformName(platform)} refused {(one ? "it" : "them")} for good (closed DMs or no access)"),
-                _ => ("not delivered", $"{(one ? "it" : "they")} could not be read back (see the log)"),
-            };
-            lines.Add($"{Format.Plural(count, group.Key.Noun.One, group.Key.Noun.Many)} {verb} this week: {why}");
+                UndeliveredReason.WeekPassed => Text.Get(culture, "Delivery.WeekPassed." + number, what),
+                UndeliveredReason.Superseded => Text.Get(culture, "Delivery.Superseded." + number, what),
+                UndeliveredReason.TooOld => Text.Get(culture, "Delivery.TooOld", what, name, OutboxRetry.MaxAge.TotalDays),
+                UndeliveredReason.Refused => Text.Get(culture, "Delivery.Refused." + number, what, name),
+                _ => Text.Get(culture, "Delivery.Unreadable." + number, what),
+            });
         }
 
         if (report.Waiting > 0 && report.OldestWaitingDueUtc is { } oldest && nowUtc - oldest >= TimeSpan.FromMinutes(5))
         {
-            var late = Format.Minutes((long)(nowUtc - oldest).TotalMinutes);
-            lines.Add($"⏳ {Format.Plural(report.Waiting, "message", "messages")} waiting, the oldest for {late}: {PlatformName(platform)} is failing or slowing me down, and I keep trying.");
+            var late = Format.Minutes((long)(nowUtc - oldest).TotalMinutes, culture);
+            var waiting = Format.Plural(report.Waiting, Text.Get(culture, "Delivery.Message"), Text.Get(culture, "Delivery.Messages"), culture);
+            lines.Add(Text.Get(culture, report.Waiting == 1 ? "Delivery.Waiting.One" : "Delivery.Waiting.Many", waiting, late, PlatformName(platform, culture)));
         }
 
         return lines;
     }
 
-    private static (string One, string Many) Noun(string kind) => kind switch
+    /// <summary>The key (Delivery.&lt;noun&gt;, plural with an "s") of what a kind of message is called.</summary>
+    private static string Noun(string kind) => kind switch
     {
-        OutboxKinds.Reminder or OutboxKinds.FreshStart => ("reminder", "reminders"),
-        OutboxKinds.Celebration => ("celebration", "celebrations"),
-        OutboxKinds.Leaderboard => ("leaderboard post", "leaderboard posts"),
-        _ => ("message", "messages"),
+        OutboxKinds.Reminder or OutboxKinds.FreshStart => "Reminder",
+        OutboxKinds.Celebration => "Celebration",
+        OutboxKinds.Leaderboard => "LeaderboardPost",
+        _ => "Message",
     };
 }

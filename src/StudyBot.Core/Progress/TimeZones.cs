@@ -64,10 +64,11 @@ public static partial class TimeZones
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Fixed-offset names people often mean as a place whose clocks change in summer.</summary>
-    private static readonly FrozenDictionary<string, (string Text, string Suggestion)> FixedOffsets = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
+    /// <remarks>The note's text is Resources/Zones.resx's "Zones.Fixed.&lt;name&gt;".</remarks>
+    private static readonly FrozenDictionary<string, string> FixedOffsets = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["EST"] = ("EST is fixed at UTC-5 all year, with no daylight saving. If you follow New York's or Toronto's clocks, America/New_York keeps your times right in summer too.", "America/New_York"),
-        ["MST"] = ("MST is fixed at UTC-7 all year, with no daylight saving (as in Arizona, America/Phoenix). If your clocks change in summer, as in Denver, use America/Denver.", "America/Denver"),
+        ["EST"] = "America/New_York",
+        ["MST"] = "America/Denver",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Zones by place (Region/City), for autocomplete: no links, no legacy names.</summary>
@@ -115,8 +116,11 @@ public static partial class TimeZones
     /// A note for fixed-offset names that people often mean as a place whose clocks change (EST for New York), with
     /// the zone to suggest; null for every other zone.
     /// </summary>
-    public static (string Text, string Suggestion)? FixedOffsetNote(string ianaId) =>
-        FixedOffsets.TryGetValue(ianaId, out var note) ? note : null;
+    public static (string Text, string Suggestion)? FixedOffsetNote(string ianaId) => FixedOffsetNote(ianaId, Localization.Languages.Default);
+
+    /// <summary>As <see cref="FixedOffsetNote(string)"/>, the note in <paramref name="culture"/>'s language.</summary>
+    public static (string Text, string Suggestion)? FixedOffsetNote(string ianaId, System.Globalization.CultureInfo culture) =>
+        FixedOffsets.TryGetValue(ianaId, out var suggestion) ? (Localization.Text.Get(culture, "Zones.Fixed." + ianaId), suggestion) : null;
 
     /// <summary>
     /// Up to <paramref name="count"/> zones the text may mean, best first: the place an abbreviation stands for

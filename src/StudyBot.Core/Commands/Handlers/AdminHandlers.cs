@@ -140,7 +140,7 @@ internal sealed class AdminShowHandler(IChannelProblemStore problems, IOutboxSto
             new(ctx.T("Admin.ShowReminders"), ctx.T("Admin.ShowRemindersValue", s.RemindersMaxPerWeek), true),
         };
 
-        var lines = ChannelTexts.InUseLines(await problems.ProblemsAsync(ctx.Who.Community, cancellationToken), s, ctx.Who.Community.Platform).ToList();
+        var lines = ChannelTexts.InUseLines(await problems.ProblemsAsync(ctx.Who.Community, cancellationToken), s, ctx.Who.Community.Platform, ctx.Culture).ToList();
         if (lines.Count > 0)
         {
             fields.Add(new ReplyField(ctx.T("Admin.ShowProblems"), string.Join("\n", lines)));
@@ -149,7 +149,7 @@ internal sealed class AdminShowHandler(IChannelProblemStore problems, IOutboxSto
         // What the outbox could not deliver this week (the community's week), and a backlog that has waited a while.
         var weekStart = ReminderSchedule.ToInstant(TimeZones.WeekStart(TimeZones.LocalDate(ctx.Now, c.TimeZoneId)), 0, c.TimeZoneId);
         var report = await outbox.ReportAsync(ctx.Who.Community, weekStart.UtcDateTime, ctx.Now.UtcDateTime, cancellationToken);
-        var deliveries = DeliveryTexts.ShowLines(report, ctx.Who.Community.Platform, ctx.Now.UtcDateTime);
+        var deliveries = DeliveryTexts.ShowLines(report, ctx.Who.Community.Platform, ctx.Now.UtcDateTime, ctx.Culture);
         if (deliveries.Count > 0)
         {
             fields.Add(new ReplyField(ctx.T("Admin.ShowDeliveries"), string.Join("\n", deliveries)));

@@ -52,9 +52,9 @@ internal static class LocalViews
         return Error(ctx, ctx.T("Common.UnknownZone", TextInput.Quote(input, 40), hint), example);
     }
 
-    /// <summary>As <see cref="Views.WithZoneNote"/>; the note itself comes from the time-zone data, in English.</summary>
+    /// <summary>As <see cref="Views.WithZoneNote"/>, in the member's language.</summary>
     public static Reply WithZoneNote(CommandContext ctx, Reply reply, string zone, string command) =>
-        TimeZones.FixedOffsetNote(zone) is { } note
+        TimeZones.FixedOffsetNote(zone, ctx.Culture) is { } note
             ? reply with
             {
                 Text = $"{reply.Text}\nℹ️ {note.Text}",

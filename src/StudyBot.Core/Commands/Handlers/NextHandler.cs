@@ -20,10 +20,12 @@ internal sealed class NextHandler : ICommandHandler
             fields.Add(new ReplyField(milestone.Title, ctx.T(milestone.Items.Count == 1 ? "Next.Checkpoints.One" : "Next.Checkpoints", ticked, milestone.Items.Count, milestone.Duration)));
         }
 
-        var quickWin = LocalViews.QuickWinLine(ctx);
-        if (quickWin.Length > 0)
+        // The field says "Quick wins for week N"; its text is only the wins (the overview's one-line version repeats none).
+        Views.Level(ctx, out var week);
+        if (ProgressMath.QuickWinsFor(ctx.Roadmap, week) is { } wins)
         {
-            fields.Add(new ReplyField(ctx.T("Next.QuickWins"), quickWin));
+            var list = string.Join(", ", wins.Wins.Select(w => w.Title));
+            fields.Add(new ReplyField(ctx.T("Next.QuickWins", week), list + "."));
         }
 
         return ValueTask.FromResult<CommandResult>(new Reply

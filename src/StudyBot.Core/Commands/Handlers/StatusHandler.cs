@@ -41,12 +41,12 @@ internal sealed class StatusHandler(
         fields.Add(new ReplyField(ctx.T("Status.Deliveries"), StatusTexts.Waiting(ctx, report, now.UtcDateTime)));
 
         var problems = new List<string>();
-        problems.AddRange(ChannelTexts.InUseLines(await channels.ProblemsAsync(ctx.Who.Community, cancellationToken), c.Settings, platform));
+        problems.AddRange(ChannelTexts.InUseLines(await channels.ProblemsAsync(ctx.Who.Community, cancellationToken), c.Settings, platform, ctx.Culture));
         problems.AddRange(StatusTexts.Failures(ctx, report, platform));
         if (platform == Platforms.Discord)
         {
             problems.AddRange((await roles.ProblemsAsync(ctx.Who.Community, cancellationToken))
-                .Select(p => ctx.T("Status.RoleProblem", p.RoleName, RoleTexts.Problem(p.Problem), RoleTexts.Fix(p.Problem), RoleTexts.Sync)));
+                .Select(p => ctx.T("Status.RoleProblem", p.RoleName, RoleTexts.Problem(p.Problem, ctx.Culture), RoleTexts.Fix(p.Problem, ctx.Culture), RoleTexts.Sync)));
         }
 
         fields.Add(new ReplyField(ctx.T("Status.Problems"), problems.Count == 0 ? ctx.T("Status.NoProblems") : string.Join('\n', problems)));
