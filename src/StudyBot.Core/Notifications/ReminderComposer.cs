@@ -46,8 +46,8 @@ public static class ReminderComposer
         {
             var achieved = Streaks.AchievedInPeriod(goal, member.Days, today);
             fields.Add(new ReplyField(T("Reminders.GoalField"), achieved >= goal.Target
-                ? T("Reminders.GoalMet", DescribeGoal(culture, goal), GoalAmount(culture, achieved, goal.Unit))
-                : T("Reminders.GoalSoFar", DescribeGoal(culture, goal), GoalAmount(culture, achieved, goal.Unit), GoalAmount(culture, goal.Target - achieved, goal.Unit))));
+                ? T("Reminders.GoalMet", ProgressTexts.Goal(culture, goal), ProgressTexts.GoalAmount(culture, achieved, goal.Unit))
+                : T("Reminders.GoalSoFar", ProgressTexts.Goal(culture, goal), ProgressTexts.GoalAmount(culture, achieved, goal.Unit), ProgressTexts.GoalAmount(culture, goal.Target - achieved, goal.Unit))));
         }
         else
         {
@@ -72,7 +72,7 @@ public static class ReminderComposer
         var balance = Balance.For(roadmap, member.Days.Where(d => d.Date >= weekStart.AddDays(-7) && d.Date <= today));
         if (balance.Nudge is not null)
         {
-            fields.Add(new ReplyField(T("Reminders.BalanceField"), Nudge(culture, roadmap, balance)));
+            fields.Add(new ReplyField(T("Reminders.BalanceField"), ProgressTexts.BalanceNudge(culture, roadmap, balance)!));
         }
 
         var streak = Streaks.Compute(member.Goals, member.Days, today, PausedWeeks(rest, today));
@@ -115,41 +115,6 @@ public static class ReminderComposer
                 new ReplyButton(Text.Get(culture, "Reminders.Next"), "progress next"),
             ],
         };
-    }
-
-    /// <summary>"10 hours a week", "3 Themen pro Woche": the goal in words (the texts of Resources/Goals.resx).</summary>
-    private static string DescribeGoal(CultureInfo culture, Goal goal) => Text.Get(
-        culture,
-        (goal.Unit, goal.Period, goal.Target == 1) switch
-        {
-            (GoalUnit.Hours, GoalPeriod.Week, true) => "Goals.HourWeek",
-            (GoalUnit.Hours, GoalPeriod.Week, false) => "Goals.HoursWeek",
-            (GoalUnit.Hours, _, true) => "Goals.HourMonth",
-            (GoalUnit.Hours, _, false) => "Goals.HoursMonth",
-            (_, GoalPeriod.Week, true) => "Goals.ItemWeek",
-            (_, GoalPeriod.Week, false) => "Goals.ItemsWeek",
-            (_, _, true) => "Goals.ItemMonth",
-            _ => "Goals.ItemsMonth",
-        },
-        goal.Target);
-
-    /// <summary>"2.5h", "1 item", "3 items"; "2,5 Std.", "1 Thema" (the texts of Resources/Common.resx).</summary>
-    private static string GoalAmount(CultureInfo culture, double amount, GoalUnit unit) =>
-        unit == GoalUnit.Hours ? Text.Get(culture, "Common.GoalHours", Format.Hours(amount, culture))
-        : amount == 1 ? Text.Get(culture, "Common.GoalItem")
-        : Text.Get(culture, "Common.GoalItems", Format.Hours(amount, culture));
-
-    /// <summary>The balance's nudge (<see cref="BalanceReport.Nudge"/>) in <paramref name="culture"/>.</summary>
-    private static string Nudge(CultureInfo culture, Roadmap roadmap, BalanceReport balance)
-    {
-        var worst = Enum.GetValues<StudyKind>()
-            .Select(k => (Kind: k, Target: Balance.TargetPercent(roadmap, k), Share: balance.Share(k)))
-            .MaxBy(x => x.Target - x.Share);
-        return Text.Get(
-            culture,
-            worst.Kind switch { StudyKind.Practice => "Common.Nudge.Practice", StudyKind.Learning => "Common.Nudge.Learning", _ => "Common.Nudge.Review" },
-            worst.Share,
-            worst.Target);
     }
 
     private static string Lower(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];

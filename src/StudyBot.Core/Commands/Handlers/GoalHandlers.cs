@@ -1,4 +1,5 @@
 using StudyBot.Core.Chat;
+using StudyBot.Core.Localization;
 using StudyBot.Core.Progress;
 
 namespace StudyBot.Core.Commands.Handlers;
@@ -45,19 +46,7 @@ internal sealed class GoalSetHandler : ICommandHandler
     }
 
     /// <summary>A goal in words: "10 hours a week", "1 item a month"; "10 Stunden pro Woche".</summary>
-    public static string Describe(CommandContext ctx, Goal goal) => ctx.T(
-        (goal.Unit, goal.Period, goal.Target == 1) switch
-        {
-            (GoalUnit.Hours, GoalPeriod.Week, true) => "Goals.HourWeek",
-            (GoalUnit.Hours, GoalPeriod.Week, false) => "Goals.HoursWeek",
-            (GoalUnit.Hours, _, true) => "Goals.HourMonth",
-            (GoalUnit.Hours, _, false) => "Goals.HoursMonth",
-            (_, GoalPeriod.Week, true) => "Goals.ItemWeek",
-            (_, GoalPeriod.Week, false) => "Goals.ItemsWeek",
-            (_, _, true) => "Goals.ItemMonth",
-            _ => "Goals.ItemsMonth",
-        },
-        goal.Target);
+    public static string Describe(CommandContext ctx, Goal goal) => ProgressTexts.Goal(ctx.Culture, goal);
 
     /// <summary>The limit in one sentence, as <see cref="GoalLimits.Describe"/> says it in English.</summary>
     private static string TooBig(CommandContext ctx, GoalUnit unit, GoalPeriod period)

@@ -1,4 +1,5 @@
 using StudyBot.Core.Chat;
+using StudyBot.Core.Localization;
 using StudyBot.Core.Progress;
 using StudyBot.Core.Roadmaps;
 
@@ -105,27 +106,10 @@ internal static class LocalViews
         : ctx.T("Common.Balance.Summary", balance.Share(StudyKind.Practice), balance.Share(StudyKind.Learning), balance.Share(StudyKind.Review));
 
     /// <summary>The balance's nudge (<see cref="BalanceReport.Nudge"/>) in the member's language, or null when there is none.</summary>
-    public static string? BalanceNudge(CommandContext ctx, BalanceReport balance)
-    {
-        if (balance.Nudge is null)
-        {
-            return null;
-        }
-
-        var worst = Enum.GetValues<StudyKind>()
-            .Select(k => (Kind: k, Target: Balance.TargetPercent(ctx.Roadmap, k), Share: balance.Share(k)))
-            .MaxBy(x => x.Target - x.Share);
-        return ctx.T(
-            worst.Kind switch { StudyKind.Practice => "Common.Nudge.Practice", StudyKind.Learning => "Common.Nudge.Learning", _ => "Common.Nudge.Review" },
-            worst.Share,
-            worst.Target);
-    }
+    public static string? BalanceNudge(CommandContext ctx, BalanceReport balance) => ProgressTexts.BalanceNudge(ctx.Culture, ctx.Roadmap, balance);
 
     /// <summary>An amount toward a goal, as <see cref="Format.GoalAmount"/>: "2.5h", "1 item", "3 items"; "2,5 Std.", "1 Thema".</summary>
-    public static string GoalAmount(CommandContext ctx, double amount, GoalUnit unit) =>
-        unit == GoalUnit.Hours ? ctx.T("Common.GoalHours", Format.Hours(amount, ctx.Culture))
-        : amount == 1 ? ctx.T("Common.GoalItem")
-        : ctx.T("Common.GoalItems", Format.Hours(amount, ctx.Culture));
+    public static string GoalAmount(CommandContext ctx, double amount, GoalUnit unit) => ProgressTexts.GoalAmount(ctx.Culture, amount, unit);
 
     public static string QuickWinLine(CommandContext ctx)
     {
