@@ -35,8 +35,37 @@ public sealed class HelpWithoutMemberTests
         Assert.Equal(CommandExecutor.FailedText, overview.Text);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_command_that_cannot_be_read_is_answered_in_the_platform_s_language_when_the_member_s_cannot_be_read(bool hangs)
+    {
+        await using var bot = await TestBot.StartAsync(replace: s => s.AddScoped<IProgressStore>(_ => new UnreadableStore { Hangs = hangs }));
+        var german = TestBot.Member("Ada") with { Locale = "de" };
+
+        var reply = await bot.Executor.RunTextAsync(german, "/progress log abc practice", CancellationToken.None);
+        var english = await bot.Executor.RunTextAsync(TestBot.Member("Ada"), "/progress log abc practice", CancellationToken.None);
+
+        Assert.Equal(ReplyTone.Error, reply.Tone);
+        Assert.StartsWith("`abc` ist keine Minutenzahl.", reply.Text, StringComparison.Ordinal);
+        Assert.StartsWith("`abc` is not a number of minutes.", english.Text, StringComparison.Ordinal);
+    }
+
     private sealed class UnreadableStore : IProgressStore
     {
+        /// <summary>Whether reading the languages never answers (a database that hangs) instead of failing at once.</summary>
+        public bool Hangs { get; init; }
+
+        public async Task<(string? Member, string? Community)> LanguagesAsync(MemberRef member, CancellationToken cancellationToken)
+        {
+            if (Hangs)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            throw Unreadable();
+        }
+
         public Task<MemberSnapshot> LoadAsync(MemberRef member, NewcomerDefaults defaults, CancellationToken cancellationToken) => throw Unreadable();
 
         public Task<UndoCandidate?> LoadUndoAsync(MemberRef member, CancellationToken cancellationToken) => throw Unreadable();
