@@ -50,22 +50,22 @@ internal sealed partial class SlackChannelDirectory(SlackApiClient api, ILogger<
             var found = new ChannelInfo(channel.Id, channel.Name);
             return channel switch
             {
-                { IsArchived: true } => found with { Refusal = "it is archived. Pick a channel that is in use." },
-                { IsMember: false } => found with { Refusal = "I'm not a member of it. Invite me there first with `/invite @StudyBot`, then run this again." },
+                { IsArchived: true } => found with { RefusalKey = "Channels.Archived" },
+                { IsMember: false } => found with { RefusalKey = "Channels.NotMember" },
                 _ => found,
             };
         }
 
         LogCheckFailed(id, response.Error);
-        var refusal = response switch
+        var (key, args) = response switch
         {
             // Slack hides a private channel from an app that is not in it, so "not found" covers both.
-            { Error: "channel_not_found" } => "Slack can't find it. If it is a private channel, invite me there first with `/invite @StudyBot`, then run this again.",
-            { Error: "missing_scope" } => $"I can't check it: StudyBot lacks Slack's {Needed(response.Needed)} permission. An admin needs to update the app from the current manifest and reinstall it.",
-            { Outcome: SlackOutcome.Transient or SlackOutcome.RateLimited } => "I couldn't check it with Slack just now. Please try again in a minute.",
-            _ => $"Slack wouldn't tell me about it ({response.Error}).",
+            { Error: "channel_not_found" } => ("Channels.NotFound", Array.Empty<object>()),
+            { Error: "missing_scope" } => ("Channels.MissingScope", [Needed(response.Needed)]),
+            { Outcome: SlackOutcome.Transient or SlackOutcome.RateLimited } => ("Channels.CouldNotCheck", []),
+            _ => ("Channels.NoAnswer", [response.Error ?? ""]),
         };
-        return new ChannelInfo(id, shown) { Refusal = refusal };
+        return new ChannelInfo(id, shown) { RefusalKey = key, RefusalArgs = args };
     }
 
     /// <summary>The channel in a conversations.info answer; null when the answer has none.</summary>

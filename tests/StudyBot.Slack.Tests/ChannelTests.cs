@@ -80,6 +80,23 @@ public sealed class ChannelTests
     }
 
     [Fact]
+    public async Task An_admin_who_reads_German_hears_why_a_channel_cannot_be_used_in_German()
+    {
+        await using var h = await StartAsync(s =>
+        {
+            s.Channels.Add(Random);
+            s.ArchivedChannels.Add(Random);
+        });
+        await SayAsync(h, Admin, "/progress", "me language de");
+
+        var answer = await SayAsync(h, Admin, "/studybot", $"channel leaderboard <#{Random}|random>");
+
+        Assert.Contains("er ist archiviert. Wähle einen Kanal, der genutzt wird.", answer, StringComparison.Ordinal);
+        Assert.Contains("Beispiel", answer, StringComparison.Ordinal);
+        Assert.Null((await h.LoadMemberAsync(Admin)).Community.Settings.LeaderboardChannel);
+    }
+
+    [Fact]
     public async Task A_channel_that_cannot_be_checked_because_Slack_is_down_is_not_saved_and_the_answer_says_try_again()
     {
         await using var h = await StartAsync(s => s.Inject("conversations.info", Enumerable.Repeat(new ApiFault { Status = 503 }, 3).ToArray()));

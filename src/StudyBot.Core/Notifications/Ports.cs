@@ -54,9 +54,25 @@ public sealed record ChannelInfo(string Id, string Name)
 {
     /// <summary>
     /// Why StudyBot cannot post there now (not a member, archived, it could not check), as a sentence for the admin who
-    /// asked; null when it can. A channel with a refusal is not saved.
+    /// asked, in English; null when it can. A channel with a refusal is not saved. Set either this or <see cref="RefusalKey"/>.
     /// </summary>
-    public string? Refusal { get; init; }
+    public string? Refusal
+    {
+        get => RefusalIn(Localization.Languages.Default);
+        init => _refusal = value;
+    }
+
+    /// <summary>The refusal as a text key (Resources/Channels.resx, "Channels.Archived") with <see cref="RefusalArgs"/>, so it can be said in any language.</summary>
+    public string? RefusalKey { get; init; }
+
+    /// <summary>The placeholders of <see cref="RefusalKey"/>'s text.</summary>
+    public IReadOnlyList<object> RefusalArgs { get; init; } = [];
+
+    private readonly string? _refusal;
+
+    /// <summary>The refusal in <paramref name="culture"/>'s language; null when StudyBot can post there.</summary>
+    public string? RefusalIn(System.Globalization.CultureInfo culture) =>
+        RefusalKey is { } key ? Localization.Text.Get(culture, key, [.. RefusalArgs]) : _refusal;
 }
 
 /// <summary>A lasting problem with a posting channel, recorded when the admins were told, so they are told once.</summary>

@@ -53,7 +53,7 @@ internal sealed class AdminChannelHandler(IEnumerable<IChannelDirectory> directo
             return LocalViews.Error(ctx, ctx.T("Admin.NoChannel", TextInput.Quote(text, 40)), "/studybot channel celebrations #wins");
         }
 
-                if (channel.Refusal is { } refusal)
+                if (channel.RefusalIn(ctx.Culture) is { } refusal)
         {
             // Checked with the platform and found wanting: saying so now beats failing silently at the first post.
             return LocalViews.Error(ctx, ctx.T(kind == "leaderboard" ? "Admin.CantPostLeaderboard" : "Admin.CantPostCelebrations", channel.Name, refusal), "/studybot channel celebrations #wins");

@@ -112,7 +112,7 @@ internal static class SessionViews
             {
                 return LocalViews.Error(ctx, ctx.T("Sessions.NoChannel", TextInput.Quote(channelText, 40)), example);
             }
-            else if (channel.Refusal is { } refusal)
+            else if (channel.RefusalIn(ctx.Culture) is { } refusal)
             {
                 return LocalViews.Error(ctx, ctx.T("Sessions.ChannelRefused", channel.Name, refusal), example);
             }
