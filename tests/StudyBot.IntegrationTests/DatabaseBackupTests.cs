@@ -4,6 +4,7 @@ using CsCheck;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
+using StudyBot.Core.Chat;
 using StudyBot.Data;
 using StudyBot.Host;
 
@@ -53,14 +54,21 @@ public sealed class DatabaseBackupTests : IDisposable
         await using var bot = await TestBot.StartAsync(dbPath: In("studybot.db"), pooling: true);
         await bot.SayAsync("Ada", "/progress start programmer part-time");
 
-        // The bot logs study sessions one after another, each committed when its reply comes back.
+        // The bot logs study sessions one after another, each committed when its reply comes back. At most 900 of them:
+        // a day takes at most 16 hours (960 minutes), and a refused log commits nothing (a slow test thread once let the
+        // writer run past it, and the refused ones were counted as committed).
         var committed = 0;
         using var stop = new CancellationTokenSource();
         var writer = Task.Run(async () =>
         {
-            for (var n = 1; !stop.IsCancellationRequested; n++)
+            for (var n = 1; n <= 900 && !stop.IsCancellationRequested; n++)
             {
-                await bot.SayAsync("Ada", $"/progress log 1 practice note:w{n}");
+                var reply = await bot.SayAsync("Ada", $"/progress log 1 practice note:w{n}");
+                if (reply.Tone != ReplyTone.Success)
+                {
+                    throw new InvalidOperationException($"log w{n} was not committed: {reply.Text}");
+                }
+
                 Volatile.Write(ref committed, n);
             }
         });
