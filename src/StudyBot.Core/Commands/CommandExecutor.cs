@@ -110,11 +110,7 @@ public sealed partial class CommandExecutor(
     /// <summary>How long a reply about a command that could not be read waits to learn the member's language.</summary>
     private static readonly TimeSpan LanguageLookupPatience = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>
-    /// The reply to a command that could not be read, in the member's language: their choice, else their platform's, else
-    /// their community's (one small read). When the database does not answer at once, their platform's language is
-    /// used: the reply must not wait on an outage.
-    /// </summary>
+    /// <summary>The reply to a command that could not be read, in the member's language (<see cref="ReaderLanguageAsync"/>).</summary>
     private async Task<Reply> InReadersLanguageAsync(MemberRef who, CommandError english, Func<System.Globalization.CultureInfo, CommandError?> again, CancellationToken cancellationToken)
     {
         var culture = Localization.Languages.Culture(await ReaderLanguageAsync(who, cancellationToken));

@@ -53,7 +53,7 @@ internal static class LocalViews
         return Error(ctx, ctx.T("Common.UnknownZone", TextInput.Quote(input, 40), hint), example);
     }
 
-    /// <summary>As <see cref="Views.WithZoneNote"/>, in the member's language.</summary>
+    /// <summary>Adds the note for a fixed-offset zone people often mean as a place (EST for New York), with a button for the place, in the member's language.</summary>
     public static Reply WithZoneNote(CommandContext ctx, Reply reply, string zone, string command) =>
         TimeZones.FixedOffsetNote(zone, ctx.Culture) is { } note
             ? reply with
