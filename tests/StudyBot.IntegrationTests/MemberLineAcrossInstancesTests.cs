@@ -92,9 +92,10 @@ public sealed class MemberLineAcrossInstancesTests
             .EnterAsync(Platforms.Slack, "T-gone", "edsger", TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.NotNull(held);
 
-        // The holder's connection goes away as a killed instance's would: its transaction ends, and the lock with it.
+        // The holder's connection goes away as a killed instance's would: its transaction ends, and the lock with it. Only
+        // this test's database: the other tests running beside it on the same server hold member lines of their own.
         var killed = await one.CountAsync(
-            $"""SELECT COUNT(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND classid = {SharedMemberLines.LockClass}::oid AND granted""");
+            $"""SELECT COUNT(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND classid = {SharedMemberLines.LockClass}::oid AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""");
         Assert.Equal(1, killed);
 
         var reply = await two.Executor.RunTextAsync(member, "/progress me celebrate dm", CancellationToken.None);
