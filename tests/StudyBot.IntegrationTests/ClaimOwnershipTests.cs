@@ -79,7 +79,19 @@ public sealed class ClaimOwnershipTests
         Assert.Empty(await ClaimOutboxAsync(b, 7));
         await SeedOutboxAsync(a, Messages);
 
+        // Each instance takes one batch before the race, so both own rows whatever the thread pool does next (under load
+        // one instance's four claimers once drained all 300 before the other's were scheduled).
         var claimed = new ConcurrentBag<(string Owner, long Id)>();
+        foreach (var id in await ClaimOutboxAsync(a, 7))
+        {
+            claimed.Add(("studybot-a", id));
+        }
+
+        foreach (var id in await ClaimOutboxAsync(b, 7))
+        {
+            claimed.Add(("studybot-b", id));
+        }
+
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         async Task DrainAsync(TestBot bot, string owner)
         {

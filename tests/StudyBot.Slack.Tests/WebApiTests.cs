@@ -287,6 +287,10 @@ public sealed class WebApiTests
         h.Slack.AddUser(new FakeUser("U0BOSS0001", "boss", "Asia/Tokyo"));
         var users = h.Get<SlackUserDirectory>();
 
+        // Over HTTP the start-up auth.test runs beside the server; the workspace's name is known once it has answered.
+        var workspace = h.Get<SlackWorkspace>();
+        await FakeSlack.WaitUntilAsync(() => workspace.TeamName is not null, TimeSpan.FromSeconds(20), "the start-up auth.test to name the workspace");
+
         var grace = await users.MemberAsync(FakeSlack.TeamId, FakeSlack.TeamDomain, "U0GRACE001", "g", CancellationToken.None);
         var again = await users.MemberAsync(FakeSlack.TeamId, FakeSlack.TeamDomain, "U0GRACE001", "g", CancellationToken.None);
         var boss = await users.MemberAsync(FakeSlack.TeamId, null, "U0BOSS0001", null, CancellationToken.None);
