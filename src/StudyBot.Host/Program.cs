@@ -37,7 +37,8 @@ if (args is ["roadmap", .. var roadmapArgs])
 WebApplication app;
 try
 {
-    app = StudyBotHost.Build(args);
+    // A run of the bot serves the web pages on http://127.0.0.1:5080 unless Web:Urls or Http:Urls says otherwise.
+    app = StudyBotHost.Build(args, StudyBotHost.UseRunDefaults);
 }
 catch (Exception ex)
 {

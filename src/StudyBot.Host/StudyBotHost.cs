@@ -18,6 +18,7 @@ using StudyBot.Host.Scheduling;
 using StudyBot.Host.Telemetry;
 using StudyBot.Slack;
 using StudyBot.Slack.Http;
+using StudyBot.Web;
 
 namespace StudyBot.Host;
 
@@ -33,6 +34,20 @@ public static partial class StudyBotHost
 {
     /// <summary>The host's own reports of faults; StudyBot reports them itself, in one line (see <see cref="RunAsync"/>).</summary>
     private const string HostInternalsCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
+    /// <summary>
+    /// What a run of the bot (Program) has that a host built by tests and benchmarks does not: the pages' own listener
+    /// (<see cref="WebOptions.DefaultUrl"/>) when neither <c>Web:Urls</c> nor <c>Http:Urls</c> is set. <c>Web:Urls</c> set
+    /// to nothing leaves the pages on <c>Http:Urls</c> only; <c>Web:Enabled=false</c> turns them off.
+    /// </summary>
+    public static void UseRunDefaults(WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        if (config[$"{WebOptions.Section}:{nameof(WebOptions.Urls)}"] is null && string.IsNullOrWhiteSpace(config[$"{HttpOptions.Section}:{nameof(HttpOptions.Urls)}"]))
+        {
+            config[$"{WebOptions.Section}:{nameof(WebOptions.Urls)}"] = WebOptions.DefaultUrl;
+        }
+    }
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -151,8 +166,17 @@ public static partial class StudyBotHost
 
         // Metrics and traces (issue 15): OpenTelemetry, /metrics on Metrics:Urls (a listener of its own), OTLP when set.
         HostTelemetry.Add(builder);
+        // The web pages (issue 20): on every Http:Urls listener and on their own Web:Urls (StudyBot.Web).
+        var web = Read<StudyBot.Web.WebOptions>(config, StudyBot.Web.WebOptions.Section);
+        if (web.Enabled)
+        {
+            services.AddStudyBotWeb(config);
+        }
+
         var urls = (Read<HttpOptions>(config, HttpOptions.Section).Urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Concat(web.Enabled ? web.UrlList : [])
             .Concat(HostTelemetry.ReadUrls(config))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToArray();
         if (urls.Length == 0)
         {
@@ -172,8 +196,38 @@ public static partial class StudyBotHost
         }
 
         app.MapSlackEndpoints();
+        if (web.Enabled)
+        {
+            app.MapStudyBotWeb();
+            app.Lifetime.ApplicationStarted.Register(() => PrintWebAddress(app, consoleOn));
+        }
+
         return app;
     }
+
+    /// <summary>
+    /// The one line that says where the pages are, once the listeners are bound: on standard error beside the console's
+    /// conversation (whose log lines below warnings are hidden), as a log line otherwise.
+    /// </summary>
+    private static void PrintWebAddress(WebApplication app, bool consoleOn)
+    {
+        if (app.Services.GetRequiredService<StudyBot.Web.WebAddress>().PublicUrl is not { } url)
+        {
+            return;
+        }
+
+        if (consoleOn)
+        {
+            System.Console.Error.WriteLine($"Web pages: {url}");
+        }
+        else
+        {
+            LogWebPages(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StudyBot.Host"), url.ToString());
+        }
+    }
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Web pages: {Url}")]
+    private static partial void LogWebPages(ILogger logger, string url);
 
     /// <summary>
     /// Checks every option, takes the database's lock (another StudyBot on the same SQLite file stops this one here,
@@ -339,9 +393,16 @@ public static partial class StudyBotHost
             && messages.TrueForAll(m => m is not null) => Sentences(messages!),
         InvalidOperationException binding when configuration is not null => SettingErrors.Describe(binding, configuration),
         IOException listen when KestrelBindFailure().Match(listen.Message) is { Success: true } bind =>
-            $"{(configuration is not null && HostTelemetry.ReadUrls(configuration).Contains(bind.Groups["url"].Value) ? "Metrics:Urls" : "Http:Urls")}: {bind.Groups["url"].Value} cannot be listened on ({bind.Groups["why"].Value}); stop what uses it or choose another address.",
+            $"{ListenKey(configuration, bind.Groups["url"].Value)}: {bind.Groups["url"].Value} cannot be listened on ({bind.Groups["why"].Value}); stop what uses it or choose another address.",
         _ => null,
     };
+
+    /// <summary>The setting a listen address that could not be bound came from.</summary>
+    private static string ListenKey(IConfiguration? configuration, string url) =>
+        configuration is not null && HostTelemetry.ReadUrls(configuration).Contains(url) ? "Metrics:Urls"
+        : configuration is not null && StudyBot.Web.WebOptions.Split(configuration["Web:Urls"]).Contains(url, StringComparer.OrdinalIgnoreCase)
+            && !StudyBot.Web.WebOptions.Split(configuration["Http:Urls"]).Contains(url, StringComparer.OrdinalIgnoreCase) ? "Web:Urls"
+        : "Http:Urls";
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^Failed to bind to address (?<url>\S+?): (?<why>.+?)\.?$")]
     private static partial System.Text.RegularExpressions.Regex KestrelBindFailure();

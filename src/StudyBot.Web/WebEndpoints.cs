@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StudyBot.Web.Components;
+
+namespace StudyBot.Web;
+
+/// <summary>
+/// How the host plugs the web side in: <see cref="AddStudyBotWeb"/> while building, <see cref="MapStudyBotWeb"/> once
+/// built. The pages are server-rendered Razor components (static rendering: plain HTML, no script), served on every
+/// listener the host has (Web:Urls and Http:Urls; never the metrics one).
+/// </summary>
+public static class WebEndpoints
+{
+    /// <summary>The policy every response carries: no inline script or style, nothing from elsewhere, no framing.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+    /// <summary>The anti-forgery cookie's name (HttpOnly, SameSite=Lax, Secure over HTTPS).</summary>
+    public const string AntiforgeryCookie = "studybot-af";
+
+    /// <summary>
+    /// Registers the pages: the <c>Web</c> options (validated at start), Razor components, anti-forgery, the reader's
+    /// language and <see cref="WebAddress"/>. Call only when <c>Web:Enabled</c> is true.
+    /// </summary>
+    public static IServiceCollection AddStudyBotWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
+        services.AddSingleton<WebAddress>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<PageLanguage>();
+        services.AddRazorComponents();
+
+        // Anti-forgery tokens are protected with keys held in memory: nothing is written to the home folder, and a
+        // restart merely asks an open form to be sent again. Several instances behind one address need shared keys
+        // (a key store in the database) before forms are added.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = AntiforgeryCookie;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+
+            // frame-ancestors 'none' and X-Frame-Options: DENY are on every response already.
+            o.SuppressXFrameOptionsHeader = true;
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the pages, their CSS and icons, the friendly 404 page for any other address, and the security headers on
+    /// every response.
+    /// </summary>
+    public static WebApplication MapStudyBotWeb(this WebApplication app)
+    {
+        app.Use(static (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            context.Response.OnStarting(static state =>
+            {
+                // Pages (member pages later) are never stored by a browser or a proxy; only the static assets say otherwise.
+                var response = (HttpResponse)state;
+                if (string.IsNullOrEmpty(response.Headers.CacheControl))
+                {
+                    response.Headers.CacheControl = "no-store";
+                }
+
+                return Task.CompletedTask;
+            }, context.Response);
+            return next(context);
+        });
+        app.UseAntiforgery();
+        string[] read = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/static/{name}", read, (HttpContext context, string name) => StaticAssets.ServeAsync(context, name));
+        app.MapMethods("/favicon.ico", read, (HttpContext context) => StaticAssets.ServeAsync(context, "favicon.ico"));
+        app.MapRazorComponents<App>();
+        app.MapFallback(NotFoundAsync);
+        return app;
+    }
+
+    /// <summary>404 with the friendly page (in the reader's language) for GET and HEAD; a bare 404 otherwise.</summary>
+    internal static Task NotFoundAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        return new RazorComponentResult<App>(new Dictionary<string, object?> { [nameof(App.NotFound)] = true })
+        {
+            StatusCode = StatusCodes.Status404NotFound,
+        }.ExecuteAsync(context);
+    }
+}
