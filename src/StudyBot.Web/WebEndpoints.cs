@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using StudyBot.Core.Roadmaps;
 using StudyBot.Web.Components;
 
 namespace StudyBot.Web;
@@ -80,6 +82,15 @@ public static class WebEndpoints
             return next(context);
         });
         app.UseAntiforgery();
+
+        // An unknown roadmap id is answered before the page renders, so it gets its status and the friendly page (a
+        // component that set 404 itself while rendering would lose its body).
+        var catalog = app.Services.GetRequiredService<RoadmapCatalog>();
+        app.Use((context, next) =>
+            context.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>()?.Type == typeof(RoadmapPage)
+            && context.Request.RouteValues.TryGetValue(nameof(RoadmapPage.Id), out var id) && id is string roadmapId && !catalog.Contains(roadmapId)
+                ? NotFoundAsync(context, roadmapId)
+                : next(context));
         string[] read = [HttpMethods.Get, HttpMethods.Head];
         app.MapMethods("/static/{name}", read, (HttpContext context, string name) => StaticAssets.ServeAsync(context, name));
         app.MapMethods("/favicon.ico", read, (HttpContext context) => StaticAssets.ServeAsync(context, "favicon.ico"));
@@ -89,7 +100,9 @@ public static class WebEndpoints
     }
 
     /// <summary>404 with the friendly page (in the reader's language) for GET and HEAD; a bare 404 otherwise.</summary>
-    internal static Task NotFoundAsync(HttpContext context)
+    internal static Task NotFoundAsync(HttpContext context) => NotFoundAsync(context, missingRoadmap: null);
+
+    private static Task NotFoundAsync(HttpContext context, string? missingRoadmap)
     {
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {
@@ -97,7 +110,7 @@ public static class WebEndpoints
             return Task.CompletedTask;
         }
 
-        return new RazorComponentResult<App>(new Dictionary<string, object?> { [nameof(App.NotFound)] = true })
+        return new RazorComponentResult<App>(new Dictionary<string, object?> { [nameof(App.NotFound)] = true, [nameof(App.MissingRoadmap)] = missingRoadmap })
         {
             StatusCode = StatusCodes.Status404NotFound,
         }.ExecuteAsync(context);

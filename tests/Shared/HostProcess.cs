@@ -52,6 +52,14 @@ internal static class HostProcess
             start.Environment.Remove(inherited);
         }
 
+        // The web pages' own listener (http://127.0.0.1:5080 in a run of the bot) would collide between tests running side
+        // by side: off unless a test turns it on (Web__Enabled=true, Web__Urls=http://127.0.0.1:0).
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("Web__", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(inherited);
+        }
+
+        start.Environment["Web__Enabled"] = "false";
         foreach (var (key, value) in env)
         {
             start.Environment[key] = value;

@@ -24,6 +24,8 @@ public sealed class ConsoleFirstRunTests : IDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StudyBot.Host.dll"));
         start.Environment["Roadmaps__Directory"] = RepoPaths.Roadmaps;
         start.Environment["Console__User"] = "Ada";
+        // The web pages' own listener (http://127.0.0.1:5080 in a run of the bot) would collide between tests running side by side.
+        start.Environment["Web__Enabled"] = "false";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in env)
         {

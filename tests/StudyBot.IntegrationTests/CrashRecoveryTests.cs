@@ -31,6 +31,8 @@ public sealed class CrashRecoveryTests : IDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StudyBot.Host.dll"));
         start.Environment["Database__ConnectionString"] = $"Data Source={Db}";
         start.Environment["Roadmaps__Directory"] = RepoPaths.Roadmaps;
+        // The web pages' own listener (http://127.0.0.1:5080 in a run of the bot) would collide between tests running side by side.
+        start.Environment["Web__Enabled"] = "false";
         start.Environment["Console__Mailbox"] = Mailbox;
         start.Environment["Delivery__PerSecond__console"] = "150";
         start.Environment["Scheduling__ReminderInterval"] = "00:00:01";
