@@ -223,6 +223,16 @@ public sealed class WebSiteTests(WebSiteTests.WebHost web) : IClassFixture<WebSi
     }
 
     [Fact]
+    public void The_anti_forgery_cookie_is_HttpOnly_SameSite_Lax_and_Secure_over_HTTPS()
+    {
+        var options = web.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>>().Value;
+        Assert.Equal(WebEndpoints.AntiforgeryCookie, options.Cookie.Name);
+        Assert.True(options.Cookie.HttpOnly);
+        Assert.Equal(Microsoft.AspNetCore.Http.SameSiteMode.Lax, options.Cookie.SameSite);
+        Assert.Equal(Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest, options.Cookie.SecurePolicy);
+    }
+
+    [Fact]
     public void The_public_address_is_the_bound_listen_address_when_Web_PublicUrl_is_not_set()
     {
         var url = web.App.Services.GetRequiredService<WebAddress>().PublicUrl;
