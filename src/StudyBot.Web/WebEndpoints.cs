@@ -91,11 +91,17 @@ public static class WebEndpoints
             && context.Request.RouteValues.TryGetValue(nameof(RoadmapPage.Id), out var id) && id is string roadmapId && !catalog.Contains(roadmapId)
                 ? NotFoundAsync(context, roadmapId)
                 : next(context));
+
+        // An address no endpoint has (routing has run: the host routes first) gets the friendly page on GET and HEAD.
+        // Not a fallback route: that would also take other methods of known paths, which must stay 405.
+        app.Use(static (context, next) =>
+            context.GetEndpoint() is null && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+                ? NotFoundAsync(context)
+                : next(context));
         string[] read = [HttpMethods.Get, HttpMethods.Head];
         app.MapMethods("/static/{name}", read, (HttpContext context, string name) => StaticAssets.ServeAsync(context, name));
         app.MapMethods("/favicon.ico", read, (HttpContext context) => StaticAssets.ServeAsync(context, "favicon.ico"));
         app.MapRazorComponents<App>();
-        app.MapFallback(NotFoundAsync);
         return app;
     }
 

@@ -309,6 +309,31 @@ public sealed class WebSiteTests(WebSiteTests.WebHost web) : IClassFixture<WebSi
     }
 
     [Fact]
+    public async Task A_taken_web_port_stops_the_start_with_one_line_naming_Web_Urls()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var workDir = Directory.CreateTempSubdirectory("studybot-web-").FullName;
+        try
+        {
+            // Standard input stays open and empty, so the console does not end before the listener fails.
+            var run = await HostProcess.RunAsync(
+                workDir,
+                "",
+                [("Roadmaps__Directory", RepoPaths.Roadmaps), ("Web__Enabled", "true"), ("Web__Urls", $"http://127.0.0.1:{port}")],
+                closeInput: false);
+            Assert.True(run.ExitCode == 1, $"exit code {run.ExitCode}; stderr: {run.Stderr}");
+            var line = Assert.Single(run.StderrLines);
+            Assert.Equal($"StudyBot cannot start: Web:Urls: http://127.0.0.1:{port} cannot be listened on (address already in use); stop what uses it or choose another address.", line);
+        }
+        finally
+        {
+            Directory.Delete(workDir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_bot_prints_the_pages_address_at_start_and_serves_them_there()
     {
         var workDir = Directory.CreateTempSubdirectory("studybot-web-").FullName;
@@ -329,6 +354,34 @@ public sealed class WebSiteTests(WebSiteTests.WebHost web) : IClassFixture<WebSi
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(workDir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("done", "Done", "Erledigt")]
+    [InlineData("doing", "In progress", "In Arbeit")]
+    [InlineData("skipped", "Skipped", "Übersprungen")]
+    [InlineData("open", "Open", "Offen")]
+    [InlineData("<b>", "Open", "Offen")]
+    public async Task A_status_is_shown_with_an_icon_and_a_word_never_colour_alone(string kind, string english, string german)
+    {
+        foreach (var (language, word) in new[] { ("en", english), ("de", german) })
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            context.Request.Headers.AcceptLanguage = language;
+            await using var services = new ServiceCollection()
+                .AddLogging()
+                .AddSingleton<Microsoft.AspNetCore.Http.IHttpContextAccessor>(new Microsoft.AspNetCore.Http.HttpContextAccessor { HttpContext = context })
+                .AddScoped<PageLanguage>()
+                .BuildServiceProvider();
+            await using var renderer = new Microsoft.AspNetCore.Components.Web.HtmlRenderer(services, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>());
+            var html = await renderer.Dispatcher.InvokeAsync(async () =>
+                (await renderer.RenderComponentAsync<StudyBot.Web.Components.StatusBadge>(
+                    Microsoft.AspNetCore.Components.ParameterView.FromDictionary(new Dictionary<string, object?> { ["Kind"] = kind }))).ToHtmlString());
+            var css = kind is "done" or "doing" or "skipped" ? kind : "open";
+            Assert.Contains($"<span class=\"status status-{css}\">", html, StringComparison.Ordinal);
+            Assert.Contains("aria-hidden=\"true\"", html, StringComparison.Ordinal);
+            Assert.Contains($"<span class=\"status-word\">{word}</span>", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
         }
     }
 
