@@ -44,7 +44,7 @@ internal sealed class WebHost : IAsyncDisposable
                 "--Roadmaps:Directory=" + RepoPaths.Roadmaps,
                 "--Console:Enabled=false",
                 "--Diagnostics:WarmUp=false",
-                "--Http:Urls=http://127.0.0.1:0",
+                "--Web:Urls=http://127.0.0.1:0",
                 "--Logging:LogLevel:Default=Warning",
                 .. settings,
             ],
