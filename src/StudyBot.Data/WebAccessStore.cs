@@ -19,7 +19,7 @@ internal sealed class WebAccessStore(StudyBotDbContext db, WriteGate gate) : IWe
         }
 
         var times = await db.WebLinks.AsNoTracking()
-            .Where(l => l.MemberId == ids.MemberId && l.CreatedAtUtc >= sinceUtc)
+            .Where(l => l.MemberId == ids.MemberId && l.CreatedAtUtc > sinceUtc)
             .Select(l => l.CreatedAtUtc)
             .ToListAsync(cancellationToken);
         return (times.Count, times.Count == 0 ? null : times.Min());

@@ -27,7 +27,7 @@ public sealed record StoredWebShare(byte[] TokenHash, DateTime CreatedAtUtc, Web
 /// </summary>
 public interface IWebAccessStore
 {
-    /// <summary>How many sign-in links the member asked for at or after <paramref name="sinceUtc"/>, and the oldest of them.</summary>
+    /// <summary>How many sign-in links the member asked for after <paramref name="sinceUtc"/>, and the oldest of them.</summary>
     Task<(int Count, DateTime? OldestUtc)> LinksSinceAsync(MemberRef member, DateTime sinceUtc, CancellationToken cancellationToken);
 
     /// <summary>
