@@ -322,7 +322,8 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         var records = 1 + (dmChannel is null ? 0 : 1) + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + days.Count + totals.Count + messages.Count + voiceIntervals.Count + (voiceIgnored is null ? 0 : 1) + focusSessions.Count + (focusAutoLog is null ? 0 : 1);
         var sessions = await SessionMemberData.ExportAsync(db, m.Id, ct);
         var roadmapNotices = await db.RoadmapNoticesSeen.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.SeenAtUtc).Select(x => new { roadmap = x.RoadmapId, x.Version, x.SeenAtUtc }).ToListAsync(ct);
-        var web = await WebAccessMemberData.ExportAsync(db, m.Id, ct);
+        // Like the DM channel, the member's web sign-ins are between them and the bot: in their own export only.
+        (object? Document, int Records) web = dmPlatform is null ? (null, 0) : await WebAccessMemberData.ExportAsync(db, m.Id, ct);
         return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, new { ignoredSinceUtc = voiceIgnored, intervals = voiceIntervals }, new { autoLog = focusAutoLog ?? true, sessions = focusSessions }, records + sessions.Records + roadmapNotices.Count + web.Records) { Sessions = sessions.Document, RoadmapNotices = roadmapNotices, Web = web.Document };
     }
 

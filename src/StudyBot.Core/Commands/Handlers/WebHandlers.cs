@@ -25,7 +25,7 @@ internal static class WebViews
     public static Reply NeedStart(CommandContext ctx) => new()
     {
         Visibility = Visibility.Private,
-        Text = ctx.T("Web.NeedStart"),
+        Text = ctx.T("Web.NeedStart", ctx.Command.Path == "progress web share" ? "/progress web share" : "/progress web"),
         Buttons = [new ReplyButton(ctx.T("Web.StartButton"), "progress start", ButtonStyle.Primary)],
     };
 }
