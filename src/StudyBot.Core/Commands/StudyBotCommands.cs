@@ -605,7 +605,7 @@ public static class StudyBotCommands
                     new("signout", "Sign out of the web pages on every device") { Example = "/progress web signout" },
                     new("share", "A link to your progress card anyone can open, or off to stop sharing")
                     {
-                        Example = "/progress web share off",
+                        Example = "/progress web share",
                         Options = [new("state", OptionType.String, "on: a new link (the old one stops working); off: stop sharing") { Choices = [new("on", "Share (a new link)", "new"), new("off", "Stop sharing", "revoke", "stop")] }],
                     },
                 ],
