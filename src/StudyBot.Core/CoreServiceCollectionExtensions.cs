@@ -126,6 +126,13 @@ public static class CoreServiceCollectionExtensions
         AddHandler<AdminRoadmapEnableHandler>(services);
         AddHandler<AdminRoadmapDisableHandler>(services);
         AddHandler<AdminRoadmapDefaultHandler>(services);
+
+        // Signing in to the web side (issue 20): links, sessions and share tokens; the host sets the web address.
+        services.TryAddSingleton(new Web.WebLinkSettings());
+        services.AddScoped<Web.WebAccess>();
+        AddHandler<WebLinkHandler>(services);
+        AddHandler<WebSignOutHandler>(services);
+        AddHandler<WebShareHandler>(services);
         return services;
     }
 

@@ -146,6 +146,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         await db.FocusSessions.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.FocusSettings.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await SessionMemberData.EraseAsync(db, memberId, ct);
+        await WebAccessMemberData.EraseAsync(db, memberId, ct);
         await db.RoadmapNoticesSeen.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
 
         // Partnerships the member was in: their partner keeps going alone (the partnership ends).
@@ -230,6 +231,9 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
 
         /// <summary>The roadmap updates the member was told about (roadmap, version, when).</summary>
         public object? RoadmapNotices { get; init; }
+
+        /// <summary>The member's web sessions (times only) and whether they share their progress card.</summary>
+        public object? Web { get; init; }
     }
 
     /// <summary>The member's data; with <paramref name="dmPlatform"/>, also their DM channel with the bot on that platform.</summary>
@@ -318,7 +322,9 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         var records = 1 + (dmChannel is null ? 0 : 1) + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + days.Count + totals.Count + messages.Count + voiceIntervals.Count + (voiceIgnored is null ? 0 : 1) + focusSessions.Count + (focusAutoLog is null ? 0 : 1);
         var sessions = await SessionMemberData.ExportAsync(db, m.Id, ct);
         var roadmapNotices = await db.RoadmapNoticesSeen.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.SeenAtUtc).Select(x => new { roadmap = x.RoadmapId, x.Version, x.SeenAtUtc }).ToListAsync(ct);
-        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, new { ignoredSinceUtc = voiceIgnored, intervals = voiceIntervals }, new { autoLog = focusAutoLog ?? true, sessions = focusSessions }, records + sessions.Records + roadmapNotices.Count) { Sessions = sessions.Document, RoadmapNotices = roadmapNotices };
+        // Like the DM channel, the member's web sign-ins are between them and the bot: in their own export only.
+        (object? Document, int Records) web = dmPlatform is null ? (null, 0) : await WebAccessMemberData.ExportAsync(db, m.Id, ct);
+        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, new { ignoredSinceUtc = voiceIgnored, intervals = voiceIntervals }, new { autoLog = focusAutoLog ?? true, sessions = focusSessions }, records + sessions.Records + roadmapNotices.Count + web.Records) { Sessions = sessions.Document, RoadmapNotices = roadmapNotices, Web = web.Document };
     }
 
     private async Task<(CommunityEntity? Community, MemberEntity? Member)> FindAsync(MemberRef member, CancellationToken ct)

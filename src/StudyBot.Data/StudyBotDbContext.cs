@@ -134,6 +134,12 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
 
     internal DbSet<CommunityRoadmapEntity> CommunityRoadmaps => Set<CommunityRoadmapEntity>();
 
+    internal DbSet<WebLinkEntity> WebLinks => Set<WebLinkEntity>();
+
+    internal DbSet<WebSessionEntity> WebSessions => Set<WebSessionEntity>();
+
+    internal DbSet<WebShareEntity> WebShares => Set<WebShareEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new CommunityConfiguration());
@@ -173,6 +179,9 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new RoadmapNoticeSeenConfiguration());
         modelBuilder.ApplyConfiguration(new CommunityRoadmapConfiguration());
         modelBuilder.ApplyConfiguration(new MemberRoadmapConfiguration());
+        modelBuilder.ApplyConfiguration(new WebLinkConfiguration());
+        modelBuilder.ApplyConfiguration(new WebSessionConfiguration());
+        modelBuilder.ApplyConfiguration(new WebShareConfiguration());
 
         if (IsPostgres)
         {

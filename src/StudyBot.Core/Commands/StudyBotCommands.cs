@@ -594,6 +594,22 @@ public static class StudyBotCommands
                     },
                 ],
             },
+            // The web side (issue 20): a sign-in link, signing out everywhere, and a share link for the progress card.
+            new("web", "Sign in to StudyBot's web pages, or share your progress card")
+            {
+                Section = "Web pages",
+                DefaultSubcommand = "link",
+                Subcommands =
+                [
+                    new("link", "Get a personal sign-in link for the web pages (only you see it)") { Example = "/progress web link" },
+                    new("signout", "Sign out of the web pages on every device") { Example = "/progress web signout" },
+                    new("share", "A link to your progress card anyone can open, or off to stop sharing")
+                    {
+                        Example = "/progress web share",
+                        Options = [new("state", OptionType.String, "on: a new link (the old one stops working); off: stop sharing") { Choices = [new("on", "Share (a new link)", "new"), new("off", "Stop sharing", "revoke", "stop")] }],
+                    },
+                ],
+            },
             new("timezone", "Set your time zone, so weeks start on your Monday")
             {
                 Section = "Your settings, data and help",

@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c28eee3b-44d0-4ce5-8a4f-4269e0dfc5e1"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("105d9d42-cd9b-46b3-b823-7b0aa1855a03"), entityTypeCount: 39)
         {
         }
 
@@ -53,6 +53,9 @@ namespace StudyBot.Data.CompiledModel
             var studySessionEntity = StudySessionEntityEntityType.Create(this);
             var voiceIntervalEntity = VoiceIntervalEntityEntityType.Create(this);
             var voiceOptOutEntity = VoiceOptOutEntityEntityType.Create(this);
+            var webLinkEntity = WebLinkEntityEntityType.Create(this);
+            var webSessionEntity = WebSessionEntityEntityType.Create(this);
+            var webShareEntity = WebShareEntityEntityType.Create(this);
 
             ChannelProblemEntityEntityType.CreateForeignKey1(channelProblemEntity, communityEntity);
             CommunityRoadmapEntityEntityType.CreateForeignKey1(communityRoadmapEntity, communityEntity);
@@ -87,6 +90,9 @@ namespace StudyBot.Data.CompiledModel
             StudySessionEntityEntityType.CreateForeignKey2(studySessionEntity, memberEntity);
             VoiceIntervalEntityEntityType.CreateForeignKey1(voiceIntervalEntity, memberEntity);
             VoiceOptOutEntityEntityType.CreateForeignKey1(voiceOptOutEntity, memberEntity);
+            WebLinkEntityEntityType.CreateForeignKey1(webLinkEntity, memberEntity);
+            WebSessionEntityEntityType.CreateForeignKey1(webSessionEntity, memberEntity);
+            WebShareEntityEntityType.CreateForeignKey1(webShareEntity, memberEntity);
 
             ChannelProblemEntityEntityType.CreateAnnotations(channelProblemEntity);
             CommandReceiptEntityEntityType.CreateAnnotations(commandReceiptEntity);
@@ -124,6 +130,9 @@ namespace StudyBot.Data.CompiledModel
             StudySessionEntityEntityType.CreateAnnotations(studySessionEntity);
             VoiceIntervalEntityEntityType.CreateAnnotations(voiceIntervalEntity);
             VoiceOptOutEntityEntityType.CreateAnnotations(voiceOptOutEntity);
+            WebLinkEntityEntityType.CreateAnnotations(webLinkEntity);
+            WebSessionEntityEntityType.CreateAnnotations(webSessionEntity);
+            WebShareEntityEntityType.CreateAnnotations(webShareEntity);
 
             AddAnnotation("ProductVersion", "10.0.15");
         }
