@@ -94,7 +94,6 @@ public static partial class StudyBotHost
         services.AddSingleton(LoadRoadmaps(Read<RoadmapOptions>(config, RoadmapOptions.Section)));
         services.AddSingleton(sp => new CoreSettings { DefaultTimeZone = sp.GetRequiredService<IOptions<CommunityOptions>>().Value.DefaultTimeZone });
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(StudyBot.Core.Web.WebLinkSettings.For(config["Web:PublicUrl"])); // the lead joins it to the web options at merge
         services.AddStudyBotCore();
         services.AddStudyBotCards();
 
