@@ -58,6 +58,7 @@ public static class CoreServiceCollectionExtensions
         AddHandler<DoneHandler>(services);
         AddHandler<DoingHandler>(services);
         AddHandler<SkipHandler>(services);
+        AddHandler<NoteHandler>(services);
         AddHandler<UndoHandler>(services);
         AddHandler<NextHandler>(services);
         AddHandler<RoadmapHandler>(services);

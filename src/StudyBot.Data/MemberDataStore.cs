@@ -145,6 +145,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         await db.VoiceOptOuts.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.FocusSessions.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.FocusSettings.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await ItemNoteRows.EraseAsync(db, memberId, ct);
         await SessionMemberData.EraseAsync(db, memberId, ct);
         await db.RoadmapNoticesSeen.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
 
@@ -230,6 +231,9 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
 
         /// <summary>The roadmap updates the member was told about (roadmap, version, when).</summary>
         public object? RoadmapNotices { get; init; }
+
+        /// <summary>The member's private notes and links on roadmap items (issue 20).</summary>
+        public object? Notes { get; init; }
     }
 
     /// <summary>The member's data; with <paramref name="dmPlatform"/>, also their DM channel with the bot on that platform.</summary>
@@ -318,7 +322,8 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         var records = 1 + (dmChannel is null ? 0 : 1) + items.Count + history.Count + logs.Count + goals.Count + rest.Count + completions.Count + partnerships.Count + roleGrants.Count + days.Count + totals.Count + messages.Count + voiceIntervals.Count + (voiceIgnored is null ? 0 : 1) + focusSessions.Count + (focusAutoLog is null ? 0 : 1);
         var sessions = await SessionMemberData.ExportAsync(db, m.Id, ct);
         var roadmapNotices = await db.RoadmapNoticesSeen.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.SeenAtUtc).Select(x => new { roadmap = x.RoadmapId, x.Version, x.SeenAtUtc }).ToListAsync(ct);
-        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, new { ignoredSinceUtc = voiceIgnored, intervals = voiceIntervals }, new { autoLog = focusAutoLog ?? true, sessions = focusSessions }, records + sessions.Records + roadmapNotices.Count) { Sessions = sessions.Document, RoadmapNotices = roadmapNotices };
+        var notes = await ItemNoteRows.ExportAsync(db, m.Id, ct);
+        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, new { ignoredSinceUtc = voiceIgnored, intervals = voiceIntervals }, new { autoLog = focusAutoLog ?? true, sessions = focusSessions }, records + sessions.Records + roadmapNotices.Count + notes.Records) { Sessions = sessions.Document, RoadmapNotices = roadmapNotices, Notes = notes.Document };
     }
 
     private async Task<(CommunityEntity? Community, MemberEntity? Member)> FindAsync(MemberRef member, CancellationToken ct)

@@ -78,6 +78,8 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
 
     internal DbSet<RestPeriodEntity> RestPeriods => Set<RestPeriodEntity>();
 
+    internal DbSet<ItemNoteEntity> ItemNotes => Set<ItemNoteEntity>();
+
     internal DbSet<OutboxEntity> Outbox => Set<OutboxEntity>();
 
     internal DbSet<OutboxMentionEntity> OutboxMentions => Set<OutboxMentionEntity>();
@@ -173,6 +175,7 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new RoadmapNoticeSeenConfiguration());
         modelBuilder.ApplyConfiguration(new CommunityRoadmapConfiguration());
         modelBuilder.ApplyConfiguration(new MemberRoadmapConfiguration());
+        modelBuilder.ApplyConfiguration(new ItemNoteConfiguration());
 
         if (IsPostgres)
         {

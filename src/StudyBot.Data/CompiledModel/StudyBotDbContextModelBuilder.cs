@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c28eee3b-44d0-4ce5-8a4f-4269e0dfc5e1"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("92992267-6c3b-4a97-ac5e-604812806d8f"), entityTypeCount: 37)
         {
         }
 
@@ -29,6 +29,7 @@ namespace StudyBot.Data.CompiledModel
             var focusSettingEntity = FocusSettingEntityEntityType.Create(this);
             var goalEntity = GoalEntityEntityType.Create(this);
             var itemChangeEntity = ItemChangeEntityEntityType.Create(this);
+            var itemNoteEntity = ItemNoteEntityEntityType.Create(this);
             var itemProgressEntity = ItemProgressEntityEntityType.Create(this);
             var leaseEntity = LeaseEntityEntityType.Create(this);
             var memberEntity = MemberEntityEntityType.Create(this);
@@ -63,6 +64,7 @@ namespace StudyBot.Data.CompiledModel
             FocusSettingEntityEntityType.CreateForeignKey1(focusSettingEntity, memberEntity);
             GoalEntityEntityType.CreateForeignKey1(goalEntity, memberEntity);
             ItemChangeEntityEntityType.CreateForeignKey1(itemChangeEntity, memberEntity);
+            ItemNoteEntityEntityType.CreateForeignKey1(itemNoteEntity, memberEntity);
             ItemProgressEntityEntityType.CreateForeignKey1(itemProgressEntity, memberEntity);
             MemberEntityEntityType.CreateForeignKey1(memberEntity, communityEntity);
             OutboxMentionEntityEntityType.CreateForeignKey1(outboxMentionEntity, memberEntity);
@@ -100,6 +102,7 @@ namespace StudyBot.Data.CompiledModel
             FocusSettingEntityEntityType.CreateAnnotations(focusSettingEntity);
             GoalEntityEntityType.CreateAnnotations(goalEntity);
             ItemChangeEntityEntityType.CreateAnnotations(itemChangeEntity);
+            ItemNoteEntityEntityType.CreateAnnotations(itemNoteEntity);
             ItemProgressEntityEntityType.CreateAnnotations(itemProgressEntity);
             LeaseEntityEntityType.CreateAnnotations(leaseEntity);
             MemberEntityEntityType.CreateAnnotations(memberEntity);
