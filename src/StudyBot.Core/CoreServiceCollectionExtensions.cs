@@ -38,6 +38,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<OutboxDispatcher>();
         DrainOwners.Register(services);
         services.AddSingleton<PartnerService>();
+        services.AddScoped<ProgressViews.MyProgressService>();
         services.AddSingleton<Sessions.SessionService>();
         services.AddSingleton<Sessions.SessionVoiceCheckIn>();
         services.AddSingleton<Voice.IVoicePresenceListener>(sp => sp.GetRequiredService<Sessions.SessionVoiceCheckIn>());
