@@ -92,6 +92,14 @@ public sealed class NotePropertyTests
     }
 
     [Fact]
+    public void A_link_written_the_way_Slack_escapes_one_is_read_as_its_address()
+    {
+        Assert.Equal(new NoteAction.AddLink("https://numpy.org/doc/"), NoteInput.Read("link <https://numpy.org/doc/|numpy.org/doc>"));
+        Assert.Equal(new NoteAction.AddLink("https://numpy.org/doc/"), NoteInput.Read("LINK   https://numpy.org/doc/ "));
+        Assert.IsType<NoteAction.Refused>(NoteInput.Read("link <javascript:alert(1)>"));
+    }
+
+    [Fact]
     public void A_link_is_kept_once_whatever_its_trailing_slash()
     {
         var (one, added) = NoteInput.WithLink([], "https://numpy.org/doc/");

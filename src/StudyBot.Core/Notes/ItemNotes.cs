@@ -98,6 +98,12 @@ public static class NoteInput
             return new NoteAction.Refused("Notes.NoUrl");
         }
 
+        // A link as Slack writes one when it escapes a command's text: <https://numpy.org/doc/|numpy.org/doc>.
+        if (url.Length > 2 && url[0] == '<' && url[^1] == '>' && !url.Contains(' ', StringComparison.Ordinal))
+        {
+            url = url[1..^1].Split('|')[0];
+        }
+
         var length = url.Length > 4 * NoteLimits.MaxUrl ? url.Length : TextInput.Length(url);
         if (length > NoteLimits.MaxUrl)
         {
