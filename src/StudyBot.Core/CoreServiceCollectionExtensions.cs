@@ -38,6 +38,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<OutboxDispatcher>();
         DrainOwners.Register(services);
         services.AddSingleton<PartnerService>();
+        services.AddScoped<ProgressViews.MyProgressService>();
         services.AddSingleton<Sessions.SessionService>();
         services.AddSingleton<Sessions.SessionVoiceCheckIn>();
         services.AddSingleton<Voice.IVoicePresenceListener>(sp => sp.GetRequiredService<Sessions.SessionVoiceCheckIn>());
@@ -58,6 +59,7 @@ public static class CoreServiceCollectionExtensions
         AddHandler<DoneHandler>(services);
         AddHandler<DoingHandler>(services);
         AddHandler<SkipHandler>(services);
+        AddHandler<NoteHandler>(services);
         AddHandler<UndoHandler>(services);
         AddHandler<NextHandler>(services);
         AddHandler<RoadmapHandler>(services);

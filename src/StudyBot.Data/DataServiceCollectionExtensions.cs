@@ -74,6 +74,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<StudyBot.Core.Voice.IVoiceRoomStore, VoiceRoomStore>();
         services.AddScoped<StudyBot.Core.Focus.IFocusStore, FocusStore>();
         services.AddScoped<StudyBot.Core.Sessions.ISessionStore, SessionStore>();
+        services.AddScoped<StudyBot.Core.Notes.IItemNoteStore, ItemNoteStore>();
         services.AddScoped<IMemberDataStore, MemberDataStore>();
         services.AddScoped<StudyBot.Core.Roles.IRoleStore, RoleStore>();
         services.AddScoped<IChannelProblemStore, ChannelProblemStore>();

@@ -145,6 +145,7 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         await db.VoiceOptOuts.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.FocusSessions.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.FocusSettings.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
+        await ItemNoteRows.EraseAsync(db, memberId, ct);
         await SessionMemberData.EraseAsync(db, memberId, ct);
         await WebAccessMemberData.EraseAsync(db, memberId, ct);
         await db.RoadmapNoticesSeen.Where(x => x.MemberId == memberId).ExecuteDeleteAsync(ct);
@@ -234,6 +235,9 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
 
         /// <summary>The member's web sessions (times only) and whether they share their progress card.</summary>
         public object? Web { get; init; }
+
+        /// <summary>The member's private notes and links on roadmap items (issue 20).</summary>
+        public object? Notes { get; init; }
     }
 
     /// <summary>The member's data; with <paramref name="dmPlatform"/>, also their DM channel with the bot on that platform.</summary>
@@ -324,7 +328,8 @@ internal sealed class MemberDataStore(StudyBotDbContext db) : IMemberDataStore
         var roadmapNotices = await db.RoadmapNoticesSeen.AsNoTracking().Where(x => x.MemberId == m.Id).OrderBy(x => x.SeenAtUtc).Select(x => new { roadmap = x.RoadmapId, x.Version, x.SeenAtUtc }).ToListAsync(ct);
         // Like the DM channel, the member's web sign-ins are between them and the bot: in their own export only.
         (object? Document, int Records) web = dmPlatform is null ? (null, 0) : await WebAccessMemberData.ExportAsync(db, m.Id, ct);
-        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, new { ignoredSinceUtc = voiceIgnored, intervals = voiceIntervals }, new { autoLog = focusAutoLog ?? true, sessions = focusSessions }, records + sessions.Records + roadmapNotices.Count + web.Records) { Sessions = sessions.Document, RoadmapNotices = roadmapNotices, Web = web.Document };
+        var notes = await ItemNoteRows.ExportAsync(db, m.Id, ct);
+        return new MemberDocument(profile, items, history, logs, goals, rest, completions, partnerships, roleGrants, new { days, periods = totals }, messages, new { ignoredSinceUtc = voiceIgnored, intervals = voiceIntervals }, new { autoLog = focusAutoLog ?? true, sessions = focusSessions }, records + sessions.Records + roadmapNotices.Count + web.Records + notes.Records) { Sessions = sessions.Document, RoadmapNotices = roadmapNotices, Web = web.Document, Notes = notes.Document };
     }
 
     private async Task<(CommunityEntity? Community, MemberEntity? Member)> FindAsync(MemberRef member, CancellationToken ct)

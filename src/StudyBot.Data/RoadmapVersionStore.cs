@@ -154,6 +154,7 @@ public static partial class RoadmapVersions
         }
 
         await MoveIdsAsync(db, communityId, plan.Moves, ct);
+        await ItemNoteRows.MoveAsync(db, communityId, plan.RoadmapId, plan.Moves, ct);
         await RecordCompletionsQuietlyAsync(db, communityId, roadmap, now, ct);
         await tx.CommitAsync(ct);
         return true;

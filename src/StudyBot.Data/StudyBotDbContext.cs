@@ -78,6 +78,8 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
 
     internal DbSet<RestPeriodEntity> RestPeriods => Set<RestPeriodEntity>();
 
+    internal DbSet<ItemNoteEntity> ItemNotes => Set<ItemNoteEntity>();
+
     internal DbSet<OutboxEntity> Outbox => Set<OutboxEntity>();
 
     internal DbSet<OutboxMentionEntity> OutboxMentions => Set<OutboxMentionEntity>();
@@ -182,6 +184,7 @@ public sealed partial class StudyBotDbContext(DbContextOptions<StudyBotDbContext
         modelBuilder.ApplyConfiguration(new WebLinkConfiguration());
         modelBuilder.ApplyConfiguration(new WebSessionConfiguration());
         modelBuilder.ApplyConfiguration(new WebShareConfiguration());
+        modelBuilder.ApplyConfiguration(new ItemNoteConfiguration());
 
         if (IsPostgres)
         {

@@ -32,6 +32,7 @@ public sealed class HandlerResolutionTests
             .AddScoped<IOutboxStore>(_ => Count<IOutboxStore>(created))
             .AddScoped<StudyBot.Core.Voice.IVoiceRoomStore>(_ => Count<StudyBot.Core.Voice.IVoiceRoomStore>(created))
             .AddScoped<StudyBot.Core.Focus.IFocusStore>(_ => Count<StudyBot.Core.Focus.IFocusStore>(created))
+            .AddScoped<StudyBot.Core.Notes.IItemNoteStore>(_ => Count<StudyBot.Core.Notes.IItemNoteStore>(created))
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>))
             .AddSingleton(new StudyBot.Core.Roadmaps.RoadmapCatalog(StudyBot.Core.Roadmaps.RoadmapLoader.LoadDirectory(RepoPaths.Roadmaps), "ml-zero-to-hero"));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });

@@ -16,7 +16,7 @@ namespace StudyBot.IntegrationTests;
 public sealed partial class ReplySnapshotTests
 {
     /// <summary>Every snapshot: the cases of each area, kept in a file of their own (ReplySnapshotTests.&lt;Area&gt;.cs).</summary>
-    private static (string Name, string[] Setup, string[] Commands)[] Cases => [.. CoreCases, .. RoadmapCases, .. SocialCases, .. SessionCases];
+    private static (string Name, string[] Setup, string[] Commands)[] Cases => [.. CoreCases, .. RoadmapCases, .. SocialCases, .. SessionCases, .. NoteCases];
 
     /// <summary>Each snapshot: its name and the commands whose replies it holds (set-up commands run before, unrecorded).</summary>
     private static readonly (string Name, string[] Setup, string[] Commands)[] CoreCases =

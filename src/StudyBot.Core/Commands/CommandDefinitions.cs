@@ -53,6 +53,9 @@ public sealed record OptionDefinition(string Name, OptionType Type, string Descr
     /// <summary>In the text grammar, this option takes the rest of the line (several words without quotes).</summary>
     public bool TakesRest { get; init; }
 
+    /// <summary>With <see cref="TakesRest"/>: the text grammar keeps the rest of the line as typed (spaces and quotes), not word by word.</summary>
+    public bool Verbatim { get; init; }
+
     /// <summary>
     /// A local time of day: the text grammar reads "7 pm" as one value, and the value is checked and passed on as
     /// HH:mm ("19:00") for every platform. <see cref="Words"/> lists other words it takes as they are (e.g. "off").

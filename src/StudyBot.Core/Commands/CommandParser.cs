@@ -24,7 +24,15 @@ public sealed partial class CommandParser(CommandCatalog catalog)
     /// <summary>Reads a command line; what is wrong with it is told in <paramref name="culture"/>'s language.</summary>
     public ParseResult Parse(string text, CultureInfo culture)
     {
-        if (TextInput.Problem(text, culture) is { } problem)
+        if (LongOption(text) is { } longOption)
+        {
+            // A command with a long text (a note): a line longer than that text allows is refused as the text being too long.
+            if (longOption.Length is { } tooLong)
+            {
+                return ParseResult.Failure(CommandValidator.TooLong(longOption.Option, tooLong, culture), longOption.Command);
+            }
+        }
+        else if (TextInput.Problem(text, culture) is { } problem)
         {
             return ParseResult.Failure(problem);
         }
@@ -89,6 +97,44 @@ public sealed partial class CommandParser(CommandCatalog catalog)
         }
 
         return BindOptions(command, text, tokens.Skip(index).ToList(), culture);
+    }
+
+    /// <summary>
+    /// For a line longer than <see cref="TextInput.MaxCommandLength"/> that names a command with an option longer than that
+    /// (a note): the command, the option and, when even that option cannot hold the line, the length of its text; the line's
+    /// characters are then checked by the option's own check. Null for every other line.
+    /// </summary>
+    private (CommandDefinition Command, OptionDefinition Option, int? Length)? LongOption(string text)
+    {
+        if (text.Length <= TextInput.MaxCommandLength)
+        {
+            return null;
+        }
+
+        var head = text[..Math.Min(text.Length, 300)].Split((char[]?)null, 4, StringSplitOptions.RemoveEmptyEntries);
+        var command = head.Length > 0 ? catalog.Root(head[0].TrimStart('/')) : null;
+        var words = 1;
+        while (command is { IsLeaf: false } && words < head.Length)
+        {
+            command = command.Subcommand(head[words++]);
+        }
+
+        var option = command is { IsLeaf: true } ? command.Options.Where(o => o.MaxLength > TextInput.MaxCommandLength).MaxBy(o => o.MaxLength) : null;
+        if (option is null)
+        {
+            return null;
+        }
+
+        var limit = option.MaxLength!.Value + TextInput.MaxCommandLength;
+        var length = text.Length > 4 * limit ? text.Length : TextInput.Length(text);
+        if (length <= limit && text.Length <= 4 * limit)
+        {
+            return (command!, option, null);
+        }
+
+        // The option's text is about the line without the command's words and the one option before it.
+        var prefix = string.Join(' ', head.Take(Math.Min(words + 1, head.Length - 1))).Length + 1;
+        return (command!, option, Math.Max(option.MaxLength.Value + 1, length - prefix));
     }
 
     /// <summary>The corrected command with the words typed after the mistake, as they were typed.</summary>
@@ -180,7 +226,9 @@ public sealed partial class CommandParser(CommandCatalog catalog)
                     }
                 }
 
-                raw[option.Name] = string.Join(' ', positional.Skip(p).Take(end - p).Select(t => t.Text));
+                raw[option.Name] = option.Verbatim && end - p > 1
+                    ? text[positional[p].Start..positional[end - 1].End].Trim()
+                    : string.Join(' ', positional.Skip(p).Take(end - p).Select(t => t.Text));
                 foreach (var (k, v) in tail)
                 {
                     raw[k] = v;
@@ -514,16 +562,21 @@ public static partial class CommandValidator
                     return option.Required ? (null, Text.Get(culture, "Parse.EmptyOption", option.Name)) : (null, null);
                 }
 
-                if (TextInput.Problem(text, culture) is { } problem)
+                if (option.MaxLength is { } longest && longest > TextInput.MaxCommandLength
+                    && (text.Length > 4 * longest ? text.Length : TextInput.Length(text)) is var count && count > longest)
+                {
+                    // A long text (a note) is measured before its characters are read: a megabyte is refused at once.
+                    return (null, TooLong(option, count, culture));
+                }
+
+                if (TextInput.Problem(text, culture, Math.Max(TextInput.MaxCommandLength, option.MaxLength ?? 0)) is { } problem)
                 {
                     return (null, problem);
                 }
 
                 if (option.MaxLength is { } maxLength && TextInput.Length(text) is var length && length > maxLength)
                 {
-                    var subject = culture.TwoLetterISOLanguageName == Languages.English ? Subject(option) : Text.Get(culture, "Parse.OptionSubject", option.Name);
-                    var most = Format.Plural(maxLength, Text.Get(culture, "Parse.Character"), Text.Get(culture, "Parse.Characters"), culture);
-                    return (null, Text.Get(culture, "Parse.TooLongOption", subject, most, length));
+                    return (null, TooLong(option, length, culture));
                 }
 
                 if (option.Choices.Count > 0)
@@ -559,6 +612,15 @@ public static partial class CommandValidator
     }
 
     /// <summary>What a limit reply calls an option: "A note", "An item", "A place".</summary>
+    /// <summary>"A note can be at most 2,000 characters (yours has 2,345)." in the reader's language.</summary>
+    internal static string TooLong(OptionDefinition option, int length, CultureInfo culture)
+    {
+        var maxLength = option.MaxLength ?? TextInput.MaxCommandLength;
+        var subject = culture.TwoLetterISOLanguageName == Languages.English ? Subject(option) : Text.Get(culture, "Parse.OptionSubject", option.Name);
+        var most = Format.Plural(maxLength, Text.Get(culture, "Parse.Character"), Text.Get(culture, "Parse.Characters"), culture);
+        return Text.Get(culture, "Parse.TooLongOption", subject, most, length);
+    }
+
     private static string Subject(OptionDefinition option)
     {
         var noun = option.Noun ?? option.Name;

@@ -399,6 +399,24 @@ public static class StudyBotCommands
                 ],
             },
             new("undo", "Undo your last item change or logged time (repeat to go further back)") { Section = "Mark your items", Example = "/progress undo" },
+            // Issue 20: a private note and links on an item (Handlers/NoteHandlers.cs, Core/Notes).
+            new("note", "Your private note and links on an item: write, add a link, clear, or see them")
+            {
+                Section = "Mark your items",
+                Example = "/progress note numpy practise broadcasting again",
+                Options =
+                [
+                    Item("The module, milestone item or project (id or title)", rest: false),
+                    new("text", OptionType.String, "Your note (it replaces the last one), link <url>, or clear; nothing shows the note")
+                    {
+                        MaxLength = Notes.NoteLimits.MaxText,
+                        TakesRest = true,
+                        Verbatim = true,
+                        Noun = "note",
+                        Hint = "text|link <url>|clear",
+                    },
+                ],
+            },
             new("next", "See what to study next") { Section = "Start and see where you stand", Example = "/progress next" },
             new("roadmap", "See the whole roadmap or one phase")
             {

@@ -19,13 +19,16 @@ public static class TextInput
     public static string? Problem(string text) => Problem(text, Localization.Languages.Default);
 
     /// <summary>As <see cref="Problem(string)"/>, told in <paramref name="culture"/>'s language.</summary>
-    public static string? Problem(string text, CultureInfo culture)
+    public static string? Problem(string text, CultureInfo culture) => Problem(text, culture, MaxCommandLength);
+
+    /// <summary>As <see cref="Problem(string, CultureInfo)"/> for a text that may be up to <paramref name="maxLength"/> characters (a note).</summary>
+    public static string? Problem(string text, CultureInfo culture, int maxLength)
     {
-        var length = text.Length > 100 * MaxCommandUnits ? text.Length : Length(text);
-        if (length > MaxCommandLength || text.Length > MaxCommandUnits)
+        var length = text.Length > 100 * 4 * maxLength ? text.Length : Length(text);
+        if (length > maxLength || text.Length > 4 * maxLength)
         {
-            var counted = length > MaxCommandLength ? Localization.Text.Get(culture, "Parse.TooLongCount", length) : "";
-            return Localization.Text.Get(culture, "Parse.TooLong", counted, MaxCommandLength);
+            var counted = length > maxLength ? Localization.Text.Get(culture, "Parse.TooLongCount", length) : "";
+            return Localization.Text.Get(culture, "Parse.TooLong", counted, maxLength);
         }
 
         var previous = Rune.ReplacementChar;

@@ -511,6 +511,48 @@ namespace StudyBot.Data.Migrations
                     b.ToTable("ItemChanges", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.ItemNoteEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LinksJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RoadmapId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "RoadmapId", "ItemId");
+
+                    b.HasIndex("MemberId", "RoadmapId", "ItemId")
+                        .IsUnique();
+
+                    b.ToTable("ItemNotes", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.ItemProgressEntity", b =>
                 {
                     b.Property<long>("MemberId")
@@ -1610,6 +1652,15 @@ namespace StudyBot.Data.Migrations
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.ItemChangeEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.ItemNoteEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
                         .WithMany()

@@ -54,7 +54,7 @@ internal static class ItemStatusChange
     }
 }
 
-internal sealed class DoneHandler : ICommandHandler
+internal sealed class DoneHandler(Notes.IItemNoteStore? notes = null) : ICommandHandler
 {
     public string Path => "progress done";
 
@@ -62,17 +62,24 @@ internal sealed class DoneHandler : ICommandHandler
     {
         var query = ctx.Request.String("item")!;
         var (item, problem) = LocalViews.ResolveItem(ctx, query, "done");
-        return ValueTask.FromResult(problem is not null
-            ? new CommandResult(problem)
-            : ItemStatusChange.Apply(ctx, item!, new ItemState(ItemStatus.Done)));
+        return problem is not null
+            ? ValueTask.FromResult(new CommandResult(problem))
+            : NoteViews.WithNoteAsync(ctx, notes, item, ItemStatusChange.Apply(ctx, item!, new ItemState(ItemStatus.Done)), cancellationToken);
     }
 }
 
-internal sealed class DoingHandler : ICommandHandler
+internal sealed class DoingHandler(Notes.IItemNoteStore? notes = null) : ICommandHandler
 {
     public string Path => "progress doing";
 
-    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var query = ctx.Request.String("item")!;
+        var (item, _) = LocalViews.ResolveItem(ctx, query, "doing");
+        return await NoteViews.WithNoteAsync(ctx, notes, item, await Change(ctx), cancellationToken);
+    }
+
+    private static ValueTask<CommandResult> Change(CommandContext ctx)
     {
         var query = ctx.Request.String("item")!;
         var (item, problem) = LocalViews.ResolveItem(ctx, query, "doing");
@@ -92,11 +99,19 @@ internal sealed class DoingHandler : ICommandHandler
     }
 }
 
-internal sealed class SkipHandler : ICommandHandler
+internal sealed class SkipHandler(Notes.IItemNoteStore? notes = null) : ICommandHandler
 {
     public string Path => "progress skip";
 
-    public ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    public async ValueTask<CommandResult> HandleAsync(CommandContext ctx, CancellationToken cancellationToken)
+    {
+        var result = await Change(ctx);
+        var query = ctx.Request.String("item")!;
+        var item = ctx.Roadmap.FindPhase(query) is not null && ctx.Roadmap.FindItem(query.Trim()) is null ? null : LocalViews.ResolveItem(ctx, query, "skip").Item;
+        return await NoteViews.WithNoteAsync(ctx, notes, item, result, cancellationToken);
+    }
+
+    private static ValueTask<CommandResult> Change(CommandContext ctx)
     {
         var query = ctx.Request.String("item")!;
         var reason = ctx.Request.String("reason") switch

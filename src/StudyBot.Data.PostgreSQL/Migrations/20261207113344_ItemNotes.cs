@@ -1,0 +1,59 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace StudyBot.Data.PostgreSQL.Migrations
+{
+    /// <inheritdoc />
+    public partial class ItemNotes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ItemNotes",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CommunityId = table.Column<long>(type: "bigint", nullable: false),
+                    MemberId = table.Column<long>(type: "bigint", nullable: false),
+                    RoadmapId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ItemId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Text = table.Column<string>(type: "text", nullable: true),
+                    LinksJson = table.Column<string>(type: "text", nullable: false),
+                    UpdatedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ItemNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ItemNotes_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ItemNotes_CommunityId_RoadmapId_ItemId",
+                table: "ItemNotes",
+                columns: new[] { "CommunityId", "RoadmapId", "ItemId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ItemNotes_MemberId_RoadmapId_ItemId",
+                table: "ItemNotes",
+                columns: new[] { "MemberId", "RoadmapId", "ItemId" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ItemNotes");
+        }
+    }
+}
