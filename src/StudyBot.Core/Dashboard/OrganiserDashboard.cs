@@ -46,10 +46,10 @@ public sealed class OrganiserDashboard(IServiceScopeFactory scopes, RoadmapCatal
                 .OrderBy(u => u.Reason).ThenBy(u => u.Kind, StringComparer.Ordinal).ToList(),
             advice);
 
-        return Compose(community, data, buckets, query, now, culture, failures);
+        return Compose(roadmaps, community, data, buckets, query, now, culture, failures);
     }
 
-    private static DashboardQuery Query(Buckets buckets, DateTimeOffset now, string zone)
+    internal static DashboardQuery Query(Buckets buckets, DateTimeOffset now, string zone)
     {
         var today = TimeZones.LocalDate(now, zone);
         var thisWeek = TimeZones.WeekStart(today);
@@ -60,7 +60,7 @@ public sealed class OrganiserDashboard(IServiceScopeFactory scopes, RoadmapCatal
     }
 
     /// <summary>The view from the store's answers: pure, so Core tests can check it without a database.</summary>
-    internal DashboardView Compose(CommunityRef community, DashboardData data, Buckets buckets, DashboardQuery query, DateTimeOffset now, CultureInfo culture, DeliveryFailures failures)
+    internal static DashboardView Compose(RoadmapCatalog roadmaps, CommunityRef community, DashboardData data, Buckets buckets, DashboardQuery query, DateTimeOffset now, CultureInfo culture, DeliveryFailures failures)
     {
         var counts = new Dictionary<long, List<BucketCount>>();
         foreach (var b in data.Buckets)
