@@ -205,7 +205,7 @@ internal sealed class DashboardStore(StudyBotDbContext db) : IDashboardStore
                     OR EXISTS (SELECT 1 FROM "StudyLogs" l WHERE l."MemberId" = o."MemberId" AND l."LocalDate" >= @sinceDate AND l."AtUtc" > o."SentAtUtc" AND l."AtUtc" <= {until}))
                     THEN o."MemberId" END)
             FROM "Outbox" o
-            WHERE o."CommunityId" = @c AND o."Kind" IN ('{OutboxKinds.Reminder}', '{OutboxKinds.FreshStart}') AND o."MemberId" IS NOT NULL
+            WHERE o."CommunityId" = @c AND o."Target" = {(int)OutboxTarget.DirectMessage} AND o."Kind" IN ('{OutboxKinds.Reminder}', '{OutboxKinds.FreshStart}') AND o."MemberId" IS NOT NULL
               AND o."CreatedAtUtc" >= @created AND (o."SentAtUtc" >= @since OR o."FailedAtUtc" >= @since)
             """;
         await using var command = Command(sql, id);

@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c28eee3b-44d0-4ce5-8a4f-4269e0dfc5e1"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("dbc39d9e-e543-4b34-89cd-5de483959ea7"), entityTypeCount: 36)
         {
         }
 
