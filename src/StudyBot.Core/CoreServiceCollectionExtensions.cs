@@ -115,6 +115,9 @@ public static class CoreServiceCollectionExtensions
 
         // Focus sessions (issue 16): the commands and the job that ends and autologs them.
         services.AddSingleton<Focus.FocusService>();
+
+        // The organisers' dashboard (issue 20): a read model for the web side.
+        services.AddSingleton<Dashboard.OrganiserDashboard>();
         AddHandler<FocusStartHandler>(services);
         AddHandler<FocusStopHandler>(services);
         AddHandler<FocusBreakHandler>(services);

@@ -81,6 +81,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<StudyBot.Core.Roadmaps.IRoadmapNoticeStore, RoadmapNoticeStore>();
         services.AddScoped<StudyBot.Core.Roadmaps.ICommunityRoadmapStore, CommunityRoadmapStore>();
         services.AddScoped<StudyBot.Core.Web.IWebAccessStore, WebAccessStore>();
+        services.AddScoped<StudyBot.Core.Dashboard.IDashboardStore, DashboardStore>();
         services.AddSingleton<StudyBot.Core.Coordination.ILeaseStore, LeaseStore>();
 
         // Each user's DM channel, for the adapters' notifiers (singletons): kept across restarts and shared by instances.

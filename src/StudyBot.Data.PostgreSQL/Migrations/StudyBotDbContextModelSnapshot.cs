@@ -866,6 +866,8 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                     b.HasIndex("Platform", "NextAttemptAtUtc")
                         .HasFilter("\"SentAtUtc\" IS NULL AND \"FailedAtUtc\" IS NULL");
 
+                    b.HasIndex("CommunityId", "Target", "CreatedAtUtc");
+
                     b.HasIndex("MemberId", "Kind", "CreatedAtUtc");
 
                     b.ToTable("Outbox", (string)null);

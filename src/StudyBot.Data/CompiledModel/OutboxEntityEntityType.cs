@@ -20,7 +20,7 @@ namespace StudyBot.Data.CompiledModel
                 typeof(OutboxEntity),
                 baseEntityType,
                 propertyCount: 23,
-                unnamedIndexCount: 4,
+                unnamedIndexCount: 5,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -211,6 +211,9 @@ namespace StudyBot.Data.CompiledModel
             index1.AddAnnotation("Relational:Filter", "SentAtUtc IS NULL AND FailedAtUtc IS NULL");
 
             var index2 = runtimeEntityType.AddIndex(
+                new[] { communityId, target, createdAtUtc });
+
+            var index3 = runtimeEntityType.AddIndex(
                 new[] { memberId, kind, createdAtUtc });
 
             return runtimeEntityType;

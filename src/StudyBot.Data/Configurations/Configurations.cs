@@ -138,6 +138,9 @@ internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxEntit
 
         // What was not delivered this week, for /studybot show.
         b.HasIndex(x => new { x.CommunityId, x.FailedAtUtc }).HasFilter("FailedAtUtc IS NOT NULL");
+
+        // The organisers' dashboard (issue 20): a community's channel posts, newest first, and its recent reminders.
+        b.HasIndex(x => new { x.CommunityId, x.Target, x.CreatedAtUtc });
     }
 }
 

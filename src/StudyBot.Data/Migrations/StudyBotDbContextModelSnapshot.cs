@@ -839,6 +839,8 @@ namespace StudyBot.Data.Migrations
                     b.HasIndex("Platform", "NextAttemptAtUtc")
                         .HasFilter("SentAtUtc IS NULL AND FailedAtUtc IS NULL");
 
+                    b.HasIndex("CommunityId", "Target", "CreatedAtUtc");
+
                     b.HasIndex("MemberId", "Kind", "CreatedAtUtc");
 
                     b.ToTable("Outbox", (string)null);
