@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StudyBot.Core.Roadmaps;
+using StudyBot.Core.Web;
 using StudyBot.Web.Components;
 
 namespace StudyBot.Web;
@@ -34,6 +35,9 @@ public static class WebEndpoints
         services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
         services.AddSingleton<WebAddress>();
+
+        // /progress web makes links to these pages: their address is known once the server has bound its port.
+        services.AddSingleton(sp => new WebLinkSettings(() => sp.GetRequiredService<WebAddress>().PublicUrl?.ToString()));
         services.AddHttpContextAccessor();
         services.AddScoped<PageLanguage>();
         services.AddRazorComponents();

@@ -11,7 +11,7 @@ namespace StudyBot.Data.CompiledModel
     public partial class StudyBotDbContextModel
     {
         private StudyBotDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("105d9d42-cd9b-46b3-b823-7b0aa1855a03"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("946eb315-175e-4f56-b26d-c82a6a965e55"), entityTypeCount: 40)
         {
         }
 
@@ -29,6 +29,7 @@ namespace StudyBot.Data.CompiledModel
             var focusSettingEntity = FocusSettingEntityEntityType.Create(this);
             var goalEntity = GoalEntityEntityType.Create(this);
             var itemChangeEntity = ItemChangeEntityEntityType.Create(this);
+            var itemNoteEntity = ItemNoteEntityEntityType.Create(this);
             var itemProgressEntity = ItemProgressEntityEntityType.Create(this);
             var leaseEntity = LeaseEntityEntityType.Create(this);
             var memberEntity = MemberEntityEntityType.Create(this);
@@ -66,6 +67,7 @@ namespace StudyBot.Data.CompiledModel
             FocusSettingEntityEntityType.CreateForeignKey1(focusSettingEntity, memberEntity);
             GoalEntityEntityType.CreateForeignKey1(goalEntity, memberEntity);
             ItemChangeEntityEntityType.CreateForeignKey1(itemChangeEntity, memberEntity);
+            ItemNoteEntityEntityType.CreateForeignKey1(itemNoteEntity, memberEntity);
             ItemProgressEntityEntityType.CreateForeignKey1(itemProgressEntity, memberEntity);
             MemberEntityEntityType.CreateForeignKey1(memberEntity, communityEntity);
             OutboxMentionEntityEntityType.CreateForeignKey1(outboxMentionEntity, memberEntity);
@@ -106,6 +108,7 @@ namespace StudyBot.Data.CompiledModel
             FocusSettingEntityEntityType.CreateAnnotations(focusSettingEntity);
             GoalEntityEntityType.CreateAnnotations(goalEntity);
             ItemChangeEntityEntityType.CreateAnnotations(itemChangeEntity);
+            ItemNoteEntityEntityType.CreateAnnotations(itemNoteEntity);
             ItemProgressEntityEntityType.CreateAnnotations(itemProgressEntity);
             LeaseEntityEntityType.CreateAnnotations(leaseEntity);
             MemberEntityEntityType.CreateAnnotations(memberEntity);

@@ -7,11 +7,36 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace StudyBot.Data.PostgreSQL.Migrations
 {
     /// <inheritdoc />
-    public partial class WebSignIn : Migration
+    public partial class WebSide : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "ItemNotes",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CommunityId = table.Column<long>(type: "bigint", nullable: false),
+                    MemberId = table.Column<long>(type: "bigint", nullable: false),
+                    RoadmapId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ItemId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Text = table.Column<string>(type: "text", nullable: true),
+                    LinksJson = table.Column<string>(type: "text", nullable: false),
+                    UpdatedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ItemNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ItemNotes_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "WebLinks",
                 columns: table => new
@@ -83,6 +108,22 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Outbox_CommunityId_Target_CreatedAtUtc",
+                table: "Outbox",
+                columns: new[] { "CommunityId", "Target", "CreatedAtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ItemNotes_CommunityId_RoadmapId_ItemId",
+                table: "ItemNotes",
+                columns: new[] { "CommunityId", "RoadmapId", "ItemId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ItemNotes_MemberId_RoadmapId_ItemId",
+                table: "ItemNotes",
+                columns: new[] { "MemberId", "RoadmapId", "ItemId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WebLinks_CreatedAtUtc",
                 table: "WebLinks",
                 column: "CreatedAtUtc");
@@ -125,6 +166,9 @@ namespace StudyBot.Data.PostgreSQL.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "ItemNotes");
+
+            migrationBuilder.DropTable(
                 name: "WebLinks");
 
             migrationBuilder.DropTable(
@@ -132,6 +176,10 @@ namespace StudyBot.Data.PostgreSQL.Migrations
 
             migrationBuilder.DropTable(
                 name: "WebShares");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Outbox_CommunityId_Target_CreatedAtUtc",
+                table: "Outbox");
         }
     }
 }

@@ -6,11 +6,36 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace StudyBot.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class WebSignIn : Migration
+    public partial class WebSide : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "ItemNotes",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CommunityId = table.Column<long>(type: "INTEGER", nullable: false),
+                    MemberId = table.Column<long>(type: "INTEGER", nullable: false),
+                    RoadmapId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ItemId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", nullable: true),
+                    LinksJson = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ItemNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ItemNotes_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "WebLinks",
                 columns: table => new
@@ -82,6 +107,22 @@ namespace StudyBot.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Outbox_CommunityId_Target_CreatedAtUtc",
+                table: "Outbox",
+                columns: new[] { "CommunityId", "Target", "CreatedAtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ItemNotes_CommunityId_RoadmapId_ItemId",
+                table: "ItemNotes",
+                columns: new[] { "CommunityId", "RoadmapId", "ItemId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ItemNotes_MemberId_RoadmapId_ItemId",
+                table: "ItemNotes",
+                columns: new[] { "MemberId", "RoadmapId", "ItemId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WebLinks_CreatedAtUtc",
                 table: "WebLinks",
                 column: "CreatedAtUtc");
@@ -124,6 +165,9 @@ namespace StudyBot.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "ItemNotes");
+
+            migrationBuilder.DropTable(
                 name: "WebLinks");
 
             migrationBuilder.DropTable(
@@ -131,6 +175,10 @@ namespace StudyBot.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "WebShares");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Outbox_CommunityId_Target_CreatedAtUtc",
+                table: "Outbox");
         }
     }
 }

@@ -11,8 +11,8 @@ using StudyBot.Data;
 namespace StudyBot.Data.Migrations
 {
     [DbContext(typeof(StudyBotDbContext))]
-    [Migration("20261207113247_ItemNotes")]
-    partial class ItemNotes
+    [Migration("20261207124833_WebSide")]
+    partial class WebSide
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -842,6 +842,8 @@ namespace StudyBot.Data.Migrations
                     b.HasIndex("Platform", "NextAttemptAtUtc")
                         .HasFilter("SentAtUtc IS NULL AND FailedAtUtc IS NULL");
 
+                    b.HasIndex("CommunityId", "Target", "CreatedAtUtc");
+
                     b.HasIndex("MemberId", "Kind", "CreatedAtUtc");
 
                     b.ToTable("Outbox", (string)null);
@@ -1476,6 +1478,112 @@ namespace StudyBot.Data.Migrations
                     b.ToTable("VoiceOptOuts", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.WebLinkEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsAdmin")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("UsedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("MemberId", "CreatedAtUtc");
+
+                    b.ToTable("WebLinks", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.WebSessionEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsAdmin")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastSeenAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAtUtc");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("WebSessions", (string)null);
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.WebShareEntity", b =>
+                {
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("MemberId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("WebShares", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.ChannelProblemEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.CommunityEntity", null)
@@ -1758,6 +1866,33 @@ namespace StudyBot.Data.Migrations
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.VoiceOptOutEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.WebLinkEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.WebSessionEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.WebShareEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
                         .WithMany()

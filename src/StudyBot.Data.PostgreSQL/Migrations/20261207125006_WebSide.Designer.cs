@@ -12,8 +12,8 @@ using StudyBot.Data;
 namespace StudyBot.Data.PostgreSQL.Migrations
 {
     [DbContext(typeof(StudyBotDbContext))]
-    [Migration("20261207113441_WebSignIn")]
-    partial class WebSignIn
+    [Migration("20261207125006_WebSide")]
+    partial class WebSide
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -535,6 +535,50 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                     b.ToTable("ItemChanges", (string)null);
                 });
 
+            modelBuilder.Entity("StudyBot.Data.Entities.ItemNoteEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CommunityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("LinksJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RoadmapId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "RoadmapId", "ItemId");
+
+                    b.HasIndex("MemberId", "RoadmapId", "ItemId")
+                        .IsUnique();
+
+                    b.ToTable("ItemNotes", (string)null);
+                });
+
             modelBuilder.Entity("StudyBot.Data.Entities.ItemProgressEntity", b =>
                 {
                     b.Property<long>("MemberId")
@@ -824,6 +868,8 @@ namespace StudyBot.Data.PostgreSQL.Migrations
 
                     b.HasIndex("Platform", "NextAttemptAtUtc")
                         .HasFilter("\"SentAtUtc\" IS NULL AND \"FailedAtUtc\" IS NULL");
+
+                    b.HasIndex("CommunityId", "Target", "CreatedAtUtc");
 
                     b.HasIndex("MemberId", "Kind", "CreatedAtUtc");
 
@@ -1662,6 +1708,15 @@ namespace StudyBot.Data.PostgreSQL.Migrations
                 });
 
             modelBuilder.Entity("StudyBot.Data.Entities.ItemChangeEntity", b =>
+                {
+                    b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StudyBot.Data.Entities.ItemNoteEntity", b =>
                 {
                     b.HasOne("StudyBot.Data.Entities.MemberEntity", null)
                         .WithMany()
