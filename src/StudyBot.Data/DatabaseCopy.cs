@@ -364,6 +364,7 @@ public static class DatabaseCopy
     {
         (null, null) => true,
         (DateTime x, DateTime y) => Math.Abs(x.Ticks - y.Ticks) < TimeSpan.TicksPerMicrosecond,
+        (byte[] x, byte[] y) => x.AsSpan().SequenceEqual(y),
         _ => Equals(a, b),
     };
 

@@ -58,7 +58,7 @@ public sealed class CommunityRoadmapRuleTests
     [Fact]
     public void Progress_stays_within_Discords_subcommand_limit_and_the_roadmap_commands_are_for_admins()
     {
-        Assert.Equal(24, Commands.Root("progress")!.Subcommands.Count);
+        Assert.Equal(25, Commands.Root("progress")!.Subcommands.Count);
         var leaves = Commands.Leaves.Where(l => l.Path.StartsWith("studybot roadmap ", StringComparison.Ordinal)).Select(l => l.Path).ToList();
         Assert.Equal(["studybot roadmap list", "studybot roadmap enable", "studybot roadmap disable", "studybot roadmap default"], leaves);
         Assert.All(leaves, p => Assert.True(Commands.Find(p)!.RequiresAdmin));
