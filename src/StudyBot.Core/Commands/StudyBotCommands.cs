@@ -400,14 +400,14 @@ public static class StudyBotCommands
             },
             new("undo", "Undo your last item change or logged time (repeat to go further back)") { Section = "Mark your items", Example = "/progress undo" },
             // Issue 20: a private note and links on an item (Handlers/NoteHandlers.cs, Core/Notes).
-            new("note", "Your private note and links on an item: write, add a link, clear, or see them")
+            new("note", "Your private note and links on an item")
             {
                 Section = "Mark your items",
                 Example = "/progress note numpy practise broadcasting again",
                 Options =
                 [
-                    Item("The module, milestone item or project (id or title)", rest: false),
-                    new("text", OptionType.String, "Your note (it replaces the last one), link <url>, or clear; nothing shows the note")
+                    Item("The item (id or title)", rest: false),
+                    new("text", OptionType.String, "Your note, link <url>, or clear; empty shows it")
                     {
                         MaxLength = Notes.NoteLimits.MaxText,
                         TakesRest = true,
