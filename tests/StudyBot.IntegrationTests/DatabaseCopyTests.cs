@@ -103,12 +103,6 @@ public sealed partial class DatabaseCopyTests(ITestOutputHelper output)
             SELECT DISTINCT CommunityId, 'ml-zero-to-hero', 2, 1, 1, 1, 1, 1, '2026-11-01 12:00:00' FROM Members WHERE UserId = 'ada';
             INSERT INTO RoadmapNoticesSeen (MemberId, CommunityId, RoadmapId, Version, SeenAtUtc)
             SELECT Id, CommunityId, 'ml-zero-to-hero', 2, '2026-11-25 12:00:00' FROM Members WHERE UserId = 'ada';
-            INSERT INTO WebLinks (CommunityId, MemberId, TokenHash, IsAdmin, CreatedAtUtc, ExpiresAtUtc, UsedAtUtc)
-            SELECT CommunityId, Id, X'ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB', 1, '2026-11-25 12:00:00', '2026-11-25 12:05:00', '2026-11-25 12:01:00.1234567' FROM Members WHERE UserId = 'ada';
-            INSERT INTO WebSessions (CommunityId, MemberId, TokenHash, IsAdmin, CreatedAtUtc, LastSeenAtUtc, ExpiresAtUtc)
-            SELECT CommunityId, Id, X'CDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCDCD', 1, '2026-11-25 12:01:00.1234567', '2026-11-25 12:30:00', '2026-12-25 12:01:00.1234567' FROM Members WHERE UserId = 'ada';
-            INSERT INTO WebShares (MemberId, CommunityId, TokenHash, CreatedAtUtc)
-            SELECT Id, CommunityId, X'EFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEFEF', '2026-11-25 12:02:00' FROM Members WHERE UserId = 'ada';
             """;
         await command.ExecuteNonQueryAsync();
         return bot;
