@@ -41,6 +41,7 @@ public static class WebEndpoints
         services.AddHttpContextAccessor();
         services.AddScoped<PageLanguage>();
         services.AddRazorComponents();
+        Members.MemberEndpoints.AddMemberServices(services);
 
         // Anti-forgery tokens are protected with keys held in memory: nothing is written to the home folder, and a
         // restart merely asks an open form to be sent again. Several instances behind one address need shared keys
@@ -105,6 +106,7 @@ public static class WebEndpoints
         string[] read = [HttpMethods.Get, HttpMethods.Head];
         app.MapMethods("/static/{name}", read, (HttpContext context, string name) => StaticAssets.ServeAsync(context, name));
         app.MapMethods("/favicon.ico", read, (HttpContext context) => StaticAssets.ServeAsync(context, "favicon.ico"));
+        Members.MemberEndpoints.Map(app);
         app.MapRazorComponents<App>();
         return app;
     }

@@ -34,7 +34,10 @@ public sealed class PageLanguage(IHttpContextAccessor accessor)
     public CultureInfo Culture => _culture ??= Languages.Culture(Code);
 
     /// <summary>"en" or "de": the value of <c>&lt;html lang&gt;</c>.</summary>
-    public string Code => _code ??= Choose(accessor.HttpContext?.Request);
+    public string Code => _code ??= accessor.HttpContext?.Items[ChosenKey] as string ?? Choose(accessor.HttpContext?.Request);
+
+    /// <summary>Where an endpoint puts the language it chose (a signed-in member's own) before the page renders.</summary>
+    public const string ChosenKey = "studybot.language";
 
     private string? _code;
 

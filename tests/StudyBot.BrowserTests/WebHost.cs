@@ -60,6 +60,35 @@ internal sealed class WebHost : IAsyncDisposable
     public async Task<Reply> SayAsync(string member, string text, bool admin = false) =>
         await Bounded.WaitAsync(Services.GetRequiredService<CommandExecutor>().RunTextAsync(Member(member, admin), text, CancellationToken.None), $"the reply to {text}");
 
+    /// <summary>A reply as one text (title, text, fields), as a member reads it.</summary>
+    public static string Read(Reply reply) =>
+        string.Join('\n', new[] { reply.Title ?? "", reply.Text }.Concat(reply.Fields.Select(f => f.Name + ": " + f.Value)));
+
+    /// <summary>Asks for a sign-in link in chat (as <c>/progress web</c> answers it) and returns its path.</summary>
+    public async Task<string> SignInLinkAsync(string member)
+    {
+        var text = Read(await SayAsync(member, "/progress web"));
+        var at = text.IndexOf("/signin/", StringComparison.Ordinal);
+        Assert.True(at >= 0, "no sign-in link in the reply: " + text);
+        var end = at + "/signin/".Length;
+        while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '-' or '_'))
+        {
+            end++;
+        }
+
+        return text[(at + 1)..end];
+    }
+
+    /// <summary>A number from the database (the host's own SQLite file).</summary>
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "studybot.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Bounded.WaitAsync(_app.StopAsync(), "the StudyBot host to stop");
