@@ -611,7 +611,6 @@ public static partial class CommandValidator
         }
     }
 
-    /// <summary>What a limit reply calls an option: "A note", "An item", "A place".</summary>
     /// <summary>"A note can be at most 2,000 characters (yours has 2,345)." in the reader's language.</summary>
     internal static string TooLong(OptionDefinition option, int length, CultureInfo culture)
     {
@@ -621,6 +620,7 @@ public static partial class CommandValidator
         return Text.Get(culture, "Parse.TooLongOption", subject, most, length);
     }
 
+    /// <summary>What a limit reply calls an option: "A note", "An item", "A place".</summary>
     private static string Subject(OptionDefinition option)
     {
         var noun = option.Noun ?? option.Name;
