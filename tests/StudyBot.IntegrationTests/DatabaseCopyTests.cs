@@ -56,6 +56,8 @@ public sealed partial class DatabaseCopyTests(ITestOutputHelper output)
 
         await bot.SayAsync("Cy", "/progress rest until 3d");
         await bot.SayAsync("Bob", "/progress doing numpy");
+        await bot.SayAsync("Bob", "/progress note numpy <b>broadcasting</b> & \"vectorise\"");
+        await bot.SayAsync("Bob", "/progress note numpy link https://numpy.org/doc/");
         await bot.SayAsync("Admin", "/studybot partners match");
         foreach (var item in new[] { "mathematics-basics", "environment-setup", "foundation-python-mastered", "foundation-math-understood", "foundation-environment-ready", "foundation-first-notebook" })
         {
