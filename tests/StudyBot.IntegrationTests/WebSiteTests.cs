@@ -407,6 +407,15 @@ public sealed class WebSiteTests(WebSiteTests.WebHost web) : IClassFixture<WebSi
             .SelectMany(f => Regex.Matches(File.ReadAllText(f), "T\\(\\s*\"([A-Za-z]+\\.[A-Za-z]+)\"").Select(m => m.Groups[1].Value))
             .Distinct()
             .ToList();
+
+        // Endpoints name the message a page shows ("Web.LinkExpired"); that page heads it with the key's ".Title" text.
+        var messages = Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .SelectMany(File.ReadAllLines)
+            .Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal))
+            .SelectMany(line => Regex.Matches(line, "\"(Web\\.[A-Za-z]+)\"").Select(m => m.Groups[1].Value))
+            .Distinct()
+            .ToList();
+        used = [.. used.Concat(messages).Concat(messages.Select(k => k + ".Title").Where(english.ContainsKey)).Distinct()];
         Assert.NotEmpty(used);
         foreach (var key in used)
         {
