@@ -135,6 +135,19 @@ public sealed class MemberPageTests(BrowserFixture browser)
         var forged = await ada.Context.APIRequest.PostAsync("me/items", new() { Form = form, MaxRedirects = 0 });
         Assert.Equal((int)HttpStatusCode.BadRequest, forged.Status);
         Assert.Equal(changesBefore, await host.CountAsync("SELECT COUNT(*) FROM ItemChanges"));
+        foreach (var path in new[] { "me/undo", "signout" })
+        {
+            var bare = await ada.Context.APIRequest.PostAsync(path, new() { MaxRedirects = 0 });
+            Assert.Equal((int)HttpStatusCode.BadRequest, bare.Status);
+            var fields = ada.Context.APIRequest.CreateFormData();
+            fields.Set("confirm", "yes");
+            var tokenless = await ada.Context.APIRequest.PostAsync(path, new() { Form = fields, MaxRedirects = 0 });
+            Assert.Equal((int)HttpStatusCode.BadRequest, tokenless.Status);
+        }
+
+        // Still signed in, nothing undone.
+        Assert.Equal(200, (await ada.GoAsync("me")).Status);
+        Assert.Equal(changesBefore, await host.CountAsync("SELECT COUNT(*) FROM ItemChanges"));
         ada.AssertNoProblems();
         grace.AssertNoProblems();
     }

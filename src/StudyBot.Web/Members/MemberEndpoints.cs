@@ -80,71 +80,64 @@ internal static class MemberEndpoints
             return WebPages.Message(key, status);
         }
 
-        context.Response.Cookies.Append(SessionCookie, signedIn.SessionToken, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Lax,
-            Secure = context.Request.IsHttps,
-            Path = "/",
-            Expires = signedIn.ExpiresAt,
-            IsEssential = true,
-        });
+        var cookie = SessionCookieOptions(context);
+        cookie.Expires = signedIn.ExpiresAt;
+        context.Response.Cookies.Append(SessionCookie, signedIn.SessionToken, cookie);
 
         // The token leaves the address bar: the browser goes on to /me.
         return Results.Redirect("/me", permanent: false, preserveMethod: false);
     }
 
-    private static async Task<IResult> MyPageAsync(HttpContext context, WebAccess access, MyProgressService progress)
-    {
-        if (await access.SessionAsync(context.Request.Cookies[SessionCookie], context.RequestAborted) is not { } session)
+    private static Task<IResult> MyPageAsync(HttpContext context, WebAccess access, MyProgressService progress) =>
+        AsMemberAsync(context, access, async member =>
         {
-            return WebPages.Message("Web.SignInNeeded", StatusCodes.Status401Unauthorized);
-        }
-
-        var view = await progress.GetAsync(session.Member.ToMemberRef(), context.RequestAborted);
-        context.Items[PageLanguage.ChosenKey] = view.Language;
-        var flash = ReadFlash(context);
-        return WebPages.Page<MyProgressPage>(new Dictionary<string, object?>
-        {
-            [nameof(MyProgressPage.View)] = view,
-            [nameof(MyProgressPage.Member)] = session.Member,
-            [nameof(MyProgressPage.Flash)] = flash,
+            var view = await progress.GetAsync(member.ToMemberRef(), context.RequestAborted);
+            context.Items[PageLanguage.ChosenKey] = view.Language;
+            return WebPages.Page<MyProgressPage>(new Dictionary<string, object?>
+            {
+                [nameof(MyProgressPage.View)] = view,
+                [nameof(MyProgressPage.Member)] = member,
+                [nameof(MyProgressPage.Flash)] = ReadFlash(context),
+            });
         });
-    }
 
-    private static async Task<IResult> ItemAsync(HttpContext context, [FromForm] string? item, [FromForm] string? action, WebAccess access, CommandExecutor executor)
-    {
-        if (await access.SessionAsync(context.Request.Cookies[SessionCookie], context.RequestAborted) is not { } session)
-        {
-            return WebPages.Message("Web.SignInNeeded", StatusCodes.Status401Unauthorized);
-        }
+    private static Task<IResult> ItemAsync(HttpContext context, [FromForm] string? item, [FromForm] string? action, WebAccess access, CommandExecutor executor) =>
+        AsMemberAsync(context, access, member =>
+            action is null || !ItemActions.TryGetValue(action, out var path) || string.IsNullOrWhiteSpace(item)
+                ? Task.FromResult(WebPages.Message("Web.FormUnreadable", StatusCodes.Status400BadRequest))
+                : RunAsync(context, executor, member, path, new Dictionary<string, object> { ["item"] = item }));
 
-        if (action is null || !ItemActions.TryGetValue(action, out var path) || string.IsNullOrWhiteSpace(item))
-        {
-            return WebPages.Message("Web.FormUnreadable", StatusCodes.Status400BadRequest);
-        }
-
-        var reply = await executor.RunTypedAsync(session.Member.ToMemberRef(), path, new Dictionary<string, object> { ["item"] = item }, context.RequestAborted);
-        return Shown(context, reply);
-    }
-
-    private static async Task<IResult> UndoAsync(HttpContext context, WebAccess access, CommandExecutor executor, [FromForm] string? confirm)
-    {
-        if (await access.SessionAsync(context.Request.Cookies[SessionCookie], context.RequestAborted) is not { } session)
-        {
-            return WebPages.Message("Web.SignInNeeded", StatusCodes.Status401Unauthorized);
-        }
-
-        var reply = await executor.RunTypedAsync(session.Member.ToMemberRef(), "progress undo", new Dictionary<string, object>(), context.RequestAborted);
-        return Shown(context, reply);
-    }
+    // Undo and sign-out read no field, but bind an optional field so that they are forms: only a posted form with the
+    // page's anti-forgery token reaches them (a post without a form body is refused while binding, one without the token
+    // by the anti-forgery check).
+    private static Task<IResult> UndoAsync(HttpContext context, WebAccess access, CommandExecutor executor, [FromForm] string? confirm) =>
+        AsMemberAsync(context, access, member => RunAsync(context, executor, member, "progress undo", new Dictionary<string, object>()));
 
     private static async Task<IResult> SignOutAsync(HttpContext context, WebAccess access, [FromForm] string? confirm)
     {
         await access.SignOutAsync(context.Request.Cookies[SessionCookie], context.RequestAborted);
-        context.Response.Cookies.Delete(SessionCookie, new CookieOptions { Path = "/", Secure = context.Request.IsHttps, HttpOnly = true, SameSite = SameSiteMode.Lax });
+        context.Response.Cookies.Delete(SessionCookie, SessionCookieOptions(context));
         return WebPages.Message("Web.SignedOut", StatusCodes.Status200OK);
     }
+
+    /// <summary>The signed-in member's request, or the "please sign in" page (401) when the cookie names no live session.</summary>
+    private static async Task<IResult> AsMemberAsync(HttpContext context, WebAccess access, Func<WebMember, Task<IResult>> then) =>
+        await access.SessionAsync(context.Request.Cookies[SessionCookie], context.RequestAborted) is { } session
+            ? await then(session.Member)
+            : WebPages.Message("Web.SignInNeeded", StatusCodes.Status401Unauthorized);
+
+    /// <summary>Runs the chat command a form stands for, as the member, and shows its reply on the next page.</summary>
+    private static async Task<IResult> RunAsync(HttpContext context, CommandExecutor executor, WebMember member, string path, Dictionary<string, object> options) =>
+        Shown(context, await executor.RunTypedAsync(member.ToMemberRef(), path, options, context.RequestAborted));
+
+    private static CookieOptions SessionCookieOptions(HttpContext context) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Lax,
+        Secure = context.Request.IsHttps,
+        Path = "/",
+        IsEssential = true,
+    };
 
     /// <summary>Keeps the command's reply for the next page and sends the browser there (a reload never posts twice).</summary>
     private static IResult Shown(HttpContext context, Core.Chat.Reply reply)
